@@ -1,0 +1,111 @@
+//! Command-line definitions (clap derive) and nothing else: no I/O, no behaviour.
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Interview prep for network ports and sockets: spaced-repetition flashcards, auto-checked questions
+/// and live socket experiments on loopback.
+#[derive(Debug, Parser)]
+#[command(name = "portquiz", version, about, long_about = None, max_term_width = 100)]
+pub struct Cli {
+    /// Where progress and your own decks live [default: the XDG data dir, e.g. ~/.local/share/portquiz]
+    #[arg(long, global = true, env = "PORTQUIZ_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    /// Restrict to a deck id, or load an extra deck file or directory (repeatable)
+    #[arg(long = "deck", global = true, value_name = "ID|PATH")]
+    pub decks: Vec<String>,
+
+    /// When to use colour (NO_COLOR is honoured under `auto`)
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Study what is due today (the main job)
+    Study(StudyArgs),
+    /// Check deck files and report every problem with its location
+    Check(CheckArgs),
+    /// List the loaded decks
+    Decks(JsonArgs),
+    /// List every card with its schedule
+    Cards(CardsArgs),
+    /// List the live socket experiments, or run them without being graded
+    Experiments(ExperimentsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct JsonArgs {
+    /// Print JSON instead of text
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct StudyArgs {
+    /// Line-based mode for scripts and screen readers (automatic without a terminal)
+    #[arg(long)]
+    pub plain: bool,
+    /// New cards per day
+    #[arg(long = "new", value_name = "N", default_value_t = 10)]
+    pub new_per_day: u32,
+    /// Reviews per day
+    #[arg(long, value_name = "N", default_value_t = 200)]
+    pub limit: u32,
+    /// Practise cards that are not due, without changing their schedule
+    #[arg(long)]
+    pub cram: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Deck files or directories [default: every deck portquiz would load]
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Also run every practical experiment the decks use and report any that cannot run here
+    #[arg(long)]
+    pub practicals: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CardsArgs {
+    /// Only cards that are due now
+    #[arg(long)]
+    pub due: bool,
+    /// Print JSON instead of text
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ExperimentsArgs {
+    #[command(subcommand)]
+    pub action: Option<ExperimentsAction>,
+    /// Print JSON instead of text
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExperimentsAction {
+    /// Run experiments (all by default) and print what each did and saw
+    Run {
+        /// Experiment ids
+        #[arg(value_name = "ID")]
+        ids: Vec<String>,
+        /// Print JSON instead of text
+        #[arg(long)]
+        json: bool,
+    },
+}

@@ -1,0 +1,1 @@
+//! practical (being built).

@@ -1,0 +1,2 @@
+//! Integration tests: one binary (`autotests = false`), one module per area.
+mod support;
