@@ -1,2 +1,4 @@
 //! Integration tests: one binary (`autotests = false`), one module per area.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+mod decks;
 mod support;
