@@ -175,7 +175,6 @@ impl<'de> Visitor<'de> for NodeVisitor {
 }
 
 #[cfg(test)]
-
 mod tests {
     use super::*;
 
