@@ -41,18 +41,26 @@ pub fn root() -> &'static Path {
 
 /// A scratch data dir; `$HOME` is pointed at it too so nothing can reach the real one.
 pub struct Sandbox {
-    pub dir: tempfile::TempDir,
+    _dir: Option<tempfile::TempDir>,
+    path: PathBuf,
 }
 
 impl Sandbox {
     pub fn new() -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
         Self {
-            dir: tempfile::tempdir().expect("temp dir"),
+            path: dir.path().to_path_buf(),
+            _dir: Some(dir),
         }
     }
 
+    /// Another handle on an existing sandbox directory (it is not removed when this one drops).
+    pub fn at(path: PathBuf) -> Self {
+        Self { _dir: None, path }
+    }
+
     pub fn path(&self) -> &Path {
-        self.dir.path()
+        &self.path
     }
 
     /// A command with a clean, reproducible environment: temp data dir, no colour, fixed seed.
@@ -90,4 +98,141 @@ impl Sandbox {
         }
         Run::from(child.wait_with_output().expect("wait for portquiz"))
     }
+}
+
+/// Drives a `study --plain` process interactively over pipes: reads its output up to each prompt
+/// (a line ending in `> `), then answers. Every read has a deadline, so a hung session fails the test.
+pub struct PlainDriver {
+    child: std::process::Child,
+    stdin: Option<std::process::ChildStdin>,
+    bytes: std::sync::mpsc::Receiver<Vec<u8>>,
+    /// Everything printed so far.
+    pub output: String,
+    /// Where the current screen (since the last answer) starts in `output`.
+    mark: usize,
+}
+
+/// How long one prompt may take to appear.
+const PROMPT_DEADLINE: std::time::Duration = std::time::Duration::from_secs(20);
+
+impl PlainDriver {
+    pub fn spawn(mut cmd: Command) -> Self {
+        cmd.stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = cmd.spawn().expect("spawn portquiz");
+        let stdin = child.stdin.take();
+        let mut stdout = child.stdout.take().expect("stdout");
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            use std::io::Read;
+            let mut buf = [0u8; 4096];
+            loop {
+                match stdout.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => {
+                        if tx.send(buf[..n].to_vec()).is_err() {
+                            break;
+                        }
+                    }
+                }
+            }
+        });
+        Self {
+            child,
+            stdin,
+            bytes: rx,
+            output: String::new(),
+            mark: 0,
+        }
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Waits for the next prompt; returns the screen since the last answer, or None when the process ended.
+    pub fn next_prompt(&mut self) -> Option<String> {
+        let deadline = std::time::Instant::now() + PROMPT_DEADLINE;
+        loop {
+            if self.output.len() > self.mark && self.output.ends_with("> ") {
+                return Some(self.output[self.mark..].to_string());
+            }
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            assert!(
+                !left.is_zero(),
+                "no prompt within {PROMPT_DEADLINE:?}; output so far:\n{}",
+                self.output
+            );
+            match self.bytes.recv_timeout(left) {
+                Ok(chunk) => self.output.push_str(&String::from_utf8_lossy(&chunk)),
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
+                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return None,
+            }
+        }
+    }
+
+    /// Sends one line.
+    pub fn answer(&mut self, line: &str) {
+        use std::io::Write;
+        self.mark = self.output.len();
+        let stdin = self.stdin.as_mut().expect("stdin open");
+        writeln!(stdin, "{line}").expect("write answer");
+        stdin.flush().expect("flush answer");
+    }
+
+    /// Closes stdin (end of input) and waits for the exit; returns the exit code and the rest of the output.
+    pub fn finish(mut self) -> Run {
+        self.stdin = None;
+        let deadline = std::time::Instant::now() + PROMPT_DEADLINE;
+        while let Ok(chunk) = self
+            .bytes
+            .recv_timeout(deadline.saturating_duration_since(std::time::Instant::now()))
+        {
+            self.output.push_str(&String::from_utf8_lossy(&chunk));
+        }
+        let status = self.child.wait().expect("wait");
+        let mut stderr = String::new();
+        if let Some(mut e) = self.child.stderr.take() {
+            use std::io::Read;
+            let _ = e.read_to_string(&mut stderr);
+        }
+        Run {
+            code: status.code().unwrap_or(-1),
+            stdout: self.output,
+            stderr,
+        }
+    }
+
+    /// Kills the process with SIGKILL and reaps it.
+    pub fn kill(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The `deck/card` id in the last card header of a screen (`[3/20] deck/card · type`).
+pub fn current_card(screen: &str) -> Option<String> {
+    screen
+        .lines()
+        .rev()
+        .find(|l| l.starts_with('[') && l.contains("] ") && l.contains(" · "))
+        .and_then(|l| l.split("] ").nth(1))
+        .and_then(|rest| rest.split(" · ").next())
+        .map(str::to_string)
+}
+
+/// The numbered options (`  2) text`) shown on a screen, in order.
+pub fn shown_options(screen: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for line in screen.lines() {
+        let t = line.trim_start();
+        if let Some((num, text)) = t.split_once(") ")
+            && num.parse::<usize>().is_ok_and(|n| n == out.len() + 1)
+            && line.starts_with("  ")
+        {
+            out.push(text.to_string());
+        }
+    }
+    out
 }

@@ -57,7 +57,11 @@ pub fn all_sources(env: &Env) -> Result<Vec<Source>> {
 /// The decks a study-like command uses. Files with errors are skipped with a warning on stderr.
 pub fn load_decks(env: &Env) -> Result<Vec<Deck>> {
     let sources = all_sources(env)?;
-    let lib = load::compile(&sources, &known());
+    let lib = crate::deck::cache::compile_cached(
+        &sources,
+        &known(),
+        &env.data_dir.join("cache").join("decks.json"),
+    );
     if lib.files_with_errors > 0 {
         eprintln!(
             "warning: skipped {} deck file{} with errors; run `portquiz check` to see them",

@@ -186,12 +186,59 @@ fn end_pos(prefix: &str) -> Pos {
 
 /// Compiles sources into decks, collecting every diagnostic; deck ids must be unique across all of them.
 pub fn compile(sources: &[Source], known: &Known) -> Library {
+    compile_with(sources, known, &[])
+}
+
+type Parsed = Result<Deck, Vec<Diagnostic>>;
+
+/// Parses the sources that have no precompiled deck in `ready` (same index), spread over the cores.
+fn parse_all(sources: &[Source], known: &Known, ready: &[Option<Deck>]) -> Vec<Option<Parsed>> {
+    let todo: Vec<usize> = (0..sources.len())
+        .filter(|&i| ready.get(i).is_none_or(Option::is_none) && sources[i].text.is_ok())
+        .collect();
+    let mut results: Vec<Option<Parsed>> = (0..sources.len()).map(|_| None).collect();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(todo.len())
+        .max(1);
+    let parse = |i: usize| {
+        sources[i]
+            .text
+            .as_ref()
+            .ok()
+            .map(|text| (i, parse_deck(text, &sources[i].name, known)))
+    };
+    let parsed: Vec<(usize, Parsed)> = if threads == 1 {
+        todo.into_iter().filter_map(parse).collect()
+    } else {
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..threads)
+                .map(|t| {
+                    let mine: Vec<usize> = todo.iter().copied().skip(t).step_by(threads).collect();
+                    scope.spawn(move || mine.into_iter().filter_map(parse).collect::<Vec<_>>())
+                })
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap_or_default())
+                .collect()
+        })
+    };
+    for (i, result) in parsed {
+        results[i] = Some(result);
+    }
+    results
+}
+
+/// Like [`compile`], reusing the decks in `ready` (same index as `sources`) instead of parsing them again.
+pub fn compile_with(sources: &[Source], known: &Known, ready: &[Option<Deck>]) -> Library {
     let mut lib = Library {
         files: sources.len(),
         ..Library::default()
     };
     let mut origins: Vec<(String, Pos)> = Vec::new();
-    for source in sources {
+    let mut parsed = parse_all(sources, known, ready);
+    for (i, source) in sources.iter().enumerate() {
         let text = match &source.text {
             Ok(text) => text,
             Err(d) => {
@@ -200,7 +247,13 @@ pub fn compile(sources: &[Source], known: &Known) -> Library {
                 continue;
             }
         };
-        match parse_deck(text, &source.name, known) {
+        let result = match ready.get(i).and_then(Option::clone) {
+            Some(deck) => Ok(deck),
+            None => parsed[i]
+                .take()
+                .unwrap_or_else(|| parse_deck(text, &source.name, known)),
+        };
+        match result {
             Ok(deck) => {
                 if let Some(first) = lib.decks.iter().position(|d| d.id == deck.id) {
                     let pos = id_pos(text);

@@ -3,6 +3,7 @@
 //!
 //! Everything here is pure except [`load`], the one small module that reads files and the built-in set.
 //! The YAML crate is used only in [`yaml`], so it can be swapped.
+pub mod cache;
 pub mod diag;
 pub mod load;
 pub mod model;
