@@ -399,7 +399,30 @@ impl Scheduler {
         }
 
         // Graduate to (or stay in) review with an FSRS interval.
-        let days = self.review_days(f64::from(item.interval), now, fuzz_factor)?;
+        let max = self.max_days(now);
+        let days = if card.state == State::Review && rating != Rating::Again {
+            // As Anki: on a review card, Hard < Good < Easy, each at least a day longer than the one before
+            // (unless the cap forbids), with the same fuzz factor for all three.
+            let hard = fuzzed_days(f64::from(next.hard.interval), 1, max, fuzz_factor);
+            let good = fuzzed_days(
+                f64::from(next.good.interval),
+                hard.saturating_add(1),
+                max,
+                fuzz_factor,
+            );
+            match rating {
+                Rating::Hard => hard,
+                Rating::Good => good,
+                _ => fuzzed_days(
+                    f64::from(next.easy.interval),
+                    good.saturating_add(1),
+                    max,
+                    fuzz_factor,
+                ),
+            }
+        } else {
+            fuzzed_days(f64::from(item.interval), 1, max, fuzz_factor)
+        };
         out.state = State::Review;
         out.step = 0;
         out.due = Some(self.due_after_days(now, days)?);
@@ -419,15 +442,6 @@ impl Scheduler {
             max = max.min(left);
         }
         max
-    }
-
-    fn review_days(
-        &self,
-        interval: f64,
-        now: Timestamp,
-        fuzz_factor: Option<f64>,
-    ) -> Result<u32, ScheduleError> {
-        Ok(fuzzed_days(interval, 1, self.max_days(now), fuzz_factor))
     }
 
     /// Start of the study day `days` after the study day of `now`.
