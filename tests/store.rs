@@ -649,3 +649,35 @@ fn two_stores_opening_a_fresh_database_at_once_both_work() {
         assert_eq!(t.join().unwrap(), SCHEMA_VERSION);
     }
 }
+
+#[test]
+fn a_hand_edited_row_is_reported_not_panicked_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = db_in(&dir);
+    let mut store = Store::open(&path).unwrap();
+    let state = review_state("2026-01-07T04:00:00Z", "2026-01-05T10:00:00Z");
+    store
+        .record_answer(&answer(
+            "net",
+            "ssh",
+            "2026-01-05T10:00:00Z",
+            Rating::Good,
+            Some(&state),
+        ))
+        .unwrap();
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute("UPDATE cards SET state = 'bogus', reps = -3", [])
+        .unwrap();
+    conn.execute("UPDATE reviews SET rating = 9", [])
+        .unwrap_err(); // the CHECK constraint holds
+    drop(conn);
+    let expected = format!(
+        "{}: stored state of net/ssh \"bogus\" is invalid; the database was changed outside portquiz or is damaged: restore a backup, or move it aside to start over",
+        path.display()
+    );
+    assert_eq!(store.all_states().unwrap_err().to_string(), expected);
+    assert_eq!(
+        store.card_state("net", "ssh").unwrap_err().to_string(),
+        expected
+    );
+}

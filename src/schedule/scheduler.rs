@@ -135,6 +135,9 @@ pub struct Outcome {
     pub card: CardState,
     /// The review interval in days, or `None` if the card stays (or goes) in a learning/relearning step.
     pub interval_days: Option<u32>,
+    /// Study days since the card's previous review, as given to FSRS (0 for a new card or a same-day
+    /// review): what the review log records.
+    pub elapsed_days: u32,
 }
 
 impl Outcome {
@@ -298,8 +301,20 @@ impl Scheduler {
         now: Timestamp,
         rng: &mut impl Rng,
     ) -> Result<CardState, ScheduleError> {
+        Ok(self.answer(card, rating, now, rng)?.card)
+    }
+
+    /// Like [`Scheduler::review`], but returns the whole [`Outcome`] (new state, interval, elapsed days for
+    /// the review log).
+    pub fn answer(
+        &self,
+        card: &CardState,
+        rating: Rating,
+        now: Timestamp,
+        rng: &mut impl Rng,
+    ) -> Result<Outcome, ScheduleError> {
         let fuzz_factor = self.config.fuzz.then(|| rng.random::<f64>());
-        Ok(self.outcome(card, rating, now, fuzz_factor)?.card)
+        self.outcome(card, rating, now, fuzz_factor)
     }
 
     /// What each rating would do, without fuzz (the real answer may land a few days either side for
@@ -374,6 +389,7 @@ impl Scheduler {
                             rating,
                             card: out,
                             interval_days: None,
+                            elapsed_days: elapsed,
                         });
                     }
                 } else {
@@ -394,6 +410,7 @@ impl Scheduler {
                     rating,
                     card: out,
                     interval_days: None,
+                    elapsed_days: elapsed,
                 });
             }
         }
@@ -430,6 +447,7 @@ impl Scheduler {
             rating,
             card: out,
             interval_days: Some(days),
+            elapsed_days: elapsed,
         })
     }
 

@@ -44,6 +44,7 @@ fn golden_good_good_good_again_good_matches_reference() {
     let stability = [2.3065, 10.9643, 46.2803, 2.9326, 7.7782];
     let difficulty = [2.1181, 2.1112, 2.1043, 7.3900, 7.3778];
     let intervals = [2, 11, 46, 3, 8];
+    let elapsed = [0, 2, 11, 46, 3];
     let mut now = ts("2026-01-05T10:00:00Z");
     let mut card = CardState::new();
     for i in 0..ratings.len() {
@@ -52,6 +53,12 @@ fn golden_good_good_good_again_good_matches_reference() {
             outcome.interval_days,
             Some(intervals[i]),
             "interval after review {}",
+            i + 1
+        );
+        assert_eq!(
+            outcome.elapsed_days,
+            elapsed[i],
+            "elapsed days at review {}",
             i + 1
         );
         card = scheduler.review(&card, ratings[i], now, &mut rng).unwrap();
