@@ -681,3 +681,58 @@ fn a_hand_edited_row_is_reported_not_panicked_on() {
         expected
     );
 }
+
+#[test]
+fn a_failed_write_leaves_neither_log_row_nor_card_state() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = db_in(&dir);
+    let mut store = Store::open(&path).unwrap();
+    let first = review_state("2026-01-07T04:00:00Z", "2026-01-05T10:00:00Z");
+    let id = store
+        .record_answer(&answer(
+            "net",
+            "ssh",
+            "2026-01-05T10:00:00Z",
+            Rating::Good,
+            Some(&first),
+        ))
+        .unwrap();
+    // Make the card-state write (the second statement of the transaction) fail.
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch(
+        "CREATE TRIGGER fail_card BEFORE UPDATE ON cards BEGIN SELECT RAISE(ABORT, 'injected failure'); END;",
+    )
+    .unwrap();
+    let second = review_state("2026-01-18T04:00:00Z", "2026-01-07T09:00:00Z");
+    let err = store
+        .record_answer(&answer(
+            "net",
+            "ssh",
+            "2026-01-07T09:00:00Z",
+            Rating::Good,
+            Some(&second),
+        ))
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!("progress database {}: injected failure", path.display())
+    );
+    assert_eq!(
+        log(&store).len(),
+        1,
+        "the log row was rolled back with the failed state write"
+    );
+    assert_eq!(store.card_state("net", "ssh").unwrap(), Some(first.clone()));
+    // Undo is one transaction too: it deletes the card's row, then fails deleting the log row: both roll back.
+    conn.execute_batch("DROP TRIGGER fail_card; CREATE TRIGGER fail_log BEFORE DELETE ON reviews BEGIN SELECT RAISE(ABORT, 'no delete'); END;").unwrap();
+    assert_eq!(
+        store.undo(id).unwrap_err().to_string(),
+        format!("progress database {}: no delete", path.display())
+    );
+    assert_eq!(
+        store.card_state("net", "ssh").unwrap(),
+        Some(first),
+        "the card row deletion was rolled back"
+    );
+    assert_eq!(log(&store).len(), 1);
+}

@@ -5,6 +5,11 @@
 //! (`now`) and the rng are parameters, so tests replay days exactly with fixed instants and a seeded rng
 //! (`rand::rngs::StdRng::seed_from_u64`). Persisting [`CardState`] is [`crate::store`]'s job.
 //!
+//! Days are *study days* (see [`Scheduler`]): a day starts at 4:00 in the scheduler's time zone (UTC by
+//! default); FSRS gets whole study days elapsed; a review interval of `n` days makes the card due at the start
+//! of the study day `n` days later; learning steps are exact minutes. Use [`Scheduler::day_start`] as the
+//! "since" of today's limit counts so the session and the schedule agree on what "today" is.
+//!
 //! ```
 //! use portquiz::schedule::{CardState, Rating, Scheduler, SchedulerConfig};
 //! use rand::SeedableRng;
