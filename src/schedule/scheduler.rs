@@ -110,6 +110,14 @@ pub enum ScheduleError {
         /// What the crate said.
         reason: String,
     },
+    /// A learning step from `now` leaves jiff's range.
+    #[error("the instant {now} plus the step {step:#} is outside the supported range")]
+    StepOutOfRange {
+        /// The instant of the answer.
+        now: Timestamp,
+        /// The step.
+        step: SignedDuration,
+    },
     /// A study day whose start cannot be represented as an instant.
     #[error("the study day {day} is outside the supported range")]
     DayOutOfRange {
@@ -522,8 +530,5 @@ fn step_wait(steps: &[SignedDuration], step: u32, rating: Rating) -> Option<(Sig
 
 fn add_wait(now: Timestamp, wait: SignedDuration) -> Result<Timestamp, ScheduleError> {
     now.checked_add(wait)
-        .map_err(|_| ScheduleError::TimeOutOfRange {
-            now,
-            days: wait.as_secs() / 86_400,
-        })
+        .map_err(|_| ScheduleError::StepOutOfRange { now, step: wait })
 }

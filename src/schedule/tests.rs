@@ -637,3 +637,31 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn dates_at_the_end_of_time_are_errors_not_panics() {
+    let s = default_no_fuzz();
+    let mut rng = StdRng::seed_from_u64(0);
+    let now = ts("9999-12-30T12:00:00Z");
+    let card = CardState {
+        state: State::Review,
+        stability: Some(100.0),
+        difficulty: Some(5.0),
+        due: Some(now),
+        last_review: Some(ts("9999-09-01T12:00:00Z")),
+        ..CardState::new()
+    };
+    let err = s.review(&card, Rating::Good, now, &mut rng).unwrap_err();
+    assert!(
+        matches!(err, ScheduleError::TimeOutOfRange { days, .. } if days > 1),
+        "{err:?}"
+    );
+    // Learning steps from the last instant overflow too, as an error.
+    let err = s
+        .review(&CardState::new(), Rating::Again, Timestamp::MAX, &mut rng)
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "the instant 9999-12-30T22:00:00.999999999Z plus the step 1m is outside the supported range"
+    );
+}
