@@ -736,3 +736,69 @@ fn a_failed_write_leaves_neither_log_row_nor_card_state() {
     );
     assert_eq!(log(&store).len(), 1);
 }
+
+#[test]
+fn any_card_state_round_trips_at_microsecond_precision() {
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, TestRunner};
+
+    let dir = tempfile::tempdir().unwrap();
+    // TestRunner::run takes a Fn closure: the store sits in a RefCell.
+    let store = std::cell::RefCell::new(Store::open(db_in(&dir)).unwrap());
+    let micros = || {
+        proptest::option::of(Timestamp::MIN.as_microsecond()..=Timestamp::MAX.as_microsecond())
+            .prop_map(|m| m.map(|m| Timestamp::from_microsecond(m).unwrap()))
+    };
+    let state = (
+        prop_oneof![
+            Just(State::New),
+            Just(State::Learning),
+            Just(State::Review),
+            Just(State::Relearning)
+        ],
+        any::<u32>(),
+        proptest::option::of(1e-6f64..1e6),
+        proptest::option::of(1f64..=10.0),
+        micros(),
+        any::<u32>(),
+        any::<u32>(),
+        micros(),
+    )
+        .prop_map(
+            |(state, step, stability, difficulty, due, reps, lapses, last_review)| CardState {
+                state,
+                step,
+                stability,
+                difficulty,
+                due,
+                reps,
+                lapses,
+                last_review,
+            },
+        );
+    let mut runner = TestRunner::new(Config {
+        cases: 200,
+        ..Config::default()
+    });
+    runner
+        .run(
+            &(state, "[a-z0-9-]{1,12}", "\\PC{1,20}"),
+            |(state, deck, card)| {
+                let mut store = store.borrow_mut();
+                let id = store
+                    .record_answer(&answer(
+                        &deck,
+                        &card,
+                        "2026-01-05T10:00:00Z",
+                        Rating::Good,
+                        Some(&state),
+                    ))
+                    .unwrap();
+                prop_assert_eq!(store.card_state(&deck, &card).unwrap(), Some(state));
+                store.undo(id).unwrap();
+                prop_assert_eq!(store.card_state(&deck, &card).unwrap(), None);
+                Ok(())
+            },
+        )
+        .unwrap();
+}
