@@ -802,3 +802,17 @@ fn any_card_state_round_trips_at_microsecond_precision() {
         )
         .unwrap();
 }
+
+/// A directory nobody can create files in. Tests run as root here, which ignores permission bits, so a
+/// chmod 555 temp dir would not do; /proc refuses new files to everyone.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_read_only_data_dir_is_a_clear_error() {
+    let path = Path::new("/proc/portquiz.sqlite3");
+    let err = Store::open(path).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "cannot write the progress database /proc/portquiz.sqlite3: unable to open database file: /proc/portquiz.sqlite3; make the data directory writable, or pass --data-dir to use another directory"
+    );
+    assert!(!path.exists());
+}
