@@ -816,3 +816,33 @@ fn a_read_only_data_dir_is_a_clear_error() {
     );
     assert!(!path.exists());
 }
+
+#[test]
+fn a_failing_log_callback_stops_the_scan_with_its_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(db_in(&dir)).unwrap();
+    for card in ["a", "b", "c"] {
+        store
+            .record_answer(&answer(
+                "d",
+                card,
+                "2026-01-05T10:00:00Z",
+                Rating::Good,
+                None,
+            ))
+            .unwrap();
+    }
+    let mut seen = Vec::new();
+    let result: anyhow::Result<()> = store.try_for_each_review(None, |entry| {
+        seen.push(entry.card.clone());
+        if entry.card == "b" {
+            anyhow::bail!("disk full while exporting {}", entry.card);
+        }
+        Ok(())
+    });
+    assert_eq!(
+        result.unwrap_err().to_string(),
+        "disk full while exporting b"
+    );
+    assert_eq!(seen, ["a", "b"]);
+}

@@ -418,6 +418,19 @@ impl Store {
         since: Option<Timestamp>,
         mut f: impl FnMut(ReviewLogEntry),
     ) -> Result<(), StoreError> {
+        self.try_for_each_review(since, |entry| {
+            f(entry);
+            Ok::<(), StoreError>(())
+        })
+    }
+
+    /// Like [`Store::for_each_review`], but `f` may fail (e.g. writing an export); the first error stops
+    /// the scan and is returned. Store errors convert into `E` (e.g. `anyhow::Error`).
+    pub fn try_for_each_review<E: From<StoreError>>(
+        &self,
+        since: Option<Timestamp>,
+        mut f: impl FnMut(ReviewLogEntry) -> Result<(), E>,
+    ) -> Result<(), E> {
         let mut stmt = self
             .conn
             .prepare(
@@ -428,7 +441,7 @@ impl Store {
         let since = since.map_or(i64::MIN, Timestamp::as_microsecond);
         let mut rows = stmt.query([since]).map_err(|e| self.err(e))?;
         while let Some(row) = rows.next().map_err(|e| self.err(e))? {
-            f(self.log_entry(row)?);
+            f(self.log_entry(row)?)?;
         }
         Ok(())
     }
