@@ -1,2 +1,3 @@
 //! Integration tests: one binary (`autotests = false`), one module per area.
+mod practical;
 mod support;
