@@ -3,7 +3,7 @@
 //! the `experiments` command.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use portquiz::practical::{self, Environment, Observation, Outcome};
+use portquiz::practical::{self, Capability, Environment, Kind, Observation, Outcome};
 
 /// Makes a transcript comparable: port numbers (4 or 5 digits after ":" or "port ") become "P" and runs of
 /// spaces used for alignment shrink to two.
@@ -518,5 +518,328 @@ UDP  client sends "a", "b", "c" to 127.0.0.1:P  3 datagrams
 UDP  server: recvfrom(4096) until all arrived  ["a", "b", "c"]
 => TCP gave "abc" in one read (a stream); UDP needed three reads (one datagram each)
 "#,
+    );
+}
+
+// ---- the catalogue ---------------------------------------------------------------------------------------------
+
+#[test]
+fn catalogue_has_the_agreed_ids_and_option_counts() {
+    let ids: Vec<&str> = practical::catalogue().iter().map(|e| e.id).collect();
+    assert_eq!(
+        ids,
+        [
+            "double-bind",
+            "tcp-udp-same-port",
+            "ephemeral-port-range",
+            "when-port-assigned",
+            "connection-four-tuple",
+            "accepted-socket-port",
+            "server-sockets-per-client",
+            "udp-one-socket",
+            "connection-refused",
+            "address-part-of-endpoint",
+            "connected-udp-icmp",
+            "loopback-vs-wildcard",
+            "dual-stack-v6only",
+            "shared-client-port",
+            "time-wait-reuseaddr",
+            "close-frees-port",
+            "so-reuseport",
+            "port-65536",
+            "privileged-ports",
+            "listen-backlog",
+            "http-keep-alive",
+            "websocket-upgrade",
+            "epoll-thousand-connections",
+            "stream-vs-datagram",
+            "lab-start-listener",
+            "lab-connect-client",
+            "lab-find-service-port",
+        ]
+    );
+    for experiment in practical::catalogue() {
+        assert_eq!(
+            practical::find(experiment.id).map(|e| e.id),
+            Some(experiment.id)
+        );
+        match experiment.kind {
+            Kind::Experiment => assert!(
+                (2..=4).contains(&experiment.options.len()),
+                "{} has {} options",
+                experiment.id,
+                experiment.options.len()
+            ),
+            Kind::Lab => assert!(
+                experiment.options.is_empty(),
+                "{} is a lab with options",
+                experiment.id
+            ),
+        }
+        assert!(
+            !experiment.explain.is_empty()
+                && !experiment.question.is_empty()
+                && !experiment.title.is_empty()
+        );
+    }
+    assert!(practical::find("no-such-experiment").is_none());
+}
+
+#[test]
+fn running_a_lab_as_an_experiment_is_an_error() {
+    let lab = practical::find("lab-start-listener").unwrap();
+    let Outcome::Errored { message } = practical::run(lab, &Environment::detect()) else {
+        panic!("expected an error")
+    };
+    assert_eq!(
+        message,
+        "lab-start-listener is a lab: it is prepared and verified, not run"
+    );
+}
+
+// ---- the loopback guard ----------------------------------------------------------------------------------------
+
+#[test]
+fn guard_lets_only_loopback_through_and_wildcards_only_as_conflict_probes() {
+    use portquiz::practical::guard::{Use, check};
+    let allowed_everywhere = [
+        "127.0.0.1:80",
+        "127.0.0.2:0",
+        "127.255.255.254:65535",
+        "[::1]:443",
+        "[::ffff:127.0.0.1]:3000",
+    ];
+    for text in allowed_everywhere {
+        let addr: std::net::SocketAddr = text.parse().unwrap();
+        assert_eq!(
+            check(addr, Use::Endpoint),
+            Ok(addr),
+            "{text} as an endpoint"
+        );
+        assert_eq!(
+            check(addr, Use::ConflictProbe),
+            Ok(addr),
+            "{text} as a probe"
+        );
+    }
+    for text in ["0.0.0.0:8080", "[::]:0"] {
+        let addr: std::net::SocketAddr = text.parse().unwrap();
+        assert_eq!(check(addr, Use::ConflictProbe), Ok(addr));
+        assert_eq!(
+            check(addr, Use::Endpoint).unwrap_err().to_string(),
+            format!(
+                "refused {addr}: experiments only use loopback addresses (127.0.0.0/8, ::1, ::ffff:127.0.0.1)"
+            )
+        );
+    }
+    let refused = [
+        "192.168.1.10:3000",
+        "10.0.0.5:54000",
+        "8.8.8.8:53",
+        "255.255.255.255:9",
+        "224.0.0.1:5353",
+        "[2001:db8::1]:80",
+        "[fe80::1]:22",
+        "[::ffff:10.0.0.1]:80",
+        "[::ffff:0.0.0.0]:80",
+        "[ff02::1]:546",
+    ];
+    for text in refused {
+        let addr: std::net::SocketAddr = text.parse().unwrap();
+        assert_eq!(
+            check(addr, Use::Endpoint).unwrap_err().to_string(),
+            format!(
+                "refused {addr}: experiments only use loopback addresses (127.0.0.0/8, ::1, ::ffff:127.0.0.1)"
+            )
+        );
+        assert_eq!(
+            check(addr, Use::ConflictProbe).unwrap_err().to_string(),
+            format!(
+                "refused {addr}: a bind-conflict probe may only use loopback or a wildcard address"
+            )
+        );
+    }
+}
+
+// ---- injected environments: the branches this machine cannot reach -------------------------------------------
+
+fn without_ipv6() -> Environment {
+    let mut env = Environment::detect();
+    env.ipv6_loopback = Capability::no("bind [::1]:0 gave EADDRNOTAVAIL");
+    env
+}
+
+fn without_127_0_0_2() -> Environment {
+    let mut env = Environment::detect();
+    env.loopback_127_0_0_2 = Capability::no("bind 127.0.0.2:0 gave EADDRNOTAVAIL");
+    env
+}
+
+fn unavailable(id: &str, env: &Environment) -> String {
+    match practical::run(practical::find(id).unwrap(), env) {
+        Outcome::Unavailable { reason } => reason,
+        other => panic!("{id}: expected Unavailable, got {other:?}"),
+    }
+}
+
+#[test]
+fn without_ipv6_the_ipv6_experiments_are_unavailable_and_the_rest_say_what_they_skipped() {
+    let env = without_ipv6();
+    assert_eq!(
+        unavailable("dual-stack-v6only", &env),
+        "IPv6 is not usable on loopback (bind [::1]:0 gave EADDRNOTAVAIL)"
+    );
+    let refused = observe_with("connection-refused", &env);
+    assert_eq!(refused.correct, [0]);
+    assert_eq!(
+        refused.transcript.len(),
+        2,
+        "only the IPv4 half runs: {:?}",
+        refused.transcript
+    );
+    assert_eq!(
+        refused.note.as_deref(),
+        Some("IPv6 is not usable on loopback here, so ::1 was skipped")
+    );
+    let endpoint = observe_with("address-part-of-endpoint", &env);
+    assert_eq!(endpoint.correct, [1]);
+    assert!(
+        !endpoint
+            .transcript
+            .iter()
+            .any(|line| line.contains("[::1]"))
+    );
+    assert_eq!(
+        endpoint.note.as_deref(),
+        Some("IPv6 is not usable on loopback here, so only 127.0.0.2 was tried")
+    );
+}
+
+#[test]
+fn without_127_0_0_2_the_address_experiments_adapt_or_step_aside() {
+    let env = without_127_0_0_2();
+    assert_eq!(
+        unavailable("loopback-vs-wildcard", &env),
+        "127.0.0.2 cannot be bound (bind 127.0.0.2:0 gave EADDRNOTAVAIL)"
+    );
+    let endpoint = observe_with("address-part-of-endpoint", &env);
+    assert_eq!(
+        endpoint.note.as_deref(),
+        Some("127.0.0.2 cannot be bound here, so only ::1 was tried")
+    );
+    let shared = observe_with("shared-client-port", &env);
+    assert_eq!(shared.correct, [0]);
+    assert_eq!(
+        shared.note.as_deref(),
+        Some("127.0.0.2 cannot be bound here (bind 127.0.0.2:0 gave EADDRNOTAVAIL)")
+    );
+
+    let mut neither = without_127_0_0_2();
+    neither.ipv6_loopback = Capability::no("bind [::1]:0 gave EAFNOSUPPORT");
+    assert_eq!(
+        unavailable("address-part-of-endpoint", &neither),
+        "neither 127.0.0.2 (bind 127.0.0.2:0 gave EADDRNOTAVAIL) nor ::1 (bind [::1]:0 gave EAFNOSUPPORT) can be used here"
+    );
+}
+
+#[test]
+fn without_ipv4_loopback_nothing_runs_and_nothing_is_graded() {
+    let mut env = Environment::detect();
+    env.ipv4_loopback = Capability::no("listen and connect on 127.0.0.1:0 gave ENETUNREACH");
+    for experiment in practical::catalogue()
+        .iter()
+        .filter(|e| e.kind == Kind::Experiment)
+    {
+        assert_eq!(
+            unavailable(experiment.id, &env),
+            "IPv4 loopback does not work here (listen and connect on 127.0.0.1:0 gave ENETUNREACH)"
+        );
+    }
+    let lab = practical::find("lab-connect-client").unwrap();
+    assert_eq!(
+        practical::prepare_lab(lab, &env).unwrap_err(),
+        "IPv4 loopback does not work here (listen and connect on 127.0.0.1:0 gave ENETUNREACH)"
+    );
+}
+
+#[test]
+fn a_low_fd_limit_makes_the_thousand_connections_unavailable() {
+    let mut env = Environment::detect();
+    env.nofile_soft = Some(1024);
+    env.nofile_hard = Some(1024);
+    assert_eq!(
+        unavailable("epoll-thousand-connections", &env),
+        "the open-files limit here is 1024 (hard 1024), and 1000 connections with both ends in one process need \
+         about 2064 descriptors; try `ulimit -n 4096` before starting portquiz"
+    );
+}
+
+#[test]
+fn environment_that_contradicts_the_kernel_errors_instead_of_grading() {
+    let env = Environment::detect();
+    if env.euid != Some(0) {
+        return; // the contradiction below needs a process that may bind port 80
+    }
+    let mut pretend = env.clone();
+    pretend.euid = Some(1000);
+    pretend.cap_net_bind_service = Some(false);
+    pretend.unprivileged_port_start = Some(1024);
+    let Outcome::Errored { message } =
+        practical::run(practical::find("privileged-ports").unwrap(), &pretend)
+    else {
+        panic!("expected an error");
+    };
+    assert_eq!(
+        message,
+        "port 80: the environment predicts EACCES but bind gave ok"
+    );
+
+    let mut flipped = env.clone();
+    flipped.bindv6only = env.bindv6only.map(|value| !value);
+    let Outcome::Errored { message } =
+        practical::run(practical::find("dual-stack-v6only").unwrap(), &flipped)
+    else {
+        panic!("expected an error");
+    };
+    assert!(message.starts_with("bindv6only="), "{message}");
+}
+
+#[test]
+fn environment_detection_reads_this_machine() {
+    let env = Environment::detect();
+    assert!(env.ipv4_loopback.available, "{}", env.ipv4_loopback.detail);
+    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    let uid_line = status
+        .lines()
+        .find(|line| line.starts_with("Uid:"))
+        .unwrap();
+    assert_eq!(
+        env.euid,
+        uid_line.split_whitespace().nth(2).unwrap().parse().ok()
+    );
+    let range = std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range").unwrap();
+    let mut parts = range.split_whitespace().map(|p| p.parse::<u16>().unwrap());
+    assert_eq!(
+        env.local_port_range,
+        Some((parts.next().unwrap(), parts.next().unwrap()))
+    );
+    let facts = env.facts();
+    let names: Vec<&str> = facts.iter().map(|(name, _)| *name).collect();
+    assert_eq!(
+        names,
+        [
+            "kernel",
+            "IPv4 loopback",
+            "IPv6 loopback (::1)",
+            "127.0.0.2",
+            "effective uid",
+            "CAP_NET_BIND_SERVICE",
+            "ip_unprivileged_port_start",
+            "ip_local_port_range",
+            "bindv6only",
+            "somaxconn",
+            "tcp_abort_on_overflow",
+            "open files limit (soft/hard)",
+        ]
     );
 }
