@@ -3,6 +3,8 @@
 //! the `experiments` command.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use std::time::Duration;
+
 use portquiz::practical::{self, Capability, Environment, Kind, Observation, Outcome};
 
 /// Makes a transcript comparable: port numbers (4 or 5 digits after ":" or "port ") become "P" and runs of
@@ -842,4 +844,382 @@ fn environment_detection_reads_this_machine() {
             "open files limit (soft/hard)",
         ]
     );
+}
+
+// ---- labs ------------------------------------------------------------------------------------------------------
+
+fn this_process() -> String {
+    let comm = std::fs::read_to_string("/proc/self/comm").unwrap();
+    format!("pid {} ({})", std::process::id(), comm.trim())
+}
+
+/// Kills and reaps a child process when dropped, so a failing test leaves nothing running.
+struct Child(std::process::Child);
+
+impl Drop for Child {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn on_path(program: &str) -> bool {
+    std::process::Command::new(program)
+        .arg("--version")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|status| status.success())
+}
+
+#[test]
+fn lab_start_listener_waits_for_a_listener_then_names_its_owner() {
+    use std::io::{Read, Write};
+    let env = Environment::detect();
+    let mut setup =
+        practical::prepare_lab(practical::find("lab-start-listener").unwrap(), &env).unwrap();
+    let port = setup.port();
+    assert!((10_000..20_000).contains(&port), "{port}");
+    if let Some((low, high)) = env.local_port_range {
+        assert!(!(low..=high).contains(&port), "{port} is an ephemeral port");
+    }
+    assert_eq!(
+        setup.instructions(),
+        format!(
+            "Start a TCP listener on 127.0.0.1:{port} in another terminal, for example:\n\n    \
+             python3 -m http.server {port} --bind 127.0.0.1\n\n\
+             Wait until it says it is serving, then come back and press Enter: portquiz will connect to it.\n\
+             (Stop it with Ctrl-C afterwards.)"
+        )
+    );
+    let missing = practical::verify_lab(&mut setup, Duration::ZERO);
+    assert!(!missing.passed);
+    assert_eq!(
+        missing.transcript,
+        [format!(
+            "TCP  connect 127.0.0.1:{port}   ECONNREFUSED (nobody listens)"
+        )]
+    );
+    assert_eq!(
+        missing.conclusion,
+        format!(
+            "nothing listens on 127.0.0.1:{port}: start the command above, wait until it serves, and try again"
+        )
+    );
+
+    let listener = std::net::TcpListener::bind(("127.0.0.1", port)).unwrap();
+    let server = std::thread::spawn(move || {
+        let (mut stream, _) = listener.accept().unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(5)))
+            .unwrap();
+        let mut buf = [0u8; 256];
+        let len = stream.read(&mut buf).unwrap();
+        stream
+            .write_all(b"HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nhi")
+            .unwrap();
+        String::from_utf8_lossy(&buf[..len]).into_owned()
+    });
+    let found = practical::verify_lab(&mut setup, Duration::from_secs(5));
+    if !found.passed {
+        let _ = std::net::TcpStream::connect(("127.0.0.1", port)); // unblock the server thread
+    }
+    let request = server.join().unwrap();
+    assert!(found.passed, "{found:?}");
+    assert_eq!(request, "GET / HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n");
+    assert_eq!(
+        normalize(&found.transcript[0]),
+        "TCP  connect 127.0.0.1:P  ok, from 127.0.0.1:P"
+    );
+    assert_eq!(
+        found.transcript[1],
+        "HTTP GET / HTTP/1.0   reply \"HTTP/1.0 200 OK\""
+    );
+    assert_eq!(
+        found.transcript[2],
+        format!("owner of the listening socket: {}", this_process())
+    );
+    assert_eq!(
+        found.conclusion,
+        format!(
+            "a listening socket owns 127.0.0.1:{port}: your program created it and portquiz reached it"
+        )
+    );
+}
+
+#[test]
+fn lab_start_listener_accepts_the_offered_python_command() {
+    if !on_path("python3") {
+        eprintln!("python3 is not installed here; the offered command cannot be tried");
+        return;
+    }
+    let env = Environment::detect();
+    let mut setup =
+        practical::prepare_lab(practical::find("lab-start-listener").unwrap(), &env).unwrap();
+    let port = setup.port().to_string();
+    let child = std::process::Command::new("python3")
+        .args(["-m", "http.server", &port, "--bind", "127.0.0.1"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let child = Child(child);
+    let result = practical::verify_lab(&mut setup, Duration::from_secs(20));
+    drop(child);
+    assert!(result.passed, "{result:?}");
+    assert_eq!(
+        result
+            .transcript
+            .last()
+            .map(String::as_str)
+            .unwrap_or_default()
+            .split(" (")
+            .nth(1)
+            .map(|s| s.starts_with("python")),
+        Some(true),
+        "{result:?}"
+    );
+    assert!(
+        result
+            .transcript
+            .iter()
+            .any(|line| line == "HTTP GET / HTTP/1.0   reply \"HTTP/1.0 200 OK\""),
+        "{result:?}"
+    );
+}
+
+#[test]
+fn lab_connect_client_shows_the_candidates_own_four_tuple() {
+    let env = Environment::detect();
+    let lab = practical::find("lab-connect-client").unwrap();
+    let mut idle = practical::prepare_lab(lab, &env).unwrap();
+    let idle_port = idle.port();
+    let nobody = practical::verify_lab(&mut idle, Duration::ZERO);
+    assert!(!nobody.passed);
+    assert_eq!(
+        nobody.transcript,
+        [
+            format!("TCP  listening on 127.0.0.1:{idle_port}"),
+            "TCP  accept   EAGAIN (timed out)".to_string()
+        ]
+    );
+    assert_eq!(
+        nobody.conclusion,
+        format!(
+            "no connection arrived on 127.0.0.1:{idle_port}: run the command above in another terminal, then press Enter"
+        )
+    );
+    drop(idle);
+
+    let mut setup = practical::prepare_lab(lab, &env).unwrap();
+    let port = setup.port();
+    assert!(
+        setup
+            .instructions()
+            .contains(&format!("    curl http://127.0.0.1:{port}/\n"))
+    );
+    assert!(
+        setup
+            .instructions()
+            .contains(&format!("create_connection(('127.0.0.1', {port}))"))
+    );
+    let client = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let ephemeral = client.local_addr().unwrap().port();
+    let result = practical::verify_lab(&mut setup, Duration::from_secs(5));
+    assert!(result.passed, "{result:?}");
+    let (low, high) = env.local_port_range.unwrap();
+    assert_eq!(
+        result.transcript,
+        [
+            format!("TCP  listening on 127.0.0.1:{port}"),
+            format!("TCP  accept   connection 127.0.0.1:{ephemeral} -> 127.0.0.1:{port}"),
+            format!("the 4-tuple: client 127.0.0.1 port {ephemeral}, server 127.0.0.1 port {port}"),
+            format!("your port {ephemeral} is inside ip_local_port_range {low}-{high}"),
+            format!("your process: {}", this_process()),
+        ]
+    );
+    assert_eq!(
+        result.conclusion,
+        format!(
+            "your client got the ephemeral port {ephemeral} when it connected; (127.0.0.1:{ephemeral}) -> \
+             (127.0.0.1:{port}) identifies this connection"
+        )
+    );
+}
+
+#[test]
+fn lab_connect_client_answers_curl() {
+    if !on_path("curl") {
+        eprintln!("curl is not installed here; the offered command cannot be tried");
+        return;
+    }
+    let env = Environment::detect();
+    let mut setup =
+        practical::prepare_lab(practical::find("lab-connect-client").unwrap(), &env).unwrap();
+    let url = format!("http://127.0.0.1:{}/", setup.port());
+    let curl = std::process::Command::new("curl")
+        .args(["--silent", "--max-time", "10", &url])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let result = practical::verify_lab(&mut setup, Duration::from_secs(10));
+    let output = curl.wait_with_output().unwrap();
+    assert!(result.passed, "{result:?}");
+    let body = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(
+        normalize(&body),
+        "portquiz saw your connection as 127.0.0.1:P -> 127.0.0.1:P\n"
+    );
+}
+
+#[test]
+fn lab_find_service_port_checks_the_services_default_port() {
+    let env = Environment::detect();
+    let mut setup =
+        practical::prepare_lab(practical::find("lab-find-service-port").unwrap(), &env).unwrap();
+    let port = setup.port();
+    let service = if port == 3306 {
+        "MySQL"
+    } else {
+        "a Node.js app"
+    };
+    assert!([3306, 3000].contains(&port), "{port}");
+    assert!(setup.instructions().starts_with(&format!(
+        "Stand in for {service}. Find the port it uses by default"
+    )));
+    assert!(
+        !setup.instructions().contains(&port.to_string()),
+        "the instructions give the answer away"
+    );
+    let missing = practical::verify_lab(&mut setup, Duration::ZERO);
+    assert!(!missing.passed);
+    assert_eq!(
+        missing.conclusion,
+        format!(
+            "nothing listens on 127.0.0.1:{port}: {service}'s default port is {port}; start the listener there and try again"
+        )
+    );
+    // Listening is enough: the connection completes in the backlog without an accept().
+    let listener = std::net::TcpListener::bind(("127.0.0.1", port)).unwrap();
+    let found = practical::verify_lab(&mut setup, Duration::from_secs(5));
+    drop(listener);
+    assert!(found.passed, "{found:?}");
+    assert_eq!(
+        found.transcript[1],
+        "HTTP GET / HTTP/1.0   no HTTP reply (any TCP listener counts)"
+    );
+    assert_eq!(
+        found.conclusion,
+        format!(
+            "you found it: {service} uses port {port}, and your listener now owns 127.0.0.1:{port}"
+        )
+    );
+}
+
+#[test]
+fn preparing_an_experiment_as_a_lab_is_refused() {
+    let err = practical::prepare_lab(
+        practical::find("double-bind").unwrap(),
+        &Environment::detect(),
+    )
+    .unwrap_err();
+    assert_eq!(err, "double-bind is an experiment, not a lab");
+}
+
+// ---- the whole catalogue, 8 times in parallel, in a process of its own -----------------------------------------
+
+/// Descriptors this process has open, as their link targets, sorted.
+fn open_descriptors() -> Vec<String> {
+    let mut targets: Vec<String> = std::fs::read_dir("/proc/self/fd")
+        .unwrap()
+        .flatten()
+        .filter_map(|entry| std::fs::read_link(entry.path()).ok())
+        .map(|target| target.to_string_lossy().into_owned())
+        .collect();
+    targets.sort();
+    targets
+}
+
+#[test]
+#[ignore = "runs in a process of its own, started by catalogue_runs_eight_times_in_parallel_without_failures_or_leaks"]
+fn stress_child() {
+    let env = Environment::detect();
+    let experiments: Vec<&practical::Experiment> = practical::catalogue()
+        .iter()
+        .filter(|e| e.kind == Kind::Experiment)
+        .collect();
+    let before = open_descriptors();
+    let results: Vec<Vec<(&str, Outcome)>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..8)
+            .map(|thread| {
+                let (env, experiments) = (&env, &experiments);
+                scope.spawn(move || {
+                    (0..experiments.len())
+                        .map(|i| {
+                            let experiment = experiments[(i + thread * 3) % experiments.len()];
+                            (experiment.id, practical::run(experiment, env))
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|handle| handle.join().unwrap())
+            .collect()
+    });
+    let after = open_descriptors();
+    let mut answers = std::collections::BTreeMap::new();
+    let mut problems = Vec::new();
+    let mut observed = 0;
+    for (id, outcome) in results.iter().flatten() {
+        match outcome {
+            Outcome::Observed(observation) => {
+                observed += 1;
+                let first = answers
+                    .entry(*id)
+                    .or_insert_with(|| observation.correct.clone());
+                if *first != observation.correct {
+                    problems.push(format!("{id}: answers differ between runs"));
+                }
+            }
+            other => problems.push(format!("{id}: {other:?}")),
+        }
+    }
+    let leaked: Vec<&String> = after
+        .iter()
+        .filter(|target| !before.contains(target))
+        .collect();
+    println!(
+        "stress: {observed} observed, {} problems, {} leaked descriptors",
+        problems.len(),
+        leaked.len()
+    );
+    assert!(problems.is_empty(), "{problems:#?}");
+    assert_eq!(after, before, "descriptors leaked: {leaked:?}");
+}
+
+#[test]
+fn catalogue_runs_eight_times_in_parallel_without_failures_or_leaks() {
+    let output = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "practical::stress_child",
+            "--exact",
+            "--ignored",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "the stress run failed:\n{stdout}\n{stderr}"
+    );
+    assert!(
+        stdout.contains("stress: 192 observed, 0 problems, 0 leaked descriptors\n"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("test result: ok. 1 passed"), "{stdout}");
 }

@@ -235,13 +235,12 @@ fn verify_listener(setup: &LabSetup, wait: Duration) -> LabResult {
     };
     let from = net::local(&stream).map_or_else(|_| "?".to_string(), |a| a.to_string());
     transcript.push(format!("TCP  connect {addr}   ok, from {from}"));
+    // Look for the owner while the connection is fresh: a one-shot listener may close after answering.
+    let owner = owner_of(setup.port, LISTEN);
     let mut stream: std::net::TcpStream = stream.into();
     let reply = http_probe(&mut stream);
     transcript.push(format!("HTTP GET / HTTP/1.0   {reply}"));
-    transcript.push(format!(
-        "owner of the listening socket: {}",
-        owner_of(setup.port, LISTEN)
-    ));
+    transcript.push(format!("owner of the listening socket: {owner}"));
     let conclusion = match setup.kind {
         LabKind::FindServicePort => format!(
             "you found it: {} uses port {}, and your listener now owns 127.0.0.1:{}",
