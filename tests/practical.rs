@@ -1223,3 +1223,189 @@ fn catalogue_runs_eight_times_in_parallel_without_failures_or_leaks() {
     );
     assert!(stdout.contains("test result: ok. 1 passed"), "{stdout}");
 }
+
+// ---- `portquiz experiments` ------------------------------------------------------------------------------------
+
+fn portquiz(args: &[&str]) -> (std::process::Output, tempfile::TempDir) {
+    let data = tempfile::tempdir().unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_portquiz"))
+        .arg("--data-dir")
+        .arg(data.path())
+        .args(args)
+        .env_remove("NO_COLOR")
+        .env_remove("CLICOLOR_FORCE")
+        .output()
+        .unwrap();
+    (output, data)
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8(bytes.to_vec()).unwrap()
+}
+
+#[test]
+fn experiments_lists_the_catalogue() {
+    let (output, _data) = portquiz(&["--color", "never", "experiments"]);
+    assert_eq!(output.status.code(), Some(0));
+    let stdout = text(&output.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(
+        lines[0],
+        "double-bind                  experiment Two TCP sockets, one address and port"
+    );
+    assert_eq!(
+        lines[1],
+        "    A TCP listener already owns 127.0.0.1:P. A second TCP socket calls bind(127.0.0.1:P). What happens?"
+    );
+    assert_eq!(
+        lines[48],
+        "lab-start-listener           lab        Lab: start a listener on a port portquiz names"
+    );
+    assert_eq!(lines.len(), 27 * 2 + 2);
+    assert_eq!(
+        lines[55],
+        "Run them with `portquiz experiments run [ID...]`; labs are done in `portquiz study`."
+    );
+    assert!(!stdout.contains('\u{1b}'));
+}
+
+#[test]
+fn experiments_json_lists_ids_kinds_and_options() {
+    let (output, _data) = portquiz(&["experiments", "--json"]);
+    assert_eq!(output.status.code(), Some(0));
+    let rows: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let rows = rows.as_array().unwrap();
+    assert_eq!(rows.len(), 27);
+    assert_eq!(
+        rows[1],
+        serde_json::json!({
+            "id": "tcp-udp-same-port",
+            "kind": "experiment",
+            "title": "TCP and UDP on the same port",
+            "question": "Can a TCP socket and a UDP socket both bind 127.0.0.1:P at the same time?",
+            "options": ["Yes", "No"],
+        })
+    );
+    assert_eq!(rows[26]["kind"], "lab");
+}
+
+#[test]
+fn experiments_run_prints_transcript_conclusion_and_environment_without_colour() {
+    let (output, _data) = portquiz(&[
+        "--color",
+        "never",
+        "experiments",
+        "run",
+        "port-65536",
+        "double-bind",
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let stdout = text(&output.stdout);
+    assert!(!stdout.contains('\u{1b}'), "{stdout:?}");
+    let normalized: Vec<String> = stdout.lines().map(normalize).collect();
+    assert_eq!(
+        normalized[..9],
+        [
+            "port-65536 (Port 65536)",
+            "  Can a program bind port P?",
+            "  parse \"127.0.0.1:P\" as a socket address  error: invalid socket address syntax",
+            "  u16::try_from(65536)  error: out of range",
+            "  the trap: 65536 as u16 (C's htons does the same)  0, i.e. \"any port\"",
+            "  TCP  bind 127.0.0.1:P (bind only)  ok",
+            "  => no: 65535 is the highest port; 65536 does not fit in 16 bits",
+            "  answer: No: a port is a 16-bit number, 0-65535",
+            "",
+        ]
+    );
+    assert_eq!(
+        normalized[9],
+        "double-bind (Two TCP sockets, one address and port)"
+    );
+    let footer = stdout
+        .lines()
+        .position(|line| line == "environment")
+        .unwrap();
+    assert_eq!(stdout.lines().count(), footer + 13);
+    assert!(
+        stdout
+            .lines()
+            .nth(footer + 2)
+            .unwrap()
+            .starts_with("  IPv4 loopback                  yes")
+    );
+
+    let (no_color, _data) = portquiz(&["experiments", "run", "port-65536"]);
+    assert!(
+        !text(&no_color.stdout).contains('\u{1b}'),
+        "not a terminal: no colour by default"
+    );
+    let (forced, _data) = portquiz(&["--color", "always", "experiments", "run", "port-65536"]);
+    assert!(text(&forced.stdout).contains("\u{1b}[1mport-65536\u{1b}[0m"));
+}
+
+#[test]
+fn experiments_run_json_reports_outcomes_and_environment() {
+    let (output, _data) = portquiz(&["experiments", "run", "tcp-udp-same-port", "--json"]);
+    assert_eq!(output.status.code(), Some(0));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let first = &report["experiments"][0];
+    assert_eq!(first["id"], "tcp-udp-same-port");
+    assert_eq!(first["outcome"], "observed");
+    assert_eq!(first["correct"], serde_json::json!([0]));
+    assert_eq!(
+        first["conclusion"],
+        "yes: TCP and UDP ports are separate; a socket is protocol + IP + port"
+    );
+    assert_eq!(first["transcript"].as_array().unwrap().len(), 4);
+    assert_eq!(report["environment"]["ipv4_loopback"]["available"], true);
+}
+
+#[test]
+fn experiments_run_rejects_unknown_ids_and_labs() {
+    let (output, _data) = portquiz(&["experiments", "run", "port-65536", "nope"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(output.stdout.is_empty());
+    let valid = practical::catalogue()
+        .iter()
+        .filter(|e| e.kind == Kind::Experiment)
+        .map(|e| e.id)
+        .collect::<Vec<_>>()
+        .join(", ");
+    assert_eq!(
+        text(&output.stderr),
+        format!("error: unknown experiment \"nope\"; valid ids: {valid}\n")
+    );
+    let (lab, _data) = portquiz(&["experiments", "run", "lab-connect-client"]);
+    assert_eq!(lab.status.code(), Some(2));
+    assert_eq!(
+        text(&lab.stderr),
+        format!(
+            "error: lab-connect-client is a lab: it needs you at the keyboard, so study it with `portquiz study`; \
+             experiments are: {valid}\n"
+        )
+    );
+}
+
+#[test]
+fn run_selected_exits_1_when_an_experiment_errors_and_0_when_one_is_unavailable() {
+    use portquiz::commands::experiments::run_selected;
+    let env = Environment::detect();
+    let mut out = Vec::new();
+    let lab = practical::find("lab-start-listener").unwrap();
+    assert_eq!(run_selected(&mut out, &[lab], &env, false).unwrap(), 1);
+    assert!(
+        text(&out).contains(
+            "  error: lab-start-listener is a lab: it is prepared and verified, not run\n"
+        )
+    );
+
+    let mut out = Vec::new();
+    let dual = practical::find("dual-stack-v6only").unwrap();
+    assert_eq!(
+        run_selected(&mut out, &[dual], &without_ipv6(), false).unwrap(),
+        0
+    );
+    assert!(text(&out).contains(
+        "  not available here: IPv6 is not usable on loopback (bind [::1]:0 gave EADDRNOTAVAIL)\n"
+    ));
+}

@@ -13,6 +13,26 @@ use crate::practical::{self, Environment, Experiment, Kind, Outcome};
 
 /// Runs `portquiz experiments`.
 pub fn run(_env: &Env, args: &ExperimentsArgs) -> Result<u8> {
+    match dispatch(args) {
+        // `portquiz experiments | head` closes the pipe early; that is the reader's choice, not a failure.
+        Err(err) if is_broken_pipe(&err) => Ok(0),
+        other => other,
+    }
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            || cause
+                .downcast_ref::<serde_json::Error>()
+                .and_then(serde_json::Error::io_error_kind)
+                == Some(std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+fn dispatch(args: &ExperimentsArgs) -> Result<u8> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     match &args.action {
@@ -63,20 +83,15 @@ pub fn list(out: &mut impl Write, json: bool) -> Result<u8> {
             Kind::Experiment => "experiment",
             Kind::Lab => "lab",
         };
+        // Pad the plain id: padding a coloured string would count its escape codes.
+        let pad = " ".repeat(28usize.saturating_sub(experiment.id.len()));
         writeln!(
             out,
-            "{:<28} {:<10} {}",
+            "{}{pad} {kind:<10} {}",
             experiment.id.bold(),
-            kind,
             experiment.title
         )?;
-        writeln!(
-            out,
-            "{:<28} {:<10} {}",
-            "",
-            "",
-            experiment.question.dimmed()
-        )?;
+        writeln!(out, "    {}", experiment.question.dimmed())?;
     }
     writeln!(
         out,
