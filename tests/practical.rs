@@ -1409,3 +1409,74 @@ fn run_selected_exits_1_when_an_experiment_errors_and_0_when_one_is_unavailable(
         "  not available here: IPv6 is not usable on loopback (bind [::1]:0 gave EADDRNOTAVAIL)\n"
     ));
 }
+
+// ---- decks/socket-lab.yaml -------------------------------------------------------------------------------------
+
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LabDeck {
+    format: u32,
+    id: String,
+    title: String,
+    description: String,
+    tags: Vec<String>,
+    cards: Vec<LabCard>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LabCard {
+    id: String,
+    #[serde(rename = "type")]
+    kind: String,
+    experiment: String,
+    #[serde(default)]
+    prompt: Option<String>,
+    explain: String,
+    hint: String,
+}
+
+#[test]
+fn socket_lab_deck_has_a_card_for_every_experiment_and_lab() {
+    let source = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/decks/socket-lab.yaml"
+    ))
+    .unwrap();
+    assert!(source.starts_with("# yaml-language-server: $schema=deck.schema.json\n"));
+    let deck: LabDeck = serde_saphyr::from_str(&source).unwrap();
+    assert_eq!(
+        (deck.format, deck.id.as_str(), deck.title.as_str()),
+        (1, "socket-lab", "Socket lab")
+    );
+    assert!(!deck.description.is_empty() && !deck.tags.is_empty());
+    let covered: Vec<(&str, &str)> = deck
+        .cards
+        .iter()
+        .map(|c| (c.experiment.as_str(), c.kind.as_str()))
+        .collect();
+    let expected: Vec<(&str, &str)> = practical::catalogue()
+        .iter()
+        .map(|e| {
+            let kind = match e.kind {
+                Kind::Experiment => "practical",
+                Kind::Lab => "lab",
+            };
+            (e.id, kind)
+        })
+        .collect();
+    assert_eq!(covered, expected);
+    for card in &deck.cards {
+        assert_eq!(
+            card.id, card.experiment,
+            "card ids follow the experiment ids"
+        );
+        assert!(card.explain.len() > 80, "{}: explain is too thin", card.id);
+        assert!(!card.hint.is_empty(), "{}", card.id);
+        assert!(
+            card.prompt.is_none(),
+            "{}: the experiment's own question is used",
+            card.id
+        );
+    }
+}
