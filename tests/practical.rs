@@ -1480,3 +1480,64 @@ fn socket_lab_deck_has_a_card_for_every_experiment_and_lab() {
         );
     }
 }
+
+// ---- the fd limit, for real: a child portquiz under `ulimit` ---------------------------------------------------
+
+fn portquiz_under_ulimit(ulimit: &str) -> std::process::Output {
+    let data = tempfile::tempdir().unwrap();
+    std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("ulimit {ulimit} 1024 && exec \"$0\" \"$@\""))
+        .arg(env!("CARGO_BIN_EXE_portquiz"))
+        .arg("--data-dir")
+        .arg(data.path())
+        .args([
+            "--color",
+            "never",
+            "experiments",
+            "run",
+            "epoll-thousand-connections",
+        ])
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_low_soft_fd_limit_is_raised_for_the_run_and_reported() {
+    let hard = Environment::detect().nofile_hard;
+    if hard.is_some_and(|hard| hard < 2064) {
+        return; // this machine's hard limit cannot be raised above; the next test covers that branch
+    }
+    let output = portquiz_under_ulimit("-Sn");
+    let stdout = text(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.contains("  answer: Yes, all on the same port\n"),
+        "{stdout}"
+    );
+    let hard = hard.map_or_else(|| "18446744073709551615".to_string(), |h| h.to_string());
+    assert!(
+        stdout.contains(&format!(
+            "  note: the soft open-files limit here is 1024; portquiz raised it to 2064 for this run (hard limit {hard})\n"
+        )),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("  open files limit (soft/hard)   1024/"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_low_hard_fd_limit_makes_the_experiment_unavailable_not_failed() {
+    let output = portquiz_under_ulimit("-n");
+    let stdout = text(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.contains(
+            "  not available here: the open-files limit here is 1024 (hard 1024), and 1000 connections with both \
+             ends in one process need about 2064 descriptors; try `ulimit -n 4096` before starting portquiz\n"
+        ),
+        "{stdout}"
+    );
+}

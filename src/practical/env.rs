@@ -205,6 +205,8 @@ fn probe_bind(addr: SocketAddr) -> Capability {
 fn probe_loopback(addr: SocketAddr) -> Capability {
     let result = net::listener(addr, net::Opts::default()).and_then(|(listener, local)| {
         let client = net::connect(local)?;
+        // The client closes first with a reset, so detection leaves no TIME_WAIT behind.
+        net::abortive(&client)?;
         let (_server, _peer) = net::accept(&listener)?;
         drop(client);
         Ok(())
@@ -215,5 +217,59 @@ fn probe_loopback(addr: SocketAddr) -> Capability {
             "listen and connect on {addr} gave {}",
             net::errno_name(&err)
         )),
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+
+    const STATUS: &str = "Name:\tportquiz\nUid:\t1000\t1001\t1000\t1000\nGid:\t1000\t1000\t1000\t1000\n\
+                          CapInh:\t0000000000000000\nCapEff:\t0000000000000400\n";
+
+    #[test]
+    fn reads_the_effective_uid_and_cap_net_bind_service() {
+        assert_eq!(parse_euid(STATUS), Some(1001));
+        assert_eq!(parse_cap_net_bind_service(STATUS), Some(true));
+        assert_eq!(
+            parse_cap_net_bind_service("CapEff:\t00000000000003ff\n"),
+            Some(false)
+        );
+        assert_eq!(
+            parse_cap_net_bind_service("CapEff:\t000001fffeffffff\n"),
+            Some(true)
+        );
+        assert_eq!(parse_euid("Name: x\n"), None);
+        assert_eq!(parse_cap_net_bind_service("CapEff: zz\n"), None);
+    }
+
+    #[test]
+    fn reads_ranges_and_fd_limits() {
+        assert_eq!(parse_range("32768\t60999\n"), Some((32768, 60999)));
+        assert_eq!(parse_range("40000 40009"), Some((40000, 40009)));
+        assert_eq!(parse_range("60999 32768"), None);
+        assert_eq!(parse_range("70000 80000"), None);
+        let limits = "Limit                     Soft Limit           Hard Limit           Units     \n\
+                      Max open files            1024                 20000                files     \n";
+        assert_eq!(parse_nofile(limits), (Some(1024), Some(20000)));
+        let unlimited =
+            "Max open files            unlimited            unlimited            files     \n";
+        assert_eq!(parse_nofile(unlimited), (None, None));
+        assert_eq!(parse_nofile(""), (None, None));
+    }
+
+    #[test]
+    fn privilege_comes_from_root_or_the_capability() {
+        let mut env = Environment::detect();
+        env.euid = Some(0);
+        env.cap_net_bind_service = Some(false);
+        assert_eq!(env.may_bind_privileged(), Some(true));
+        env.euid = Some(1000);
+        assert_eq!(env.may_bind_privileged(), Some(false));
+        env.cap_net_bind_service = Some(true);
+        assert_eq!(env.may_bind_privileged(), Some(true));
+        env.cap_net_bind_service = None;
+        assert_eq!(env.may_bind_privileged(), None);
     }
 }
