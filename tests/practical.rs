@@ -772,7 +772,7 @@ fn a_low_fd_limit_makes_the_thousand_connections_unavailable() {
     assert_eq!(
         unavailable("epoll-thousand-connections", &env),
         "the open-files limit here is 1024 (hard 1024), and 1000 connections with both ends in one process need \
-         about 2064 descriptors; try `ulimit -n 4096` before starting portquiz"
+         about 2128 descriptors; try `ulimit -n 4096` before starting portquiz"
     );
 }
 
@@ -1515,7 +1515,7 @@ fn portquiz_under_ulimit(ulimit: &str) -> std::process::Output {
 #[test]
 fn a_low_soft_fd_limit_is_raised_for_the_run_and_reported() {
     let hard = Environment::detect().nofile_hard;
-    if hard.is_some_and(|hard| hard < 2064) {
+    if hard.is_some_and(|hard| hard < 4096) {
         return; // this machine's hard limit cannot be raised above; the next test covers that branch
     }
     let output = portquiz_under_ulimit("-Sn");
@@ -1528,7 +1528,7 @@ fn a_low_soft_fd_limit_is_raised_for_the_run_and_reported() {
     let hard = hard.map_or_else(|| "18446744073709551615".to_string(), |h| h.to_string());
     assert!(
         stdout.contains(&format!(
-            "  note: the soft open-files limit here is 1024; portquiz raised it to 2064 for this run (hard limit {hard})\n"
+            "  note: the soft open-files limit here is 1024; portquiz raised it to 4096 for this run (hard limit {hard})\n"
         )),
         "{stdout}"
     );
@@ -1546,7 +1546,7 @@ fn a_low_hard_fd_limit_makes_the_experiment_unavailable_not_failed() {
     assert!(
         stdout.contains(
             "  not available here: the open-files limit here is 1024 (hard 1024), and 1000 connections with both \
-             ends in one process need about 2064 descriptors; try `ulimit -n 4096` before starting portquiz\n"
+             ends in one process need about 2128 descriptors; try `ulimit -n 4096` before starting portquiz\n"
         ),
         "{stdout}"
     );

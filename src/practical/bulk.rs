@@ -14,7 +14,9 @@ use super::{Environment, Experiment, Fail, Kind, Log, Observation, Res, Runner, 
 /// Connections the experiment holds at once.
 pub(crate) const CONNECTIONS: usize = 1000;
 /// Descriptors it needs: both ends of every connection, plus room for the rest of the process.
-pub(crate) const FDS_NEEDED: u64 = 2 * CONNECTIONS as u64 + 64;
+pub(crate) const FDS_NEEDED: u64 = 2 * CONNECTIONS as u64 + 128;
+/// The soft limit it raises to when it must (capped by the hard limit): room for the other threads too.
+pub(crate) const FDS_RAISED: u64 = 4096;
 
 /// Only one bulk run at a time per process: descriptors and the fd limit are shared by all threads.
 static BULK: Mutex<()> = Mutex::new(());
@@ -53,10 +55,11 @@ fn epoll_thousand_connections(env: &Environment) -> Res<Observation> {
     if !fits(env.nofile_soft) {
         let before = sys::nofile().step("getrlimit(RLIMIT_NOFILE)")?;
         if before.0 < FDS_NEEDED {
-            sys::set_nofile_soft(FDS_NEEDED, before.1).step("setrlimit(RLIMIT_NOFILE)")?;
+            let raised = FDS_RAISED.min(before.1);
+            sys::set_nofile_soft(raised, before.1).step("setrlimit(RLIMIT_NOFILE)")?;
             restore = Some(before);
             note = Some(format!(
-                "the soft open-files limit here is {}; portquiz raised it to {FDS_NEEDED} for this run (hard limit {})",
+                "the soft open-files limit here is {}; portquiz raised it to {raised} for this run (hard limit {})",
                 before.0, before.1
             ));
         }
