@@ -1551,3 +1551,16 @@ fn a_low_hard_fd_limit_makes_the_experiment_unavailable_not_failed() {
         "{stdout}"
     );
 }
+
+#[test]
+fn the_id_lists_for_the_deck_loader_match_the_catalogue() {
+    let ids = |kind: Kind| -> Vec<&str> {
+        practical::catalogue()
+            .iter()
+            .filter(|e| e.kind == kind)
+            .map(|e| e.id)
+            .collect()
+    };
+    assert_eq!(practical::EXPERIMENT_IDS, ids(Kind::Experiment).as_slice());
+    assert_eq!(practical::LAB_IDS, ids(Kind::Lab).as_slice());
+}

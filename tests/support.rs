@@ -1,2 +1,238 @@
-//! Shared helpers for the integration tests.
+//! Shared helpers for the integration tests: run the real binary on a temporary data dir.
 #![allow(dead_code)]
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+/// A finished run of the binary.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    fn from(output: Output) -> Self {
+        Self {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+
+    /// Exit code, stdout and stderr in one text, for snapshots.
+    pub fn transcript(&self) -> String {
+        format!(
+            "exit: {}\n--- stdout\n{}--- stderr\n{}",
+            self.code, self.stdout, self.stderr
+        )
+    }
+}
+
+/// Path of the portquiz binary built for these tests.
+pub fn bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_portquiz"))
+}
+
+/// The repository root (tests run with it as the working directory).
+pub fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A scratch data dir; `$HOME` is pointed at it too so nothing can reach the real one.
+pub struct Sandbox {
+    _dir: Option<tempfile::TempDir>,
+    path: PathBuf,
+}
+
+impl Sandbox {
+    pub fn new() -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        Self {
+            path: dir.path().to_path_buf(),
+            _dir: Some(dir),
+        }
+    }
+
+    /// Another handle on an existing sandbox directory (it is not removed when this one drops).
+    pub fn at(path: PathBuf) -> Self {
+        Self { _dir: None, path }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// A command with a clean, reproducible environment: temp data dir, no colour, fixed seed.
+    pub fn cmd(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(bin());
+        cmd.args(args)
+            .current_dir(root())
+            .env_remove("PORTQUIZ_NOW")
+            .env_remove("CLICOLOR_FORCE")
+            .env("PORTQUIZ_DATA_DIR", self.path())
+            .env("HOME", self.path())
+            .env("NO_COLOR", "1")
+            .env("PORTQUIZ_SEED", "7")
+            .stdin(Stdio::null());
+        cmd
+    }
+
+    /// Runs to completion with no input.
+    pub fn run(&self, args: &[&str]) -> Run {
+        Run::from(self.cmd(args).output().expect("run portquiz"))
+    }
+
+    /// Runs with `input` on stdin.
+    pub fn run_with_input(&self, args: &[&str], envs: &[(&str, &str)], input: &str) -> Run {
+        use std::io::Write;
+        let mut cmd = self.cmd(args);
+        cmd.envs(envs.iter().copied())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = cmd.spawn().expect("spawn portquiz");
+        if let Some(mut stdin) = child.stdin.take() {
+            // The session may end before reading everything; a broken pipe is fine.
+            let _ = stdin.write_all(input.as_bytes());
+        }
+        Run::from(child.wait_with_output().expect("wait for portquiz"))
+    }
+}
+
+/// Drives a `study --plain` process interactively over pipes: reads its output up to each prompt
+/// (a line ending in `> `), then answers. Every read has a deadline, so a hung session fails the test.
+pub struct PlainDriver {
+    child: std::process::Child,
+    stdin: Option<std::process::ChildStdin>,
+    bytes: std::sync::mpsc::Receiver<Vec<u8>>,
+    /// Everything printed so far.
+    pub output: String,
+    /// Where the current screen (since the last answer) starts in `output`.
+    mark: usize,
+}
+
+/// How long one prompt may take to appear.
+const PROMPT_DEADLINE: std::time::Duration = std::time::Duration::from_secs(20);
+
+impl PlainDriver {
+    pub fn spawn(mut cmd: Command) -> Self {
+        cmd.stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = cmd.spawn().expect("spawn portquiz");
+        let stdin = child.stdin.take();
+        let mut stdout = child.stdout.take().expect("stdout");
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            use std::io::Read;
+            let mut buf = [0u8; 4096];
+            loop {
+                match stdout.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => {
+                        if tx.send(buf[..n].to_vec()).is_err() {
+                            break;
+                        }
+                    }
+                }
+            }
+        });
+        Self {
+            child,
+            stdin,
+            bytes: rx,
+            output: String::new(),
+            mark: 0,
+        }
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Waits for the next prompt; returns the screen since the last answer, or None when the process ended.
+    pub fn next_prompt(&mut self) -> Option<String> {
+        let deadline = std::time::Instant::now() + PROMPT_DEADLINE;
+        loop {
+            if self.output.len() > self.mark && self.output.ends_with("> ") {
+                return Some(self.output[self.mark..].to_string());
+            }
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            assert!(
+                !left.is_zero(),
+                "no prompt within {PROMPT_DEADLINE:?}; output so far:\n{}",
+                self.output
+            );
+            match self.bytes.recv_timeout(left) {
+                Ok(chunk) => self.output.push_str(&String::from_utf8_lossy(&chunk)),
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
+                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return None,
+            }
+        }
+    }
+
+    /// Sends one line.
+    pub fn answer(&mut self, line: &str) {
+        use std::io::Write;
+        self.mark = self.output.len();
+        let stdin = self.stdin.as_mut().expect("stdin open");
+        writeln!(stdin, "{line}").expect("write answer");
+        stdin.flush().expect("flush answer");
+    }
+
+    /// Closes stdin (end of input) and waits for the exit; returns the exit code and the rest of the output.
+    pub fn finish(mut self) -> Run {
+        self.stdin = None;
+        let deadline = std::time::Instant::now() + PROMPT_DEADLINE;
+        while let Ok(chunk) = self
+            .bytes
+            .recv_timeout(deadline.saturating_duration_since(std::time::Instant::now()))
+        {
+            self.output.push_str(&String::from_utf8_lossy(&chunk));
+        }
+        let status = self.child.wait().expect("wait");
+        let mut stderr = String::new();
+        if let Some(mut e) = self.child.stderr.take() {
+            use std::io::Read;
+            let _ = e.read_to_string(&mut stderr);
+        }
+        Run {
+            code: status.code().unwrap_or(-1),
+            stdout: self.output,
+            stderr,
+        }
+    }
+
+    /// Kills the process with SIGKILL and reaps it.
+    pub fn kill(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The `deck/card` id in the last card header of a screen (`[3/20] deck/card · type`).
+pub fn current_card(screen: &str) -> Option<String> {
+    screen
+        .lines()
+        .rev()
+        .find(|l| l.starts_with('[') && l.contains("] ") && l.contains(" · "))
+        .and_then(|l| l.split("] ").nth(1))
+        .and_then(|rest| rest.split(" · ").next())
+        .map(str::to_string)
+}
+
+/// The numbered options (`  2) text`) shown on a screen, in order.
+pub fn shown_options(screen: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for line in screen.lines() {
+        let t = line.trim_start();
+        if let Some((num, text)) = t.split_once(") ")
+            && num.parse::<usize>().is_ok_and(|n| n == out.len() + 1)
+            && line.starts_with("  ")
+        {
+            out.push(text.to_string());
+        }
+    }
+    out
+}

@@ -1,10 +1,42 @@
-//! `portquiz decks`.
+//! `portquiz decks`: the loaded decks with id, title, origin and card count.
 use anyhow::Result;
+use serde::Serialize;
 
+use super::library;
 use crate::app::Env;
 use crate::cli::JsonArgs;
 
+#[derive(Serialize)]
+struct DeckRow<'a> {
+    id: &'a str,
+    title: &'a str,
+    origin: &'a str,
+    cards: usize,
+}
+
 /// Runs `portquiz decks`.
-pub fn run(_env: &Env, _args: &JsonArgs) -> Result<u8> {
-    anyhow::bail!("`portquiz decks` is not available in this build yet")
+pub fn run(env: &Env, args: &JsonArgs) -> Result<u8> {
+    let decks = library::load_decks(env)?;
+    let rows: Vec<DeckRow> = decks
+        .iter()
+        .map(|d| DeckRow {
+            id: &d.id,
+            title: &d.title,
+            origin: &d.origin,
+            cards: d.cards.len(),
+        })
+        .collect();
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&rows)?);
+        return Ok(0);
+    }
+    let width = rows.iter().map(|r| r.id.len()).max().unwrap_or(2).max(2);
+    println!("{:width$}  {:>5}  title (origin)", "id", "cards");
+    for r in &rows {
+        println!(
+            "{:width$}  {:>5}  {} ({})",
+            r.id, r.cards, r.title, r.origin
+        );
+    }
+    Ok(0)
 }

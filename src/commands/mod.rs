@@ -5,4 +5,6 @@ pub mod cards;
 pub mod check;
 pub mod decks;
 pub mod experiments;
+pub mod library;
+pub mod practicals;
 pub mod study;

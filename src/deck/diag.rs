@@ -1,0 +1,200 @@
+//! Diagnostics: one problem in a deck file, with its location, the offending line, and a fix.
+//! Rendering happens here and nowhere else, so every message has the same shape:
+//!
+//! ```text
+//! decks/x.yaml:12:5: error: unknown key `promt` in a card
+//!    |
+//! 12 |     promt: What is a port?
+//!    |     ^^^^^
+//! help: did you mean `prompt`?
+//! ```
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use super::yaml::Pos;
+
+/// How bad a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// A secondary location that explains an error (e.g. where a duplicate id was first defined).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Note {
+    pub file: String,
+    pub pos: Option<Pos>,
+    pub message: String,
+}
+
+/// One problem found in a deck file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// The file as the user named it (or `builtin:<name>` for decks compiled into the binary).
+    pub file: String,
+    pub pos: Option<Pos>,
+    /// Width of the caret underline, in characters (at least 1).
+    pub width: u32,
+    pub message: String,
+    /// The source line at `pos`, for the excerpt.
+    pub source_line: Option<String>,
+    pub notes: Vec<Note>,
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    /// An error at `pos` in `file`; `source` is the whole file text, used to cut the offending line.
+    pub fn error(file: &str, source: &str, pos: Option<Pos>, message: impl Into<String>) -> Self {
+        let source_line = pos
+            .and_then(|p| source.lines().nth(p.line.saturating_sub(1) as usize))
+            .map(str::to_string);
+        Self {
+            severity: Severity::Error,
+            file: file.to_string(),
+            pos,
+            width: 1,
+            message: message.into(),
+            source_line,
+            notes: Vec::new(),
+            help: None,
+        }
+    }
+
+    /// Sets the caret width.
+    pub fn width(mut self, width: usize) -> Self {
+        self.width = u32::try_from(width.max(1)).unwrap_or(1);
+        self
+    }
+
+    /// Adds a `help:` line.
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Adds a note pointing at another place.
+    pub fn note(mut self, file: &str, pos: Option<Pos>, message: impl Into<String>) -> Self {
+        self.notes.push(Note {
+            file: file.to_string(),
+            pos,
+            message: message.into(),
+        });
+        self
+    }
+
+    /// Renders the diagnostic as text (no colour; the caller may colour whole lines).
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        let level = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let _ = writeln!(
+            out,
+            "{}: {level}: {}",
+            location(&self.file, self.pos),
+            self.message
+        );
+        if let (Some(pos), Some(line)) = (self.pos, &self.source_line) {
+            let number = pos.line.to_string();
+            let gutter = " ".repeat(number.len());
+            let shown: String = line
+                .chars()
+                .take(200)
+                .collect::<String>()
+                .replace('\t', " ");
+            let col = (pos.col.max(1) - 1) as usize;
+            let width = (self.width as usize).min(shown.chars().count().saturating_sub(col).max(1));
+            let _ = writeln!(out, "{gutter} |");
+            let _ = writeln!(out, "{number} | {shown}");
+            let _ = writeln!(out, "{gutter} | {}{}", " ".repeat(col), "^".repeat(width));
+        }
+        for note in &self.notes {
+            let _ = writeln!(
+                out,
+                "{}: note: {}",
+                location(&note.file, note.pos),
+                note.message
+            );
+        }
+        if let Some(help) = &self.help {
+            let _ = writeln!(out, "help: {help}");
+        }
+        out
+    }
+}
+
+fn location(file: &str, pos: Option<Pos>) -> String {
+    match pos {
+        Some(p) => format!("{file}:{}:{}", p.line, p.col),
+        None => file.to_string(),
+    }
+}
+
+/// Closest candidate within a small edit distance, for "did you mean" hints.
+pub fn suggest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    let word = word.to_lowercase();
+    candidates
+        .iter()
+        .map(|c| (levenshtein(&word, c), *c))
+        .filter(|(d, c)| *d <= 2.max(c.len() / 3))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+fn levenshtein(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// "1 deck", "3 decks".
+pub fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggestions() {
+        assert_eq!(suggest("promt", &["prompt", "options"]), Some("prompt"));
+        assert_eq!(suggest("explanation", &["explain", "hint"]), None);
+        assert_eq!(suggest("explian", &["explain", "hint"]), Some("explain"));
+        assert_eq!(suggest("zzz", &["id", "type"]), None);
+    }
+
+    #[test]
+    fn renders_excerpt_with_caret() {
+        let src = "a: 1\n  promt: x\n";
+        let d = Diagnostic::error(
+            "d.yaml",
+            src,
+            Some(Pos { line: 2, col: 3 }),
+            "unknown key `promt`",
+        )
+        .width(5)
+        .help("did you mean `prompt`?");
+        assert_eq!(
+            d.render(),
+            "d.yaml:2:3: error: unknown key `promt`\n  |\n2 |   promt: x\n  |   ^^^^^\nhelp: did you mean `prompt`?\n"
+        );
+    }
+}

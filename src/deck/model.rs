@@ -1,0 +1,180 @@
+//! The checked deck model: what the rest of portquiz sees after validation. Every value here is valid:
+//! ids are kebab-case, choice answers are among the options, experiments exist.
+use serde::{Deserialize, Serialize};
+
+/// The newest deck format this portquiz understands.
+pub const FORMAT_VERSION: i64 = 1;
+
+/// A validated deck.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Deck {
+    pub id: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub tags: Vec<String>,
+    /// Where the deck came from: `builtin:<file>` or the file path as given.
+    pub origin: String,
+    /// Cards in file order, then the cards expanded from tables.
+    pub cards: Vec<Card>,
+}
+
+/// One question.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Card {
+    /// Stable id within the deck; progress is keyed by deck id + card id. Table cells: `table/row/column`.
+    pub id: String,
+    /// The question; for practical cards, the deck's override or empty (then the experiment's question is used).
+    pub prompt: String,
+    pub kind: CardKind,
+    pub explain: Option<String>,
+    pub hint: Option<String>,
+    /// The card's own tags followed by the deck's.
+    pub tags: Vec<String>,
+    /// Line in the deck file where the card (or table row) starts.
+    pub line: u32,
+}
+
+/// What kind of answer a card takes and how it is checked.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+pub enum CardKind {
+    /// Front and back; the candidate grades themself.
+    Flashcard { back: String },
+    /// Pick the right option(s).
+    Choice {
+        options: Vec<ChoiceOption>,
+        answers: Vec<usize>,
+    },
+    /// A statement that is true or false.
+    TrueFalse { answer: bool },
+    /// A typed answer: equal to one of `accept` (after folding), or containing every keyword group.
+    Typed {
+        accept: Vec<String>,
+        keywords: Vec<Vec<String>>,
+        answer: Option<String>,
+    },
+    /// A live socket experiment decides the right option.
+    Practical { experiment: String },
+    /// The candidate does something with real tools; portquiz verifies it live.
+    Lab { experiment: String },
+}
+
+/// An option of a choice card, with an optional explanation shown when it is picked wrongly.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChoiceOption {
+    pub text: String,
+    pub why: Option<String>,
+}
+
+impl CardKind {
+    /// The `type:` name as written in decks.
+    pub fn name(&self) -> &'static str {
+        match self {
+            CardKind::Flashcard { .. } => "flashcard",
+            CardKind::Choice { .. } => "choice",
+            CardKind::TrueFalse { .. } => "truefalse",
+            CardKind::Typed { .. } => "typed",
+            CardKind::Practical { .. } => "practical",
+            CardKind::Lab { .. } => "lab",
+        }
+    }
+}
+
+/// Folds text for comparison: trimmed, lower-case, runs of whitespace made one space.
+pub fn fold(text: &str) -> String {
+    text.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+impl Card {
+    /// Whether a typed answer is right: it equals an accepted answer after folding, or (when keywords are
+    /// given) every keyword group has a member that starts a word in the answer.
+    pub fn typed_is_right(&self, input: &str) -> bool {
+        let CardKind::Typed {
+            accept, keywords, ..
+        } = &self.kind
+        else {
+            return false;
+        };
+        let folded = fold(input);
+        if folded.is_empty() {
+            return false;
+        }
+        if accept.iter().any(|a| fold(a) == folded) {
+            return true;
+        }
+        !keywords.is_empty()
+            && keywords
+                .iter()
+                .all(|group| group.iter().any(|k| contains_word_start(&folded, &fold(k))))
+    }
+
+    /// For choice cards: whether the picked option indices are exactly the right ones.
+    pub fn choice_is_right(&self, picks: &[usize]) -> bool {
+        let CardKind::Choice { answers, .. } = &self.kind else {
+            return false;
+        };
+        let mut picks = picks.to_vec();
+        picks.sort_unstable();
+        picks.dedup();
+        let mut answers = answers.clone();
+        answers.sort_unstable();
+        picks == answers
+    }
+}
+
+/// Whether `needle` occurs in `haystack` starting at a word boundary ("port" matches "ports", not "support").
+fn contains_word_start(haystack: &str, needle: &str) -> bool {
+    if needle.is_empty() {
+        return true;
+    }
+    haystack.match_indices(needle).any(|(i, _)| {
+        haystack[..i]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !c.is_alphanumeric())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn typed(accept: &[&str], keywords: &[&[&str]]) -> Card {
+        Card {
+            id: "t".into(),
+            prompt: "p".into(),
+            kind: CardKind::Typed {
+                accept: accept.iter().map(|s| s.to_string()).collect(),
+                keywords: keywords
+                    .iter()
+                    .map(|g| g.iter().map(|s| s.to_string()).collect())
+                    .collect(),
+                answer: None,
+            },
+            explain: None,
+            hint: None,
+            tags: vec![],
+            line: 1,
+        }
+    }
+
+    #[test]
+    fn typed_accept_folds_case_and_space() {
+        let card = typed(&["Port 443"], &[]);
+        assert!(card.typed_is_right("  port   443 "));
+        assert!(!card.typed_is_right("443 port"));
+        assert!(!card.typed_is_right(""));
+    }
+
+    #[test]
+    fn typed_keywords_need_every_group_at_word_starts() {
+        let card = typed(&[], &[&["ip", "address"], &["port"], &["protocol"]]);
+        assert!(card.typed_is_right("An endpoint: IP address, port and protocol"));
+        assert!(card.typed_is_right("address + ports + protocols"));
+        assert!(!card.typed_is_right("an endpoint with a port and a protocol"));
+        assert!(!card.typed_is_right("zip support protocol"));
+    }
+}

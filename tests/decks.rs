@@ -1,0 +1,293 @@
+//! The deck loader seen from the command line: every diagnostic's exact text, hostile input, and properties.
+use std::io::Write;
+
+use portquiz::deck::{self, Known, load};
+use proptest::prelude::*;
+
+use crate::support::Sandbox;
+
+fn check(path: &str) -> String {
+    Sandbox::new().run(&["check", path]).transcript()
+}
+
+macro_rules! diagnostic_snapshot {
+    ($name:ident, $path:literal) => {
+        #[test]
+        fn $name() {
+            insta::assert_snapshot!(check($path));
+        }
+    };
+}
+
+diagnostic_snapshot!(
+    syntax_error_bad_indentation,
+    "tests/decks/broken/syntax-error.yaml"
+);
+diagnostic_snapshot!(
+    syntax_error_unquoted_colon,
+    "tests/decks/broken/unquoted-colon.yaml"
+);
+diagnostic_snapshot!(
+    unknown_keys_suggest_the_right_one,
+    "tests/decks/broken/unknown-keys.yaml"
+);
+diagnostic_snapshot!(
+    missing_required_keys,
+    "tests/decks/broken/missing-keys.yaml"
+);
+diagnostic_snapshot!(wrong_types, "tests/decks/broken/wrong-types.yaml");
+diagnostic_snapshot!(unknown_card_type, "tests/decks/broken/unknown-type.yaml");
+diagnostic_snapshot!(
+    duplicate_card_ids_show_both_places,
+    "tests/decks/broken/duplicate-card-ids.yaml"
+);
+diagnostic_snapshot!(
+    duplicate_deck_ids_across_files,
+    "tests/decks/broken/duplicate-deck-ids"
+);
+diagnostic_snapshot!(
+    choice_answer_options_problems,
+    "tests/decks/broken/choice-problems.yaml"
+);
+diagnostic_snapshot!(
+    table_row_value_count,
+    "tests/decks/broken/table-problems.yaml"
+);
+diagnostic_snapshot!(empty_deck, "tests/decks/broken/empty-deck.yaml");
+diagnostic_snapshot!(bad_ids, "tests/decks/broken/bad-ids.yaml");
+diagnostic_snapshot!(missing_format, "tests/decks/broken/missing-format.yaml");
+diagnostic_snapshot!(format_too_new, "tests/decks/broken/format-too-new.yaml");
+diagnostic_snapshot!(
+    unknown_experiment,
+    "tests/decks/broken/unknown-experiment.yaml"
+);
+diagnostic_snapshot!(
+    typed_card_problems,
+    "tests/decks/broken/typed-problems.yaml"
+);
+
+#[test]
+fn all_problems_of_all_files_in_one_run() {
+    let run = Sandbox::new().run(&["check", "tests/decks/broken"]);
+    assert_eq!(run.code, 1);
+    // Every file under broken/ has at least one error, and all are reported together.
+    let files = std::fs::read_dir(crate::support::root().join("tests/decks/broken"))
+        .unwrap()
+        .count();
+    let reported: std::collections::BTreeSet<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.contains(": error: ") || l.ends_with(".yaml: error: the deck file is empty"))
+        .filter_map(|l| l.split(':').next())
+        .collect();
+    // The directory of duplicate deck ids counts once, and reports its second file.
+    assert_eq!(reported.len(), files, "{reported:?}");
+    assert!(run.stdout.ends_with(" decks\n"), "{}", run.stdout);
+}
+
+#[test]
+fn unreadable_path_exits_2() {
+    let run = Sandbox::new().run(&["check", "tests/decks/no-such-file.yaml"]);
+    assert_eq!(
+        run.transcript(),
+        "exit: 2\n--- stdout\n--- stderr\nerror: cannot read tests/decks/no-such-file.yaml: no such file or directory\n"
+    );
+}
+
+#[test]
+fn clean_deck_summary() {
+    let sandbox = Sandbox::new();
+    let path = sandbox.path().join("good.yaml");
+    std::fs::write(
+        &path,
+        "format: 1\nid: good\ntitle: Good\ncards:\n  - id: a\n    type: truefalse\n    prompt: Ports are 16-bit.\n    answer: true\n\
+         tables:\n  - id: t\n    columns: [Port, Socket]\n    rows:\n      - aspect: What it is\n        values: [A number, An endpoint]\n",
+    )
+    .unwrap();
+    let run = sandbox.run(&["check", path.to_str().unwrap()]);
+    assert_eq!(
+        (run.code, run.stdout.as_str(), run.stderr.as_str()),
+        (0, "1 deck, 3 cards: ok\n", "")
+    );
+}
+
+// ---- hostile input: each refused with a clear error (timing and memory are measured by the benchmarks) ----
+
+fn hostile(name: &str, bytes: &[u8]) -> String {
+    let sandbox = Sandbox::new();
+    let path = sandbox.path().join(name);
+    std::fs::write(&path, bytes).unwrap();
+    let run = sandbox.run(&["check", path.to_str().unwrap()]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    run.stderr
+        .replace(&format!("{}/", sandbox.path().display()), "")
+}
+
+#[test]
+fn hostile_billion_laughs() {
+    let mut doc = String::from("a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+    for i in 1..10 {
+        let prev = i - 1;
+        doc.push_str(&format!("a{i}: &a{i} [*a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}]\n"));
+    }
+    insta::assert_snapshot!(hostile("laughs.yaml", doc.as_bytes()));
+}
+
+#[test]
+fn hostile_large_anchored_scalar_referenced_thousands_of_times() {
+    let mut doc = format!("big: &big \"{}\"\nrefs:\n", "x".repeat(1 << 20));
+    for _ in 0..5000 {
+        doc.push_str("  - *big\n");
+    }
+    insta::assert_snapshot!(hostile("anchors.yaml", doc.as_bytes()));
+}
+
+#[test]
+fn hostile_deep_nesting() {
+    let doc = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    insta::assert_snapshot!(hostile("deep-flow.yaml", doc.as_bytes()));
+    let mut block = String::new();
+    for depth in 0..2_000 {
+        block.push_str(&format!("{}k:\n", " ".repeat(depth)));
+    }
+    insta::assert_snapshot!(hostile("deep-block.yaml", block.as_bytes()));
+}
+
+#[test]
+fn hostile_huge_file_is_refused_before_parsing() {
+    let sandbox = Sandbox::new();
+    let path = sandbox.path().join("huge.yaml");
+    let mut file = std::fs::File::create(&path).unwrap();
+    file.write_all(b"format: 1\n").unwrap();
+    file.set_len(110 * 1024 * 1024).unwrap();
+    drop(file);
+    let run = sandbox.run(&["check", path.to_str().unwrap()]);
+    let stderr = run
+        .stderr
+        .replace(&format!("{}/", sandbox.path().display()), "");
+    assert_eq!(
+        (run.code, stderr.as_str()),
+        (
+            1,
+            "huge.yaml: error: the file is 115.3 MB; deck files are limited to 8 MB\nhelp: split the deck into several files, or check that this is the right file\n"
+        )
+    );
+}
+
+#[test]
+fn hostile_binary_invalid_utf8_nul_and_wrong_shapes() {
+    insta::assert_snapshot!(hostile(
+        "noise.yaml",
+        &[0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0xff, 0xfe, 0x00, 0x9c]
+    ));
+    insta::assert_snapshot!(hostile("latin1.yaml", b"format: 1\nid: caf\xe9\n"));
+    insta::assert_snapshot!(hostile("nul.yaml", b"format: 1\nid: a\x00b\n"));
+    insta::assert_snapshot!(hostile("scalar.yaml", b"just a sentence\n"));
+    insta::assert_snapshot!(hostile("list.yaml", b"- format: 1\n- id: x\n"));
+    insta::assert_snapshot!(hostile("empty.yaml", b""));
+}
+
+// ---- properties: the loader never panics, whatever it is fed ----
+
+const KNOWN: Known<'static> = Known {
+    experiments: &["tcp-udp-same-port"],
+    labs: &["lab-start-listener"],
+};
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
+        if let Ok(text) = load::decode("fuzz.yaml", bytes) {
+            let _ = deck::parse_deck(&text, "fuzz.yaml", &KNOWN);
+        }
+    }
+
+    #[test]
+    fn arbitrary_yaml_like_text_never_panics(text in "[-a-z0-9:\\[\\]{}&*!|>'\"#, \n]{0,300}") {
+        let _ = deck::parse_deck(&text, "fuzz.yaml", &KNOWN);
+    }
+
+    #[test]
+    fn structured_random_decks_never_panic_and_errors_have_locations(deck in random_deck()) {
+        match deck::parse_deck(&deck, "fuzz.yaml", &KNOWN) {
+            Ok(d) => prop_assert!(!d.cards.is_empty()),
+            Err(diags) => {
+                prop_assert!(!diags.is_empty());
+                for d in diags {
+                    prop_assert!(d.pos.is_some() || d.message.contains("empty"), "{}", d.render());
+                }
+            }
+        }
+    }
+}
+
+/// Decks assembled from plausible and implausible pieces: real keys, typos, wrong types, odd values.
+fn random_deck() -> impl Strategy<Value = String> {
+    let key = prop_oneof![
+        Just("id"),
+        Just("type"),
+        Just("prompt"),
+        Just("answer"),
+        Just("options"),
+        Just("accept"),
+        Just("keywords"),
+        Just("experiment"),
+        Just("explain"),
+        Just("hint"),
+        Just("tags"),
+        Just("promt"),
+        Just("why"),
+        Just("text"),
+    ];
+    let value = prop_oneof![
+        Just("x".to_string()),
+        Just("true".to_string()),
+        Just("42".to_string()),
+        Just("[a, b]".to_string()),
+        Just("[[ip, address], port]".to_string()),
+        Just("{text: a, why: b}".to_string()),
+        Just("choice".to_string()),
+        Just("typed".to_string()),
+        Just("practical".to_string()),
+        Just("tcp-udp-same-port".to_string()),
+        Just("~".to_string()),
+        Just("[]".to_string()),
+        Just("\"0-65535\"".to_string()),
+        "[a-z]{1,6}".prop_map(|s| s),
+    ];
+    let card = proptest::collection::vec((key, value), 0..7).prop_map(|fields| {
+        let mut out = String::from("  - ");
+        for (i, (k, v)) in fields.iter().enumerate() {
+            if i > 0 {
+                out.push_str("    ");
+            }
+            out.push_str(&format!("{k}: {v}\n"));
+        }
+        if fields.is_empty() {
+            out.push_str("{}\n");
+        }
+        out
+    });
+    (
+        any::<bool>(),
+        any::<bool>(),
+        proptest::collection::vec(card, 0..5),
+    )
+        .prop_map(|(format, title, cards)| {
+            let mut doc = String::new();
+            if format {
+                doc.push_str("format: 1\n");
+            }
+            doc.push_str("id: fuzz\n");
+            if title {
+                doc.push_str("title: Fuzz\n");
+            }
+            doc.push_str("cards:\n");
+            for c in cards {
+                doc.push_str(&c);
+            }
+            doc
+        })
+}
