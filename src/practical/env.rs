@@ -13,7 +13,7 @@ use super::net;
 pub struct Capability {
     /// True when the probe worked.
     pub available: bool,
-    /// Empty when available; otherwise what the probe saw, e.g. "bind [::1]:0 gave EADDRNOTAVAIL".
+    /// Empty when available; otherwise what the probe saw, e.g. `bind [::1]:0 gave EADDRNOTAVAIL`.
     pub detail: String,
 }
 
@@ -41,7 +41,7 @@ pub struct Environment {
     pub kernel: Option<String>,
     /// bind, listen and connect on 127.0.0.1 work.
     pub ipv4_loopback: Capability,
-    /// bind, listen and connect on [::1] work.
+    /// bind, listen and connect on `[::1]` work.
     pub ipv6_loopback: Capability,
     /// 127.0.0.2 can be bound (Linux puts all of 127.0.0.0/8 on lo).
     pub loopback_127_0_0_2: Capability,

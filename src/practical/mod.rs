@@ -67,9 +67,9 @@ enum Runner {
 pub enum Outcome {
     /// It ran; the observation decides the right options.
     Observed(Observation),
-    /// This machine cannot run it; say "not available here: <reason>" and do not grade.
+    /// This machine cannot run it; say `not available here: <reason>` and do not grade.
     Unavailable {
-        /// Why, e.g. "IPv6 is off on loopback (bind [::1]:0 gave EADDRNOTAVAIL)".
+        /// Why, e.g. `IPv6 is not usable on loopback (bind [::1]:0 gave EADDRNOTAVAIL)`.
         reason: String,
     },
     /// The experiment failed or saw something that contradicts what it teaches.
