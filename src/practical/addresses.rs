@@ -204,7 +204,7 @@ pub(super) const LOOPBACK_VS_WILDCARD: Experiment = Experiment {
     options: YES_NO,
     explain: "A socket is IP + port, so the same port on two different addresses gives two endpoints; Linux puts \
               all of 127.0.0.0/8 on the loopback interface. The wildcard 0.0.0.0 means every address, so it \
-              collides with both, in either order.",
+              collides with any specific bind on the same port.",
     runner: Runner::Experiment(loopback_vs_wildcard),
 };
 
@@ -262,28 +262,9 @@ fn loopback_vs_wildcard(env: &Environment) -> Res<Observation> {
                 result_text(&wildcard)
             )
         })?;
-        let held = net::bind_probe(
-            net::tcp_socket(any4(0), Opts::default()).step("TCP socket()")?,
-            any4(0),
-        )
-        .step("TCP bind 0.0.0.0:0")?;
-        let port = held.port().step("getsockname")?;
-        let specific = net::tcp_socket(lo(port), Opts::default()).step("TCP socket()")?;
-        let reverse = net::bind(&specific, lo(port));
-        log.step(
-            "TCP",
-            format!("bind 0.0.0.0:{port} first, then 127.0.0.1:{port}"),
-            result_text(&reverse),
-        );
-        claim(is_errno(&reverse, libc::EADDRINUSE), || {
-            format!(
-                "expected EADDRINUSE after a wildcard bind, saw {}",
-                result_text(&reverse)
-            )
-        })?;
         return Ok(log.observe(
             0,
-            "yes: 127.0.0.1:P and 127.0.0.2:P are different endpoints; 0.0.0.0:P collides with both",
+            "yes: 127.0.0.1:P and 127.0.0.2:P are different endpoints; the wildcard 0.0.0.0:P collides",
             None,
         ));
     }
@@ -296,12 +277,13 @@ pub(super) const DUAL_STACK_V6ONLY: Experiment = Experiment {
     id: "dual-stack-v6only",
     kind: Kind::Experiment,
     title: "Dual stack and IPV6_V6ONLY",
-    question: "With no socket options set, can one socket bind [::]:P while another holds 0.0.0.0:P on this \
-               machine?",
+    question: "A socket holds 127.0.0.1:P (IPv4). With no socket options set, can another socket bind the IPv6 \
+               wildcard [::]:P at the same time on this machine?",
     options: YES_NO,
-    explain: "On Linux an IPv6 socket also accepts IPv4 (as ::ffff:a.b.c.d) unless IPV6_V6ONLY is set; its default \
-              comes from net.ipv6.bindv6only. So [::]:P usually covers 0.0.0.0:P as well, the classic dual-stack \
-              \"address already in use\". The address family is part of the endpoint too.",
+    explain: "On Linux an IPv6 socket also serves IPv4 (as ::ffff:a.b.c.d) unless IPV6_V6ONLY is set, and the \
+              default comes from net.ipv6.bindv6only. So [::]:P usually claims every IPv4 address on port P too: \
+              the classic dual-stack \"address already in use\" between [::] and 0.0.0.0. A specific IPv6 address \
+              like ::1 never covers IPv4. The address family is part of the endpoint.",
     runner: Runner::Experiment(dual_stack_v6only),
 };
 
@@ -316,23 +298,42 @@ fn dual_stack_v6only(env: &Environment) -> Res<Observation> {
     };
     let mut log = Log::default();
     log.step("", "read net.ipv6.bindv6only", u8::from(bindv6only));
-    let default = v4_then_v6(&mut log, Opts::default(), "no options")?;
-    claim(default == bindv6only, || {
+    let fresh = net::tcp_socket(any6(0), Opts::default()).step("TCP socket(AF_INET6)")?;
+    let starts_v6only = fresh.only_v6().step("getsockopt(IPV6_V6ONLY)")?;
+    drop(fresh);
+    log.step(
+        "TCP",
+        "socket(AF_INET6); getsockopt(IPV6_V6ONLY)",
+        u8::from(starts_v6only),
+    );
+    claim(starts_v6only == bindv6only, || {
         format!(
-            "bindv6only={} but [::] and 0.0.0.0 coexisting was {default}",
-            u8::from(bindv6only)
+            "net.ipv6.bindv6only={} but a new IPv6 socket starts with IPV6_V6ONLY={}",
+            u8::from(bindv6only),
+            u8::from(starts_v6only)
         )
     })?;
-    let only = v4_then_v6(&mut log, Opts::v6only(true), "IPV6_V6ONLY=1")?;
-    claim(only, || {
-        "expected [::]:P with IPV6_V6ONLY=1 to coexist with 0.0.0.0:P".to_string()
+    let default = v4_then_v6(&mut log, any6, Opts::default(), "no options", starts_v6only)?;
+    claim(default == starts_v6only, || {
+        format!(
+            "IPV6_V6ONLY={} by default but [::] and 127.0.0.1 coexisting was {default}",
+            u8::from(starts_v6only)
+        )
     })?;
-    let dual = v4_then_v6(&mut log, Opts::v6only(false), "IPV6_V6ONLY=0")?;
+    let only = v4_then_v6(&mut log, any6, Opts::v6only(true), "IPV6_V6ONLY=1", true)?;
+    claim(only, || {
+        "expected [::]:P with IPV6_V6ONLY=1 to coexist with 127.0.0.1:P".to_string()
+    })?;
+    let dual = v4_then_v6(&mut log, any6, Opts::v6only(false), "IPV6_V6ONLY=0", false)?;
     claim(!dual, || {
-        "expected [::]:P with IPV6_V6ONLY=0 to collide with 0.0.0.0:P".to_string()
+        "expected [::]:P with IPV6_V6ONLY=0 to collide with 127.0.0.1:P".to_string()
+    })?;
+    let specific = v4_then_v6(&mut log, lo6, Opts::v6only(false), "IPV6_V6ONLY=0", true)?;
+    claim(specific, || {
+        "expected [::1]:P to coexist with 127.0.0.1:P".to_string()
     })?;
 
-    // Live and on loopback only: a dual-stack socket on ::ffff:127.0.0.1 takes an IPv4 client.
+    // Live: a dual-stack socket on ::ffff:127.0.0.1 takes an IPv4 client.
     let mapped = SocketAddr::from((Ipv4Addr::LOCALHOST.to_ipv6_mapped(), 0));
     let (listener, addr) =
         net::listener(mapped, Opts::v6only(false)).step("TCP listen on [::ffff:127.0.0.1]:0")?;
@@ -350,57 +351,59 @@ fn dual_stack_v6only(env: &Environment) -> Res<Observation> {
     )?;
     let answer = if default { "Yes" } else { "No" };
     let conclusion = if default {
-        "yes: bindv6only=1 here, so [::] takes IPv6 only and 0.0.0.0 keeps IPv4"
+        "yes: bindv6only=1 here, so [::]:P takes IPv6 only and leaves IPv4 alone"
     } else {
-        "no: IPV6_V6ONLY is off by default here, so [::]:P also claims 0.0.0.0:P (EADDRINUSE)"
+        "no: IPV6_V6ONLY is off by default here, so [::]:P also claims IPv4 port P (EADDRINUSE)"
     };
     Ok(log.observe(
         option_index(YES_NO, answer)?,
         conclusion,
         Some(format!(
-            "net.ipv6.bindv6only is {} on this machine; the wildcards were only bound, never listened on",
+            "net.ipv6.bindv6only is {} on this machine; the wildcard was only bound (never listened on), \
+             and only after our own 127.0.0.1 socket",
             u8::from(bindv6only)
         )),
     ))
 }
 
-/// Binds 0.0.0.0:0 (bind only), then [::]:P with `opts`; true when both hold the port at once.
-/// On EADDRINUSE the IPv4 probe is closed and the IPv6 bind tried again: only if it then works was the collision
-/// with our own socket; otherwise another program holds the port and a fresh one is tried.
-fn v4_then_v6(log: &mut Log, opts: Opts, label: &str) -> Res<bool> {
+/// Binds 127.0.0.1:0 (bind only), then `v6(P)` with `opts`; true when both hold the port at once.
+/// The wildcard is only ever the second party of the conflict. When a collision is expected it comes from our
+/// own socket; when coexisting is expected, a collision means another program holds the IPv6 side, so a fresh
+/// port is tried.
+fn v4_then_v6(
+    log: &mut Log,
+    v6: fn(u16) -> SocketAddr,
+    opts: Opts,
+    label: &str,
+    expect_coexist: bool,
+) -> Res<bool> {
     let mut last = String::new();
     for _attempt in 0..5 {
-        let v4 = net::bind_probe(
-            net::tcp_socket(any4(0), Opts::default()).step("TCP socket()")?,
-            any4(0),
-        )
-        .step("TCP bind 0.0.0.0:0")?;
-        let port = v4.port().step("getsockname")?;
-        let action = format!("bind 0.0.0.0:{port}, then [::]:{port} ({label})");
-        let v6 = net::bind_probe(
-            net::tcp_socket(any6(0), opts).step("TCP socket(AF_INET6)")?,
-            any6(port),
-        );
-        last = result_text(&v6);
-        match &v6 {
-            Ok(_) => {
+        let v4 = net::tcp_socket(lo(0), Opts::default()).step("TCP socket()")?;
+        net::bind(&v4, lo(0)).step("TCP bind 127.0.0.1:0")?;
+        let port = net::local(&v4).step("getsockname")?.port();
+        let target = v6(port);
+        let action = format!("bind 127.0.0.1:{port}, then {target} ({label})");
+        let socket = net::tcp_socket(target, opts).step("TCP socket(AF_INET6)")?;
+        let result = if target.ip().is_unspecified() {
+            net::bind_probe(socket, target).map(drop)
+        } else {
+            net::bind(&socket, target)
+        };
+        last = result_text(&result);
+        match &result {
+            Ok(()) => {
                 log.step("TCP", action, "ok, both bound");
                 return Ok(true);
             }
-            Err(err) if err.raw_os_error() == Some(libc::EADDRINUSE) => {
-                drop(v4);
-                let again = net::bind_probe(
-                    net::tcp_socket(any6(0), opts).step("TCP socket(AF_INET6)")?,
-                    any6(port),
-                );
-                if again.is_ok() {
-                    log.step("TCP", action, "EADDRINUSE (our 0.0.0.0 socket)");
-                    return Ok(false);
-                }
+            Err(err) if err.raw_os_error() == Some(libc::EADDRINUSE) && !expect_coexist => {
+                log.step("TCP", action, "EADDRINUSE (our 127.0.0.1 socket)");
+                return Ok(false);
             }
+            Err(err) if err.raw_os_error() == Some(libc::EADDRINUSE) => {}
             Err(err) => {
                 return Err(Fail::Errored(format!(
-                    "bind [::]:{port} gave {}",
+                    "bind {target} gave {}",
                     net::errno_name(err)
                 )));
             }

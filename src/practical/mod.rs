@@ -220,7 +220,8 @@ impl Log {
     /// "PROTO action   result", columns aligned.
     pub(crate) fn step(&mut self, proto: &str, action: impl Display, result: impl Display) {
         let action = action.to_string();
-        self.lines.push(format!("{proto:<4} {action:<50} {result}"));
+        self.lines
+            .push(format!("{proto:<4} {action:<50}  {result}"));
     }
     /// A free-form line.
     pub(crate) fn say(&mut self, line: impl Into<String>) {

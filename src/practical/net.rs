@@ -101,21 +101,18 @@ pub(crate) fn bind(socket: &Socket, addr: SocketAddr) -> io::Result<()> {
     socket.bind(&SockAddr::from(addr))
 }
 
-/// A bind-only probe on a wildcard or loopback address: it can report its port, and it can never listen.
+/// A bind-only probe on a wildcard or loopback address. It only keeps the port taken while it lives: it has
+/// no way to listen, so a wildcard can never receive anything through it.
 #[derive(Debug)]
-pub(crate) struct Probe(Socket);
-
-impl Probe {
-    pub(crate) fn port(&self) -> io::Result<u16> {
-        local(&self.0).map(|addr| addr.port())
-    }
+pub(crate) struct Probe {
+    _socket: Socket,
 }
 
 /// Binds `socket` to `addr` (which may be a wildcard) for a conflict check, and gives it back as a [`Probe`].
 pub(crate) fn bind_probe(socket: Socket, addr: SocketAddr) -> io::Result<Probe> {
     let addr = guard::check(addr, Use::ConflictProbe)?;
     socket.bind(&SockAddr::from(addr))?;
-    Ok(Probe(socket))
+    Ok(Probe { _socket: socket })
 }
 
 /// The socket's local address.
