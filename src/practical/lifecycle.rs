@@ -637,7 +637,7 @@ mod tests {
         );
         assert_eq!(
             observation.transcript[0],
-            "TCP  bind 127.0.0.1:80 (bind only)                      EACCES"
+            "TCP  bind 127.0.0.1:80 (bind only)                       EACCES"
         );
     }
 
