@@ -2,7 +2,8 @@
 //!
 //! It owns the rule "loopback only": 127.0.0.0/8, ::1 and ::ffff:127.0.0.0/104 for anything that binds, listens,
 //! connects or sends. The wildcards 0.0.0.0 and :: pass only as [`Use::ConflictProbe`], which the socket helpers
-//! offer for a bind that is never followed by listen(). It must not open sockets itself.
+//! offer for a bind that is never followed by listen(); experiments make such a bind only as the second party of a
+//! conflict, after their own loopback socket holds the port. It must not open sockets itself.
 use std::fmt;
 use std::net::{IpAddr, SocketAddr};
 
