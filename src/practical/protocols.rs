@@ -263,6 +263,13 @@ fn websocket_upgrade(_env: &Environment) -> Res<Observation> {
     );
     client.write_all(&frame).step("client write frame")?;
     let got = read_until(&mut server, |data| data.len() >= frame.len())?;
+    claim(got.len() >= frame.len(), || {
+        format!(
+            "the server got {} of {} frame bytes",
+            got.len(),
+            frame.len()
+        )
+    })?;
     let text: Vec<u8> = got[6..]
         .iter()
         .enumerate()
@@ -272,6 +279,9 @@ fn websocket_upgrade(_env: &Environment) -> Res<Observation> {
     echo.extend_from_slice(&text);
     server.write_all(&echo).step("server write frame")?;
     let back = read_until(&mut client, |data| data.len() >= echo.len())?;
+    claim(back.len() >= echo.len(), || {
+        format!("the client got {} of {} echo bytes", back.len(), echo.len())
+    })?;
     let back_text = ascii(&back[2..]);
     log.step(
         "WS",
