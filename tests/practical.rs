@@ -1105,6 +1105,15 @@ fn lab_find_service_port_checks_the_services_default_port() {
     assert!(setup.instructions().starts_with(&format!(
         "Stand in for {service}. Find the port it uses by default"
     )));
+    if port == 3306 {
+        assert_eq!(
+            setup.instructions(),
+            "Stand in for MySQL. Find the port it uses by default; look it up with real tools, `getent services \
+             mysql` or `grep -w mysql /etc/services`.\nThen start a TCP listener on that port on 127.0.0.1, for \
+             example:\n\n    python3 -m http.server PORT --bind 127.0.0.1\n\nwith PORT replaced by the number you \
+             found, and press Enter: portquiz will check that port."
+        );
+    }
     assert!(
         !setup.instructions().contains(&port.to_string()),
         "the instructions give the answer away"

@@ -157,7 +157,7 @@ pub fn prepare_lab(lab: &Experiment, env: &Environment) -> Result<LabSetup, Stri
                 port,
                 service,
                 instructions: format!(
-                    "Stand in for {service}. Find the port it uses by default with real tools rather than memory: \
+                    "Stand in for {service}. Find the port it uses by default; \
                      {lookup}.\nThen start a TCP listener on that port on 127.0.0.1, for example:\n\n    \
                      python3 -m http.server PORT --bind 127.0.0.1\n\n\
                      with PORT replaced by the number you found, and press Enter: portquiz will check that port."
@@ -174,12 +174,12 @@ const SERVICES: &[(&str, u16, &str)] = &[
     (
         "MySQL",
         3306,
-        "try `getent services mysql` or `grep -w mysql /etc/services`",
+        "look it up with real tools, `getent services mysql` or `grep -w mysql /etc/services`",
     ),
     (
         "a Node.js app",
         3000,
-        "it is not in /etc/services; the seed's list of example ports has it",
+        "it is a convention rather than a registered service, so look in the seed's list of example ports",
     ),
 ];
 
