@@ -66,6 +66,9 @@ pub struct StudyArgs {
     /// Practise cards that are not due, without changing their schedule
     #[arg(long)]
     pub cram: bool,
+    /// Interview date (YYYY-MM-DD): no interval reaches past it [default: the stored interview date]
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<String>,
 }
 
 #[derive(Debug, Args)]

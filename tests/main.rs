@@ -3,4 +3,6 @@
 mod decks;
 mod practical;
 mod store;
+mod study;
 mod support;
+mod terminal;

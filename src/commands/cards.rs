@@ -1,10 +1,99 @@
-//! `portquiz cards`.
+//! `portquiz cards`: every card of the loaded decks with its schedule; how scripts and tests see progress.
 use anyhow::Result;
+use jiff::Timestamp;
+use serde::Serialize;
 
+use super::library;
 use crate::app::Env;
 use crate::cli::CardsArgs;
+use crate::schedule::{CardState, State};
+use crate::store::Store;
+
+/// One card as `cards --json` prints it.
+#[derive(Debug, Serialize)]
+pub struct CardRow<'a> {
+    pub deck: &'a str,
+    pub id: &'a str,
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub state: &'static str,
+    pub due: Option<Timestamp>,
+    pub stability: Option<f64>,
+    pub difficulty: Option<f64>,
+    pub reps: u32,
+    pub lapses: u32,
+    pub last_review: Option<Timestamp>,
+}
+
+/// "new", "learning", "review", "relearning".
+pub fn state_name(s: State) -> &'static str {
+    match s {
+        State::New => "new",
+        State::Learning => "learning",
+        State::Review => "review",
+        State::Relearning => "relearning",
+    }
+}
 
 /// Runs `portquiz cards`.
-pub fn run(_env: &Env, _args: &CardsArgs) -> Result<u8> {
-    anyhow::bail!("`portquiz cards` is not available in this build yet")
+pub fn run(env: &Env, args: &CardsArgs) -> Result<u8> {
+    let decks = library::load_decks(env)?;
+    let store = Store::open(env.db_path())?;
+    let states = store.all_states()?;
+    let fresh = CardState::default();
+    let mut rows = Vec::new();
+    for deck in &decks {
+        for card in &deck.cards {
+            let st = states
+                .get(&crate::store::CardKey::new(
+                    deck.id.as_str(),
+                    card.id.as_str(),
+                ))
+                .unwrap_or(&fresh);
+            let due_now = st.state != State::New && st.due.is_some_and(|d| d <= env.now);
+            if args.due && !due_now {
+                continue;
+            }
+            rows.push(CardRow {
+                deck: &deck.id,
+                id: &card.id,
+                kind: card.kind.name(),
+                state: state_name(st.state),
+                due: st.due,
+                stability: st.stability,
+                difficulty: st.difficulty,
+                reps: st.reps,
+                lapses: st.lapses,
+                last_review: st.last_review,
+            });
+        }
+    }
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&rows)?);
+        return Ok(0);
+    }
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "{:<60} {:<10} {:<10} {:<17} {:>4} {:>6}",
+        "deck/card", "type", "state", "due", "reps", "lapses"
+    )?;
+    for r in &rows {
+        let due = r.due.map_or("-".to_string(), super::study::local_time);
+        writeln!(
+            out,
+            "{:<60} {:<10} {:<10} {:<17} {:>4} {:>6}",
+            format!("{}/{}", r.deck, r.id),
+            r.kind,
+            r.state,
+            due,
+            r.reps,
+            r.lapses
+        )?;
+    }
+    if args.due {
+        writeln!(out, "{} due now", rows.len())?;
+    }
+    Ok(0)
 }

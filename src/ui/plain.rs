@@ -1,0 +1,278 @@
+//! The line-based front end (`--plain`, and whenever there is no terminal): questions and feedback as plain
+//! text on stdout, one answer per line from stdin, every prompt line ending in `> `. For scripts, screen
+//! readers and tests.
+use std::io::{BufRead, Write};
+
+use super::{Answer, GradeChoice, Input, Style, Ui, UiError};
+use crate::schedule::Rating;
+
+/// Plain front end over any reader and writer.
+pub struct PlainUi<R, W> {
+    input: R,
+    out: W,
+}
+
+/// What one input line says before it is interpreted for a specific prompt.
+enum Line {
+    Text(String),
+    Quit,
+    Undo,
+    Hint,
+    Unreadable,
+}
+
+impl<R: BufRead, W: Write> PlainUi<R, W> {
+    pub fn new(input: R, out: W) -> Self {
+        Self { input, out }
+    }
+
+    /// Gives the writer back (tests read what was printed).
+    pub fn into_inner(self) -> (R, W) {
+        (self.input, self.out)
+    }
+
+    fn prompt(&mut self, label: &str) -> Result<Line, UiError> {
+        write!(self.out, "{label}> ")?;
+        self.out.flush()?;
+        let mut bytes = Vec::new();
+        let n = self.input.read_until(b'\n', &mut bytes)?;
+        if n == 0 {
+            // End of input ends the session; answers already given are kept.
+            writeln!(self.out)?;
+            return Ok(Line::Quit);
+        }
+        let Ok(text) = String::from_utf8(bytes) else {
+            return Ok(Line::Unreadable);
+        };
+        let text = text.trim_end_matches(['\n', '\r']).to_string();
+        Ok(match text.trim().to_lowercase().as_str() {
+            "q" | "quit" => Line::Quit,
+            "u" | "undo" => Line::Undo,
+            "?" | "hint" => Line::Hint,
+            _ => Line::Text(text),
+        })
+    }
+
+    fn remind(&mut self, what: &str) -> Result<(), UiError> {
+        writeln!(
+            self.out,
+            "(could not read that: {what}; q quits, u undoes the last answer)"
+        )?;
+        Ok(())
+    }
+
+    /// Asks until a line parses with `parse`; special lines are returned as they are.
+    fn ask<T>(
+        &mut self,
+        label: &str,
+        expected: &str,
+        hint_available: bool,
+        parse: impl Fn(&str) -> Option<T>,
+    ) -> Answer<T> {
+        loop {
+            match self.prompt(label)? {
+                Line::Quit => return Ok(Input::Quit),
+                Line::Undo => return Ok(Input::Undo),
+                Line::Hint if hint_available => return Ok(Input::Hint),
+                Line::Hint => writeln!(self.out, "(this card has no hint)")?,
+                Line::Unreadable => self.remind(expected)?,
+                Line::Text(text) => match parse(text.trim()) {
+                    Some(value) => return Ok(Input::Value(value)),
+                    None => self.remind(expected)?,
+                },
+            }
+        }
+    }
+}
+
+fn extras(hint_available: bool) -> &'static str {
+    if hint_available {
+        ", ? hint, u undo, q quit"
+    } else {
+        ", u undo, q quit"
+    }
+}
+
+/// Parses "2", "1,3", "1 3" or an option's exact text into 0-based indices.
+pub fn parse_choice(line: &str, options: &[String], multi: bool) -> Option<Vec<usize>> {
+    if let Some(i) = options
+        .iter()
+        .position(|o| o.trim().eq_ignore_ascii_case(line))
+    {
+        return Some(vec![i]);
+    }
+    let mut picks = Vec::new();
+    for part in line.split([',', ' ']).filter(|p| !p.is_empty()) {
+        let n: usize = part.trim().parse().ok()?;
+        if n == 0 || n > options.len() {
+            return None;
+        }
+        if !picks.contains(&(n - 1)) {
+            picks.push(n - 1);
+        }
+    }
+    if picks.is_empty() || (!multi && picks.len() > 1) {
+        return None;
+    }
+    Some(picks)
+}
+
+/// Parses y/yes/true/t and n/no/false/f.
+pub fn parse_bool(line: &str) -> Option<bool> {
+    match line.to_lowercase().as_str() {
+        "y" | "yes" | "true" | "t" => Some(true),
+        "n" | "no" | "false" | "f" => Some(false),
+        _ => None,
+    }
+}
+
+impl<R: BufRead, W: Write> Ui for PlainUi<R, W> {
+    fn say(&mut self, _style: Style, text: &str) -> Result<(), UiError> {
+        writeln!(self.out, "{text}")?;
+        Ok(())
+    }
+
+    fn choose(
+        &mut self,
+        options: &[String],
+        multi: bool,
+        hint_available: bool,
+    ) -> Answer<Vec<usize>> {
+        for (i, option) in options.iter().enumerate() {
+            writeln!(self.out, "  {}) {option}", i + 1)?;
+        }
+        let label = if multi {
+            format!(
+                "answer (numbers separated by commas{})",
+                extras(hint_available)
+            )
+        } else {
+            format!("answer (1-{}{})", options.len(), extras(hint_available))
+        };
+        let expected = if multi {
+            format!(
+                "option numbers from 1 to {} separated by commas, or an option's text",
+                options.len()
+            )
+        } else {
+            format!(
+                "an option number from 1 to {}, or the option's text",
+                options.len()
+            )
+        };
+        self.ask(&label, &expected, hint_available, |line| {
+            parse_choice(line, options, multi)
+        })
+    }
+
+    fn true_false(&mut self, hint_available: bool) -> Answer<bool> {
+        let label = format!("true or false (y/n{})", extras(hint_available));
+        self.ask(
+            &label,
+            "y, yes, true or t; n, no, false or f",
+            hint_available,
+            parse_bool,
+        )
+    }
+
+    fn text(&mut self, hint_available: bool) -> Answer<String> {
+        let label = format!("your answer (type it{})", extras(hint_available));
+        self.ask(&label, "a non-empty answer", hint_available, |line| {
+            (!line.is_empty()).then(|| line.to_string())
+        })
+    }
+
+    fn proceed(&mut self, what: &str) -> Answer<()> {
+        match self.prompt(&format!("{what} (Enter; u undo, q quit)"))? {
+            Line::Quit => Ok(Input::Quit),
+            Line::Undo => Ok(Input::Undo),
+            _ => Ok(Input::Value(())),
+        }
+    }
+
+    fn grade(&mut self, choices: &[GradeChoice], default: usize) -> Answer<Rating> {
+        let list: Vec<String> = choices
+            .iter()
+            .map(|c| format!("{} {}", c.rating.as_u8(), c.label))
+            .collect();
+        writeln!(self.out, "grades: {}", list.join(", "))?;
+        let default_rating = choices.get(default).map(|c| c.rating);
+        let label = format!(
+            "grade (Enter = {}, u undo, q quit)",
+            default_rating.map_or("", |r| r.as_str())
+        );
+        loop {
+            match self.prompt(&label)? {
+                Line::Quit => return Ok(Input::Quit),
+                Line::Undo => return Ok(Input::Undo),
+                Line::Text(t) if t.trim().is_empty() => {
+                    if let Some(r) = default_rating {
+                        return Ok(Input::Value(r));
+                    }
+                }
+                Line::Text(t) => {
+                    if let Ok(r) = t.trim().parse::<Rating>()
+                        && choices.iter().any(|c| c.rating == r)
+                    {
+                        return Ok(Input::Value(r));
+                    }
+                    let allowed: Vec<String> = choices
+                        .iter()
+                        .map(|c| format!("{} or {}", c.rating.as_u8(), c.rating.as_str()))
+                        .collect();
+                    self.remind(&format!("a grade: {}", allowed.join(", ")))?;
+                }
+                Line::Hint | Line::Unreadable => {
+                    let allowed: Vec<String> = choices
+                        .iter()
+                        .map(|c| format!("{} or {}", c.rating.as_u8(), c.rating.as_str()))
+                        .collect();
+                    self.remind(&format!("a grade: {}", allowed.join(", ")))?;
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn opts() -> Vec<String> {
+        vec!["0-65535".into(), "1-1024".into(), "0-32767".into()]
+    }
+
+    #[test]
+    fn choice_lines() {
+        assert_eq!(parse_choice("2", &opts(), false), Some(vec![1]));
+        assert_eq!(parse_choice("1-1024", &opts(), false), Some(vec![1]));
+        assert_eq!(parse_choice("1,3", &opts(), true), Some(vec![0, 2]));
+        assert_eq!(parse_choice("1 3", &opts(), true), Some(vec![0, 2]));
+        assert_eq!(parse_choice("1,3", &opts(), false), None);
+        assert_eq!(parse_choice("4", &opts(), false), None);
+        assert_eq!(parse_choice("0", &opts(), false), None);
+        assert_eq!(parse_choice("x", &opts(), false), None);
+    }
+
+    #[test]
+    fn unreadable_line_gets_a_reminder_and_the_same_prompt() {
+        let input: &[u8] = b"\xff\xfe\nmaybe\ny\n";
+        let mut ui = PlainUi::new(input, Vec::new());
+        assert_eq!(ui.true_false(false).unwrap(), Input::Value(true));
+        let (_, out) = ui.into_inner();
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(
+            text,
+            "true or false (y/n, u undo, q quit)> (could not read that: y, yes, true or t; n, no, false or f; q quits, u undoes the last answer)\n\
+             true or false (y/n, u undo, q quit)> (could not read that: y, yes, true or t; n, no, false or f; q quits, u undoes the last answer)\n\
+             true or false (y/n, u undo, q quit)> "
+        );
+    }
+
+    #[test]
+    fn end_of_input_quits() {
+        let input: &[u8] = b"";
+        let mut ui = PlainUi::new(input, Vec::new());
+        assert_eq!(ui.text(true).unwrap(), Input::Quit);
+    }
+}

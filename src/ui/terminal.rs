@@ -1,0 +1,173 @@
+//! The terminal front end: dialoguer prompts on stderr (arrow keys, Enter; Esc or `q` ends the session),
+//! coloured feedback on stdout. The only place dialoguer is used.
+use std::io::Write;
+
+use colored::Colorize;
+use console::Term;
+use dialoguer::theme::ColorfulTheme;
+use dialoguer::{Input as TextInput, MultiSelect, Select};
+
+use super::{Answer, GradeChoice, Input, Style, Ui, UiError};
+use crate::schedule::Rating;
+
+const HINT: &str = "(show the hint)";
+const UNDO: &str = "(undo the last answer)";
+const QUIT: &str = "(quit)";
+
+/// Terminal front end. Requires stdin and stderr to be terminals (the caller checks).
+pub struct TerminalUi {
+    term: Term,
+    theme: ColorfulTheme,
+}
+
+impl Default for TerminalUi {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl TerminalUi {
+    pub fn new() -> Self {
+        Self {
+            term: Term::stderr(),
+            theme: ColorfulTheme::default(),
+        }
+    }
+
+    /// A Select over `items` followed by the session's extra actions; maps the extras back.
+    fn select(
+        &mut self,
+        prompt: &str,
+        items: &[String],
+        default: usize,
+        hint: bool,
+    ) -> Answer<usize> {
+        let mut all: Vec<String> = items.to_vec();
+        if hint {
+            all.push(HINT.into());
+        }
+        all.push(UNDO.into());
+        all.push(QUIT.into());
+        let picked = Select::with_theme(&self.theme)
+            .with_prompt(prompt)
+            .items(&all)
+            .default(default)
+            .interact_on_opt(&self.term)
+            .map_err(map_err)?;
+        Ok(match picked {
+            None => Input::Quit,
+            Some(i) if i < items.len() => Input::Value(i),
+            Some(i) => match all[i].as_str() {
+                HINT => Input::Hint,
+                UNDO => Input::Undo,
+                _ => Input::Quit,
+            },
+        })
+    }
+}
+
+fn map_err(err: dialoguer::Error) -> UiError {
+    let dialoguer::Error::IO(io) = err;
+    UiError::from(io)
+}
+
+/// Restores the cursor (dialoguer hides it while a prompt is open); call after Ctrl-C.
+pub fn restore_terminal() {
+    let _ = Term::stderr().show_cursor();
+}
+
+impl Ui for TerminalUi {
+    fn say(&mut self, style: Style, text: &str) -> Result<(), UiError> {
+        let shown = match style {
+            Style::Text => text.normal(),
+            Style::Header => text.cyan().bold(),
+            Style::Question => text.bold(),
+            Style::Right => text.green().bold(),
+            Style::Wrong => text.red().bold(),
+            Style::Dim => text.dimmed(),
+        };
+        let mut out = std::io::stdout().lock();
+        writeln!(out, "{shown}")?;
+        out.flush()?;
+        Ok(())
+    }
+
+    fn choose(
+        &mut self,
+        options: &[String],
+        multi: bool,
+        hint_available: bool,
+    ) -> Answer<Vec<usize>> {
+        if !multi {
+            return Ok(
+                match self.select("Your answer", options, 0, hint_available)? {
+                    Input::Value(i) => Input::Value(vec![i]),
+                    Input::Hint => Input::Hint,
+                    Input::Undo => Input::Undo,
+                    Input::Quit => Input::Quit,
+                },
+            );
+        }
+        let picked = MultiSelect::with_theme(&self.theme)
+            .with_prompt("Pick every right option (Space to mark, Enter to answer, Esc to quit)")
+            .items(options)
+            .interact_on_opt(&self.term)
+            .map_err(map_err)?;
+        Ok(match picked {
+            None => Input::Quit,
+            Some(v) if v.is_empty() => Input::Undo,
+            Some(v) => Input::Value(v),
+        })
+    }
+
+    fn true_false(&mut self, hint_available: bool) -> Answer<bool> {
+        let items = ["True".to_string(), "False".to_string()];
+        Ok(
+            match self.select("True or false?", &items, 0, hint_available)? {
+                Input::Value(i) => Input::Value(i == 0),
+                Input::Hint => Input::Hint,
+                Input::Undo => Input::Undo,
+                Input::Quit => Input::Quit,
+            },
+        )
+    }
+
+    fn text(&mut self, hint_available: bool) -> Answer<String> {
+        let prompt = if hint_available {
+            "Your answer (? hint, u undo, q quit)"
+        } else {
+            "Your answer (u undo, q quit)"
+        };
+        let line: String = TextInput::with_theme(&self.theme)
+            .with_prompt(prompt)
+            .allow_empty(true)
+            .interact_text_on(&self.term)
+            .map_err(map_err)?;
+        Ok(match line.trim() {
+            "q" | "quit" => Input::Quit,
+            "u" | "undo" => Input::Undo,
+            "?" | "hint" if hint_available => Input::Hint,
+            _ => Input::Value(line),
+        })
+    }
+
+    fn proceed(&mut self, what: &str) -> Answer<()> {
+        Ok(match self.select(what, &[what.to_string()], 0, false)? {
+            Input::Value(_) => Input::Value(()),
+            Input::Undo => Input::Undo,
+            _ => Input::Quit,
+        })
+    }
+
+    fn grade(&mut self, choices: &[GradeChoice], default: usize) -> Answer<Rating> {
+        let labels: Vec<String> = choices.iter().map(|c| c.label.clone()).collect();
+        Ok(
+            match self.select("How well did you know it?", &labels, default, false)? {
+                Input::Value(i) => Input::Value(choices[i].rating),
+                Input::Hint => Input::Quit,
+                Input::Undo => Input::Undo,
+                Input::Quit => Input::Quit,
+            },
+        )
+    }
+}

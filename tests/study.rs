@@ -1,0 +1,305 @@
+//! Whole study sessions through the plain front end, driven like a person would: read the screen, answer.
+use std::collections::HashMap;
+
+use portquiz::deck::{Card, CardKind, Known, parse_deck};
+use serde_json::Value;
+
+use crate::support::{PlainDriver, Run, Sandbox, current_card, root, shown_options};
+
+const FIXTURE: &str = "tests/decks/good/study.yaml";
+const DAY1: &str = "2026-01-05T09:00:00Z";
+
+fn fixture_cards() -> HashMap<String, Card> {
+    let text = std::fs::read_to_string(root().join(FIXTURE)).unwrap();
+    let deck = parse_deck(&text, FIXTURE, &Known::default()).unwrap();
+    deck.cards
+        .into_iter()
+        .map(|c| (format!("study/{}", c.id), c))
+        .collect()
+}
+
+/// The line that answers `card` right (or wrong) on this screen.
+pub fn answer_line(card: &Card, screen: &str, right: bool) -> String {
+    match &card.kind {
+        CardKind::Choice { options, answers } => {
+            let shown = shown_options(screen);
+            let picks: Vec<usize> = if right {
+                answers
+                    .iter()
+                    .map(|&a| shown.iter().position(|s| *s == options[a].text).unwrap() + 1)
+                    .collect()
+            } else {
+                let wrong = (0..options.len()).find(|i| !answers.contains(i)).unwrap();
+                vec![
+                    shown
+                        .iter()
+                        .position(|s| *s == options[wrong].text)
+                        .unwrap()
+                        + 1,
+                ]
+            };
+            picks
+                .iter()
+                .map(|p| p.to_string())
+                .collect::<Vec<_>>()
+                .join(",")
+        }
+        CardKind::TrueFalse { answer } => if *answer == right { "y" } else { "n" }.to_string(),
+        CardKind::Typed { accept, answer, .. } => {
+            if right {
+                accept.first().cloned().or_else(|| answer.clone()).unwrap()
+            } else {
+                "no idea".to_string()
+            }
+        }
+        CardKind::Flashcard { .. } | CardKind::Practical { .. } | CardKind::Lab { .. } => {
+            String::new()
+        }
+    }
+}
+
+fn study_cmd(sandbox: &Sandbox, now: &str, extra: &[&str]) -> std::process::Command {
+    let mut args = vec!["study", "--plain", "--deck", FIXTURE, "--deck", "study"];
+    args.extend_from_slice(extra);
+    let mut cmd = sandbox.cmd(&args);
+    cmd.env("PORTQUIZ_NOW", now).env("TZ", "UTC");
+    cmd
+}
+
+/// Plays a session: `decide` says whether to answer each card right; grades take the suggestion.
+/// Returns the run and the number of answers acknowledged (the next prompt appeared after them).
+fn play(
+    sandbox: &Sandbox,
+    now: &str,
+    extra: &[&str],
+    mut decide: impl FnMut(&str, usize) -> Option<bool>,
+) -> (Run, usize) {
+    let cards = fixture_cards();
+    let mut driver = PlainDriver::spawn(study_cmd(sandbox, now, extra));
+    let mut answered = 0;
+    let mut asked = 0;
+    while let Some(screen) = driver.next_prompt() {
+        let last = screen.lines().last().unwrap_or_default().to_string();
+        if last.starts_with("grade") || last.starts_with("Show the answer") {
+            if last.starts_with("grade") {
+                answered += 1;
+            }
+            driver.answer("");
+            continue;
+        }
+        let id = current_card(&screen).expect("a card header before an answer prompt");
+        let card = &cards[&id];
+        asked += 1;
+        match decide(&id, asked) {
+            None => {
+                driver.answer("q");
+                continue;
+            }
+            Some(right) => {
+                if !right {
+                    answered += 1; // recorded as Again at once, no grade prompt
+                }
+                driver.answer(&answer_line(card, &screen, right));
+            }
+        }
+    }
+    (driver.finish(), answered)
+}
+
+fn cards_json(sandbox: &Sandbox, now: &str) -> Vec<Value> {
+    let mut cmd = sandbox.cmd(&["cards", "--json", "--deck", FIXTURE, "--deck", "study"]);
+    cmd.env("PORTQUIZ_NOW", now);
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice::<Value>(&out.stdout)
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+fn total_reps(cards: &[Value]) -> u64 {
+    cards.iter().map(|c| c["reps"].as_u64().unwrap()).sum()
+}
+
+#[test]
+fn first_day_learns_every_card_and_schedules_it_into_the_future() {
+    let sandbox = Sandbox::new();
+    let (run, answered) = play(&sandbox, DAY1, &[], |_, _| Some(true));
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert!(run.stdout.contains("Session over:"), "{}", run.stdout);
+    assert!(answered >= 6, "{answered}");
+    let cards = cards_json(&sandbox, DAY1);
+    assert_eq!(cards.len(), 6);
+    for card in &cards {
+        assert_eq!(card["state"], "review", "{card}");
+        let due: jiff::Timestamp = card["due"].as_str().unwrap().parse().unwrap();
+        assert!(due >= "2026-01-06T09:00:00Z".parse().unwrap(), "{card}");
+        assert!(card["stability"].as_f64().unwrap() > 0.0);
+    }
+    assert_eq!(total_reps(&cards) as usize, answered);
+
+    // The same day again: nothing is due, and portquiz says when and how to cram.
+    let (run, _) = play(&sandbox, "2026-01-05T12:00:00Z", &[], |_, _| Some(true));
+    assert_eq!(run.code, 0);
+    assert!(
+        run.stdout
+            .contains("Nothing is due now. The next card is due 2026-01-"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("portquiz study --cram"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn a_wrong_answer_on_a_due_review_becomes_a_lapse_and_relearns() {
+    let sandbox = Sandbox::new();
+    play(&sandbox, DAY1, &[], |_, _| Some(true));
+    let later = "2026-03-01T09:00:00Z"; // everything is due by then
+    let due = cards_json(&sandbox, later);
+    assert!(due.iter().all(|c| c["due"].as_str().unwrap() < later));
+    let mut missed = false;
+    let (run, _) = play(&sandbox, later, &[], |id, _| {
+        // Miss https-port once; relearn it right when it comes back.
+        let right = id != "study/https-port" || missed;
+        missed |= !right;
+        Some(right)
+    });
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert!(
+        run.stdout.contains("Wrong") || run.stdout.contains("Not quite"),
+        "{}",
+        run.stdout
+    );
+    let cards = cards_json(&sandbox, later);
+    let https = cards.iter().find(|c| c["id"] == "https-port").unwrap();
+    assert_eq!(https["lapses"], 1, "{https}");
+    // Relearned in the same session (learn-ahead), so back in review, due sooner than its siblings.
+    let other = cards
+        .iter()
+        .find(|c| c["id"] == "port-includes-ip")
+        .unwrap();
+    assert!(
+        https["due"].as_str().unwrap() < other["due"].as_str().unwrap(),
+        "{https} vs {other}"
+    );
+}
+
+#[test]
+fn quitting_keeps_answers_and_undo_reverts_the_last_one() {
+    let sandbox = Sandbox::new();
+    let cards = fixture_cards();
+    let mut driver = PlainDriver::spawn(study_cmd(&sandbox, DAY1, &[]));
+    // Answer the first card wrong (recorded as Again at once; a flashcard is revealed and graded Again).
+    let screen = driver.next_prompt().unwrap();
+    let first = current_card(&screen).unwrap();
+    if screen.ends_with("Show the answer (Enter; u undo, q quit)> ") {
+        driver.answer("");
+        let grade = driver.next_prompt().unwrap();
+        assert!(
+            grade.ends_with("grade (Enter = good, u undo, q quit)> "),
+            "{grade}"
+        );
+        driver.answer("again");
+    } else {
+        driver.answer(&answer_line(&cards[&first], &screen, false));
+    }
+    // Undo it at the next prompt: the same card is asked again.
+    let _ = driver.next_prompt().unwrap();
+    driver.answer("u");
+    let screen = driver.next_prompt().unwrap();
+    assert!(screen.contains("(undone: the answer to"), "{screen}");
+    assert_eq!(current_card(&screen).unwrap(), first);
+    driver.answer("q");
+    let run = driver.finish();
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert!(
+        run.stdout.contains("Session over: 0 answered"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(total_reps(&cards_json(&sandbox, DAY1)), 0);
+}
+
+#[test]
+fn unreadable_lines_get_a_reminder_and_the_same_prompt() {
+    let sandbox = Sandbox::new();
+    let mut driver = PlainDriver::spawn(study_cmd(&sandbox, DAY1, &[]));
+    let mut screen = driver.next_prompt().unwrap();
+    if screen.ends_with("Show the answer (Enter; u undo, q quit)> ") {
+        // Any line reveals a flashcard; its grade prompt is the one that can misread a line.
+        driver.answer("");
+        screen = driver.next_prompt().unwrap();
+    }
+    let prompt = screen.lines().last().unwrap().to_string();
+    driver.answer("definitely not an answer 99");
+    let screen = driver.next_prompt().unwrap();
+    assert!(screen.starts_with("(could not read that: "), "{screen}");
+    assert_eq!(screen.lines().last().unwrap(), prompt);
+    let run = driver.finish();
+    assert_eq!(run.code, 0);
+}
+
+#[test]
+fn sigkill_mid_session_keeps_every_acknowledged_answer() {
+    let sandbox = Sandbox::new();
+    let cards = fixture_cards();
+    let mut driver = PlainDriver::spawn(study_cmd(&sandbox, DAY1, &[]));
+    let mut acknowledged = 0;
+    let mut pending = false;
+    while let Some(screen) = driver.next_prompt() {
+        if pending {
+            acknowledged += 1; // the next prompt appeared, so the answer was written
+            pending = false;
+        }
+        if acknowledged == 4 {
+            break;
+        }
+        let last = screen.lines().last().unwrap().to_string();
+        if last.starts_with("grade") {
+            driver.answer("");
+            pending = true;
+        } else if last.starts_with("Show the answer") {
+            driver.answer("");
+        } else {
+            let id = current_card(&screen).unwrap();
+            driver.answer(&answer_line(&cards[&id], &screen, false));
+            pending = true;
+        }
+    }
+    driver.kill();
+    let after = cards_json(&sandbox, DAY1);
+    assert_eq!(total_reps(&after), acknowledged);
+}
+
+#[test]
+fn two_sessions_on_one_data_dir_both_keep_every_answer() {
+    let sandbox = Sandbox::new();
+    let handles: Vec<_> = (0..2)
+        .map(|_| {
+            let dir = sandbox.path().to_path_buf();
+            std::thread::spawn(move || {
+                let sandbox = Sandbox::at(dir);
+                // Both start from the same new cards; every answer of both must be in the log.
+                play(&sandbox, DAY1, &[], |_, n| (n <= 12).then_some(n % 3 != 0))
+            })
+        })
+        .collect();
+    let mut total = 0;
+    for h in handles {
+        let (run, answered) = h.join().unwrap();
+        assert_eq!(run.code, 0, "{}", run.transcript());
+        assert!(!run.stderr.contains("locked"), "{}", run.stderr);
+        total += answered;
+    }
+    let store = portquiz::store::Store::open(sandbox.path().join("portquiz.sqlite3")).unwrap();
+    assert_eq!(store.review_count().unwrap() as usize, total);
+}
