@@ -52,7 +52,7 @@ fn bar_cells(color: bool, n: usize) -> String {
 
 /// Scales `value` to `0..=size` cells against `max`; a positive value always gets at least one cell.
 fn scale(value: f64, max: f64, size: usize) -> usize {
-    if !(value > 0.0) || !(max > 0.0) {
+    if value.is_nan() || max.is_nan() || value <= 0.0 || max <= 0.0 {
         return 0;
     }
     let cells = (value / max * size as f64).round() as usize;
