@@ -3,3 +3,5 @@
 //! no file system, SQL or terminal access here: the commands in [`crate::commands`] do that.
 pub mod chart;
 pub mod interview;
+pub mod optimize;
+pub mod simulate;
