@@ -5,4 +5,5 @@ pub mod anki;
 pub mod chart;
 pub mod interview;
 pub mod optimize;
+pub mod revlog;
 pub mod simulate;
