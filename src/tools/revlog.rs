@@ -92,8 +92,8 @@ pub fn merge(ours: &[Review], theirs: &[Review]) -> Merged {
     let mut added = Vec::new();
     for r in theirs {
         let key = (r.at.as_millisecond(), r.key());
-        if !all.contains_key(&key) {
-            all.insert(key, r.clone());
+        if let std::collections::btree_map::Entry::Vacant(slot) = all.entry(key) {
+            slot.insert(r.clone());
             added.push(r.clone());
         }
     }
