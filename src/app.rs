@@ -119,5 +119,10 @@ fn dispatch(cli: &Cli) -> Result<u8> {
         Command::Decks(args) => commands::decks::run(&env, args),
         Command::Cards(args) => commands::cards::run(&env, args),
         Command::Experiments(args) => commands::experiments::run(&env, args),
+        Command::Export(args) => commands::export::run(&env, args),
+        Command::Import(args) => commands::import::run(&env, args),
+        Command::Schema => commands::schema::run(&env),
+        Command::New(args) => commands::new::run(&env, args),
+        Command::Completions(args) => commands::completions::run(&env, args),
     }
 }

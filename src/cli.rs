@@ -43,6 +43,78 @@ pub enum Command {
     Cards(CardsArgs),
     /// List the live socket experiments, or run them without being graded
     Experiments(ExperimentsArgs),
+    /// Export decks to Anki's text format, or the review log to CSV
+    Export(ExportArgs),
+    /// Import an Anki text export as a new deck
+    Import(ImportArgs),
+    /// Print the JSON Schema of the deck format (for editors)
+    Schema,
+    /// Write a starter deck with one example of every card type
+    New(NewArgs),
+    /// Print shell completions
+    Completions(CompletionsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[command(subcommand)]
+    pub what: ExportWhat,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportWhat {
+    /// The decks (all, or those named with --deck) as an Anki text file (File > Import in Anki)
+    Anki {
+        /// The file to write, e.g. portquiz.tsv
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    #[command(subcommand)]
+    pub what: ImportWhat,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportWhat {
+    /// An Anki text export (front and back per line) becomes a flashcard deck
+    Anki {
+        /// The Anki text file (Notes in Plain Text)
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// The new deck's id (kebab-case)
+        #[arg(long, value_name = "NEW-ID")]
+        id: String,
+        /// Where to write the deck [default: <data-dir>/decks/NEW-ID.yaml]
+        #[arg(long, value_name = "PATH")]
+        out: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The new deck's id (kebab-case)
+    #[arg(value_name = "ID")]
+    pub id: String,
+    /// Where to write the deck [default: <data-dir>/decks/ID.yaml]
+    #[arg(long, value_name = "PATH")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell
+    #[arg(value_enum)]
+    pub shell: Shell,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Shell {
+    Bash,
+    Zsh,
+    Fish,
 }
 
 #[derive(Debug, Args)]

@@ -3,8 +3,13 @@
 
 pub mod cards;
 pub mod check;
+pub mod completions;
 pub mod decks;
 pub mod experiments;
+pub mod export;
+pub mod import;
 pub mod library;
+pub mod new;
 pub mod practicals;
+pub mod schema;
 pub mod study;

@@ -6,4 +6,6 @@ pub mod chart;
 pub mod interview;
 pub mod optimize;
 pub mod revlog;
+pub mod schema;
 pub mod simulate;
+pub mod starter;
