@@ -9,3 +9,4 @@ pub mod revlog;
 pub mod schema;
 pub mod simulate;
 pub mod starter;
+pub mod stats;
