@@ -130,6 +130,17 @@ pub fn optimize(
     current: &[f32],
 ) -> Result<Outcome, FSRSError> {
     let (items, card_ids) = to_items(log, tz);
+    optimize_items(items, Some(card_ids), log.len(), current)
+}
+
+/// [`optimize`] on training items built elsewhere (e.g. from the store's study-day counts); `card_ids`,
+/// when given, is aligned with `items`. `reviews` is reported as the log's size.
+pub fn optimize_items(
+    items: Vec<FSRSItem>,
+    card_ids: Option<Vec<i64>>,
+    reviews: usize,
+    current: &[f32],
+) -> Result<Outcome, FSRSError> {
     if items.len() < MIN_TRAINING_ITEMS {
         return Ok(Outcome::NotEnoughData {
             items: items.len(),
@@ -139,12 +150,12 @@ pub fn optimize(
     let before = evaluate(current, &items)?;
     let parameters = compute_parameters(ComputeParametersInput {
         train_set: items.clone(),
-        card_ids: Some(card_ids),
+        card_ids,
         ..Default::default()
     })?;
     let after = evaluate(&parameters, &items)?;
     Ok(Outcome::Optimized(Report {
-        reviews: log.len(),
+        reviews,
         items: items.len(),
         before,
         after,

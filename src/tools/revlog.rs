@@ -27,8 +27,8 @@ pub struct Review {
     pub duration_ms: Option<u64>,
 }
 
-/// What makes two reviews the same review: deck, card, instant (to the millisecond) and rating.
-/// Two machines cannot produce the same answer to the same card in the same millisecond by chance.
+/// What makes two reviews the same review: deck, card, instant (to the microsecond, the store's
+/// precision) and rating. Two machines do not answer the same card in the same microsecond by chance.
 pub type ReviewKey = (String, String, i64, u8);
 
 impl Review {
@@ -37,7 +37,7 @@ impl Review {
         (
             self.deck.clone(),
             self.card.clone(),
-            self.at.as_millisecond(),
+            self.at.as_microsecond(),
             self.rating,
         )
     }
@@ -86,12 +86,12 @@ pub struct Merged {
 pub fn merge(ours: &[Review], theirs: &[Review]) -> Merged {
     let mut all: BTreeMap<(i64, ReviewKey), Review> = BTreeMap::new();
     for r in ours {
-        all.entry((r.at.as_millisecond(), r.key()))
+        all.entry((r.at.as_microsecond(), r.key()))
             .or_insert_with(|| r.clone());
     }
     let mut added = Vec::new();
     for r in theirs {
-        let key = (r.at.as_millisecond(), r.key());
+        let key = (r.at.as_microsecond(), r.key());
         if let std::collections::btree_map::Entry::Vacant(slot) = all.entry(key) {
             slot.insert(r.clone());
             added.push(r.clone());

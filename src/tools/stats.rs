@@ -1,12 +1,12 @@
 //! Progress statistics: today's reviews, the 30-day due forecast, true retention, the study streak,
 //! per-deck maturity counts and leeches; and their text rendering with a bar chart.
-//! Pure: card states and the review log come in with "now" and the time zone; no store access.
+//! Pure: card states and the review log come in with "now" and the study-day function (the scheduler's
+//! day boundary); no store access.
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{self, Write};
 
 use jiff::Timestamp;
 use jiff::civil::Date;
-use jiff::tz::TimeZone;
 use serde::Serialize;
 
 use super::chart::{self, Bar, Style};
@@ -93,17 +93,19 @@ pub struct Stats {
     pub leeches: Vec<Leech>,
 }
 
-fn day_of(at: Timestamp, tz: &TimeZone) -> Date {
-    tz.to_datetime(at).date()
-}
-
 fn days_between(from: Date, to: Date) -> i64 {
     i64::from((to - from).get_days())
 }
 
-/// Computes the statistics at `now` in `tz`.
-pub fn compute(cards: &[CardInfo], log: &[Review], now: Timestamp, tz: &TimeZone) -> Stats {
-    let today_date = day_of(now, tz);
+/// Computes the statistics at `now`; `day_of` maps an instant to its study day (e.g. the scheduler's
+/// `study_day`, which starts days at 4:00 local time).
+pub fn compute(
+    cards: &[CardInfo],
+    log: &[Review],
+    now: Timestamp,
+    day_of: &dyn Fn(Timestamp) -> Date,
+) -> Stats {
+    let today_date = day_of(now);
     let mut today = Today {
         reviews: 0,
         right: 0,
@@ -113,7 +115,7 @@ pub fn compute(cards: &[CardInfo], log: &[Review], now: Timestamp, tz: &TimeZone
     let mut retention = (0usize, 0usize);
     let mut days: BTreeSet<Date> = BTreeSet::new();
     for r in log {
-        let day = day_of(r.at, tz);
+        let day = day_of(r.at);
         if r.at > now {
             continue;
         }
@@ -166,7 +168,7 @@ pub fn compute(cards: &[CardInfo], log: &[Review], now: Timestamp, tz: &TimeZone
             Phase::Review => counts.young += 1,
         }
         if let (Some(due), false) = (c.due, c.phase == Phase::New) {
-            let offset = days_between(today_date, day_of(due, tz)).max(0);
+            let offset = days_between(today_date, day_of(due)).max(0);
             if let Some(slot) = usize::try_from(offset)
                 .ok()
                 .and_then(|o| forecast.get_mut(o))
@@ -312,6 +314,10 @@ pub fn render(
 mod tests {
     use super::*;
 
+    fn utc_day(t: Timestamp) -> Date {
+        jiff::tz::TimeZone::UTC.to_datetime(t).date()
+    }
+
     fn ts(s: &str) -> Timestamp {
         s.parse().unwrap()
     }
@@ -398,7 +404,7 @@ mod tests {
                 0,
             ),
         ];
-        compute(&cards, &log, ts("2026-03-10T12:00:00Z"), &TimeZone::UTC)
+        compute(&cards, &log, ts("2026-03-10T12:00:00Z"), &utc_day)
     }
 
     #[test]
@@ -467,9 +473,9 @@ mod tests {
             review("a", "2026-03-08T10:00:00Z", 3, ReviewState::Review),
             review("a", "2026-03-09T10:00:00Z", 3, ReviewState::Review),
         ];
-        let s = compute(&[], &log, ts("2026-03-10T12:00:00Z"), &TimeZone::UTC);
+        let s = compute(&[], &log, ts("2026-03-10T12:00:00Z"), &utc_day);
         assert_eq!(s.streak_days, 2);
-        let s = compute(&[], &log, ts("2026-03-11T12:00:00Z"), &TimeZone::UTC);
+        let s = compute(&[], &log, ts("2026-03-11T12:00:00Z"), &utc_day);
         assert_eq!(s.streak_days, 0);
         assert_eq!(s.today.right_percent, None);
     }
