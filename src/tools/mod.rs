@@ -3,6 +3,7 @@
 //! no file system, SQL or terminal access here: the commands in [`crate::commands`] do that.
 pub mod anki;
 pub mod chart;
+pub mod config;
 pub mod interview;
 pub mod optimize;
 pub mod revlog;

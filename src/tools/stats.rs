@@ -72,6 +72,8 @@ pub struct Leech {
     pub deck: String,
     pub card: String,
     pub lapses: u32,
+    /// The card's question (first line), when its deck is loaded; filled in by the caller.
+    pub prompt: Option<String>,
 }
 
 /// Everything `portquiz stats` shows.
@@ -181,6 +183,7 @@ pub fn compute(
                 deck: c.deck.clone(),
                 card: c.card.clone(),
                 lapses: c.lapses,
+                prompt: None,
             });
         }
     }
@@ -215,13 +218,8 @@ pub fn duration(seconds: f64) -> String {
     }
 }
 
-/// Writes the statistics as text. `prompts` gives a leech's prompt by `(deck, card)` when known.
-pub fn render(
-    out: &mut impl Write,
-    stats: &Stats,
-    color: bool,
-    prompt_of: &dyn Fn(&str, &str) -> Option<String>,
-) -> io::Result<()> {
+/// Writes the statistics as text.
+pub fn render(out: &mut impl Write, stats: &Stats, color: bool) -> io::Result<()> {
     let t = &stats.today;
     writeln!(out, "Today ({})", stats.date)?;
     match t.right_percent {
@@ -300,7 +298,9 @@ pub fn render(
         writeln!(out)?;
         writeln!(out, "Leeches ({} or more lapses)", LEECH_LAPSES)?;
         for l in &stats.leeches {
-            let prompt = prompt_of(&l.deck, &l.card)
+            let prompt = l
+                .prompt
+                .as_deref()
                 .map(|p| format!(": {}", p.lines().next().unwrap_or("")))
                 .unwrap_or_default();
             writeln!(out, "  {}/{} ({} lapses){prompt}", l.deck, l.card, l.lapses)?;
@@ -455,12 +455,14 @@ mod tests {
                 Leech {
                     deck: "ports".into(),
                     card: "b".into(),
-                    lapses: 9
+                    lapses: 9,
+                    prompt: None
                 },
                 Leech {
                     deck: "sockets".into(),
                     card: "e".into(),
-                    lapses: 8
+                    lapses: 8,
+                    prompt: None
                 },
             ]
         );
@@ -482,12 +484,10 @@ mod tests {
 
     #[test]
     fn renders_plain_text() {
-        let s = sample();
+        let mut s = sample();
+        s.leeches[0].prompt = Some("What is a port?\nSecond line".into());
         let mut buf = Vec::new();
-        render(&mut buf, &s, false, &|d, c| {
-            (d == "ports" && c == "b").then(|| "What is a port?".to_string())
-        })
-        .unwrap();
+        render(&mut buf, &s, false).unwrap();
         let text = String::from_utf8(buf).unwrap();
         assert_eq!(
             text,
