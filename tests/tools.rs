@@ -196,3 +196,22 @@ fn import_anki_with_a_plain_anki_export_makes_a_checked_deck() {
     let decks = sandbox.run(&["decks", "--json"]);
     assert!(decks.stdout.contains("\"id\": \"dns\""), "{}", decks.stdout);
 }
+
+#[test]
+fn every_shipped_deck_points_editors_at_the_schema() {
+    let dir = crate::support::root().join("decks");
+    let mut missing = Vec::new();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "yaml" || e == "yml")
+            && !read(&path).starts_with("# yaml-language-server: $schema=deck.schema.json\n")
+        {
+            missing.push(path.display().to_string());
+        }
+    }
+    assert_eq!(
+        missing,
+        Vec::<String>::new(),
+        "add `# yaml-language-server: $schema=deck.schema.json` as the first line"
+    );
+}
