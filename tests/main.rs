@@ -1,5 +1,6 @@
 //! Integration tests: one binary (`autotests = false`), one module per area.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 mod decks;
+mod store;
 mod support;
 mod tools;

@@ -1,1 +1,31 @@
-//! store (being built).
+//! Progress storage: SQLite (`rusqlite`, bundled) at `<data-dir>/portquiz.sqlite3`. Owns the schema and its
+//! migrations, card states keyed by deck id + card id, the append-only review log and the settings table.
+//! Nothing else in portquiz speaks SQL; this module does no scheduling (see [`crate::schedule`]).
+//!
+//! Guarantees:
+//! - Each answer is ONE `BEGIN IMMEDIATE` transaction (log row + card state), committed with
+//!   `synchronous=FULL` in WAL mode, so once [`Store::record_answer`] returns the answer survives a crash.
+//! - Several processes can share the file: WAL, a 5 s busy timeout, and IMMEDIATE write transactions.
+//! - A file that is not a portquiz database, or comes from a newer portquiz, is refused and never written.
+//! - Timestamps are stored as INTEGER microseconds since the Unix epoch: finer precision is dropped.
+//! - Cards whose deck no longer has them keep their rows and history; they are simply not queued.
+mod db;
+mod error;
+mod schema;
+
+pub use db::{Answer, AnswerId, BUSY_TIMEOUT, CardKey, ReviewLogEntry, Store, Undone};
+pub use error::StoreError;
+pub use schema::SCHEMA_VERSION;
+
+/// File name of the database inside the data directory.
+pub const DB_FILE_NAME: &str = "portquiz.sqlite3";
+
+/// Setting keys portquiz uses ([`Store::setting`], [`Store::set_setting`]).
+pub mod settings {
+    /// Desired retention, a decimal such as `0.9`.
+    pub const DESIRED_RETENTION: &str = "desired_retention";
+    /// Fitted FSRS parameters, a JSON array of numbers (written by `optimize`).
+    pub const FSRS_PARAMETERS: &str = "fsrs_parameters";
+    /// The interview date, `YYYY-MM-DD` (`study --until`).
+    pub const INTERVIEW_DATE: &str = "interview_date";
+}

@@ -1,0 +1,681 @@
+//! [`Store`]: the connection, opening checks, migrations, and every query.
+use std::collections::HashMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use jiff::Timestamp;
+use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, TransactionBehavior, params};
+use serde::{Deserialize, Serialize};
+
+use super::error::StoreError;
+use super::schema::{APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION};
+use crate::schedule::{CardState, Rating, State};
+
+/// How long a write waits for another portquiz process holding the database before giving up.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Identifies a card across decks: the deck's id and the card's id within it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct CardKey {
+    /// Deck id.
+    pub deck: String,
+    /// Card id within the deck.
+    pub card: String,
+}
+
+impl CardKey {
+    /// A key from a deck id and a card id.
+    pub fn new(deck: impl Into<String>, card: impl Into<String>) -> CardKey {
+        CardKey {
+            deck: deck.into(),
+            card: card.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for CardKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.deck, self.card)
+    }
+}
+
+/// The id of a recorded answer (its review-log row), for [`Store::undo`].
+pub type AnswerId = i64;
+
+/// One answer to record with [`Store::record_answer`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Answer<'a> {
+    /// Deck id.
+    pub deck: &'a str,
+    /// Card id.
+    pub card: &'a str,
+    /// When the answer was given.
+    pub time: Timestamp,
+    /// The grade.
+    pub rating: Rating,
+    /// Study days since the card's previous review (0 for a new card), as the scheduler counted them.
+    pub elapsed_days: u32,
+    /// How long the candidate took, in milliseconds.
+    pub duration_ms: u64,
+    /// The card's state after the answer; `None` for a cram answer, which is logged (cram = 1) and leaves
+    /// the card's state as it is.
+    pub new_state: Option<&'a CardState>,
+}
+
+/// One row of the review log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReviewLogEntry {
+    /// Answer id (increasing in recording order).
+    pub id: AnswerId,
+    /// Deck id.
+    pub deck: String,
+    /// Card id.
+    pub card: String,
+    /// When the answer was given.
+    pub time: Timestamp,
+    /// The grade.
+    pub rating: Rating,
+    /// The card's state before the answer.
+    pub state_before: State,
+    /// Study days since the previous review.
+    pub elapsed_days: u32,
+    /// Time taken, in milliseconds.
+    pub duration_ms: u64,
+    /// Whether it was a cram answer (did not change the schedule).
+    pub cram: bool,
+}
+
+/// What [`Store::undo`] reverted.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Undone {
+    /// The card.
+    pub key: CardKey,
+    /// Its state now (as before the undone answer; `CardState::new()` if it had none).
+    pub state: CardState,
+    /// Whether the undone answer was a cram answer (the card's state was not touched).
+    pub cram: bool,
+}
+
+/// The progress database: card states, the review log, settings. Each process (or thread) opens its own.
+#[derive(Debug)]
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `path`, creating its parent directory.
+    ///
+    /// Before anything is written, the file is checked: an existing file that is not an SQLite database,
+    /// belongs to another program, or has a newer schema is refused and left byte-for-byte untouched.
+    /// Then: WAL journal (readers never block the writer), `synchronous=FULL` (every answer is on disk when
+    /// its transaction commits, even across a power cut; one fsync per answer is nothing at human pace),
+    /// a 5 s busy timeout so two sessions can share the file, and forward migrations to [`SCHEMA_VERSION`].
+    pub fn open(path: impl AsRef<Path>) -> Result<Store, StoreError> {
+        let path = path.as_ref().to_path_buf();
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|source| StoreError::CreateDir {
+                path: parent.to_path_buf(),
+                source,
+            })?;
+        }
+        check_header(&path)?;
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(&path, flags).map_err(|e| classify(&path, e))?;
+        let mut store = Store { conn, path };
+        store
+            .conn
+            .busy_timeout(BUSY_TIMEOUT)
+            .map_err(|e| store.err(e))?;
+        store.check_before_writing()?;
+        store.configure()?;
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The schema version of the open database (after migration: [`SCHEMA_VERSION`]).
+    pub fn schema_version(&self) -> Result<i64, StoreError> {
+        self.conn
+            .pragma_query_value(None, "user_version", |row| row.get(0))
+            .map_err(|e| self.err(e))
+    }
+
+    /// Read-only checks: nothing may be written to a file that fails them.
+    fn check_before_writing(&self) -> Result<(), StoreError> {
+        let version = self.schema_version()?;
+        let app_id: i32 = self
+            .conn
+            .pragma_query_value(None, "application_id", |row| row.get(0))
+            .map_err(|e| self.err(e))?;
+        if app_id != 0 && app_id != APPLICATION_ID {
+            return Err(StoreError::NotADatabase {
+                path: self.path.clone(),
+            });
+        }
+        if version > SCHEMA_VERSION {
+            return Err(StoreError::TooNew {
+                path: self.path.clone(),
+                found: version,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        if version < 0 {
+            return Err(StoreError::NotADatabase {
+                path: self.path.clone(),
+            });
+        }
+        if version == 0 {
+            // Version 0 must be an empty database: tables there belong to some other program.
+            let tables: i64 = self
+                .conn
+                .query_row(
+                    "SELECT COUNT(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'",
+                    [],
+                    |row| row.get(0),
+                )
+                .map_err(|e| self.err(e))?;
+            if tables > 0 {
+                return Err(StoreError::NotADatabase {
+                    path: self.path.clone(),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn configure(&self) -> Result<(), StoreError> {
+        let mode: String = self
+            .conn
+            .pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))
+            .map_err(|e| self.err(e))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(StoreError::NotWritable {
+                path: self.path.clone(),
+                reason: format!("SQLite could not switch to WAL mode (it reports {mode:?})"),
+            });
+        }
+        self.conn
+            .pragma_update(None, "synchronous", "FULL")
+            .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
+    fn migrate(&mut self) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| classify(&path, e))?;
+        // Another process may have migrated between the check and this transaction: read again.
+        let version: i64 = tx
+            .pragma_query_value(None, "user_version", |row| row.get(0))
+            .map_err(|e| classify(&path, e))?;
+        if version > SCHEMA_VERSION {
+            return Err(StoreError::TooNew {
+                path,
+                found: version,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        if version == SCHEMA_VERSION {
+            return Ok(());
+        }
+        let start = usize::try_from(version).unwrap_or(0);
+        for sql in &MIGRATIONS[start..] {
+            tx.execute_batch(sql).map_err(|e| classify(&path, e))?;
+        }
+        tx.pragma_update(None, "user_version", SCHEMA_VERSION)
+            .map_err(|e| classify(&path, e))?;
+        tx.pragma_update(None, "application_id", APPLICATION_ID)
+            .map_err(|e| classify(&path, e))?;
+        tx.commit().map_err(|e| classify(&path, e))
+    }
+
+    /// Records one answer in ONE transaction: the review-log row (with the card's previous state, for undo)
+    /// and, unless it is a cram answer, the card's new state. Returns the answer's id. When this returns
+    /// `Ok`, the answer is on disk.
+    pub fn record_answer(&mut self, answer: &Answer<'_>) -> Result<AnswerId, StoreError> {
+        let path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| classify(&path, e))?;
+        let before = read_state(&tx, &path, answer.deck, answer.card)?;
+        let state_before = before.as_ref().map_or(State::New, |card| card.state);
+        let before_json = before
+            .as_ref()
+            .map(serde_json::to_string)
+            .transpose()
+            .map_err(|e| corrupt(&path, "card state", e.to_string()))?;
+        tx.execute(
+            "INSERT INTO reviews (deck, card, time, rating, state_before, elapsed_days, duration_ms, cram, card_before)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![
+                answer.deck,
+                answer.card,
+                answer.time.as_microsecond(),
+                answer.rating.as_u8(),
+                state_before.as_str(),
+                answer.elapsed_days,
+                i64::try_from(answer.duration_ms).unwrap_or(i64::MAX),
+                answer.new_state.is_none(),
+                before_json,
+            ],
+        )
+        .map_err(|e| classify(&path, e))?;
+        let id = tx.last_insert_rowid();
+        if let Some(state) = answer.new_state {
+            write_state(&tx, &path, answer.deck, answer.card, state)?;
+        }
+        tx.commit().map_err(|e| classify(&path, e))?;
+        Ok(id)
+    }
+
+    /// Reverts answer `id` in one transaction: deletes its review-log row and, unless it was a cram answer,
+    /// restores the card's state exactly as it was before (removing the row of a card that had none).
+    /// Only a card's latest scheduled answer can be undone.
+    pub fn undo(&mut self, id: AnswerId) -> Result<Undone, StoreError> {
+        let path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| classify(&path, e))?;
+        let row: Option<(String, String, bool, Option<String>)> = tx
+            .query_row(
+                "SELECT deck, card, cram, card_before FROM reviews WHERE id = ?1",
+                [id],
+                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
+            )
+            .optional()
+            .map_err(|e| classify(&path, e))?;
+        let Some((deck, card, cram, before_json)) = row else {
+            return Err(StoreError::NoSuchAnswer { id });
+        };
+        let state = if cram {
+            read_state(&tx, &path, &deck, &card)?.unwrap_or_default()
+        } else {
+            let latest: i64 = tx
+                .query_row(
+                    "SELECT MAX(id) FROM reviews WHERE deck = ?1 AND card = ?2 AND cram = 0",
+                    params![deck, card],
+                    |row| row.get(0),
+                )
+                .map_err(|e| classify(&path, e))?;
+            if latest != id {
+                return Err(StoreError::UndoNotLatest {
+                    id,
+                    deck,
+                    card,
+                    latest,
+                });
+            }
+            match before_json {
+                None => {
+                    tx.execute(
+                        "DELETE FROM cards WHERE deck = ?1 AND card = ?2",
+                        params![deck, card],
+                    )
+                    .map_err(|e| classify(&path, e))?;
+                    CardState::new()
+                }
+                Some(json) => {
+                    let state: CardState = serde_json::from_str(&json).map_err(|_| {
+                        corrupt(&path, &format!("undo state of answer {id}"), json.clone())
+                    })?;
+                    write_state(&tx, &path, &deck, &card, &state)?;
+                    state
+                }
+            }
+        };
+        tx.execute("DELETE FROM reviews WHERE id = ?1", [id])
+            .map_err(|e| classify(&path, e))?;
+        tx.commit().map_err(|e| classify(&path, e))?;
+        Ok(Undone {
+            key: CardKey { deck, card },
+            state,
+            cram,
+        })
+    }
+
+    /// The stored state of one card (`None`: never answered outside cram).
+    pub fn card_state(&self, deck: &str, card: &str) -> Result<Option<CardState>, StoreError> {
+        read_state(&self.conn, &self.path, deck, card)
+    }
+
+    /// Every stored card state. Cards whose deck no longer has them are included (history is kept).
+    pub fn all_states(&self) -> Result<HashMap<CardKey, CardState>, StoreError> {
+        self.query_states("SELECT deck, card, state, step, stability, difficulty, due, reps, lapses, last_review FROM cards", [])
+    }
+
+    /// The stored states of one deck's cards.
+    pub fn deck_states(&self, deck: &str) -> Result<HashMap<CardKey, CardState>, StoreError> {
+        self.query_states(
+            "SELECT deck, card, state, step, stability, difficulty, due, reps, lapses, last_review FROM cards WHERE deck = ?1",
+            [deck],
+        )
+    }
+
+    fn query_states<P: rusqlite::Params>(
+        &self,
+        sql: &str,
+        params: P,
+    ) -> Result<HashMap<CardKey, CardState>, StoreError> {
+        let mut stmt = self.conn.prepare(sql).map_err(|e| self.err(e))?;
+        let mut rows = stmt.query(params).map_err(|e| self.err(e))?;
+        let mut out = HashMap::new();
+        while let Some(row) = rows.next().map_err(|e| self.err(e))? {
+            let deck: String = row.get(0).map_err(|e| self.err(e))?;
+            let card: String = row.get(1).map_err(|e| self.err(e))?;
+            let state = state_from_row(&self.path, &deck, &card, row)?;
+            out.insert(CardKey { deck, card }, state);
+        }
+        Ok(out)
+    }
+
+    /// New cards introduced (first scheduled answer) at or after `since`, e.g. the start of the study day.
+    pub fn new_introduced_since(&self, since: Timestamp) -> Result<u32, StoreError> {
+        self.count_since("new", since)
+    }
+
+    /// Scheduled answers to cards in the review state at or after `since` (what the daily review limit counts).
+    pub fn reviews_since(&self, since: Timestamp) -> Result<u32, StoreError> {
+        self.count_since("review", since)
+    }
+
+    fn count_since(&self, state_before: &str, since: Timestamp) -> Result<u32, StoreError> {
+        let n: i64 = self
+            .conn
+            .query_row(
+                "SELECT COUNT(*) FROM reviews WHERE cram = 0 AND state_before = ?1 AND time >= ?2",
+                params![state_before, since.as_microsecond()],
+                |row| row.get(0),
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(u32::try_from(n).unwrap_or(u32::MAX))
+    }
+
+    /// Number of rows in the review log (cram included).
+    pub fn review_count(&self) -> Result<u64, StoreError> {
+        let n: i64 = self
+            .conn
+            .query_row("SELECT COUNT(*) FROM reviews", [], |row| row.get(0))
+            .map_err(|e| self.err(e))?;
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+
+    /// Calls `f` for each review-log row at or after `since` (all rows if `None`), in time order (ties in
+    /// recording order), streaming: rows are not collected in memory. Cram rows are included (see `cram`).
+    pub fn for_each_review(
+        &self,
+        since: Option<Timestamp>,
+        mut f: impl FnMut(ReviewLogEntry),
+    ) -> Result<(), StoreError> {
+        self.try_for_each_review(since, |entry| {
+            f(entry);
+            Ok::<(), StoreError>(())
+        })
+    }
+
+    /// Like [`Store::for_each_review`], but `f` may fail (e.g. writing an export); the first error stops
+    /// the scan and is returned. Store errors convert into `E` (e.g. `anyhow::Error`).
+    pub fn try_for_each_review<E: From<StoreError>>(
+        &self,
+        since: Option<Timestamp>,
+        mut f: impl FnMut(ReviewLogEntry) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT id, deck, card, time, rating, state_before, elapsed_days, duration_ms, cram
+                 FROM reviews WHERE time >= ?1 ORDER BY time, id",
+            )
+            .map_err(|e| self.err(e))?;
+        let since = since.map_or(i64::MIN, Timestamp::as_microsecond);
+        let mut rows = stmt.query([since]).map_err(|e| self.err(e))?;
+        while let Some(row) = rows.next().map_err(|e| self.err(e))? {
+            f(self.log_entry(row)?)?;
+        }
+        Ok(())
+    }
+
+    /// The review log of one card, oldest first.
+    pub fn card_reviews(&self, deck: &str, card: &str) -> Result<Vec<ReviewLogEntry>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT id, deck, card, time, rating, state_before, elapsed_days, duration_ms, cram
+                 FROM reviews WHERE deck = ?1 AND card = ?2 ORDER BY time, id",
+            )
+            .map_err(|e| self.err(e))?;
+        let mut rows = stmt.query([deck, card]).map_err(|e| self.err(e))?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next().map_err(|e| self.err(e))? {
+            out.push(self.log_entry(row)?);
+        }
+        Ok(out)
+    }
+
+    fn log_entry(&self, row: &rusqlite::Row<'_>) -> Result<ReviewLogEntry, StoreError> {
+        let get_err = |e| self.err(e);
+        let id: i64 = row.get(0).map_err(get_err)?;
+        let deck: String = row.get(1).map_err(get_err)?;
+        let card: String = row.get(2).map_err(get_err)?;
+        let time: i64 = row.get(3).map_err(get_err)?;
+        let rating: i64 = row.get(4).map_err(get_err)?;
+        let state_before: String = row.get(5).map_err(get_err)?;
+        let elapsed_days: i64 = row.get(6).map_err(get_err)?;
+        let duration_ms: i64 = row.get(7).map_err(get_err)?;
+        let cram: bool = row.get(8).map_err(get_err)?;
+        let what = |field: &str| format!("{field} of answer {id}");
+        Ok(ReviewLogEntry {
+            time: timestamp(&self.path, &what("time"), time)?,
+            rating: u8::try_from(rating)
+                .ok()
+                .and_then(Rating::from_u8)
+                .ok_or_else(|| corrupt(&self.path, &what("rating"), rating.to_string()))?,
+            state_before: state_before
+                .parse()
+                .map_err(|_| corrupt(&self.path, &what("state_before"), state_before.clone()))?,
+            elapsed_days: u32::try_from(elapsed_days).map_err(|_| {
+                corrupt(&self.path, &what("elapsed_days"), elapsed_days.to_string())
+            })?,
+            duration_ms: u64::try_from(duration_ms)
+                .map_err(|_| corrupt(&self.path, &what("duration_ms"), duration_ms.to_string()))?,
+            cram,
+            id,
+            deck,
+            card,
+        })
+    }
+
+    /// A setting's value (`None` if unset). Keys used by portquiz are in [`super::settings`].
+    pub fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
+        self.conn
+            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |row| {
+                row.get(0)
+            })
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
+    /// Sets a setting, replacing any previous value.
+    pub fn set_setting(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        self.conn
+            .execute(
+                "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                [key, value],
+            )
+            .map(drop)
+            .map_err(|e| self.err(e))
+    }
+
+    /// Removes a setting; returns whether it was set.
+    pub fn remove_setting(&self, key: &str) -> Result<bool, StoreError> {
+        self.conn
+            .execute("DELETE FROM settings WHERE key = ?1", [key])
+            .map(|n| n > 0)
+            .map_err(|e| self.err(e))
+    }
+
+    fn err(&self, e: rusqlite::Error) -> StoreError {
+        classify(&self.path, e)
+    }
+}
+
+/// Refuses, without writing, an existing non-empty file that does not start with SQLite's header.
+fn check_header(path: &Path) -> Result<(), StoreError> {
+    let not_db = || StoreError::NotADatabase {
+        path: path.to_path_buf(),
+    };
+    let meta = match std::fs::metadata(path) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => {
+            return Err(StoreError::NotWritable {
+                path: path.to_path_buf(),
+                reason: e.to_string(),
+            });
+        }
+    };
+    if !meta.is_file() {
+        return Err(not_db());
+    }
+    if meta.len() == 0 {
+        return Ok(());
+    }
+    let mut header = [0u8; 100];
+    let mut file = std::fs::File::open(path).map_err(|e| StoreError::NotWritable {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    })?;
+    file.read_exact(&mut header).map_err(|_| not_db())?;
+    if !header.starts_with(b"SQLite format 3\0") {
+        return Err(not_db());
+    }
+    Ok(())
+}
+
+/// Maps SQLite errors to the variants a user can act on.
+fn classify(path: &Path, e: rusqlite::Error) -> StoreError {
+    let path = path.to_path_buf();
+    match e.sqlite_error_code() {
+        Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => {
+            StoreError::NotADatabase { path }
+        }
+        Some(ErrorCode::ReadOnly | ErrorCode::CannotOpen | ErrorCode::PermissionDenied) => {
+            StoreError::NotWritable {
+                path,
+                reason: e.to_string(),
+            }
+        }
+        _ => StoreError::Sqlite { path, source: e },
+    }
+}
+
+fn corrupt(path: &Path, what: &str, value: String) -> StoreError {
+    StoreError::Corrupt {
+        path: path.to_path_buf(),
+        what: what.to_owned(),
+        value,
+    }
+}
+
+fn timestamp(path: &Path, what: &str, micros: i64) -> Result<Timestamp, StoreError> {
+    Timestamp::from_microsecond(micros).map_err(|_| corrupt(path, what, micros.to_string()))
+}
+
+fn read_state(
+    conn: &Connection,
+    path: &Path,
+    deck: &str,
+    card: &str,
+) -> Result<Option<CardState>, StoreError> {
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT deck, card, state, step, stability, difficulty, due, reps, lapses, last_review
+             FROM cards WHERE deck = ?1 AND card = ?2",
+        )
+        .map_err(|e| classify(path, e))?;
+    let mut rows = stmt.query([deck, card]).map_err(|e| classify(path, e))?;
+    match rows.next().map_err(|e| classify(path, e))? {
+        Some(row) => state_from_row(path, deck, card, row).map(Some),
+        None => Ok(None),
+    }
+}
+
+/// Columns 2..=9 of a `cards` row.
+fn state_from_row(
+    path: &Path,
+    deck: &str,
+    card: &str,
+    row: &rusqlite::Row<'_>,
+) -> Result<CardState, StoreError> {
+    let sql = |e| classify(path, e);
+    let what = |field: &str| format!("{field} of {deck}/{card}");
+    let state: String = row.get(2).map_err(sql)?;
+    let step: i64 = row.get(3).map_err(sql)?;
+    let stability: Option<f64> = row.get(4).map_err(sql)?;
+    let difficulty: Option<f64> = row.get(5).map_err(sql)?;
+    let due: Option<i64> = row.get(6).map_err(sql)?;
+    let reps: i64 = row.get(7).map_err(sql)?;
+    let lapses: i64 = row.get(8).map_err(sql)?;
+    let last_review: Option<i64> = row.get(9).map_err(sql)?;
+    let count = |field: &str, v: i64| {
+        u32::try_from(v).map_err(|_| corrupt(path, &what(field), v.to_string()))
+    };
+    Ok(CardState {
+        state: state
+            .parse()
+            .map_err(|_| corrupt(path, &what("state"), state.clone()))?,
+        step: count("step", step)?,
+        stability,
+        difficulty,
+        due: due.map(|v| timestamp(path, &what("due"), v)).transpose()?,
+        reps: count("reps", reps)?,
+        lapses: count("lapses", lapses)?,
+        last_review: last_review
+            .map(|v| timestamp(path, &what("last_review"), v))
+            .transpose()?,
+    })
+}
+
+fn write_state(
+    conn: &Connection,
+    path: &Path,
+    deck: &str,
+    card: &str,
+    s: &CardState,
+) -> Result<(), StoreError> {
+    conn.prepare_cached(
+        "INSERT INTO cards (deck, card, state, step, stability, difficulty, due, reps, lapses, last_review)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+         ON CONFLICT (deck, card) DO UPDATE SET
+             state = excluded.state, step = excluded.step, stability = excluded.stability,
+             difficulty = excluded.difficulty, due = excluded.due, reps = excluded.reps,
+             lapses = excluded.lapses, last_review = excluded.last_review",
+    )
+    .and_then(|mut stmt| {
+        stmt.execute(params![
+            deck,
+            card,
+            s.state.as_str(),
+            s.step,
+            s.stability,
+            s.difficulty,
+            s.due.map(Timestamp::as_microsecond),
+            s.reps,
+            s.lapses,
+            s.last_review.map(Timestamp::as_microsecond),
+        ])
+    })
+    .map(drop)
+    .map_err(|e| classify(path, e))
+}

@@ -1,0 +1,93 @@
+//! Store errors: each variant holds its data; the message says what to do.
+use std::path::PathBuf;
+
+/// Why the progress database could not be opened, read or written.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The data directory could not be created.
+    #[error(
+        "cannot create the data directory {}: {source}; pass --data-dir (or set PORTQUIZ_DATA_DIR) to a directory you can write",
+        path.display()
+    )]
+    CreateDir {
+        /// The directory.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The file exists but is not a portquiz database (not SQLite, damaged, or another program's database).
+    /// Nothing was written to it.
+    #[error(
+        "{} is not a portquiz database (it is not an SQLite file, is damaged, or belongs to another program); portquiz left it untouched: move it aside, or pass --data-dir to use another directory",
+        path.display()
+    )]
+    NotADatabase {
+        /// The file.
+        path: PathBuf,
+    },
+    /// The database was written by a newer portquiz. Nothing was written to it.
+    #[error(
+        "{} was written by a newer portquiz (schema version {found}, this portquiz knows up to {supported}); portquiz left it untouched: upgrade portquiz, or pass --data-dir to use another directory",
+        path.display()
+    )]
+    TooNew {
+        /// The file.
+        path: PathBuf,
+        /// The schema version found in the file.
+        found: i64,
+        /// The newest schema version this build understands.
+        supported: i64,
+    },
+    /// The database (or its directory) cannot be written.
+    #[error(
+        "cannot write the progress database {}: {reason}; make the data directory writable, or pass --data-dir to use another directory",
+        path.display()
+    )]
+    NotWritable {
+        /// The file.
+        path: PathBuf,
+        /// What SQLite said.
+        reason: String,
+    },
+    /// A stored value that portquiz could not have written (edited by hand, or damaged).
+    #[error(
+        "{}: stored {what} {value:?} is invalid; the database was changed outside portquiz or is damaged: restore a backup, or move it aside to start over",
+        path.display()
+    )]
+    Corrupt {
+        /// The file.
+        path: PathBuf,
+        /// Which value (e.g. "state of net/ssh-port").
+        what: String,
+        /// The value found.
+        value: String,
+    },
+    /// `undo` of an answer that does not exist (never recorded, or already undone).
+    #[error("answer {id} is not in the review log (already undone?)")]
+    NoSuchAnswer {
+        /// The answer id.
+        id: i64,
+    },
+    /// `undo` of an answer that is not the card's latest: undoing it would lose the later answers.
+    #[error(
+        "answer {id} on {deck}/{card} is not that card's latest answer; undo the later answer ({latest}) first"
+    )]
+    UndoNotLatest {
+        /// The answer asked for.
+        id: i64,
+        /// Its deck.
+        deck: String,
+        /// Its card.
+        card: String,
+        /// The card's latest scheduled answer.
+        latest: i64,
+    },
+    /// Any other SQLite error.
+    #[error("progress database {}: {source}", path.display())]
+    Sqlite {
+        /// The file.
+        path: PathBuf,
+        /// What SQLite said.
+        source: rusqlite::Error,
+    },
+}

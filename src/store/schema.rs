@@ -1,0 +1,52 @@
+//! The schema and its forward migrations. `PRAGMA user_version` holds the schema version; migration `i`
+//! (0-based) takes a database from version `i` to `i + 1`. Never edit a released migration: append one.
+
+/// `PRAGMA application_id` of a portquiz database ("pqz1"), so another program's SQLite file is recognised.
+pub const APPLICATION_ID: i32 = 0x7071_7a31;
+
+/// Migrations in order. Timestamps are INTEGER microseconds since the Unix epoch (UTC).
+pub const MIGRATIONS: &[&str] = &[
+    // 0 -> 1: card state, the review log, settings.
+    r#"
+    CREATE TABLE cards (
+        deck        TEXT    NOT NULL,
+        card        TEXT    NOT NULL,
+        state       TEXT    NOT NULL,
+        step        INTEGER NOT NULL DEFAULT 0,
+        stability   REAL,
+        difficulty  REAL,
+        due         INTEGER,
+        reps        INTEGER NOT NULL DEFAULT 0,
+        lapses      INTEGER NOT NULL DEFAULT 0,
+        last_review INTEGER,
+        PRIMARY KEY (deck, card)
+    ) WITHOUT ROWID;
+    CREATE INDEX cards_due ON cards (due);
+
+    -- Append-only, except that undo deletes the row it reverts.
+    -- AUTOINCREMENT: an undone answer's id is never given to another answer.
+    CREATE TABLE reviews (
+        id           INTEGER PRIMARY KEY AUTOINCREMENT,
+        deck         TEXT    NOT NULL,
+        card         TEXT    NOT NULL,
+        time         INTEGER NOT NULL,
+        rating       INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 4),
+        state_before TEXT    NOT NULL,
+        elapsed_days INTEGER NOT NULL,
+        duration_ms  INTEGER NOT NULL,
+        cram         INTEGER NOT NULL CHECK (cram IN (0, 1)),
+        -- The card's full state before the answer, as JSON; NULL when it had no row (new). Undo restores it.
+        card_before  TEXT
+    );
+    CREATE INDEX reviews_time ON reviews (time);
+    CREATE INDEX reviews_card ON reviews (deck, card, id);
+
+    CREATE TABLE settings (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    ) WITHOUT ROWID;
+    "#,
+];
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

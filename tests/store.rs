@@ -1,0 +1,848 @@
+//! The progress store: round trips, record + undo, cram, refusals that leave files untouched, migrations,
+//! two writers at once.
+use std::path::{Path, PathBuf};
+
+use jiff::Timestamp;
+use portquiz::schedule::{CardState, Rating, State};
+use portquiz::store::{
+    Answer, CardKey, ReviewLogEntry, SCHEMA_VERSION, Store, StoreError, settings,
+};
+
+fn ts(text: &str) -> Timestamp {
+    text.parse().unwrap()
+}
+
+fn db_in(dir: &tempfile::TempDir) -> PathBuf {
+    dir.path().join("data").join("portquiz.sqlite3")
+}
+
+fn review_state(due: &str, last: &str) -> CardState {
+    CardState {
+        state: State::Review,
+        step: 0,
+        stability: Some(2.3065),
+        difficulty: Some(2.118_104),
+        due: Some(ts(due)),
+        reps: 1,
+        lapses: 0,
+        last_review: Some(ts(last)),
+    }
+}
+
+fn answer<'a>(
+    deck: &'a str,
+    card: &'a str,
+    time: &str,
+    rating: Rating,
+    new_state: Option<&'a CardState>,
+) -> Answer<'a> {
+    Answer {
+        deck,
+        card,
+        time: ts(time),
+        rating,
+        elapsed_days: 0,
+        duration_ms: 1234,
+        new_state,
+    }
+}
+
+fn log(store: &Store) -> Vec<ReviewLogEntry> {
+    let mut rows = Vec::new();
+    store.for_each_review(None, |row| rows.push(row)).unwrap();
+    rows
+}
+
+#[test]
+fn open_creates_the_data_dir_and_a_current_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = db_in(&dir);
+    let store = Store::open(&path).unwrap();
+    assert!(path.is_file());
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+    assert_eq!(store.path(), path.as_path());
+    assert!(store.all_states().unwrap().is_empty());
+    drop(store);
+    // Reopening an existing database works and keeps the version.
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+}
+
+#[test]
+fn card_states_round_trip() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(db_in(&dir)).unwrap();
+    let a = review_state("2026-01-07T04:00:00Z", "2026-01-05T10:00:00.123456Z");
+    let b = CardState {
+        state: State::Relearning,
+        step: 2,
+        stability: Some(0.5),
+        difficulty: Some(9.75),
+        due: Some(ts("2026-01-05T10:10:00Z")),
+        reps: 7,
+        lapses: 3,
+        last_review: Some(ts("2026-01-05T10:00:00Z")),
+    };
+    store
+        .record_answer(&answer(
+            "net",
+            "ssh",
+            "2026-01-05T10:00:00Z",
+            Rating::Good,
+            Some(&a),
+        ))
+        .unwrap();
+    store
+        .record_answer(&answer(
+            "net",
+            "dns",
+            "2026-01-05T10:00:01Z",
+            Rating::Again,
+            Some(&b),
+        ))
+        .unwrap();
+    store
+        .record_answer(&answer(
+            "sock",
+            "ssh",
+            "2026-01-05T10:00:02Z",
+            Rating::Good,
+            Some(&b),
+        ))
+        .unwrap();
+
+    assert_eq!(store.card_state("net", "ssh").unwrap(), Some(a.clone()));
+    assert_eq!(store.card_state("net", "dns").unwrap(), Some(b.clone()));
+    assert_eq!(store.card_state("net", "nope").unwrap(), None);
+    let all = store.all_states().unwrap();
+    assert_eq!(all.len(), 3);
+    assert_eq!(all[&CardKey::new("net", "ssh")], a);
+    assert_eq!(all[&CardKey::new("sock", "ssh")], b);
+    let net = store.deck_states("net").unwrap();
+    let mut keys: Vec<String> = net.keys().map(ToString::to_string).collect();
+    keys.sort();
+    assert_eq!(keys, ["net/dns", "net/ssh"]);
+}
+
+#[test]
+fn record_logs_the_state_before_and_undo_restores_it_exactly() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(db_in(&dir)).unwrap();
+    let first = review_state("2026-01-07T04:00:00Z", "2026-01-05T10:00:00Z");
+    let mut second = review_state("2026-01-18T04:00:00Z", "2026-01-07T09:00:00Z");
+    second.reps = 2;
+    second.stability = Some(10.9643);
+    let id1 = store
+        .record_answer(&answer(
+            "net",
+            "ssh",
+            "2026-01-05T10:00:00Z",
+            Rating::Good,
+            Some(&first),
+        ))
+        .unwrap();
+    let id2 = store
+        .record_answer(&Answer {
+            elapsed_days: 2,
+            ..answer(
+                "net",
+                "ssh",
+                "2026-01-07T09:00:00Z",
+                Rating::Easy,
+                Some(&second),
+            )
+        })
+        .unwrap();
+    assert!(id2 > id1);
+    let rows = log(&store);
+    assert_eq!(
+        rows,
+        [
+            ReviewLogEntry {
+                id: id1,
+                deck: "net".into(),
+                card: "ssh".into(),
+                time: ts("2026-01-05T10:00:00Z"),
+                rating: Rating::Good,
+                state_before: State::New,
+                elapsed_days: 0,
+                duration_ms: 1234,
+                cram: false,
+            },
+            ReviewLogEntry {
+                id: id2,
+                deck: "net".into(),
+                card: "ssh".into(),
+                time: ts("2026-01-07T09:00:00Z"),
+                rating: Rating::Easy,
+                state_before: State::Review,
+                elapsed_days: 2,
+                duration_ms: 1234,
+                cram: false,
+            },
+        ]
+    );
+    // The first answer cannot be undone while a later one exists.
+    let err = store.undo(id1).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "answer {id1} on net/ssh is not that card's latest answer; undo the later answer ({id2}) first"
+        )
+    );
+    let undone = store.undo(id2).unwrap();
+    assert_eq!(undone.key, CardKey::new("net", "ssh"));
+    assert_eq!(undone.state, first);
+    assert!(!undone.cram);
+    assert_eq!(store.card_state("net", "ssh").unwrap(), Some(first));
+    assert_eq!(log(&store).len(), 1);
+    // Undoing the first answer removes the card's row: it is new again.
+    let undone = store.undo(id1).unwrap();
+    assert_eq!(undone.state, CardState::new());
+    assert_eq!(store.card_state("net", "ssh").unwrap(), None);
+    assert!(log(&store).is_empty());
+    assert_eq!(
+        store.undo(id1).unwrap_err().to_string(),
+        format!("answer {id1} is not in the review log (already undone?)")
+    );
+    // Ids are not reused after an undo.
+    let id3 = store
+        .record_answer(&answer(
+            "net",
+            "ssh",
+            "2026-01-08T09:00:00Z",
+            Rating::Good,
+            Some(&second),
+        ))
+        .unwrap();
+    assert!(id3 > id2);
+}
+
+#[test]
+fn cram_answers_are_logged_without_changing_the_card() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(db_in(&dir)).unwrap();
+    let state = review_state("2026-01-07T04:00:00Z", "2026-01-05T10:00:00Z");
+    store
+        .record_answer(&answer(
+            "net",
+            "ssh",
+            "2026-01-05T10:00:00Z",
+            Rating::Good,
+            Some(&state),
+        ))
+        .unwrap();
+    let cram = store
+        .record_answer(&answer(
+            "net",
+            "ssh",
+            "2026-01-05T11:00:00Z",
+            Rating::Again,
+            None,
+        ))
+        .unwrap();
+    let new_cram = store
+        .record_answer(&answer(
+            "net",
+            "dns",
+            "2026-01-05T11:00:01Z",
+            Rating::Good,
+            None,
+        ))
+        .unwrap();
+    assert_eq!(store.card_state("net", "ssh").unwrap(), Some(state.clone()));
+    assert_eq!(
+        store.card_state("net", "dns").unwrap(),
+        None,
+        "cram on a new card creates no state"
+    );
+    let rows = log(&store);
+    assert_eq!(
+        rows.iter().map(|r| r.cram).collect::<Vec<_>>(),
+        [false, true, true]
+    );
+    assert_eq!(rows[1].state_before, State::Review);
+    assert_eq!(rows[1].rating, Rating::Again);
+    // Cram answers count towards no daily limit.
+    assert_eq!(
+        store
+            .new_introduced_since(ts("2026-01-05T00:00:00Z"))
+            .unwrap(),
+        1
+    );
+    assert_eq!(store.reviews_since(ts("2026-01-05T00:00:00Z")).unwrap(), 0);
+    // Undoing a cram answer removes the log row only, even when it is not the latest.
+    let undone = store.undo(cram).unwrap();
+    assert!(undone.cram);
+    assert_eq!(undone.state, state);
+    assert_eq!(store.card_state("net", "ssh").unwrap(), Some(state));
+    assert_eq!(
+        log(&store).iter().map(|r| r.id).collect::<Vec<_>>().len(),
+        2
+    );
+    assert!(store.undo(new_cram).unwrap().cram);
+}
+
+#[test]
+fn daily_counts_count_from_the_given_instant() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(db_in(&dir)).unwrap();
+    let learning = CardState {
+        state: State::Learning,
+        ..review_state("2026-01-05T10:10:00Z", "2026-01-05T10:00:00Z")
+    };
+    let review = review_state("2026-01-08T04:00:00Z", "2026-01-06T10:00:00Z");
+    // Yesterday: two new cards.
+    store
+        .record_answer(&answer(
+            "d",
+            "a",
+            "2026-01-05T10:00:00Z",
+            Rating::Good,
+            Some(&review),
+        ))
+        .unwrap();
+    store
+        .record_answer(&answer(
+            "d",
+            "b",
+            "2026-01-05T10:00:00Z",
+            Rating::Good,
+            Some(&learning),
+        ))
+        .unwrap();
+    // Today (from 04:00): one new card, a's review, b's learning step.
+    store
+        .record_answer(&answer(
+            "d",
+            "c",
+            "2026-01-06T04:00:00Z",
+            Rating::Good,
+            Some(&learning),
+        ))
+        .unwrap();
+    store
+        .record_answer(&answer(
+            "d",
+            "a",
+            "2026-01-06T10:00:00Z",
+            Rating::Good,
+            Some(&review),
+        ))
+        .unwrap();
+    store
+        .record_answer(&answer(
+            "d",
+            "b",
+            "2026-01-06T10:00:00Z",
+            Rating::Good,
+            Some(&review),
+        ))
+        .unwrap();
+    let today = ts("2026-01-06T04:00:00Z");
+    assert_eq!(store.new_introduced_since(today).unwrap(), 1);
+    assert_eq!(store.reviews_since(today).unwrap(), 1);
+    assert_eq!(
+        store
+            .new_introduced_since(ts("2026-01-01T00:00:00Z"))
+            .unwrap(),
+        3
+    );
+    assert_eq!(store.review_count().unwrap(), 5);
+    let mut since_today = Vec::new();
+    store
+        .for_each_review(Some(today), |row| since_today.push(row.card))
+        .unwrap();
+    assert_eq!(since_today, ["c", "a", "b"]);
+    assert_eq!(
+        store
+            .card_reviews("d", "a")
+            .unwrap()
+            .iter()
+            .map(|r| r.state_before)
+            .collect::<Vec<_>>(),
+        [State::New, State::Review]
+    );
+}
+
+#[test]
+fn review_log_streams_in_time_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(db_in(&dir)).unwrap();
+    // Recorded out of time order (e.g. two sessions with different clocks).
+    for (card, time) in [
+        ("x", "2026-01-05T12:00:00Z"),
+        ("y", "2026-01-05T09:00:00Z"),
+        ("z", "2026-01-05T12:00:00Z"),
+    ] {
+        store
+            .record_answer(&answer("d", card, time, Rating::Hard, None))
+            .unwrap();
+    }
+    let cards: Vec<String> = log(&store).into_iter().map(|r| r.card).collect();
+    assert_eq!(cards, ["y", "x", "z"]);
+}
+
+#[test]
+fn settings_get_set_remove() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(db_in(&dir)).unwrap();
+    assert_eq!(store.setting(settings::DESIRED_RETENTION).unwrap(), None);
+    store
+        .set_setting(settings::DESIRED_RETENTION, "0.9")
+        .unwrap();
+    store
+        .set_setting(settings::DESIRED_RETENTION, "0.85")
+        .unwrap();
+    store
+        .set_setting(settings::INTERVIEW_DATE, "2026-02-01")
+        .unwrap();
+    assert_eq!(
+        store
+            .setting(settings::DESIRED_RETENTION)
+            .unwrap()
+            .as_deref(),
+        Some("0.85")
+    );
+    assert!(store.remove_setting(settings::DESIRED_RETENTION).unwrap());
+    assert!(!store.remove_setting(settings::DESIRED_RETENTION).unwrap());
+    assert_eq!(store.setting(settings::DESIRED_RETENTION).unwrap(), None);
+    assert_eq!(
+        store.setting(settings::INTERVIEW_DATE).unwrap().as_deref(),
+        Some("2026-02-01")
+    );
+}
+
+fn set_user_version(path: &Path, version: i64) {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    conn.pragma_update(None, "user_version", version).unwrap();
+}
+
+#[test]
+fn a_database_from_a_newer_portquiz_is_refused_and_left_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = db_in(&dir);
+    let mut store = Store::open(&path).unwrap();
+    store
+        .record_answer(&answer(
+            "net",
+            "ssh",
+            "2026-01-05T10:00:00Z",
+            Rating::Good,
+            None,
+        ))
+        .unwrap();
+    drop(store);
+    set_user_version(&path, SCHEMA_VERSION + 1);
+    let before = std::fs::read(&path).unwrap();
+    let err = Store::open(&path).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "{} was written by a newer portquiz (schema version {}, this portquiz knows up to {}); portquiz left it untouched: upgrade portquiz, or pass --data-dir to use another directory",
+            path.display(),
+            SCHEMA_VERSION + 1,
+            SCHEMA_VERSION
+        )
+    );
+    assert!(
+        matches!(err, StoreError::TooNew { found, supported, .. } if found == SCHEMA_VERSION + 1 && supported == SCHEMA_VERSION)
+    );
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        before,
+        "file bytes unchanged"
+    );
+}
+
+fn not_a_database_message(path: &Path) -> String {
+    format!(
+        "{} is not a portquiz database (it is not an SQLite file, is damaged, or belongs to another program); portquiz left it untouched: move it aside, or pass --data-dir to use another directory",
+        path.display()
+    )
+}
+
+#[test]
+fn a_file_that_is_not_a_database_is_refused_and_left_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("portquiz.sqlite3");
+    let mut garbage: Vec<u8> = (0..5000u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    garbage[..5].copy_from_slice(b"hello");
+    for bytes in [
+        garbage.clone(),
+        b"short".to_vec(),
+        b"SQLite format 3\0 but then too short".to_vec(),
+    ] {
+        std::fs::write(&path, &bytes).unwrap();
+        let err = Store::open(&path).unwrap_err();
+        assert_eq!(err.to_string(), not_a_database_message(&path));
+        assert_eq!(std::fs::read(&path).unwrap(), bytes, "file bytes unchanged");
+        assert!(
+            !dir.path().join("portquiz.sqlite3-wal").exists(),
+            "no WAL file created"
+        );
+    }
+}
+
+#[test]
+fn a_truncated_database_is_refused_and_left_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = db_in(&dir);
+    let mut store = Store::open(&path).unwrap();
+    let state = review_state("2026-01-07T04:00:00Z", "2026-01-05T10:00:00Z");
+    for i in 0..300 {
+        let card = format!("card-{i:04}-{}", "x".repeat(60));
+        store
+            .record_answer(&answer(
+                "net",
+                &card,
+                "2026-01-05T10:00:00Z",
+                Rating::Good,
+                Some(&state),
+            ))
+            .unwrap();
+    }
+    drop(store); // checkpoints the WAL into the main file
+    let full = std::fs::read(&path).unwrap();
+    assert!(
+        full.len() > 8192,
+        "database has several pages ({} bytes)",
+        full.len()
+    );
+    let truncated = &full[..full.len() / 2];
+    std::fs::write(&path, truncated).unwrap();
+    let err = Store::open(&path).unwrap_err();
+    assert_eq!(err.to_string(), not_a_database_message(&path));
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        truncated,
+        "file bytes unchanged"
+    );
+}
+
+#[test]
+fn another_programs_sqlite_database_is_refused_and_left_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("portquiz.sqlite3");
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch("CREATE TABLE contacts (name TEXT); INSERT INTO contacts VALUES ('ada');")
+        .unwrap();
+    drop(conn);
+    let before = std::fs::read(&path).unwrap();
+    let err = Store::open(&path).unwrap_err();
+    assert_eq!(err.to_string(), not_a_database_message(&path));
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+}
+
+#[test]
+fn an_empty_version_zero_database_is_migrated() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("portquiz.sqlite3");
+    // An empty file and an empty SQLite database (version 0, no tables) both migrate to the current schema.
+    std::fs::write(&path, b"").unwrap();
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+    drop(store);
+    std::fs::remove_file(&path).unwrap();
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.pragma_update(None, "page_size", 4096).unwrap();
+    conn.execute_batch("VACUUM").unwrap();
+    drop(conn);
+    let mut store = Store::open(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+    let state = review_state("2026-01-07T04:00:00Z", "2026-01-05T10:00:00Z");
+    store
+        .record_answer(&answer(
+            "net",
+            "ssh",
+            "2026-01-05T10:00:00Z",
+            Rating::Good,
+            Some(&state),
+        ))
+        .unwrap();
+    assert_eq!(store.card_state("net", "ssh").unwrap(), Some(state));
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let mode: String = conn
+        .pragma_query_value(None, "journal_mode", |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+}
+
+#[test]
+fn an_uncreatable_data_dir_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let blocker = dir.path().join("file");
+    std::fs::write(&blocker, b"not a directory").unwrap();
+    let path = blocker.join("data").join("portquiz.sqlite3");
+    let err = Store::open(&path).unwrap_err();
+    let message = err.to_string();
+    let expected_start = format!(
+        "cannot create the data directory {}: ",
+        blocker.join("data").display()
+    );
+    assert!(message.starts_with(&expected_start), "{message}");
+    assert!(
+        message
+            .ends_with("; pass --data-dir (or set PORTQUIZ_DATA_DIR) to a directory you can write"),
+        "{message}"
+    );
+}
+
+#[test]
+fn two_stores_recording_at_once_lose_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = db_in(&dir);
+    drop(Store::open(&path).unwrap());
+    let threads: Vec<_> = ["first", "second"]
+        .into_iter()
+        .map(|deck| {
+            let path = path.clone();
+            std::thread::spawn(move || {
+                let mut store = Store::open(&path).unwrap();
+                let mut ids = Vec::new();
+                for i in 0..100 {
+                    let card = format!("c{i}");
+                    let state = review_state("2026-01-07T04:00:00Z", "2026-01-05T10:00:00Z");
+                    let a = answer(
+                        deck,
+                        &card,
+                        "2026-01-05T10:00:00Z",
+                        Rating::Good,
+                        Some(&state),
+                    );
+                    ids.push(store.record_answer(&a).unwrap());
+                }
+                ids
+            })
+        })
+        .collect();
+    let mut ids: Vec<i64> = threads
+        .into_iter()
+        .flat_map(|t| t.join().unwrap())
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), 200, "every answer got its own id");
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.review_count().unwrap(), 200);
+    assert_eq!(store.deck_states("first").unwrap().len(), 100);
+    assert_eq!(store.deck_states("second").unwrap().len(), 100);
+}
+
+#[test]
+fn two_stores_opening_a_fresh_database_at_once_both_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = db_in(&dir);
+    let threads: Vec<_> = (0..2)
+        .map(|_| {
+            let path = path.clone();
+            std::thread::spawn(move || {
+                Store::open(&path)
+                    .map(|s| s.schema_version().unwrap())
+                    .unwrap()
+            })
+        })
+        .collect();
+    for t in threads {
+        assert_eq!(t.join().unwrap(), SCHEMA_VERSION);
+    }
+}
+
+#[test]
+fn a_hand_edited_row_is_reported_not_panicked_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = db_in(&dir);
+    let mut store = Store::open(&path).unwrap();
+    let state = review_state("2026-01-07T04:00:00Z", "2026-01-05T10:00:00Z");
+    store
+        .record_answer(&answer(
+            "net",
+            "ssh",
+            "2026-01-05T10:00:00Z",
+            Rating::Good,
+            Some(&state),
+        ))
+        .unwrap();
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute("UPDATE cards SET state = 'bogus', reps = -3", [])
+        .unwrap();
+    conn.execute("UPDATE reviews SET rating = 9", [])
+        .unwrap_err(); // the CHECK constraint holds
+    drop(conn);
+    let expected = format!(
+        "{}: stored state of net/ssh \"bogus\" is invalid; the database was changed outside portquiz or is damaged: restore a backup, or move it aside to start over",
+        path.display()
+    );
+    assert_eq!(store.all_states().unwrap_err().to_string(), expected);
+    assert_eq!(
+        store.card_state("net", "ssh").unwrap_err().to_string(),
+        expected
+    );
+}
+
+#[test]
+fn a_failed_write_leaves_neither_log_row_nor_card_state() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = db_in(&dir);
+    let mut store = Store::open(&path).unwrap();
+    let first = review_state("2026-01-07T04:00:00Z", "2026-01-05T10:00:00Z");
+    let id = store
+        .record_answer(&answer(
+            "net",
+            "ssh",
+            "2026-01-05T10:00:00Z",
+            Rating::Good,
+            Some(&first),
+        ))
+        .unwrap();
+    // Make the card-state write (the second statement of the transaction) fail.
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch(
+        "CREATE TRIGGER fail_card BEFORE UPDATE ON cards BEGIN SELECT RAISE(ABORT, 'injected failure'); END;",
+    )
+    .unwrap();
+    let second = review_state("2026-01-18T04:00:00Z", "2026-01-07T09:00:00Z");
+    let err = store
+        .record_answer(&answer(
+            "net",
+            "ssh",
+            "2026-01-07T09:00:00Z",
+            Rating::Good,
+            Some(&second),
+        ))
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!("progress database {}: injected failure", path.display())
+    );
+    assert_eq!(
+        log(&store).len(),
+        1,
+        "the log row was rolled back with the failed state write"
+    );
+    assert_eq!(store.card_state("net", "ssh").unwrap(), Some(first.clone()));
+    // Undo is one transaction too: it deletes the card's row, then fails deleting the log row: both roll back.
+    conn.execute_batch("DROP TRIGGER fail_card; CREATE TRIGGER fail_log BEFORE DELETE ON reviews BEGIN SELECT RAISE(ABORT, 'no delete'); END;").unwrap();
+    assert_eq!(
+        store.undo(id).unwrap_err().to_string(),
+        format!("progress database {}: no delete", path.display())
+    );
+    assert_eq!(
+        store.card_state("net", "ssh").unwrap(),
+        Some(first),
+        "the card row deletion was rolled back"
+    );
+    assert_eq!(log(&store).len(), 1);
+}
+
+#[test]
+fn any_card_state_round_trips_at_microsecond_precision() {
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, TestRunner};
+
+    let dir = tempfile::tempdir().unwrap();
+    // TestRunner::run takes a Fn closure: the store sits in a RefCell.
+    let store = std::cell::RefCell::new(Store::open(db_in(&dir)).unwrap());
+    let micros = || {
+        proptest::option::of(Timestamp::MIN.as_microsecond()..=Timestamp::MAX.as_microsecond())
+            .prop_map(|m| m.map(|m| Timestamp::from_microsecond(m).unwrap()))
+    };
+    let state = (
+        prop_oneof![
+            Just(State::New),
+            Just(State::Learning),
+            Just(State::Review),
+            Just(State::Relearning)
+        ],
+        any::<u32>(),
+        proptest::option::of(1e-6f64..1e6),
+        proptest::option::of(1f64..=10.0),
+        micros(),
+        any::<u32>(),
+        any::<u32>(),
+        micros(),
+    )
+        .prop_map(
+            |(state, step, stability, difficulty, due, reps, lapses, last_review)| CardState {
+                state,
+                step,
+                stability,
+                difficulty,
+                due,
+                reps,
+                lapses,
+                last_review,
+            },
+        );
+    let mut runner = TestRunner::new(Config {
+        cases: 200,
+        ..Config::default()
+    });
+    runner
+        .run(
+            &(state, "[a-z0-9-]{1,12}", "\\PC{1,20}"),
+            |(state, deck, card)| {
+                let mut store = store.borrow_mut();
+                let id = store
+                    .record_answer(&answer(
+                        &deck,
+                        &card,
+                        "2026-01-05T10:00:00Z",
+                        Rating::Good,
+                        Some(&state),
+                    ))
+                    .unwrap();
+                prop_assert_eq!(store.card_state(&deck, &card).unwrap(), Some(state));
+                store.undo(id).unwrap();
+                prop_assert_eq!(store.card_state(&deck, &card).unwrap(), None);
+                Ok(())
+            },
+        )
+        .unwrap();
+}
+
+/// A directory nobody can create files in. Tests run as root here, which ignores permission bits, so a
+/// chmod 555 temp dir would not do; /proc refuses new files to everyone.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_read_only_data_dir_is_a_clear_error() {
+    let path = Path::new("/proc/portquiz.sqlite3");
+    let err = Store::open(path).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "cannot write the progress database /proc/portquiz.sqlite3: unable to open database file: /proc/portquiz.sqlite3; make the data directory writable, or pass --data-dir to use another directory"
+    );
+    assert!(!path.exists());
+}
+
+#[test]
+fn a_failing_log_callback_stops_the_scan_with_its_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(db_in(&dir)).unwrap();
+    for card in ["a", "b", "c"] {
+        store
+            .record_answer(&answer(
+                "d",
+                card,
+                "2026-01-05T10:00:00Z",
+                Rating::Good,
+                None,
+            ))
+            .unwrap();
+    }
+    let mut seen = Vec::new();
+    let result: anyhow::Result<()> = store.try_for_each_review(None, |entry| {
+        seen.push(entry.card.clone());
+        if entry.card == "b" {
+            anyhow::bail!("disk full while exporting {}", entry.card);
+        }
+        Ok(())
+    });
+    assert_eq!(
+        result.unwrap_err().to_string(),
+        "disk full while exporting b"
+    );
+    assert_eq!(seen, ["a", "b"]);
+}
