@@ -30,6 +30,22 @@ pub fn run(env: &Env, args: &ExportArgs) -> Result<u8> {
             }
             Ok(0)
         }
+        ExportWhat::Reviews { file } => {
+            let store = super::progress::open_store(env)?;
+            // Cram answers did not change any schedule, so FSRS tools must not see them.
+            let log: Vec<_> = super::progress::review_log(&store)?
+                .iter()
+                .filter(|r| !r.cram)
+                .map(super::progress::to_review)
+                .collect();
+            write_file(file, &crate::tools::revlog::to_csv(&log), true)?;
+            println!(
+                "Exported {} to {} (card_id,review_time,review_rating,review_state,review_duration).",
+                plural(log.len(), "review"),
+                file.display()
+            );
+            Ok(0)
+        }
     }
 }
 
