@@ -10,10 +10,8 @@ use crate::cli::ResetArgs;
 
 /// Runs `portquiz reset`.
 pub fn run(env: &Env, args: &ResetArgs) -> Result<u8> {
-    let (ids, paths) = library::split_deck_args(&env.deck_args);
-    if !paths.is_empty() {
-        bail!("reset takes deck ids with --deck, not paths; `portquiz decks` lists the ids");
-    }
+    // Deck paths given with --deck only load decks; progress is kept by deck id.
+    let (ids, _) = library::split_deck_args(&env.deck_args);
     if args.card.is_some() && ids.len() != 1 {
         bail!("--card needs exactly one --deck ID: card ids are unique within a deck");
     }

@@ -116,6 +116,10 @@ pub fn run(env: &Env, args: &SimulateArgs) -> Result<u8> {
         .collect();
     chart::vertical(&mut out, &bars, style, every)?;
     writeln!(out, "\nMinutes per day")?;
+    let style = Style {
+        decimals: 1,
+        ..style
+    };
     let bars: Vec<Bar> = days
         .iter()
         .map(|d| Bar::new(d.day.to_string(), f64::from(d.seconds) / 60.0))
