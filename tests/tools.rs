@@ -725,3 +725,42 @@ fn merge_unites_two_machines_and_is_idempotent() {
         "error: /nonexistent/x.sqlite3 is not a file; pass the portquiz.sqlite3 copied from the other machine\n"
     );
 }
+
+#[test]
+fn reset_asks_in_a_terminal_and_does_nothing_on_no() {
+    use expectrl::{Expect, Session};
+    let sandbox = four_weeks();
+    let reset = |key: &str, expected: &str| {
+        // Not `sandbox.cmd`: its stdin is /dev/null, which would replace the terminal.
+        let mut cmd = std::process::Command::new(crate::support::bin());
+        cmd.args([
+            "--deck",
+            FIXTURE,
+            "--deck",
+            "study",
+            "reset",
+            "--card",
+            "port-range",
+        ])
+        .current_dir(crate::support::root())
+        .env_remove("PORTQUIZ_NOW")
+        .env("PORTQUIZ_DATA_DIR", sandbox.path())
+        .env("HOME", sandbox.path())
+        .env("NO_COLOR", "1")
+        .env("TZ", "UTC");
+        let mut session = Session::spawn(cmd).unwrap();
+        // A deadline so a missing prompt fails the test instead of hanging it.
+        session.set_expect_timeout(Some(std::time::Duration::from_secs(20)));
+        session
+            .expect("Forget the progress of card study/port-range? The cards become new; the review log is kept.")
+            .unwrap();
+        session.send(key).unwrap();
+        session.expect(expected).unwrap();
+        session.expect(expectrl::Eof).unwrap();
+    };
+    let store = Store::open(sandbox.path().join("portquiz.sqlite3")).unwrap();
+    reset("n", "Nothing reset.");
+    assert!(store.card_state("study", "port-range").unwrap().is_some());
+    reset("y", "Reset 1 card (card study/port-range).");
+    assert!(store.card_state("study", "port-range").unwrap().is_none());
+}
