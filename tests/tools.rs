@@ -195,6 +195,18 @@ fn import_anki_with_a_plain_anki_export_makes_a_checked_deck() {
     // The user's deck dir is loaded by default.
     let decks = sandbox.run(&["decks", "--json"]);
     assert!(decks.stdout.contains("\"id\": \"dns\""), "{}", decks.stdout);
+    // Importing again under the same id is refused.
+    let again = sandbox.run(&["import", "anki", tsv.to_str().unwrap(), "--id", "dns"]);
+    assert_eq!(
+        (again.code, again.stderr.clone()),
+        (
+            2,
+            format!(
+                "error: a deck with the id `dns` already exists ({}); choose another --id\n",
+                sandbox.path().join("decks/dns.yaml").display()
+            )
+        )
+    );
 }
 
 #[test]

@@ -18,6 +18,14 @@ pub fn run(env: &Env, args: &ImportArgs) -> Result<u8> {
             crate::deck::slug(id)
         );
     }
+    let sources = library::all_sources(env)?;
+    let loaded = crate::deck::load::compile(&sources, &library::known());
+    if let Some(existing) = loaded.decks.iter().find(|d| &d.id == id) {
+        anyhow::bail!(
+            "a deck with the id `{id}` already exists ({}); choose another --id",
+            existing.origin
+        );
+    }
     let bytes = fs_err::read(file)?;
     let text = String::from_utf8(bytes).with_context(|| {
         format!(
