@@ -1,10 +1,227 @@
-//! `portquiz experiments`.
-use anyhow::Result;
+//! `portquiz experiments`: lists the catalogue of live socket experiments and labs, or runs experiments as a lab
+//! bench and prints what each did and saw, without grading. It must not run labs (they need the candidate) and
+//! must not decide answers itself; [`crate::practical`] does.
+use std::io::Write;
 
-use crate::app::Env;
-use crate::cli::ExperimentsArgs;
+use anyhow::Result;
+use colored::Colorize;
+use serde::Serialize;
+
+use crate::app::{EXIT_FAILURE, EXIT_PROBLEMS, Env};
+use crate::cli::{ExperimentsAction, ExperimentsArgs};
+use crate::practical::{self, Environment, Experiment, Kind, Outcome};
 
 /// Runs `portquiz experiments`.
-pub fn run(_env: &Env, _args: &ExperimentsArgs) -> Result<u8> {
-    anyhow::bail!("`portquiz experiments` is not available in this build yet")
+pub fn run(_env: &Env, args: &ExperimentsArgs) -> Result<u8> {
+    match dispatch(args) {
+        // `portquiz experiments | head` closes the pipe early; that is the reader's choice, not a failure.
+        Err(err) if is_broken_pipe(&err) => Ok(0),
+        other => other,
+    }
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            || cause
+                .downcast_ref::<serde_json::Error>()
+                .and_then(serde_json::Error::io_error_kind)
+                == Some(std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+fn dispatch(args: &ExperimentsArgs) -> Result<u8> {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    match &args.action {
+        None => list(&mut out, args.json),
+        Some(ExperimentsAction::Run { ids, json }) => {
+            let chosen = match select(ids) {
+                Ok(chosen) => chosen,
+                Err(message) => {
+                    let _ = writeln!(std::io::stderr().lock(), "error: {message}");
+                    return Ok(EXIT_FAILURE);
+                }
+            };
+            let env = Environment::detect();
+            run_selected(&mut out, &chosen, &env, *json || args.json)
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct Listing<'a> {
+    id: &'a str,
+    kind: Kind,
+    title: &'a str,
+    question: &'a str,
+    options: &'a [&'a str],
+}
+
+/// Prints the catalogue as text or JSON.
+pub fn list(out: &mut impl Write, json: bool) -> Result<u8> {
+    let catalogue = practical::catalogue();
+    if json {
+        let rows: Vec<Listing<'_>> = catalogue
+            .iter()
+            .map(|e| Listing {
+                id: e.id,
+                kind: e.kind,
+                title: e.title,
+                question: e.question,
+                options: e.options,
+            })
+            .collect();
+        serde_json::to_writer_pretty(&mut *out, &rows)?;
+        writeln!(out)?;
+        return Ok(0);
+    }
+    for experiment in catalogue {
+        let kind = match experiment.kind {
+            Kind::Experiment => "experiment",
+            Kind::Lab => "lab",
+        };
+        // Pad the plain id: padding a coloured string would count its escape codes.
+        let pad = " ".repeat(28usize.saturating_sub(experiment.id.len()));
+        writeln!(
+            out,
+            "{}{pad} {kind:<10} {}",
+            experiment.id.bold(),
+            experiment.title
+        )?;
+        writeln!(out, "    {}", experiment.question.dimmed())?;
+    }
+    writeln!(
+        out,
+        "\nRun them with `portquiz experiments run [ID...]`; labs are done in `portquiz study`."
+    )?;
+    Ok(0)
+}
+
+/// The experiments named by `ids` (every experiment when empty); an error names the valid ids.
+pub fn select(ids: &[String]) -> std::result::Result<Vec<&'static Experiment>, String> {
+    let catalogue = practical::catalogue();
+    if ids.is_empty() {
+        return Ok(catalogue
+            .iter()
+            .filter(|e| e.kind == Kind::Experiment)
+            .collect());
+    }
+    let valid = || {
+        catalogue
+            .iter()
+            .filter(|e| e.kind == Kind::Experiment)
+            .map(|e| e.id)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut chosen = Vec::new();
+    for id in ids {
+        match practical::find(id) {
+            Some(experiment) if experiment.kind == Kind::Experiment => chosen.push(experiment),
+            Some(_) => {
+                return Err(format!(
+                    "{id} is a lab: it needs you at the keyboard, so study it with `portquiz study`; experiments are: {}",
+                    valid()
+                ));
+            }
+            None => return Err(format!("unknown experiment {id:?}; valid ids: {}", valid())),
+        }
+    }
+    Ok(chosen)
+}
+
+#[derive(Serialize)]
+struct RunReport<'a> {
+    id: &'a str,
+    title: &'a str,
+    question: &'a str,
+    options: &'a [&'a str],
+    #[serde(flatten)]
+    outcome: &'a Outcome,
+}
+
+#[derive(Serialize)]
+struct RunAll<'a> {
+    experiments: Vec<RunReport<'a>>,
+    environment: &'a Environment,
+}
+
+/// Runs the chosen experiments and prints each transcript, conclusion and note, then the environment.
+/// Returns 1 when any experiment errored.
+pub fn run_selected(
+    out: &mut impl Write,
+    chosen: &[&Experiment],
+    env: &Environment,
+    json: bool,
+) -> Result<u8> {
+    let outcomes: Vec<Outcome> = chosen
+        .iter()
+        .map(|experiment| practical::run(experiment, env))
+        .collect();
+    let errored = outcomes
+        .iter()
+        .any(|outcome| matches!(outcome, Outcome::Errored { .. }));
+    if json {
+        let report = RunAll {
+            experiments: chosen
+                .iter()
+                .zip(&outcomes)
+                .map(|(e, outcome)| RunReport {
+                    id: e.id,
+                    title: e.title,
+                    question: e.question,
+                    options: e.options,
+                    outcome,
+                })
+                .collect(),
+            environment: env,
+        };
+        serde_json::to_writer_pretty(&mut *out, &report)?;
+        writeln!(out)?;
+    } else {
+        for (experiment, outcome) in chosen.iter().zip(&outcomes) {
+            write_outcome(out, experiment, outcome)?;
+        }
+        writeln!(out, "{}", "environment".bold())?;
+        for (name, value) in env.facts() {
+            writeln!(out, "  {name:<30} {value}")?;
+        }
+    }
+    Ok(if errored { EXIT_PROBLEMS } else { 0 })
+}
+
+fn write_outcome(out: &mut impl Write, experiment: &Experiment, outcome: &Outcome) -> Result<()> {
+    writeln!(
+        out,
+        "{} {}",
+        experiment.id.bold(),
+        format!("({})", experiment.title).dimmed()
+    )?;
+    writeln!(out, "  {}", experiment.question)?;
+    match outcome {
+        Outcome::Observed(observation) => {
+            for line in &observation.transcript {
+                writeln!(out, "    {line}")?;
+            }
+            let answers: Vec<&str> = observation
+                .correct
+                .iter()
+                .filter_map(|&i| experiment.options.get(i).copied())
+                .collect();
+            writeln!(out, "  {} {}", "=>".green().bold(), observation.conclusion)?;
+            writeln!(out, "  answer: {}", answers.join(" / "))?;
+            if let Some(note) = &observation.note {
+                writeln!(out, "  note: {note}")?;
+            }
+        }
+        Outcome::Unavailable { reason } => {
+            writeln!(out, "  {} {reason}", "not available here:".yellow())?
+        }
+        Outcome::Errored { message } => writeln!(out, "  {} {message}", "error:".red().bold())?,
+    }
+    writeln!(out)?;
+    Ok(())
 }
