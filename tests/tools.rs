@@ -776,3 +776,36 @@ fn reset_asks_in_a_terminal_and_does_nothing_on_no() {
     reset("y", "Reset 1 card (card study/port-range).");
     assert!(store.card_state("study", "port-range").unwrap().is_none());
 }
+
+#[test]
+fn every_builtin_deck_exports_and_imports_back_as_a_checked_deck() {
+    // Regression: table cells (`table/row/column` ids) and cards of several decks in one file used to
+    // give duplicate ids on import.
+    let sandbox = Sandbox::new();
+    let tsv = sandbox.path().join("all.tsv");
+    let run = sandbox.run(&["export", "anki", tsv.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let exported: usize = run
+        .stdout
+        .split_whitespace()
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
+    let out = sandbox.path().join("all.yaml");
+    let run = sandbox.run(&[
+        "import",
+        "anki",
+        tsv.to_str().unwrap(),
+        "--id",
+        "everything",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let check = sandbox.run(&["check", out.to_str().unwrap()]);
+    assert_eq!(
+        (check.code, check.stdout),
+        (0, format!("1 deck, {exported} cards: ok\n"))
+    );
+}

@@ -348,7 +348,7 @@ pub fn parse(text: &str) -> Result<(Option<String>, Vec<Note>), Vec<LineError>> 
             .guid_column
             .and_then(|c| fields.get(c - 1))
             .and_then(|g| g.strip_prefix(GUID_PREFIX))
-            .and_then(|g| g.rsplit_once('/').map(|(_, card)| card.to_string()));
+            .and_then(|g| g.split_once('/').map(|(_, card)| card.to_string()));
         let note_fields: Vec<&String> = fields
             .iter()
             .enumerate()
@@ -426,12 +426,23 @@ pub fn to_deck_yaml(id: &str, title: &str, notes: &[Note]) -> String {
         "# Imported from an Anki text file by `portquiz import anki`.\nformat: 1\nid: {id}\ntitle: {}\ncards:\n",
         quoted(title)
     );
-    let mut seen: HashSet<String> = notes.iter().filter_map(|n| n.id.clone()).collect();
-    for note in notes {
-        let card_id = match &note.id {
-            Some(id) if !id.is_empty() => id.clone(),
-            _ => unique_id(&note.front, &mut seen),
-        };
+    // Ids from portquiz GUIDs first (table cells `t/row/col` become `t-row-col`), so a round trip keeps
+    // them; then ids from the front text, avoiding those. Duplicates (several decks in one file) get `-2`...
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut ids: Vec<Option<String>> = notes
+        .iter()
+        .map(|n| {
+            n.id.as_deref()
+                .filter(|id| !slug(id).is_empty())
+                .map(|id| unique_id(id, &mut seen))
+        })
+        .collect();
+    for (note, id) in notes.iter().zip(ids.iter_mut()) {
+        if id.is_none() {
+            *id = Some(unique_id(&note.front, &mut seen));
+        }
+    }
+    for (note, card_id) in notes.iter().zip(ids.into_iter().flatten()) {
         out.push_str(&format!(
             "  - id: {card_id}\n    type: flashcard\n    prompt: {}\n    answer: {}\n",
             quoted(&note.front),
@@ -445,11 +456,12 @@ pub fn to_deck_yaml(id: &str, title: &str, notes: &[Note]) -> String {
     out
 }
 
-/// A kebab-case id from `text`, shortened to stay readable, with `-2`, `-3`... added until unused.
+/// A kebab-case id from `text` (at most 60 characters, so a suffix still fits in 64), with `-2`, `-3`...
+/// added until unused.
 fn unique_id(text: &str, seen: &mut HashSet<String>) -> String {
     let mut base = slug(text);
-    if base.len() > 48 {
-        base.truncate(48);
+    if base.len() > 60 {
+        base.truncate(60);
         base = base.trim_end_matches('-').to_string();
     }
     if base.is_empty() {
@@ -623,6 +635,22 @@ mod tests {
             parse("#html:false\n").unwrap_err()[0].to_string(),
             "line 1: the file holds no cards"
         );
+    }
+
+    #[test]
+    fn guid_ids_of_table_cells_and_several_decks_stay_unique_and_valid() {
+        let mut a = deck(vec![
+            flash("port", "What is a port?", "A number", &[]),
+            flash("t/row/port", "Table: row - Port?", "A number", &[]),
+        ]);
+        a.id = "one".into();
+        let mut b = deck(vec![flash("port", "Port, again?", "Yes", &[])]);
+        b.id = "two".into();
+        let (_, notes) = parse(&export(&[a, b]).text).unwrap();
+        let yaml = to_deck_yaml("both", "Both", &notes);
+        let d = parse_deck(&yaml, "both.yaml", &Known::default()).unwrap();
+        let ids: Vec<&str> = d.cards.iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(ids, vec!["port", "t-row-port", "port-2"]);
     }
 
     #[test]
