@@ -119,5 +119,16 @@ fn dispatch(cli: &Cli) -> Result<u8> {
         Command::Decks(args) => commands::decks::run(&env, args),
         Command::Cards(args) => commands::cards::run(&env, args),
         Command::Experiments(args) => commands::experiments::run(&env, args),
+        Command::Stats(args) => commands::stats::run(&env, args),
+        Command::Optimize => commands::optimize::run(&env),
+        Command::Simulate(args) => commands::simulate::run(&env, args),
+        Command::Config(args) => commands::config::run(&env, args),
+        Command::Reset(args) => commands::reset::run(&env, args),
+        Command::Merge(args) => commands::merge::run(&env, args),
+        Command::Export(args) => commands::export::run(&env, args),
+        Command::Import(args) => commands::import::run(&env, args),
+        Command::Schema => commands::schema::run(&env),
+        Command::New(args) => commands::new::run(&env, args),
+        Command::Completions(args) => commands::completions::run(&env, args),
     }
 }

@@ -43,6 +43,161 @@ pub enum Command {
     Cards(CardsArgs),
     /// List the live socket experiments, or run them without being graded
     Experiments(ExperimentsArgs),
+    /// Progress: today, the due forecast, retention, streak, per-deck counts and leeches
+    Stats(JsonArgs),
+    /// Fit the scheduler's parameters to your own review log
+    Optimize,
+    /// Forecast the reviews and time per day for the coming days
+    Simulate(SimulateArgs),
+    /// Show or change settings: interview-date, desired-retention
+    Config(ConfigArgs),
+    /// Forget progress (all, the decks given with --deck, or one --card), asking first
+    Reset(ResetArgs),
+    /// Bring in the reviews made on another machine (its portquiz.sqlite3)
+    Merge(MergeArgs),
+    /// Export decks to Anki's text format, or the review log to CSV
+    Export(ExportArgs),
+    /// Import an Anki text export as a new deck
+    Import(ImportArgs),
+    /// Print the JSON Schema of the deck format (for editors)
+    Schema,
+    /// Write a starter deck with one example of every card type
+    New(NewArgs),
+    /// Print shell completions
+    Completions(CompletionsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[command(subcommand)]
+    pub what: ExportWhat,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportWhat {
+    /// The decks (all, or those named with --deck) as an Anki text file (File > Import in Anki)
+    Anki {
+        /// The file to write, e.g. portquiz.tsv
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+    /// The review log as CSV for FSRS tools (card_id,review_time,review_rating,review_state,review_duration)
+    Reviews {
+        /// The file to write, e.g. reviews.csv
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct SimulateArgs {
+    /// Days to forecast
+    #[arg(long, value_name = "N", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=3650))]
+    pub days: u32,
+    /// New cards studied per day
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub new_per_day: u32,
+    /// Print JSON instead of text
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    #[command(subcommand)]
+    pub action: Option<ConfigAction>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigAction {
+    /// Print a setting's value
+    Get {
+        #[arg(value_enum)]
+        key: ConfigKey,
+    },
+    /// Change a setting
+    Set {
+        #[arg(value_enum)]
+        key: ConfigKey,
+        /// interview-date: YYYY-MM-DD; desired-retention: 0.70 to 0.99
+        value: String,
+    },
+    /// Go back to the default
+    Unset {
+        #[arg(value_enum)]
+        key: ConfigKey,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ConfigKey {
+    /// The interview date (YYYY-MM-DD): no interval reaches past it
+    InterviewDate,
+    /// The recall probability FSRS aims for (default 0.9)
+    DesiredRetention,
+}
+
+#[derive(Debug, Args)]
+pub struct ResetArgs {
+    /// Only this card (needs one --deck ID)
+    #[arg(long, value_name = "ID")]
+    pub card: Option<String>,
+    /// Do not ask for confirmation
+    #[arg(long)]
+    pub yes: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The other machine's database file
+    #[arg(value_name = "OTHER.sqlite3")]
+    pub other: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    #[command(subcommand)]
+    pub what: ImportWhat,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportWhat {
+    /// An Anki text export (front and back per line) becomes a flashcard deck
+    Anki {
+        /// The Anki text file (Notes in Plain Text)
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// The new deck's id (kebab-case)
+        #[arg(long, value_name = "NEW-ID")]
+        id: String,
+        /// Where to write the deck [default: <data-dir>/decks/NEW-ID.yaml]
+        #[arg(long, value_name = "PATH")]
+        out: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The new deck's id (kebab-case)
+    #[arg(value_name = "ID")]
+    pub id: String,
+    /// Where to write the deck [default: <data-dir>/decks/ID.yaml]
+    #[arg(long, value_name = "PATH")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell
+    #[arg(value_enum)]
+    pub shell: Shell,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Shell {
+    Bash,
+    Zsh,
+    Fish,
 }
 
 #[derive(Debug, Args)]

@@ -17,6 +17,7 @@ pub mod practical;
 pub mod schedule;
 pub mod session;
 pub mod store;
+pub mod tools;
 pub mod ui;
 
 pub use app::run;

@@ -6,3 +6,4 @@ mod store;
 mod study;
 mod support;
 mod terminal;
+mod tools;

@@ -3,10 +3,22 @@
 
 pub mod cards;
 pub mod check;
+pub mod completions;
+pub mod config;
 pub mod decks;
 pub mod experiments;
+pub mod export;
+pub mod import;
 pub mod library;
+pub mod merge;
+pub mod new;
+pub mod optimize;
 pub mod practicals;
+pub mod progress;
+pub mod reset;
+pub mod schema;
+pub mod simulate;
+pub mod stats;
 pub mod study;
 
 use anyhow::{Context, Result};

@@ -525,6 +525,70 @@ impl Store {
             .map_err(|e| self.err(e))
     }
 
+    /// Forgets progress (`portquiz reset`): deletes the stored states of `deck`'s cards (every deck when
+    /// `None`; only `card` when given), so they are new again, in one transaction. The review log is kept
+    /// as history (for `optimize` and `stats`). Returns how many cards were reset.
+    pub fn forget(&mut self, deck: Option<&str>, card: Option<&str>) -> Result<usize, StoreError> {
+        let path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| classify(&path, e))?;
+        let n = match (deck, card) {
+            (None, _) => tx.execute("DELETE FROM cards", []),
+            (Some(deck), None) => tx.execute("DELETE FROM cards WHERE deck = ?1", [deck]),
+            (Some(deck), Some(card)) => tx.execute(
+                "DELETE FROM cards WHERE deck = ?1 AND card = ?2",
+                [deck, card],
+            ),
+        }
+        .map_err(|e| classify(&path, e))?;
+        tx.commit().map_err(|e| classify(&path, e))?;
+        Ok(n)
+    }
+
+    /// Adds review-log rows made elsewhere (`portquiz merge`) and sets card states, in ONE transaction.
+    /// Each review comes with the card's state before it (for undo, as [`Store::record_answer`] keeps);
+    /// its `id` is ignored (a new one is given).
+    pub fn import_reviews(
+        &mut self,
+        reviews: &[(ReviewLogEntry, Option<CardState>)],
+        states: &[(CardKey, CardState)],
+    ) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| classify(&path, e))?;
+        for (r, before) in reviews {
+            let before_json = before
+                .as_ref()
+                .map(serde_json::to_string)
+                .transpose()
+                .map_err(|e| corrupt(&path, "card state", e.to_string()))?;
+            tx.execute(
+                "INSERT INTO reviews (deck, card, time, rating, state_before, elapsed_days, duration_ms, cram, card_before)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                params![
+                    r.deck,
+                    r.card,
+                    r.time.as_microsecond(),
+                    r.rating.as_u8(),
+                    r.state_before.as_str(),
+                    r.elapsed_days,
+                    i64::try_from(r.duration_ms).unwrap_or(i64::MAX),
+                    r.cram,
+                    before_json,
+                ],
+            )
+            .map_err(|e| classify(&path, e))?;
+        }
+        for (key, state) in states {
+            write_state(&tx, &path, &key.deck, &key.card, state)?;
+        }
+        tx.commit().map_err(|e| classify(&path, e))
+    }
+
     fn err(&self, e: rusqlite::Error) -> StoreError {
         classify(&self.path, e)
     }

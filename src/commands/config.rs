@@ -1,0 +1,109 @@
+//! `portquiz config [get|set|unset KEY [VALUE]]`: the interview date and the desired retention, kept in
+//! the store's settings. Without an action, lists every setting.
+use anyhow::Result;
+
+use super::{library, progress};
+use crate::app::{EXIT_FAILURE, Env};
+use crate::cli::{ConfigAction, ConfigArgs, ConfigKey};
+use crate::store::{CardKey, Store, settings};
+use crate::tools::config::Key;
+use crate::tools::interview;
+
+fn key(k: ConfigKey) -> Key {
+    match k {
+        ConfigKey::InterviewDate => Key::InterviewDate,
+        ConfigKey::DesiredRetention => Key::DesiredRetention,
+    }
+}
+
+fn store_key(k: Key) -> &'static str {
+    match k {
+        Key::InterviewDate => settings::INTERVIEW_DATE,
+        Key::DesiredRetention => settings::DESIRED_RETENTION,
+    }
+}
+
+/// Runs `portquiz config`.
+pub fn run(env: &Env, args: &ConfigArgs) -> Result<u8> {
+    let store = progress::open_store(env)?;
+    match &args.action {
+        None => {
+            for k in Key::ALL {
+                let value = store.setting(store_key(k))?;
+                println!(
+                    "{} = {}",
+                    k.name(),
+                    value.unwrap_or_else(|| format!("{} (default)", k.default_text()))
+                );
+            }
+        }
+        Some(ConfigAction::Get { key: k }) => {
+            let k = key(*k);
+            match store.setting(store_key(k))? {
+                Some(v) => println!("{v}"),
+                None => println!("{} (default)", k.default_text()),
+            }
+        }
+        Some(ConfigAction::Set { key: k, value }) => {
+            let k = key(*k);
+            match k.normalize(value) {
+                Ok(v) => {
+                    store.set_setting(store_key(k), &v)?;
+                    println!("{} = {v}", k.name());
+                    if k == Key::InterviewDate {
+                        print_plan(env, &store)?;
+                    }
+                }
+                Err(message) => {
+                    eprintln!("error: {message}");
+                    return Ok(EXIT_FAILURE);
+                }
+            }
+        }
+        Some(ConfigAction::Unset { key: k }) => {
+            let k = key(*k);
+            let was = store.remove_setting(store_key(k))?;
+            println!(
+                "{} {}: back to {}",
+                k.name(),
+                if was { "unset" } else { "was not set" },
+                k.default_text()
+            );
+        }
+    }
+    Ok(0)
+}
+
+/// After setting an interview date: days left and whether the new cards fit at the default daily limit.
+fn print_plan(env: &Env, store: &Store) -> Result<()> {
+    let scheduler = progress::scheduler(store)?;
+    let Some(until) = scheduler.config().until else {
+        return Ok(());
+    };
+    let decks = library::load_decks(env)?;
+    let states = store.all_states()?;
+    let remaining = decks
+        .iter()
+        .flat_map(|d| {
+            d.cards
+                .iter()
+                .map(move |c| CardKey::new(d.id.clone(), c.id.clone()))
+        })
+        .filter(|k| {
+            states
+                .get(k)
+                .is_none_or(|s| s.state == crate::schedule::State::New)
+        })
+        .count();
+    let plan = interview::plan(
+        scheduler.study_day(env.now),
+        until,
+        u32::try_from(remaining).unwrap_or(u32::MAX),
+        DEFAULT_NEW_PER_DAY,
+    );
+    println!("{}", interview::describe(&plan, until));
+    Ok(())
+}
+
+/// `study`'s default daily new-card limit (`--new`).
+const DEFAULT_NEW_PER_DAY: u32 = 10;

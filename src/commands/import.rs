@@ -1,0 +1,71 @@
+//! `portquiz import anki FILE --id NEW-ID [--out PATH]`: an Anki text export becomes a flashcard deck.
+//! Every malformed line is reported with its number and nothing is written.
+use anyhow::{Context, Result};
+
+use super::export::write_file;
+use super::library;
+use crate::app::{EXIT_PROBLEMS, Env};
+use crate::cli::{ImportArgs, ImportWhat};
+use crate::deck::parse_deck;
+use crate::tools::{anki, starter};
+
+/// Runs `portquiz import ...`.
+pub fn run(env: &Env, args: &ImportArgs) -> Result<u8> {
+    let ImportWhat::Anki { file, id, out } = &args.what;
+    if !starter::valid_id(id) {
+        anyhow::bail!(
+            "bad deck id `{id}`: ids are kebab-case (a-z, 0-9 and single dashes), at most 64 characters; try `{}`",
+            crate::deck::slug(id)
+        );
+    }
+    let sources = library::all_sources(env)?;
+    let loaded = crate::deck::load::compile(&sources, &library::known());
+    if let Some(existing) = loaded.decks.iter().find(|d| &d.id == id) {
+        anyhow::bail!(
+            "a deck with the id `{id}` already exists ({}); choose another --id",
+            existing.origin
+        );
+    }
+    let bytes = fs_err::read(file)?;
+    let text = String::from_utf8(bytes).with_context(|| {
+        format!(
+            "{} is not UTF-8 text; export it from Anki again (Notes in Plain Text)",
+            file.display()
+        )
+    })?;
+    let (title, notes) = match anki::parse(&text) {
+        Ok(ok) => ok,
+        Err(errors) => {
+            for e in &errors {
+                eprintln!("{}:{}: error: {}", file.display(), e.line, e.message);
+            }
+            eprintln!(
+                "nothing written: fix the {} above and run the import again",
+                if errors.len() == 1 { "line" } else { "lines" }
+            );
+            return Ok(EXIT_PROBLEMS);
+        }
+    };
+    let title = title
+        .map(|t| t.rsplit("::").next().unwrap_or(&t).to_string())
+        .filter(|t| !t.trim().is_empty())
+        .unwrap_or_else(|| id.clone());
+    let yaml = anki::to_deck_yaml(id, &title, &notes);
+    let path = out
+        .clone()
+        .unwrap_or_else(|| env.user_decks_dir().join(format!("{id}.yaml")));
+    // The generated text must pass the same check as any deck before it is written.
+    if let Err(diags) = parse_deck(&yaml, &path.display().to_string(), &library::known()) {
+        for d in &diags {
+            eprint!("{}", d.render());
+        }
+        anyhow::bail!("the imported deck does not pass `portquiz check`; nothing was written");
+    }
+    write_file(&path, &yaml, false)?;
+    println!(
+        "Imported {} into deck `{id}` at {}",
+        crate::deck::diag::plural(notes.len(), "card"),
+        path.display()
+    );
+    Ok(0)
+}

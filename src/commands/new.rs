@@ -1,0 +1,29 @@
+//! `portquiz new ID [--out PATH]`: writes a starter deck that passes `portquiz check` as written.
+use anyhow::Result;
+
+use super::export::write_file;
+use crate::app::Env;
+use crate::cli::NewArgs;
+use crate::tools::starter;
+
+/// Runs `portquiz new`.
+pub fn run(env: &Env, args: &NewArgs) -> Result<u8> {
+    if !starter::valid_id(&args.id) {
+        anyhow::bail!(
+            "bad deck id `{}`: ids are kebab-case (a-z, 0-9 and single dashes), at most 64 characters; try `{}`",
+            args.id,
+            crate::deck::slug(&args.id)
+        );
+    }
+    let path = args
+        .out
+        .clone()
+        .unwrap_or_else(|| env.user_decks_dir().join(format!("{}.yaml", args.id)));
+    write_file(&path, &starter::starter_deck(&args.id), false)?;
+    println!(
+        "Wrote {}: edit it, then run `portquiz check {}`",
+        path.display(),
+        path.display()
+    );
+    Ok(0)
+}

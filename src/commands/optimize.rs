@@ -1,0 +1,59 @@
+//! `portquiz optimize`: fits FSRS parameters to the review log, prints log loss and RMSE before and
+//! after, and stores the fitted parameters when they fit better (the scheduler uses them from then on).
+use anyhow::Result;
+
+use super::progress;
+use crate::app::Env;
+use crate::schedule::training_items;
+use crate::store::settings;
+use crate::tools::optimize::{self, Outcome};
+
+/// Runs `portquiz optimize`.
+pub fn run(env: &Env) -> Result<u8> {
+    let store = progress::open_store(env)?;
+    let log = progress::review_log(&store)?;
+    let scheduled: Vec<_> = log.iter().filter(|r| !r.cram).collect();
+    let items = training_items(
+        scheduled
+            .iter()
+            .map(|r| ((r.deck.as_str(), r.card.as_str()), r.rating, r.elapsed_days)),
+    );
+    let current = match progress::stored_parameters(&store)? {
+        p if p.is_empty() => optimize::default_parameters(),
+        p => p,
+    };
+    match optimize::optimize_items(items, None, scheduled.len(), &current)? {
+        Outcome::NotEnoughData { items, needed } => {
+            println!(
+                "Not enough history yet: optimising needs {needed} answers given on a later day than the card's previous answer, and the log has {items}. {} more needed; nothing changed.",
+                needed - items
+            );
+        }
+        Outcome::Optimized(report) => {
+            println!(
+                "Fitted FSRS parameters to {} answers ({} training items).",
+                report.reviews, report.items
+            );
+            println!(
+                "  log loss: {:.4} before, {:.4} after",
+                report.before.log_loss, report.after.log_loss
+            );
+            println!(
+                "  RMSE (bins): {:.4} before, {:.4} after",
+                report.before.rmse_bins, report.after.rmse_bins
+            );
+            if report.after.log_loss <= report.before.log_loss {
+                store.set_setting(
+                    settings::FSRS_PARAMETERS,
+                    &serde_json::to_string(&report.parameters)?,
+                )?;
+                println!("Saved: the scheduler uses the new parameters from now on.");
+            } else {
+                println!(
+                    "The fitted parameters do not predict your answers better; kept the current ones."
+                );
+            }
+        }
+    }
+    Ok(0)
+}

@@ -1,0 +1,85 @@
+//! Shared by the tool commands (stats, optimize, simulate, config, reset, export reviews, merge): opening
+//! the store, building the scheduler from the stored settings, and turning store rows into the input
+//! types of [`crate::tools`]. The only place those commands touch the store's types.
+use anyhow::{Context, Result};
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+
+use crate::app::Env;
+use crate::schedule::{CardState, Scheduler, SchedulerConfig, State};
+use crate::store::{ReviewLogEntry, Store, settings};
+use crate::tools::config;
+use crate::tools::revlog::{Review, ReviewState};
+
+/// Opens the progress database in the data dir.
+pub fn open_store(env: &Env) -> Result<Store> {
+    Ok(Store::open(env.db_path())?)
+}
+
+/// The FSRS parameters in use: the fitted ones stored by `optimize`, else the defaults (empty).
+pub fn stored_parameters(store: &Store) -> Result<Vec<f32>> {
+    match store.setting(settings::FSRS_PARAMETERS)? {
+        Some(json) => serde_json::from_str(&json).with_context(|| {
+            format!("the stored FSRS parameters are not a list of numbers ({json}); run `portquiz optimize` again")
+        }),
+        None => Ok(Vec::new()),
+    }
+}
+
+/// The scheduler configured from the stored settings (desired retention, fitted parameters, interview
+/// date), counting study days in the system time zone.
+pub fn scheduler(store: &Store) -> Result<Scheduler> {
+    let mut config = SchedulerConfig {
+        parameters: stored_parameters(store)?,
+        ..SchedulerConfig::default()
+    };
+    if let Some(r) =
+        config::desired_retention(store.setting(settings::DESIRED_RETENTION)?.as_deref())
+    {
+        config.desired_retention = r;
+    }
+    config.until = config::interview_date(store.setting(settings::INTERVIEW_DATE)?.as_deref());
+    Ok(Scheduler::new(config)?.with_time_zone(TimeZone::system()))
+}
+
+/// Every review-log row, in time order.
+pub fn review_log(store: &Store) -> Result<Vec<ReviewLogEntry>> {
+    let mut rows = Vec::new();
+    store.for_each_review(None, |row| rows.push(row))?;
+    Ok(rows)
+}
+
+/// The review state numbering of the FSRS tools.
+pub fn review_state(state: State) -> ReviewState {
+    match state {
+        State::New => ReviewState::New,
+        State::Learning => ReviewState::Learning,
+        State::Review => ReviewState::Review,
+        State::Relearning => ReviewState::Relearning,
+    }
+}
+
+/// A store row as the tools' review type.
+pub fn to_review(row: &ReviewLogEntry) -> Review {
+    Review {
+        deck: row.deck.clone(),
+        card: row.card.clone(),
+        at: row.time,
+        rating: row.rating.as_u8(),
+        state: review_state(row.state_before),
+        duration_ms: Some(row.duration_ms),
+    }
+}
+
+/// Days (fractional) from `from` to `to`.
+pub fn days(from: Timestamp, to: Timestamp) -> f64 {
+    to.duration_since(from).as_secs_f64() / 86_400.0
+}
+
+/// A card's current interval in days: from its last review to its due time (0 when unknown).
+pub fn interval_days(state: &CardState) -> f64 {
+    match (state.last_review, state.due) {
+        (Some(last), Some(due)) => days(last, due).max(0.0),
+        _ => 0.0,
+    }
+}

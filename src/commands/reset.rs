@@ -1,0 +1,55 @@
+//! `portquiz reset [--deck ID]... [--card ID] [--yes]`: forgets progress so cards are new again (the
+//! review log is kept as history). Asks first unless `--yes`; without a terminal it refuses unless `--yes`.
+use std::io::IsTerminal;
+
+use anyhow::{Result, bail};
+
+use super::{library, progress};
+use crate::app::{EXIT_FAILURE, Env};
+use crate::cli::ResetArgs;
+
+/// Runs `portquiz reset`.
+pub fn run(env: &Env, args: &ResetArgs) -> Result<u8> {
+    // Deck paths given with --deck only load decks; progress is kept by deck id.
+    let (ids, _) = library::split_deck_args(&env.deck_args);
+    if args.card.is_some() && ids.len() != 1 {
+        bail!("--card needs exactly one --deck ID: card ids are unique within a deck");
+    }
+    let what = match (&args.card, ids.as_slice()) {
+        (Some(card), [deck]) => format!("card {deck}/{card}"),
+        (_, []) => "every deck".to_string(),
+        (_, decks) => format!("deck {}", decks.join(", ")),
+    };
+    if !args.yes {
+        if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
+            eprintln!(
+                "error: reset forgets the progress of {what} and needs confirmation; without a terminal, pass --yes"
+            );
+            return Ok(EXIT_FAILURE);
+        }
+        let confirmed = dialoguer::Confirm::new()
+            .with_prompt(format!(
+                "Forget the progress of {what}? The cards become new; the review log is kept."
+            ))
+            .default(false)
+            .interact_opt()?;
+        if confirmed != Some(true) {
+            println!("Nothing reset.");
+            return Ok(0);
+        }
+    }
+    let mut store = progress::open_store(env)?;
+    let mut n = 0;
+    if ids.is_empty() {
+        n += store.forget(None, None)?;
+    } else {
+        for deck in &ids {
+            n += store.forget(Some(deck), args.card.as_deref())?;
+        }
+    }
+    println!(
+        "Reset {n} {} ({what}).",
+        if n == 1 { "card" } else { "cards" }
+    );
+    Ok(0)
+}

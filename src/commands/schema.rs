@@ -1,0 +1,11 @@
+//! `portquiz schema`: prints the deck format's JSON Schema (shipped as `decks/deck.schema.json`).
+use anyhow::Result;
+
+use crate::app::Env;
+use crate::tools::schema;
+
+/// Runs `portquiz schema`.
+pub fn run(_env: &Env) -> Result<u8> {
+    print!("{}", schema::deck_schema_text());
+    Ok(0)
+}

@@ -1,0 +1,138 @@
+//! `portquiz simulate [--days N] [--new-per-day N] [--json]`: the expected reviews, new cards and time per
+//! day for the coming days, from the FSRS simulator run on the loaded decks' cards.
+use anyhow::Result;
+use serde::Serialize;
+
+use super::{library, progress};
+use crate::app::Env;
+use crate::cli::SimulateArgs;
+use crate::schedule::State;
+use crate::store::CardKey;
+use crate::tools::chart::{self, Bar, Style};
+use crate::tools::simulate::{self, Input, StudiedCard};
+
+#[derive(Serialize)]
+struct DayOut {
+    day: u32,
+    date: String,
+    reviews: usize,
+    new: usize,
+    seconds: f32,
+}
+
+#[derive(Serialize)]
+struct Report {
+    days: Vec<DayOut>,
+    new_per_day: u32,
+    desired_retention: f32,
+    studied_cards: usize,
+    unseen_cards: usize,
+}
+
+/// Runs `portquiz simulate`.
+pub fn run(env: &Env, args: &SimulateArgs) -> Result<u8> {
+    let decks = library::load_decks(env)?;
+    let store = progress::open_store(env)?;
+    let scheduler = progress::scheduler(&store)?;
+    let states = store.all_states()?;
+    let mut studied = Vec::new();
+    let mut unseen = 0usize;
+    for deck in &decks {
+        for card in &deck.cards {
+            match states.get(&CardKey::new(deck.id.clone(), card.id.clone())) {
+                Some(s) if s.state != State::New => studied.push(StudiedCard {
+                    stability: s.stability.unwrap_or(1.0) as f32,
+                    difficulty: s.difficulty.unwrap_or(5.0) as f32,
+                    days_since_review: s
+                        .last_review
+                        .map_or(0.0, |t| progress::days(t, env.now) as f32),
+                    due_in_days: s.due.map_or(0.0, |t| progress::days(env.now, t) as f32),
+                    lapses: s.lapses,
+                }),
+                _ => unseen += 1,
+            }
+        }
+    }
+    let config = scheduler.config();
+    let parameters = if config.parameters.is_empty() {
+        crate::tools::optimize::default_parameters()
+    } else {
+        config.parameters.clone()
+    };
+    let days = simulate::forecast(&Input {
+        parameters: &parameters,
+        desired_retention: config.desired_retention,
+        studied: &studied,
+        unseen,
+        new_per_day: args.new_per_day as usize,
+        days: args.days as usize,
+        seed: env.seed.unwrap_or(0),
+    })?;
+    let today = scheduler.study_day(env.now);
+    let report = Report {
+        days: days
+            .iter()
+            .map(|d| DayOut {
+                day: d.day,
+                date: today
+                    .checked_add(jiff::Span::new().days(i64::from(d.day)))
+                    .map(|d| d.to_string())
+                    .unwrap_or_default(),
+                reviews: d.reviews,
+                new: d.new,
+                seconds: (d.seconds * 10.0).round() / 10.0,
+            })
+            .collect(),
+        new_per_day: args.new_per_day,
+        desired_retention: config.desired_retention,
+        studied_cards: studied.len(),
+        unseen_cards: unseen,
+    };
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+        return Ok(0);
+    }
+    let mut out = std::io::stdout().lock();
+    use std::io::Write;
+    writeln!(
+        out,
+        "Forecast for {} days: {} studied and {} new cards, {} new a day, retention {}",
+        args.days,
+        studied.len(),
+        unseen,
+        args.new_per_day,
+        config.desired_retention
+    )?;
+    let every = (args.days as usize / 6).max(1);
+    let style = Style {
+        color: env.color,
+        size: 6,
+        decimals: 0,
+    };
+    writeln!(out, "\nCards per day (reviews and new; day 0 is today)")?;
+    let bars: Vec<Bar> = days
+        .iter()
+        .map(|d| Bar::new(d.day.to_string(), (d.reviews + d.new) as f64))
+        .collect();
+    chart::vertical(&mut out, &bars, style, every)?;
+    writeln!(out, "\nMinutes per day")?;
+    let style = Style {
+        decimals: 1,
+        ..style
+    };
+    let bars: Vec<Bar> = days
+        .iter()
+        .map(|d| Bar::new(d.day.to_string(), f64::from(d.seconds) / 60.0))
+        .collect();
+    chart::vertical(&mut out, &bars, style, every)?;
+    let reviews: usize = days.iter().map(|d| d.reviews).sum();
+    let new: usize = days.iter().map(|d| d.new).sum();
+    let seconds: f32 = days.iter().map(|d| d.seconds).sum();
+    writeln!(
+        out,
+        "\nTotal: {reviews} reviews, {new} new cards, {} (about {} a day)",
+        crate::tools::stats::duration(f64::from(seconds)),
+        crate::tools::stats::duration(f64::from(seconds) / f64::from(args.days))
+    )?;
+    Ok(0)
+}

@@ -1,0 +1,665 @@
+//! Anki text files: exporting decks in Anki's text-import format (with its `#separator`, `#html`,
+//! `#notetype`, `#deck`, `#columns` header lines) and turning an Anki text export (front/back per line)
+//! into a portquiz deck YAML text. Pure: text in, text out; the command does the file I/O and writes
+//! nothing when any line is malformed.
+use std::collections::HashSet;
+use std::fmt;
+
+use crate::deck::{Card, CardKind, Deck, slug};
+
+/// Prefix of the GUID column portquiz writes, so a re-import keeps the card ids: `portquiz:DECK/CARD`.
+const GUID_PREFIX: &str = "portquiz:";
+
+/// The result of an export: the file text and the cards that have no Anki equivalent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Export {
+    pub text: String,
+    pub notes: usize,
+    /// `deck/card` of practical and lab cards, which need portquiz to run.
+    pub skipped: Vec<String>,
+}
+
+/// Front and back of a card as Anki shows it, or `None` for cards only portquiz can check live.
+pub fn front_back(card: &Card) -> Option<(String, String)> {
+    let back = match &card.kind {
+        CardKind::Flashcard { back } => back.clone(),
+        CardKind::Choice { options, answers } => {
+            let mut front = card.prompt.clone();
+            for (i, option) in options.iter().enumerate() {
+                front.push_str(&format!("\n{}. {}", i + 1, option.text));
+            }
+            let back = answers
+                .iter()
+                .filter_map(|&i| options.get(i).map(|o| o.text.clone()))
+                .collect::<Vec<_>>()
+                .join("; ");
+            return Some((front, with_explain(back, card)));
+        }
+        CardKind::TrueFalse { answer } => if *answer { "True" } else { "False" }.to_string(),
+        CardKind::Typed { accept, answer, .. } => answer
+            .clone()
+            .or_else(|| accept.first().cloned())
+            .unwrap_or_default(),
+        CardKind::Practical { .. } | CardKind::Lab { .. } => return None,
+    };
+    Some((card.prompt.clone(), with_explain(back, card)))
+}
+
+fn with_explain(back: String, card: &Card) -> String {
+    match &card.kind {
+        // A flashcard's back is its answer; the explanation is extra and would break the round trip.
+        CardKind::Flashcard { .. } => back,
+        _ => match &card.explain {
+            Some(explain) if !explain.trim().is_empty() => format!("{back}\n\n{explain}"),
+            _ => back,
+        },
+    }
+}
+
+/// Quotes a field when it holds a tab, a newline or a double quote (quotes doubled), as Anki reads it.
+fn field(text: &str) -> String {
+    if text.contains(['\t', '\n', '\r', '"']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_string()
+    }
+}
+
+/// Exports decks as one Anki text file (tab-separated, plain text, Basic note type). Each deck becomes the
+/// Anki deck `portquiz::<deck id>` through the deck column; tags are joined by spaces.
+pub fn export(decks: &[Deck]) -> Export {
+    let mut text = String::from(
+        "#separator:tab\n#html:false\n#notetype:Basic\n#columns:Front\tBack\tTags\tDeck\tGUID\n#tags column:3\n#deck column:4\n#guid column:5\n",
+    );
+    let mut notes = 0;
+    let mut skipped = Vec::new();
+    for deck in decks {
+        for card in &deck.cards {
+            let Some((front, back)) = front_back(card) else {
+                skipped.push(format!("{}/{}", deck.id, card.id));
+                continue;
+            };
+            let tags: Vec<String> = card
+                .tags
+                .iter()
+                .map(|t| t.split_whitespace().collect::<Vec<_>>().join("_"))
+                .collect();
+            text.push_str(&format!(
+                "{}\t{}\t{}\t{}\t{}\n",
+                field(&front),
+                field(&back),
+                field(&tags.join(" ")),
+                field(&format!("portquiz::{}", deck.id)),
+                field(&format!("{GUID_PREFIX}{}/{}", deck.id, card.id)),
+            ));
+            notes += 1;
+        }
+    }
+    Export {
+        text,
+        notes,
+        skipped,
+    }
+}
+
+/// A problem in an Anki text file, with its 1-based line number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineError {
+    pub line: usize,
+    pub message: String,
+}
+
+impl fmt::Display for LineError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "line {}: {}", self.line, self.message)
+    }
+}
+
+/// One note read from an Anki text file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    pub front: String,
+    pub back: String,
+    pub tags: Vec<String>,
+    /// The card id from a portquiz GUID, when the file came from `export anki`.
+    pub id: Option<String>,
+    /// Line where the note starts.
+    pub line: usize,
+}
+
+#[derive(Debug, Default)]
+struct Headers {
+    separator: Option<char>,
+    html: bool,
+    deck: Option<String>,
+    tags_column: Option<usize>,
+    guid_column: Option<usize>,
+    /// 1-based columns that are not note fields (notetype, deck, tags, guid).
+    meta_columns: Vec<usize>,
+}
+
+fn separator_value(value: &str) -> Option<char> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "tab" | "\\t" => Some('\t'),
+        "comma" => Some(','),
+        "semicolon" => Some(';'),
+        "space" => Some(' '),
+        "pipe" => Some('|'),
+        "colon" => Some(':'),
+        other => {
+            let mut chars = value.chars();
+            match (chars.next(), chars.next(), other.is_empty()) {
+                (Some(c), None, false) => Some(c),
+                _ => None,
+            }
+        }
+    }
+}
+
+/// Splits one record into fields; quoted fields may span lines. Returns the fields and how many lines
+/// the record took, or an error message.
+fn split_record(lines: &[&str], sep: char) -> Result<(Vec<String>, usize), String> {
+    let mut fields = Vec::new();
+    let mut current = String::new();
+    let mut used = 1;
+    let mut line: Vec<char> = lines[0].chars().collect();
+    let mut i = 0;
+    let mut at_field_start = true;
+    loop {
+        if at_field_start && line.get(i) == Some(&'"') {
+            // Quoted field.
+            i += 1;
+            loop {
+                match line.get(i) {
+                    Some('"') if line.get(i + 1) == Some(&'"') => {
+                        current.push('"');
+                        i += 2;
+                    }
+                    Some('"') => {
+                        i += 1;
+                        break;
+                    }
+                    Some(&c) => {
+                        current.push(c);
+                        i += 1;
+                    }
+                    None => {
+                        if used >= lines.len() {
+                            return Err(
+                                "a quoted field is never closed (add the closing \")".into()
+                            );
+                        }
+                        current.push('\n');
+                        line = lines[used].chars().collect();
+                        used += 1;
+                        i = 0;
+                    }
+                }
+            }
+            match line.get(i) {
+                None => {
+                    fields.push(std::mem::take(&mut current));
+                    return Ok((fields, used));
+                }
+                Some(&c) if c == sep => {
+                    fields.push(std::mem::take(&mut current));
+                    i += 1;
+                    at_field_start = true;
+                }
+                Some(_) => {
+                    return Err(
+                        "text follows a closing quote; double a quote inside a quoted field (\"\")"
+                            .into(),
+                    );
+                }
+            }
+        } else {
+            match line.get(i) {
+                None => {
+                    fields.push(std::mem::take(&mut current));
+                    return Ok((fields, used));
+                }
+                Some(&c) if c == sep => {
+                    fields.push(std::mem::take(&mut current));
+                    i += 1;
+                    at_field_start = true;
+                }
+                Some(&c) => {
+                    current.push(c);
+                    i += 1;
+                    at_field_start = false;
+                }
+            }
+        }
+    }
+}
+
+/// Turns HTML from an Anki export into plain text: line breaks, tags dropped, common entities decoded.
+fn strip_html(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(start) = rest.find('<') {
+        out.push_str(&rest[..start]);
+        match rest[start..].find('>') {
+            Some(end) => {
+                let tag = rest[start + 1..start + end].trim().to_ascii_lowercase();
+                if tag.starts_with("br") || tag == "/div" || tag == "/p" {
+                    out.push('\n');
+                }
+                rest = &rest[start + end + 1..];
+            }
+            None => {
+                out.push_str(&rest[start..]);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out.replace("&nbsp;", " ")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+        .trim()
+        .to_string()
+}
+
+/// Reads an Anki text export: header lines (`#key:value`) first, then one note per record. Without a
+/// `#separator` header, a tab on the first record means tabs, else `;`, else `,` (as Anki guesses).
+/// Every malformed record is reported with its line number.
+pub fn parse(text: &str) -> Result<(Option<String>, Vec<Note>), Vec<LineError>> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let lines: Vec<&str> = text.lines().collect();
+    let mut headers = Headers::default();
+    let mut errors = Vec::new();
+    let mut start = 0;
+    while start < lines.len() && lines[start].starts_with('#') {
+        let line = &lines[start][1..];
+        if let Some((key, value)) = line.split_once(':') {
+            let key = key.trim().to_ascii_lowercase();
+            let value = value.trim_end_matches('\r');
+            let column = || value.trim().parse::<usize>().ok().filter(|&c| c > 0);
+            match key.as_str() {
+                "separator" => match separator_value(value) {
+                    Some(c) => headers.separator = Some(c),
+                    None => errors.push(LineError {
+                        line: start + 1,
+                        message: format!(
+                            "unknown separator {value:?}; use tab, comma, semicolon, space, pipe, colon or one character"
+                        ),
+                    }),
+                },
+                "html" => headers.html = value.trim().eq_ignore_ascii_case("true"),
+                "deck" => headers.deck = Some(value.trim().to_string()),
+                "tags column" => {
+                    headers.tags_column = column();
+                    headers.meta_columns.extend(column());
+                }
+                "guid column" => {
+                    headers.guid_column = column();
+                    headers.meta_columns.extend(column());
+                }
+                "notetype column" | "deck column" => headers.meta_columns.extend(column()),
+                _ => {} // #notetype, #columns, #if matches, #tags: nothing to do for a deck.
+            }
+        }
+        start += 1;
+    }
+    let sep = headers.separator.unwrap_or_else(|| {
+        let first = lines[start..]
+            .iter()
+            .find(|l| !l.trim().is_empty())
+            .copied()
+            .unwrap_or("");
+        if first.contains('\t') {
+            '\t'
+        } else if first.contains(';') {
+            ';'
+        } else {
+            ','
+        }
+    });
+    let mut notes = Vec::new();
+    let mut i = start;
+    while i < lines.len() {
+        let line_no = i + 1;
+        if lines[i].trim().is_empty() {
+            i += 1;
+            continue;
+        }
+        let (fields, used) = match split_record(&lines[i..], sep) {
+            Ok(ok) => ok,
+            Err(message) => {
+                errors.push(LineError {
+                    line: line_no,
+                    message,
+                });
+                break; // an unclosed quote swallows the rest of the file
+            }
+        };
+        i += used;
+        let tags: Vec<String> = headers
+            .tags_column
+            .and_then(|c| fields.get(c - 1))
+            .map(|t| t.split_whitespace().map(str::to_string).collect())
+            .unwrap_or_default();
+        let id = headers
+            .guid_column
+            .and_then(|c| fields.get(c - 1))
+            .and_then(|g| g.strip_prefix(GUID_PREFIX))
+            .and_then(|g| g.split_once('/').map(|(_, card)| card.to_string()));
+        let note_fields: Vec<&String> = fields
+            .iter()
+            .enumerate()
+            .filter(|(n, _)| !headers.meta_columns.contains(&(n + 1)))
+            .map(|(_, f)| f)
+            .collect();
+        let clean = |s: &str| {
+            if headers.html {
+                strip_html(s)
+            } else {
+                s.trim().to_string()
+            }
+        };
+        let (front, back) = match note_fields.as_slice() {
+            [front, back, ..] => (clean(front), clean(back)),
+            _ => {
+                errors.push(LineError {
+                    line: line_no,
+                    message: format!(
+                        "expected a front and a back separated by {}, found one field",
+                        describe_sep(sep)
+                    ),
+                });
+                continue;
+            }
+        };
+        if front.is_empty() || back.is_empty() {
+            errors.push(LineError {
+                line: line_no,
+                message: format!(
+                    "the {} is empty; every card needs a front and a back",
+                    if front.is_empty() { "front" } else { "back" }
+                ),
+            });
+            continue;
+        }
+        notes.push(Note {
+            front,
+            back,
+            tags,
+            id,
+            line: line_no,
+        });
+    }
+    if notes.is_empty() && errors.is_empty() {
+        errors.push(LineError {
+            line: lines.len().max(1),
+            message: "the file holds no cards".into(),
+        });
+    }
+    if errors.is_empty() {
+        Ok((headers.deck, notes))
+    } else {
+        Err(errors)
+    }
+}
+
+fn describe_sep(sep: char) -> String {
+    match sep {
+        '\t' => "a tab".into(),
+        ' ' => "a space".into(),
+        c => format!("{c:?}"),
+    }
+}
+
+/// A YAML double-quoted scalar: JSON string escapes are valid YAML.
+fn quoted(text: &str) -> String {
+    serde_json::Value::String(text.to_string()).to_string()
+}
+
+/// Builds the deck YAML text for imported notes: flashcards with kebab-case ids made unique from the
+/// front text (or kept from a portquiz GUID).
+pub fn to_deck_yaml(id: &str, title: &str, notes: &[Note]) -> String {
+    let mut out = format!(
+        "# Imported from an Anki text file by `portquiz import anki`.\nformat: 1\nid: {id}\ntitle: {}\ncards:\n",
+        quoted(title)
+    );
+    // Ids from portquiz GUIDs first (table cells `t/row/col` become `t-row-col`), so a round trip keeps
+    // them; then ids from the front text, avoiding those. Duplicates (several decks in one file) get `-2`...
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut ids: Vec<Option<String>> = notes
+        .iter()
+        .map(|n| {
+            n.id.as_deref()
+                .filter(|id| !slug(id).is_empty())
+                .map(|id| unique_id(id, &mut seen))
+        })
+        .collect();
+    for (note, id) in notes.iter().zip(ids.iter_mut()) {
+        if id.is_none() {
+            *id = Some(unique_id(&note.front, &mut seen));
+        }
+    }
+    for (note, card_id) in notes.iter().zip(ids.into_iter().flatten()) {
+        out.push_str(&format!(
+            "  - id: {card_id}\n    type: flashcard\n    prompt: {}\n    answer: {}\n",
+            quoted(&note.front),
+            quoted(&note.back)
+        ));
+        if !note.tags.is_empty() {
+            let tags: Vec<String> = note.tags.iter().map(|t| quoted(t)).collect();
+            out.push_str(&format!("    tags: [{}]\n", tags.join(", ")));
+        }
+    }
+    out
+}
+
+/// A kebab-case id from `text` (at most 60 characters, so a suffix still fits in 64), with `-2`, `-3`...
+/// added until unused.
+fn unique_id(text: &str, seen: &mut HashSet<String>) -> String {
+    let mut base = slug(text);
+    if base.len() > 60 {
+        base.truncate(60);
+        base = base.trim_end_matches('-').to_string();
+    }
+    if base.is_empty() {
+        base = "card".into();
+    }
+    let mut id = base.clone();
+    let mut n = 2;
+    while seen.contains(&id) {
+        id = format!("{base}-{n}");
+        n += 1;
+    }
+    seen.insert(id.clone());
+    id
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+    use crate::deck::{Known, parse_deck};
+
+    fn flash(id: &str, prompt: &str, back: &str, tags: &[&str]) -> Card {
+        Card {
+            id: id.into(),
+            prompt: prompt.into(),
+            kind: CardKind::Flashcard { back: back.into() },
+            explain: None,
+            hint: None,
+            tags: tags.iter().map(|t| t.to_string()).collect(),
+            line: 1,
+        }
+    }
+
+    fn deck(cards: Vec<Card>) -> Deck {
+        Deck {
+            id: "ports".into(),
+            title: "Ports".into(),
+            description: None,
+            tags: vec![],
+            origin: "test".into(),
+            cards,
+        }
+    }
+
+    #[test]
+    fn export_writes_headers_and_quotes_awkward_fields() {
+        let mut lab = flash("lab", "Start a listener", "", &[]);
+        lab.kind = CardKind::Lab {
+            experiment: "lab-start-listener".into(),
+        };
+        let d = deck(vec![
+            flash(
+                "port",
+                "What is a port?",
+                "A number",
+                &["basics", "two words"],
+            ),
+            flash("quote", "Say \"hi\"\ttab", "line one\nline two", &[]),
+            lab,
+        ]);
+        let out = export(&[d]);
+        assert_eq!(
+            out.text,
+            "#separator:tab\n#html:false\n#notetype:Basic\n#columns:Front\tBack\tTags\tDeck\tGUID\n#tags column:3\n#deck column:4\n#guid column:5\n\
+             What is a port?\tA number\tbasics two_words\tportquiz::ports\tportquiz:ports/port\n\
+             \"Say \"\"hi\"\"\ttab\"\t\"line one\nline two\"\t\tportquiz::ports\tportquiz:ports/quote\n"
+        );
+        assert_eq!(out.notes, 2);
+        assert_eq!(out.skipped, vec!["ports/lab".to_string()]);
+    }
+
+    #[test]
+    fn choice_truefalse_typed_become_front_and_back() {
+        let mut c = flash("c", "Which range?", "", &[]);
+        c.kind = CardKind::Choice {
+            options: vec![
+                crate::deck::ChoiceOption {
+                    text: "0-65535".into(),
+                    why: None,
+                },
+                crate::deck::ChoiceOption {
+                    text: "1-1024".into(),
+                    why: None,
+                },
+            ],
+            answers: vec![0],
+        };
+        c.explain = Some("16 bits.".into());
+        assert_eq!(
+            front_back(&c).unwrap(),
+            (
+                "Which range?\n1. 0-65535\n2. 1-1024".to_string(),
+                "0-65535\n\n16 bits.".to_string()
+            )
+        );
+        c.kind = CardKind::TrueFalse { answer: false };
+        c.explain = None;
+        assert_eq!(front_back(&c).unwrap().1, "False");
+        c.kind = CardKind::Typed {
+            accept: vec!["443".into()],
+            keywords: vec![],
+            answer: None,
+        };
+        assert_eq!(front_back(&c).unwrap().1, "443");
+    }
+
+    #[test]
+    fn round_trip_keeps_cards() {
+        let d = deck(vec![
+            flash("port", "What is a port?", "A number", &["basics"]),
+            flash("quote", "Say \"hi\"\ttab", "line one\nline two", &[]),
+        ]);
+        let out = export(std::slice::from_ref(&d));
+        let (_, notes) = parse(&out.text).unwrap();
+        let yaml = to_deck_yaml("ports", "Ports", &notes);
+        let back = parse_deck(&yaml, "ports.yaml", &Known::default()).unwrap();
+        let strip = |d: &Deck| {
+            d.cards
+                .iter()
+                .map(|c| {
+                    (
+                        c.id.clone(),
+                        c.prompt.clone(),
+                        c.kind.clone(),
+                        c.tags.clone(),
+                    )
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(strip(&back), strip(&d));
+    }
+
+    #[test]
+    fn import_plain_anki_export_makes_unique_ids_and_honours_separator() {
+        let text = "#separator:Pipe\n#html:true\n#deck:Networking\nWhat is a port?|A <b>number</b><br>16 bits\nWhat is a port?|Again &amp; again\n\n!!!|punctuation only\n";
+        let (title, notes) = parse(text).unwrap();
+        assert_eq!(title.as_deref(), Some("Networking"));
+        assert_eq!(notes[0].back, "A number\n16 bits");
+        assert_eq!(notes[1].back, "Again & again");
+        let yaml = to_deck_yaml("net", "Networking", &notes);
+        assert_eq!(
+            yaml,
+            "# Imported from an Anki text file by `portquiz import anki`.\nformat: 1\nid: net\ntitle: \"Networking\"\ncards:\n\
+             \x20 - id: what-is-a-port\n    type: flashcard\n    prompt: \"What is a port?\"\n    answer: \"A number\\n16 bits\"\n\
+             \x20 - id: what-is-a-port-2\n    type: flashcard\n    prompt: \"What is a port?\"\n    answer: \"Again & again\"\n\
+             \x20 - id: card\n    type: flashcard\n    prompt: \"!!!\"\n    answer: \"punctuation only\"\n"
+        );
+        let d = parse_deck(&yaml, "net.yaml", &Known::default()).unwrap();
+        assert_eq!(d.cards.len(), 3);
+    }
+
+    #[test]
+    fn malformed_lines_are_reported_with_their_numbers() {
+        let text =
+            "#separator:tab\nfront\tback\nno separator here\n\tempty front\nok\t\"never closed\n";
+        let errors = parse(text).unwrap_err();
+        let shown: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            shown,
+            vec![
+                "line 3: expected a front and a back separated by a tab, found one field",
+                "line 4: the front is empty; every card needs a front and a back",
+                "line 5: a quoted field is never closed (add the closing \")",
+            ]
+        );
+        assert_eq!(
+            parse("#separator:wat\na\tb\n").unwrap_err()[0].to_string(),
+            "line 1: unknown separator \"wat\"; use tab, comma, semicolon, space, pipe, colon or one character"
+        );
+        assert_eq!(
+            parse("#html:false\n").unwrap_err()[0].to_string(),
+            "line 1: the file holds no cards"
+        );
+    }
+
+    #[test]
+    fn guid_ids_of_table_cells_and_several_decks_stay_unique_and_valid() {
+        let mut a = deck(vec![
+            flash("port", "What is a port?", "A number", &[]),
+            flash("t/row/port", "Table: row - Port?", "A number", &[]),
+        ]);
+        a.id = "one".into();
+        let mut b = deck(vec![flash("port", "Port, again?", "Yes", &[])]);
+        b.id = "two".into();
+        let (_, notes) = parse(&export(&[a, b]).text).unwrap();
+        let yaml = to_deck_yaml("both", "Both", &notes);
+        let d = parse_deck(&yaml, "both.yaml", &Known::default()).unwrap();
+        let ids: Vec<&str> = d.cards.iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(ids, vec!["port", "t-row-port", "port-2"]);
+    }
+
+    #[test]
+    fn separator_is_guessed_without_a_header() {
+        let (_, notes) = parse("a,b\nc,\"d, e\"\n").unwrap();
+        assert_eq!(notes[1].back, "d, e");
+        let (_, notes) = parse("a\tb;c\n").unwrap();
+        assert_eq!(notes[0].back, "b;c");
+        let (_, notes) = parse("#separator:Semicolon\na;b,c\n").unwrap();
+        assert_eq!(notes[0].back, "b,c");
+    }
+}

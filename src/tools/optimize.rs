@@ -1,0 +1,387 @@
+//! Fitting FSRS parameters to a review log: converts logged reviews into the `fsrs` crate's items, runs its
+//! optimiser, and measures log loss and RMSE before and after on the same reviews. Also a simulated learner
+//! whose memory follows known parameters, to show the optimiser finds a better fit than the defaults.
+//! Pure: the log, the time zone and the seed are parameters; nothing here reads the store.
+use std::collections::HashMap;
+
+use fsrs::{
+    ComputeParametersInput, DEFAULT_PARAMETERS, FSRS, FSRSError, FSRSItem, FSRSReview, MemoryState,
+    compute_parameters, current_retrievability,
+};
+use jiff::Timestamp;
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+use rand::rngs::StdRng;
+use rand::{RngExt, SeedableRng};
+use serde::Serialize;
+
+/// One logged review, as the store keeps it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoggedReview {
+    /// Identifies the card across the log (e.g. `deck/card`).
+    pub card: String,
+    /// When the answer was given.
+    pub at: Timestamp,
+    /// 1 again, 2 hard, 3 good, 4 easy.
+    pub rating: u8,
+}
+
+/// How many training items (reviews on a later day than the same card's previous review) the `fsrs`
+/// crate needs before it trains every parameter: `compute_parameters` returns the defaults below 8 and
+/// fits only the four initial stabilities below 64 (fsrs 6.6 `training.rs`).
+pub const MIN_TRAINING_ITEMS: usize = 64;
+
+/// Log loss and RMSE (binned) of a set of parameters on the review log.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Metrics {
+    pub log_loss: f32,
+    pub rmse_bins: f32,
+}
+
+/// The result of a run of the optimiser.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    /// Reviews in the log.
+    pub reviews: usize,
+    /// Training items built from them.
+    pub items: usize,
+    /// The parameters before (those passed in) and their fit.
+    pub before: Metrics,
+    /// The fitted parameters and their fit on the same reviews.
+    pub after: Metrics,
+    pub parameters: Vec<f32>,
+}
+
+/// What `optimize` decided.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum Outcome {
+    /// Too few training items: nothing was fitted.
+    NotEnoughData {
+        items: usize,
+        needed: usize,
+    },
+    Optimized(Report),
+}
+
+/// Converts a review log into FSRS training items, one per review made on a later day than the card's
+/// previous review, each carrying the card's history up to it (the crate's convention, as in Anki).
+/// Days are civil dates in `tz`. Returns the items and, aligned with them, a numeric id per card.
+pub fn to_items(log: &[LoggedReview], tz: &TimeZone) -> (Vec<FSRSItem>, Vec<i64>) {
+    let mut by_card: Vec<(&str, Vec<&LoggedReview>)> = Vec::new();
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    for review in log {
+        if !(1..=4).contains(&review.rating) {
+            continue;
+        }
+        let slot = *index.entry(review.card.as_str()).or_insert_with(|| {
+            by_card.push((review.card.as_str(), Vec::new()));
+            by_card.len() - 1
+        });
+        by_card[slot].1.push(review);
+    }
+    let mut items = Vec::new();
+    let mut ids = Vec::new();
+    for (card_id, (_, mut reviews)) in by_card.into_iter().enumerate() {
+        reviews.sort_by_key(|r| r.at);
+        let days: Vec<Date> = reviews
+            .iter()
+            .map(|r| tz.to_datetime(r.at).date())
+            .collect();
+        let history: Vec<FSRSReview> = reviews
+            .iter()
+            .enumerate()
+            .map(|(i, r)| FSRSReview {
+                rating: u32::from(r.rating),
+                delta_t: if i == 0 {
+                    0
+                } else {
+                    u32::try_from((days[i] - days[i - 1]).get_days()).unwrap_or(0)
+                },
+            })
+            .collect();
+        for i in 1..history.len() {
+            if history[i].delta_t > 0 {
+                items.push(FSRSItem {
+                    reviews: history[..=i].to_vec(),
+                });
+                ids.push(card_id as i64);
+            }
+        }
+    }
+    (items, ids)
+}
+
+/// Evaluates `parameters` on `items`.
+pub fn evaluate(parameters: &[f32], items: &[FSRSItem]) -> Result<Metrics, FSRSError> {
+    let model = FSRS::new(parameters)?;
+    let eval = model.evaluate(items.to_vec(), |_| true)?;
+    Ok(Metrics {
+        log_loss: eval.log_loss,
+        rmse_bins: eval.rmse_bins,
+    })
+}
+
+/// Fits parameters to `log`, evaluating `current` and the fitted parameters on the same items.
+/// Below [`MIN_TRAINING_ITEMS`] nothing is fitted.
+pub fn optimize(
+    log: &[LoggedReview],
+    tz: &TimeZone,
+    current: &[f32],
+) -> Result<Outcome, FSRSError> {
+    let (items, card_ids) = to_items(log, tz);
+    optimize_items(items, Some(card_ids), log.len(), current)
+}
+
+/// [`optimize`] on training items built elsewhere (e.g. from the store's study-day counts); `card_ids`,
+/// when given, is aligned with `items`. `reviews` is reported as the log's size.
+pub fn optimize_items(
+    items: Vec<FSRSItem>,
+    card_ids: Option<Vec<i64>>,
+    reviews: usize,
+    current: &[f32],
+) -> Result<Outcome, FSRSError> {
+    if items.len() < MIN_TRAINING_ITEMS {
+        return Ok(Outcome::NotEnoughData {
+            items: items.len(),
+            needed: MIN_TRAINING_ITEMS,
+        });
+    }
+    let before = evaluate(current, &items)?;
+    let parameters = compute_parameters(ComputeParametersInput {
+        train_set: items.clone(),
+        card_ids,
+        ..Default::default()
+    })?;
+    let after = evaluate(&parameters, &items)?;
+    Ok(Outcome::Optimized(Report {
+        reviews,
+        items: items.len(),
+        before,
+        after,
+        parameters,
+    }))
+}
+
+/// The parameters portquiz starts with.
+pub fn default_parameters() -> Vec<f32> {
+    DEFAULT_PARAMETERS.to_vec()
+}
+
+/// A simulated learner for tests and demos: `cards` cards, `new_per_day` introduced each day for `days`
+/// days, every due card reviewed on its due day at 09:00 UTC. Recall happens with probability equal to the
+/// retrievability under `truth` (the learner's real memory); a recalled card is rated hard, good or easy
+/// (15/70/15 %), a forgotten one again. Intervals come from `truth` at 90 % retention, jittered ±20 %.
+pub fn simulated_learner(
+    truth: &[f32],
+    cards: usize,
+    new_per_day: usize,
+    days: u32,
+    start: Date,
+    seed: u64,
+) -> Result<Vec<LoggedReview>, FSRSError> {
+    let model = FSRS::new(truth)?;
+    let decay = truth.get(20).copied().unwrap_or(fsrs::FSRS6_DEFAULT_DECAY);
+    let mut rng = StdRng::seed_from_u64(seed);
+    // (memory, last review day, due day)
+    let mut state: Vec<Option<(MemoryState, u32, u32)>> = vec![None; cards];
+    let mut introduced = 0usize;
+    let mut log = Vec::new();
+    for day in 0..days {
+        let date = start
+            .checked_add(jiff::Span::new().days(i64::from(day)))
+            .map_err(|_| FSRSError::InvalidInput)?;
+        let at = TimeZone::UTC
+            .to_timestamp(date.at(9, 0, 0, 0))
+            .map_err(|_| FSRSError::InvalidInput)?;
+        let mut today: Vec<usize> = (0..introduced)
+            .filter(|&c| matches!(state[c], Some((_, _, due)) if due <= day))
+            .collect();
+        let new_end = (introduced + new_per_day).min(cards);
+        today.extend(introduced..new_end);
+        introduced = new_end;
+        for (n, card) in today.into_iter().enumerate() {
+            let (rating, previous, elapsed) = match state[card] {
+                None => {
+                    let x: f32 = rng.random();
+                    let rating = if x < 0.25 {
+                        1
+                    } else if x < 0.35 {
+                        2
+                    } else if x < 0.85 {
+                        3
+                    } else {
+                        4
+                    };
+                    (rating, None, 0)
+                }
+                Some((memory, last, _)) => {
+                    let elapsed = day - last;
+                    let r = current_retrievability(memory, elapsed as f32, decay);
+                    let recalled = rng.random::<f32>() < r;
+                    let rating = if !recalled {
+                        1
+                    } else {
+                        let x: f32 = rng.random();
+                        if x < 0.15 {
+                            2
+                        } else if x < 0.85 {
+                            3
+                        } else {
+                            4
+                        }
+                    };
+                    (rating, Some(memory), elapsed)
+                }
+            };
+            let next = model.next_states(previous, 0.9, elapsed)?;
+            let chosen = match rating {
+                1 => next.again,
+                2 => next.hard,
+                3 => next.good,
+                _ => next.easy,
+            };
+            let jitter: f32 = rng.random_range(0.8..1.2);
+            let interval = (chosen.interval * jitter).round().max(1.0) as u32;
+            state[card] = Some((chosen.memory, day, day + interval));
+            log.push(LoggedReview {
+                card: format!("sim/card-{card}"),
+                at: at
+                    .checked_add(jiff::SignedDuration::from_secs(n as i64 * 20))
+                    .map_err(|_| FSRSError::InvalidInput)?,
+                rating,
+            });
+        }
+    }
+    Ok(log)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    fn review(card: &str, at: &str, rating: u8) -> LoggedReview {
+        LoggedReview {
+            card: card.into(),
+            at: at.parse().unwrap(),
+            rating,
+        }
+    }
+
+    #[test]
+    fn items_keep_history_and_skip_same_day_reviews() {
+        let log = vec![
+            review("a", "2026-01-01T09:00:00Z", 1),
+            review("b", "2026-01-01T09:01:00Z", 3),
+            review("a", "2026-01-01T09:10:00Z", 3),
+            review("a", "2026-01-03T23:59:00Z", 3),
+            review("b", "2026-01-02T00:00:00Z", 2),
+            review("a", "2026-01-10T08:00:00Z", 1),
+        ];
+        let (items, ids) = to_items(&log, &TimeZone::UTC);
+        let r = |rating, delta_t| FSRSReview { rating, delta_t };
+        assert_eq!(
+            items,
+            vec![
+                FSRSItem {
+                    reviews: vec![r(1, 0), r(3, 0), r(3, 2)]
+                },
+                FSRSItem {
+                    reviews: vec![r(1, 0), r(3, 0), r(3, 2), r(1, 7)]
+                },
+                FSRSItem {
+                    reviews: vec![r(3, 0), r(2, 1)]
+                },
+            ]
+        );
+        assert_eq!(ids, vec![0, 0, 1]);
+    }
+
+    #[test]
+    fn days_follow_the_time_zone() {
+        // 23:30 UTC on the 1st and 00:30 UTC on the 2nd are the same day in New York.
+        let log = vec![
+            review("a", "2026-01-01T23:30:00Z", 3),
+            review("a", "2026-01-02T00:30:00Z", 3),
+        ];
+        let ny = TimeZone::get("America/New_York").unwrap();
+        assert_eq!(to_items(&log, &ny).0.len(), 0);
+        assert_eq!(to_items(&log, &TimeZone::UTC).0.len(), 1);
+    }
+
+    #[test]
+    fn too_few_reviews_says_how_many_are_needed() {
+        let log: Vec<LoggedReview> = (0..10)
+            .flat_map(|c| {
+                [
+                    review(&format!("c{c}"), "2026-01-01T09:00:00Z", 3),
+                    review(&format!("c{c}"), "2026-01-04T09:00:00Z", 3),
+                ]
+            })
+            .collect();
+        let outcome = optimize(&log, &TimeZone::UTC, &default_parameters()).unwrap();
+        assert_eq!(
+            outcome,
+            Outcome::NotEnoughData {
+                items: 10,
+                needed: 64
+            }
+        );
+    }
+
+    /// A learner who forgets faster at first and keeps memories longer than the defaults assume.
+    fn truth() -> Vec<f32> {
+        let mut w = default_parameters();
+        w[0] = 0.6;
+        w[1] = 2.5;
+        w[2] = 6.0;
+        w[3] = 20.0;
+        w[8] = 2.3;
+        w[11] = 1.0;
+        w[20] = 0.35;
+        w
+    }
+
+    #[test]
+    fn simulated_learner_is_reproducible() {
+        let a = simulated_learner(&truth(), 30, 5, 20, date(2026, 1, 1), 7).unwrap();
+        let b = simulated_learner(&truth(), 30, 5, 20, date(2026, 1, 1), 7).unwrap();
+        assert_eq!(a, b);
+        let c = simulated_learner(&truth(), 30, 5, 20, date(2026, 1, 1), 8).unwrap();
+        assert_ne!(a, c);
+        assert!(a.iter().all(|r| (1..=4).contains(&r.rating)));
+    }
+
+    #[test]
+    fn optimize_beats_the_defaults_on_a_simulated_learner() {
+        let log = simulated_learner(&truth(), 1200, 12, 150, date(2026, 1, 1), 42).unwrap();
+        assert!(log.len() >= 5_000, "only {} reviews", log.len());
+        let Outcome::Optimized(report) =
+            optimize(&log, &TimeZone::UTC, &default_parameters()).unwrap()
+        else {
+            panic!("not enough data from {} reviews", log.len());
+        };
+        assert_eq!(report.reviews, log.len());
+        assert!(
+            report.after.log_loss < report.before.log_loss,
+            "{:?}",
+            report
+        );
+        assert!(
+            report.after.rmse_bins < report.before.rmse_bins,
+            "{:?}",
+            report
+        );
+        // The fit is about as good as the learner's true parameters on the same items.
+        let (items, _) = to_items(&log, &TimeZone::UTC);
+        let truth_fit = evaluate(&truth(), &items).unwrap();
+        assert!(
+            report.after.log_loss < truth_fit.log_loss + 0.01,
+            "{truth_fit:?} vs {report:?}"
+        );
+        assert_eq!(report.parameters.len(), 21);
+        assert_ne!(report.parameters, default_parameters());
+    }
+}

@@ -1,0 +1,509 @@
+//! Progress statistics: today's reviews, the 30-day due forecast, true retention, the study streak,
+//! per-deck maturity counts and leeches; and their text rendering with a bar chart.
+//! Pure: card states and the review log come in with "now" and the study-day function (the scheduler's
+//! day boundary); no store access.
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::{self, Write};
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+use serde::Serialize;
+
+use super::chart::{self, Bar, Style};
+use super::revlog::{Review, ReviewState};
+
+/// Interval (days) from which a review card counts as mature, as in Anki.
+pub const MATURE_DAYS: f64 = 21.0;
+/// Lapses from which a card is a leech, as in Anki.
+pub const LEECH_LAPSES: u32 = 8;
+/// Days in the due forecast and the retention window.
+pub const WINDOW_DAYS: usize = 30;
+
+/// Where a card is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    New,
+    Learning,
+    Review,
+    Relearning,
+}
+
+/// One card's current state, as stats need it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CardInfo {
+    pub deck: String,
+    pub card: String,
+    pub phase: Phase,
+    /// When it is due next (`None` for new cards).
+    pub due: Option<Timestamp>,
+    /// The current interval in days (time from the last review to the due date).
+    pub interval_days: f64,
+    pub lapses: u32,
+}
+
+/// Today's work.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Today {
+    pub reviews: usize,
+    /// Reviews rated hard, good or easy.
+    pub right: usize,
+    /// `right / reviews` in percent, `None` without reviews.
+    pub right_percent: Option<f64>,
+    /// Time spent answering, in seconds (reviews with a recorded duration).
+    pub seconds: f64,
+}
+
+/// Counts for one deck.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DeckCounts {
+    pub deck: String,
+    pub new: usize,
+    /// Learning and relearning cards.
+    pub learning: usize,
+    /// Review cards with an interval under 21 days.
+    pub young: usize,
+    /// Review cards with an interval of 21 days or more.
+    pub mature: usize,
+}
+
+/// A card forgotten at least [`LEECH_LAPSES`] times.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Leech {
+    pub deck: String,
+    pub card: String,
+    pub lapses: u32,
+    /// The card's question (first line), when its deck is loaded; filled in by the caller.
+    pub prompt: Option<String>,
+}
+
+/// Everything `portquiz stats` shows.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Stats {
+    /// Today's date in the user's time zone.
+    pub date: Date,
+    pub today: Today,
+    /// Cards due on each of the next 30 days; day 0 (today) includes overdue cards.
+    pub forecast: Vec<usize>,
+    /// Share (percent) of reviews of cards in the review state answered right over the last 30 days,
+    /// `None` without such reviews.
+    pub true_retention_percent: Option<f64>,
+    /// Reviews counted for the true retention.
+    pub retention_reviews: usize,
+    /// Consecutive days with at least one review, ending today (or yesterday if nothing yet today).
+    pub streak_days: u32,
+    pub decks: Vec<DeckCounts>,
+    pub leeches: Vec<Leech>,
+}
+
+fn days_between(from: Date, to: Date) -> i64 {
+    i64::from((to - from).get_days())
+}
+
+/// Computes the statistics at `now`; `day_of` maps an instant to its study day (e.g. the scheduler's
+/// `study_day`, which starts days at 4:00 local time).
+pub fn compute(
+    cards: &[CardInfo],
+    log: &[Review],
+    now: Timestamp,
+    day_of: &dyn Fn(Timestamp) -> Date,
+) -> Stats {
+    let today_date = day_of(now);
+    let mut today = Today {
+        reviews: 0,
+        right: 0,
+        right_percent: None,
+        seconds: 0.0,
+    };
+    let mut retention = (0usize, 0usize);
+    let mut days: BTreeSet<Date> = BTreeSet::new();
+    for r in log {
+        let day = day_of(r.at);
+        if r.at > now {
+            continue;
+        }
+        days.insert(day);
+        let age = days_between(day, today_date);
+        if age == 0 {
+            today.reviews += 1;
+            if r.rating > 1 {
+                today.right += 1;
+            }
+            today.seconds += r.duration_ms.unwrap_or(0) as f64 / 1000.0;
+        }
+        if r.state == ReviewState::Review && (0..WINDOW_DAYS as i64).contains(&age) {
+            retention.0 += 1;
+            if r.rating > 1 {
+                retention.1 += 1;
+            }
+        }
+    }
+    if today.reviews > 0 {
+        today.right_percent = Some(percent(today.right, today.reviews));
+    }
+    let mut streak = 0u32;
+    let mut day = today_date;
+    if !days.contains(&day) {
+        day = day.yesterday().unwrap_or(day);
+    }
+    while days.contains(&day) {
+        streak += 1;
+        match day.yesterday() {
+            Ok(d) => day = d,
+            Err(_) => break,
+        }
+    }
+    let mut forecast = vec![0usize; WINDOW_DAYS];
+    let mut decks: BTreeMap<&str, DeckCounts> = BTreeMap::new();
+    let mut leeches = Vec::new();
+    for c in cards {
+        let counts = decks.entry(c.deck.as_str()).or_insert_with(|| DeckCounts {
+            deck: c.deck.clone(),
+            new: 0,
+            learning: 0,
+            young: 0,
+            mature: 0,
+        });
+        match c.phase {
+            Phase::New => counts.new += 1,
+            Phase::Learning | Phase::Relearning => counts.learning += 1,
+            Phase::Review if c.interval_days >= MATURE_DAYS => counts.mature += 1,
+            Phase::Review => counts.young += 1,
+        }
+        if let (Some(due), false) = (c.due, c.phase == Phase::New) {
+            let offset = days_between(today_date, day_of(due)).max(0);
+            if let Some(slot) = usize::try_from(offset)
+                .ok()
+                .and_then(|o| forecast.get_mut(o))
+            {
+                *slot += 1;
+            }
+        }
+        if c.lapses >= LEECH_LAPSES {
+            leeches.push(Leech {
+                deck: c.deck.clone(),
+                card: c.card.clone(),
+                lapses: c.lapses,
+                prompt: None,
+            });
+        }
+    }
+    leeches.sort_by(|a, b| {
+        b.lapses
+            .cmp(&a.lapses)
+            .then_with(|| (&a.deck, &a.card).cmp(&(&b.deck, &b.card)))
+    });
+    Stats {
+        date: today_date,
+        today,
+        forecast,
+        true_retention_percent: (retention.0 > 0).then(|| percent(retention.1, retention.0)),
+        retention_reviews: retention.0,
+        streak_days: streak,
+        decks: decks.into_values().collect(),
+        leeches,
+    }
+}
+
+fn percent(part: usize, whole: usize) -> f64 {
+    (part as f64 * 1000.0 / whole as f64).round() / 10.0
+}
+
+/// Seconds as `1h 02m`, `3m 05s` or `40s`.
+pub fn duration(seconds: f64) -> String {
+    let s = seconds.round() as u64;
+    match s {
+        0..60 => format!("{s}s"),
+        60..3600 => format!("{}m {:02}s", s / 60, s % 60),
+        _ => format!("{}h {:02}m", s / 3600, (s % 3600) / 60),
+    }
+}
+
+/// Writes the statistics as text.
+pub fn render(out: &mut impl Write, stats: &Stats, color: bool) -> io::Result<()> {
+    let t = &stats.today;
+    writeln!(out, "Today ({})", stats.date)?;
+    match t.right_percent {
+        Some(p) => writeln!(
+            out,
+            "  {} {}, {p:.1}% right, {}",
+            t.reviews,
+            if t.reviews == 1 { "review" } else { "reviews" },
+            duration(t.seconds)
+        )?,
+        None => writeln!(out, "  no reviews yet")?,
+    }
+    writeln!(
+        out,
+        "  streak: {} {}",
+        stats.streak_days,
+        if stats.streak_days == 1 {
+            "day"
+        } else {
+            "days"
+        }
+    )?;
+    match stats.true_retention_percent {
+        Some(p) => writeln!(
+            out,
+            "  true retention (30 days): {p:.1}% of {} review-state answers",
+            stats.retention_reviews
+        )?,
+        None => writeln!(
+            out,
+            "  true retention (30 days): no reviews of mature or young cards yet"
+        )?,
+    }
+    writeln!(out)?;
+    writeln!(
+        out,
+        "Due in the next 30 days (day 0 is today, with overdue cards)"
+    )?;
+    let bars: Vec<Bar> = stats
+        .forecast
+        .iter()
+        .enumerate()
+        .map(|(i, &n)| Bar::new(i.to_string(), n as f64))
+        .collect();
+    chart::vertical(
+        out,
+        &bars,
+        Style {
+            color,
+            size: 6,
+            decimals: 0,
+        },
+        5,
+    )?;
+    writeln!(out)?;
+    let width = stats
+        .decks
+        .iter()
+        .map(|d| d.deck.len())
+        .max()
+        .unwrap_or(4)
+        .max(4);
+    writeln!(
+        out,
+        "{:width$}  {:>5}  {:>8}  {:>5}  {:>6}",
+        "deck", "new", "learning", "young", "mature"
+    )?;
+    for d in &stats.decks {
+        writeln!(
+            out,
+            "{:width$}  {:>5}  {:>8}  {:>5}  {:>6}",
+            d.deck, d.new, d.learning, d.young, d.mature
+        )?;
+    }
+    if !stats.leeches.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "Leeches ({} or more lapses)", LEECH_LAPSES)?;
+        for l in &stats.leeches {
+            let prompt = l
+                .prompt
+                .as_deref()
+                .map(|p| format!(": {}", p.lines().next().unwrap_or("")))
+                .unwrap_or_default();
+            writeln!(out, "  {}/{} ({} lapses){prompt}", l.deck, l.card, l.lapses)?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn utc_day(t: Timestamp) -> Date {
+        jiff::tz::TimeZone::UTC.to_datetime(t).date()
+    }
+
+    fn ts(s: &str) -> Timestamp {
+        s.parse().unwrap()
+    }
+
+    fn review(card: &str, at: &str, rating: u8, state: ReviewState) -> Review {
+        Review {
+            deck: "ports".into(),
+            card: card.into(),
+            at: ts(at),
+            rating,
+            state,
+            duration_ms: Some(6_000),
+        }
+    }
+
+    fn card(
+        deck: &str,
+        id: &str,
+        phase: Phase,
+        due: Option<&str>,
+        ivl: f64,
+        lapses: u32,
+    ) -> CardInfo {
+        CardInfo {
+            deck: deck.into(),
+            card: id.into(),
+            phase,
+            due: due.map(ts),
+            interval_days: ivl,
+            lapses,
+        }
+    }
+
+    fn sample() -> Stats {
+        let log = vec![
+            review("a", "2026-03-07T10:00:00Z", 3, ReviewState::New), // day -3
+            review("a", "2026-03-08T10:00:00Z", 3, ReviewState::Review),
+            review("b", "2026-03-09T10:00:00Z", 1, ReviewState::Review),
+            review("a", "2026-03-10T08:00:00Z", 3, ReviewState::Review),
+            review("b", "2026-03-10T08:01:00Z", 1, ReviewState::Relearning),
+            review("c", "2026-03-10T08:02:00Z", 4, ReviewState::New),
+            review("a", "2026-01-01T08:00:00Z", 1, ReviewState::Review), // outside the window
+        ];
+        let cards = vec![
+            card(
+                "ports",
+                "a",
+                Phase::Review,
+                Some("2026-03-31T08:00:00Z"),
+                21.0,
+                0,
+            ),
+            card(
+                "ports",
+                "b",
+                Phase::Relearning,
+                Some("2026-03-10T08:11:00Z"),
+                0.0,
+                9,
+            ),
+            card(
+                "ports",
+                "c",
+                Phase::Review,
+                Some("2026-03-12T08:00:00Z"),
+                2.0,
+                0,
+            ),
+            card("ports", "d", Phase::New, None, 0.0, 0),
+            card(
+                "sockets",
+                "e",
+                Phase::Review,
+                Some("2026-03-01T08:00:00Z"),
+                5.0,
+                8,
+            ),
+            card(
+                "sockets",
+                "f",
+                Phase::Review,
+                Some("2026-06-01T08:00:00Z"),
+                90.0,
+                0,
+            ),
+        ];
+        compute(&cards, &log, ts("2026-03-10T12:00:00Z"), &utc_day)
+    }
+
+    #[test]
+    fn computes_today_retention_streak_counts_and_leeches() {
+        let s = sample();
+        assert_eq!(
+            s.today,
+            Today {
+                reviews: 3,
+                right: 2,
+                right_percent: Some(66.7),
+                seconds: 18.0
+            }
+        );
+        // Review-state answers in the last 30 days: a (good), b (again), a (good).
+        assert_eq!(
+            (s.true_retention_percent, s.retention_reviews),
+            (Some(66.7), 3)
+        );
+        assert_eq!(s.streak_days, 4);
+        let mut forecast = vec![0; 30];
+        forecast[0] = 2; // b today, e overdue
+        forecast[2] = 1; // c
+        forecast[21] = 1; // a
+        assert_eq!(s.forecast, forecast);
+        assert_eq!(
+            s.decks,
+            vec![
+                DeckCounts {
+                    deck: "ports".into(),
+                    new: 1,
+                    learning: 1,
+                    young: 1,
+                    mature: 1
+                },
+                DeckCounts {
+                    deck: "sockets".into(),
+                    new: 0,
+                    learning: 0,
+                    young: 1,
+                    mature: 1
+                },
+            ]
+        );
+        assert_eq!(
+            s.leeches,
+            vec![
+                Leech {
+                    deck: "ports".into(),
+                    card: "b".into(),
+                    lapses: 9,
+                    prompt: None
+                },
+                Leech {
+                    deck: "sockets".into(),
+                    card: "e".into(),
+                    lapses: 8,
+                    prompt: None
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn streak_counts_from_yesterday_when_nothing_today_and_breaks_on_a_gap() {
+        let log = vec![
+            review("a", "2026-03-06T10:00:00Z", 3, ReviewState::New),
+            review("a", "2026-03-08T10:00:00Z", 3, ReviewState::Review),
+            review("a", "2026-03-09T10:00:00Z", 3, ReviewState::Review),
+        ];
+        let s = compute(&[], &log, ts("2026-03-10T12:00:00Z"), &utc_day);
+        assert_eq!(s.streak_days, 2);
+        let s = compute(&[], &log, ts("2026-03-11T12:00:00Z"), &utc_day);
+        assert_eq!(s.streak_days, 0);
+        assert_eq!(s.today.right_percent, None);
+    }
+
+    #[test]
+    fn renders_plain_text() {
+        let mut s = sample();
+        s.leeches[0].prompt = Some("What is a port?\nSecond line".into());
+        let mut buf = Vec::new();
+        render(&mut buf, &s, false).unwrap();
+        let text = String::from_utf8(buf).unwrap();
+        assert_eq!(
+            text,
+            "Today (2026-03-10)\n  3 reviews, 66.7% right, 18s\n  streak: 4 days\n  true retention (30 days): 66.7% of 3 review-state answers\n\n\
+             Due in the next 30 days (day 0 is today, with overdue cards)\n\
+             2 | #\n  | #\n  | #\n  | #   #                                     #\n  | #   #                                     #\n  | #   #                                     #\n\
+             0 +------------------------------------------------------------\n    0         5         10        15        20        25\n\n\
+             deck       new  learning  young  mature\nports        1         1      1       1\nsockets      0         0      1       1\n\n\
+             Leeches (8 or more lapses)\n  ports/b (9 lapses): What is a port?\n  sockets/e (8 lapses)\n"
+        );
+    }
+
+    #[test]
+    fn durations_read_naturally() {
+        assert_eq!(duration(40.4), "40s");
+        assert_eq!(duration(185.0), "3m 05s");
+        assert_eq!(duration(3720.0), "1h 02m");
+    }
+}
