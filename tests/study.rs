@@ -303,3 +303,24 @@ fn two_sessions_on_one_data_dir_both_keep_every_answer() {
     let store = portquiz::store::Store::open(sandbox.path().join("portquiz.sqlite3")).unwrap();
     assert_eq!(store.review_count().unwrap() as usize, total);
 }
+
+#[test]
+fn an_interview_date_caps_every_interval() {
+    let sandbox = Sandbox::new();
+    let (run, _) = play(&sandbox, DAY1, &["--until", "2026-01-08"], |_, _| {
+        Some(true)
+    });
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert!(
+        run.stdout.contains("Interview on 2026-01-08: 3 days left;"),
+        "{}",
+        run.stdout
+    );
+    for card in cards_json(&sandbox, DAY1) {
+        // A study day starts at 04:00 (UTC here): nothing may come due after the interview day.
+        assert!(
+            card["due"].as_str().unwrap() < "2026-01-09T04:00:00Z",
+            "{card}"
+        );
+    }
+}

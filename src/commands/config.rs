@@ -77,10 +77,25 @@ pub fn run(env: &Env, args: &ConfigArgs) -> Result<u8> {
 /// After setting an interview date: days left and whether the new cards fit at the default daily limit.
 fn print_plan(env: &Env, store: &Store) -> Result<()> {
     let scheduler = progress::scheduler(store)?;
-    let Some(until) = scheduler.config().until else {
-        return Ok(());
-    };
     let decks = library::load_decks(env)?;
+    if let Some(text) = interview_plan(env, store, &scheduler, &decks, DEFAULT_NEW_PER_DAY)? {
+        println!("{text}");
+    }
+    Ok(())
+}
+
+/// With an interview date set: the days left and whether the remaining new cards of `decks` fit at
+/// `new_per_day`, and what limit would fit. `None` without an interview date.
+pub fn interview_plan(
+    env: &Env,
+    store: &Store,
+    scheduler: &crate::schedule::Scheduler,
+    decks: &[crate::deck::Deck],
+    new_per_day: u32,
+) -> Result<Option<String>> {
+    let Some(until) = scheduler.config().until else {
+        return Ok(None);
+    };
     let states = store.all_states()?;
     let remaining = decks
         .iter()
@@ -99,10 +114,9 @@ fn print_plan(env: &Env, store: &Store) -> Result<()> {
         scheduler.study_day(env.now),
         until,
         u32::try_from(remaining).unwrap_or(u32::MAX),
-        DEFAULT_NEW_PER_DAY,
+        new_per_day,
     );
-    println!("{}", interview::describe(&plan, until));
-    Ok(())
+    Ok(Some(interview::describe(&plan, until)))
 }
 
 /// `study`'s default daily new-card limit (`--new`).

@@ -24,34 +24,23 @@ pub mod study;
 use anyhow::{Context, Result};
 use jiff::Timestamp;
 
-use crate::app::Env;
-use crate::schedule::{Scheduler, SchedulerConfig};
-use crate::store::{Store, settings};
+use crate::schedule::Scheduler;
+use crate::store::Store;
 
-/// The scheduler with the stored settings (fitted parameters, desired retention), the interview date
-/// (`until`, else the stored one) and the local time zone.
-pub fn scheduler(_env: &Env, store: &Store, until: Option<&str>) -> Result<Scheduler> {
-    let mut config = SchedulerConfig::default();
-    if let Some(text) = store.setting(settings::DESIRED_RETENTION)? {
-        config.desired_retention = text
-            .trim()
-            .parse()
-            .with_context(|| format!("the stored desired retention {text:?} is not a number; set it again with `portquiz config`"))?;
-    }
-    if let Some(text) = store.setting(settings::FSRS_PARAMETERS)? {
-        config.parameters = serde_json::from_str(&text)
-            .with_context(|| "the stored FSRS parameters are unreadable; run `portquiz optimize` again or `portquiz config` to reset them")?;
-    }
-    let until = match until {
-        Some(text) => Some(text.to_string()),
-        None => store.setting(settings::INTERVIEW_DATE)?,
+/// The scheduler with the stored settings ([`progress::scheduler`]), with the interview date taken from
+/// `until` (`study --until`) when given.
+pub fn scheduler(store: &Store, until: Option<&str>) -> Result<Scheduler> {
+    let scheduler = progress::scheduler(store)?;
+    let Some(text) = until else {
+        return Ok(scheduler);
     };
-    if let Some(text) = until {
-        config.until = Some(text.trim().parse::<jiff::civil::Date>().with_context(|| {
-            format!("the interview date {text:?} is not a date like 2026-12-31")
-        })?);
-    }
-    Ok(Scheduler::new(config)?.with_time_zone(jiff::tz::TimeZone::system()))
+    let date = text
+        .trim()
+        .parse::<jiff::civil::Date>()
+        .with_context(|| format!("--until {text:?} is not a date like 2026-12-31"))?;
+    let mut config = scheduler.config().clone();
+    config.until = Some(date);
+    Ok(Scheduler::new(config)?.with_time_zone(scheduler.time_zone().clone()))
 }
 
 /// Start of the current study day (the scheduler's day boundary): daily limits count from there.

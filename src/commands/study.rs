@@ -25,7 +25,7 @@ pub fn run(env: &Env, args: &StudyArgs) -> Result<u8> {
         );
     }
     let mut store = Store::open(env.db_path())?;
-    let scheduler = super::scheduler(env, &store, args.until.as_deref())?;
+    let scheduler = super::scheduler(&store, args.until.as_deref())?;
     let fixed_now = std::env::var("PORTQUIZ_NOW").is_ok_and(|v| !v.trim().is_empty());
     let start = env.now;
     let clock = move || {
@@ -60,6 +60,11 @@ pub fn run(env: &Env, args: &StudyArgs) -> Result<u8> {
         terminal_ui = TerminalUi::new();
         &mut terminal_ui
     };
+    if let Some(plan) =
+        super::config::interview_plan(env, &store, &scheduler, &decks, args.new_per_day)?
+    {
+        ui.say(Style::Dim, &plan)?;
+    }
     let session = Session::new(
         &decks,
         &mut store,

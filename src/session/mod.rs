@@ -17,7 +17,7 @@ use crate::store::{Answer, CardKey, Store};
 use crate::ui::{GradeChoice, Input, Style, Ui, UiError};
 
 /// How long a lab waits for the candidate's listener or connection after they press Enter.
-const LAB_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+const LAB_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// Limits and mode of one session.
 #[derive(Debug, Clone)]
