@@ -324,3 +324,65 @@ fn an_interview_date_caps_every_interval() {
         );
     }
 }
+
+/// Every built-in card, walked once through the plain front end and answered from the deck's own answer.
+#[test]
+fn every_built_in_card_is_answerable_as_written() {
+    use portquiz::deck::load;
+    let lib = load::compile(
+        &load::builtin_sources(),
+        &portquiz::commands::library::known(),
+    );
+    assert!(lib.diagnostics.is_empty(), "{:?}", lib.diagnostics);
+    let cards: HashMap<String, Card> = lib
+        .decks
+        .iter()
+        .flat_map(|d| {
+            d.cards
+                .iter()
+                .map(move |c| (format!("{}/{}", d.id, c.id), c.clone()))
+        })
+        .collect();
+    let sandbox = Sandbox::new();
+    let mut cmd = sandbox.cmd(&["study", "--plain", "--new", "100000", "--limit", "100000"]);
+    cmd.env("PORTQUIZ_NOW", DAY1).env("TZ", "UTC");
+    let mut driver = PlainDriver::spawn(cmd);
+    let mut seen = std::collections::HashSet::new();
+    let mut right = 0;
+    while let Some(screen) = driver.next_prompt() {
+        let last = screen.lines().last().unwrap_or_default().to_string();
+        if last.starts_with("Show the answer") || last.starts_with("Done?") {
+            seen.insert(current_card(&screen).expect("card header"));
+        }
+        if seen.len() == cards.len() && !last.starts_with("grade") {
+            driver.answer("q"); // every card has been shown and answered once
+            continue;
+        }
+        if last.starts_with("grade")
+            || last.starts_with("Show the answer")
+            || last.starts_with("Done?")
+        {
+            if last.starts_with("grade") && !screen.contains("Answer: ") {
+                assert!(
+                    screen.contains("Right"),
+                    "a right answer was not accepted:\n{screen}"
+                );
+                right += 1;
+            }
+            driver.answer("");
+            continue;
+        }
+        let id = current_card(&screen).expect("card header");
+        seen.insert(id.clone());
+        let card = &cards[&id];
+        let line = match &card.kind {
+            CardKind::Practical { .. } => "1".to_string(), // the machine decides; any option is an answer
+            _ => answer_line(card, &screen, true),
+        };
+        driver.answer(&line);
+    }
+    let run = driver.finish();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(seen.len(), cards.len(), "some cards were never shown");
+    assert!(right >= cards.len() / 2, "{right}");
+}
