@@ -386,3 +386,79 @@ fn every_built_in_card_is_answerable_as_written() {
     assert_eq!(seen.len(), cards.len(), "some cards were never shown");
     assert!(right >= cards.len() / 2, "{right}");
 }
+
+#[test]
+fn a_practical_card_answered_right_and_one_wrong_show_their_transcripts() {
+    use portquiz::practical::{self, Environment, Outcome};
+    let env = Environment::detect();
+    // What this machine decides, so the session can be answered right and wrong on purpose.
+    let correct = |id: &str| -> (Vec<&'static str>, Vec<usize>) {
+        let e = practical::find(id).unwrap();
+        match practical::run(e, &env) {
+            Outcome::Observed(obs) => (e.options.to_vec(), obs.correct),
+            other => panic!("{id} did not run here: {other:?}"),
+        }
+    };
+    let sandbox = Sandbox::new();
+    let mut cmd = sandbox.cmd(&[
+        "study",
+        "--plain",
+        "--deck",
+        "tests/decks/good/practical.yaml",
+        "--deck",
+        "practical",
+    ]);
+    cmd.env("PORTQUIZ_NOW", DAY1).env("TZ", "UTC");
+    let mut driver = PlainDriver::spawn(cmd);
+    let mut answered = 0;
+    while let Some(screen) = driver.next_prompt() {
+        let last = screen.lines().last().unwrap().to_string();
+        if last.starts_with("grade") {
+            driver.answer(""); // a right answer asks for a grade; the suggestion is fine
+            continue;
+        }
+        let id = current_card(&screen).unwrap();
+        if answered == 2 {
+            driver.answer("q");
+            continue;
+        }
+        let experiment = if id == "practical/tcp-udp" {
+            "tcp-udp-same-port"
+        } else {
+            "double-bind"
+        };
+        let (options, right) = correct(experiment);
+        let shown = shown_options(&screen);
+        assert_eq!(
+            shown,
+            options.iter().map(|s| s.to_string()).collect::<Vec<_>>()
+        );
+        // The first card is answered right, the second wrong.
+        let pick = if answered == 0 {
+            right[0]
+        } else {
+            (0..options.len()).find(|i| !right.contains(i)).unwrap()
+        };
+        answered += 1;
+        driver.answer(&(pick + 1).to_string());
+    }
+    let run = driver.finish();
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert!(
+        run.stdout.contains("Right, this machine agrees:"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("Not what this machine did:"),
+        "{}",
+        run.stdout
+    );
+    // Each answer is followed by the live transcript (lines of what was bound, with the port used).
+    assert!(
+        run.stdout.matches("bind 127.0.0.1:").count() >= 2,
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("=> "), "{}", run.stdout);
+}
