@@ -575,13 +575,20 @@ impl<'a, R: Rng> Session<'a, R> {
             .get_or_insert_with(practical::Environment::detect)
     }
 
-    fn practical(&mut self, card: &Card, id: &str) -> Result<Outcome, SessionError> {
+    /// Finds a practical card's experiment (or lab) and shows its question: the card's own prompt, else the
+    /// experiment's. `None` (the card is skipped) when this build does not have it.
+    fn introduce_live(
+        &mut self,
+        card: &Card,
+        id: &str,
+        what: &str,
+    ) -> Result<Option<&'static practical::Experiment>, SessionError> {
         let Some(experiment) = practical::find(id) else {
             self.ui.say(
                 Style::Dim,
-                &format!("(the experiment `{id}` is not in this build; the card is skipped)"),
+                &format!("(the {what} `{id}` is not in this build; the card is skipped)"),
             )?;
-            return Ok(Outcome::Step(Step::Skipped));
+            return Ok(None);
         };
         let question = if card.prompt.is_empty() {
             experiment.question
@@ -589,6 +596,13 @@ impl<'a, R: Rng> Session<'a, R> {
             card.prompt.as_str()
         };
         self.ui.say(Style::Question, question)?;
+        Ok(Some(experiment))
+    }
+
+    fn practical(&mut self, card: &Card, id: &str) -> Result<Outcome, SessionError> {
+        let Some(experiment) = self.introduce_live(card, id, "experiment")? else {
+            return Ok(Outcome::Step(Step::Skipped));
+        };
         self.ui.say(
             Style::Dim,
             "(portquiz will run this live on loopback and compare with your prediction)",
@@ -651,19 +665,9 @@ impl<'a, R: Rng> Session<'a, R> {
     }
 
     fn lab(&mut self, card: &Card, id: &str) -> Result<Outcome, SessionError> {
-        let Some(lab) = practical::find(id) else {
-            self.ui.say(
-                Style::Dim,
-                &format!("(the lab `{id}` is not in this build; the card is skipped)"),
-            )?;
+        let Some(lab) = self.introduce_live(card, id, "lab")? else {
             return Ok(Outcome::Step(Step::Skipped));
         };
-        let question = if card.prompt.is_empty() {
-            lab.question
-        } else {
-            card.prompt.as_str()
-        };
-        self.ui.say(Style::Question, question)?;
         let env = self.environment().clone();
         let mut setup = match practical::prepare_lab(lab, &env) {
             Ok(setup) => setup,
