@@ -482,7 +482,8 @@ impl<'a, R: Rng> Session<'a, R> {
         order.shuffle(self.rng);
         let shown: Vec<String> = order.iter().map(|&i| options[i].text.clone()).collect();
         let multi = answers.len() > 1;
-        let question = if multi {
+        // Say how many to pick, unless the author's prompt already asks for several.
+        let question = if multi && !card.prompt.to_lowercase().contains("pick") {
             format!("{} (pick {})", card.prompt, answers.len())
         } else {
             card.prompt.clone()
