@@ -60,7 +60,6 @@ pub type Key = CardKey;
 struct Done {
     answer_id: i64,
     key: Key,
-    before: CardState,
     right: Option<bool>,
     was_new: bool,
 }
@@ -238,7 +237,6 @@ impl<'a, R: Rng> Session<'a, R> {
         };
         let undone = self.store.undo(done.answer_id)?;
         self.states.insert(done.key.clone(), undone.state);
-        let _ = done.before;
         self.set_aside.remove(&done.key);
         self.summary.answered = self.summary.answered.saturating_sub(1);
         self.summary.undone += 1;
@@ -382,7 +380,6 @@ impl<'a, R: Rng> Session<'a, R> {
         self.history.push(Done {
             answer_id,
             key: key.clone(),
-            before,
             right,
             was_new,
         });
