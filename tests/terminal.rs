@@ -72,15 +72,18 @@ fn arrow_keys_answer_a_choice_and_a_flashcard_then_esc_quits() {
     let mut s = spawn(&sandbox);
     let (mut choice_answered, mut flashcard_graded, mut grading_flashcard) = (false, false, false);
     loop {
+        // An active prompt ends in `›`; the echo of a finished one ends in `·`, so it is not matched again.
         let found = s
             .expect(Regex(
-                r"Your answer|Show the answer|How well did you know it\?",
+                r"(Your answer|Show the answer|How well did you know it\?)\x1b\[0m \x1b\[[0-9;]*m›",
             ))
             .unwrap();
-        let prompt = String::from_utf8_lossy(found.get(0).unwrap()).to_string();
+        let prompt = String::from_utf8_lossy(found.get(1).unwrap()).to_string();
+        // The prompt is drawn before the terminal enters raw mode, which may flush keys typed earlier:
+        // give it a moment, as a person would.
+        std::thread::sleep(Duration::from_millis(150));
         if choice_answered && flashcard_graded {
             // Both kinds are answered; Esc at the next prompt ends the session cleanly.
-            std::thread::sleep(Duration::from_millis(200));
             s.send(ESC).unwrap();
             break;
         }
