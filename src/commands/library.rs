@@ -11,8 +11,8 @@ use crate::deck::{Deck, Known};
 /// The experiment and lab names decks may use: the practical catalogue.
 pub fn known() -> Known<'static> {
     Known {
-        experiments: crate::practical::EXPERIMENT_IDS,
-        labs: crate::practical::LAB_IDS,
+        experiments: crate::practical::experiment_ids(),
+        labs: crate::practical::lab_ids(),
     }
 }
 

@@ -92,41 +92,28 @@ pub struct Observation {
     pub note: Option<String>,
 }
 
-/// Ids of the experiments (the `practical` card type), for the deck loader; a test keeps it equal to the
-/// experiments in [`catalogue`].
-pub static EXPERIMENT_IDS: &[&str] = &[
-    "double-bind",
-    "tcp-udp-same-port",
-    "ephemeral-port-range",
-    "when-port-assigned",
-    "connection-four-tuple",
-    "accepted-socket-port",
-    "server-sockets-per-client",
-    "udp-one-socket",
-    "connection-refused",
-    "address-part-of-endpoint",
-    "connected-udp-icmp",
-    "loopback-vs-wildcard",
-    "dual-stack-v6only",
-    "shared-client-port",
-    "time-wait-reuseaddr",
-    "close-frees-port",
-    "so-reuseport",
-    "port-65536",
-    "privileged-ports",
-    "listen-backlog",
-    "http-keep-alive",
-    "websocket-upgrade",
-    "epoll-thousand-connections",
-    "stream-vs-datagram",
-];
+/// Ids of the experiments (the `practical` card type), for the deck loader and the schema: derived from
+/// [`catalogue`], so the two can never disagree.
+pub fn experiment_ids() -> &'static [&'static str] {
+    static IDS: std::sync::LazyLock<Vec<&'static str>> =
+        std::sync::LazyLock::new(|| ids_of(|k| matches!(k, Kind::Experiment)));
+    &IDS
+}
 
-/// Ids of the labs (the `lab` card type), for the deck loader; a test keeps it equal to the labs in [`catalogue`].
-pub static LAB_IDS: &[&str] = &[
-    "lab-start-listener",
-    "lab-connect-client",
-    "lab-find-service-port",
-];
+/// Ids of the labs (the `lab` card type), derived from [`catalogue`].
+pub fn lab_ids() -> &'static [&'static str] {
+    static IDS: std::sync::LazyLock<Vec<&'static str>> =
+        std::sync::LazyLock::new(|| ids_of(|k| matches!(k, Kind::Lab)));
+    &IDS
+}
+
+fn ids_of(keep: impl Fn(&Kind) -> bool) -> Vec<&'static str> {
+    catalogue()
+        .iter()
+        .filter(|e| keep(&e.kind))
+        .map(|e| e.id)
+        .collect()
+}
 
 /// Every experiment and lab, in catalogue order.
 pub fn catalogue() -> &'static [Experiment] {

@@ -61,11 +61,11 @@ fn type_rule(kind: &str, keys: &[&str]) -> Value {
         }),
         "practical" => json!({
             "required": ["experiment"],
-            "properties": {"experiment": {"enum": crate::practical::EXPERIMENT_IDS}}
+            "properties": {"experiment": {"enum": crate::practical::experiment_ids()}}
         }),
         _ => json!({
             "required": ["experiment"],
-            "properties": {"experiment": {"enum": crate::practical::LAB_IDS}}
+            "properties": {"experiment": {"enum": crate::practical::lab_ids()}}
         }),
     };
     if !forbidden.is_empty()

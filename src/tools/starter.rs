@@ -96,8 +96,8 @@ mod tests {
     #[test]
     fn starter_deck_passes_check_with_every_card_type() {
         let known = Known {
-            experiments: crate::practical::EXPERIMENT_IDS,
-            labs: crate::practical::LAB_IDS,
+            experiments: crate::practical::experiment_ids(),
+            labs: crate::practical::lab_ids(),
         };
         let text = starter_deck("my-deck");
         let deck = parse_deck(&text, "my-deck.yaml", &known)
