@@ -1,61 +1,18 @@
 //! Whole study sessions through the plain front end, driven like a person would: read the screen, answer.
 use std::collections::HashMap;
 
-use portquiz::deck::{Card, CardKind, Known, parse_deck};
+use portquiz::deck::{Card, CardKind};
 use serde_json::Value;
 
-use crate::support::{PlainDriver, Run, Sandbox, current_card, root, shown_options};
+use crate::support::{
+    PlainDriver, Run, Sandbox, answer_line, card_index, current_card, shown_options,
+};
 
 const FIXTURE: &str = "tests/decks/good/study.yaml";
 const DAY1: &str = "2026-01-05T09:00:00Z";
 
 fn fixture_cards() -> HashMap<String, Card> {
-    let text = std::fs::read_to_string(root().join(FIXTURE)).unwrap();
-    let deck = parse_deck(&text, FIXTURE, &Known::default()).unwrap();
-    deck.cards
-        .into_iter()
-        .map(|c| (format!("study/{}", c.id), c))
-        .collect()
-}
-
-/// The line that answers `card` right (or wrong) on this screen.
-pub fn answer_line(card: &Card, screen: &str, right: bool) -> String {
-    match &card.kind {
-        CardKind::Choice { options, answers } => {
-            let shown = shown_options(screen);
-            let picks: Vec<usize> = if right {
-                answers
-                    .iter()
-                    .map(|&a| shown.iter().position(|s| *s == options[a].text).unwrap() + 1)
-                    .collect()
-            } else {
-                let wrong = (0..options.len()).find(|i| !answers.contains(i)).unwrap();
-                vec![
-                    shown
-                        .iter()
-                        .position(|s| *s == options[wrong].text)
-                        .unwrap()
-                        + 1,
-                ]
-            };
-            picks
-                .iter()
-                .map(|p| p.to_string())
-                .collect::<Vec<_>>()
-                .join(",")
-        }
-        CardKind::TrueFalse { answer } => if *answer == right { "y" } else { "n" }.to_string(),
-        CardKind::Typed { accept, answer, .. } => {
-            if right {
-                accept.first().cloned().or_else(|| answer.clone()).unwrap()
-            } else {
-                "no idea".to_string()
-            }
-        }
-        CardKind::Flashcard { .. } | CardKind::Practical { .. } | CardKind::Lab { .. } => {
-            String::new()
-        }
-    }
+    card_index(&[FIXTURE])
 }
 
 fn study_cmd(sandbox: &Sandbox, now: &str, extra: &[&str]) -> std::process::Command {
@@ -66,44 +23,14 @@ fn study_cmd(sandbox: &Sandbox, now: &str, extra: &[&str]) -> std::process::Comm
     cmd
 }
 
-/// Plays a session: `decide` says whether to answer each card right; grades take the suggestion.
-/// Returns the run and the number of answers acknowledged (the next prompt appeared after them).
+/// Plays a session on the fixture deck (see `support::play`).
 fn play(
     sandbox: &Sandbox,
     now: &str,
     extra: &[&str],
-    mut decide: impl FnMut(&str, usize) -> Option<bool>,
+    decide: impl FnMut(&str, usize) -> Option<bool>,
 ) -> (Run, usize) {
-    let cards = fixture_cards();
-    let mut driver = PlainDriver::spawn(study_cmd(sandbox, now, extra));
-    let mut answered = 0;
-    let mut asked = 0;
-    while let Some(screen) = driver.next_prompt() {
-        let last = screen.lines().last().unwrap_or_default().to_string();
-        if last.starts_with("grade") || last.starts_with("Show the answer") {
-            if last.starts_with("grade") {
-                answered += 1;
-            }
-            driver.answer("");
-            continue;
-        }
-        let id = current_card(&screen).expect("a card header before an answer prompt");
-        let card = &cards[&id];
-        asked += 1;
-        match decide(&id, asked) {
-            None => {
-                driver.answer("q");
-                continue;
-            }
-            Some(right) => {
-                if !right {
-                    answered += 1; // recorded as Again at once, no grade prompt
-                }
-                driver.answer(&answer_line(card, &screen, right));
-            }
-        }
-    }
-    (driver.finish(), answered)
+    crate::support::play(study_cmd(sandbox, now, extra), &fixture_cards(), decide)
 }
 
 fn cards_json(sandbox: &Sandbox, now: &str) -> Vec<Value> {
@@ -328,21 +255,7 @@ fn an_interview_date_caps_every_interval() {
 /// Every built-in card, walked once through the plain front end and answered from the deck's own answer.
 #[test]
 fn every_built_in_card_is_answerable_as_written() {
-    use portquiz::deck::load;
-    let lib = load::compile(
-        &load::builtin_sources(),
-        &portquiz::commands::library::known(),
-    );
-    assert!(lib.diagnostics.is_empty(), "{:?}", lib.diagnostics);
-    let cards: HashMap<String, Card> = lib
-        .decks
-        .iter()
-        .flat_map(|d| {
-            d.cards
-                .iter()
-                .map(move |c| (format!("{}/{}", d.id, c.id), c.clone()))
-        })
-        .collect();
+    let cards = card_index(&[]);
     let sandbox = Sandbox::new();
     let mut cmd = sandbox.cmd(&["study", "--plain", "--new", "100000", "--limit", "100000"]);
     cmd.env("PORTQUIZ_NOW", DAY1).env("TZ", "UTC");

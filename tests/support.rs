@@ -1,6 +1,9 @@
 //! Shared helpers for the integration tests: run the real binary on a temporary data dir.
 #![allow(dead_code)]
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+
+use portquiz::deck::{Card, CardKind};
 use std::process::{Command, Output, Stdio};
 
 /// A finished run of the binary.
@@ -235,4 +238,121 @@ pub fn shown_options(screen: &str) -> Vec<String> {
         }
     }
     out
+}
+
+/// The line that answers `card` right (or wrong) on this screen.
+pub fn answer_line(card: &Card, screen: &str, right: bool) -> String {
+    match &card.kind {
+        CardKind::Choice { options, answers } => {
+            let shown = shown_options(screen);
+            let picks: Vec<usize> = if right {
+                answers
+                    .iter()
+                    .map(|&a| shown.iter().position(|s| *s == options[a].text).unwrap() + 1)
+                    .collect()
+            } else {
+                let wrong = (0..options.len()).find(|i| !answers.contains(i)).unwrap();
+                vec![
+                    shown
+                        .iter()
+                        .position(|s| *s == options[wrong].text)
+                        .unwrap()
+                        + 1,
+                ]
+            };
+            picks
+                .iter()
+                .map(|p| p.to_string())
+                .collect::<Vec<_>>()
+                .join(",")
+        }
+        CardKind::TrueFalse { answer } => if *answer == right { "y" } else { "n" }.to_string(),
+        CardKind::Typed { accept, answer, .. } => {
+            if right {
+                accept.first().cloned().or_else(|| answer.clone()).unwrap()
+            } else {
+                "no idea".to_string()
+            }
+        }
+        CardKind::Flashcard { .. } | CardKind::Practical { .. } | CardKind::Lab { .. } => {
+            String::new()
+        }
+    }
+}
+
+/// Every card of the built-in decks and of `deck_files`, by `deck/card` id, as the session names them.
+pub fn card_index(deck_files: &[&str]) -> HashMap<String, Card> {
+    use portquiz::deck::load;
+    let mut sources = load::builtin_sources();
+    for file in deck_files {
+        let path = root().join(file);
+        let text = std::fs::read_to_string(&path).expect("read deck fixture");
+        sources.push(load::Source {
+            name: file.to_string(),
+            text: Ok(text),
+        });
+    }
+    let lib = load::compile(&sources, &portquiz::commands::library::known());
+    assert!(lib.diagnostics.is_empty(), "{:?}", lib.diagnostics);
+    lib.decks
+        .iter()
+        .flat_map(|d| {
+            d.cards
+                .iter()
+                .map(move |c| (format!("{}/{}", d.id, c.id), c.clone()))
+        })
+        .collect()
+}
+
+/// Plays a `study --plain` session like a candidate: `decide(card id, n)` says whether to answer the n-th
+/// question right (`Some(true)`), wrong (`Some(false)`) or to quit (`None`); grades take the suggestion.
+/// Practical cards get option 1 (the machine decides whether that is right).
+/// Returns the run and the number of answers acknowledged (recorded, and the next prompt appeared).
+pub fn play(
+    cmd: Command,
+    cards: &HashMap<String, Card>,
+    mut decide: impl FnMut(&str, usize) -> Option<bool>,
+) -> (Run, usize) {
+    let mut driver = PlainDriver::spawn(cmd);
+    let mut answered = 0;
+    let mut asked = 0;
+    // A question was answered; if the next prompt is not its grade, it was recorded at once (as Again).
+    let mut pending = false;
+    while let Some(screen) = driver.next_prompt() {
+        let last = screen.lines().last().unwrap_or_default().to_string();
+        let grading = last.starts_with("grade");
+        if std::mem::take(&mut pending) && !grading {
+            answered += 1;
+        }
+        if grading {
+            answered += 1;
+            driver.answer("");
+            continue;
+        }
+        if last.starts_with("Show the answer") || last.starts_with("Done?") {
+            driver.answer("");
+            continue;
+        }
+        let id = current_card(&screen).expect("a card header before an answer prompt");
+        let card = cards
+            .get(&id)
+            .unwrap_or_else(|| panic!("unknown card {id}"));
+        asked += 1;
+        match decide(&id, asked) {
+            None => driver.answer("q"),
+            Some(right) => {
+                let line = match card.kind {
+                    CardKind::Practical { .. } => "1".to_string(),
+                    _ => answer_line(card, &screen, right),
+                };
+                driver.answer(&line);
+                pending = true;
+            }
+        }
+    }
+    let run = driver.finish();
+    if pending && run.code == 0 {
+        answered += 1; // the last answer was recorded before the session ended
+    }
+    (run, answered)
 }
