@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 
 use crate::cli::{Cli, ColorChoice, Command};
 use crate::commands;
@@ -92,7 +92,13 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    let cli = match Cli::try_parse_from(args) {
+    let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+    let mut command = Cli::command().color(clap_color(&args));
+    let parsed = command
+        .try_get_matches_from_mut(&args)
+        .and_then(|matches| Cli::from_arg_matches(&matches))
+        .map_err(|err| err.format(&mut command));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(err) => {
             let code = if err.use_stderr() { EXIT_FAILURE } else { 0 };
@@ -109,6 +115,30 @@ where
             ExitCode::from(EXIT_FAILURE)
         }
     }
+}
+
+/// The `--color` choice on the command line, for clap's own help and errors: left alone, clap decides by
+/// itself and lets `CLICOLOR_FORCE` win over an explicit `--color never`.
+fn clap_color(args: &[OsString]) -> clap::ColorChoice {
+    let mut choice = clap::ColorChoice::Auto;
+    let mut words = args.iter().skip(1).map(|a| a.to_str().unwrap_or_default());
+    while let Some(word) = words.next() {
+        let value = match word.strip_prefix("--color") {
+            _ if word == "--" => break,
+            Some("") => words.next().unwrap_or_default(),
+            Some(rest) => match rest.strip_prefix('=') {
+                Some(value) => value,
+                None => continue,
+            },
+            None => continue,
+        };
+        choice = match value {
+            "never" => clap::ColorChoice::Never,
+            "always" => clap::ColorChoice::Always,
+            _ => clap::ColorChoice::Auto,
+        };
+    }
+    choice
 }
 
 fn dispatch(cli: &Cli) -> Result<u8> {

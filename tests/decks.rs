@@ -111,13 +111,29 @@ fn clean_deck_summary() {
     );
 }
 
-// ---- hostile input: each refused with a clear error (timing and memory are measured by the benchmarks) ----
+// ---- hostile input: each refused with a clear error and under 100 MB of peak memory (timing is measured by
+// the benchmarks) ----
+
+/// The most memory `portquiz check` may use on a hostile file, in KiB.
+const HOSTILE_PEAK_KIB: u64 = 100 * 1000 * 1000 / 1024;
+
+/// Runs `portquiz check FILE` and asserts it stayed under [`HOSTILE_PEAK_KIB`].
+fn check_hostile(sandbox: &Sandbox, path: &std::path::Path) -> crate::support::Run {
+    let (run, peak) =
+        crate::support::run_with_peak_rss(sandbox, &["check", path.to_str().unwrap()]);
+    assert!(
+        peak < HOSTILE_PEAK_KIB,
+        "{}: peak memory {peak} KiB, over {HOSTILE_PEAK_KIB} KiB",
+        path.display()
+    );
+    run
+}
 
 fn hostile(name: &str, bytes: &[u8]) -> String {
     let sandbox = Sandbox::new();
     let path = sandbox.path().join(name);
     std::fs::write(&path, bytes).unwrap();
-    let run = sandbox.run(&["check", path.to_str().unwrap()]);
+    let run = check_hostile(&sandbox, &path);
     assert_eq!(run.code, 1, "{}", run.transcript());
     run.stderr
         .replace(&format!("{}/", sandbox.path().display()), "")
@@ -131,6 +147,17 @@ fn hostile_billion_laughs() {
         doc.push_str(&format!("a{i}: &a{i} [*a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}]\n"));
     }
     insta::assert_snapshot!(hostile("laughs.yaml", doc.as_bytes()));
+}
+
+#[test]
+fn hostile_billion_laughs_through_nested_lists() {
+    // Each expansion also nests lists, so every value costs the parser more memory than a flat one.
+    let mut doc = String::from("a0: &a0 [[[[[[[[[[lol]]]]]]]]]]\n");
+    for i in 1..10 {
+        let refs = vec![format!("[[*a{}]]", i - 1); 9].join(", ");
+        doc.push_str(&format!("a{i}: &a{i} [{refs}]\n"));
+    }
+    insta::assert_snapshot!(hostile("laughs-nested.yaml", doc.as_bytes()));
 }
 
 #[test]
@@ -161,7 +188,7 @@ fn hostile_huge_file_is_refused_before_parsing() {
     file.write_all(b"format: 1\n").unwrap();
     file.set_len(110 * 1024 * 1024).unwrap();
     drop(file);
-    let run = sandbox.run(&["check", path.to_str().unwrap()]);
+    let run = check_hostile(&sandbox, &path);
     let stderr = run
         .stderr
         .replace(&format!("{}/", sandbox.path().display()), "");

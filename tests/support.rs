@@ -356,3 +356,92 @@ pub fn play(
     }
     (run, answered)
 }
+
+// ---- peak memory of one run ----
+
+/// Environment variables that hand a run to [`rss_trampoline`].
+const TRAMPOLINE_ARGS: &str = "PORTQUIZ_TEST_TRAMPOLINE_ARGS";
+const TRAMPOLINE_DIR: &str = "PORTQUIZ_TEST_TRAMPOLINE_DIR";
+
+/// Runs `portquiz ARGS` in `sandbox` (as [`Sandbox::run`] does) and returns the run and its peak resident
+/// memory in KiB, read from `wait4`'s rusage.
+///
+/// Linux folds the parent's peak memory into a child's `ru_maxrss` when the child calls `exec` (the parent's
+/// pages are counted until then), so a child of this test process would report at least this process's peak.
+/// The run therefore goes through a fresh, small copy of the test binary ([`rss_trampoline`]) that spawns
+/// portquiz and waits for it: the figure is then portquiz's own peak (or the trampoline's few MB, if larger).
+pub fn run_with_peak_rss(sandbox: &Sandbox, args: &[&str]) -> (Run, u64) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let status = Command::new(std::env::current_exe().expect("test binary"))
+        .args([
+            "support::rss_trampoline",
+            "--exact",
+            "--ignored",
+            "--quiet",
+            "--test-threads=1",
+        ])
+        .env(TRAMPOLINE_ARGS, serde_json::to_string(args).expect("args"))
+        .env(TRAMPOLINE_DIR, dir.path())
+        .env("PORTQUIZ_DATA_DIR", sandbox.path())
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .status()
+        .expect("run the trampoline");
+    assert!(status.success(), "the rss trampoline failed: {status}");
+    let read = |name: &str| {
+        let bytes = std::fs::read(dir.path().join(name)).expect("trampoline output");
+        String::from_utf8_lossy(&bytes).into_owned()
+    };
+    let result = read("result");
+    let (code, kib) = result.split_once(' ').expect("`code kib`");
+    let run = Run {
+        code: code.parse().expect("exit code"),
+        stdout: read("stdout"),
+        stderr: read("stderr"),
+    };
+    (run, kib.trim().parse().expect("peak KiB"))
+}
+
+/// Not a test: the fresh process that [`run_with_peak_rss`] starts. It runs portquiz with its output going to
+/// files and writes `EXIT-CODE PEAK-KIB` to `result`. Without the trampoline's environment it does nothing.
+#[test]
+#[ignore = "a helper process for run_with_peak_rss, not a test"]
+fn rss_trampoline() {
+    let (Ok(args), Ok(dir)) = (
+        std::env::var(TRAMPOLINE_ARGS),
+        std::env::var(TRAMPOLINE_DIR),
+    ) else {
+        return;
+    };
+    let args: Vec<String> = serde_json::from_str(&args).expect("args");
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let dir = PathBuf::from(dir);
+    let data_dir = PathBuf::from(std::env::var("PORTQUIZ_DATA_DIR").expect("data dir"));
+    let mut cmd = Sandbox::at(data_dir).cmd(&args);
+    cmd.stdout(std::fs::File::create(dir.join("stdout")).expect("stdout file"))
+        .stderr(std::fs::File::create(dir.join("stderr")).expect("stderr file"));
+    let child = cmd.spawn().expect("spawn portquiz");
+    let (code, kib) = wait_with_peak_rss(child);
+    std::fs::write(dir.join("result"), format!("{code} {kib}")).expect("result file");
+}
+
+/// Waits for `child` and returns its exit code (-1 if a signal ended it) and its peak resident memory in KiB.
+#[allow(unsafe_code)]
+pub fn wait_with_peak_rss(child: std::process::Child) -> (i32, u64) {
+    let pid = libc::pid_t::try_from(child.id()).expect("pid fits pid_t");
+    let mut status: libc::c_int = 0;
+    // SAFETY: `rusage` is a plain C struct for which all-zero bytes is a valid value.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: `pid` is our own unreaped child (std has not waited on it, and `child` is not used afterwards);
+    // `status` and `usage` are valid, exclusive pointers for the duration of the call.
+    let reaped = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    assert_eq!(reaped, pid, "wait4: {}", std::io::Error::last_os_error());
+    drop(child); // already reaped: dropping a Child neither waits nor kills
+    let code = if libc::WIFEXITED(status) {
+        libc::WEXITSTATUS(status)
+    } else {
+        -1
+    };
+    // Linux reports ru_maxrss in KiB.
+    (code, u64::try_from(usage.ru_maxrss).unwrap_or(0))
+}

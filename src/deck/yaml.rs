@@ -68,7 +68,7 @@ pub fn parse(text: &str) -> Result<Node, SyntaxError> {
     budget.max_depth = 32;
     budget.max_aliases = 1_000;
     budget.max_anchors = 1_000;
-    budget.max_nodes = 1_000_000;
+    budget.max_nodes = 100_000;
     budget.max_recorded_anchor_bytes = 1024 * 1024;
     budget.max_total_scalar_bytes = 16 * 1024 * 1024;
     let mut options = serde_saphyr::Options::default();

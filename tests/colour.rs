@@ -1,0 +1,315 @@
+//! Terminal and colour: without a terminal `study` falls back to the plain mode and says so; `NO_COLOR` and
+//! `--color never` (even with `CLICOLOR_FORCE=1`) leave no escape code in the output of any command. The list of
+//! commands comes from clap's definition, so a new command without a colour check fails
+//! `every_command_has_a_colour_check`.
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use clap::CommandFactory;
+
+use crate::support::{Sandbox, card_index, play};
+
+const FIXTURE: &str = "tests/decks/good/study.yaml";
+const NOW: &str = "2026-01-05T09:00:00Z";
+const FALLBACK_NOTICE: &str = "note: stdin or stderr is not a terminal, so portquiz uses the plain line-based mode (--plain)\n";
+
+/// Every command path of the CLI (`stats`, `export anki`, ...): parents with subcommands and their leaves.
+fn command_paths() -> BTreeSet<String> {
+    fn walk(cmd: &clap::Command, prefix: &str, out: &mut BTreeSet<String>) {
+        for sub in cmd.get_subcommands() {
+            let path = format!("{prefix}{}", sub.get_name()).trim().to_string();
+            out.insert(path.clone());
+            walk(sub, &format!("{path} "), out);
+        }
+    }
+    let mut out = BTreeSet::new();
+    walk(&portquiz::cli::Cli::command(), "", &mut out);
+    out
+}
+
+/// How one invocation gets its input.
+enum Input {
+    None,
+    /// Lines on stdin.
+    Lines(&'static str),
+    /// A plain session answering the first `n` questions (right, then wrong, ...) and quitting.
+    Answers(usize),
+}
+
+/// One invocation: the command path it exercises, its arguments (`{dir}` is the data dir) and its input.
+struct Case {
+    path: String,
+    args: Vec<String>,
+    input: Input,
+}
+
+fn case(path: &str, args: &[&str]) -> Case {
+    Case {
+        path: path.to_string(),
+        args: args.iter().map(|a| a.to_string()).collect(),
+        input: Input::None,
+    }
+}
+
+fn with_input(path: &str, args: &[&str], input: Input) -> Case {
+    Case {
+        input,
+        ..case(path, args)
+    }
+}
+
+/// At least one invocation per command path; `--help` of every path is added by the test itself.
+fn cases() -> Vec<Case> {
+    vec![
+        with_input(
+            "study",
+            &["study", "--plain", "--deck", "study"],
+            Input::Answers(3),
+        ),
+        with_input("study", &["study", "--deck", "study"], Input::Lines("q\n")),
+        case("check", &["check", FIXTURE]),
+        case("check", &["check", "tests/decks/broken"]),
+        case("check", &["check", "tests/decks/no-such-file.yaml"]),
+        case("decks", &["decks"]),
+        case("decks", &["decks", "--json"]),
+        case("cards", &["cards"]),
+        case("cards", &["cards", "--due", "--json"]),
+        case("experiments", &["experiments"]),
+        case("experiments run", &["experiments", "run", "port-65536"]),
+        case(
+            "experiments run",
+            &["experiments", "run", "no-such-experiment"],
+        ),
+        case("stats", &["stats"]),
+        case("stats", &["stats", "--json"]),
+        case("optimize", &["optimize"]),
+        case("simulate", &["simulate", "--days", "3"]),
+        case("config", &["config"]),
+        case("config get", &["config", "get", "desired-retention"]),
+        case(
+            "config set",
+            &["config", "set", "interview-date", "2026-02-01"],
+        ),
+        case("config set", &["config", "set", "desired-retention", "5"]),
+        case("config unset", &["config", "unset", "desired-retention"]),
+        case("reset", &["reset", "--yes", "--deck", "study"]),
+        case("reset", &["reset", "--deck", "study"]),
+        case("merge", &["merge", "{dir}/other.sqlite3"]),
+        case("merge", &["merge", "{dir}/missing.sqlite3"]),
+        case("export", &["export"]),
+        case("export anki", &["export", "anki", "{dir}/out.tsv"]),
+        case(
+            "export reviews",
+            &["export", "reviews", "{dir}/reviews.csv"],
+        ),
+        case("import", &["import"]),
+        case(
+            "import anki",
+            &["import", "anki", "{dir}/anki.txt", "--id", "imported"],
+        ),
+        case("schema", &["schema"]),
+        case("new", &["new", "my-deck", "--out", "{dir}/my-deck.yaml"]),
+        case("new", &["new", "Not An Id"]),
+        case("completions", &["completions", "bash"]),
+        case("completions", &["completions", "zsh"]),
+        case("completions", &["completions", "fish"]),
+    ]
+}
+
+/// One way of asking for no colour: a name, global arguments and environment variables.
+type NoColour = (
+    &'static str,
+    &'static [&'static str],
+    &'static [(&'static str, &'static str)],
+);
+
+/// The ways of asking for no colour; each must win, whatever else the environment says.
+const NO_COLOUR: [NoColour; 3] = [
+    ("NO_COLOR=1", &[], &[("NO_COLOR", "1")]),
+    ("--color never", &["--color", "never"], &[]),
+    (
+        "--color never with CLICOLOR_FORCE=1",
+        &["--color", "never"],
+        &[("CLICOLOR_FORCE", "1")],
+    ),
+];
+
+/// A data dir that already holds some answers (a plain session on the fixture deck), plus the files the
+/// commands above read: another database to merge and an Anki export to import.
+fn seeded() -> Sandbox {
+    let sandbox = Sandbox::new();
+    let mut cmd = sandbox.cmd(&["study", "--plain", "--deck", "study", "--deck", FIXTURE]);
+    cmd.env("PORTQUIZ_NOW", NOW).env("TZ", "UTC");
+    let (run, answered) = play(cmd, &card_index(&[FIXTURE]), |_, n| {
+        (n <= 4).then_some(n % 2 == 1)
+    });
+    assert!(
+        run.code == 0 && answered >= 4,
+        "{answered}: {}",
+        run.transcript()
+    );
+    let dir = sandbox.path();
+    std::fs::copy(dir.join("portquiz.sqlite3"), dir.join("other.sqlite3")).unwrap();
+    std::fs::write(
+        dir.join("anki.txt"),
+        "What is port 22?\tSSH\nWhat is port 53?\tDNS\n",
+    )
+    .unwrap();
+    sandbox
+}
+
+/// A fresh copy of `template`'s data dir, so that every run sees the same seeded state.
+fn copy_of(template: &Path) -> Sandbox {
+    let sandbox = Sandbox::new();
+    for entry in std::fs::read_dir(template).unwrap() {
+        let entry = entry.unwrap();
+        if entry.file_type().unwrap().is_file() {
+            std::fs::copy(entry.path(), sandbox.path().join(entry.file_name())).unwrap();
+        }
+    }
+    sandbox
+}
+
+/// Runs one case with extra global arguments and environment; returns the exit code and all output bytes.
+fn run_case(template: &Path, case: &Case, global: &[&str], env: &[(&str, &str)]) -> (i32, Vec<u8>) {
+    let sandbox = copy_of(template);
+    let dir = sandbox.path().display().to_string();
+    let mut args: Vec<String> = global.iter().map(|s| s.to_string()).collect();
+    args.extend(case.args.iter().map(|a| a.replace("{dir}", &dir)));
+    // Global `--deck` values given after the subcommand replace those before it, so this one goes last.
+    args.extend(["--deck".to_string(), FIXTURE.to_string()]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let mut cmd = sandbox.cmd(&args);
+    cmd.env_remove("NO_COLOR")
+        .env("PORTQUIZ_NOW", NOW)
+        .env("TZ", "UTC")
+        .envs(env.iter().copied());
+    match case.input {
+        Input::Answers(n) => {
+            let (run, _) = play(cmd, &card_index(&[FIXTURE]), |_, i| {
+                (i <= n).then_some(i % 2 == 1)
+            });
+            (run.code, [run.stdout, run.stderr].concat().into_bytes())
+        }
+        Input::None => bytes(cmd, ""),
+        Input::Lines(lines) => bytes(cmd, lines),
+    }
+}
+
+/// Runs with `input` on stdin and returns the exit code and stdout followed by stderr, as raw bytes.
+fn bytes(mut cmd: Command, input: &str) -> (i32, Vec<u8>) {
+    cmd.stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    if let Some(mut stdin) = child.stdin.take() {
+        let _ = stdin.write_all(input.as_bytes());
+    }
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        [out.stdout, out.stderr].concat(),
+    )
+}
+
+#[test]
+fn every_command_has_a_colour_check() {
+    let covered: BTreeSet<String> = cases().into_iter().map(|c| c.path).collect();
+    let all = command_paths();
+    let missing: Vec<&String> = all.difference(&covered).collect();
+    let unknown: Vec<&String> = covered.difference(&all).collect();
+    assert!(
+        missing.is_empty() && unknown.is_empty(),
+        "commands without a colour case: {missing:?}; cases for no such command: {unknown:?}"
+    );
+    // The walk sees nested commands, not only the top level.
+    assert!(
+        all.contains("export reviews") && all.contains("experiments run"),
+        "{all:?}"
+    );
+}
+
+#[test]
+fn no_colour_means_no_escape_codes_in_any_output_of_any_command() {
+    let template = seeded();
+    let mut invocations: Vec<Case> = cases();
+    // `--help` of the program and of every command, and argument errors, are clap's output: check it too.
+    for path in std::iter::once(String::new()).chain(command_paths()) {
+        let mut args: Vec<&str> = path.split_whitespace().collect();
+        args.push("--help");
+        invocations.push(case("--help", &args));
+    }
+    invocations.push(case("error", &["--no-such-flag"]));
+    invocations.push(case("error", &["stats", "--no-such-flag"]));
+    invocations.push(case("error", &["no-such-command"]));
+    invocations.push(case("error", &[]));
+
+    let mut leaks = Vec::new();
+    let mut codes = BTreeSet::new();
+    for case in &invocations {
+        for (how, global, env) in NO_COLOUR {
+            let (code, out) = run_case(template.path(), case, global, env);
+            codes.insert(code);
+            if out.contains(&0x1b) {
+                let text = String::from_utf8_lossy(&out).into_owned();
+                leaks.push(format!("{how}: portquiz {}\n{text}", case.args.join(" ")));
+            }
+        }
+    }
+    assert!(
+        leaks.is_empty(),
+        "escape codes leaked:\n{}",
+        leaks.join("\n---\n")
+    );
+    // Successes, problems found and refusals were all among the outputs checked.
+    assert_eq!(codes, BTreeSet::from([0, 1, 2]));
+}
+
+#[test]
+fn colour_always_does_colour_so_the_check_above_can_fail() {
+    let template = seeded();
+    let stats = case("stats", &["stats"]);
+    let (code, out) = run_case(template.path(), &stats, &["--color", "always"], &[]);
+    assert_eq!(code, 0);
+    assert!(out.contains(&0x1b), "{}", String::from_utf8_lossy(&out));
+    // And NO_COLOR does not override an explicit `always`, while `never` wins over CLICOLOR_FORCE.
+    let (_, out) = run_case(
+        template.path(),
+        &stats,
+        &["--color", "always"],
+        &[("NO_COLOR", "1")],
+    );
+    assert!(out.contains(&0x1b));
+    let (_, out) = run_case(template.path(), &stats, &[], &[("CLICOLOR_FORCE", "1")]);
+    assert!(out.contains(&0x1b), "CLICOLOR_FORCE colours under `auto`");
+}
+
+#[test]
+fn study_without_a_terminal_falls_back_to_plain_and_says_so() {
+    let sandbox = Sandbox::new();
+    let mut cmd = sandbox.cmd(&["study", "--deck", "study", "--deck", FIXTURE]);
+    cmd.env("PORTQUIZ_NOW", NOW).env("TZ", "UTC");
+    let (run, answered) = play(cmd, &card_index(&[FIXTURE]), |_, n| {
+        (n <= 2).then_some(true)
+    });
+    assert!(
+        run.code == 0 && answered >= 2,
+        "{answered}: {}",
+        run.transcript()
+    );
+    assert_eq!(run.stderr, FALLBACK_NOTICE);
+    // The plain front end asked the questions: card headers, then line prompts ending in `> `.
+    assert!(run.stdout.starts_with("\n[1/6] study/"), "{}", run.stdout);
+    // With --plain asked for explicitly there is nothing to explain.
+    let mut cmd = sandbox.cmd(&["study", "--plain", "--deck", "study", "--deck", FIXTURE]);
+    cmd.env("PORTQUIZ_NOW", NOW).env("TZ", "UTC");
+    let (run, _) = play(cmd, &card_index(&[FIXTURE]), |_, _| None);
+    assert_eq!(
+        (run.code, run.stderr.as_str()),
+        (0, ""),
+        "{}",
+        run.transcript()
+    );
+}
