@@ -8,6 +8,9 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 
 use clap::CommandFactory;
+use expectrl::process::unix::WaitStatus;
+use expectrl::{Eof, Expect, Session};
+use std::time::Duration;
 
 use crate::support::{Sandbox, card_index, play};
 
@@ -173,7 +176,20 @@ fn copy_of(template: &Path) -> Sandbox {
 }
 
 /// Runs one case with extra global arguments and environment; returns the exit code and all output bytes.
-fn run_case(template: &Path, case: &Case, global: &[&str], env: &[(&str, &str)]) -> (i32, Vec<u8>) {
+/// Where the output goes: pipes (no terminal), or a pseudo-terminal where `auto` would colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Output {
+    Pipes,
+    Pty,
+}
+
+fn run_case(
+    template: &Path,
+    case: &Case,
+    output: Output,
+    global: &[&str],
+    env: &[(&str, &str)],
+) -> (i32, Vec<u8>) {
     let sandbox = copy_of(template);
     let dir = sandbox.path().display().to_string();
     let mut args: Vec<String> = global.iter().map(|s| s.to_string()).collect();
@@ -186,6 +202,15 @@ fn run_case(template: &Path, case: &Case, global: &[&str], env: &[(&str, &str)])
         .env("PORTQUIZ_NOW", NOW)
         .env("TZ", "UTC")
         .envs(env.iter().copied());
+    if output == Output::Pty {
+        let input = match case.input {
+            Input::None => "",
+            Input::Lines(lines) => lines,
+            // At a terminal the plain session is answered by hand; quitting at the first question will do.
+            Input::Answers(_) => "q\n",
+        };
+        return pty_bytes(cmd, input);
+    }
     match case.input {
         Input::Answers(n) => {
             let (run, _) = play(cmd, &card_index(&[FIXTURE]), |_, i| {
@@ -212,6 +237,27 @@ fn bytes(mut cmd: Command, input: &str) -> (i32, Vec<u8>) {
         out.status.code().unwrap_or(-1),
         [out.stdout, out.stderr].concat(),
     )
+}
+
+/// Runs in a pseudo-terminal with `input` typed ahead; returns the exit code and everything the terminal showed.
+fn pty_bytes(mut cmd: Command, input: &str) -> (i32, Vec<u8>) {
+    cmd.env("TERM", "xterm");
+    let mut session = Session::spawn(cmd).expect("spawn in a pty");
+    session.set_expect_timeout(Some(Duration::from_secs(30)));
+    if !input.is_empty() {
+        session.send(input).unwrap();
+    }
+    let out = session
+        .expect(Eof)
+        .unwrap()
+        .get(0)
+        .unwrap_or_default()
+        .to_vec();
+    let code = match session.get_process().wait().unwrap() {
+        WaitStatus::Exited(_, code) => code,
+        other => panic!("unexpected exit: {other:?}"),
+    };
+    (code, out)
 }
 
 #[test]
@@ -249,12 +295,25 @@ fn no_colour_means_no_escape_codes_in_any_output_of_any_command() {
     let mut leaks = Vec::new();
     let mut codes = BTreeSet::new();
     for case in &invocations {
-        for (how, global, env) in NO_COLOUR {
-            let (code, out) = run_case(template.path(), case, global, env);
-            codes.insert(code);
-            if out.contains(&0x1b) {
-                let text = String::from_utf8_lossy(&out).into_owned();
-                leaks.push(format!("{how}: portquiz {}\n{text}", case.args.join(" ")));
+        for output in [Output::Pipes, Output::Pty] {
+            for (how, global, env) in NO_COLOUR {
+                // At a terminal, `study` without --plain is the full-screen front end, which must move the
+                // cursor; colour is what is switched off there, and the pipes run checks its plain fallback.
+                if output == Output::Pty
+                    && case.path == "study"
+                    && !case.args.contains(&"--plain".into())
+                {
+                    continue;
+                }
+                let (code, out) = run_case(template.path(), case, output, global, env);
+                codes.insert(code);
+                if out.contains(&0x1b) {
+                    let text = String::from_utf8_lossy(&out).into_owned();
+                    leaks.push(format!(
+                        "{how}, {output:?}: portquiz {}\n{text}",
+                        case.args.join(" ")
+                    ));
+                }
             }
         }
     }
@@ -271,19 +330,46 @@ fn no_colour_means_no_escape_codes_in_any_output_of_any_command() {
 fn colour_always_does_colour_so_the_check_above_can_fail() {
     let template = seeded();
     let stats = case("stats", &["stats"]);
-    let (code, out) = run_case(template.path(), &stats, &["--color", "always"], &[]);
+    let (code, out) = run_case(
+        template.path(),
+        &stats,
+        Output::Pipes,
+        &["--color", "always"],
+        &[],
+    );
     assert_eq!(code, 0);
     assert!(out.contains(&0x1b), "{}", String::from_utf8_lossy(&out));
     // And NO_COLOR does not override an explicit `always`, while `never` wins over CLICOLOR_FORCE.
     let (_, out) = run_case(
         template.path(),
         &stats,
+        Output::Pipes,
         &["--color", "always"],
         &[("NO_COLOR", "1")],
     );
     assert!(out.contains(&0x1b));
-    let (_, out) = run_case(template.path(), &stats, &[], &[("CLICOLOR_FORCE", "1")]);
+    let (_, out) = run_case(
+        template.path(),
+        &stats,
+        Output::Pipes,
+        &[],
+        &[("CLICOLOR_FORCE", "1")],
+    );
     assert!(out.contains(&0x1b), "CLICOLOR_FORCE colours under `auto`");
+    // At a terminal `auto` colours, so the pseudo-terminal runs above do test NO_COLOR and --color never;
+    // clap's help does too.
+    let (code, out) = run_case(template.path(), &stats, Output::Pty, &[], &[]);
+    assert_eq!(code, 0);
+    assert!(out.contains(&0x1b), "{}", String::from_utf8_lossy(&out));
+    let (code, out) = run_case(
+        template.path(),
+        &case("--help", &["--help"]),
+        Output::Pty,
+        &[],
+        &[],
+    );
+    assert_eq!(code, 0);
+    assert!(out.contains(&0x1b), "{}", String::from_utf8_lossy(&out));
 }
 
 #[test]
