@@ -27,7 +27,7 @@ pub fn check_deck_bytes(bytes: &[u8]) {
             let valid = std::str::from_utf8(bytes)
                 .map(str::len)
                 .unwrap_or_else(|e| e.valid_up_to());
-            well_formed(d, &String::from_utf8_lossy(&bytes[..valid]));
+            well_formed(d, &String::from_utf8_lossy(&bytes[..valid]), false);
             assert!(
                 d.pos.is_some(),
                 "an encoding error without a position: {d:?}"
@@ -67,7 +67,7 @@ fn check_result(result: &Result<portquiz::deck::Deck, Vec<Diagnostic>>, text: &s
         Err(diags) => {
             assert!(!diags.is_empty(), "refused without saying why");
             for d in diags {
-                well_formed(d, text);
+                well_formed(d, text, true);
             }
         }
     }
@@ -75,11 +75,12 @@ fn check_result(result: &Result<portquiz::deck::Deck, Vec<Diagnostic>>, text: &s
 
 /// A diagnostic names the file, has a one-line message, and a position inside the text (or is about the
 /// whole file); rendering it never panics and starts with its location.
-pub fn well_formed(d: &Diagnostic, text: &str) {
+pub fn well_formed(d: &Diagnostic, text: &str, excerpt: bool) {
     assert_eq!(d.file, NAME);
     assert!(!d.message.trim().is_empty(), "no message: {d:?}");
     assert!(!d.message.contains('\n'), "a multi-line message: {d:?}");
-    let lines = text.lines().count() as u64 + 1;
+    // Lines as YAML counts them (a lone \r ends a line too), plus the position just after the last one.
+    let lines = portquiz::deck::diag::yaml_lines(text).count() as u64 + 1;
     match d.pos {
         Some(p) => {
             assert!(p.line >= 1 && p.col >= 1, "position not 1-based: {d:?}");
@@ -88,6 +89,11 @@ pub fn well_formed(d: &Diagnostic, text: &str) {
                 "line {} past the end ({lines} lines): {d:?}",
                 p.line
             );
+            // The excerpt is the line the position is on (when the diagnostic was given the text).
+            if excerpt && u64::from(p.line) < lines {
+                let line = portquiz::deck::diag::yaml_lines(text).nth(p.line as usize - 1);
+                assert_eq!(d.source_line.as_deref(), line, "wrong excerpt: {d:?}");
+            }
         }
         None => assert!(
             WHOLE_FILE.contains(&d.message.as_str()),

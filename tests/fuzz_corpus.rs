@@ -1,7 +1,7 @@
 //! Replays the committed fuzz corpus (`fuzz/corpus/deck`, minimised by `cargo fuzz cmin deck`) through the same
 //! oracle as the libFuzzer target, on stable Rust: the deck loader never panics on any of these inputs and every
-//! diagnostic it returns has a location and a message. New crashes found by fuzzing go into the corpus (or into
-//! `fuzz/regressions/`) so that this test keeps them fixed.
+//! diagnostic it returns has a location and a message. The reproducer of every crash found by fuzzing goes into
+//! `fuzz/regressions/deck/` so that this test keeps it fixed.
 use std::path::PathBuf;
 
 #[path = "../fuzz/oracle.rs"]
@@ -48,6 +48,15 @@ fn fuzz_corpus_replays_without_panics_and_with_located_diagnostics() {
 }
 
 #[test]
+fn fuzz_crashes_found_so_far_stay_fixed() {
+    // One file per crash the fuzzer found, kept even if `cargo fuzz cmin` would drop it from the corpus.
+    let regressions = files("fuzz/regressions/deck");
+    assert!(!regressions.is_empty());
+    let failed = replay(&regressions);
+    assert!(failed.is_empty(), "{}", failed.join("\n"));
+}
+
+#[test]
 fn the_oracle_rejects_malformed_diagnostics() {
     // The oracle must be able to fail, or replaying the corpus proves nothing.
     use portquiz::deck::Diagnostic;
@@ -70,17 +79,21 @@ fn the_oracle_rejects_malformed_diagnostics() {
             "column 0",
         ),
         Diagnostic::error("other.yaml", "a: 1\n", at, "another file"),
+        // The excerpt must be the line the position is on, with lines counted as YAML does.
+        Diagnostic::error(oracle::NAME, "", at, "no excerpt"),
     ];
     for d in bad {
-        let caught = std::panic::catch_unwind(|| oracle::well_formed(&d, "a: 1\n"));
+        let caught = std::panic::catch_unwind(|| oracle::well_formed(&d, "a: 1\n", true));
         assert!(caught.is_err(), "accepted {d:?}");
     }
     oracle::well_formed(
         &Diagnostic::error(oracle::NAME, "a: 1\n", at, "fine"),
         "a: 1\n",
+        true,
     );
     oracle::well_formed(
         &Diagnostic::error(oracle::NAME, "", None, "the deck file is empty"),
         "",
+        true,
     );
 }

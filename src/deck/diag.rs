@@ -50,7 +50,7 @@ impl Diagnostic {
     /// An error at `pos` in `file`; `source` is the whole file text, used to cut the offending line.
     pub fn error(file: &str, source: &str, pos: Option<Pos>, message: impl Into<String>) -> Self {
         let source_line = pos
-            .and_then(|p| source.lines().nth(p.line.saturating_sub(1) as usize))
+            .and_then(|p| yaml_lines(source).nth(p.line.saturating_sub(1) as usize))
             .map(str::to_string);
         Self {
             severity: Severity::Error,
@@ -128,6 +128,22 @@ impl Diagnostic {
     }
 }
 
+/// The lines of `text` as YAML (and the positions in diagnostics) count them: `\n`, `\r\n` and a lone `\r`
+/// each end a line. Otherwise like [`str::lines`]: no empty line after a final line break.
+pub fn yaml_lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(text).filter(|t| !t.is_empty());
+    std::iter::from_fn(move || {
+        let t = rest?;
+        let Some(i) = t.find(['\r', '\n']) else {
+            rest = None;
+            return Some(t);
+        };
+        let next = &t[i + if t[i..].starts_with("\r\n") { 2 } else { 1 }..];
+        rest = Some(next).filter(|n| !n.is_empty());
+        Some(&t[..i])
+    })
+}
+
 fn location(file: &str, pos: Option<Pos>) -> String {
     match pos {
         Some(p) => format!("{file}:{}:{}", p.line, p.col),
@@ -179,6 +195,19 @@ mod tests {
         assert_eq!(suggest("explanation", &["explain", "hint"]), None);
         assert_eq!(suggest("explian", &["explain", "hint"]), Some("explain"));
         assert_eq!(suggest("zzz", &["id", "type"]), None);
+    }
+
+    #[test]
+    fn lines_end_at_every_yaml_line_break() {
+        fn lines(t: &str) -> Vec<&str> {
+            yaml_lines(t).collect()
+        }
+        assert_eq!(lines(""), Vec::<&str>::new());
+        assert_eq!(lines("a\nb\n"), ["a", "b"]);
+        assert_eq!(lines("a\r\nb"), ["a", "b"]);
+        assert_eq!(lines("a\rb\r\r\nc\n\n"), ["a", "b", "", "c", ""]);
+        let d = Diagnostic::error("d.yaml", "a: 1\rb: 2\r", Some(Pos { line: 2, col: 1 }), "x");
+        assert_eq!(d.source_line.as_deref(), Some("b: 2"));
     }
 
     #[test]

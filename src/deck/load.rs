@@ -176,8 +176,15 @@ pub fn decode(name: &str, bytes: Vec<u8>) -> Result<String, Diagnostic> {
 
 /// Position just after `prefix` (where the next character would be).
 fn end_pos(prefix: &str) -> Pos {
-    let line = prefix.matches('\n').count() + 1;
-    let col = prefix.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    // Line breaks as YAML counts them (see `diag::yaml_lines`): \n, \r\n and a lone \r.
+    let breaks = prefix.matches('\n').count() + prefix.matches('\r').count()
+        - prefix.matches("\r\n").count();
+    let line = breaks + 1;
+    let col = prefix
+        .rsplit(['\n', '\r'])
+        .next()
+        .map_or(0, |l| l.chars().count())
+        + 1;
     Pos {
         line: u32::try_from(line).unwrap_or(u32::MAX),
         col: u32::try_from(col).unwrap_or(u32::MAX),
@@ -281,7 +288,7 @@ pub fn compile_with(sources: &[Source], known: &Known, ready: &[Option<Deck>]) -
 
 /// Where the top-level `id:` value starts (for duplicate-deck diagnostics).
 fn id_pos(text: &str) -> Pos {
-    for (i, line) in text.lines().enumerate() {
+    for (i, line) in super::diag::yaml_lines(text).enumerate() {
         if let Some(rest) = line.strip_prefix("id:") {
             let col = 4 + rest.len() - rest.trim_start().len();
             return Pos {
