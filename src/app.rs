@@ -123,8 +123,10 @@ fn clap_color(args: &[OsString]) -> clap::ColorChoice {
     let mut choice = clap::ColorChoice::Auto;
     let mut words = args.iter().skip(1).map(|a| a.to_str().unwrap_or_default());
     while let Some(word) = words.next() {
+        if word == "--" {
+            break;
+        }
         let value = match word.strip_prefix("--color") {
-            _ if word == "--" => break,
             Some("") => words.next().unwrap_or_default(),
             Some(rest) => match rest.strip_prefix('=') {
                 Some(value) => value,

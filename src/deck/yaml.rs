@@ -68,6 +68,8 @@ pub fn parse(text: &str) -> Result<Node, SyntaxError> {
     budget.max_depth = 32;
     budget.max_aliases = 1_000;
     budget.max_anchors = 1_000;
+    // Each value costs the tree up to a few hundred bytes: at 100,000 the worst alias expansion (billion laughs
+    // through nested lists) peaks at about 46 MB for the whole process; at 1,000,000 it passed 200 MB.
     budget.max_nodes = 100_000;
     budget.max_recorded_anchor_bytes = 1024 * 1024;
     budget.max_total_scalar_bytes = 16 * 1024 * 1024;
