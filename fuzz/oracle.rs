@@ -78,7 +78,16 @@ fn check_result(result: &Result<portquiz::deck::Deck, Vec<Diagnostic>>, text: &s
 pub fn well_formed(d: &Diagnostic, text: &str, excerpt: bool) {
     assert_eq!(d.file, NAME);
     assert!(!d.message.trim().is_empty(), "no message: {d:?}");
-    assert!(!d.message.contains('\n'), "a multi-line message: {d:?}");
+    // One line each: a control character (a line break quoted from the deck) would break the shape.
+    let texts = std::iter::once(&d.message)
+        .chain(&d.help)
+        .chain(d.notes.iter().map(|n| &n.message));
+    for text in texts {
+        assert!(
+            !text.chars().any(char::is_control),
+            "a control character in {text:?}: {d:?}"
+        );
+    }
     // Lines as YAML counts them (a lone \r ends a line too), plus the position just after the last one.
     let lines = portquiz::deck::diag::yaml_lines(text).count() as u64 + 1;
     match d.pos {

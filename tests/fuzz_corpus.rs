@@ -65,7 +65,15 @@ fn the_oracle_rejects_malformed_diagnostics() {
     let bad = [
         Diagnostic::error(oracle::NAME, "a: 1\n", None, "a problem somewhere"),
         Diagnostic::error(oracle::NAME, "a: 1\n", at, " "),
-        Diagnostic::error(oracle::NAME, "a: 1\n", at, "two\nlines"),
+        // (Diagnostic::error escapes line breaks itself; these are set past it.)
+        Diagnostic {
+            message: "two\nlines".into(),
+            ..Diagnostic::error(oracle::NAME, "a: 1\n", at, "")
+        },
+        Diagnostic {
+            help: Some("a\rb".into()),
+            ..Diagnostic::error(oracle::NAME, "a: 1\n", at, "x")
+        },
         Diagnostic::error(
             oracle::NAME,
             "a: 1\n",

@@ -57,7 +57,7 @@ impl Diagnostic {
             file: file.to_string(),
             pos,
             width: 1,
-            message: message.into(),
+            message: one_line(message.into()),
             source_line,
             notes: Vec::new(),
             help: None,
@@ -72,7 +72,7 @@ impl Diagnostic {
 
     /// Adds a `help:` line.
     pub fn help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into());
+        self.help = Some(one_line(help.into()));
         self
     }
 
@@ -81,7 +81,7 @@ impl Diagnostic {
         self.notes.push(Note {
             file: file.to_string(),
             pos,
-            message: message.into(),
+            message: one_line(message.into()),
         });
         self
     }
@@ -126,6 +126,23 @@ impl Diagnostic {
         }
         out
     }
+}
+
+/// `text` with control characters escaped (`\n` for a line break), so that a message quoting a deck value
+/// stays on the one line that starts with its location.
+fn one_line(text: String) -> String {
+    if !text.chars().any(char::is_control) {
+        return text;
+    }
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 /// The lines of `text` as YAML (and the positions in diagnostics) count them: `\n`, `\r\n` and a lone `\r`
@@ -208,6 +225,17 @@ mod tests {
         assert_eq!(lines("a\rb\r\r\nc\n\n"), ["a", "b", "", "c", ""]);
         let d = Diagnostic::error("d.yaml", "a: 1\rb: 2\r", Some(Pos { line: 2, col: 1 }), "x");
         assert_eq!(d.source_line.as_deref(), Some("b: 2"));
+    }
+
+    #[test]
+    fn messages_quoting_values_stay_on_one_line() {
+        let d = Diagnostic::error("d.yaml", "", None, "bad id `a\nb\tc`")
+            .help("use `a-b`\r")
+            .note("d.yaml", None, "x\u{7}");
+        assert_eq!(
+            d.render(),
+            "d.yaml: error: bad id `a\\nb\\tc`\nd.yaml: note: x\\u{7}\nhelp: use `a-b`\\r\n"
+        );
     }
 
     #[test]
