@@ -4,7 +4,6 @@ use anyhow::Result;
 
 use super::progress;
 use crate::app::Env;
-use crate::schedule::training_items;
 use crate::store::settings;
 use crate::tools::optimize::{self, Outcome};
 
@@ -13,16 +12,14 @@ pub fn run(env: &Env) -> Result<u8> {
     let store = progress::open_store(env)?;
     let log = progress::review_log(&store)?;
     let scheduled: Vec<_> = log.iter().filter(|r| !r.cram).collect();
-    let items = training_items(
-        scheduled
-            .iter()
-            .map(|r| ((r.deck.as_str(), r.card.as_str()), r.rating, r.elapsed_days)),
-    );
     let current = match progress::stored_parameters(&store)? {
         p if p.is_empty() => optimize::default_parameters(),
         p => p,
     };
-    match optimize::optimize_items(items, None, scheduled.len(), &current)? {
+    let answers = scheduled
+        .iter()
+        .map(|r| ((r.deck.as_str(), r.card.as_str()), r.rating, r.elapsed_days));
+    match optimize::optimize_answers(answers, scheduled.len(), &current)? {
         Outcome::NotEnoughData { items, needed } => {
             println!(
                 "Not enough history yet: optimising needs {needed} answers given on a later day than the card's previous answer, and the log has {items}. {} more needed; nothing changed.",
