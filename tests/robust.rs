@@ -342,6 +342,11 @@ fn a_read_only_data_dir_is_a_clear_error_and_its_data_is_kept() {
     let outer = Sandbox::new();
     chmod(outer.path(), 0o755); // `nobody` must reach the data dir inside
     let as_nobody = ignores_permissions(outer.path());
+    if as_nobody && let Err(e) = Command::new("true").uid(65534).gid(65534).status() {
+        // Last resort: privileged, yet not allowed to switch users (no CAP_SETUID). Nothing is read-only here.
+        eprintln!("skipped: permission bits do not apply and uid 65534 is not available: {e}");
+        return;
+    }
     let data: PathBuf = outer.path().join("data");
     std::fs::create_dir(&data).unwrap();
     let sandbox = Sandbox::at(data.clone());
