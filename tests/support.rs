@@ -69,8 +69,20 @@ impl Sandbox {
     /// A command with a clean, reproducible environment: temp data dir, no colour, fixed seed.
     pub fn cmd(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new(bin());
-        cmd.args(args)
-            .current_dir(root())
+        cmd.args(args);
+        self.configure(cmd)
+    }
+
+    /// Like [`Sandbox::cmd`], but runs `wrapper` (a program and its first arguments) with the portquiz binary
+    /// and `args` appended, e.g. `sh -c 'ulimit -f 64; exec "$0" "$@"'` to run portquiz under a limit.
+    pub fn cmd_wrapped(&self, wrapper: &[&str], args: &[&str]) -> Command {
+        let mut cmd = Command::new(wrapper[0]);
+        cmd.args(&wrapper[1..]).arg(bin()).args(args);
+        self.configure(cmd)
+    }
+
+    fn configure(&self, mut cmd: Command) -> Command {
+        cmd.current_dir(root())
             .env_remove("PORTQUIZ_NOW")
             .env_remove("CLICOLOR_FORCE")
             .env("PORTQUIZ_DATA_DIR", self.path())

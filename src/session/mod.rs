@@ -45,7 +45,7 @@ pub struct Summary {
 /// Why a session stopped early with an error.
 #[derive(Debug, thiserror::Error)]
 pub enum SessionError {
-    #[error("{0}")]
+    #[error(transparent)]
     Ui(#[from] UiError),
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),

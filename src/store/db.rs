@@ -115,9 +115,9 @@ impl Store {
     pub fn open(path: impl AsRef<Path>) -> Result<Store, StoreError> {
         let path = path.as_ref().to_path_buf();
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent).map_err(|source| StoreError::CreateDir {
+            std::fs::create_dir_all(parent).map_err(|error| StoreError::CreateDir {
                 path: parent.to_path_buf(),
-                source,
+                error,
             })?;
         }
         check_header(&path)?;
@@ -150,10 +150,17 @@ impl Store {
 
     /// Read-only checks: nothing may be written to a file that fails them.
     fn check_before_writing(&self) -> Result<(), StoreError> {
-        let version = self.schema_version()?;
-        let app_id: i32 = self
+        // One statement, so one snapshot: another portquiz may create the schema between two separate reads,
+        // and version 0 read before its commit with its tables counted after would look like a foreign file.
+        let (version, app_id, tables): (i64, i32, i64) = self
             .conn
-            .pragma_query_value(None, "application_id", |row| row.get(0))
+            .query_row(
+                "SELECT (SELECT user_version FROM pragma_user_version),
+                        (SELECT application_id FROM pragma_application_id),
+                        (SELECT COUNT(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%')",
+                [],
+                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+            )
             .map_err(|e| self.err(e))?;
         if app_id != 0 && app_id != APPLICATION_ID {
             return Err(StoreError::NotADatabase {
@@ -167,35 +174,33 @@ impl Store {
                 supported: SCHEMA_VERSION,
             });
         }
-        if version < 0 {
+        // Version 0 must be an empty database: tables there belong to some other program.
+        if version < 0 || (version == 0 && tables > 0) {
             return Err(StoreError::NotADatabase {
                 path: self.path.clone(),
             });
-        }
-        if version == 0 {
-            // Version 0 must be an empty database: tables there belong to some other program.
-            let tables: i64 = self
-                .conn
-                .query_row(
-                    "SELECT COUNT(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'",
-                    [],
-                    |row| row.get(0),
-                )
-                .map_err(|e| self.err(e))?;
-            if tables > 0 {
-                return Err(StoreError::NotADatabase {
-                    path: self.path.clone(),
-                });
-            }
         }
         Ok(())
     }
 
     fn configure(&self) -> Result<(), StoreError> {
-        let mode: String = self
-            .conn
-            .pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))
-            .map_err(|e| self.err(e))?;
+        // Switching a new database to WAL needs it alone: when several portquiz processes start on a fresh
+        // data dir at once, SQLite answers "database is locked" without waiting, so wait here.
+        let deadline = std::time::Instant::now() + BUSY_TIMEOUT;
+        let mode: String = loop {
+            match self
+                .conn
+                .pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))
+            {
+                Err(e)
+                    if e.sqlite_error_code() == Some(ErrorCode::DatabaseBusy)
+                        && std::time::Instant::now() < deadline =>
+                {
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+                result => break result.map_err(|e| self.err(e))?,
+            }
+        };
         if !mode.eq_ignore_ascii_case("wal") {
             return Err(StoreError::NotWritable {
                 path: self.path.clone(),
@@ -640,7 +645,11 @@ fn classify(path: &Path, e: rusqlite::Error) -> StoreError {
                 reason: e.to_string(),
             }
         }
-        _ => StoreError::Sqlite { path, source: e },
+        Some(ErrorCode::DiskFull | ErrorCode::SystemIoFailure) => StoreError::DiskFailed {
+            path,
+            reason: e.to_string(),
+        },
+        _ => StoreError::Sqlite { path, error: e },
     }
 }
 
