@@ -422,6 +422,11 @@ fn optimize_says_how_many_more_reviews_it_needs() {
     let run = run_at(&sandbox, 27, &["optimize"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     insta::assert_snapshot!(run.stdout);
+    let json = run_at(&sandbox, 27, &["optimize", "--json"]);
+    assert_eq!(
+        json.stdout,
+        "{\n  \"items\": 36,\n  \"needed\": 64,\n  \"saved\": false,\n  \"status\": \"not_enough_data\"\n}\n"
+    );
     let store = Store::open(sandbox.path().join("portquiz.sqlite3")).unwrap();
     assert_eq!(store.setting("fsrs_parameters").unwrap(), None);
 }
@@ -498,6 +503,15 @@ fn optimize_fits_and_stores_parameters_with_enough_history() {
         assert_ne!(params, portquiz::tools::optimize::default_parameters());
         // The scheduler runs on them from now on: the same forecast comes out differently.
         assert_ne!(forecast_before, forecast_after);
+        // Again, for a script: fitted from the saved parameters, the same figures as JSON.
+        let v: serde_json::Value = serde_json::from_str(&run(&["optimize", "--json"])).unwrap();
+        assert_eq!(v["status"], "optimized");
+        assert_eq!(v["reviews"], answered);
+        assert_eq!(v["parameters"].as_array().unwrap().len(), 21);
+        let before = v["before"]["log_loss"].as_f64().unwrap();
+        let after = v["after"]["log_loss"].as_f64().unwrap();
+        assert!((before - loss_after).abs() < 1e-3, "{v}");
+        assert_eq!(v["saved"], after <= before, "{v}");
     } else {
         assert_eq!(
             lines[3],

@@ -4,11 +4,12 @@ use anyhow::Result;
 
 use super::progress;
 use crate::app::Env;
+use crate::cli::JsonArgs;
 use crate::store::settings;
 use crate::tools::optimize::{self, Outcome};
 
 /// Runs `portquiz optimize`.
-pub fn run(env: &Env) -> Result<u8> {
+pub fn run(env: &Env, args: &JsonArgs) -> Result<u8> {
     let store = progress::open_store(env)?;
     let log = progress::review_log(&store)?;
     let scheduled: Vec<_> = log.iter().filter(|r| !r.cram).collect();
@@ -19,7 +20,25 @@ pub fn run(env: &Env) -> Result<u8> {
     let answers = scheduled
         .iter()
         .map(|r| ((r.deck.as_str(), r.card.as_str()), r.rating, r.elapsed_days));
-    match optimize::optimize_answers(answers, scheduled.len(), &current)? {
+    let outcome = optimize::optimize_answers(answers, scheduled.len(), &current)?;
+    // Better or equal on the same reviews: the scheduler uses the new parameters from now on.
+    let saved = match &outcome {
+        Outcome::Optimized(report) if report.after.log_loss <= report.before.log_loss => {
+            store.set_setting(
+                settings::FSRS_PARAMETERS,
+                &serde_json::to_string(&report.parameters)?,
+            )?;
+            true
+        }
+        _ => false,
+    };
+    if args.json {
+        let mut value = serde_json::to_value(&outcome)?;
+        value["saved"] = serde_json::Value::Bool(saved);
+        println!("{}", serde_json::to_string_pretty(&value)?);
+        return Ok(0);
+    }
+    match outcome {
         Outcome::NotEnoughData { items, needed } => {
             println!(
                 "Not enough history yet: optimising needs {needed} answers given on a later day than the card's previous answer, and the log has {items}. {} more needed; nothing changed.",
@@ -39,11 +58,7 @@ pub fn run(env: &Env) -> Result<u8> {
                 "  RMSE (bins): {:.4} before, {:.4} after",
                 report.before.rmse_bins, report.after.rmse_bins
             );
-            if report.after.log_loss <= report.before.log_loss {
-                store.set_setting(
-                    settings::FSRS_PARAMETERS,
-                    &serde_json::to_string(&report.parameters)?,
-                )?;
+            if saved {
                 println!("Saved: the scheduler uses the new parameters from now on.");
             } else {
                 println!(
