@@ -254,28 +254,18 @@ impl Store {
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(|e| classify(&path, e))?;
         let before = read_state(&tx, &path, answer.deck, answer.card)?;
-        let state_before = before.as_ref().map_or(State::New, |card| card.state);
-        let before_json = before
-            .as_ref()
-            .map(serde_json::to_string)
-            .transpose()
-            .map_err(|e| corrupt(&path, "card state", e.to_string()))?;
-        tx.execute(
-            "INSERT INTO reviews (deck, card, time, rating, state_before, elapsed_days, duration_ms, cram, card_before)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            params![
-                answer.deck,
-                answer.card,
-                answer.time.as_microsecond(),
-                answer.rating.as_u8(),
-                state_before.as_str(),
-                answer.elapsed_days,
-                i64::try_from(answer.duration_ms).unwrap_or(i64::MAX),
-                answer.new_state.is_none(),
-                before_json,
-            ],
-        )
-        .map_err(|e| classify(&path, e))?;
+        let entry = ReviewLogEntry {
+            id: 0,
+            deck: answer.deck.to_string(),
+            card: answer.card.to_string(),
+            time: answer.time,
+            rating: answer.rating,
+            state_before: before.as_ref().map_or(State::New, |card| card.state),
+            elapsed_days: answer.elapsed_days,
+            duration_ms: answer.duration_ms,
+            cram: answer.new_state.is_none(),
+        };
+        insert_review(&tx, &path, &entry, before.as_ref())?;
         let id = tx.last_insert_rowid();
         if let Some(state) = answer.new_state {
             write_state(&tx, &path, answer.deck, answer.card, state)?;
@@ -566,27 +556,7 @@ impl Store {
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(|e| classify(&path, e))?;
         for (r, before) in reviews {
-            let before_json = before
-                .as_ref()
-                .map(serde_json::to_string)
-                .transpose()
-                .map_err(|e| corrupt(&path, "card state", e.to_string()))?;
-            tx.execute(
-                "INSERT INTO reviews (deck, card, time, rating, state_before, elapsed_days, duration_ms, cram, card_before)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                params![
-                    r.deck,
-                    r.card,
-                    r.time.as_microsecond(),
-                    r.rating.as_u8(),
-                    r.state_before.as_str(),
-                    r.elapsed_days,
-                    i64::try_from(r.duration_ms).unwrap_or(i64::MAX),
-                    r.cram,
-                    before_json,
-                ],
-            )
-            .map_err(|e| classify(&path, e))?;
+            insert_review(&tx, &path, r, before.as_ref())?;
         }
         for (key, state) in states {
             write_state(&tx, &path, &key.deck, &key.card, state)?;
@@ -597,6 +567,37 @@ impl Store {
     fn err(&self, e: rusqlite::Error) -> StoreError {
         classify(&self.path, e)
     }
+}
+
+/// Appends one review-log row (its `id` is ignored: SQLite gives the next one), with the card's state before
+/// it as JSON for undo.
+fn insert_review(
+    tx: &rusqlite::Transaction<'_>,
+    path: &Path,
+    r: &ReviewLogEntry,
+    before: Option<&CardState>,
+) -> Result<(), StoreError> {
+    let before_json = before
+        .map(serde_json::to_string)
+        .transpose()
+        .map_err(|e| corrupt(path, "card state", e.to_string()))?;
+    tx.execute(
+        "INSERT INTO reviews (deck, card, time, rating, state_before, elapsed_days, duration_ms, cram, card_before)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![
+            r.deck,
+            r.card,
+            r.time.as_microsecond(),
+            r.rating.as_u8(),
+            r.state_before.as_str(),
+            r.elapsed_days,
+            i64::try_from(r.duration_ms).unwrap_or(i64::MAX),
+            r.cram,
+            before_json,
+        ],
+    )
+    .map_err(|e| classify(path, e))?;
+    Ok(())
 }
 
 /// Refuses, without writing, an existing non-empty file that does not start with SQLite's header.
