@@ -4,6 +4,7 @@ mod colour;
 mod decks;
 mod fuzz_corpus;
 mod practical;
+mod robust;
 mod store;
 mod study;
 mod support;
