@@ -89,8 +89,11 @@ pub struct Session<'a, R: Rng> {
     set_aside: HashSet<Key>,
     history: Vec<Done>,
     front: Option<Key>,
-    /// A random rank per card, drawn once: new cards (and cram) follow it, so the order is shuffled but stable.
-    rank: Vec<usize>,
+    /// The store key of each card (same index as `cards`), built once.
+    keys: Vec<Key>,
+    /// Card indices by a random rank drawn once: new cards (and cram) follow it, so the order is shuffled
+    /// but stable.
+    by_rank: Vec<usize>,
     summary: Summary,
 }
 
@@ -115,6 +118,12 @@ impl<'a, R: Rng> Session<'a, R> {
         let reviews_today = store.reviews_since(config.day_start)?;
         let mut rank: Vec<usize> = (0..cards.len()).collect();
         rank.shuffle(rng);
+        let mut by_rank: Vec<usize> = (0..cards.len()).collect();
+        by_rank.sort_by_key(|&i| rank[i]);
+        let keys = cards
+            .iter()
+            .map(|(d, c)| CardKey::new(d.id.as_str(), c.id.as_str()))
+            .collect();
         Ok(Self {
             cards,
             states,
@@ -130,7 +139,8 @@ impl<'a, R: Rng> Session<'a, R> {
             set_aside: HashSet::new(),
             history: Vec::new(),
             front: None,
-            rank,
+            keys,
+            by_rank,
             summary: Summary::default(),
         })
     }
@@ -144,26 +154,23 @@ impl<'a, R: Rng> Session<'a, R> {
     pub fn queue(&self) -> Vec<usize> {
         let now = (self.clock)();
         let fresh = CardState::new();
-        let mut by_rank: Vec<usize> = (0..self.cards.len()).collect();
-        by_rank.sort_by_key(|&i| self.rank[i]);
-        let keys: Vec<(usize, Key)> = by_rank
-            .into_iter()
-            .map(|i| {
-                (
-                    i,
-                    CardKey::new(self.cards[i].0.id.as_str(), self.cards[i].1.id.as_str()),
-                )
-            })
-            .filter(|(_, k)| !self.set_aside.contains(k))
-            .collect();
+        // Card indices, not keys, go through the queue: it is rebuilt before every question, and at 10,000
+        // cards building and hashing a key per card each time cost milliseconds per answer.
+        let order = self
+            .by_rank
+            .iter()
+            .filter(|&&i| self.set_aside.is_empty() || !self.set_aside.contains(&self.keys[i]));
         if self.config.cram {
             let room =
                 (self.config.review_limit as usize).saturating_sub(self.summary.answered as usize);
-            return keys
-                .iter()
-                .filter(|(_, k)| self.states.get(k).is_some_and(|s| s.state != State::New))
+            return order
+                .filter(|&&i| {
+                    self.states
+                        .get(&self.keys[i])
+                        .is_some_and(|s| s.state != State::New)
+                })
                 .take(room)
-                .map(|(i, _)| *i)
+                .copied()
                 .collect();
         }
         let limits = QueueLimits {
@@ -173,17 +180,14 @@ impl<'a, R: Rng> Session<'a, R> {
             reviews_done_today: self.reviews_today,
             ..QueueLimits::default()
         };
-        let index: HashMap<&Key, usize> = keys.iter().map(|(i, k)| (k, *i)).collect();
-        let entries = build_queue(
-            keys.iter()
-                .map(|(_, k)| (k, self.states.get(k).unwrap_or(&fresh))),
+        build_queue(
+            order.map(|i| (i, self.states.get(&self.keys[*i]).unwrap_or(&fresh))),
             now,
             &limits,
-        );
-        entries
-            .into_iter()
-            .filter_map(|e| index.get(&e.key).copied())
-            .collect()
+        )
+        .into_iter()
+        .map(|e| e.key)
+        .collect()
     }
 
     /// Runs the session until nothing is left, the candidate quits, or Ctrl-C.
@@ -220,9 +224,9 @@ impl<'a, R: Rng> Session<'a, R> {
 
     /// When the next card of these decks becomes due (learning or review).
     pub fn next_due(&self) -> Option<Timestamp> {
-        self.cards
+        self.keys
             .iter()
-            .filter_map(|(d, c)| self.states.get(&CardKey::new(d.id.as_str(), c.id.as_str())))
+            .filter_map(|key| self.states.get(key))
             .filter(|s| s.state != State::New)
             .filter_map(|s| s.due)
             .filter(|due| *due > (self.clock)())
