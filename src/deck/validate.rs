@@ -92,7 +92,7 @@ fn syntax_message(raw: &str) -> (String, Option<String>) {
         let detail = detail.split(" (defined").next().unwrap_or(detail);
         return (
             format!("the file exceeds the limits for a deck file ({detail})"),
-            Some("a deck cannot nest deeper than 32 levels, expand to more than a million YAML events, or use more than 1,000 aliases".into()),
+            Some("a deck cannot nest deeper than 32 levels, expand to more than a million YAML events, copy more than 100,000 events through anchors, or use more than 1,000 aliases".into()),
         );
     }
     if raw.contains("recursion limit exceeded") {

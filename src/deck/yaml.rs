@@ -69,6 +69,10 @@ pub fn parse(text: &str) -> Result<Node, SyntaxError> {
     budget.max_aliases = 1_000;
     budget.max_anchors = 1_000;
     budget.max_nodes = 1_000_000;
+    // Events copied into anchors or replayed inside them: an alias bomb ("billion laughs") hits this after
+    // 100,000 copies, a tenth of the event budget, so it is refused in milliseconds and a few MB instead of
+    // building a million-node tree first (190 MB). Decks rarely use anchors at all.
+    budget.max_recorded_anchor_events = 100_000;
     budget.max_recorded_anchor_bytes = 1024 * 1024;
     budget.max_total_scalar_bytes = 16 * 1024 * 1024;
     let mut options = serde_saphyr::Options::default();
