@@ -148,3 +148,72 @@ fn write_atomically(path: &Path, cache: &CacheFile) {
         let _ = tmp.persist(path);
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+
+    const KNOWN: Known<'static> = Known {
+        experiments: &[],
+        labs: &[],
+    };
+
+    fn source(name: &str, id: &str, prompt: &str) -> Source {
+        Source {
+            name: name.into(),
+            text: Ok(format!(
+                "format: 1\nid: {id}\ntitle: T\ncards:\n  - id: c\n    type: truefalse\n    prompt: {prompt}\n    answer: true\n"
+            )),
+        }
+    }
+
+    fn prompts(lib: &Library) -> Vec<(String, String)> {
+        lib.decks
+            .iter()
+            .map(|d| (d.id.clone(), d.cards[0].prompt.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn reuses_unchanged_decks_rechecks_edited_ones_and_ignores_a_corrupt_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cache").join("decks.json");
+        let v1 = vec![
+            source("a.yaml", "a", "First."),
+            source("b.yaml", "b", "Second."),
+        ];
+        let first = compile_cached(&v1, &KNOWN, &path);
+        assert_eq!(
+            prompts(&first),
+            prompts(&super::super::load::compile(&v1, &KNOWN))
+        );
+        let written = std::fs::read(&path).unwrap();
+
+        // Unchanged sources: the same decks, and the cache file is not rewritten.
+        let again = compile_cached(&v1, &KNOWN, &path);
+        assert_eq!(again.decks, first.decks);
+        assert_eq!(std::fs::read(&path).unwrap(), written);
+
+        // An edited source is compiled again; the other still comes from the cache.
+        let v2 = vec![
+            source("a.yaml", "a", "First."),
+            source("b.yaml", "b", "Edited."),
+        ];
+        let edited = compile_cached(&v2, &KNOWN, &path);
+        assert_eq!(
+            prompts(&edited),
+            vec![
+                ("a".into(), "First.".into()),
+                ("b".into(), "Edited.".into())
+            ]
+        );
+
+        // A corrupt cache is ignored and rebuilt.
+        std::fs::write(&path, b"{not json").unwrap();
+        let rebuilt = compile_cached(&v2, &KNOWN, &path);
+        assert_eq!(rebuilt.decks, edited.decks);
+        assert_eq!(compile_cached(&v2, &KNOWN, &path).decks, edited.decks);
+        assert!(serde_json::from_slice::<CacheFile>(&std::fs::read(&path).unwrap()).is_ok());
+    }
+}
