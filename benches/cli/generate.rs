@@ -132,8 +132,8 @@ fn deck_text(rng: &mut StdRng, index: usize, cards: usize) -> (String, String, V
     let _ = writeln!(y, "tags: [bench, topic-{}]\ncards:", index % 7);
     for i in 0..plain {
         let card = format!("c-{i:05}");
-        let prompt = sentence(rng, 7, '?');
-        let explain = sentence(rng, 8, '.');
+        let prompt = sentence(rng, 6, '?');
+        let explain = sentence(rng, 7, '.');
         let _ = writeln!(y, "  - id: {card}");
         let key = match i % 10 {
             0..=2 => {
