@@ -120,7 +120,7 @@ fn dispatch(cli: &Cli) -> Result<u8> {
         Command::Cards(args) => commands::cards::run(&env, args),
         Command::Experiments(args) => commands::experiments::run(&env, args),
         Command::Stats(args) => commands::stats::run(&env, args),
-        Command::Optimize => commands::optimize::run(&env),
+        Command::Optimize(args) => commands::optimize::run(&env, args),
         Command::Simulate(args) => commands::simulate::run(&env, args),
         Command::Config(args) => commands::config::run(&env, args),
         Command::Reset(args) => commands::reset::run(&env, args),

@@ -46,7 +46,7 @@ pub enum Command {
     /// Progress: today, the due forecast, retention, streak, per-deck counts and leeches
     Stats(JsonArgs),
     /// Fit the scheduler's parameters to your own review log
-    Optimize,
+    Optimize(JsonArgs),
     /// Forecast the reviews and time per day for the coming days
     Simulate(SimulateArgs),
     /// Show or change settings: interview-date, desired-retention

@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 mod decks;
 mod practical;
+mod robust;
 mod store;
 mod study;
 mod support;

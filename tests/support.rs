@@ -69,8 +69,20 @@ impl Sandbox {
     /// A command with a clean, reproducible environment: temp data dir, no colour, fixed seed.
     pub fn cmd(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new(bin());
-        cmd.args(args)
-            .current_dir(root())
+        cmd.args(args);
+        self.configure(cmd)
+    }
+
+    /// Like [`Sandbox::cmd`], but runs `wrapper` (a program and its first arguments) with the portquiz binary
+    /// and `args` appended, e.g. `sh -c 'ulimit -f 64; exec "$0" "$@"'` to run portquiz under a limit.
+    pub fn cmd_wrapped(&self, wrapper: &[&str], args: &[&str]) -> Command {
+        let mut cmd = Command::new(wrapper[0]);
+        cmd.args(&wrapper[1..]).arg(bin()).args(args);
+        self.configure(cmd)
+    }
+
+    fn configure(&self, mut cmd: Command) -> Command {
+        cmd.current_dir(root())
             .env_remove("PORTQUIZ_NOW")
             .env_remove("CLICOLOR_FORCE")
             .env("PORTQUIZ_DATA_DIR", self.path())
@@ -304,6 +316,20 @@ pub fn card_index(deck_files: &[&str]) -> HashMap<String, Card> {
         .collect()
 }
 
+/// How a scripted candidate answers one question.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reply {
+    /// Right, taking the suggested grade.
+    Right,
+    /// Right, then this grade (`again`, `hard`, `good` or `easy`) when it is offered; flashcards are
+    /// revealed and graded with it.
+    Graded(&'static str),
+    /// Wrong (a flashcard is graded `again`).
+    Wrong,
+    /// Quit the session.
+    Quit,
+}
+
 /// Plays a `study --plain` session like a candidate: `decide(card id, n)` says whether to answer the n-th
 /// question right (`Some(true)`), wrong (`Some(false)`) or to quit (`None`); grades take the suggestion.
 /// Practical cards get option 1 (the machine decides whether that is right).
@@ -313,9 +339,39 @@ pub fn play(
     cards: &HashMap<String, Card>,
     mut decide: impl FnMut(&str, usize) -> Option<bool>,
 ) -> (Run, usize) {
+    play_replies(cmd, cards, |id, n| match decide(id, n) {
+        Some(true) => Reply::Right,
+        Some(false) => Reply::Wrong,
+        None => Reply::Quit,
+    })
+}
+
+/// The grade words a `grades: 1 Again  (next in 10m), 3 Good  (next in 1d)` line offers, in lower case.
+fn offered_grades(screen: &str) -> Vec<String> {
+    screen
+        .lines()
+        .rev()
+        .find_map(|l| l.strip_prefix("grades: "))
+        .map(|list| {
+            list.split(", ")
+                .filter_map(|g| g.split_whitespace().nth(1))
+                .map(str::to_lowercase)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// [`play`] with a [`Reply`] per question, so a script can also pick grades.
+pub fn play_replies(
+    cmd: Command,
+    cards: &HashMap<String, Card>,
+    mut decide: impl FnMut(&str, usize) -> Reply,
+) -> (Run, usize) {
     let mut driver = PlainDriver::spawn(cmd);
     let mut answered = 0;
     let mut asked = 0;
+    // The reply to the question on screen, for its grade prompt.
+    let mut reply = Reply::Right;
     // A question was answered; if the next prompt is not its grade, it was recorded at once (as Again).
     let mut pending = false;
     while let Some(screen) = driver.next_prompt() {
@@ -325,11 +381,21 @@ pub fn play(
             answered += 1;
         }
         if grading {
+            let wanted = match reply {
+                Reply::Wrong => "again",
+                Reply::Graded(g) => g,
+                Reply::Right | Reply::Quit => "",
+            };
+            let line = if offered_grades(&screen).iter().any(|g| g == wanted) {
+                wanted
+            } else {
+                ""
+            };
             answered += 1;
-            driver.answer("");
+            driver.answer(line);
             continue;
         }
-        if last.starts_with("Show the answer") || last.starts_with("Done?") {
+        if last.starts_with("Done?") {
             driver.answer("");
             continue;
         }
@@ -338,17 +404,17 @@ pub fn play(
             .get(&id)
             .unwrap_or_else(|| panic!("unknown card {id}"));
         asked += 1;
-        match decide(&id, asked) {
-            None => driver.answer("q"),
-            Some(right) => {
-                let line = match card.kind {
-                    CardKind::Practical { .. } => "1".to_string(),
-                    _ => answer_line(card, &screen, right),
-                };
-                driver.answer(&line);
-                pending = true;
-            }
+        reply = decide(&id, asked);
+        if reply == Reply::Quit {
+            driver.answer("q");
+            continue;
         }
+        let line = match card.kind {
+            CardKind::Practical { .. } => "1".to_string(),
+            _ => answer_line(card, &screen, reply != Reply::Wrong),
+        };
+        driver.answer(&line);
+        pending = !last.starts_with("Show the answer");
     }
     let run = driver.finish();
     if pending && run.code == 0 {

@@ -230,14 +230,16 @@ fn every_shipped_deck_points_editors_at_the_schema() {
 
 // ---- commands over a progress database ----
 //
-// The plain study session is not on main yet, so these tests fill the database through the store and
-// scheduler APIs the session uses: one sitting a day at 09:00 UTC, learning steps answered when they come
-// due, answers 20 s apart, each recorded as the session records it.
+// The database is filled the way a candidate fills it: one scripted `study --plain` session a day at
+// 09:00 UTC (PORTQUIZ_NOW), reading each screen and answering it.
 
-use portquiz::schedule::{CardState, Rating, Scheduler, SchedulerConfig};
-use portquiz::store::{Answer, Store};
-use rand::SeedableRng;
+use std::path::{Path, PathBuf};
+
+use portquiz::store::Store;
 use rand::rngs::StdRng;
+use rand::{RngExt, SeedableRng};
+
+use crate::support::{Reply, card_index, play_replies};
 
 const STUDY: [&str; 6] = [
     "port-range",
@@ -254,104 +256,86 @@ fn at(day: u32, hour: i64) -> jiff::Timestamp {
         + jiff::SignedDuration::from_hours(24 * i64::from(day) + hour - 9)
 }
 
-/// Studies `cards` of `deck` on days `days`, `new_per_day` new cards a day; `grade` picks each rating
-/// from the card, its state and the rng.
+/// One study session a day on `days` at 09:00 UTC with `deck_args` loaded and `new` new cards a day;
+/// `reply(day, card, nth time asked that day)` answers each question. Returns the answers acknowledged.
 fn study_days(
-    db: &std::path::Path,
-    deck: &str,
-    cards: &[String],
+    data_dir: &Path,
+    deck_args: &[&str],
     days: std::ops::Range<u32>,
-    new_per_day: usize,
-    grade: &dyn Fn(&str, &CardState, &mut StdRng) -> Rating,
-) {
-    let mut store = Store::open(db).unwrap();
-    let scheduler = Scheduler::new(SchedulerConfig::default()).unwrap();
-    let mut rng = StdRng::seed_from_u64(u64::from(days.start) * 7919 + 11);
+    new: usize,
+    reply: &mut dyn FnMut(u32, &str, usize) -> Reply,
+) -> usize {
+    let files: Vec<&str> = deck_args
+        .iter()
+        .copied()
+        .filter(|a| a.ends_with(".yaml"))
+        .collect();
+    let cards = card_index(&files);
+    let sandbox = Sandbox::at(data_dir.to_path_buf());
+    let new = new.to_string();
+    let mut total = 0;
     for day in days {
-        let mut t = at(day, 9);
-        let end = at(day, 11);
-        let mut new_today = 0;
-        loop {
-            let states = store.deck_states(deck).unwrap();
-            let state_of = |c: &String| {
-                states
-                    .get(&portquiz::store::CardKey::new(deck, c.clone()))
-                    .cloned()
-                    .unwrap_or_default()
-            };
-            let due = cards
-                .iter()
-                .map(|c| (c, state_of(c)))
-                .filter(|(_, s)| s.due.is_some_and(|d| d <= end))
-                .min_by_key(|(_, s)| s.due);
-            let next = match due {
-                Some((c, s)) if s.due.is_some_and(|d| d <= t) => Some((c, s)),
-                _ if new_today < new_per_day => {
-                    let fresh = cards.iter().find(|c| {
-                        !states.contains_key(&portquiz::store::CardKey::new(deck, (*c).clone()))
-                    });
-                    match (fresh, due) {
-                        (Some(c), _) => {
-                            new_today += 1;
-                            Some((c, CardState::new()))
-                        }
-                        (None, Some((c, s))) => {
-                            t = s.due.unwrap().max(t);
-                            Some((c, s))
-                        }
-                        (None, None) => None,
-                    }
+        let mut args = vec!["study", "--plain", "--new", &new];
+        for a in deck_args {
+            args.extend(["--deck", a]);
+        }
+        let mut cmd = sandbox.cmd(&args);
+        cmd.env("PORTQUIZ_NOW", at(day, 9).to_string())
+            .env("TZ", "UTC");
+        let mut asked_today: std::collections::HashMap<String, usize> = Default::default();
+        let (run, answered) = play_replies(cmd, &cards, |id, _| {
+            let n = asked_today.entry(id.to_string()).or_default();
+            *n += 1;
+            reply(day, id, *n)
+        });
+        assert_eq!(run.code, 0, "day {day}: {}", run.transcript());
+        total += answered;
+    }
+    total
+}
+
+/// The fixture deck's candidate: forgets `port-range` every day it comes back (a leech; right when it is
+/// relearned), finds `https-port` hard every third day it is asked, knows the rest.
+fn fixture_candidate() -> impl FnMut(u32, &str, usize) -> Reply {
+    let mut first_seen: std::collections::HashMap<String, u32> = Default::default();
+    let mut https_days = 0;
+    move |day, card, nth| {
+        let first = *first_seen.entry(card.to_string()).or_insert(day);
+        match card {
+            "study/port-range" if day > first && nth == 1 => Reply::Wrong,
+            "study/https-port" if nth == 1 => {
+                https_days += 1;
+                if https_days % 3 == 0 {
+                    Reply::Graded("hard")
+                } else {
+                    Reply::Right
                 }
-                Some((c, s)) => {
-                    t = s.due.unwrap().max(t);
-                    Some((c, s))
-                }
-                None => None,
-            };
-            let Some((card, state)) = next else { break };
-            let rating = grade(card, &state, &mut rng);
-            let outcome = scheduler.answer(&state, rating, t, &mut rng).unwrap();
-            store
-                .record_answer(&Answer {
-                    deck,
-                    card,
-                    time: t,
-                    rating,
-                    elapsed_days: outcome.elapsed_days,
-                    duration_ms: 5_000,
-                    new_state: Some(&outcome.card),
-                })
-                .unwrap();
-            t += jiff::SignedDuration::from_secs(20);
+            }
+            _ => Reply::Right,
         }
     }
 }
 
-/// The fixture deck's learner: forgets `port-range` at every review (a leech), finds `https-port` hard
-/// every third answer, knows the rest.
-fn fixture_grade(card: &str, state: &CardState, _: &mut StdRng) -> Rating {
-    match card {
-        "port-range" if state.state == portquiz::schedule::State::Review => Rating::Again,
-        "https-port" if state.reps % 3 == 2 => Rating::Hard,
-        _ => Rating::Good,
-    }
-}
+const FIXTURE_ARGS: [&str; 2] = [FIXTURE, "study"];
 
-fn study_cards() -> Vec<String> {
-    STUDY.iter().map(|s| s.to_string()).collect()
-}
-
-/// A sandbox whose database holds four weeks of the fixture deck, and the arguments that load only it.
+/// A copy of a data dir that holds four weeks of scripted sessions on the fixture deck (built once per
+/// test run, under Cargo's temp dir for tests).
 fn four_weeks() -> Sandbox {
+    static TEMPLATE: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    let template = TEMPLATE.get_or_init(|| {
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join(format!("tools-four-weeks-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        study_days(&dir, &FIXTURE_ARGS, 0..28, 3, &mut fixture_candidate());
+        dir
+    });
     let sandbox = Sandbox::new();
-    study_days(
-        &sandbox.path().join("portquiz.sqlite3"),
-        "study",
-        &study_cards(),
-        0..28,
-        3,
-        &fixture_grade,
-    );
+    std::fs::copy(
+        template.join("portquiz.sqlite3"),
+        sandbox.path().join("portquiz.sqlite3"),
+    )
+    .unwrap();
     sandbox
 }
 
@@ -373,12 +357,26 @@ fn run_at(sandbox: &Sandbox, day: u32, args: &[&str]) -> crate::support::Run {
     }
 }
 
+/// `stats` output with the seconds of time spent today replaced by `Ns`.
+fn without_time_spent(text: &str) -> String {
+    text.lines()
+        .map(|line| match line.rsplit_once("% right, ") {
+            Some((head, secs)) if secs.ends_with('s') => format!("{head}% right, Ns"),
+            _ => line.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+        + "\n"
+}
+
 #[test]
 fn stats_after_four_weeks() {
     let sandbox = four_weeks();
     let run = run_at(&sandbox, 27, &["stats"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    insta::assert_snapshot!(run.stdout);
+    // Time spent is measured on the real clock; everything else is fixed by PORTQUIZ_NOW and the seed.
+    let time_spent = without_time_spent(&run.stdout);
+    insta::assert_snapshot!(time_spent);
 
     let json = run_at(&sandbox, 27, &["stats", "--json"]);
     let v: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
@@ -398,7 +396,11 @@ fn stats_after_four_weeks() {
         "Which range can a TCP or UDP port number take?"
     );
     assert!(v["leeches"][0]["lapses"].as_u64().unwrap() >= 8);
-    insta::assert_snapshot!("stats_json", json.stdout);
+    // Time spent is measured on the real clock; the rest is fixed.
+    let mut fixed = v.clone();
+    assert!(fixed["today"]["seconds"].as_f64().unwrap() >= 0.0);
+    fixed["today"]["seconds"] = serde_json::Value::Null;
+    insta::assert_snapshot!("stats_json", serde_json::to_string_pretty(&fixed).unwrap());
 }
 
 #[test]
@@ -420,6 +422,11 @@ fn optimize_says_how_many_more_reviews_it_needs() {
     let run = run_at(&sandbox, 27, &["optimize"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     insta::assert_snapshot!(run.stdout);
+    let json = run_at(&sandbox, 27, &["optimize", "--json"]);
+    assert_eq!(
+        json.stdout,
+        "{\n  \"items\": 36,\n  \"needed\": 64,\n  \"saved\": false,\n  \"status\": \"not_enough_data\"\n}\n"
+    );
     let store = Store::open(sandbox.path().join("portquiz.sqlite3")).unwrap();
     assert_eq!(store.setting("fsrs_parameters").unwrap(), None);
 }
@@ -436,62 +443,82 @@ fn optimize_fits_and_stores_parameters_with_enough_history() {
     }
     let deck_path = sandbox.path().join("facts.yaml");
     std::fs::write(&deck_path, deck).unwrap();
-    study_days(
-        &sandbox.path().join("portquiz.sqlite3"),
-        "facts",
-        &ids,
+    // A candidate who reveals each flashcard and grades it: again 15 %, hard 10 %, good 65 %, easy 10 %.
+    let mut rng = StdRng::seed_from_u64(11);
+    let answered = study_days(
+        sandbox.path(),
+        &[deck_path.to_str().unwrap(), "facts"],
         0..60,
         6,
-        &|_, _, rng: &mut StdRng| {
-            use rand::RngExt;
-            match rng.random_range(0..20) {
-                0..3 => Rating::Again,
-                3..5 => Rating::Hard,
-                5..18 => Rating::Good,
-                _ => Rating::Easy,
-            }
+        &mut |_, _, _| match rng.random_range(0..20) {
+            0..3 => Reply::Graded("again"),
+            3..5 => Reply::Graded("hard"),
+            5..18 => Reply::Graded("good"),
+            _ => Reply::Graded("easy"),
         },
     );
-    let output = sandbox
-        .cmd(&["--deck", deck_path.to_str().unwrap(), "optimize"])
-        .env("PORTQUIZ_NOW", at(60, 12).to_string())
-        .env("TZ", "UTC")
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert_eq!(output.status.code(), Some(0), "{stdout}");
-    let lines: Vec<&str> = stdout.lines().collect();
-    assert!(
-        lines[0].starts_with("Fitted FSRS parameters to "),
-        "{stdout}"
-    );
-    assert!(lines[1].starts_with("  log loss: "), "{stdout}");
-    assert!(lines[2].starts_with("  RMSE (bins): "), "{stdout}");
     let store = Store::open(sandbox.path().join("portquiz.sqlite3")).unwrap();
-    let stored = store.setting("fsrs_parameters").unwrap();
-    if lines[3].starts_with("Saved") {
-        let params: Vec<f32> = serde_json::from_str(&stored.unwrap()).unwrap();
-        assert_eq!(params.len(), 21);
-        // The scheduler now runs on them: simulate still works.
-        let sim = sandbox
-            .cmd(&[
-                "--deck",
-                deck_path.to_str().unwrap(),
-                "simulate",
-                "--days",
-                "7",
-                "--json",
-            ])
+    assert_eq!(store.review_count().unwrap() as usize, answered);
+    let run = |args: &[&str]| {
+        let mut all = vec!["--deck", deck_path.to_str().unwrap(), "--deck", "facts"];
+        all.extend_from_slice(args);
+        let output = sandbox
+            .cmd(&all)
             .env("PORTQUIZ_NOW", at(60, 12).to_string())
+            .env("TZ", "UTC")
             .output()
             .unwrap();
-        assert_eq!(sim.status.code(), Some(0));
+        assert_eq!(output.status.code(), Some(0), "{output:?}");
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let forecast_before = run(&["simulate", "--days", "30", "--json"]);
+    let stdout = run(&["optimize"]);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert!(
+        lines[0].starts_with(&format!("Fitted FSRS parameters to {answered} answers (")),
+        "{stdout}"
+    );
+    // "  log loss: 0.4321 before, 0.4100 after"
+    let figures = |line: &str, label: &str| -> (f64, f64) {
+        let rest = line
+            .strip_prefix(label)
+            .unwrap_or_else(|| panic!("{stdout}"));
+        let (before, after) = rest.split_once(" before, ").unwrap();
+        (
+            before.parse().unwrap(),
+            after.strip_suffix(" after").unwrap().parse().unwrap(),
+        )
+    };
+    let (loss_before, loss_after) = figures(lines[1], "  log loss: ");
+    figures(lines[2], "  RMSE (bins): ");
+    let stored = store.setting("fsrs_parameters").unwrap();
+    let forecast_after = run(&["simulate", "--days", "30", "--json"]);
+    if loss_after <= loss_before {
+        assert_eq!(
+            lines[3],
+            "Saved: the scheduler uses the new parameters from now on."
+        );
+        let params: Vec<f32> = serde_json::from_str(&stored.unwrap()).unwrap();
+        assert_eq!(params.len(), 21);
+        assert_ne!(params, portquiz::tools::optimize::default_parameters());
+        // The scheduler runs on them from now on: the same forecast comes out differently.
+        assert_ne!(forecast_before, forecast_after);
+        // Again, for a script: fitted from the saved parameters, the same figures as JSON.
+        let v: serde_json::Value = serde_json::from_str(&run(&["optimize", "--json"])).unwrap();
+        assert_eq!(v["status"], "optimized");
+        assert_eq!(v["reviews"], answered);
+        assert_eq!(v["parameters"].as_array().unwrap().len(), 21);
+        let before = v["before"]["log_loss"].as_f64().unwrap();
+        let after = v["after"]["log_loss"].as_f64().unwrap();
+        assert!((before - loss_after).abs() < 1e-3, "{v}");
+        assert_eq!(v["saved"], after <= before, "{v}");
     } else {
         assert_eq!(
             lines[3],
             "The fitted parameters do not predict your answers better; kept the current ones."
         );
         assert_eq!(stored, None);
+        assert_eq!(forecast_before, forecast_after);
     }
 }
 
@@ -625,8 +652,34 @@ fn export_reviews_writes_the_fsrs_csv_layout() {
         "card_id,review_time,review_rating,review_state,review_duration"
     );
     assert_eq!(lines.len() as u64, n + 1);
-    // The first answer: a new card at 09:00 on the first day, in milliseconds.
-    assert_eq!(lines[1], "study/port-range,1772442000000,3,0,5000");
+    // Every answer of the sessions, in order: time in milliseconds since the epoch, FSRS state numbers.
+    let mut expected = Vec::new();
+    store
+        .for_each_review(None, |r| {
+            let state = match r.state_before {
+                portquiz::schedule::State::New => 0,
+                portquiz::schedule::State::Learning => 1,
+                portquiz::schedule::State::Review => 2,
+                portquiz::schedule::State::Relearning => 3,
+            };
+            expected.push(format!(
+                "{}/{},{},{},{state},{}",
+                r.deck,
+                r.card,
+                r.time.as_millisecond(),
+                r.rating.as_u8(),
+                r.duration_ms
+            ));
+        })
+        .unwrap();
+    assert_eq!(lines[1..], expected);
+    // The first answer was given on the first day, in the first minute of its 09:00 session.
+    let first_ms: i64 = lines[1].split(',').nth(1).unwrap().parse().unwrap();
+    assert!(
+        (0..60_000).contains(&(first_ms - at(0, 9).as_millisecond())),
+        "{}",
+        lines[1]
+    );
 }
 
 /// The review log as (deck, card, microseconds, rating) and every card state, printed.
@@ -660,18 +713,11 @@ fn merge_unites_two_machines_and_is_idempotent() {
     let b = Sandbox::new();
     let db_a = a.path().join("portquiz.sqlite3");
     let db_b = b.path().join("portquiz.sqlite3");
-    study_days(&db_a, "study", &study_cards(), 0..14, 3, &fixture_grade);
-    drop(Store::open(&db_a).unwrap());
+    let mut candidate = fixture_candidate();
+    study_days(a.path(), &FIXTURE_ARGS, 0..14, 3, &mut candidate);
     std::fs::copy(&db_a, &db_b).unwrap();
-    study_days(&db_b, "study", &study_cards(), 14..21, 3, &fixture_grade);
-    study_days(
-        &db_a,
-        "study",
-        &study_cards()[..2],
-        21..23,
-        0,
-        &fixture_grade,
-    );
+    study_days(b.path(), &FIXTURE_ARGS, 14..21, 3, &mut candidate);
+    study_days(a.path(), &FIXTURE_ARGS, 21..23, 3, &mut candidate);
     let (log_a, _) = log_and_states(&db_a);
     let (log_b, _) = log_and_states(&db_b);
     let shared = log_a.iter().filter(|r| log_b.contains(r)).count();
@@ -808,4 +854,42 @@ fn every_builtin_deck_exports_and_imports_back_as_a_checked_deck() {
         (check.code, check.stdout),
         (0, format!("1 deck, {exported} cards: ok\n"))
     );
+}
+
+#[test]
+fn an_interview_date_after_four_weeks_counts_only_the_cards_left() {
+    let sandbox = four_weeks();
+    let run = run_at(
+        &sandbox,
+        27,
+        &["config", "set", "interview-date", "2026-04-30"],
+    );
+    assert_eq!(
+        (run.code, run.stdout.as_str()),
+        (
+            0,
+            "interview-date = 2026-04-30\nInterview on 2026-04-30: 32 days left; no new cards left to learn.\n"
+        )
+    );
+    // The stored date caps the intervals of the next sessions: what they answer is not due after the interview.
+    let mut candidate = fixture_candidate();
+    let answered = study_days(sandbox.path(), &FIXTURE_ARGS, 28..52, 3, &mut candidate);
+    assert!(answered > 0);
+    let cards = run_at(&sandbox, 51, &["cards", "--json"]);
+    let cards: serde_json::Value = serde_json::from_str(&cards.stdout).unwrap();
+    let since = at(28, 9).to_string();
+    let mut capped = 0;
+    for card in cards.as_array().unwrap() {
+        // A card remembered for over 20 days would be due after the interview without the cap.
+        if card["last_review"].as_str().unwrap() >= since.as_str()
+            && card["stability"].as_f64().unwrap() > 20.0
+        {
+            capped += 1;
+            assert!(
+                card["due"].as_str().unwrap() < "2026-05-01T04:00:00Z",
+                "{card}"
+            );
+        }
+    }
+    assert!(capped >= 1, "{cards}");
 }

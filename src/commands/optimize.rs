@@ -4,25 +4,41 @@ use anyhow::Result;
 
 use super::progress;
 use crate::app::Env;
-use crate::schedule::training_items;
+use crate::cli::JsonArgs;
 use crate::store::settings;
 use crate::tools::optimize::{self, Outcome};
 
 /// Runs `portquiz optimize`.
-pub fn run(env: &Env) -> Result<u8> {
+pub fn run(env: &Env, args: &JsonArgs) -> Result<u8> {
     let store = progress::open_store(env)?;
     let log = progress::review_log(&store)?;
     let scheduled: Vec<_> = log.iter().filter(|r| !r.cram).collect();
-    let items = training_items(
-        scheduled
-            .iter()
-            .map(|r| ((r.deck.as_str(), r.card.as_str()), r.rating, r.elapsed_days)),
-    );
     let current = match progress::stored_parameters(&store)? {
         p if p.is_empty() => optimize::default_parameters(),
         p => p,
     };
-    match optimize::optimize_items(items, None, scheduled.len(), &current)? {
+    let answers = scheduled
+        .iter()
+        .map(|r| ((r.deck.as_str(), r.card.as_str()), r.rating, r.elapsed_days));
+    let outcome = optimize::optimize_answers(answers, scheduled.len(), &current)?;
+    // Better or equal on the same reviews: the scheduler uses the new parameters from now on.
+    let saved = match &outcome {
+        Outcome::Optimized(report) if report.after.log_loss <= report.before.log_loss => {
+            store.set_setting(
+                settings::FSRS_PARAMETERS,
+                &serde_json::to_string(&report.parameters)?,
+            )?;
+            true
+        }
+        _ => false,
+    };
+    if args.json {
+        let mut value = serde_json::to_value(&outcome)?;
+        value["saved"] = serde_json::Value::Bool(saved);
+        println!("{}", serde_json::to_string_pretty(&value)?);
+        return Ok(0);
+    }
+    match outcome {
         Outcome::NotEnoughData { items, needed } => {
             println!(
                 "Not enough history yet: optimising needs {needed} answers given on a later day than the card's previous answer, and the log has {items}. {} more needed; nothing changed.",
@@ -42,11 +58,7 @@ pub fn run(env: &Env) -> Result<u8> {
                 "  RMSE (bins): {:.4} before, {:.4} after",
                 report.before.rmse_bins, report.after.rmse_bins
             );
-            if report.after.log_loss <= report.before.log_loss {
-                store.set_setting(
-                    settings::FSRS_PARAMETERS,
-                    &serde_json::to_string(&report.parameters)?,
-                )?;
+            if saved {
                 println!("Saved: the scheduler uses the new parameters from now on.");
             } else {
                 println!(

@@ -26,10 +26,20 @@ pub fn run(env: &Env, args: &StudyArgs) -> Result<u8> {
     }
     let mut store = Store::open(env.db_path())?;
     let scheduler = super::scheduler(&store, args.until.as_deref())?;
+    // Under PORTQUIZ_NOW the session's clock starts at that instant and runs on in real time, so answers
+    // keep distinct, ordered instants (as they would on the wall clock) while the day stays the one asked for.
     let fixed_now = std::env::var("PORTQUIZ_NOW").is_ok_and(|v| !v.trim().is_empty());
     let start = env.now;
+    let started = std::time::Instant::now();
     let clock = move || {
-        if fixed_now { start } else { Timestamp::now() }
+        if fixed_now {
+            jiff::SignedDuration::try_from(started.elapsed())
+                .ok()
+                .and_then(|d| start.checked_add(d).ok())
+                .unwrap_or(start)
+        } else {
+            Timestamp::now()
+        }
     };
     let mut rng = match env.seed {
         Some(seed) => StdRng::seed_from_u64(seed),

@@ -30,7 +30,7 @@ mod scheduler;
 
 pub use card::{CardState, ParseRatingError, ParseStateError, Rating, State};
 pub use fuzz::{fuzz_bounds, fuzz_delta, fuzzed_days};
-pub use optimize::{fit_parameters, training_items};
+pub use optimize::training_items;
 pub use queue::{QueueEntry, QueueKind, QueueLimits, build_queue, next_due};
 pub use scheduler::{Outcome, ScheduleError, Scheduler, SchedulerConfig, format_days, format_wait};
 

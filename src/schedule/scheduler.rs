@@ -110,22 +110,6 @@ pub enum ScheduleError {
         /// What the crate said.
         reason: String,
     },
-    /// Too little review history to fit parameters.
-    #[error(
-        "not enough review history to fit FSRS parameters ({items} usable reviews): keep studying for a few weeks and try again; the default parameters are used meanwhile"
-    )]
-    NotEnoughHistory {
-        /// Training items available.
-        items: usize,
-    },
-    /// The optimiser failed.
-    #[error("fitting FSRS parameters to {items} reviews failed: {reason}")]
-    Optimize {
-        /// Training items given.
-        items: usize,
-        /// What the crate said.
-        reason: String,
-    },
     /// A learning step from `now` leaves jiff's range.
     #[error("the instant {now} plus the step {step:#} is outside the supported range")]
     StepOutOfRange {

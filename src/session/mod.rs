@@ -45,7 +45,7 @@ pub struct Summary {
 /// Why a session stopped early with an error.
 #[derive(Debug, thiserror::Error)]
 pub enum SessionError {
-    #[error("{0}")]
+    #[error(transparent)]
     Ui(#[from] UiError),
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
@@ -315,23 +315,30 @@ impl<'a, R: Rng> Session<'a, R> {
         if let Some(explain) = &card.explain {
             self.ui.say(Style::Dim, explain)?;
         }
-        let rating = if !right {
-            self.ui.say(Style::Dim, "(recorded as Again)")?;
-            Rating::Again
+        // A wrong answer or a used hint fixes the grade; say so only once it is saved.
+        let fixed = if !right {
+            Some((Rating::Again, "(recorded as Again)"))
         } else if hint_used {
-            self.ui
-                .say(Style::Dim, "(the hint was used, so this counts as Hard)")?;
-            Rating::Hard
+            Some((
+                Rating::Hard,
+                "(the hint was used, so this was recorded as Hard)",
+            ))
         } else {
-            let choices = self.grade_choices(&state, &[Rating::Hard, Rating::Good, Rating::Easy]);
-            match self.ui.grade(&choices, 1)? {
-                Input::Value(r) => r,
-                Input::Undo => return Ok(Step::Undo),
-                Input::Quit | Input::Hint => {
-                    // The answer was given: keep it, with the suggested grade, before leaving.
-                    self.record(&key, state, Rating::Good, Some(true), started)?;
-                    return Ok(Step::Quit);
-                }
+            None
+        };
+        if let Some((rating, note)) = fixed {
+            self.record(&key, state, rating, Some(right), started)?;
+            self.ui.say(Style::Dim, note)?;
+            return Ok(Step::Answered);
+        }
+        let choices = self.grade_choices(&state, &[Rating::Hard, Rating::Good, Rating::Easy]);
+        let rating = match self.ui.grade(&choices, 1)? {
+            Input::Value(r) => r,
+            Input::Undo => return Ok(Step::Undo),
+            Input::Quit | Input::Hint => {
+                // The answer was given: keep it, with the suggested grade, before leaving.
+                self.record(&key, state, Rating::Good, Some(true), started)?;
+                return Ok(Step::Quit);
             }
         };
         self.record(&key, state, rating, Some(right), started)?;

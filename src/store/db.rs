@@ -139,9 +139,9 @@ impl Store {
     pub fn open(path: impl AsRef<Path>) -> Result<Store, StoreError> {
         let path = path.as_ref().to_path_buf();
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent).map_err(|source| StoreError::CreateDir {
+            std::fs::create_dir_all(parent).map_err(|error| StoreError::CreateDir {
                 path: parent.to_path_buf(),
-                source,
+                error,
             })?;
         }
         check_header(&path)?;
@@ -174,10 +174,17 @@ impl Store {
 
     /// Read-only checks: nothing may be written to a file that fails them.
     fn check_before_writing(&self) -> Result<(), StoreError> {
-        let version = self.schema_version()?;
-        let app_id: i32 = self
+        // One statement, so one snapshot: another portquiz may create the schema between two separate reads,
+        // and version 0 read before its commit with its tables counted after would look like a foreign file.
+        let (version, app_id, tables): (i64, i32, i64) = self
             .conn
-            .pragma_query_value(None, "application_id", |row| row.get(0))
+            .query_row(
+                "SELECT (SELECT user_version FROM pragma_user_version),
+                        (SELECT application_id FROM pragma_application_id),
+                        (SELECT COUNT(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%')",
+                [],
+                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+            )
             .map_err(|e| self.err(e))?;
         if app_id != 0 && app_id != APPLICATION_ID {
             return Err(StoreError::NotADatabase {
@@ -191,35 +198,33 @@ impl Store {
                 supported: SCHEMA_VERSION,
             });
         }
-        if version < 0 {
+        // Version 0 must be an empty database: tables there belong to some other program.
+        if version < 0 || (version == 0 && tables > 0) {
             return Err(StoreError::NotADatabase {
                 path: self.path.clone(),
             });
-        }
-        if version == 0 {
-            // Version 0 must be an empty database: tables there belong to some other program.
-            let tables: i64 = self
-                .conn
-                .query_row(
-                    "SELECT COUNT(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'",
-                    [],
-                    |row| row.get(0),
-                )
-                .map_err(|e| self.err(e))?;
-            if tables > 0 {
-                return Err(StoreError::NotADatabase {
-                    path: self.path.clone(),
-                });
-            }
         }
         Ok(())
     }
 
     fn configure(&self) -> Result<(), StoreError> {
-        let mode: String = self
-            .conn
-            .pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))
-            .map_err(|e| self.err(e))?;
+        // Switching a new database to WAL needs it alone: when several portquiz processes start on a fresh
+        // data dir at once, SQLite answers "database is locked" without waiting, so wait here.
+        let deadline = std::time::Instant::now() + BUSY_TIMEOUT;
+        let mode: String = loop {
+            match self
+                .conn
+                .pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))
+            {
+                Err(e)
+                    if e.sqlite_error_code() == Some(ErrorCode::DatabaseBusy)
+                        && std::time::Instant::now() < deadline =>
+                {
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+                result => break result.map_err(|e| self.err(e))?,
+            }
+        };
         if !mode.eq_ignore_ascii_case("wal") {
             return Err(StoreError::NotWritable {
                 path: self.path.clone(),
@@ -273,28 +278,18 @@ impl Store {
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(|e| classify(&path, e))?;
         let before = read_state(&tx, &path, answer.deck, answer.card)?;
-        let state_before = before.as_ref().map_or(State::New, |card| card.state);
-        let before_json = before
-            .as_ref()
-            .map(serde_json::to_string)
-            .transpose()
-            .map_err(|e| corrupt(&path, "card state", e.to_string()))?;
-        tx.execute(
-            "INSERT INTO reviews (deck, card, time, rating, state_before, elapsed_days, duration_ms, cram, card_before)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            params![
-                answer.deck,
-                answer.card,
-                answer.time.as_microsecond(),
-                answer.rating.as_u8(),
-                state_before.as_str(),
-                answer.elapsed_days,
-                i64::try_from(answer.duration_ms).unwrap_or(i64::MAX),
-                answer.new_state.is_none(),
-                before_json,
-            ],
-        )
-        .map_err(|e| classify(&path, e))?;
+        let entry = ReviewLogEntry {
+            id: 0,
+            deck: answer.deck.to_string(),
+            card: answer.card.to_string(),
+            time: answer.time,
+            rating: answer.rating,
+            state_before: before.as_ref().map_or(State::New, |card| card.state),
+            elapsed_days: answer.elapsed_days,
+            duration_ms: answer.duration_ms,
+            cram: answer.new_state.is_none(),
+        };
+        insert_review(&tx, &path, &entry, before.as_ref())?;
         let id = tx.last_insert_rowid();
         if let Some(state) = answer.new_state {
             write_state(&tx, &path, answer.deck, answer.card, state)?;
@@ -636,27 +631,7 @@ impl Store {
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(|e| classify(&path, e))?;
         for (r, before) in reviews {
-            let before_json = before
-                .as_ref()
-                .map(serde_json::to_string)
-                .transpose()
-                .map_err(|e| corrupt(&path, "card state", e.to_string()))?;
-            tx.execute(
-                "INSERT INTO reviews (deck, card, time, rating, state_before, elapsed_days, duration_ms, cram, card_before)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                params![
-                    r.deck,
-                    r.card,
-                    r.time.as_microsecond(),
-                    r.rating.as_u8(),
-                    r.state_before.as_str(),
-                    r.elapsed_days,
-                    i64::try_from(r.duration_ms).unwrap_or(i64::MAX),
-                    r.cram,
-                    before_json,
-                ],
-            )
-            .map_err(|e| classify(&path, e))?;
+            insert_review(&tx, &path, r, before.as_ref())?;
         }
         for (key, state) in states {
             write_state(&tx, &path, &key.deck, &key.card, state)?;
@@ -667,6 +642,37 @@ impl Store {
     fn err(&self, e: rusqlite::Error) -> StoreError {
         classify(&self.path, e)
     }
+}
+
+/// Appends one review-log row (its `id` is ignored: SQLite gives the next one), with the card's state before
+/// it as JSON for undo.
+fn insert_review(
+    tx: &rusqlite::Transaction<'_>,
+    path: &Path,
+    r: &ReviewLogEntry,
+    before: Option<&CardState>,
+) -> Result<(), StoreError> {
+    let before_json = before
+        .map(serde_json::to_string)
+        .transpose()
+        .map_err(|e| corrupt(path, "card state", e.to_string()))?;
+    tx.execute(
+        "INSERT INTO reviews (deck, card, time, rating, state_before, elapsed_days, duration_ms, cram, card_before)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![
+            r.deck,
+            r.card,
+            r.time.as_microsecond(),
+            r.rating.as_u8(),
+            r.state_before.as_str(),
+            r.elapsed_days,
+            i64::try_from(r.duration_ms).unwrap_or(i64::MAX),
+            r.cram,
+            before_json,
+        ],
+    )
+    .map_err(|e| classify(path, e))?;
+    Ok(())
 }
 
 /// Refuses, without writing, an existing non-empty file that does not start with SQLite's header.
@@ -715,7 +721,11 @@ fn classify(path: &Path, e: rusqlite::Error) -> StoreError {
                 reason: e.to_string(),
             }
         }
-        _ => StoreError::Sqlite { path, source: e },
+        Some(ErrorCode::DiskFull | ErrorCode::SystemIoFailure) => StoreError::DiskFailed {
+            path,
+            reason: e.to_string(),
+        },
+        _ => StoreError::Sqlite { path, error: e },
     }
 }
 

@@ -6,14 +6,14 @@ use std::path::PathBuf;
 pub enum StoreError {
     /// The data directory could not be created.
     #[error(
-        "cannot create the data directory {}: {source}; pass --data-dir (or set PORTQUIZ_DATA_DIR) to a directory you can write",
+        "cannot create the data directory {}: {error}; pass --data-dir (or set PORTQUIZ_DATA_DIR) to a directory you can write",
         path.display()
     )]
     CreateDir {
         /// The directory.
         path: PathBuf,
-        /// The I/O error.
-        source: std::io::Error,
+        /// The I/O error (part of the message, not a separate cause, so it is not printed twice).
+        error: std::io::Error,
     },
     /// The file exists but is not a portquiz database (not SQLite, damaged, or another program's database).
     /// Nothing was written to it.
@@ -44,6 +44,18 @@ pub enum StoreError {
         path.display()
     )]
     NotWritable {
+        /// The file.
+        path: PathBuf,
+        /// What SQLite said.
+        reason: String,
+    },
+    /// A read or write failed at the file-system level: the disk is full (or a file-size limit was hit)
+    /// or failing. SQLite rolled the failed transaction back; what was committed before is kept.
+    #[error(
+        "cannot save to the progress database {}: {reason} (the disk is full or failing); everything saved before this error is kept: free some space, or pass --data-dir to use another disk, then run portquiz again",
+        path.display()
+    )]
+    DiskFailed {
         /// The file.
         path: PathBuf,
         /// What SQLite said.
@@ -83,11 +95,11 @@ pub enum StoreError {
         latest: i64,
     },
     /// Any other SQLite error.
-    #[error("progress database {}: {source}", path.display())]
+    #[error("progress database {}: {error}", path.display())]
     Sqlite {
         /// The file.
         path: PathBuf,
-        /// What SQLite said.
-        source: rusqlite::Error,
+        /// What SQLite said (part of the message, not a separate cause, so it is not printed twice).
+        error: rusqlite::Error,
     },
 }

@@ -51,6 +51,9 @@ pub fn describe(plan: &Plan, interview: Date) -> String {
     let days = plural(plan.days_left, "day", "days");
     let cards = plural(plan.remaining_new, "new card", "new cards");
     match (plan.fits, plan.new_per_day_needed) {
+        _ if plan.remaining_new == 0 => {
+            format!("Interview on {interview}: {days} left; no new cards left to learn.")
+        }
         (true, _) => format!(
             "Interview on {interview}: {days} left; {cards} at {} a day fit.",
             plan.new_per_day
@@ -136,6 +139,10 @@ mod tests {
         assert_eq!(
             describe(&plan(TODAY, TODAY, 1, 10), TODAY),
             "Interview on 2026-03-01: no study day left; 1 new card will not be seen before it."
+        );
+        assert_eq!(
+            describe(&plan(TODAY, d, 0, 10), d),
+            "Interview on 2026-03-11: 10 days left; no new cards left to learn."
         );
     }
 

@@ -1,11 +1,12 @@
-//! Fitting FSRS parameters to a review log: converts logged reviews into the `fsrs` crate's items, runs its
-//! optimiser, and measures log loss and RMSE before and after on the same reviews. Also a simulated learner
+//! Fitting FSRS parameters to a review log: turns logged reviews into the `fsrs` crate's items (through
+//! [`training_items`], the one conversion), runs its optimiser, and measures log loss and RMSE before and after on the same reviews. Also a simulated learner
 //! whose memory follows known parameters, to show the optimiser finds a better fit than the defaults.
 //! Pure: the log, the time zone and the seed are parameters; nothing here reads the store.
 use std::collections::HashMap;
+use std::hash::Hash;
 
 use fsrs::{
-    ComputeParametersInput, DEFAULT_PARAMETERS, FSRS, FSRSError, FSRSItem, FSRSReview, MemoryState,
+    ComputeParametersInput, DEFAULT_PARAMETERS, FSRS, FSRSError, FSRSItem, MemoryState,
     compute_parameters, current_retrievability,
 };
 use jiff::Timestamp;
@@ -14,6 +15,8 @@ use jiff::tz::TimeZone;
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 use serde::Serialize;
+
+use crate::schedule::{Rating, training_items};
 
 /// One logged review, as the store keeps it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,52 +67,26 @@ pub enum Outcome {
     Optimized(Report),
 }
 
-/// Converts a review log into FSRS training items, one per review made on a later day than the card's
-/// previous review, each carrying the card's history up to it (the crate's convention, as in Anki).
-/// Days are civil dates in `tz`. Returns the items and, aligned with them, a numeric id per card.
-pub fn to_items(log: &[LoggedReview], tz: &TimeZone) -> (Vec<FSRSItem>, Vec<i64>) {
-    let mut by_card: Vec<(&str, Vec<&LoggedReview>)> = Vec::new();
-    let mut index: HashMap<&str, usize> = HashMap::new();
-    for review in log {
-        if !(1..=4).contains(&review.rating) {
-            continue;
-        }
-        let slot = *index.entry(review.card.as_str()).or_insert_with(|| {
-            by_card.push((review.card.as_str(), Vec::new()));
-            by_card.len() - 1
-        });
-        by_card[slot].1.push(review);
-    }
-    let mut items = Vec::new();
-    let mut ids = Vec::new();
-    for (card_id, (_, mut reviews)) in by_card.into_iter().enumerate() {
-        reviews.sort_by_key(|r| r.at);
-        let days: Vec<Date> = reviews
-            .iter()
-            .map(|r| tz.to_datetime(r.at).date())
-            .collect();
-        let history: Vec<FSRSReview> = reviews
-            .iter()
-            .enumerate()
-            .map(|(i, r)| FSRSReview {
-                rating: u32::from(r.rating),
-                delta_t: if i == 0 {
-                    0
-                } else {
-                    u32::try_from((days[i] - days[i - 1]).get_days()).unwrap_or(0)
-                },
-            })
-            .collect();
-        for i in 1..history.len() {
-            if history[i].delta_t > 0 {
-                items.push(FSRSItem {
-                    reviews: history[..=i].to_vec(),
+/// The log as `(card, rating, elapsed days)` in time order, ready for [`training_items`]: days are civil dates
+/// in `tz` and `elapsed` counts them since the same card's previous review (0 for its first). Reviews with a
+/// rating outside 1-4 are left out.
+pub fn log_answers<'a>(log: &'a [LoggedReview], tz: &TimeZone) -> Vec<(&'a str, Rating, u32)> {
+    let mut order: Vec<&LoggedReview> = log.iter().collect();
+    order.sort_by_key(|r| r.at);
+    let mut last_day: HashMap<&str, Date> = HashMap::new();
+    order
+        .into_iter()
+        .filter_map(|review| {
+            let rating = Rating::from_u8(review.rating)?;
+            let day = tz.to_datetime(review.at).date();
+            let elapsed = last_day
+                .insert(review.card.as_str(), day)
+                .map_or(0, |before| {
+                    u32::try_from((day - before).get_days()).unwrap_or(0)
                 });
-                ids.push(card_id as i64);
-            }
-        }
-    }
-    (items, ids)
+            Some((review.card.as_str(), rating, elapsed))
+        })
+        .collect()
 }
 
 /// Evaluates `parameters` on `items`.
@@ -129,28 +106,36 @@ pub fn optimize(
     tz: &TimeZone,
     current: &[f32],
 ) -> Result<Outcome, FSRSError> {
-    let (items, card_ids) = to_items(log, tz);
-    optimize_items(items, Some(card_ids), log.len(), current)
+    optimize_answers(log_answers(log, tz), log.len(), current)
 }
 
-/// [`optimize`] on training items built elsewhere (e.g. from the store's study-day counts); `card_ids`,
-/// when given, is aligned with `items`. `reviews` is reported as the log's size.
-pub fn optimize_items(
-    items: Vec<FSRSItem>,
-    card_ids: Option<Vec<i64>>,
+/// [`optimize`] on answers as [`training_items`] takes them (`(card, rating, elapsed days)` in time order);
+/// `reviews` is reported as the log's size.
+pub fn optimize_answers<K: Eq + Hash + Clone>(
+    answers: impl IntoIterator<Item = (K, Rating, u32)>,
     reviews: usize,
     current: &[f32],
 ) -> Result<Outcome, FSRSError> {
-    if items.len() < MIN_TRAINING_ITEMS {
+    let keyed = training_items(answers);
+    if keyed.len() < MIN_TRAINING_ITEMS {
         return Ok(Outcome::NotEnoughData {
-            items: items.len(),
+            items: keyed.len(),
             needed: MIN_TRAINING_ITEMS,
         });
+    }
+    // The crate groups items by card when it splits them; any stable number per card will do.
+    let mut numbers: HashMap<K, i64> = HashMap::new();
+    let mut card_ids = Vec::with_capacity(keyed.len());
+    let mut items = Vec::with_capacity(keyed.len());
+    for (key, item) in keyed {
+        let next = numbers.len() as i64;
+        card_ids.push(*numbers.entry(key).or_insert(next));
+        items.push(item);
     }
     let before = evaluate(current, &items)?;
     let parameters = compute_parameters(ComputeParametersInput {
         train_set: items.clone(),
-        card_ids,
+        card_ids: Some(card_ids),
         ..Default::default()
     })?;
     let after = evaluate(&parameters, &items)?;
@@ -271,32 +256,27 @@ mod tests {
     }
 
     #[test]
-    fn items_keep_history_and_skip_same_day_reviews() {
+    fn log_answers_count_civil_days_since_the_same_cards_last_review() {
         let log = vec![
             review("a", "2026-01-01T09:00:00Z", 1),
             review("b", "2026-01-01T09:01:00Z", 3),
             review("a", "2026-01-01T09:10:00Z", 3),
-            review("a", "2026-01-03T23:59:00Z", 3),
-            review("b", "2026-01-02T00:00:00Z", 2),
             review("a", "2026-01-10T08:00:00Z", 1),
+            review("a", "2026-01-03T23:59:00Z", 3), // out of order: sorted by time
+            review("b", "2026-01-02T00:00:00Z", 2),
+            review("b", "2026-01-02T00:05:00Z", 9), // not a rating: left out
         ];
-        let (items, ids) = to_items(&log, &TimeZone::UTC);
-        let r = |rating, delta_t| FSRSReview { rating, delta_t };
         assert_eq!(
-            items,
+            log_answers(&log, &TimeZone::UTC),
             vec![
-                FSRSItem {
-                    reviews: vec![r(1, 0), r(3, 0), r(3, 2)]
-                },
-                FSRSItem {
-                    reviews: vec![r(1, 0), r(3, 0), r(3, 2), r(1, 7)]
-                },
-                FSRSItem {
-                    reviews: vec![r(3, 0), r(2, 1)]
-                },
+                ("a", Rating::Again, 0),
+                ("b", Rating::Good, 0),
+                ("a", Rating::Good, 0),
+                ("b", Rating::Hard, 1),
+                ("a", Rating::Good, 2),
+                ("a", Rating::Again, 7),
             ]
         );
-        assert_eq!(ids, vec![0, 0, 1]);
     }
 
     #[test]
@@ -307,8 +287,8 @@ mod tests {
             review("a", "2026-01-02T00:30:00Z", 3),
         ];
         let ny = TimeZone::get("America/New_York").unwrap();
-        assert_eq!(to_items(&log, &ny).0.len(), 0);
-        assert_eq!(to_items(&log, &TimeZone::UTC).0.len(), 1);
+        assert_eq!(log_answers(&log, &ny)[1].2, 0);
+        assert_eq!(log_answers(&log, &TimeZone::UTC)[1].2, 1);
     }
 
     #[test]
@@ -375,7 +355,10 @@ mod tests {
             report
         );
         // The fit is about as good as the learner's true parameters on the same items.
-        let (items, _) = to_items(&log, &TimeZone::UTC);
+        let items: Vec<FSRSItem> = training_items(log_answers(&log, &TimeZone::UTC))
+            .into_iter()
+            .map(|(_, item)| item)
+            .collect();
         let truth_fit = evaluate(&truth(), &items).unwrap();
         assert!(
             report.after.log_loss < truth_fit.log_loss + 0.01,
