@@ -113,6 +113,28 @@ pub fn repeat(
     Ok(Stats::of(&samples))
 }
 
+/// Like [`repeat`] for two commands, alternating their runs (a, b, a, b, ...) so that a change in the
+/// machine's load affects both alike: for comparing two sizes of the same work. The last run is `b`'s.
+pub fn repeat_pair(
+    make_a: &dyn Fn() -> Command,
+    make_b: &dyn Fn() -> Command,
+    runs: usize,
+    expect: &[i32],
+    scratch: &Path,
+) -> Result<(Stats, Stats)> {
+    let (mut a, mut b) = (Vec::with_capacity(runs), Vec::with_capacity(runs));
+    for i in 0..=runs {
+        for (make, out) in [(make_a, &mut a), (make_b, &mut b)] {
+            let s = run_once(make(), scratch)?;
+            check_code(&s, expect, make, scratch)?;
+            if i > 0 {
+                out.push(s); // run 0 of each is the warm-up
+            }
+        }
+    }
+    Ok((Stats::of(&a), Stats::of(&b)))
+}
+
 fn check_code(
     s: &Sample,
     expect: &[i32],
