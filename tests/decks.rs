@@ -170,6 +170,22 @@ fn hostile_large_anchored_scalar_referenced_thousands_of_times() {
 }
 
 #[test]
+fn hostile_millions_of_small_values() {
+    // No aliases at all: a 6 MB flat list of three million values stops at the 250,001st value (the 9 before
+    // it are the mapping, its keys and values), in little memory (`hostile` checks the peak).
+    let doc = format!(
+        "format: 1\nid: x\ntitle: t\ncards: [{}0]\n",
+        "0,".repeat(3_000_000)
+    );
+    let stderr = hostile("flat.yaml", doc.as_bytes());
+    let first = stderr.lines().next().unwrap();
+    assert_eq!(
+        first,
+        "flat.yaml:4:499991: error: the file exceeds the limits for a deck file: it holds more than 250,000 YAML values"
+    );
+}
+
+#[test]
 fn hostile_deep_nesting() {
     let doc = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
     insta::assert_snapshot!(hostile("deep-flow.yaml", doc.as_bytes()));

@@ -1,22 +1,80 @@
 //! `portquiz stats [--json]`: today, the 30-day due forecast, true retention, streak, per-deck counts and
 //! leeches, for the loaded decks (all, or those named with --deck).
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use anyhow::Result;
 
 use super::{library, progress};
 use crate::app::Env;
 use crate::cli::JsonArgs;
-use crate::schedule::State;
+use crate::schedule::{CardState, Scheduler, State};
 use crate::store::CardKey;
-use crate::tools::stats::{self, CardInfo, Phase};
+use crate::tools::revlog::ReviewState;
+use crate::tools::stats::{self, CardInfo, LogPoint, Phase};
 
-/// Runs `portquiz stats`.
-pub fn run(env: &Env, args: &JsonArgs) -> Result<u8> {
-    let decks = library::load_decks(env)?;
+/// What stats read from the store.
+struct Progress {
+    scheduler: Scheduler,
+    states: HashMap<CardKey, CardState>,
+    /// The deck ids found in the review log; `log` points into it.
+    log_decks: Vec<String>,
+    log: Vec<(usize, LogPoint)>,
+}
+
+/// Reads the settings, card states and review log. The log is scanned in recording order without sorting
+/// (the figures do not depend on order) and without a string per row: it is the largest thing stats reads.
+fn read_progress(env: &Env) -> Result<Progress> {
     let store = progress::open_store(env)?;
     let scheduler = progress::scheduler(&store)?;
     let states = store.all_states()?;
+    let mut log_decks: Vec<String> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut log = Vec::new();
+    store.scan_reviews(|r| {
+        let deck = match index.get(r.deck) {
+            Some(&i) => i,
+            None => {
+                log_decks.push(r.deck.to_owned());
+                index.insert(r.deck.to_owned(), log_decks.len() - 1);
+                log_decks.len() - 1
+            }
+        };
+        let point = LogPoint {
+            at: r.time,
+            rating: r.rating.as_u8(),
+            // Cram answers count as work done today but not towards retention.
+            state: if r.cram {
+                ReviewState::Learning
+            } else {
+                progress::review_state(r.state_before)
+            },
+            duration_ms: Some(r.duration_ms),
+        };
+        log.push((deck, point));
+    })?;
+    Ok(Progress {
+        scheduler,
+        states,
+        log_decks,
+        log,
+    })
+}
+
+/// Runs `portquiz stats`.
+pub fn run(env: &Env, args: &JsonArgs) -> Result<u8> {
+    // The decks and the store do not depend on each other: read them at the same time.
+    let (decks, progress) = std::thread::scope(|scope| {
+        let decks = scope.spawn(|| library::load_decks(env));
+        let progress = read_progress(env);
+        (decks.join(), progress)
+    });
+    let decks = decks.map_err(|_| anyhow::anyhow!("loading the decks stopped unexpectedly"))??;
+    let Progress {
+        scheduler,
+        states,
+        log_decks,
+        log,
+    } = progress?;
     let mut prompts: HashMap<(&str, &str), &str> = HashMap::new();
     let mut cards = Vec::new();
     for deck in &decks {
@@ -41,20 +99,14 @@ pub fn run(env: &Env, args: &JsonArgs) -> Result<u8> {
             });
         }
     }
-    let deck_ids: Vec<&str> = decks.iter().map(|d| d.id.as_str()).collect();
-    let log: Vec<_> = progress::review_log(&store)?
+    // Only the reviews of the loaded decks count.
+    let deck_ids: HashSet<&str> = decks.iter().map(|d| d.id.as_str()).collect();
+    let loaded: Vec<bool> = log_decks
         .iter()
-        .filter(|r| deck_ids.contains(&r.deck.as_str()))
-        .map(|r| {
-            let mut review = progress::to_review(r);
-            if r.cram {
-                // Cram answers count as work done today but not towards retention.
-                review.state = crate::tools::revlog::ReviewState::Learning;
-            }
-            review
-        })
+        .map(|d| deck_ids.contains(d.as_str()))
         .collect();
-    let mut result = stats::compute(&cards, &log, env.now, &|t| scheduler.study_day(t));
+    let log = log.iter().filter(|(d, _)| loaded[*d]).map(|(_, p)| *p);
+    let mut result = stats::compute(&cards, log, env.now, &|t| scheduler.study_day(t));
     for leech in &mut result.leeches {
         leech.prompt = prompts
             .get(&(leech.deck.as_str(), leech.card.as_str()))

@@ -7,6 +7,7 @@ use std::hash::{Hash, Hasher};
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 
 use super::load::{Library, Source};
 use super::model::Deck;
@@ -36,48 +37,100 @@ fn salt(known: &Known) -> u64 {
     hash_of(&parts)
 }
 
+/// The cache file as read: each deck left as raw JSON, to be parsed only if its source is unchanged, and
+/// in parallel.
+#[derive(Deserialize)]
+struct RawCacheFile<'a> {
+    salt: u64,
+    #[serde(borrow)]
+    entries: HashMap<String, (u64, &'a RawValue)>,
+}
+
+/// Parses the wanted cached decks, spread over the cores (a 10,000-card library is about 6 MB of JSON).
+/// An entry that does not parse is `None`: its source is compiled again.
+fn parse_decks(wanted: &[Option<&RawValue>]) -> Vec<Option<Deck>> {
+    let parse = |json: &RawValue| serde_json::from_str::<Deck>(json.get()).ok();
+    let todo = wanted.iter().filter(|w| w.is_some()).count();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(todo)
+        .max(1);
+    if threads == 1 {
+        return wanted.iter().map(|w| w.and_then(parse)).collect();
+    }
+    let mut out: Vec<Option<Deck>> = wanted.iter().map(|_| None).collect();
+    let parsed: Vec<(usize, Deck)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                scope.spawn(move || {
+                    wanted
+                        .iter()
+                        .enumerate()
+                        .skip(t)
+                        .step_by(threads)
+                        .filter_map(|(i, w)| w.and_then(parse).map(|deck| (i, deck)))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    });
+    for (i, deck) in parsed {
+        out[i] = Some(deck);
+    }
+    out
+}
+
 /// Compiles `sources`, reusing decks from the cache file at `path` whose text is unchanged, and writes the
 /// cache back when anything new was compiled. Diagnostics are the same as [`super::load::compile`].
 pub fn compile_cached(sources: &[Source], known: &Known, path: &Path) -> Library {
     let salt = salt(known);
-    let mut cache: CacheFile = std::fs::read(path)
+    let bytes = std::fs::read(path).unwrap_or_default();
+    let raw: Option<RawCacheFile> = serde_json::from_slice::<RawCacheFile>(&bytes)
         .ok()
-        .and_then(|bytes| serde_json::from_slice::<CacheFile>(&bytes).ok())
-        .filter(|c| c.salt == salt)
-        .unwrap_or_else(|| CacheFile {
-            salt,
-            entries: HashMap::new(),
-        });
+        .filter(|c| c.salt == salt);
     let hashes: Vec<Option<u64>> = sources
         .iter()
         .map(|s| s.text.as_ref().ok().map(|t| hash_of(&[t])))
         .collect();
-    let cached: Vec<Option<Deck>> = sources
+    let old_entries = raw.as_ref().map_or(0, |c| c.entries.len());
+    let wanted: Vec<Option<&RawValue>> = sources
         .iter()
         .zip(&hashes)
         .map(|(s, h)| {
-            let h = (*h)?;
-            cache
-                .entries
-                .get(&s.name)
-                .filter(|(hash, _)| *hash == h)
-                .map(|(_, deck)| deck.clone())
+            let (hash, json) = raw.as_ref()?.entries.get(&s.name)?;
+            (Some(*hash) == *h).then_some(*json)
         })
         .collect();
-    let lib = super::load::compile_with(sources, known, &cached);
+    let cached = parse_decks(&wanted);
+    let from_cache: Vec<bool> = cached.iter().map(Option::is_some).collect();
+    let lib = super::load::compile_with(sources, known, cached);
     let mut changed = false;
-    let mut fresh: HashMap<String, (u64, Deck)> = HashMap::new();
+    let mut entries = 0;
     for deck in &lib.decks {
         if let Some(i) = sources.iter().position(|s| s.name == deck.origin)
-            && let Some(h) = hashes[i]
+            && hashes[i].is_some()
         {
-            changed |= cached[i].is_none();
-            fresh.insert(deck.origin.clone(), (h, deck.clone()));
+            changed |= !from_cache[i];
+            entries += 1;
         }
     }
-    changed |= fresh.len() != cache.entries.len();
+    changed |= entries != old_entries;
     if changed {
-        cache.entries = fresh;
+        let cache = CacheFile {
+            salt,
+            entries: lib
+                .decks
+                .iter()
+                .filter_map(|deck| {
+                    let i = sources.iter().position(|s| s.name == deck.origin)?;
+                    Some((deck.origin.clone(), (hashes[i]?, deck.clone())))
+                })
+                .collect(),
+        };
         write_atomically(path, &cache);
     }
     lib
@@ -93,5 +146,74 @@ fn write_atomically(path: &Path, cache: &CacheFile) {
     };
     if serde_json::to_writer(&mut tmp, cache).is_ok() {
         let _ = tmp.persist(path);
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+
+    const KNOWN: Known<'static> = Known {
+        experiments: &[],
+        labs: &[],
+    };
+
+    fn source(name: &str, id: &str, prompt: &str) -> Source {
+        Source {
+            name: name.into(),
+            text: Ok(format!(
+                "format: 1\nid: {id}\ntitle: T\ncards:\n  - id: c\n    type: truefalse\n    prompt: {prompt}\n    answer: true\n"
+            )),
+        }
+    }
+
+    fn prompts(lib: &Library) -> Vec<(String, String)> {
+        lib.decks
+            .iter()
+            .map(|d| (d.id.clone(), d.cards[0].prompt.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn reuses_unchanged_decks_rechecks_edited_ones_and_ignores_a_corrupt_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cache").join("decks.json");
+        let v1 = vec![
+            source("a.yaml", "a", "First."),
+            source("b.yaml", "b", "Second."),
+        ];
+        let first = compile_cached(&v1, &KNOWN, &path);
+        assert_eq!(
+            prompts(&first),
+            prompts(&super::super::load::compile(&v1, &KNOWN))
+        );
+        let written = std::fs::read(&path).unwrap();
+
+        // Unchanged sources: the same decks, and the cache file is not rewritten.
+        let again = compile_cached(&v1, &KNOWN, &path);
+        assert_eq!(again.decks, first.decks);
+        assert_eq!(std::fs::read(&path).unwrap(), written);
+
+        // An edited source is compiled again; the other still comes from the cache.
+        let v2 = vec![
+            source("a.yaml", "a", "First."),
+            source("b.yaml", "b", "Edited."),
+        ];
+        let edited = compile_cached(&v2, &KNOWN, &path);
+        assert_eq!(
+            prompts(&edited),
+            vec![
+                ("a".into(), "First.".into()),
+                ("b".into(), "Edited.".into())
+            ]
+        );
+
+        // A corrupt cache is ignored and rebuilt.
+        std::fs::write(&path, b"{not json").unwrap();
+        let rebuilt = compile_cached(&v2, &KNOWN, &path);
+        assert_eq!(rebuilt.decks, edited.decks);
+        assert_eq!(compile_cached(&v2, &KNOWN, &path).decks, edited.decks);
+        assert!(serde_json::from_slice::<CacheFile>(&std::fs::read(&path).unwrap()).is_ok());
     }
 }

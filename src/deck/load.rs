@@ -193,7 +193,7 @@ fn end_pos(prefix: &str) -> Pos {
 
 /// Compiles sources into decks, collecting every diagnostic; deck ids must be unique across all of them.
 pub fn compile(sources: &[Source], known: &Known) -> Library {
-    compile_with(sources, known, &[])
+    compile_with(sources, known, Vec::new())
 }
 
 type Parsed = Result<Deck, Vec<Diagnostic>>;
@@ -238,13 +238,14 @@ fn parse_all(sources: &[Source], known: &Known, ready: &[Option<Deck>]) -> Vec<O
 }
 
 /// Like [`compile`], reusing the decks in `ready` (same index as `sources`) instead of parsing them again.
-pub fn compile_with(sources: &[Source], known: &Known, ready: &[Option<Deck>]) -> Library {
+/// Takes them by value: a 10,000-card library is too large to copy on every start.
+pub fn compile_with(sources: &[Source], known: &Known, mut ready: Vec<Option<Deck>>) -> Library {
     let mut lib = Library {
         files: sources.len(),
         ..Library::default()
     };
     let mut origins: Vec<(String, Pos)> = Vec::new();
-    let mut parsed = parse_all(sources, known, ready);
+    let mut parsed = parse_all(sources, known, &ready);
     for (i, source) in sources.iter().enumerate() {
         let text = match &source.text {
             Ok(text) => text,
@@ -254,7 +255,7 @@ pub fn compile_with(sources: &[Source], known: &Known, ready: &[Option<Deck>]) -
                 continue;
             }
         };
-        let result = match ready.get(i).and_then(Option::clone) {
+        let result = match ready.get_mut(i).and_then(Option::take) {
             Some(deck) => Ok(deck),
             None => parsed[i]
                 .take()

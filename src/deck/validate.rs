@@ -90,9 +90,20 @@ fn syntax_message(raw: &str) -> (String, Option<String>) {
     }
     if let Some(detail) = raw.strip_prefix("budget breached: ") {
         let detail = detail.split(" (defined").next().unwrap_or(detail);
+        // The parser names the budget as a Rust value (`Nodes { nodes: 250001 }`); say it in words.
+        let limit = match detail.split([' ', '{']).next().unwrap_or_default() {
+            "Depth" => "it nests deeper than 32 levels",
+            "Nodes" => "it holds more than 250,000 YAML values",
+            "RecordedAnchorEvents" => "its aliases copy more than 100,000 values",
+            "RecordedAnchorBytes" => "its anchors hold more than 1 MB of text",
+            "Aliases" | "AliasAnchorRatio" => "it uses too many aliases",
+            "Anchors" => "it defines more than 1,000 anchors",
+            "ScalarBytes" => "its text, with aliases expanded, passes 16 MB",
+            _ => "it is too large or too deeply nested",
+        };
         return (
-            format!("the file exceeds the limits for a deck file ({detail})"),
-            Some("a deck cannot nest deeper than 32 levels, expand to more than 100,000 YAML values, or use more than 1,000 aliases; split a large deck into several files".into()),
+            format!("the file exceeds the limits for a deck file: {limit}"),
+            Some("a deck cannot nest deeper than 32 levels, hold more than 250,000 YAML values, copy more than 100,000 values through aliases, or use more than 1,000 aliases; split a large deck into several files".into()),
         );
     }
     if raw.contains("recursion limit exceeded") {

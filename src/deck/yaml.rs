@@ -68,9 +68,14 @@ pub fn parse(text: &str) -> Result<Node, SyntaxError> {
     budget.max_depth = 32;
     budget.max_aliases = 1_000;
     budget.max_anchors = 1_000;
-    // Each value costs the tree up to a few hundred bytes: at 100,000 the worst alias expansion (billion laughs
-    // through nested lists) peaks at about 46 MB for the whole process; at 1,000,000 it passed 200 MB.
-    budget.max_nodes = 100_000;
+    // Each value costs the tree up to a few hundred bytes: at 1,000,000 a flat list of small values (an 8 MB
+    // file can hold 4 million) passed 200 MB. 250,000 keeps such a file under 100 MB and still takes a single
+    // deck of 20,000+ cards (an Anki import).
+    budget.max_nodes = 250_000;
+    // Events copied into anchors or replayed inside them: an alias bomb ("billion laughs") hits this after
+    // 100,000 copies, a tenth of the event budget, so it is refused in milliseconds and a few MB instead of
+    // building a million-node tree first (190 MB). Decks rarely use anchors at all.
+    budget.max_recorded_anchor_events = 100_000;
     budget.max_recorded_anchor_bytes = 1024 * 1024;
     budget.max_total_scalar_bytes = 16 * 1024 * 1024;
     let mut options = serde_saphyr::Options::default();

@@ -75,7 +75,10 @@ enum Step {
 /// The study session.
 pub struct Session<'a, R: Rng> {
     cards: Vec<(&'a Deck, &'a Card)>,
-    states: HashMap<Key, CardState>,
+    /// Each card's state (same index as `cards`; `CardState::new()` when the store has none).
+    states: Vec<CardState>,
+    /// Card index by key, for the answers recorded and undone.
+    index: HashMap<Key, usize>,
     store: &'a mut Store,
     scheduler: &'a Scheduler,
     ui: &'a mut dyn Ui,
@@ -89,8 +92,11 @@ pub struct Session<'a, R: Rng> {
     set_aside: HashSet<Key>,
     history: Vec<Done>,
     front: Option<Key>,
-    /// A random rank per card, drawn once: new cards (and cram) follow it, so the order is shuffled but stable.
-    rank: Vec<usize>,
+    /// The store key of each card (same index as `cards`), built once.
+    keys: Vec<Key>,
+    /// Card indices by a random rank drawn once: new cards (and cram) follow it, so the order is shuffled
+    /// but stable.
+    by_rank: Vec<usize>,
     summary: Summary,
 }
 
@@ -110,14 +116,30 @@ impl<'a, R: Rng> Session<'a, R> {
             .iter()
             .flat_map(|d| d.cards.iter().map(move |c| (d, c)))
             .collect();
-        let states = store.all_states()?;
+        let mut stored = store.all_states()?;
         let new_today = store.new_introduced_since(config.day_start)?;
         let reviews_today = store.reviews_since(config.day_start)?;
         let mut rank: Vec<usize> = (0..cards.len()).collect();
         rank.shuffle(rng);
+        let mut by_rank: Vec<usize> = (0..cards.len()).collect();
+        by_rank.sort_by_key(|&i| rank[i]);
+        let keys: Vec<Key> = cards
+            .iter()
+            .map(|(d, c)| CardKey::new(d.id.as_str(), c.id.as_str()))
+            .collect();
+        let states = keys
+            .iter()
+            .map(|k| stored.remove(k).unwrap_or_default())
+            .collect();
+        let index = keys
+            .iter()
+            .enumerate()
+            .map(|(i, k)| (k.clone(), i))
+            .collect();
         Ok(Self {
             cards,
             states,
+            index,
             store,
             scheduler,
             ui,
@@ -130,40 +152,37 @@ impl<'a, R: Rng> Session<'a, R> {
             set_aside: HashSet::new(),
             history: Vec::new(),
             front: None,
-            rank,
+            keys,
+            by_rank,
             summary: Summary::default(),
         })
     }
 
     fn state(&self, key: &Key) -> CardState {
-        self.states.get(key).cloned().unwrap_or_default()
+        self.index
+            .get(key)
+            .map(|&i| self.states[i].clone())
+            .unwrap_or_default()
     }
 
     /// Cards still to be shown now, in order (learning, reviews most overdue first, new cards, learn-ahead),
     /// as indices into the session's cards. New cards (and cram) follow the session's shuffled rank.
     pub fn queue(&self) -> Vec<usize> {
         let now = (self.clock)();
-        let fresh = CardState::new();
-        let mut by_rank: Vec<usize> = (0..self.cards.len()).collect();
-        by_rank.sort_by_key(|&i| self.rank[i]);
-        let keys: Vec<(usize, Key)> = by_rank
-            .into_iter()
-            .map(|i| {
-                (
-                    i,
-                    CardKey::new(self.cards[i].0.id.as_str(), self.cards[i].1.id.as_str()),
-                )
-            })
-            .filter(|(_, k)| !self.set_aside.contains(k))
-            .collect();
+        // Card indices, not keys, go through the queue and states are a Vec by index: the queue is rebuilt
+        // before every question, and at 10,000 cards building and hashing a key per card each time cost
+        // milliseconds per answer.
+        let order = self
+            .by_rank
+            .iter()
+            .filter(|&&i| self.set_aside.is_empty() || !self.set_aside.contains(&self.keys[i]));
         if self.config.cram {
             let room =
                 (self.config.review_limit as usize).saturating_sub(self.summary.answered as usize);
-            return keys
-                .iter()
-                .filter(|(_, k)| self.states.get(k).is_some_and(|s| s.state != State::New))
+            return order
+                .filter(|&&i| self.states[i].state != State::New)
                 .take(room)
-                .map(|(i, _)| *i)
+                .copied()
                 .collect();
         }
         let limits = QueueLimits {
@@ -173,16 +192,9 @@ impl<'a, R: Rng> Session<'a, R> {
             reviews_done_today: self.reviews_today,
             ..QueueLimits::default()
         };
-        let index: HashMap<&Key, usize> = keys.iter().map(|(i, k)| (k, *i)).collect();
-        let entries = build_queue(
-            keys.iter()
-                .map(|(_, k)| (k, self.states.get(k).unwrap_or(&fresh))),
-            now,
-            &limits,
-        );
-        entries
+        build_queue(order.map(|i| (i, &self.states[*i])), now, &limits)
             .into_iter()
-            .filter_map(|e| index.get(&e.key).copied())
+            .map(|e| e.key)
             .collect()
     }
 
@@ -220,9 +232,8 @@ impl<'a, R: Rng> Session<'a, R> {
 
     /// When the next card of these decks becomes due (learning or review).
     pub fn next_due(&self) -> Option<Timestamp> {
-        self.cards
+        self.states
             .iter()
-            .filter_map(|(d, c)| self.states.get(&CardKey::new(d.id.as_str(), c.id.as_str())))
             .filter(|s| s.state != State::New)
             .filter_map(|s| s.due)
             .filter(|due| *due > (self.clock)())
@@ -236,7 +247,9 @@ impl<'a, R: Rng> Session<'a, R> {
             return Ok(());
         };
         let undone = self.store.undo(done.answer_id)?;
-        self.states.insert(done.key.clone(), undone.state);
+        if let Some(&i) = self.index.get(&done.key) {
+            self.states[i] = undone.state;
+        }
         self.set_aside.remove(&done.key);
         self.summary.answered = self.summary.answered.saturating_sub(1);
         self.summary.undone += 1;
@@ -390,7 +403,9 @@ impl<'a, R: Rng> Session<'a, R> {
             right,
             was_new,
         });
-        self.states.insert(key.clone(), after);
+        if let Some(&i) = self.index.get(key) {
+            self.states[i] = after;
+        }
         self.summary.answered += 1;
         match right {
             Some(true) => self.summary.right += 1,

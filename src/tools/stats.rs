@@ -28,6 +28,27 @@ pub enum Phase {
     Relearning,
 }
 
+/// What stats read from one review: no card identity, so a large log costs no allocation per row.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LogPoint {
+    pub at: Timestamp,
+    /// 1 again, 2 hard, 3 good, 4 easy.
+    pub rating: u8,
+    pub state: ReviewState,
+    pub duration_ms: Option<u64>,
+}
+
+impl From<&Review> for LogPoint {
+    fn from(r: &Review) -> LogPoint {
+        LogPoint {
+            at: r.at,
+            rating: r.rating,
+            state: r.state,
+            duration_ms: r.duration_ms,
+        }
+    }
+}
+
 /// One card's current state, as stats need it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CardInfo {
@@ -101,9 +122,10 @@ fn days_between(from: Date, to: Date) -> i64 {
 
 /// Computes the statistics at `now`; `day_of` maps an instant to its study day (e.g. the scheduler's
 /// `study_day`, which starts days at 4:00 local time).
+/// The log may be in any order: every figure is a count or a set.
 pub fn compute(
     cards: &[CardInfo],
-    log: &[Review],
+    log: impl IntoIterator<Item = impl Into<LogPoint>>,
     now: Timestamp,
     day_of: &dyn Fn(Timestamp) -> Date,
 ) -> Stats {
@@ -117,6 +139,7 @@ pub fn compute(
     let mut retention = (0usize, 0usize);
     let mut days: BTreeSet<Date> = BTreeSet::new();
     for r in log {
+        let r: LogPoint = r.into();
         let day = day_of(r.at);
         if r.at > now {
             continue;
