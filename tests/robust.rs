@@ -472,3 +472,24 @@ fn a_disk_that_fills_up_mid_session_stops_it_with_a_clear_error_and_keeps_every_
     expected.extend(after.acked);
     assert_eq!(saved_answers(&db), expected);
 }
+
+/// A reader that stops early (`portquiz cards --json | head -1`) is not an error: no panic, no message.
+#[test]
+fn a_closed_output_pipe_ends_a_command_quietly() {
+    let sandbox = Sandbox::new();
+    for args in [&["cards", "--json"][..], &["schema"], &["stats"]] {
+        let mut cmd = sandbox.cmd(args);
+        cmd.stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        let mut child = cmd.spawn().unwrap();
+        // Close the reading end before portquiz writes: its first write gets EPIPE.
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(
+            (out.status.code(), stderr.as_ref()),
+            (Some(0), ""),
+            "{args:?}"
+        );
+    }
+}

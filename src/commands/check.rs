@@ -31,7 +31,7 @@ pub fn run(env: &Env, args: &CheckArgs) -> Result<u8> {
     let mut code = 0;
     if errors == 0 {
         let cards: usize = lib.decks.iter().map(|d| d.cards.len()).sum();
-        println!(
+        crate::outln!(
             "{}, {}: {}",
             plural(lib.decks.len(), "deck"),
             plural(cards, "card"),
@@ -40,13 +40,13 @@ pub fn run(env: &Env, args: &CheckArgs) -> Result<u8> {
             } else {
                 "ok".into()
             }
-        );
+        )?;
     } else {
-        println!(
+        crate::outln!(
             "{} in {}",
             plural(errors, "error"),
             plural(lib.files_with_errors, "deck")
-        );
+        )?;
         code = EXIT_PROBLEMS;
     }
     if args.practicals {

@@ -30,18 +30,18 @@ pub fn run(env: &Env, args: &ConfigArgs) -> Result<u8> {
         None => {
             for k in Key::ALL {
                 let value = store.setting(store_key(k))?;
-                println!(
+                crate::outln!(
                     "{} = {}",
                     k.name(),
                     value.unwrap_or_else(|| format!("{} (default)", k.default_text()))
-                );
+                )?;
             }
         }
         Some(ConfigAction::Get { key: k }) => {
             let k = key(*k);
             match store.setting(store_key(k))? {
-                Some(v) => println!("{v}"),
-                None => println!("{} (default)", k.default_text()),
+                Some(v) => crate::outln!("{v}")?,
+                None => crate::outln!("{} (default)", k.default_text())?,
             }
         }
         Some(ConfigAction::Set { key: k, value }) => {
@@ -49,7 +49,7 @@ pub fn run(env: &Env, args: &ConfigArgs) -> Result<u8> {
             match k.normalize(value) {
                 Ok(v) => {
                     store.set_setting(store_key(k), &v)?;
-                    println!("{} = {v}", k.name());
+                    crate::outln!("{} = {v}", k.name())?;
                     if k == Key::InterviewDate {
                         print_plan(env, &store)?;
                     }
@@ -63,12 +63,12 @@ pub fn run(env: &Env, args: &ConfigArgs) -> Result<u8> {
         Some(ConfigAction::Unset { key: k }) => {
             let k = key(*k);
             let was = store.remove_setting(store_key(k))?;
-            println!(
+            crate::outln!(
                 "{} {}: back to {}",
                 k.name(),
                 if was { "unset" } else { "was not set" },
                 k.default_text()
-            );
+            )?;
         }
     }
     Ok(0)
@@ -79,7 +79,7 @@ fn print_plan(env: &Env, store: &Store) -> Result<()> {
     let scheduler = progress::scheduler(store)?;
     let decks = library::load_decks(env)?;
     if let Some(text) = interview_plan(env, store, &scheduler, &decks, DEFAULT_NEW_PER_DAY)? {
-        println!("{text}");
+        crate::outln!("{text}")?;
     }
     Ok(())
 }

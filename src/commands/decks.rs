@@ -27,16 +27,19 @@ pub fn run(env: &Env, args: &JsonArgs) -> Result<u8> {
         })
         .collect();
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&rows)?);
+        crate::outln!("{}", serde_json::to_string_pretty(&rows)?)?;
         return Ok(0);
     }
     let width = rows.iter().map(|r| r.id.len()).max().unwrap_or(2).max(2);
-    println!("{:width$}  {:>5}  title (origin)", "id", "cards");
+    crate::outln!("{:width$}  {:>5}  title (origin)", "id", "cards")?;
     for r in &rows {
-        println!(
+        crate::outln!(
             "{:width$}  {:>5}  {} ({})",
-            r.id, r.cards, r.title, r.origin
-        );
+            r.id,
+            r.cards,
+            r.title,
+            r.origin
+        )?;
     }
     Ok(0)
 }

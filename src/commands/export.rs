@@ -15,18 +15,18 @@ pub fn run(env: &Env, args: &ExportArgs) -> Result<u8> {
             let decks = library::load_decks(env)?;
             let out = anki::export(&decks);
             write_file(file, &out.text, true)?;
-            println!(
+            crate::outln!(
                 "Exported {} from {} to {}; in Anki: File > Import.",
                 plural(out.notes, "card"),
                 plural(decks.len(), "deck"),
                 file.display()
-            );
+            )?;
             if !out.skipped.is_empty() {
-                println!(
+                crate::outln!(
                     "Left out {} that only portquiz can check live: {}",
                     plural(out.skipped.len(), "practical or lab card"),
                     out.skipped.join(", ")
-                );
+                )?;
             }
             Ok(0)
         }
@@ -39,11 +39,11 @@ pub fn run(env: &Env, args: &ExportArgs) -> Result<u8> {
                 .map(super::progress::to_review)
                 .collect();
             write_file(file, &crate::tools::revlog::to_csv(&log), true)?;
-            println!(
+            crate::outln!(
                 "Exported {} to {} (card_id,review_time,review_rating,review_state,review_duration).",
                 plural(log.len(), "review"),
                 file.display()
-            );
+            )?;
             Ok(0)
         }
     }

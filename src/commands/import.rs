@@ -62,10 +62,10 @@ pub fn run(env: &Env, args: &ImportArgs) -> Result<u8> {
         anyhow::bail!("the imported deck does not pass `portquiz check`; nothing was written");
     }
     write_file(&path, &yaml, false)?;
-    println!(
+    crate::outln!(
         "Imported {} into deck `{id}` at {}",
         crate::deck::diag::plural(notes.len(), "card"),
         path.display()
-    );
+    )?;
     Ok(0)
 }

@@ -40,11 +40,11 @@ pub fn run(env: &Env, args: &MergeArgs) -> Result<u8> {
     let theirs: Vec<_> = theirs_rows.iter().map(progress::to_review).collect();
     let merged = revlog::merge(&ours, &theirs);
     if merged.added.is_empty() {
-        println!(
+        crate::outln!(
             "Nothing to merge: all {} answers from {} are already here.",
             theirs_rows.len(),
             args.other.display()
-        );
+        )?;
         return Ok(0);
     }
     let added_keys: HashSet<ReviewKey> = merged.added.iter().map(|r| r.key()).collect();
@@ -112,7 +112,7 @@ pub fn run(env: &Env, args: &MergeArgs) -> Result<u8> {
     }
     to_insert.sort_by_key(|(r, _)| r.time);
     store.import_reviews(&to_insert, &states)?;
-    println!(
+    crate::outln!(
         "Merged {} new {} from {} ({} already here); rebuilt the schedule of {} {}.",
         to_insert.len(),
         if to_insert.len() == 1 {
@@ -124,6 +124,6 @@ pub fn run(env: &Env, args: &MergeArgs) -> Result<u8> {
         theirs_rows.len() - to_insert.len(),
         states.len(),
         if states.len() == 1 { "card" } else { "cards" }
-    );
+    )?;
     Ok(0)
 }

@@ -20,10 +20,10 @@ pub fn run(env: &Env, args: &NewArgs) -> Result<u8> {
         .clone()
         .unwrap_or_else(|| env.user_decks_dir().join(format!("{}.yaml", args.id)));
     write_file(&path, &starter::starter_deck(&args.id), false)?;
-    println!(
+    crate::outln!(
         "Wrote {}: edit it, then run `portquiz check {}`",
         path.display(),
         path.display()
-    );
+    )?;
     Ok(0)
 }

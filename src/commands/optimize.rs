@@ -35,35 +35,38 @@ pub fn run(env: &Env, args: &JsonArgs) -> Result<u8> {
     if args.json {
         let mut value = serde_json::to_value(&outcome)?;
         value["saved"] = serde_json::Value::Bool(saved);
-        println!("{}", serde_json::to_string_pretty(&value)?);
+        crate::outln!("{}", serde_json::to_string_pretty(&value)?)?;
         return Ok(0);
     }
     match outcome {
         Outcome::NotEnoughData { items, needed } => {
-            println!(
+            crate::outln!(
                 "Not enough history yet: optimising needs {needed} answers given on a later day than the card's previous answer, and the log has {items}. {} more needed; nothing changed.",
                 needed - items
-            );
+            )?;
         }
         Outcome::Optimized(report) => {
-            println!(
+            crate::outln!(
                 "Fitted FSRS parameters to {} answers ({} training items).",
-                report.reviews, report.items
-            );
-            println!(
+                report.reviews,
+                report.items
+            )?;
+            crate::outln!(
                 "  log loss: {:.4} before, {:.4} after",
-                report.before.log_loss, report.after.log_loss
-            );
-            println!(
+                report.before.log_loss,
+                report.after.log_loss
+            )?;
+            crate::outln!(
                 "  RMSE (bins): {:.4} before, {:.4} after",
-                report.before.rmse_bins, report.after.rmse_bins
-            );
+                report.before.rmse_bins,
+                report.after.rmse_bins
+            )?;
             if saved {
-                println!("Saved: the scheduler uses the new parameters from now on.");
+                crate::outln!("Saved: the scheduler uses the new parameters from now on.")?;
             } else {
-                println!(
+                crate::outln!(
                     "The fitted parameters do not predict your answers better; kept the current ones."
-                );
+                )?;
             }
         }
     }

@@ -32,15 +32,15 @@ pub fn check(_env: &Env, decks: &[Deck]) -> Result<u8> {
         match practical::run(experiment, &environment) {
             Outcome::Observed(obs) => {
                 ok += 1;
-                println!("ok           {id}: {}", obs.conclusion);
+                crate::outln!("ok           {id}: {}", obs.conclusion)?;
             }
             Outcome::Unavailable { reason } => {
                 unavailable += 1;
-                println!("unavailable  {id}: not available here: {reason}");
+                crate::outln!("unavailable  {id}: not available here: {reason}")?;
             }
             Outcome::Errored { message } => {
                 errored += 1;
-                println!("ERROR        {id}: {message}");
+                crate::outln!("ERROR        {id}: {message}")?;
             }
         }
     }
@@ -52,14 +52,14 @@ pub fn check(_env: &Env, decks: &[Deck]) -> Result<u8> {
             Ok(setup) => {
                 ok += 1;
                 drop(setup);
-                println!("ok           {id}: the lab can be set up here");
+                crate::outln!("ok           {id}: the lab can be set up here")?;
             }
             Err(reason) => {
                 unavailable += 1;
-                println!("unavailable  {id}: not available here: {reason}");
+                crate::outln!("unavailable  {id}: not available here: {reason}")?;
             }
         }
     }
-    println!("practicals: {ok} ok, {unavailable} not available here, {errored} errored");
+    crate::outln!("practicals: {ok} ok, {unavailable} not available here, {errored} errored")?;
     Ok(if errored > 0 { EXIT_PROBLEMS } else { 0 })
 }

@@ -34,7 +34,7 @@ pub fn run(env: &Env, args: &ResetArgs) -> Result<u8> {
             .default(false)
             .interact_opt()?;
         if confirmed != Some(true) {
-            println!("Nothing reset.");
+            crate::outln!("Nothing reset.")?;
             return Ok(0);
         }
     }
@@ -47,9 +47,9 @@ pub fn run(env: &Env, args: &ResetArgs) -> Result<u8> {
             n += store.forget(Some(deck), args.card.as_deref())?;
         }
     }
-    println!(
+    crate::outln!(
         "Reset {n} {} ({what}).",
         if n == 1 { "card" } else { "cards" }
-    );
+    )?;
     Ok(0)
 }

@@ -6,6 +6,6 @@ use crate::tools::schema;
 
 /// Runs `portquiz schema`.
 pub fn run(_env: &Env) -> Result<u8> {
-    print!("{}", schema::deck_schema_text());
+    crate::out!("{}", schema::deck_schema_text())?;
     Ok(0)
 }

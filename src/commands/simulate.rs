@@ -89,7 +89,7 @@ pub fn run(env: &Env, args: &SimulateArgs) -> Result<u8> {
         unseen_cards: unseen,
     };
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        crate::outln!("{}", serde_json::to_string_pretty(&report)?)?;
         return Ok(0);
     }
     let mut out = std::io::stdout().lock();

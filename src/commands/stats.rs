@@ -113,7 +113,7 @@ pub fn run(env: &Env, args: &JsonArgs) -> Result<u8> {
             .map(|p| p.to_string());
     }
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&result)?);
+        crate::outln!("{}", serde_json::to_string_pretty(&result)?)?;
     } else {
         stats::render(&mut std::io::stdout().lock(), &result, env.color)?;
     }
