@@ -443,13 +443,14 @@ fn optimize_fits_and_stores_parameters_with_enough_history() {
     }
     let deck_path = sandbox.path().join("facts.yaml");
     std::fs::write(&deck_path, deck).unwrap();
-    // A candidate who reveals each flashcard and grades it: again 15 %, hard 10 %, good 65 %, easy 10 %.
+    // A candidate who learns one new card a day (so every day has answers) and reveals and grades each
+    // flashcard: again 15 %, hard 10 %, good 65 %, easy 10 %.
     let mut rng = StdRng::seed_from_u64(11);
     let answered = study_days(
         sandbox.path(),
         &[deck_path.to_str().unwrap(), "facts"],
         0..60,
-        6,
+        1,
         &mut |_, _, _| match rng.random_range(0..20) {
             0..3 => Reply::Graded("again"),
             3..5 => Reply::Graded("hard"),
@@ -471,6 +472,23 @@ fn optimize_fits_and_stores_parameters_with_enough_history() {
         assert_eq!(output.status.code(), Some(0), "{output:?}");
         String::from_utf8(output.stdout).unwrap()
     };
+    // Stats reads a month of the log and asks the store about older days for the streak: 60 days of sessions
+    // give a streak longer than that month.
+    let mut days = std::collections::BTreeSet::new();
+    store
+        .for_each_review(None, |r| {
+            days.insert(r.time.to_zoned_datetime(jiff::tz::TimeZone::UTC).date());
+        })
+        .unwrap();
+    let mut day = at(59, 9).to_zoned_datetime(jiff::tz::TimeZone::UTC).date();
+    let mut streak = 0;
+    while days.contains(&day) {
+        streak += 1;
+        day = day.yesterday().unwrap();
+    }
+    assert!(streak > 30, "{streak}");
+    let v: serde_json::Value = serde_json::from_str(&run(&["stats", "--json"])).unwrap();
+    assert_eq!(v["streak_days"], streak);
     let forecast_before = run(&["simulate", "--days", "30", "--json"]);
     let stdout = run(&["optimize"]);
     let lines: Vec<&str> = stdout.lines().collect();

@@ -3,34 +3,44 @@
 use std::collections::{HashMap, HashSet};
 
 use anyhow::Result;
+use jiff::civil::Date;
 
 use super::{library, progress};
 use crate::app::Env;
 use crate::cli::JsonArgs;
 use crate::schedule::{CardState, Scheduler, State};
-use crate::store::CardKey;
+use crate::store::{CardKey, Store};
 use crate::tools::revlog::ReviewState;
-use crate::tools::stats::{self, CardInfo, LogPoint, Phase};
+use crate::tools::stats::{self, CardInfo, Earlier, LogPoint, Phase};
 
 /// What stats read from the store.
 struct Progress {
+    store: Store,
     scheduler: Scheduler,
     states: HashMap<CardKey, CardState>,
-    /// The deck ids found in the review log; `log` points into it.
+    /// The first study day of `log` (today minus [`stats::WINDOW_DAYS`]).
+    log_from: Date,
+    /// The deck ids found in `log`; `log` points into it.
     log_decks: Vec<String>,
     log: Vec<(usize, LogPoint)>,
 }
 
-/// Reads the settings, card states and review log. The log is scanned in recording order without sorting
-/// (the figures do not depend on order) and without a string per row: it is the largest thing stats reads.
+/// Reads the settings, card states and the recent review log: every figure but the streak looks back at
+/// most [`stats::WINDOW_DAYS`] days, so a year-long log is not read whole; the streak asks the store about
+/// older days one by one. The log is read without a string per row.
 fn read_progress(env: &Env) -> Result<Progress> {
     let store = progress::open_store(env)?;
     let scheduler = progress::scheduler(&store)?;
     let states = store.all_states()?;
+    let today = scheduler.study_day(env.now);
+    let log_from = today
+        .checked_sub(jiff::Span::new().days(stats::WINDOW_DAYS as i64))
+        .unwrap_or(today);
+    let since = scheduler.day_start_of(log_from)?;
     let mut log_decks: Vec<String> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
     let mut log = Vec::new();
-    store.scan_reviews(|r| {
+    store.scan_reviews(Some(since), |r| {
         let deck = match index.get(r.deck) {
             Some(&i) => i,
             None => {
@@ -53,8 +63,10 @@ fn read_progress(env: &Env) -> Result<Progress> {
         log.push((deck, point));
     })?;
     Ok(Progress {
+        store,
         scheduler,
         states,
+        log_from,
         log_decks,
         log,
     })
@@ -70,8 +82,10 @@ pub fn run(env: &Env, args: &JsonArgs) -> Result<u8> {
     });
     let decks = decks.map_err(|_| anyhow::anyhow!("loading the decks stopped unexpectedly"))??;
     let Progress {
+        store,
         scheduler,
         states,
+        log_from,
         log_decks,
         log,
     } = progress?;
@@ -106,7 +120,37 @@ pub fn run(env: &Env, args: &JsonArgs) -> Result<u8> {
         .map(|d| deck_ids.contains(d.as_str()))
         .collect();
     let log = log.iter().filter(|(d, _)| loaded[*d]).map(|(_, p)| *p);
-    let mut result = stats::compute(&cards, log, env.now, &|t| scheduler.study_day(t));
+    // The streak past the recent log: one indexed look per older day while it lasts.
+    let mut failure = None;
+    let mut studied_on = |day: Date| -> bool {
+        let answered = day
+            .tomorrow()
+            .map_err(anyhow::Error::from)
+            .and_then(|next| {
+                Ok(store.answered_between(
+                    scheduler.day_start_of(day)?,
+                    scheduler.day_start_of(next)?,
+                    |deck| deck_ids.contains(deck),
+                )?)
+            });
+        answered.unwrap_or_else(|err| {
+            failure.get_or_insert(err);
+            false
+        })
+    };
+    let mut result = stats::compute_recent(
+        &cards,
+        log,
+        env.now,
+        &|t| scheduler.study_day(t),
+        Some(Earlier {
+            log_from,
+            studied_on: &mut studied_on,
+        }),
+    );
+    if let Some(err) = failure {
+        return Err(err);
+    }
     for leech in &mut result.leeches {
         leech.prompt = prompts
             .get(&(leech.deck.as_str(), leech.card.as_str()))

@@ -468,15 +468,29 @@ impl Store {
     /// Calls `f` for every review-log row in recording order (by id, not by time), with the deck and card
     /// lent from the row: a sequential scan without sorting or per-row allocation, for aggregates that do
     /// not depend on order (`stats` reads 100,000 rows and more on every run).
-    pub fn scan_reviews(&self, mut f: impl FnMut(ReviewRef<'_>)) -> Result<(), StoreError> {
+    ///
+    /// With `since`, only the answers given at or after it, found through the time index (in time order):
+    /// `stats` needs a month of a year-long log.
+    pub fn scan_reviews(
+        &self,
+        since: Option<Timestamp>,
+        mut f: impl FnMut(ReviewRef<'_>),
+    ) -> Result<(), StoreError> {
         let mut stmt = self
             .conn
-            .prepare(
+            .prepare(if since.is_some() {
                 "SELECT id, deck, card, time, rating, state_before, elapsed_days, duration_ms, cram
-                 FROM reviews ORDER BY id",
-            )
+                 FROM reviews WHERE time >= ?1"
+            } else {
+                "SELECT id, deck, card, time, rating, state_before, elapsed_days, duration_ms, cram
+                 FROM reviews ORDER BY id"
+            })
             .map_err(|e| self.err(e))?;
-        let mut rows = stmt.query([]).map_err(|e| self.err(e))?;
+        let mut rows = match since {
+            Some(t) => stmt.query([t.as_microsecond()]),
+            None => stmt.query([]),
+        }
+        .map_err(|e| self.err(e))?;
         while let Some(row) = rows.next().map_err(|e| self.err(e))? {
             let get_err = |e| self.err(e);
             let text = |i: usize| -> Result<&str, StoreError> {
@@ -514,6 +528,34 @@ impl Store {
             });
         }
         Ok(())
+    }
+
+    /// Whether an answer was given in `[from, to)` to a deck for which `wanted` is true (found through the
+    /// time index; stops at the first such answer).
+    pub fn answered_between(
+        &self,
+        from: Timestamp,
+        to: Timestamp,
+        wanted: impl Fn(&str) -> bool,
+    ) -> Result<bool, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT deck FROM reviews WHERE time >= ?1 AND time < ?2")
+            .map_err(|e| self.err(e))?;
+        let mut rows = stmt
+            .query([from.as_microsecond(), to.as_microsecond()])
+            .map_err(|e| self.err(e))?;
+        while let Some(row) = rows.next().map_err(|e| self.err(e))? {
+            let deck = row
+                .get_ref(0)
+                .map_err(|e| self.err(e))?
+                .as_str()
+                .map_err(|e| self.err(e.into()))?;
+            if wanted(deck) {
+                return Ok(true);
+            }
+        }
+        Ok(false)
     }
 
     /// The review log of one card, oldest first.

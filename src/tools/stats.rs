@@ -120,14 +120,36 @@ fn days_between(from: Date, to: Date) -> i64 {
     i64::from((to - from).get_days())
 }
 
-/// Computes the statistics at `now`; `day_of` maps an instant to its study day (e.g. the scheduler's
-/// `study_day`, which starts days at 4:00 local time).
+/// Computes the statistics at `now` from the whole review log; `day_of` maps an instant to its study day
+/// (e.g. the scheduler's `study_day`, which starts days at 4:00 local time).
 /// The log may be in any order: every figure is a count or a set.
 pub fn compute(
     cards: &[CardInfo],
     log: impl IntoIterator<Item = impl Into<LogPoint>>,
     now: Timestamp,
     day_of: &dyn Fn(Timestamp) -> Date,
+) -> Stats {
+    compute_recent(cards, log, now, day_of, None)
+}
+
+/// The study days before the part of the log given to [`compute_recent`], for the streak.
+pub struct Earlier<'a> {
+    /// The log holds every answer of this study day and later ones.
+    pub log_from: Date,
+    /// Whether an answer was given on an earlier study day (asked day by day, from the newest back, while
+    /// the streak lasts).
+    pub studied_on: &'a mut dyn FnMut(Date) -> bool,
+}
+
+/// [`compute`] from the recent part of the log: every figure but the streak looks at most
+/// [`WINDOW_DAYS`] back, so a log from `today - WINDOW_DAYS` on is enough, and a streak that reaches past it
+/// asks `earlier` about the older days instead of reading the whole history.
+pub fn compute_recent(
+    cards: &[CardInfo],
+    log: impl IntoIterator<Item = impl Into<LogPoint>>,
+    now: Timestamp,
+    day_of: &dyn Fn(Timestamp) -> Date,
+    mut earlier: Option<Earlier<'_>>,
 ) -> Stats {
     let today_date = day_of(now);
     let mut today = Today {
@@ -168,7 +190,11 @@ pub fn compute(
     if !days.contains(&day) {
         day = day.yesterday().unwrap_or(day);
     }
-    while days.contains(&day) {
+    let mut studied = |day: &Date| match earlier.as_mut() {
+        Some(e) if *day < e.log_from => (e.studied_on)(*day),
+        _ => days.contains(day),
+    };
+    while studied(&day) {
         streak += 1;
         match day.yesterday() {
             Ok(d) => day = d,
@@ -489,6 +515,48 @@ mod tests {
                 },
             ]
         );
+    }
+
+    #[test]
+    fn a_streak_past_the_recent_log_asks_about_older_days_newest_first_until_a_gap() {
+        // Studied every day from 2026-01-01 to 2026-03-10 except 2026-01-15.
+        let mut log = Vec::new();
+        let mut day = jiff::civil::date(2026, 1, 1);
+        while day <= jiff::civil::date(2026, 3, 10) {
+            if day != jiff::civil::date(2026, 1, 15) {
+                let at = format!("{day}T10:00:00Z");
+                log.push(review("a", &at, 3, ReviewState::Review));
+            }
+            day = day.tomorrow().unwrap();
+        }
+        let now = ts("2026-03-10T12:00:00Z");
+        let whole = compute(&[], &log, now, &utc_day);
+        assert_eq!(whole.streak_days, 54); // 2026-01-16 ..= 2026-03-10
+        let log_from = jiff::civil::date(2026, 2, 9);
+        let recent: Vec<_> = log
+            .iter()
+            .filter(|r| utc_day(r.at) >= log_from)
+            .cloned()
+            .collect();
+        let mut asked = Vec::new();
+        let mut studied_on = |d: Date| {
+            asked.push(d);
+            log.iter().any(|r| utc_day(r.at) == d)
+        };
+        let part = compute_recent(
+            &[],
+            &recent,
+            now,
+            &utc_day,
+            Some(Earlier {
+                log_from,
+                studied_on: &mut studied_on,
+            }),
+        );
+        assert_eq!(part, whole);
+        assert_eq!(asked.first(), Some(&jiff::civil::date(2026, 2, 8)));
+        assert_eq!(asked.last(), Some(&jiff::civil::date(2026, 1, 15)));
+        assert_eq!(asked.len(), 25);
     }
 
     #[test]
