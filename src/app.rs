@@ -121,10 +121,14 @@ where
 
 /// Whether `err` comes from writing to a pipe whose reader has gone.
 fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    let broken = |e: &std::io::Error| e.kind() == std::io::ErrorKind::BrokenPipe;
     err.chain().any(|cause| {
-        cause
-            .downcast_ref::<std::io::Error>()
-            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+        cause.downcast_ref::<std::io::Error>().is_some_and(broken)
+            || matches!(cause.downcast_ref::<crate::ui::UiError>(), Some(crate::ui::UiError::Io(e)) if broken(e))
+            || matches!(
+                cause.downcast_ref::<crate::session::SessionError>(),
+                Some(crate::session::SessionError::Ui(crate::ui::UiError::Io(e))) if broken(e)
+            )
     })
 }
 

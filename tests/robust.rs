@@ -477,7 +477,15 @@ fn a_disk_that_fills_up_mid_session_stops_it_with_a_clear_error_and_keeps_every_
 #[test]
 fn a_closed_output_pipe_ends_a_command_quietly() {
     let sandbox = Sandbox::new();
-    for args in [&["cards", "--json"][..], &["schema"], &["stats"]] {
+    let study = [
+        "study",
+        "--plain",
+        "--deck",
+        "tests/decks/good/study.yaml",
+        "--deck",
+        "study",
+    ];
+    for args in [&["cards", "--json"][..], &["schema"], &["stats"], &study] {
         let mut cmd = sandbox.cmd(args);
         cmd.stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped());

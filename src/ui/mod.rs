@@ -55,11 +55,15 @@ impl fmt::Display for UiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             UiError::Interrupted => f.write_str("interrupted"),
-            UiError::Io(err) => write!(f, "{err}"),
+            UiError::Io(err) => write!(
+                f,
+                "the session could not read the next answer or show the next question ({err}); every answer given before is saved"
+            ),
         }
     }
 }
 
+// No `source`: the I/O error is already part of the message, and error chains print sources too.
 impl std::error::Error for UiError {}
 
 impl From<std::io::Error> for UiError {
