@@ -375,3 +375,37 @@ fn a_practical_card_answered_right_and_one_wrong_show_their_transcripts() {
     );
     assert!(run.stdout.contains("=> "), "{}", run.stdout);
 }
+
+#[test]
+fn ctrl_c_at_a_plain_prompt_prints_the_summary_keeps_answers_and_exits_130() {
+    let sandbox = Sandbox::new();
+    let cards = fixture_cards();
+    let mut driver = PlainDriver::spawn(study_cmd(&sandbox, DAY1, &[]));
+    // Answer one question wrong (recorded at once, whatever its kind), then press Ctrl-C at the next prompt.
+    let screen = driver.next_prompt().unwrap();
+    if screen.ends_with("Show the answer (Enter; u undo, q quit)> ") {
+        driver.answer("");
+        driver.next_prompt().unwrap();
+        driver.answer("again");
+    } else {
+        let id = current_card(&screen).unwrap();
+        driver.answer(&answer_line(&cards[&id], &screen, false));
+    }
+    // The next prompt appeared, so the answer is saved.
+    driver.next_prompt().unwrap();
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &driver.pid().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let run = driver.finish();
+    assert_eq!(run.code, 130, "{}", run.transcript());
+    assert!(
+        run.stdout
+            .contains("\nSession interrupted: 1 answered, 0 right, "),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(run.stderr, "");
+    assert_eq!(total_reps(&cards_json(&sandbox, DAY1)), 1);
+}

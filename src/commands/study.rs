@@ -12,6 +12,7 @@ use crate::cli::StudyArgs;
 use crate::session::{Config, Session, Summary, human_interval};
 use crate::store::Store;
 use crate::ui::plain::PlainUi;
+use crate::ui::stdin::InterruptibleStdin;
 use crate::ui::terminal::{TerminalUi, restore_terminal};
 use crate::ui::{Style, Ui};
 
@@ -62,7 +63,9 @@ pub fn run(env: &Env, args: &StudyArgs) -> Result<u8> {
     let mut plain_ui;
     let mut terminal_ui;
     let ui: &mut dyn Ui = if plain {
-        plain_ui = PlainUi::new(std::io::stdin().lock(), std::io::stdout());
+        // Ctrl-C at a prompt ends the session with its summary (exit 130); answers are saved as they come.
+        let input = InterruptibleStdin::start().context("cannot install the Ctrl-C handler")?;
+        plain_ui = PlainUi::new(std::io::BufReader::new(input), std::io::stdout());
         &mut plain_ui
     } else {
         // Ctrl-C then reaches the prompt as an `Interrupted` error instead of killing the process in raw mode.

@@ -1,6 +1,7 @@
 //! Front ends for the study session. The session talks to a [`Ui`]; it never reads a terminal or stdin
 //! itself, so the same session runs in a terminal ([`terminal`]), line by line ([`plain`]), or in tests.
 pub mod plain;
+pub mod stdin;
 pub mod terminal;
 
 use std::fmt;
@@ -68,7 +69,10 @@ impl std::error::Error for UiError {}
 
 impl From<std::io::Error> for UiError {
     fn from(err: std::io::Error) -> Self {
-        if err.kind() == std::io::ErrorKind::Interrupted {
+        let ctrl_c = err
+            .get_ref()
+            .is_some_and(|inner| inner.is::<stdin::CtrlC>());
+        if err.kind() == std::io::ErrorKind::Interrupted || ctrl_c {
             UiError::Interrupted
         } else {
             UiError::Io(err)
