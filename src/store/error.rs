@@ -52,7 +52,7 @@ pub enum StoreError {
     /// A read or write failed at the file-system level: the disk is full (or a file-size limit was hit)
     /// or failing. SQLite rolled the failed transaction back; what was committed before is kept.
     #[error(
-        "cannot save to the progress database {}: {reason} (the disk is full or failing); everything saved before this error is kept: free some space, or pass --data-dir to use another disk, then run portquiz again",
+        "reading or writing the progress database {} failed: {reason} (the disk is full or failing); everything saved before this error is kept: free some space, or pass --data-dir to use another disk, then run portquiz again",
         path.display()
     )]
     DiskFailed {
