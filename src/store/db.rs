@@ -110,6 +110,23 @@ pub struct ReviewRef<'r> {
     pub cram: bool,
 }
 
+impl ReviewRef<'_> {
+    /// The row with its deck and card owned.
+    pub fn to_entry(self) -> ReviewLogEntry {
+        ReviewLogEntry {
+            id: self.id,
+            deck: self.deck.to_owned(),
+            card: self.card.to_owned(),
+            time: self.time,
+            rating: self.rating,
+            state_before: self.state_before,
+            elapsed_days: self.elapsed_days,
+            duration_ms: self.duration_ms,
+            cram: self.cram,
+        }
+    }
+}
+
 /// What [`Store::undo`] reverted.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Undone {
@@ -492,40 +509,7 @@ impl Store {
         }
         .map_err(|e| self.err(e))?;
         while let Some(row) = rows.next().map_err(|e| self.err(e))? {
-            let get_err = |e| self.err(e);
-            let text = |i: usize| -> Result<&str, StoreError> {
-                row.get_ref(i)
-                    .map_err(get_err)?
-                    .as_str()
-                    .map_err(|e| self.err(e.into()))
-            };
-            let id: i64 = row.get(0).map_err(get_err)?;
-            let what = |field: &str| format!("{field} of answer {id}");
-            let time: i64 = row.get(3).map_err(get_err)?;
-            let rating: i64 = row.get(4).map_err(get_err)?;
-            let state_before = text(5)?;
-            let elapsed_days: i64 = row.get(6).map_err(get_err)?;
-            let duration_ms: i64 = row.get(7).map_err(get_err)?;
-            f(ReviewRef {
-                id,
-                deck: text(1)?,
-                card: text(2)?,
-                time: timestamp(&self.path, || what("time"), time)?,
-                rating: u8::try_from(rating)
-                    .ok()
-                    .and_then(Rating::from_u8)
-                    .ok_or_else(|| corrupt(&self.path, &what("rating"), rating.to_string()))?,
-                state_before: state_before.parse().map_err(|_| {
-                    corrupt(&self.path, &what("state_before"), state_before.to_owned())
-                })?,
-                elapsed_days: u32::try_from(elapsed_days).map_err(|_| {
-                    corrupt(&self.path, &what("elapsed_days"), elapsed_days.to_string())
-                })?,
-                duration_ms: u64::try_from(duration_ms).map_err(|_| {
-                    corrupt(&self.path, &what("duration_ms"), duration_ms.to_string())
-                })?,
-                cram: row.get(8).map_err(get_err)?,
-            });
+            f(self.review_ref(row)?);
         }
         Ok(())
     }
@@ -576,18 +560,30 @@ impl Store {
     }
 
     fn log_entry(&self, row: &rusqlite::Row<'_>) -> Result<ReviewLogEntry, StoreError> {
+        self.review_ref(row).map(ReviewRef::to_entry)
+    }
+
+    /// Reads a review-log row (the columns `id, deck, card, time, rating, state_before, elapsed_days,
+    /// duration_ms, cram`, in that order), refusing values portquiz could not have written.
+    fn review_ref<'r>(&self, row: &'r rusqlite::Row<'_>) -> Result<ReviewRef<'r>, StoreError> {
         let get_err = |e| self.err(e);
+        let text = |i: usize| -> Result<&'r str, StoreError> {
+            row.get_ref(i)
+                .map_err(get_err)?
+                .as_str()
+                .map_err(|e| self.err(e.into()))
+        };
         let id: i64 = row.get(0).map_err(get_err)?;
-        let deck: String = row.get(1).map_err(get_err)?;
-        let card: String = row.get(2).map_err(get_err)?;
+        let what = |field: &str| format!("{field} of answer {id}");
         let time: i64 = row.get(3).map_err(get_err)?;
         let rating: i64 = row.get(4).map_err(get_err)?;
-        let state_before: String = row.get(5).map_err(get_err)?;
+        let state_before = text(5)?;
         let elapsed_days: i64 = row.get(6).map_err(get_err)?;
         let duration_ms: i64 = row.get(7).map_err(get_err)?;
-        let cram: bool = row.get(8).map_err(get_err)?;
-        let what = |field: &str| format!("{field} of answer {id}");
-        Ok(ReviewLogEntry {
+        Ok(ReviewRef {
+            id,
+            deck: text(1)?,
+            card: text(2)?,
             time: timestamp(&self.path, || what("time"), time)?,
             rating: u8::try_from(rating)
                 .ok()
@@ -595,16 +591,13 @@ impl Store {
                 .ok_or_else(|| corrupt(&self.path, &what("rating"), rating.to_string()))?,
             state_before: state_before
                 .parse()
-                .map_err(|_| corrupt(&self.path, &what("state_before"), state_before.clone()))?,
+                .map_err(|_| corrupt(&self.path, &what("state_before"), state_before.to_owned()))?,
             elapsed_days: u32::try_from(elapsed_days).map_err(|_| {
                 corrupt(&self.path, &what("elapsed_days"), elapsed_days.to_string())
             })?,
             duration_ms: u64::try_from(duration_ms)
                 .map_err(|_| corrupt(&self.path, &what("duration_ms"), duration_ms.to_string()))?,
-            cram,
-            id,
-            deck,
-            card,
+            cram: row.get(8).map_err(get_err)?,
         })
     }
 
