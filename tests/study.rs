@@ -398,6 +398,8 @@ fn ctrl_c_at_a_plain_prompt_prints_the_summary_keeps_answers_and_exits_130() {
         .status()
         .unwrap();
     assert!(status.success());
+    // Wait for the session to end on its own: closing stdin first could race the signal with an end of input.
+    driver.wait_for_end();
     let run = driver.finish();
     assert_eq!(run.code, 130, "{}", run.transcript());
     assert!(

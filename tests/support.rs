@@ -168,21 +168,35 @@ impl PlainDriver {
 
     /// Waits for the next prompt; returns the screen since the last answer, or None when the process ended.
     pub fn next_prompt(&mut self) -> Option<String> {
+        let at_prompt = |out: &str, mark: usize| out.len() > mark && out.ends_with("> ");
+        self.read_until(at_prompt, "no prompt")
+            .then(|| self.output[self.mark..].to_string())
+    }
+
+    /// Waits until the process closes its output by itself, with stdin still open (so an end of input
+    /// cannot be what ended it).
+    pub fn wait_for_end(&mut self) {
+        self.read_until(|_, _| false, "the process did not end");
+    }
+
+    /// Reads output until `done(output, mark)` (true) or the end of the output (false), failing the test
+    /// with `failure` after [`PROMPT_DEADLINE`].
+    fn read_until(&mut self, done: impl Fn(&str, usize) -> bool, failure: &str) -> bool {
         let deadline = std::time::Instant::now() + PROMPT_DEADLINE;
         loop {
-            if self.output.len() > self.mark && self.output.ends_with("> ") {
-                return Some(self.output[self.mark..].to_string());
+            if done(&self.output, self.mark) {
+                return true;
             }
             let left = deadline.saturating_duration_since(std::time::Instant::now());
             assert!(
                 !left.is_zero(),
-                "no prompt within {PROMPT_DEADLINE:?}; output so far:\n{}",
+                "{failure} within {PROMPT_DEADLINE:?}; output so far:\n{}",
                 self.output
             );
             match self.bytes.recv_timeout(left) {
                 Ok(chunk) => self.output.push_str(&String::from_utf8_lossy(&chunk)),
                 Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
-                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return None,
+                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return false,
             }
         }
     }
