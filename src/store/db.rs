@@ -110,6 +110,23 @@ pub struct ReviewRef<'r> {
     pub cram: bool,
 }
 
+impl ReviewLogEntry {
+    /// The row with its deck and card lent.
+    pub fn borrowed(&self) -> ReviewRef<'_> {
+        ReviewRef {
+            id: self.id,
+            deck: &self.deck,
+            card: &self.card,
+            time: self.time,
+            rating: self.rating,
+            state_before: self.state_before,
+            elapsed_days: self.elapsed_days,
+            duration_ms: self.duration_ms,
+            cram: self.cram,
+        }
+    }
+}
+
 impl ReviewRef<'_> {
     /// The row with its deck and card owned.
     pub fn to_entry(self) -> ReviewLogEntry {
@@ -295,10 +312,10 @@ impl Store {
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(|e| classify(&path, e))?;
         let before = read_state(&tx, &path, answer.deck, answer.card)?;
-        let entry = ReviewLogEntry {
+        let entry = ReviewRef {
             id: 0,
-            deck: answer.deck.to_string(),
-            card: answer.card.to_string(),
+            deck: answer.deck,
+            card: answer.card,
             time: answer.time,
             rating: answer.rating,
             state_before: before.as_ref().map_or(State::New, |card| card.state),
@@ -306,7 +323,7 @@ impl Store {
             duration_ms: answer.duration_ms,
             cram: answer.new_state.is_none(),
         };
-        insert_review(&tx, &path, &entry, before.as_ref())?;
+        insert_review(&tx, &path, entry, before.as_ref())?;
         let id = tx.last_insert_rowid();
         if let Some(state) = answer.new_state {
             write_state(&tx, &path, answer.deck, answer.card, state)?;
@@ -666,7 +683,7 @@ impl Store {
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(|e| classify(&path, e))?;
         for (r, before) in reviews {
-            insert_review(&tx, &path, r, before.as_ref())?;
+            insert_review(&tx, &path, r.borrowed(), before.as_ref())?;
         }
         for (key, state) in states {
             write_state(&tx, &path, &key.deck, &key.card, state)?;
@@ -684,7 +701,7 @@ impl Store {
 fn insert_review(
     tx: &rusqlite::Transaction<'_>,
     path: &Path,
-    r: &ReviewLogEntry,
+    r: ReviewRef<'_>,
     before: Option<&CardState>,
 ) -> Result<(), StoreError> {
     let before_json = before
