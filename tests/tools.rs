@@ -350,11 +350,7 @@ fn run_at(sandbox: &Sandbox, day: u32, args: &[&str]) -> crate::support::Run {
         .env("TZ", "UTC")
         .output()
         .unwrap();
-    crate::support::Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
+    crate::support::Run::from(output)
 }
 
 /// `stats` output with the seconds of time spent today replaced by `Ns`.
