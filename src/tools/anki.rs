@@ -166,8 +166,10 @@ fn split_record(lines: &[&str], sep: char) -> Result<(Vec<String>, usize), Strin
     let mut i = 0;
     let mut at_field_start = true;
     loop {
+        // A quoted field is read up to its closing quote; then, as after any character, a separator or
+        // the end of the line ends the field.
+        let mut quote_closed = false;
         if at_field_start && line.get(i) == Some(&'"') {
-            // Quoted field.
             i += 1;
             loop {
                 match line.get(i) {
@@ -196,39 +198,28 @@ fn split_record(lines: &[&str], sep: char) -> Result<(Vec<String>, usize), Strin
                     }
                 }
             }
-            match line.get(i) {
-                None => {
-                    fields.push(std::mem::take(&mut current));
-                    return Ok((fields, used));
-                }
-                Some(&c) if c == sep => {
-                    fields.push(std::mem::take(&mut current));
-                    i += 1;
-                    at_field_start = true;
-                }
-                Some(_) => {
-                    return Err(
-                        "text follows a closing quote; double a quote inside a quoted field (\"\")"
-                            .into(),
-                    );
-                }
+            quote_closed = true;
+        }
+        match line.get(i) {
+            None => {
+                fields.push(std::mem::take(&mut current));
+                return Ok((fields, used));
             }
-        } else {
-            match line.get(i) {
-                None => {
-                    fields.push(std::mem::take(&mut current));
-                    return Ok((fields, used));
-                }
-                Some(&c) if c == sep => {
-                    fields.push(std::mem::take(&mut current));
-                    i += 1;
-                    at_field_start = true;
-                }
-                Some(&c) => {
-                    current.push(c);
-                    i += 1;
-                    at_field_start = false;
-                }
+            Some(&c) if c == sep => {
+                fields.push(std::mem::take(&mut current));
+                i += 1;
+                at_field_start = true;
+            }
+            Some(_) if quote_closed => {
+                return Err(
+                    "text follows a closing quote; double a quote inside a quoted field (\"\")"
+                        .into(),
+                );
+            }
+            Some(&c) => {
+                current.push(c);
+                i += 1;
+                at_field_start = false;
             }
         }
     }
