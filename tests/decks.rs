@@ -350,12 +350,8 @@ fn decks_json_counts_table_cells_as_cards() {
     // The deck file's own cards plus one card per cell of its comparison table.
     let text = std::fs::read_to_string(crate::support::root().join("decks/ports-and-sockets.yaml"))
         .unwrap();
-    let deck = deck::parse_deck(
-        &text,
-        "ports-and-sockets.yaml",
-        &portquiz::commands::library::known(),
-    )
-    .unwrap();
+    let deck =
+        deck::parse_deck(&text, "ports-and-sockets.yaml", &portquiz::library::known()).unwrap();
     let from_tables = deck.cards.iter().filter(|c| c.id.contains('/')).count();
     assert!(from_tables >= 14, "{from_tables}");
     assert_eq!(ports["cards"].as_u64().unwrap() as usize, deck.cards.len());

@@ -319,7 +319,7 @@ pub fn card_index(deck_files: &[&str]) -> HashMap<String, Card> {
             text: Ok(text),
         });
     }
-    let lib = load::compile(&sources, &portquiz::commands::library::known());
+    let lib = load::compile(&sources, &portquiz::library::known());
     assert!(lib.diagnostics.is_empty(), "{:?}", lib.diagnostics);
     lib.decks
         .iter()

@@ -514,7 +514,7 @@ fn optimize_fits_and_stores_parameters_with_enough_history() {
         );
         let params: Vec<f32> = serde_json::from_str(&stored.unwrap()).unwrap();
         assert_eq!(params.len(), 21);
-        assert_ne!(params, portquiz::tools::optimize::default_parameters());
+        assert_ne!(params, portquiz::reports::fit::default_parameters());
         // The scheduler runs on them from now on: the same forecast comes out differently.
         assert_ne!(forecast_before, forecast_after);
         // Again, for a script: fitted from the saved parameters, the same figures as JSON.

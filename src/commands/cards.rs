@@ -3,9 +3,9 @@ use anyhow::Result;
 use jiff::Timestamp;
 use serde::Serialize;
 
-use super::library;
-use crate::app::Env;
 use crate::cli::CardsArgs;
+use crate::env::Env;
+use crate::library;
 use crate::schedule::{CardState, State};
 use crate::store::Store;
 

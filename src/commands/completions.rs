@@ -3,8 +3,8 @@ use anyhow::Result;
 use clap::CommandFactory;
 use clap_complete::{Shell as Target, generate};
 
-use crate::app::Env;
 use crate::cli::{Cli, CompletionsArgs, Shell};
+use crate::env::Env;
 
 /// Runs `portquiz completions`.
 pub fn run(_env: &Env, args: &CompletionsArgs) -> Result<u8> {

@@ -2,12 +2,12 @@
 //! the store's settings. Without an action, lists every setting.
 use anyhow::Result;
 
-use super::{library, progress};
-use crate::app::{EXIT_FAILURE, Env};
 use crate::cli::{ConfigAction, ConfigArgs, ConfigKey};
+use crate::env::{EXIT_FAILURE, Env};
+use crate::reports::interview_date;
+use crate::settings::Key;
 use crate::store::{CardKey, Store, settings};
-use crate::tools::config::Key;
-use crate::tools::interview;
+use crate::{library, progress};
 
 fn key(k: ConfigKey) -> Key {
     match k {
@@ -110,13 +110,13 @@ pub fn interview_plan(
                 .is_none_or(|s| s.state == crate::schedule::State::New)
         })
         .count();
-    let plan = interview::plan(
+    let plan = interview_date::plan(
         scheduler.study_day(env.now),
         until,
         u32::try_from(remaining).unwrap_or(u32::MAX),
         new_per_day,
     );
-    Ok(Some(interview::describe(&plan, until)))
+    Ok(Some(interview_date::describe(&plan, until)))
 }
 
 /// `study`'s default daily new-card limit (`--new`).

@@ -2,9 +2,9 @@
 use anyhow::Result;
 use serde::Serialize;
 
-use super::library;
-use crate::app::Env;
 use crate::cli::JsonArgs;
+use crate::env::Env;
+use crate::library;
 
 #[derive(Serialize)]
 struct DeckRow<'a> {

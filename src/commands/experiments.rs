@@ -7,8 +7,8 @@ use anyhow::Result;
 use colored::Colorize;
 use serde::Serialize;
 
-use crate::app::{EXIT_FAILURE, EXIT_PROBLEMS, Env};
 use crate::cli::{ExperimentsAction, ExperimentsArgs};
+use crate::env::{EXIT_FAILURE, EXIT_PROBLEMS, Env};
 use crate::practical::{self, Environment, Experiment, Kind, Outcome};
 
 /// Runs `portquiz experiments`.

@@ -3,11 +3,12 @@
 use anyhow::{Context, Result};
 
 use super::export::write_file;
-use super::library;
-use crate::app::{EXIT_PROBLEMS, Env};
+use crate::authoring::starter;
 use crate::cli::{ImportArgs, ImportWhat};
 use crate::deck::parse_deck;
-use crate::tools::{anki, starter};
+use crate::env::{EXIT_PROBLEMS, Env};
+use crate::interchange::anki;
+use crate::library;
 
 /// Runs `portquiz import ...`.
 pub fn run(env: &Env, args: &ImportArgs) -> Result<u8> {

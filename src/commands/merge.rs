@@ -1,18 +1,18 @@
 //! `portquiz merge OTHER.sqlite3`: brings in the answers given on another machine. The review logs are
 //! united (a review is the same review when deck, card, instant and rating match, see
-//! [`crate::tools::revlog::merge`]), and every card that gained answers gets its state rebuilt by replaying
+//! [`crate::interchange::revlog::merge`]), and every card that gained answers gets its state rebuilt by replaying
 //! its whole merged log through the scheduler (without fuzz, so the replay is reproducible). All of it is
 //! one transaction; running it again adds nothing.
 use std::collections::{BTreeMap, HashSet};
 
 use anyhow::{Result, bail};
 
-use super::progress;
-use crate::app::Env;
 use crate::cli::MergeArgs;
+use crate::env::Env;
+use crate::interchange::revlog::{self, ReviewKey};
+use crate::progress;
 use crate::schedule::CardState;
 use crate::store::{CardKey, ReviewLogEntry, Store};
-use crate::tools::revlog::{self, ReviewKey};
 
 /// Runs `portquiz merge`.
 pub fn run(env: &Env, args: &MergeArgs) -> Result<u8> {

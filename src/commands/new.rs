@@ -2,9 +2,9 @@
 use anyhow::Result;
 
 use super::export::write_file;
-use crate::app::Env;
+use crate::authoring::starter;
 use crate::cli::NewArgs;
-use crate::tools::starter;
+use crate::env::Env;
 
 /// Runs `portquiz new`.
 pub fn run(env: &Env, args: &NewArgs) -> Result<u8> {

@@ -4,9 +4,9 @@ use std::io::IsTerminal;
 
 use anyhow::{Result, bail};
 
-use super::{library, progress};
-use crate::app::{EXIT_FAILURE, Env};
 use crate::cli::ResetArgs;
+use crate::env::{EXIT_FAILURE, Env};
+use crate::{library, progress};
 
 /// Runs `portquiz reset`.
 pub fn run(env: &Env, args: &ResetArgs) -> Result<u8> {

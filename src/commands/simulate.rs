@@ -3,13 +3,13 @@
 use anyhow::Result;
 use serde::Serialize;
 
-use super::{library, progress};
-use crate::app::Env;
 use crate::cli::SimulateArgs;
+use crate::env::Env;
+use crate::reports::chart::{self, Bar, Style};
+use crate::reports::forecast::{self, Input, StudiedCard};
 use crate::schedule::State;
 use crate::store::CardKey;
-use crate::tools::chart::{self, Bar, Style};
-use crate::tools::simulate::{self, Input, StudiedCard};
+use crate::{library, progress};
 
 #[derive(Serialize)]
 struct DayOut {
@@ -55,11 +55,11 @@ pub fn run(env: &Env, args: &SimulateArgs) -> Result<u8> {
     }
     let config = scheduler.config();
     let parameters = if config.parameters.is_empty() {
-        crate::tools::optimize::default_parameters()
+        crate::reports::fit::default_parameters()
     } else {
         config.parameters.clone()
     };
-    let days = simulate::forecast(&Input {
+    let days = forecast::forecast(&Input {
         parameters: &parameters,
         desired_retention: config.desired_retention,
         studied: &studied,
@@ -131,8 +131,8 @@ pub fn run(env: &Env, args: &SimulateArgs) -> Result<u8> {
     writeln!(
         out,
         "\nTotal: {reviews} reviews, {new} new cards, {} (about {} a day)",
-        crate::tools::stats::duration(f64::from(seconds)),
-        crate::tools::stats::duration(f64::from(seconds) / f64::from(args.days))
+        crate::reports::stats::duration(f64::from(seconds)),
+        crate::reports::stats::duration(f64::from(seconds) / f64::from(args.days))
     )?;
     Ok(0)
 }

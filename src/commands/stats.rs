@@ -5,13 +5,13 @@ use std::collections::{HashMap, HashSet};
 use anyhow::Result;
 use jiff::civil::Date;
 
-use super::{library, progress};
-use crate::app::Env;
 use crate::cli::JsonArgs;
+use crate::env::Env;
+use crate::interchange::revlog::ReviewState;
+use crate::reports::stats::{self, CardInfo, Earlier, LogPoint, Phase};
 use crate::schedule::{CardState, Scheduler, State};
 use crate::store::{CardKey, Store};
-use crate::tools::revlog::ReviewState;
-use crate::tools::stats::{self, CardInfo, Earlier, LogPoint, Phase};
+use crate::{library, progress};
 
 /// What stats read from the store.
 struct Progress {

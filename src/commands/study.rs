@@ -6,9 +6,10 @@ use jiff::Timestamp;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
-use super::library;
-use crate::app::{EXIT_INTERRUPTED, Env};
 use crate::cli::StudyArgs;
+use crate::env::{EXIT_INTERRUPTED, Env};
+use crate::library;
+use crate::progress;
 use crate::session::{Config, Session, Summary, human_interval};
 use crate::store::Store;
 use crate::ui::plain::PlainUi;
@@ -26,7 +27,7 @@ pub fn run(env: &Env, args: &StudyArgs) -> Result<u8> {
         );
     }
     let mut store = Store::open(env.db_path())?;
-    let scheduler = super::scheduler(&store, args.until.as_deref())?;
+    let scheduler = progress::scheduler_until(&store, args.until.as_deref())?;
     // Under PORTQUIZ_NOW the session's clock starts at that instant and runs on in real time, so answers
     // keep distinct, ordered instants (as they would on the wall clock) while the day stays the one asked for.
     let fixed_now = std::env::var("PORTQUIZ_NOW").is_ok_and(|v| !v.trim().is_empty());
@@ -50,7 +51,7 @@ pub fn run(env: &Env, args: &StudyArgs) -> Result<u8> {
         new_per_day: args.new_per_day,
         review_limit: args.limit,
         cram: args.cram,
-        day_start: super::day_start(&scheduler, env.now)?,
+        day_start: progress::day_start(&scheduler, env.now)?,
     };
 
     let terminal = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();

@@ -9,7 +9,7 @@ use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, TransactionB
 use serde::{Deserialize, Serialize};
 
 use super::error::StoreError;
-use super::schema::{APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION};
+use super::migrations::{APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION};
 use crate::schedule::{CardState, Rating, State};
 
 /// How long a write waits for another portquiz process holding the database before giving up.

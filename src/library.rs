@@ -4,9 +4,9 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Result, bail};
 
-use crate::app::Env;
 use crate::deck::load::{self, Library, Source};
 use crate::deck::{Deck, Known};
+use crate::env::Env;
 
 /// The experiment and lab names decks may use: the practical catalogue.
 pub fn known() -> Known<'static> {

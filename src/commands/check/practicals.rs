@@ -3,8 +3,8 @@ use std::collections::BTreeSet;
 
 use anyhow::Result;
 
-use crate::app::{EXIT_PROBLEMS, Env};
 use crate::deck::{CardKind, Deck};
+use crate::env::{EXIT_PROBLEMS, Env};
 use crate::practical::{self, Outcome};
 
 /// Runs the experiments used by `decks` and prepares their labs; returns 1 if any experiment errored.

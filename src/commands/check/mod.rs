@@ -2,11 +2,13 @@
 use anyhow::Result;
 use colored::Colorize;
 
-use super::library;
-use crate::app::{EXIT_PROBLEMS, Env};
+use crate::library;
+
+mod practicals;
 use crate::cli::CheckArgs;
 use crate::deck::diag::plural;
 use crate::deck::load;
+use crate::env::{EXIT_PROBLEMS, Env};
 
 /// Runs `portquiz check`. Exit 0 when clean, 1 when any error, 2 when it could not run.
 pub fn run(env: &Env, args: &CheckArgs) -> Result<u8> {
@@ -50,7 +52,7 @@ pub fn run(env: &Env, args: &CheckArgs) -> Result<u8> {
         code = EXIT_PROBLEMS;
     }
     if args.practicals {
-        code = code.max(super::practicals::check(env, &lib.decks)?);
+        code = code.max(practicals::check(env, &lib.decks)?);
     }
     Ok(code)
 }
