@@ -5,7 +5,7 @@ use anyhow::Result;
 use super::{library, progress};
 use crate::app::{EXIT_FAILURE, Env};
 use crate::cli::{ConfigAction, ConfigArgs, ConfigKey};
-use crate::store::{CardKey, Store, settings};
+use crate::store::{Store, settings};
 use crate::tools::config::Key;
 use crate::tools::interview;
 
@@ -99,11 +99,7 @@ pub fn interview_plan(
     let states = store.all_states()?;
     let remaining = decks
         .iter()
-        .flat_map(|d| {
-            d.cards
-                .iter()
-                .map(move |c| CardKey::new(d.id.clone(), c.id.clone()))
-        })
+        .flat_map(|d| d.cards.iter().map(move |c| d.card_ref(c)))
         .filter(|k| {
             states
                 .get(k)

@@ -7,7 +7,6 @@ use super::{library, progress};
 use crate::app::Env;
 use crate::cli::SimulateArgs;
 use crate::schedule::State;
-use crate::store::CardKey;
 use crate::tools::chart::{self, Bar, Style};
 use crate::tools::simulate::{self, Input, StudiedCard};
 
@@ -39,7 +38,7 @@ pub fn run(env: &Env, args: &SimulateArgs) -> Result<u8> {
     let mut unseen = 0usize;
     for deck in &decks {
         for card in &deck.cards {
-            match states.get(&CardKey::new(deck.id.clone(), card.id.clone())) {
+            match states.get(&deck.card_ref(card)) {
                 Some(s) if s.state != State::New => studied.push(StudiedCard {
                     stability: s.stability.unwrap_or(1.0) as f32,
                     difficulty: s.difficulty.unwrap_or(5.0) as f32,

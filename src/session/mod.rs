@@ -10,10 +10,11 @@ use jiff::Timestamp;
 use rand::Rng;
 use rand::seq::SliceRandom;
 
+use crate::deck::CardRef;
 use crate::deck::{Card, CardKind, Deck};
 use crate::practical;
 use crate::schedule::{CardState, QueueLimits, Rating, Scheduler, State, build_queue};
-use crate::store::{Answer, CardKey, Store};
+use crate::store::{Answer, Store};
 use crate::ui::{GradeChoice, Input, Style, Ui, UiError};
 
 /// How long a lab waits for the candidate's listener or connection after they press Enter.
@@ -54,7 +55,7 @@ pub enum SessionError {
 }
 
 /// A card's key in the store.
-pub type Key = CardKey;
+pub type Key = CardRef;
 
 /// An answer that can still be undone.
 struct Done {
@@ -123,10 +124,7 @@ impl<'a, R: Rng> Session<'a, R> {
         rank.shuffle(rng);
         let mut by_rank: Vec<usize> = (0..cards.len()).collect();
         by_rank.sort_by_key(|&i| rank[i]);
-        let keys: Vec<Key> = cards
-            .iter()
-            .map(|(d, c)| CardKey::new(d.id.as_str(), c.id.as_str()))
-            .collect();
+        let keys: Vec<Key> = cards.iter().map(|(d, c)| d.card_ref(c)).collect();
         let states = keys
             .iter()
             .map(|k| stored.remove(k).unwrap_or_default())
@@ -277,7 +275,7 @@ impl<'a, R: Rng> Session<'a, R> {
 
     fn card(&mut self, index: usize, (n, total): (usize, usize)) -> Result<Step, SessionError> {
         let (deck, card) = self.cards[index];
-        let key = CardKey::new(deck.id.as_str(), card.id.as_str());
+        let key = self.keys[index].clone();
         let state = self.state(&key);
         let started = std::time::Instant::now();
         let mut tag = card.kind.name().to_string();
@@ -389,8 +387,7 @@ impl<'a, R: Rng> Session<'a, R> {
             outcome.card
         };
         let answer_id = self.store.record_answer(&Answer {
-            deck: &key.deck,
-            card: &key.card,
+            card: key,
             time: now,
             rating,
             elapsed_days: outcome.elapsed_days,

@@ -13,7 +13,7 @@ mod db;
 mod error;
 mod schema;
 
-pub use db::{Answer, AnswerId, BUSY_TIMEOUT, CardKey, ReviewLogEntry, ReviewRef, Store, Undone};
+pub use db::{Answer, AnswerId, BUSY_TIMEOUT, ReviewLogEntry, ReviewRef, Store, Undone};
 pub use error::StoreError;
 pub use schema::SCHEMA_VERSION;
 
