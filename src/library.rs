@@ -91,7 +91,8 @@ fn restrict(env: &Env, lib: Library) -> Result<Vec<Deck>> {
         .decks
         .into_iter()
         .filter(|d| {
-            ids.contains(&d.id) || path_names.iter().any(|p| d.origin.starts_with(p.as_str()))
+            ids.iter().any(|id| d.id == *id)
+                || path_names.iter().any(|p| d.origin.starts_with(p.as_str()))
         })
         .collect())
 }

@@ -44,19 +44,14 @@ pub fn run(env: &Env, args: &CardsArgs) -> Result<u8> {
     let mut rows = Vec::new();
     for deck in &decks {
         for card in &deck.cards {
-            let st = states
-                .get(&crate::store::CardKey::new(
-                    deck.id.as_str(),
-                    card.id.as_str(),
-                ))
-                .unwrap_or(&fresh);
+            let st = states.get(&deck.card_ref(card)).unwrap_or(&fresh);
             let due_now = st.state != State::New && st.due.is_some_and(|d| d <= env.now);
             if args.due && !due_now {
                 continue;
             }
             rows.push(CardRow {
-                deck: &deck.id,
-                id: &card.id,
+                deck: deck.id.as_str(),
+                id: card.id.as_str(),
                 kind: card.kind.name(),
                 state: state_name(st.state),
                 due: st.due,

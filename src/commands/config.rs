@@ -6,7 +6,7 @@ use crate::cli::{ConfigAction, ConfigArgs, ConfigKey};
 use crate::env::{EXIT_FAILURE, Env};
 use crate::reports::interview_date;
 use crate::settings::Key;
-use crate::store::{CardKey, Store, settings};
+use crate::store::{Store, settings};
 use crate::{library, progress};
 
 fn key(k: ConfigKey) -> Key {
@@ -99,11 +99,7 @@ pub fn interview_plan(
     let states = store.all_states()?;
     let remaining = decks
         .iter()
-        .flat_map(|d| {
-            d.cards
-                .iter()
-                .map(move |c| CardKey::new(d.id.clone(), c.id.clone()))
-        })
+        .flat_map(|d| d.cards.iter().map(move |c| d.card_ref(c)))
         .filter(|k| {
             states
                 .get(k)

@@ -8,7 +8,6 @@ use crate::env::Env;
 use crate::reports::chart::{self, Bar, Style};
 use crate::reports::forecast::{self, Input, StudiedCard};
 use crate::schedule::State;
-use crate::store::CardKey;
 use crate::{library, progress};
 
 #[derive(Serialize)]
@@ -39,7 +38,7 @@ pub fn run(env: &Env, args: &SimulateArgs) -> Result<u8> {
     let mut unseen = 0usize;
     for deck in &decks {
         for card in &deck.cards {
-            match states.get(&CardKey::new(deck.id.clone(), card.id.clone())) {
+            match states.get(&deck.card_ref(card)) {
                 Some(s) if s.state != State::New => studied.push(StudiedCard {
                     stability: s.stability.unwrap_or(1.0) as f32,
                     difficulty: s.difficulty.unwrap_or(5.0) as f32,

@@ -5,13 +5,14 @@ use std::collections::HashMap;
 
 use jiff::Timestamp;
 
+use crate::deck::CardRef;
 use crate::schedule::{CardState, State};
-use crate::store::{Answer, AnswerId, CardKey, Store, StoreError, Undone};
+use crate::store::{Answer, AnswerId, Store, StoreError, Undone};
 
 /// The progress a session reads and writes.
 pub trait Progress {
     /// Every stored card state.
-    fn states(&self) -> Result<HashMap<CardKey, CardState>, StoreError>;
+    fn states(&self) -> Result<HashMap<CardRef, CardState>, StoreError>;
     /// New cards introduced and reviews answered (cram excluded) at or after `since`.
     fn done_since(&self, since: Timestamp) -> Result<Today, StoreError>;
     /// Records one answer durably (log row + the card's new state) and returns its id for undo.
@@ -28,7 +29,7 @@ pub struct Today {
 }
 
 impl Progress for Store {
-    fn states(&self) -> Result<HashMap<CardKey, CardState>, StoreError> {
+    fn states(&self) -> Result<HashMap<CardRef, CardState>, StoreError> {
         self.all_states()
     }
 
@@ -52,7 +53,7 @@ impl Progress for Store {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Recorded {
     pub id: AnswerId,
-    pub key: CardKey,
+    pub key: CardRef,
     pub time: Timestamp,
     pub rating: crate::schedule::Rating,
     /// The card's state before the answer (restored by undo).
@@ -65,7 +66,7 @@ pub struct Recorded {
 /// undo restores the state before the answer).
 #[derive(Debug, Clone, Default)]
 pub struct MemoryProgress {
-    pub states: HashMap<CardKey, CardState>,
+    pub states: HashMap<CardRef, CardState>,
     pub log: Vec<Recorded>,
     next_id: AnswerId,
 }
@@ -77,7 +78,7 @@ impl MemoryProgress {
 }
 
 impl Progress for MemoryProgress {
-    fn states(&self) -> Result<HashMap<CardKey, CardState>, StoreError> {
+    fn states(&self) -> Result<HashMap<CardRef, CardState>, StoreError> {
         Ok(self.states.clone())
     }
 
@@ -99,7 +100,7 @@ impl Progress for MemoryProgress {
 
     fn record(&mut self, answer: &Answer<'_>) -> Result<AnswerId, StoreError> {
         self.next_id += 1;
-        let key = CardKey::new(answer.deck, answer.card);
+        let key = answer.card.clone();
         let before = self.states.get(&key).cloned();
         if let Some(after) = answer.new_state {
             self.states.insert(key.clone(), after.clone());
