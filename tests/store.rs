@@ -44,6 +44,7 @@ fn answer<'a>(
         elapsed_days: 0,
         duration_ms: 1234,
         new_state,
+        overridden: false,
     }
 }
 

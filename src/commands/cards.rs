@@ -23,6 +23,8 @@ pub struct CardRow<'a> {
     pub reps: u32,
     pub lapses: u32,
     pub last_review: Option<Timestamp>,
+    /// Taken out of rotation (`portquiz suspend`): study does not ask it.
+    pub suspended: bool,
 }
 
 /// "new", "learning", "review", "relearning".
@@ -40,12 +42,16 @@ pub fn run(env: &Env, args: &CardsArgs) -> Result<u8> {
     let decks = library::load_decks(env)?;
     let store = Store::open(env.db_path())?;
     let states = store.all_states()?;
+    let suspended = store.suspended()?;
     let fresh = CardState::default();
     let mut rows = Vec::new();
     for deck in &decks {
         for card in &deck.cards {
-            let st = states.get(&deck.card_ref(card)).unwrap_or(&fresh);
-            let due_now = st.state != State::New && st.due.is_some_and(|d| d <= env.now);
+            let card_ref = deck.card_ref(card);
+            let st = states.get(&card_ref).unwrap_or(&fresh);
+            let is_suspended = suspended.contains(&card_ref);
+            let due_now =
+                !is_suspended && st.state != State::New && st.due.is_some_and(|d| d <= env.now);
             if args.due && !due_now {
                 continue;
             }
@@ -60,6 +66,7 @@ pub fn run(env: &Env, args: &CardsArgs) -> Result<u8> {
                 reps: st.reps,
                 lapses: st.lapses,
                 last_review: st.last_review,
+                suspended: is_suspended,
             });
         }
     }
@@ -83,7 +90,7 @@ pub fn run(env: &Env, args: &CardsArgs) -> Result<u8> {
             "{:<60} {:<10} {:<10} {:<17} {:>4} {:>6}",
             format!("{}/{}", r.deck, r.id),
             r.kind,
-            r.state,
+            if r.suspended { "suspended" } else { r.state },
             due,
             r.reps,
             r.lapses
