@@ -253,14 +253,20 @@ fn an_interview_date_caps_every_interval() {
 }
 
 /// The line a candidate types to give `card`'s own model answer on this screen: a typed card's `answer` (else
-/// its first accepted answer) on one line, a choice card's right options, a true/false card's truth.
-/// `None` for cards that have no answer to check (flashcards, practical cards and labs).
+/// its first accepted answer; nothing when it has neither, which then fails) on one line, a choice card's
+/// right options, a true/false card's truth. `None` for cards that have no answer to check (flashcards,
+/// practical cards and labs).
 fn model_answer_line(card: &Card, screen: &str) -> Option<String> {
     match &card.kind {
-        CardKind::Typed { accept, answer, .. } => answer
-            .as_deref()
-            .or(accept.first().map(String::as_str))
-            .map(|a| a.split_whitespace().collect::<Vec<_>>().join(" ")),
+        CardKind::Typed { accept, answer, .. } => Some(
+            answer
+                .as_deref()
+                .or(accept.first().map(String::as_str))
+                .unwrap_or_default()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" "),
+        ),
         CardKind::Choice { .. } | CardKind::TrueFalse { .. } => {
             Some(answer_line(card, screen, true))
         }
