@@ -1422,10 +1422,16 @@ fn experiments_run_rejects_unknown_ids_and_labs() {
 #[test]
 fn run_selected_exits_1_when_an_experiment_errors_and_0_when_one_is_unavailable() {
     use portquiz::commands::experiments::run_selected;
+    use portquiz::env::Exit;
     let env = Environment::detect();
     let mut out = Vec::new();
     let lab = practical::find("lab-start-listener").unwrap();
-    assert_eq!(run_selected(&mut out, &[lab], &env, false).unwrap(), 1);
+    // Styled text: strip the styles as a stream without colour would.
+    let mut plain = anstream::StripStream::new(&mut out);
+    assert_eq!(
+        run_selected(&mut plain, &[lab], &env, false).unwrap(),
+        Exit::Problems
+    );
     assert!(
         text(&out).contains(
             "  error: lab-start-listener is a lab: it is prepared and verified, not run\n"
@@ -1435,8 +1441,14 @@ fn run_selected_exits_1_when_an_experiment_errors_and_0_when_one_is_unavailable(
     let mut out = Vec::new();
     let dual = practical::find("dual-stack-v6only").unwrap();
     assert_eq!(
-        run_selected(&mut out, &[dual], &without_ipv6(), false).unwrap(),
-        0
+        run_selected(
+            &mut anstream::StripStream::new(&mut out),
+            &[dual],
+            &without_ipv6(),
+            false
+        )
+        .unwrap(),
+        Exit::Ok
     );
     assert!(text(&out).contains(
         "  not available here: IPv6 is not usable on loopback (bind [::1]:0 gave EADDRNOTAVAIL)\n"

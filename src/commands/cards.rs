@@ -4,7 +4,7 @@ use jiff::Timestamp;
 use serde::Serialize;
 
 use crate::cli::CardsArgs;
-use crate::env::Env;
+use crate::env::{Env, Exit};
 use crate::library;
 use crate::schedule::{CardState, State};
 use crate::store::Store;
@@ -36,7 +36,7 @@ pub fn state_name(s: State) -> &'static str {
 }
 
 /// Runs `portquiz cards`.
-pub fn run(env: &Env, args: &CardsArgs) -> Result<u8> {
+pub fn run(env: &Env, args: &CardsArgs) -> Result<Exit> {
     let decks = library::load_decks(env)?;
     let store = Store::open(env.db_path())?;
     let states = store.all_states()?;
@@ -70,7 +70,7 @@ pub fn run(env: &Env, args: &CardsArgs) -> Result<u8> {
     }
     if args.json {
         crate::outln!("{}", serde_json::to_string_pretty(&rows)?)?;
-        return Ok(0);
+        return Ok(Exit::Ok);
     }
     use std::io::Write;
     let mut out = std::io::stdout().lock();
@@ -95,5 +95,5 @@ pub fn run(env: &Env, args: &CardsArgs) -> Result<u8> {
     if args.due {
         writeln!(out, "{} due now", rows.len())?;
     }
-    Ok(0)
+    Ok(Exit::Ok)
 }

@@ -3,7 +3,7 @@
 use anyhow::Result;
 
 use crate::cli::{ConfigAction, ConfigArgs, ConfigKey};
-use crate::env::{EXIT_FAILURE, Env};
+use crate::env::{Env, Exit};
 use crate::reports::interview_date;
 use crate::settings::Key;
 use crate::store::{CardKey, Store, settings};
@@ -24,7 +24,7 @@ fn store_key(k: Key) -> &'static str {
 }
 
 /// Runs `portquiz config`.
-pub fn run(env: &Env, args: &ConfigArgs) -> Result<u8> {
+pub fn run(env: &Env, args: &ConfigArgs) -> Result<Exit> {
     let store = progress::open_store(env)?;
     match &args.action {
         None => {
@@ -56,7 +56,7 @@ pub fn run(env: &Env, args: &ConfigArgs) -> Result<u8> {
                 }
                 Err(message) => {
                     eprintln!("error: {message}");
-                    return Ok(EXIT_FAILURE);
+                    return Ok(Exit::Failure);
                 }
             }
         }
@@ -71,7 +71,7 @@ pub fn run(env: &Env, args: &ConfigArgs) -> Result<u8> {
             )?;
         }
     }
-    Ok(0)
+    Ok(Exit::Ok)
 }
 
 /// After setting an interview date: days left and whether the new cards fit at the default daily limit.

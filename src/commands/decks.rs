@@ -3,7 +3,7 @@ use anyhow::Result;
 use serde::Serialize;
 
 use crate::cli::JsonArgs;
-use crate::env::Env;
+use crate::env::{Env, Exit};
 use crate::library;
 
 #[derive(Serialize)]
@@ -15,7 +15,7 @@ struct DeckRow<'a> {
 }
 
 /// Runs `portquiz decks`.
-pub fn run(env: &Env, args: &JsonArgs) -> Result<u8> {
+pub fn run(env: &Env, args: &JsonArgs) -> Result<Exit> {
     let decks = library::load_decks(env)?;
     let rows: Vec<DeckRow> = decks
         .iter()
@@ -28,7 +28,7 @@ pub fn run(env: &Env, args: &JsonArgs) -> Result<u8> {
         .collect();
     if args.json {
         crate::outln!("{}", serde_json::to_string_pretty(&rows)?)?;
-        return Ok(0);
+        return Ok(Exit::Ok);
     }
     let width = rows.iter().map(|r| r.id.len()).max().unwrap_or(2).max(2);
     crate::outln!("{:width$}  {:>5}  title (origin)", "id", "cards")?;
@@ -41,5 +41,5 @@ pub fn run(env: &Env, args: &JsonArgs) -> Result<u8> {
             r.origin
         )?;
     }
-    Ok(0)
+    Ok(Exit::Ok)
 }

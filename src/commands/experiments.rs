@@ -1,21 +1,22 @@
 //! `portquiz experiments`: lists the catalogue of live socket experiments and labs, or runs experiments as a lab
 //! bench and prints what each did and saw, without grading. It must not run labs (they need the candidate) and
-//! must not decide answers itself; [`crate::practical`] does.
+//! must not decide answers itself; [`crate::practical`] does. Text output is styled; the stream it is written
+//! to keeps or strips the styles ([`crate::env::Output`]).
 use std::io::Write;
 
 use anyhow::Result;
-use colored::Colorize;
 use serde::Serialize;
 
 use crate::cli::{ExperimentsAction, ExperimentsArgs};
-use crate::env::{EXIT_FAILURE, EXIT_PROBLEMS, Env};
+use crate::env::output::{paint, style};
+use crate::env::{Env, Exit};
 use crate::practical::{self, Environment, Experiment, Kind, Outcome};
 
 /// Runs `portquiz experiments`.
-pub fn run(_env: &Env, args: &ExperimentsArgs) -> Result<u8> {
-    match dispatch(args) {
+pub fn run(env: &Env, args: &ExperimentsArgs) -> Result<Exit> {
+    match dispatch(env, args) {
         // `portquiz experiments | head` closes the pipe early; that is the reader's choice, not a failure.
-        Err(err) if is_broken_pipe(&err) => Ok(0),
+        Err(err) if is_broken_pipe(&err) => Ok(Exit::Ok),
         other => other,
     }
 }
@@ -32,21 +33,20 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
     })
 }
 
-fn dispatch(args: &ExperimentsArgs) -> Result<u8> {
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+fn dispatch(env: &Env, args: &ExperimentsArgs) -> Result<Exit> {
+    let mut out = env.output.stdout();
     match &args.action {
         None => list(&mut out, args.json),
         Some(ExperimentsAction::Run { ids, json }) => {
             let chosen = match select(ids) {
                 Ok(chosen) => chosen,
                 Err(message) => {
-                    let _ = writeln!(std::io::stderr().lock(), "error: {message}");
-                    return Ok(EXIT_FAILURE);
+                    let _ = writeln!(env.output.stderr(), "error: {message}");
+                    return Ok(Exit::Failure);
                 }
             };
-            let env = Environment::detect();
-            run_selected(&mut out, &chosen, &env, *json || args.json)
+            let machine = Environment::detect();
+            run_selected(&mut out, &chosen, &machine, *json || args.json)
         }
     }
 }
@@ -60,8 +60,8 @@ struct Listing<'a> {
     options: &'a [&'a str],
 }
 
-/// Prints the catalogue as text or JSON.
-pub fn list(out: &mut impl Write, json: bool) -> Result<u8> {
+/// Prints the catalogue as text (styled) or JSON.
+pub fn list(out: &mut impl Write, json: bool) -> Result<Exit> {
     let catalogue = practical::catalogue();
     if json {
         let rows: Vec<Listing<'_>> = catalogue
@@ -76,7 +76,7 @@ pub fn list(out: &mut impl Write, json: bool) -> Result<u8> {
             .collect();
         serde_json::to_writer_pretty(&mut *out, &rows)?;
         writeln!(out)?;
-        return Ok(0);
+        return Ok(Exit::Ok);
     }
     for experiment in catalogue {
         let kind = match experiment.kind {
@@ -88,16 +88,16 @@ pub fn list(out: &mut impl Write, json: bool) -> Result<u8> {
         writeln!(
             out,
             "{}{pad} {kind:<10} {}",
-            experiment.id.bold(),
+            paint(style::EMPHASIS, experiment.id),
             experiment.title
         )?;
-        writeln!(out, "    {}", experiment.question.dimmed())?;
+        writeln!(out, "    {}", paint(style::DIM, experiment.question))?;
     }
     writeln!(
         out,
         "\nRun them with `portquiz experiments run [ID...]`; labs are done in `portquiz study`."
     )?;
-    Ok(0)
+    Ok(Exit::Ok)
 }
 
 /// The experiments named by `ids` (every experiment when empty); an error names the valid ids.
@@ -150,13 +150,14 @@ struct RunAll<'a> {
 }
 
 /// Runs the chosen experiments and prints each transcript, conclusion and note, then the environment.
-/// Returns 1 when any experiment errored.
+/// Text is styled: pass a stream that keeps or strips styles. Returns [`Exit::Problems`] when any
+/// experiment errored.
 pub fn run_selected(
     out: &mut impl Write,
     chosen: &[&Experiment],
     env: &Environment,
     json: bool,
-) -> Result<u8> {
+) -> Result<Exit> {
     let outcomes: Vec<Outcome> = chosen
         .iter()
         .map(|experiment| practical::run(experiment, env))
@@ -185,20 +186,20 @@ pub fn run_selected(
         for (experiment, outcome) in chosen.iter().zip(&outcomes) {
             write_outcome(out, experiment, outcome)?;
         }
-        writeln!(out, "{}", "environment".bold())?;
+        writeln!(out, "{}", paint(style::EMPHASIS, "environment"))?;
         for (name, value) in env.facts() {
             writeln!(out, "  {name:<30} {value}")?;
         }
     }
-    Ok(if errored { EXIT_PROBLEMS } else { 0 })
+    Ok(if errored { Exit::Problems } else { Exit::Ok })
 }
 
 fn write_outcome(out: &mut impl Write, experiment: &Experiment, outcome: &Outcome) -> Result<()> {
     writeln!(
         out,
         "{} {}",
-        experiment.id.bold(),
-        format!("({})", experiment.title).dimmed()
+        paint(style::EMPHASIS, experiment.id),
+        paint(style::DIM, format_args!("({})", experiment.title))
     )?;
     writeln!(out, "  {}", experiment.question)?;
     match outcome {
@@ -211,16 +212,25 @@ fn write_outcome(out: &mut impl Write, experiment: &Experiment, outcome: &Outcom
                 .iter()
                 .filter_map(|&i| experiment.options.get(i).copied())
                 .collect();
-            writeln!(out, "  {} {}", "=>".green().bold(), observation.conclusion)?;
+            writeln!(
+                out,
+                "  {} {}",
+                paint(style::CONCLUSION, "=>"),
+                observation.conclusion
+            )?;
             writeln!(out, "  answer: {}", answers.join(" / "))?;
             if let Some(note) = &observation.note {
                 writeln!(out, "  note: {note}")?;
             }
         }
-        Outcome::Unavailable { reason } => {
-            writeln!(out, "  {} {reason}", "not available here:".yellow())?
+        Outcome::Unavailable { reason } => writeln!(
+            out,
+            "  {} {reason}",
+            paint(style::WARNING, "not available here:")
+        )?,
+        Outcome::Errored { message } => {
+            writeln!(out, "  {} {message}", paint(style::ERROR, "error:"))?
         }
-        Outcome::Errored { message } => writeln!(out, "  {} {message}", "error:".red().bold())?,
     }
     writeln!(out)?;
     Ok(())

@@ -4,10 +4,10 @@ use anyhow::Result;
 use super::export::write_file;
 use crate::authoring::starter;
 use crate::cli::NewArgs;
-use crate::env::Env;
+use crate::env::{Env, Exit};
 
 /// Runs `portquiz new`.
-pub fn run(env: &Env, args: &NewArgs) -> Result<u8> {
+pub fn run(env: &Env, args: &NewArgs) -> Result<Exit> {
     if !starter::valid_id(&args.id) {
         anyhow::bail!(
             "bad deck id `{}`: ids are kebab-case (a-z, 0-9 and single dashes), at most 64 characters; try `{}`",
@@ -25,5 +25,5 @@ pub fn run(env: &Env, args: &NewArgs) -> Result<u8> {
         path.display(),
         path.display()
     )?;
-    Ok(0)
+    Ok(Exit::Ok)
 }

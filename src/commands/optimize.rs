@@ -3,13 +3,13 @@
 use anyhow::Result;
 
 use crate::cli::JsonArgs;
-use crate::env::Env;
+use crate::env::{Env, Exit};
 use crate::progress;
 use crate::reports::fit::{self, Outcome};
 use crate::store::settings;
 
 /// Runs `portquiz optimize`.
-pub fn run(env: &Env, args: &JsonArgs) -> Result<u8> {
+pub fn run(env: &Env, args: &JsonArgs) -> Result<Exit> {
     let store = progress::open_store(env)?;
     let log = progress::review_log(&store)?;
     let scheduled: Vec<_> = log.iter().filter(|r| !r.cram).collect();
@@ -36,7 +36,7 @@ pub fn run(env: &Env, args: &JsonArgs) -> Result<u8> {
         let mut value = serde_json::to_value(&outcome)?;
         value["saved"] = serde_json::Value::Bool(saved);
         crate::outln!("{}", serde_json::to_string_pretty(&value)?)?;
-        return Ok(0);
+        return Ok(Exit::Ok);
     }
     match outcome {
         Outcome::NotEnoughData { items, needed } => {
@@ -70,5 +70,5 @@ pub fn run(env: &Env, args: &JsonArgs) -> Result<u8> {
             }
         }
     }
-    Ok(0)
+    Ok(Exit::Ok)
 }

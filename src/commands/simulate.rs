@@ -4,7 +4,7 @@ use anyhow::Result;
 use serde::Serialize;
 
 use crate::cli::SimulateArgs;
-use crate::env::Env;
+use crate::env::{Env, Exit};
 use crate::reports::chart::{self, Bar, Style};
 use crate::reports::forecast::{self, Input, StudiedCard};
 use crate::schedule::State;
@@ -30,7 +30,7 @@ struct Report {
 }
 
 /// Runs `portquiz simulate`.
-pub fn run(env: &Env, args: &SimulateArgs) -> Result<u8> {
+pub fn run(env: &Env, args: &SimulateArgs) -> Result<Exit> {
     let decks = library::load_decks(env)?;
     let store = progress::open_store(env)?;
     let scheduler = progress::scheduler(&store)?;
@@ -90,7 +90,7 @@ pub fn run(env: &Env, args: &SimulateArgs) -> Result<u8> {
     };
     if args.json {
         crate::outln!("{}", serde_json::to_string_pretty(&report)?)?;
-        return Ok(0);
+        return Ok(Exit::Ok);
     }
     let mut out = std::io::stdout().lock();
     use std::io::Write;
@@ -105,7 +105,7 @@ pub fn run(env: &Env, args: &SimulateArgs) -> Result<u8> {
     )?;
     let every = (args.days as usize / 6).max(1);
     let style = Style {
-        color: env.color,
+        color: env.output.stdout_color(),
         size: 6,
         decimals: 0,
     };
@@ -134,5 +134,5 @@ pub fn run(env: &Env, args: &SimulateArgs) -> Result<u8> {
         crate::reports::stats::duration(f64::from(seconds)),
         crate::reports::stats::duration(f64::from(seconds) / f64::from(args.days))
     )?;
-    Ok(0)
+    Ok(Exit::Ok)
 }
