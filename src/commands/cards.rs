@@ -4,16 +4,17 @@ use jiff::Timestamp;
 use serde::Serialize;
 
 use crate::cli::CardsArgs;
+use crate::env::output::write_json;
 use crate::env::{Env, Exit};
 use crate::library;
 use crate::schedule::{CardState, State};
 use crate::store::Store;
 
-/// One card as `cards --json` prints it.
+/// One card as `cards --json` prints it (README, "JSON output").
 #[derive(Debug, Serialize)]
 pub struct CardRow<'a> {
     pub deck: &'a str,
-    pub id: &'a str,
+    pub card: &'a str,
     #[serde(rename = "type")]
     pub kind: &'static str,
     pub state: &'static str,
@@ -56,7 +57,7 @@ pub fn run(env: &Env, args: &CardsArgs) -> Result<Exit> {
             }
             rows.push(CardRow {
                 deck: &deck.id,
-                id: &card.id,
+                card: &card.id,
                 kind: card.kind.name(),
                 state: state_name(st.state),
                 due: st.due,
@@ -69,7 +70,11 @@ pub fn run(env: &Env, args: &CardsArgs) -> Result<Exit> {
         }
     }
     if args.json {
-        crate::outln!("{}", serde_json::to_string_pretty(&rows)?)?;
+        #[derive(Serialize)]
+        struct Listing<'a> {
+            cards: Vec<CardRow<'a>>,
+        }
+        write_json(std::io::stdout().lock(), &Listing { cards: rows })?;
         return Ok(Exit::Ok);
     }
     use std::io::Write;
@@ -84,7 +89,7 @@ pub fn run(env: &Env, args: &CardsArgs) -> Result<Exit> {
         writeln!(
             out,
             "{:<60} {:<10} {:<10} {:<17} {:>4} {:>6}",
-            format!("{}/{}", r.deck, r.id),
+            format!("{}/{}", r.deck, r.card),
             r.kind,
             r.state,
             due,

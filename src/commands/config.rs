@@ -3,6 +3,7 @@
 use anyhow::Result;
 
 use crate::cli::{ConfigAction, ConfigArgs, ConfigKey};
+use crate::env::output::write_json;
 use crate::env::{Env, Exit};
 use crate::reports::interview_date;
 use crate::settings::Key;
@@ -23,10 +24,37 @@ fn store_key(k: Key) -> &'static str {
     }
 }
 
+/// One setting as `config --json` prints it: the stored text (`None` when unset) and the default.
+#[derive(serde::Serialize)]
+struct Setting {
+    key: &'static str,
+    value: Option<String>,
+    default: Option<&'static str>,
+}
+
+#[derive(serde::Serialize)]
+struct Settings {
+    settings: Vec<Setting>,
+}
+
 /// Runs `portquiz config`.
 pub fn run(env: &Env, args: &ConfigArgs) -> Result<Exit> {
     let store = progress::open_store(env)?;
     match &args.action {
+        None if args.json => {
+            let mut settings = Vec::new();
+            for k in Key::ALL {
+                settings.push(Setting {
+                    key: k.name(),
+                    value: store.setting(store_key(k))?,
+                    default: match k {
+                        Key::InterviewDate => None,
+                        Key::DesiredRetention => Some(k.default_text()),
+                    },
+                });
+            }
+            write_json(std::io::stdout().lock(), &Settings { settings })?;
+        }
         None => {
             for k in Key::ALL {
                 let value = store.setting(store_key(k))?;

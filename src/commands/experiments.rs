@@ -1,14 +1,13 @@
 //! `portquiz experiments`: lists the catalogue of live socket experiments and labs, or runs experiments as a lab
 //! bench and prints what each did and saw, without grading. It must not run labs (they need the candidate) and
-//! must not decide answers itself; [`crate::practical`] does. Text output is styled; the stream it is written
-//! to keeps or strips the styles ([`crate::env::Output`]).
+//! must not decide answers itself; [`crate::practical`] does.
 use std::io::Write;
 
 use anyhow::Result;
 use serde::Serialize;
 
 use crate::cli::{ExperimentsAction, ExperimentsArgs};
-use crate::env::output::{paint, style};
+use crate::env::output::{paint, style, when, write_json};
 use crate::env::{Env, Exit};
 use crate::practical::{self, Environment, Experiment, Kind, Outcome};
 
@@ -34,50 +33,75 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
 }
 
 fn dispatch(env: &Env, args: &ExperimentsArgs) -> Result<Exit> {
-    let mut out = env.output.stdout();
+    let mut out = std::io::stdout().lock();
+    let format = |json: bool| {
+        if json {
+            Format::Json
+        } else {
+            Format::Text {
+                color: env.output.stdout_color(),
+            }
+        }
+    };
     match &args.action {
-        None => list(&mut out, args.json),
+        None => list(&mut out, format(args.json)),
         Some(ExperimentsAction::Run { ids, json }) => {
             let chosen = match select(ids) {
                 Ok(chosen) => chosen,
                 Err(message) => {
-                    let _ = writeln!(env.output.stderr(), "error: {message}");
+                    let _ = writeln!(std::io::stderr().lock(), "error: {message}");
                     return Ok(Exit::Failure);
                 }
             };
             let machine = Environment::detect();
-            run_selected(&mut out, &chosen, &machine, *json || args.json)
+            run_selected(&mut out, &chosen, &machine, format(*json || args.json))
         }
     }
 }
 
+/// How [`list`] and [`run_selected`] print.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// One JSON object (README, "JSON output").
+    Json,
+    /// Text for people, coloured or not.
+    Text { color: bool },
+}
+
 #[derive(Serialize)]
 struct Listing<'a> {
-    id: &'a str,
+    experiment: &'a str,
     kind: Kind,
     title: &'a str,
     question: &'a str,
     options: &'a [&'a str],
 }
 
-/// Prints the catalogue as text (styled) or JSON.
-pub fn list(out: &mut impl Write, json: bool) -> Result<Exit> {
+/// Prints the catalogue as text or JSON.
+pub fn list(out: &mut impl Write, format: Format) -> Result<Exit> {
     let catalogue = practical::catalogue();
-    if json {
+    let color = match format {
+        Format::Json => None,
+        Format::Text { color } => Some(color),
+    };
+    let Some(color) = color else {
         let rows: Vec<Listing<'_>> = catalogue
             .iter()
             .map(|e| Listing {
-                id: e.id,
+                experiment: e.id,
                 kind: e.kind,
                 title: e.title,
                 question: e.question,
                 options: e.options,
             })
             .collect();
-        serde_json::to_writer_pretty(&mut *out, &rows)?;
-        writeln!(out)?;
+        #[derive(Serialize)]
+        struct Catalogue<'a> {
+            experiments: Vec<Listing<'a>>,
+        }
+        write_json(&mut *out, &Catalogue { experiments: rows })?;
         return Ok(Exit::Ok);
-    }
+    };
     for experiment in catalogue {
         let kind = match experiment.kind {
             Kind::Experiment => "experiment",
@@ -88,10 +112,14 @@ pub fn list(out: &mut impl Write, json: bool) -> Result<Exit> {
         writeln!(
             out,
             "{}{pad} {kind:<10} {}",
-            paint(style::EMPHASIS, experiment.id),
+            paint(when(color, style::EMPHASIS), experiment.id),
             experiment.title
         )?;
-        writeln!(out, "    {}", paint(style::DIM, experiment.question))?;
+        writeln!(
+            out,
+            "    {}",
+            paint(when(color, style::DIM), experiment.question)
+        )?;
     }
     writeln!(
         out,
@@ -135,7 +163,7 @@ pub fn select(ids: &[String]) -> std::result::Result<Vec<&'static Experiment>, S
 
 #[derive(Serialize)]
 struct RunReport<'a> {
-    id: &'a str,
+    experiment: &'a str,
     title: &'a str,
     question: &'a str,
     options: &'a [&'a str],
@@ -150,13 +178,12 @@ struct RunAll<'a> {
 }
 
 /// Runs the chosen experiments and prints each transcript, conclusion and note, then the environment.
-/// Text is styled: pass a stream that keeps or strips styles. Returns [`Exit::Problems`] when any
-/// experiment errored.
+/// Returns [`Exit::Problems`] when any experiment errored.
 pub fn run_selected(
     out: &mut impl Write,
     chosen: &[&Experiment],
     env: &Environment,
-    json: bool,
+    format: Format,
 ) -> Result<Exit> {
     let outcomes: Vec<Outcome> = chosen
         .iter()
@@ -165,13 +192,25 @@ pub fn run_selected(
     let errored = outcomes
         .iter()
         .any(|outcome| matches!(outcome, Outcome::Errored { .. }));
-    if json {
+    if let Format::Text { color } = format {
+        for (experiment, outcome) in chosen.iter().zip(&outcomes) {
+            write_outcome(out, experiment, outcome, color)?;
+        }
+        writeln!(
+            out,
+            "{}",
+            paint(when(color, style::EMPHASIS), "environment")
+        )?;
+        for (name, value) in env.facts() {
+            writeln!(out, "  {name:<30} {value}")?;
+        }
+    } else {
         let report = RunAll {
             experiments: chosen
                 .iter()
                 .zip(&outcomes)
                 .map(|(e, outcome)| RunReport {
-                    id: e.id,
+                    experiment: e.id,
                     title: e.title,
                     question: e.question,
                     options: e.options,
@@ -180,26 +219,25 @@ pub fn run_selected(
                 .collect(),
             environment: env,
         };
-        serde_json::to_writer_pretty(&mut *out, &report)?;
-        writeln!(out)?;
-    } else {
-        for (experiment, outcome) in chosen.iter().zip(&outcomes) {
-            write_outcome(out, experiment, outcome)?;
-        }
-        writeln!(out, "{}", paint(style::EMPHASIS, "environment"))?;
-        for (name, value) in env.facts() {
-            writeln!(out, "  {name:<30} {value}")?;
-        }
+        write_json(&mut *out, &report)?;
     }
     Ok(if errored { Exit::Problems } else { Exit::Ok })
 }
 
-fn write_outcome(out: &mut impl Write, experiment: &Experiment, outcome: &Outcome) -> Result<()> {
+fn write_outcome(
+    out: &mut impl Write,
+    experiment: &Experiment,
+    outcome: &Outcome,
+    color: bool,
+) -> Result<()> {
     writeln!(
         out,
         "{} {}",
-        paint(style::EMPHASIS, experiment.id),
-        paint(style::DIM, format_args!("({})", experiment.title))
+        paint(when(color, style::EMPHASIS), experiment.id),
+        paint(
+            when(color, style::DIM),
+            format_args!("({})", experiment.title)
+        )
     )?;
     writeln!(out, "  {}", experiment.question)?;
     match outcome {
@@ -215,7 +253,7 @@ fn write_outcome(out: &mut impl Write, experiment: &Experiment, outcome: &Outcom
             writeln!(
                 out,
                 "  {} {}",
-                paint(style::CONCLUSION, "=>"),
+                paint(when(color, style::CONCLUSION), "=>"),
                 observation.conclusion
             )?;
             writeln!(out, "  answer: {}", answers.join(" / "))?;
@@ -226,11 +264,13 @@ fn write_outcome(out: &mut impl Write, experiment: &Experiment, outcome: &Outcom
         Outcome::Unavailable { reason } => writeln!(
             out,
             "  {} {reason}",
-            paint(style::WARNING, "not available here:")
+            paint(when(color, style::WARNING), "not available here:")
         )?,
-        Outcome::Errored { message } => {
-            writeln!(out, "  {} {message}", paint(style::ERROR, "error:"))?
-        }
+        Outcome::Errored { message } => writeln!(
+            out,
+            "  {} {message}",
+            paint(when(color, style::ERROR), "error:")
+        )?,
     }
     writeln!(out)?;
     Ok(())

@@ -3,6 +3,7 @@
 use anyhow::Result;
 
 use crate::cli::JsonArgs;
+use crate::env::output::write_json;
 use crate::env::{Env, Exit};
 use crate::progress;
 use crate::reports::fit::{self, Outcome};
@@ -33,9 +34,17 @@ pub fn run(env: &Env, args: &JsonArgs) -> Result<Exit> {
         _ => false,
     };
     if args.json {
-        let mut value = serde_json::to_value(&outcome)?;
-        value["saved"] = serde_json::Value::Bool(saved);
-        crate::outln!("{}", serde_json::to_string_pretty(&value)?)?;
+        #[derive(serde::Serialize)]
+        struct Saved<'a> {
+            #[serde(flatten)]
+            outcome: &'a Outcome,
+            saved: bool,
+        }
+        let body = Saved {
+            outcome: &outcome,
+            saved,
+        };
+        write_json(std::io::stdout().lock(), &body)?;
         return Ok(Exit::Ok);
     }
     match outcome {

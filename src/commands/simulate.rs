@@ -4,6 +4,7 @@ use anyhow::Result;
 use serde::Serialize;
 
 use crate::cli::SimulateArgs;
+use crate::env::output::write_json;
 use crate::env::{Env, Exit};
 use crate::reports::chart::{self, Bar, Style};
 use crate::reports::forecast::{self, Input, StudiedCard};
@@ -89,7 +90,7 @@ pub fn run(env: &Env, args: &SimulateArgs) -> Result<Exit> {
         unseen_cards: unseen,
     };
     if args.json {
-        crate::outln!("{}", serde_json::to_string_pretty(&report)?)?;
+        write_json(std::io::stdout().lock(), &report)?;
         return Ok(Exit::Ok);
     }
     let mut out = std::io::stdout().lock();

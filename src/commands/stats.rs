@@ -6,6 +6,7 @@ use anyhow::Result;
 use jiff::civil::Date;
 
 use crate::cli::JsonArgs;
+use crate::env::output::write_json;
 use crate::env::{Env, Exit};
 use crate::interchange::revlog::ReviewState;
 use crate::reports::stats::{self, CardInfo, Earlier, LogPoint, Phase};
@@ -157,7 +158,7 @@ pub fn run(env: &Env, args: &JsonArgs) -> Result<Exit> {
             .map(|p| p.to_string());
     }
     if args.json {
-        crate::outln!("{}", serde_json::to_string_pretty(&result)?)?;
+        write_json(std::io::stdout().lock(), &result)?;
     } else {
         stats::render(
             &mut std::io::stdout().lock(),

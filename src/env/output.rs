@@ -1,13 +1,16 @@
 //! Colour, decided once per output stream: stdout and stderr each get their own answer, so
 //! `portquiz check 2>err.txt` at a terminal colours the terminal and leaves no escape code in the file.
-//! Commands write styled text (the [`style`] palette, via [`paint`]) to [`Output::stdout`] or
-//! [`Output::stderr`]; a stream without colour strips the styles (`anstream`).
+//! Commands pick a style from the [`style`] palette for the stream they write to ([`Output::on_stdout`],
+//! [`Output::on_stderr`], or [`when`] with a stream's bool) and [`paint`] text with it; a stream without colour
+//! gets the empty style, which writes nothing. The text itself is never filtered (anstream's stripping
+//! stream was tried: it also drops control bytes from the text, so what a diagnostic quotes from a file
+//! would depend on colour). `--json` outputs go through [`write_json`], which stamps them with [`JSON_FORMAT`].
 use std::ffi::OsString;
 use std::fmt;
-use std::io::IsTerminal;
+use std::io::{self, IsTerminal, Write};
 
-use anstream::AutoStream;
 use anstyle::Style;
+use serde::Serialize;
 
 use crate::cli::ColorChoice;
 
@@ -90,23 +93,43 @@ impl Output {
         self.stderr_color
     }
 
-    /// Locked stdout that keeps styles when stdout gets colour and strips them otherwise.
-    pub fn stdout(&self) -> AutoStream<std::io::StdoutLock<'static>> {
-        AutoStream::new(std::io::stdout().lock(), choice(self.stdout_color))
+    /// `style` for text written to stdout: itself when stdout gets colour, the empty style otherwise.
+    pub fn on_stdout(&self, style: Style) -> Style {
+        when(self.stdout_color, style)
     }
 
-    /// Locked stderr that keeps styles when stderr gets colour and strips them otherwise.
-    pub fn stderr(&self) -> AutoStream<std::io::StderrLock<'static>> {
-        AutoStream::new(std::io::stderr().lock(), choice(self.stderr_color))
+    /// `style` for text written to stderr: itself when stderr gets colour, the empty style otherwise.
+    pub fn on_stderr(&self, style: Style) -> Style {
+        when(self.stderr_color, style)
     }
 }
 
-fn choice(color: bool) -> anstream::ColorChoice {
-    if color {
-        anstream::ColorChoice::Always
-    } else {
-        anstream::ColorChoice::Never
-    }
+/// `style` when `color`, else the empty style (which writes no escape code).
+pub fn when(color: bool, style: Style) -> Style {
+    if color { style } else { Style::new() }
+}
+
+/// The version of every `--json` shape (README, "JSON output"): the first key of each output, `"format": 1`.
+/// Adding a key keeps it; renaming or removing one, or changing what a value means, raises it.
+pub const JSON_FORMAT: u32 = 1;
+
+/// A `--json` output: `format` first, then the body's own keys.
+#[derive(Serialize)]
+struct Versioned<'a, T: Serialize> {
+    format: u32,
+    #[serde(flatten)]
+    body: &'a T,
+}
+
+/// Writes `body` (which must serialize as an object) as pretty JSON with `"format"` first, and a newline.
+pub fn write_json(mut out: impl Write, body: &impl Serialize) -> io::Result<()> {
+    let versioned = Versioned {
+        format: JSON_FORMAT,
+        body,
+    };
+    serde_json::to_writer_pretty(&mut out, &versioned)?;
+    writeln!(out)?;
+    out.flush()
 }
 
 /// The styles portquiz uses, by meaning.
@@ -131,8 +154,8 @@ pub mod style {
     pub const DIM: Style = Style::new().dimmed();
 }
 
-/// `text` in `style`: displays as the style's escape codes, the text and a reset (a stream without colour
-/// strips the codes).
+/// `text` in `style`: displays as the style's escape codes, the text and a reset; in the empty style, as
+/// the text alone.
 pub fn paint<T: fmt::Display>(style: Style, text: T) -> Painted<T> {
     Painted { style, text }
 }
@@ -152,8 +175,6 @@ impl<T: fmt::Display> fmt::Display for Painted<T> {
 
 #[cfg(test)]
 mod tests {
-    use std::io::Write;
-
     use super::*;
 
     fn vars(pairs: &[(&str, &str)]) -> ColorVars {
@@ -216,15 +237,38 @@ mod tests {
     }
 
     #[test]
-    fn paint_wraps_text_in_the_style_and_a_reset() {
+    fn json_starts_with_its_format() {
+        #[derive(Serialize)]
+        struct Body {
+            decks: Vec<u8>,
+        }
+        let mut out = Vec::new();
+        write_json(&mut out, &Body { decks: vec![1] }).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "{\n  \"format\": 1,\n  \"decks\": [\n    1\n  ]\n}\n"
+        );
+    }
+
+    #[test]
+    fn paint_wraps_text_in_the_style_and_a_reset_or_in_nothing() {
         assert_eq!(
             paint(style::ERROR, "error").to_string(),
             "\x1b[1m\x1b[31merror\x1b[0m"
         );
-        assert_eq!(paint(Style::new(), "plain").to_string(), "plain");
-        // A stream without colour strips the codes.
-        let mut plain = AutoStream::new(Vec::new(), choice(false));
-        write!(plain, "{}", paint(style::ERROR, "error")).unwrap();
-        assert_eq!(plain.into_inner(), b"error");
+        let output = Output::new(true, false);
+        assert_eq!(
+            paint(output.on_stderr(style::ERROR), "error").to_string(),
+            "error"
+        );
+        assert_eq!(
+            paint(output.on_stdout(style::OK), "ok").to_string(),
+            "\x1b[32mok\x1b[0m"
+        );
+        // Control bytes in the text are the text's business, not colour's: they pass either way.
+        assert_eq!(
+            paint(when(false, style::DIM), "a\x7fb").to_string(),
+            "a\x7fb"
+        );
     }
 }

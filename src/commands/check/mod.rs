@@ -20,23 +20,21 @@ pub fn run(env: &Env, args: &CheckArgs) -> Result<Exit> {
         library::read_paths(&args.paths)?
     };
     let lib = load::compile(&sources, &library::known());
-    let mut stderr = env.output.stderr();
+    let mut stderr = std::io::stderr().lock();
+    let error = format!(": {}: ", paint(env.output.on_stderr(style::ERROR), "error"));
     for d in &lib.diagnostics {
-        let text = d.render();
-        let error = format!(": {}: ", paint(style::ERROR, "error"));
-        write!(stderr, "{}", text.replacen(": error: ", &error, 1))?;
+        write!(stderr, "{}", d.render().replacen(": error: ", &error, 1))?;
     }
     drop(stderr);
     let errors = lib.diagnostics.len();
     let mut code = Exit::Ok;
     if errors == 0 {
         let cards: usize = lib.decks.iter().map(|d| d.cards.len()).sum();
-        writeln!(
-            env.output.stdout(),
+        crate::outln!(
             "{}, {}: {}",
             plural(lib.decks.len(), "deck"),
             plural(cards, "card"),
-            paint(style::OK, "ok")
+            paint(env.output.on_stdout(style::OK), "ok")
         )?;
     } else {
         crate::outln!(
