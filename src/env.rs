@@ -2,7 +2,8 @@
 //! environment: the data dir, the [`Clock`], the seed, the [`DeckSelection`] and the [`Output`] (colour per
 //! stream); how a command ended ([`Exit`]); and the `outln!`/`out!` macros that write to stdout without
 //! panicking on a closed pipe. Below both [`crate::app`] (which builds it) and [`crate::commands`] (which use
-//! it). Nothing else reads `PORTQUIZ_NOW`, `PORTQUIZ_SEED` or the colour variables.
+//! it). Nothing else reads `PORTQUIZ_NOW` or `PORTQUIZ_SEED`; portquiz's own colour is decided here (clap
+//! decides for its help and errors, see `app::clap_color`).
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
