@@ -4,16 +4,17 @@ use jiff::Timestamp;
 use serde::Serialize;
 
 use crate::cli::CardsArgs;
-use crate::env::Env;
+use crate::env::output::write_json;
+use crate::env::{Env, Exit};
 use crate::library;
 use crate::schedule::{CardState, State};
 use crate::store::Store;
 
-/// One card as `cards --json` prints it.
+/// One card as `cards --json` prints it (README, "JSON output").
 #[derive(Debug, Serialize)]
 pub struct CardRow<'a> {
     pub deck: &'a str,
-    pub id: &'a str,
+    pub card: &'a str,
     #[serde(rename = "type")]
     pub kind: &'static str,
     pub state: &'static str,
@@ -38,7 +39,7 @@ pub fn state_name(s: State) -> &'static str {
 }
 
 /// Runs `portquiz cards`.
-pub fn run(env: &Env, args: &CardsArgs) -> Result<u8> {
+pub fn run(env: &Env, args: &CardsArgs) -> Result<Exit> {
     let decks = library::load_decks(env)?;
     let store = Store::open(env.db_path())?;
     let states = store.all_states()?;
@@ -57,7 +58,7 @@ pub fn run(env: &Env, args: &CardsArgs) -> Result<u8> {
             }
             rows.push(CardRow {
                 deck: deck.id.as_str(),
-                id: card.id.as_str(),
+                card: card.id.as_str(),
                 kind: card.kind.name(),
                 state: state_name(st.state),
                 due: st.due,
@@ -71,8 +72,12 @@ pub fn run(env: &Env, args: &CardsArgs) -> Result<u8> {
         }
     }
     if args.json {
-        crate::outln!("{}", serde_json::to_string_pretty(&rows)?)?;
-        return Ok(0);
+        #[derive(Serialize)]
+        struct Listing<'a> {
+            cards: Vec<CardRow<'a>>,
+        }
+        write_json(std::io::stdout().lock(), &Listing { cards: rows })?;
+        return Ok(Exit::Ok);
     }
     use std::io::Write;
     let mut out = std::io::stdout().lock();
@@ -88,7 +93,7 @@ pub fn run(env: &Env, args: &CardsArgs) -> Result<u8> {
         writeln!(
             out,
             "{:<60} {:<10} {:<10} {:<17} {:>4} {:>6}",
-            format!("{}/{}", r.deck, r.id),
+            format!("{}/{}", r.deck, r.card),
             r.kind,
             if r.suspended { "suspended" } else { r.state },
             due,
@@ -99,5 +104,5 @@ pub fn run(env: &Env, args: &CardsArgs) -> Result<u8> {
     if args.due {
         writeln!(out, "{} due now", rows.len())?;
     }
-    Ok(0)
+    Ok(Exit::Ok)
 }

@@ -9,14 +9,14 @@ use anyhow::{Result, bail};
 
 use crate::cli::MergeArgs;
 use crate::deck::CardRef;
-use crate::env::Env;
+use crate::env::{Env, Exit};
 use crate::interchange::revlog::{self, ReviewKey};
 use crate::progress;
 use crate::schedule::CardState;
 use crate::store::{ReviewLogEntry, Store};
 
 /// Runs `portquiz merge`.
-pub fn run(env: &Env, args: &MergeArgs) -> Result<u8> {
+pub fn run(env: &Env, args: &MergeArgs) -> Result<Exit> {
     if !args.other.is_file() {
         bail!(
             "{} is not a file; pass the portquiz.sqlite3 copied from the other machine",
@@ -46,7 +46,7 @@ pub fn run(env: &Env, args: &MergeArgs) -> Result<u8> {
             theirs_rows.len(),
             args.other.display()
         )?;
-        return Ok(0);
+        return Ok(Exit::Ok);
     }
     let added_keys: HashSet<ReviewKey> = merged.added.iter().map(|r| r.key()).collect();
     // Their rows to add, once each.
@@ -137,5 +137,5 @@ pub fn run(env: &Env, args: &MergeArgs) -> Result<u8> {
         states.len(),
         if states.len() == 1 { "card" } else { "cards" }
     )?;
-    Ok(0)
+    Ok(Exit::Ok)
 }
