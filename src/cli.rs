@@ -237,6 +237,10 @@ pub struct StudyArgs {
     /// Practise cards that are not due, without changing their schedule
     #[arg(long)]
     pub cram: bool,
+    /// Do not bury siblings: by default, once a card is answered, the cards naming the same experiment
+    /// and the other cells of its table row wait until the next study day
+    #[arg(long)]
+    pub no_bury: bool,
     /// Interview date (YYYY-MM-DD): no interval reaches past it [default: the stored interview date]
     #[arg(long, value_name = "DATE")]
     pub until: Option<String>,

@@ -39,6 +39,7 @@ pub fn run(env: &Env, args: &StudyArgs) -> Result<Exit> {
         new_per_day: args.new_per_day,
         review_limit: args.limit,
         cram: args.cram,
+        bury: !args.no_bury,
         day_start: progress::day_start(&scheduler, env.now)?,
     };
 

@@ -48,6 +48,8 @@ pub struct Config {
     pub new_per_day: u32,
     pub review_limit: u32,
     pub cram: bool,
+    /// Whether answering a card buries its siblings for the rest of the study day.
+    pub bury: bool,
     /// Start of the study day: daily limits count answers since then.
     pub day_start: Timestamp,
 }
@@ -279,7 +281,7 @@ impl<'a> Session<'a> {
                 }
             })
             .collect();
-        if !config.cram {
+        if !config.cram && config.bury {
             let answered = progress.answered_since(config.day_start)?;
             let groups: std::collections::HashSet<usize> = keys
                 .iter()
@@ -720,7 +722,7 @@ impl<'a> Session<'a> {
             } else {
                 self.today.reviews += 1;
             }
-            if let Some(group) = self.siblings[index] {
+            if let Some(group) = self.siblings[index].filter(|_| self.config.bury) {
                 for i in 0..self.cards.len() {
                     if i != index
                         && self.siblings[i] == Some(group)

@@ -198,6 +198,7 @@ impl Bench {
             new_per_day: self.new_per_day,
             review_limit: 200,
             cram: self.cram,
+            bury: true,
             day_start: self.scheduler.day_start(now).unwrap(),
         };
         let session = Session::new(
