@@ -10,7 +10,7 @@
 //! - [`reports`], [`interchange`], [`authoring`]: statistics and forecasts, Anki and CSV in and out, the
 //!   deck schema and starter; pure, fed by the commands.
 //! - [`library`] (which decks a command sees), [`progress`] (the store and scheduler for the tool commands),
-//!   [`settings`] (the user settings' keys and checks).
+//!   [`settings`] (the user settings' keys and checks), [`text`] (plurals and durations for every message).
 //! - [`env`]: what every command gets from outside (data dir, clock, seed, colour) and the exit codes.
 //! - [`cli`], [`app`] and [`commands`]: argument definitions, the wiring, and one file per subcommand.
 
@@ -29,6 +29,7 @@ pub mod schedule;
 pub mod session;
 pub mod settings;
 pub mod store;
+pub mod text;
 pub mod ui;
 
 pub use app::run;

@@ -64,9 +64,8 @@ pub fn load_decks(env: &Env) -> Result<Vec<Deck>> {
     );
     if lib.files_with_errors > 0 {
         eprintln!(
-            "warning: skipped {} deck file{} with errors; run `portquiz check` to see them",
-            lib.files_with_errors,
-            if lib.files_with_errors == 1 { "" } else { "s" }
+            "warning: skipped {} with errors; run `portquiz check` to see them",
+            crate::text::plural(lib.files_with_errors, "deck file")
         );
     }
     restrict(env, lib)

@@ -7,6 +7,7 @@ use crate::cli::{ExportArgs, ExportWhat};
 use crate::env::Env;
 use crate::interchange::anki;
 use crate::library;
+use crate::text::plural;
 
 /// Runs `portquiz export ...`.
 pub fn run(env: &Env, args: &ExportArgs) -> Result<u8> {
@@ -47,10 +48,6 @@ pub fn run(env: &Env, args: &ExportArgs) -> Result<u8> {
             Ok(0)
         }
     }
-}
-
-fn plural(n: usize, word: &str) -> String {
-    crate::deck::diag::plural(n, word)
 }
 
 /// Writes `text` to `path` atomically (a temporary file in the same directory, then renamed), creating

@@ -42,7 +42,7 @@ pub fn run(env: &Env, args: &ImportArgs) -> Result<u8> {
             }
             eprintln!(
                 "nothing written: fix the {} above and run the import again",
-                if errors.len() == 1 { "line" } else { "lines" }
+                crate::text::inflect(errors.len(), "line")
             );
             return Ok(EXIT_PROBLEMS);
         }
@@ -65,7 +65,7 @@ pub fn run(env: &Env, args: &ImportArgs) -> Result<u8> {
     write_file(&path, &yaml, false)?;
     crate::outln!(
         "Imported {} into deck `{id}` at {}",
-        crate::deck::diag::plural(notes.len(), "card"),
+        crate::text::plural(notes.len(), "card"),
         path.display()
     )?;
     Ok(0)

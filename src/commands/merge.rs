@@ -13,6 +13,7 @@ use crate::interchange::revlog::{self, ReviewKey};
 use crate::progress;
 use crate::schedule::CardState;
 use crate::store::{CardKey, ReviewLogEntry, Store};
+use crate::text::plural;
 
 /// Runs `portquiz merge`.
 pub fn run(env: &Env, args: &MergeArgs) -> Result<u8> {
@@ -113,17 +114,11 @@ pub fn run(env: &Env, args: &MergeArgs) -> Result<u8> {
     to_insert.sort_by_key(|(r, _)| r.time);
     store.import_reviews(&to_insert, &states)?;
     crate::outln!(
-        "Merged {} new {} from {} ({} already here); rebuilt the schedule of {} {}.",
-        to_insert.len(),
-        if to_insert.len() == 1 {
-            "answer"
-        } else {
-            "answers"
-        },
+        "Merged {} from {} ({} already here); rebuilt the schedule of {}.",
+        plural(to_insert.len(), "new answer"),
         args.other.display(),
         theirs_rows.len() - to_insert.len(),
-        states.len(),
-        if states.len() == 1 { "card" } else { "cards" }
+        plural(states.len(), "card")
     )?;
     Ok(0)
 }

@@ -9,6 +9,7 @@ use crate::reports::chart::{self, Bar, Style};
 use crate::reports::forecast::{self, Input, StudiedCard};
 use crate::schedule::State;
 use crate::store::CardKey;
+use crate::text::{self, Form, duration};
 use crate::{library, progress};
 
 #[derive(Serialize)]
@@ -131,8 +132,11 @@ pub fn run(env: &Env, args: &SimulateArgs) -> Result<u8> {
     writeln!(
         out,
         "\nTotal: {reviews} reviews, {new} new cards, {} (about {} a day)",
-        crate::reports::stats::duration(f64::from(seconds)),
-        crate::reports::stats::duration(f64::from(seconds) / f64::from(args.days))
+        duration(text::seconds(f64::from(seconds)), Form::Spent),
+        duration(
+            text::seconds(f64::from(seconds) / f64::from(args.days)),
+            Form::Spent
+        )
     )?;
     Ok(0)
 }

@@ -10,8 +10,9 @@ use crate::cli::StudyArgs;
 use crate::env::{EXIT_INTERRUPTED, Env};
 use crate::library;
 use crate::progress;
-use crate::session::{Config, Session, Summary, human_interval};
+use crate::session::{Config, Session, Summary};
 use crate::store::Store;
+use crate::text::{Form, duration};
 use crate::ui::plain::PlainUi;
 use crate::ui::stdin::InterruptibleStdin;
 use crate::ui::terminal::{TerminalUi, restore_terminal};
@@ -113,7 +114,7 @@ fn nothing_due(ui: &mut dyn Ui, now: Timestamp, next: Option<Timestamp>, cram: b
         (false, Some(due)) => format!(
             "Nothing is due now. The next card is due {} (in {}).\nTo practise anyway without changing the schedule: portquiz study --cram",
             local_time(due),
-            human_interval(now, Some(due))
+            duration(due.duration_since(now), Form::Long)
         ),
         (false, None) => "Nothing is due now, and today's new cards are done.\nTo practise anyway without changing the schedule: portquiz study --cram\nTo take more new cards today: portquiz study --new N".to_string(),
     };
@@ -123,13 +124,12 @@ fn nothing_due(ui: &mut dyn Ui, now: Timestamp, next: Option<Timestamp>, cram: b
 
 fn print_summary(ui: &mut dyn Ui, now: Timestamp, s: &Summary) -> Result<()> {
     let mut text = format!(
-        "\nSession {}: {} answered, {} right, {} wrong, {} new card{} learned.",
+        "\nSession {}: {} answered, {} right, {} wrong, {} learned.",
         if s.interrupted { "interrupted" } else { "over" },
         s.answered,
         s.right,
         s.wrong,
-        s.new_learned,
-        if s.new_learned == 1 { "" } else { "s" }
+        crate::text::plural(s.new_learned as usize, "new card")
     );
     if s.skipped > 0 {
         text.push_str(&format!(" {} skipped (not available here).", s.skipped));
@@ -138,7 +138,7 @@ fn print_summary(ui: &mut dyn Ui, now: Timestamp, s: &Summary) -> Result<()> {
         text.push_str(&format!(
             "\nNext card due {} (in {}).",
             local_time(due),
-            human_interval(now, Some(due))
+            duration(due.duration_since(now), Form::Long)
         ));
     }
     ui.say(Style::Text, &text)?;

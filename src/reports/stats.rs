@@ -11,6 +11,7 @@ use serde::Serialize;
 
 use super::chart::{self, Bar, Style};
 use crate::interchange::revlog::{Review, ReviewState};
+use crate::text::{Form, duration, plural, seconds};
 
 /// Interval (days) from which a review card counts as mature, as in Anki.
 pub const MATURE_DAYS: f64 = 21.0;
@@ -257,16 +258,6 @@ fn percent(part: usize, whole: usize) -> f64 {
     (part as f64 * 1000.0 / whole as f64).round() / 10.0
 }
 
-/// Seconds as `1h 02m`, `3m 05s` or `40s`.
-pub fn duration(seconds: f64) -> String {
-    let s = seconds.round() as u64;
-    match s {
-        0..60 => format!("{s}s"),
-        60..3600 => format!("{}m {:02}s", s / 60, s % 60),
-        _ => format!("{}h {:02}m", s / 3600, (s % 3600) / 60),
-    }
-}
-
 /// Writes the statistics as text.
 pub fn render(out: &mut impl Write, stats: &Stats, color: bool) -> io::Result<()> {
     let t = &stats.today;
@@ -274,22 +265,16 @@ pub fn render(out: &mut impl Write, stats: &Stats, color: bool) -> io::Result<()
     match t.right_percent {
         Some(p) => writeln!(
             out,
-            "  {} {}, {p:.1}% right, {}",
-            t.reviews,
-            if t.reviews == 1 { "review" } else { "reviews" },
-            duration(t.seconds)
+            "  {}, {p:.1}% right, {}",
+            plural(t.reviews, "review"),
+            duration(seconds(t.seconds), Form::Spent)
         )?,
         None => writeln!(out, "  no reviews yet")?,
     }
     writeln!(
         out,
-        "  streak: {} {}",
-        stats.streak_days,
-        if stats.streak_days == 1 {
-            "day"
-        } else {
-            "days"
-        }
+        "  streak: {}",
+        plural(stats.streak_days as usize, "day")
     )?;
     match stats.true_retention_percent {
         Some(p) => writeln!(
@@ -589,12 +574,5 @@ mod tests {
              deck       new  learning  young  mature\nports        1         1      1       1\nsockets      0         0      1       1\n\n\
              Leeches (8 or more lapses)\n  ports/b (9 lapses): What is a port?\n  sockets/e (8 lapses)\n"
         );
-    }
-
-    #[test]
-    fn durations_read_naturally() {
-        assert_eq!(duration(40.4), "40s");
-        assert_eq!(duration(185.0), "3m 05s");
-        assert_eq!(duration(3720.0), "1h 02m");
     }
 }

@@ -748,21 +748,3 @@ pub fn rating_name(r: Rating) -> &'static str {
         Rating::Easy => "Easy",
     }
 }
-
-/// "10 min", "3 days", from now until `due`.
-pub fn human_interval(now: Timestamp, due: Option<Timestamp>) -> String {
-    let Some(due) = due else { return "-".into() };
-    let secs = (due.as_second() - now.as_second()).max(0);
-    if secs < 3600 {
-        format!("{} min", (secs + 59) / 60)
-    } else if secs < 86_400 {
-        format!("{} h", (secs + 1799) / 3600)
-    } else {
-        let days = (secs + 43_199) / 86_400;
-        if days == 1 {
-            "1 day".into()
-        } else {
-            format!("{days} days")
-        }
-    }
-}
