@@ -25,16 +25,6 @@ pub struct CardRow<'a> {
     pub last_review: Option<Timestamp>,
 }
 
-/// "new", "learning", "review", "relearning".
-pub fn state_name(s: State) -> &'static str {
-    match s {
-        State::New => "new",
-        State::Learning => "learning",
-        State::Review => "review",
-        State::Relearning => "relearning",
-    }
-}
-
 /// Runs `portquiz cards`.
 pub fn run(env: &Env, args: &CardsArgs) -> Result<u8> {
     let decks = library::load_decks(env)?;
@@ -58,7 +48,7 @@ pub fn run(env: &Env, args: &CardsArgs) -> Result<u8> {
                 deck: &deck.id,
                 id: &card.id,
                 kind: card.kind.name(),
-                state: state_name(st.state),
+                state: st.state.as_str(),
                 due: st.due,
                 stability: st.stability,
                 difficulty: st.difficulty,

@@ -359,12 +359,10 @@ impl<'a, R: Rng> Session<'a, R> {
                     .as_ref()
                     .and_then(|p| p.iter().find(|o| o.rating == rating))
                 {
-                    Some(outcome) => format!(
-                        "{:<5} (next in {})",
-                        rating_name(rating),
-                        outcome.label(now)
-                    ),
-                    None => rating_name(rating).to_string(),
+                    Some(outcome) => {
+                        format!("{:<5} (next in {})", rating.name(), outcome.label(now))
+                    }
+                    None => rating.name().to_string(),
                 };
                 GradeChoice { rating, label }
             })
@@ -737,14 +735,4 @@ impl<'a, R: Rng> Session<'a, R> {
 enum Outcome {
     Checked { right: bool, hint_used: bool },
     Step(Step),
-}
-
-/// "Again", "Hard", "Good", "Easy".
-pub fn rating_name(r: Rating) -> &'static str {
-    match r {
-        Rating::Again => "Again",
-        Rating::Hard => "Hard",
-        Rating::Good => "Good",
-        Rating::Easy => "Easy",
-    }
 }
