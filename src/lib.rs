@@ -4,6 +4,7 @@
 //! - [`deck`]: the YAML deck format, its loader and diagnostics (no file system access except `deck::load`).
 //! - [`schedule`]: FSRS-6 scheduling, learning steps, fuzz and the due queue; pure, time and rng are parameters.
 //! - [`store`]: SQLite card state and the append-only review log; the only module that speaks SQL.
+//! - [`review`]: the review-log row that the store keeps and the reports, exports and merge read.
 //! - [`practical`]: the catalogue of live socket experiments and labs, on loopback only.
 //! - [`session`]: the study loop as a state machine, driven through the [`ui`] trait.
 //! - [`ui`]: the prompt trait, a dialoguer terminal front end and a line-based plain one.
@@ -25,6 +26,7 @@ pub mod library;
 pub mod practical;
 pub mod progress;
 pub mod reports;
+pub mod review;
 pub mod schedule;
 pub mod session;
 pub mod settings;

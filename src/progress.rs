@@ -6,10 +6,10 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
 use crate::env::Env;
-use crate::interchange::revlog::{Review, ReviewState};
-use crate::schedule::{CardState, Scheduler, SchedulerConfig, State};
+use crate::review::Review;
+use crate::schedule::{CardState, Scheduler, SchedulerConfig};
 use crate::settings as config;
-use crate::store::{ReviewLogEntry, Store, settings};
+use crate::store::{Store, settings};
 
 /// Opens the progress database in the data dir.
 pub fn open_store(env: &Env) -> Result<Store> {
@@ -43,32 +43,10 @@ pub fn scheduler(store: &Store) -> Result<Scheduler> {
 }
 
 /// Every review-log row, in time order.
-pub fn review_log(store: &Store) -> Result<Vec<ReviewLogEntry>> {
+pub fn review_log(store: &Store) -> Result<Vec<Review>> {
     let mut rows = Vec::new();
     store.for_each_review(None, |row| rows.push(row))?;
     Ok(rows)
-}
-
-/// The review state numbering of the FSRS tools.
-pub fn review_state(state: State) -> ReviewState {
-    match state {
-        State::New => ReviewState::New,
-        State::Learning => ReviewState::Learning,
-        State::Review => ReviewState::Review,
-        State::Relearning => ReviewState::Relearning,
-    }
-}
-
-/// A store row as the tools' review type.
-pub fn to_review(row: &ReviewLogEntry) -> Review {
-    Review {
-        deck: row.deck.clone(),
-        card: row.card.clone(),
-        at: row.time,
-        rating: row.rating.as_u8(),
-        state: review_state(row.state_before),
-        duration_ms: Some(row.duration_ms),
-    }
 }
 
 /// Days (fractional) from `from` to `to`.

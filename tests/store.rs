@@ -3,10 +3,9 @@
 use std::path::{Path, PathBuf};
 
 use jiff::Timestamp;
+use portquiz::review::Review;
 use portquiz::schedule::{CardState, Rating, State};
-use portquiz::store::{
-    Answer, CardKey, ReviewLogEntry, SCHEMA_VERSION, Store, StoreError, settings,
-};
+use portquiz::store::{Answer, CardKey, SCHEMA_VERSION, Store, StoreError, settings};
 
 fn ts(text: &str) -> Timestamp {
     text.parse().unwrap()
@@ -47,7 +46,7 @@ fn answer<'a>(
     }
 }
 
-fn log(store: &Store) -> Vec<ReviewLogEntry> {
+fn log(store: &Store) -> Vec<Review> {
     let mut rows = Vec::new();
     store.for_each_review(None, |row| rows.push(row)).unwrap();
     rows
@@ -158,7 +157,7 @@ fn record_logs_the_state_before_and_undo_restores_it_exactly() {
     assert_eq!(
         rows,
         [
-            ReviewLogEntry {
+            Review {
                 id: id1,
                 deck: "net".into(),
                 card: "ssh".into(),
@@ -169,7 +168,7 @@ fn record_logs_the_state_before_and_undo_restores_it_exactly() {
                 duration_ms: 1234,
                 cram: false,
             },
-            ReviewLogEntry {
+            Review {
                 id: id2,
                 deck: "net".into(),
                 card: "ssh".into(),

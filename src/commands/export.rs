@@ -34,11 +34,8 @@ pub fn run(env: &Env, args: &ExportArgs) -> Result<u8> {
         ExportWhat::Reviews { file } => {
             let store = crate::progress::open_store(env)?;
             // Cram answers did not change any schedule, so FSRS tools must not see them.
-            let log: Vec<_> = crate::progress::review_log(&store)?
-                .iter()
-                .filter(|r| !r.cram)
-                .map(crate::progress::to_review)
-                .collect();
+            let mut log = crate::progress::review_log(&store)?;
+            log.retain(|r| !r.cram);
             write_file(file, &crate::interchange::revlog::to_csv(&log), true)?;
             crate::outln!(
                 "Exported {} to {} (card_id,review_time,review_rating,review_state,review_duration).",

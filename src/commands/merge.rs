@@ -3,16 +3,17 @@
 //! [`crate::interchange::revlog::merge`]), and every card that gained answers gets its state rebuilt by replaying
 //! its whole merged log through the scheduler (without fuzz, so the replay is reproducible). All of it is
 //! one transaction; running it again adds nothing.
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
 use anyhow::{Result, bail};
 
 use crate::cli::MergeArgs;
 use crate::env::Env;
-use crate::interchange::revlog::{self, ReviewKey};
+use crate::interchange::revlog;
 use crate::progress;
+use crate::review::Review;
 use crate::schedule::CardState;
-use crate::store::{CardKey, ReviewLogEntry, Store};
+use crate::store::{CardKey, Store};
 use crate::text::plural;
 
 /// Runs `portquiz merge`.
@@ -37,9 +38,7 @@ pub fn run(env: &Env, args: &MergeArgs) -> Result<u8> {
     let mut store = progress::open_store(env)?;
     let ours_rows = progress::review_log(&store)?;
 
-    let ours: Vec<_> = ours_rows.iter().map(progress::to_review).collect();
-    let theirs: Vec<_> = theirs_rows.iter().map(progress::to_review).collect();
-    let merged = revlog::merge(&ours, &theirs);
+    let merged = revlog::merge(&ours_rows, &theirs_rows);
     if merged.added.is_empty() {
         crate::outln!(
             "Nothing to merge: all {} answers from {} are already here.",
@@ -48,20 +47,12 @@ pub fn run(env: &Env, args: &MergeArgs) -> Result<u8> {
         )?;
         return Ok(0);
     }
-    let added_keys: HashSet<ReviewKey> = merged.added.iter().map(|r| r.key()).collect();
     // Their rows to add, once each.
-    let mut seen = HashSet::new();
-    let added_rows: Vec<&ReviewLogEntry> = theirs_rows
-        .iter()
-        .filter(|r| {
-            let key = progress::to_review(r).key();
-            added_keys.contains(&key) && seen.insert(key)
-        })
-        .collect();
+    let added_rows = &merged.added;
 
     // Each affected card's whole merged log, in time order (ours first on a tie).
-    let mut per_card: BTreeMap<CardKey, Vec<(&ReviewLogEntry, bool)>> = BTreeMap::new();
-    for r in &added_rows {
+    let mut per_card: BTreeMap<CardKey, Vec<(&Review, bool)>> = BTreeMap::new();
+    for r in added_rows {
         per_card
             .entry(CardKey::new(r.deck.clone(), r.card.clone()))
             .or_default();
@@ -71,13 +62,13 @@ pub fn run(env: &Env, args: &MergeArgs) -> Result<u8> {
             list.push((r, false));
         }
     }
-    for r in &added_rows {
+    for r in added_rows {
         if let Some(list) = per_card.get_mut(&CardKey::new(r.deck.clone(), r.card.clone())) {
             list.push((r, true));
         }
     }
     let scheduler = progress::scheduler(&store)?;
-    let mut to_insert: Vec<(ReviewLogEntry, Option<CardState>)> = Vec::new();
+    let mut to_insert: Vec<(Review, Option<CardState>)> = Vec::new();
     let mut states = Vec::new();
     for (key, mut list) in per_card {
         list.sort_by_key(|(r, added)| (r.time, *added));

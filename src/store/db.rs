@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::error::StoreError;
 use super::migrations::{APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION};
+use crate::review::{AnswerId, Review};
 use crate::schedule::{CardState, Rating, State};
 
 /// How long a write waits for another portquiz process holding the database before giving up.
@@ -40,9 +41,6 @@ impl std::fmt::Display for CardKey {
     }
 }
 
-/// The id of a recorded answer (its review-log row), for [`Store::undo`].
-pub type AnswerId = i64;
-
 /// One answer to record with [`Store::record_answer`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct Answer<'a> {
@@ -61,87 +59,6 @@ pub struct Answer<'a> {
     /// The card's state after the answer; `None` for a cram answer, which is logged (cram = 1) and leaves
     /// the card's state as it is.
     pub new_state: Option<&'a CardState>,
-}
-
-/// One row of the review log.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ReviewLogEntry {
-    /// Answer id (increasing in recording order).
-    pub id: AnswerId,
-    /// Deck id.
-    pub deck: String,
-    /// Card id.
-    pub card: String,
-    /// When the answer was given.
-    pub time: Timestamp,
-    /// The grade.
-    pub rating: Rating,
-    /// The card's state before the answer.
-    pub state_before: State,
-    /// Study days since the previous review.
-    pub elapsed_days: u32,
-    /// Time taken, in milliseconds.
-    pub duration_ms: u64,
-    /// Whether it was a cram answer (did not change the schedule).
-    pub cram: bool,
-}
-
-/// One row of the review log as [`Store::scan_reviews`] lends it: like [`ReviewLogEntry`], with the deck
-/// and card borrowed.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct ReviewRef<'r> {
-    /// Answer id (increasing in recording order).
-    pub id: AnswerId,
-    /// Deck id.
-    pub deck: &'r str,
-    /// Card id.
-    pub card: &'r str,
-    /// When the answer was given.
-    pub time: Timestamp,
-    /// The grade.
-    pub rating: Rating,
-    /// The card's state before the answer.
-    pub state_before: State,
-    /// Study days since the previous review.
-    pub elapsed_days: u32,
-    /// Time taken, in milliseconds.
-    pub duration_ms: u64,
-    /// Whether it was a cram answer (did not change the schedule).
-    pub cram: bool,
-}
-
-impl ReviewLogEntry {
-    /// The row with its deck and card lent.
-    pub fn borrowed(&self) -> ReviewRef<'_> {
-        ReviewRef {
-            id: self.id,
-            deck: &self.deck,
-            card: &self.card,
-            time: self.time,
-            rating: self.rating,
-            state_before: self.state_before,
-            elapsed_days: self.elapsed_days,
-            duration_ms: self.duration_ms,
-            cram: self.cram,
-        }
-    }
-}
-
-impl ReviewRef<'_> {
-    /// The row with its deck and card owned.
-    pub fn to_entry(self) -> ReviewLogEntry {
-        ReviewLogEntry {
-            id: self.id,
-            deck: self.deck.to_owned(),
-            card: self.card.to_owned(),
-            time: self.time,
-            rating: self.rating,
-            state_before: self.state_before,
-            elapsed_days: self.elapsed_days,
-            duration_ms: self.duration_ms,
-            cram: self.cram,
-        }
-    }
 }
 
 /// What [`Store::undo`] reverted.
@@ -312,7 +229,7 @@ impl Store {
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(|e| classify(&path, e))?;
         let before = read_state(&tx, &path, answer.deck, answer.card)?;
-        let entry = ReviewRef {
+        let entry = Review {
             id: 0,
             deck: answer.deck,
             card: answer.card,
@@ -469,7 +386,7 @@ impl Store {
     pub fn for_each_review(
         &self,
         since: Option<Timestamp>,
-        mut f: impl FnMut(ReviewLogEntry),
+        mut f: impl FnMut(Review),
     ) -> Result<(), StoreError> {
         self.try_for_each_review(since, |entry| {
             f(entry);
@@ -482,7 +399,7 @@ impl Store {
     pub fn try_for_each_review<E: From<StoreError>>(
         &self,
         since: Option<Timestamp>,
-        mut f: impl FnMut(ReviewLogEntry) -> Result<(), E>,
+        mut f: impl FnMut(Review) -> Result<(), E>,
     ) -> Result<(), E> {
         let mut stmt = self
             .conn
@@ -508,7 +425,7 @@ impl Store {
     pub fn scan_reviews(
         &self,
         since: Option<Timestamp>,
-        mut f: impl FnMut(ReviewRef<'_>),
+        mut f: impl FnMut(Review<&str>),
     ) -> Result<(), StoreError> {
         let mut stmt = self
             .conn
@@ -560,7 +477,7 @@ impl Store {
     }
 
     /// The review log of one card, oldest first.
-    pub fn card_reviews(&self, deck: &str, card: &str) -> Result<Vec<ReviewLogEntry>, StoreError> {
+    pub fn card_reviews(&self, deck: &str, card: &str) -> Result<Vec<Review>, StoreError> {
         let mut stmt = self
             .conn
             .prepare(
@@ -576,13 +493,13 @@ impl Store {
         Ok(out)
     }
 
-    fn log_entry(&self, row: &rusqlite::Row<'_>) -> Result<ReviewLogEntry, StoreError> {
-        self.review_ref(row).map(ReviewRef::to_entry)
+    fn log_entry(&self, row: &rusqlite::Row<'_>) -> Result<Review, StoreError> {
+        self.review_ref(row).map(|r| r.owned())
     }
 
     /// Reads a review-log row (the columns `id, deck, card, time, rating, state_before, elapsed_days,
     /// duration_ms, cram`, in that order), refusing values portquiz could not have written.
-    fn review_ref<'r>(&self, row: &'r rusqlite::Row<'_>) -> Result<ReviewRef<'r>, StoreError> {
+    fn review_ref<'r>(&self, row: &'r rusqlite::Row<'_>) -> Result<Review<&'r str>, StoreError> {
         let get_err = |e| self.err(e);
         let text = |i: usize| -> Result<&'r str, StoreError> {
             row.get_ref(i)
@@ -597,7 +514,7 @@ impl Store {
         let state_before = text(5)?;
         let elapsed_days: i64 = row.get(6).map_err(get_err)?;
         let duration_ms: i64 = row.get(7).map_err(get_err)?;
-        Ok(ReviewRef {
+        Ok(Review {
             id,
             deck: text(1)?,
             card: text(2)?,
@@ -674,7 +591,7 @@ impl Store {
     /// its `id` is ignored (a new one is given).
     pub fn import_reviews(
         &mut self,
-        reviews: &[(ReviewLogEntry, Option<CardState>)],
+        reviews: &[(Review, Option<CardState>)],
         states: &[(CardKey, CardState)],
     ) -> Result<(), StoreError> {
         let path = self.path.clone();
@@ -701,7 +618,7 @@ impl Store {
 fn insert_review(
     tx: &rusqlite::Transaction<'_>,
     path: &Path,
-    r: ReviewRef<'_>,
+    r: Review<&str>,
     before: Option<&CardState>,
 ) -> Result<(), StoreError> {
     let before_json = before

@@ -13,7 +13,8 @@ mod db;
 mod error;
 mod migrations;
 
-pub use db::{Answer, AnswerId, BUSY_TIMEOUT, CardKey, ReviewLogEntry, ReviewRef, Store, Undone};
+pub use crate::review::AnswerId;
+pub use db::{Answer, BUSY_TIMEOUT, CardKey, Store, Undone};
 pub use error::StoreError;
 pub use migrations::SCHEMA_VERSION;
 
