@@ -22,15 +22,15 @@ pub fn plural(n: usize, word: &str) -> String {
 pub enum Form {
     /// A grade button's label: `<1m`, `10m`, `3h`, `3d`, `1.5mo` (from 30 days), `1.4y` (from 365 days).
     Short,
-    /// Inside a sentence: `less than a minute`, `10 min`, `3 h`, `1 day`, `45 days`.
+    /// Inside a sentence: `1 min`, `10 min`, `3 h`, `1 day`, `45 days` (`less than a minute` for none).
     Long,
     /// Time spent, to the second below an hour: `40s`, `3m 05s`, `1h 02m`.
     Spent,
 }
 
-/// A length of time (a negative one counts as zero). [`Form::Short`] and [`Form::Long`] round to the
-/// nearest minute, hour or day (minutes below an hour, hours below a day); [`Form::Spent`] to the nearest
-/// second.
+/// A length of time (a negative one counts as zero). [`Form::Short`] and [`Form::Long`] count minutes
+/// below an hour, rounded up (a card due in 61 s is not due in a minute), then hours below a day and days,
+/// rounded to the nearest; [`Form::Spent`] rounds to the nearest second.
 pub fn duration(length: SignedDuration, form: Form) -> String {
     if form == Form::Spent {
         // The float's round() then `as` saturates: NaN and negative lengths read as 0s.
@@ -42,10 +42,10 @@ pub fn duration(length: SignedDuration, form: Form) -> String {
         };
     }
     let secs = length.as_secs().max(0);
-    let (long, short) = if secs < 60 {
+    let (long, short) = if secs == 0 {
         ("less than a minute".to_owned(), "<1m".to_owned())
     } else if secs < 3600 {
-        let minutes = (secs + 30) / 60;
+        let minutes = (secs + 59) / 60;
         (format!("{minutes} min"), format!("{minutes}m"))
     } else if secs < 86_400 {
         let hours = (secs + 1800) / 3600;
@@ -99,13 +99,15 @@ mod tests {
     }
 
     #[test]
-    fn short_labels_round_to_the_nearest_unit() {
+    fn short_labels_round_minutes_up_and_the_rest_to_the_nearest_unit() {
         let short = |s| duration(secs(s), Form::Short);
         assert_eq!(short(-5), "<1m");
-        assert_eq!(short(20), "<1m");
-        assert_eq!(short(89), "1m");
-        assert_eq!(short(90), "2m");
+        assert_eq!(short(0), "<1m");
+        assert_eq!(short(20), "1m");
+        assert_eq!(short(60), "1m");
+        assert_eq!(short(61), "2m");
         assert_eq!(short(600), "10m");
+        assert_eq!(short(150 * 60 - 1), "2h");
         assert_eq!(short(150 * 60), "3h");
         assert_eq!(short(60 * 3600), "3d");
         assert_eq!(short(29 * 86_400), "29d");
@@ -117,8 +119,8 @@ mod tests {
     fn long_forms_read_in_a_sentence() {
         let long = |s| duration(secs(s), Form::Long);
         assert_eq!(long(0), "less than a minute");
-        assert_eq!(long(59), "less than a minute");
-        assert_eq!(long(60), "1 min");
+        assert_eq!(long(59), "1 min");
+        assert_eq!(long(119), "2 min");
         assert_eq!(long(590), "10 min");
         assert_eq!(long(5 * 3600 + 1799), "5 h");
         assert_eq!(long(86_400), "1 day");

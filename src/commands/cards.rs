@@ -70,7 +70,9 @@ pub fn run(env: &Env, args: &CardsArgs) -> Result<u8> {
         "deck/card", "type", "state", "due", "reps", "lapses"
     )?;
     for r in &rows {
-        let due = r.due.map_or("-".to_string(), super::study::local_time);
+        let due = r.due.map_or("-".to_string(), |t| {
+            crate::session::words::local_time(t, &jiff::tz::TimeZone::system())
+        });
         writeln!(
             out,
             "{:<60} {:<10} {:<10} {:<17} {:>4} {:>6}",

@@ -10,9 +10,8 @@ use crate::cli::StudyArgs;
 use crate::env::{EXIT_INTERRUPTED, Env};
 use crate::library;
 use crate::progress;
-use crate::session::{Config, Session, Summary};
+use crate::session::{Config, Machine, Planner, Session, words};
 use crate::store::Store;
-use crate::text::{Form, duration};
 use crate::ui::plain::PlainUi;
 use crate::ui::stdin::InterruptibleStdin;
 use crate::ui::terminal::{TerminalUi, restore_terminal};
@@ -44,7 +43,7 @@ pub fn run(env: &Env, args: &StudyArgs) -> Result<u8> {
             Timestamp::now()
         }
     };
-    let mut rng = match env.seed {
+    let rng = match env.seed {
         Some(seed) => StdRng::seed_from_u64(seed),
         None => StdRng::from_rng(&mut rand::rng()),
     };
@@ -80,19 +79,16 @@ pub fn run(env: &Env, args: &StudyArgs) -> Result<u8> {
     {
         ui.say(Style::Dim, &plan)?;
     }
-    let session = Session::new(
-        &decks,
-        &mut store,
-        &scheduler,
-        ui,
-        &clock,
-        &mut rng,
-        config.clone(),
-    )?;
+    let mut machine = Machine::new();
+    let planner = Planner::new(&scheduler, clock, rng);
+    let session = Session::new(&decks, &mut store, planner, ui, &mut machine, config)?;
     if session.queue().is_empty() {
         let next = session.next_due();
         drop(session);
-        nothing_due(ui, env.now, next, args.cram)?;
+        ui.say(
+            Style::Text,
+            &words::nothing_due(env.now, scheduler.time_zone(), next, args.cram),
+        )?;
         return Ok(0);
     }
     let result = session.run();
@@ -100,54 +96,13 @@ pub fn run(env: &Env, args: &StudyArgs) -> Result<u8> {
         restore_terminal();
     }
     let summary = result?;
-    print_summary(ui, env.now, &summary)?;
+    ui.say(
+        Style::Text,
+        &words::summary(env.now, scheduler.time_zone(), &summary),
+    )?;
     Ok(if summary.interrupted {
         EXIT_INTERRUPTED
     } else {
         0
     })
-}
-
-fn nothing_due(ui: &mut dyn Ui, now: Timestamp, next: Option<Timestamp>, cram: bool) -> Result<()> {
-    let text = match (cram, next) {
-        (true, _) => "Nothing to cram: no card of these decks has been studied yet. Run `portquiz study` first.".to_string(),
-        (false, Some(due)) => format!(
-            "Nothing is due now. The next card is due {} (in {}).\nTo practise anyway without changing the schedule: portquiz study --cram",
-            local_time(due),
-            duration(due.duration_since(now), Form::Long)
-        ),
-        (false, None) => "Nothing is due now, and today's new cards are done.\nTo practise anyway without changing the schedule: portquiz study --cram\nTo take more new cards today: portquiz study --new N".to_string(),
-    };
-    ui.say(Style::Text, &text)?;
-    Ok(())
-}
-
-fn print_summary(ui: &mut dyn Ui, now: Timestamp, s: &Summary) -> Result<()> {
-    let mut text = format!(
-        "\nSession {}: {} answered, {} right, {} wrong, {} learned.",
-        if s.interrupted { "interrupted" } else { "over" },
-        s.answered,
-        s.right,
-        s.wrong,
-        crate::text::plural(s.new_learned as usize, "new card")
-    );
-    if s.skipped > 0 {
-        text.push_str(&format!(" {} skipped (not available here).", s.skipped));
-    }
-    if let Some(due) = s.next_due {
-        text.push_str(&format!(
-            "\nNext card due {} (in {}).",
-            local_time(due),
-            duration(due.duration_since(now), Form::Long)
-        ));
-    }
-    ui.say(Style::Text, &text)?;
-    Ok(())
-}
-
-/// "2026-11-25 14:03" in the local time zone.
-pub fn local_time(t: Timestamp) -> String {
-    t.to_zoned_datetime(jiff::tz::TimeZone::system())
-        .strftime("%Y-%m-%d %H:%M")
-        .to_string()
 }

@@ -1,23 +1,37 @@
 //! The study session: one loop of "next card, answer, feedback, grade, record", driven through the
-//! [`Ui`] trait so the terminal and plain front ends share it and tests run it without a terminal.
+//! [`Ui`] trait so the terminal and plain front ends share it, and through the [`Progress`] and [`Live`]
+//! traits so whole sessions run in unit tests with a scripted UI, progress in memory and injected
+//! experiment outcomes.
 //!
-//! Rules it keeps: each answer is written to the store (one transaction) before the next question is shown;
-//! auto-checked cards record a wrong answer as Again and suggest Good for a right one (Hard at most after the
-//! hint); cram answers are logged without changing the schedule; undo reverts the last answer completely.
-use std::collections::{HashMap, HashSet};
+//! Rules it keeps:
+//! - Each answer is written to the progress store (one transaction) before the next question is shown.
+//! - Auto-checked cards record a wrong answer as Again and suggest Good for a right one (Hard at most after
+//!   the hint); cram answers are logged without changing the schedule.
+//! - Undo takes back the most recent thing the candidate did: at a grade prompt the answer just given (the
+//!   card is asked again); at a question, the last recorded answer (that card is asked again).
+//! - Quitting (q, Esc, end of input or Ctrl-C) at a grade prompt keeps the answer just given, recorded with
+//!   the grade the prompt offered as its default; the summary says so.
+//!
+//! The loop decides what happens; [`words`] says it; [`Planner`] holds the scheduler, the clock and the rng.
+mod live;
+mod progress;
+pub mod words;
+
+#[cfg(test)]
+mod tests;
 
 use jiff::Timestamp;
-use rand::Rng;
+use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 
-use crate::deck::{Card, CardKind, Deck};
-use crate::practical;
-use crate::schedule::{CardState, QueueLimits, Rating, Scheduler, State, build_queue};
-use crate::store::{Answer, CardKey, Store};
-use crate::ui::{GradeChoice, Input, Style, Ui, UiError};
+pub use live::{Lab, Live, Machine};
+pub use progress::{MemoryProgress, Progress, Recorded, Today};
 
-/// How long a lab waits for the candidate's listener or connection after they press Enter.
-const LAB_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+use crate::deck::{Card, CardKind, ChoiceOption, Deck};
+use crate::practical::{self, Experiment};
+use crate::schedule::{CardState, QueueLimits, Rating, Scheduler, State, build_queue};
+use crate::store::{Answer, AnswerId, CardKey};
+use crate::ui::{GradeChoice, GradeReply, Reply, Style, Ui, UiError};
 
 /// Limits and mode of one session.
 #[derive(Debug, Clone)]
@@ -29,16 +43,50 @@ pub struct Config {
     pub day_start: Timestamp,
 }
 
+/// The scheduler, the clock and the rng: what turns an answer into a new card state.
+pub struct Planner<'a> {
+    scheduler: &'a Scheduler,
+    clock: Box<dyn Fn() -> Timestamp + 'a>,
+    rng: StdRng,
+}
+
+impl<'a> Planner<'a> {
+    /// A planner reading "now" from `clock` and drawing shuffles and fuzz from `rng`.
+    pub fn new(scheduler: &'a Scheduler, clock: impl Fn() -> Timestamp + 'a, rng: StdRng) -> Self {
+        Self {
+            scheduler,
+            clock: Box::new(clock),
+            rng,
+        }
+    }
+
+    /// The clock's instant.
+    pub fn now(&self) -> Timestamp {
+        (self.clock)()
+    }
+}
+
 /// What a session did, for the closing summary.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Summary {
+    /// Answers recorded (and not undone).
     pub answered: u32,
+    /// Auto-checked answers that were right.
     pub right: u32,
+    /// Auto-checked answers that were wrong.
     pub wrong: u32,
+    /// Flashcards, graded by the candidate.
+    pub self_graded: u32,
+    /// New cards answered for the first time.
     pub new_learned: u32,
+    /// Cards skipped (an experiment not available here).
     pub skipped: u32,
     pub undone: u32,
+    /// Ended by Ctrl-C.
     pub interrupted: bool,
+    /// The answer recorded with its default grade because the candidate quit at its grade prompt.
+    pub kept_on_quit: Option<(String, Rating)>,
+    /// When the next card of these decks becomes due.
     pub next_due: Option<Timestamp>,
 }
 
@@ -53,77 +101,85 @@ pub enum SessionError {
     Schedule(#[from] crate::schedule::ScheduleError),
 }
 
-/// A card's key in the store.
-pub type Key = CardKey;
-
 /// An answer that can still be undone.
 struct Done {
-    answer_id: i64,
-    key: Key,
-    right: Option<bool>,
+    answer_id: AnswerId,
+    card: usize,
+    verdict: Verdict,
     was_new: bool,
+}
+
+/// How an answer was judged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Verdict {
+    Right,
+    Wrong,
+    /// The candidate graded it (flashcards).
+    SelfGraded,
 }
 
 /// What happened at one card.
 enum Step {
     Answered,
     Skipped,
+    /// Take back the last recorded answer.
     Undo,
+    /// Ask the same card again (undo at its grade prompt).
+    Again,
     Quit,
 }
 
+/// The result of asking an auto-checked card.
+enum Checked {
+    Verdict { right: bool, hint_used: bool },
+    Step(Step),
+}
+
 /// The study session.
-pub struct Session<'a, R: Rng> {
+pub struct Session<'a> {
     cards: Vec<(&'a Deck, &'a Card)>,
+    /// The progress key of each card (same index as `cards`), built once.
+    keys: Vec<CardKey>,
     /// Each card's state (same index as `cards`; `CardState::new()` when the store has none).
     states: Vec<CardState>,
-    /// Card index by key, for the answers recorded and undone.
-    index: HashMap<Key, usize>,
-    store: &'a mut Store,
-    scheduler: &'a Scheduler,
-    ui: &'a mut dyn Ui,
-    clock: &'a dyn Fn() -> Timestamp,
-    rng: &'a mut R,
-    config: Config,
-    environment: Option<practical::Environment>,
-    new_today: u32,
-    reviews_today: u32,
-    /// Cards skipped (experiment unavailable) or already crammed in this session.
-    set_aside: HashSet<Key>,
-    history: Vec<Done>,
-    front: Option<Key>,
-    /// The store key of each card (same index as `cards`), built once.
-    keys: Vec<Key>,
+    /// Cards skipped (experiment unavailable) or already crammed in this session, by index.
+    set_aside: Vec<bool>,
     /// Card indices by a random rank drawn once: new cards (and cram) follow it, so the order is shuffled
     /// but stable.
     by_rank: Vec<usize>,
+    progress: &'a mut dyn Progress,
+    planner: Planner<'a>,
+    ui: &'a mut dyn Ui,
+    live: &'a mut dyn Live,
+    config: Config,
+    today: Today,
+    history: Vec<Done>,
+    /// The card to ask next, before the queue (after an undo).
+    front: Option<usize>,
     summary: Summary,
 }
 
-impl<'a, R: Rng> Session<'a, R> {
+impl<'a> Session<'a> {
     /// Prepares a session over `decks` with the stored progress.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         decks: &'a [Deck],
-        store: &'a mut Store,
-        scheduler: &'a Scheduler,
+        progress: &'a mut dyn Progress,
+        mut planner: Planner<'a>,
         ui: &'a mut dyn Ui,
-        clock: &'a dyn Fn() -> Timestamp,
-        rng: &'a mut R,
+        live: &'a mut dyn Live,
         config: Config,
     ) -> Result<Self, SessionError> {
         let cards: Vec<(&Deck, &Card)> = decks
             .iter()
             .flat_map(|d| d.cards.iter().map(move |c| (d, c)))
             .collect();
-        let mut stored = store.all_states()?;
-        let new_today = store.new_introduced_since(config.day_start)?;
-        let reviews_today = store.reviews_since(config.day_start)?;
+        let mut stored = progress.states()?;
+        let today = progress.done_since(config.day_start)?;
         let mut rank: Vec<usize> = (0..cards.len()).collect();
-        rank.shuffle(rng);
+        rank.shuffle(&mut planner.rng);
         let mut by_rank: Vec<usize> = (0..cards.len()).collect();
         by_rank.sort_by_key(|&i| rank[i]);
-        let keys: Vec<Key> = cards
+        let keys: Vec<CardKey> = cards
             .iter()
             .map(|(d, c)| CardKey::new(d.id.as_str(), c.id.as_str()))
             .collect();
@@ -131,51 +187,31 @@ impl<'a, R: Rng> Session<'a, R> {
             .iter()
             .map(|k| stored.remove(k).unwrap_or_default())
             .collect();
-        let index = keys
-            .iter()
-            .enumerate()
-            .map(|(i, k)| (k.clone(), i))
-            .collect();
         Ok(Self {
+            set_aside: vec![false; cards.len()],
             cards,
+            keys,
             states,
-            index,
-            store,
-            scheduler,
+            by_rank,
+            progress,
+            planner,
             ui,
-            clock,
-            rng,
+            live,
             config,
-            environment: None,
-            new_today,
-            reviews_today,
-            set_aside: HashSet::new(),
+            today,
             history: Vec::new(),
             front: None,
-            keys,
-            by_rank,
             summary: Summary::default(),
         })
-    }
-
-    fn state(&self, key: &Key) -> CardState {
-        self.index
-            .get(key)
-            .map(|&i| self.states[i].clone())
-            .unwrap_or_default()
     }
 
     /// Cards still to be shown now, in order (learning, reviews most overdue first, new cards, learn-ahead),
     /// as indices into the session's cards. New cards (and cram) follow the session's shuffled rank.
     pub fn queue(&self) -> Vec<usize> {
-        let now = (self.clock)();
-        // Card indices, not keys, go through the queue and states are a Vec by index: the queue is rebuilt
-        // before every question, and at 10,000 cards building and hashing a key per card each time cost
-        // milliseconds per answer.
-        let order = self
-            .by_rank
-            .iter()
-            .filter(|&&i| self.set_aside.is_empty() || !self.set_aside.contains(&self.keys[i]));
+        let now = self.planner.now();
+        // Card indices go through the queue and states are a Vec by index: the queue is rebuilt before every
+        // question, and at 10,000 cards building and hashing a key per card each time cost milliseconds.
+        let order = self.by_rank.iter().filter(|&&i| !self.set_aside[i]);
         if self.config.cram {
             let room =
                 (self.config.review_limit as usize).saturating_sub(self.summary.answered as usize);
@@ -188,8 +224,8 @@ impl<'a, R: Rng> Session<'a, R> {
         let limits = QueueLimits {
             new_per_day: self.config.new_per_day,
             reviews_per_day: self.config.review_limit,
-            new_done_today: self.new_today,
-            reviews_done_today: self.reviews_today,
+            new_done_today: self.today.new,
+            reviews_done_today: self.today.reviews,
             ..QueueLimits::default()
         };
         build_queue(order.map(|i| (i, &self.states[*i])), now, &limits)
@@ -202,21 +238,16 @@ impl<'a, R: Rng> Session<'a, R> {
     pub fn run(mut self) -> Result<Summary, SessionError> {
         let mut planned = self.queue().len();
         loop {
-            let mut order = self.queue();
-            if let Some(front) = self.front.take()
-                && let Some(i) = self
-                    .cards
-                    .iter()
-                    .position(|(d, c)| d.id == front.deck && c.id == front.card)
-            {
-                order.retain(|&j| j != i);
-                order.insert(0, i);
-            }
-            let Some(&next) = order.first() else { break };
-            planned = planned.max(self.summary.answered as usize + order.len());
+            let order = self.queue();
+            let Some(next) = self.front.take().or_else(|| order.first().copied()) else {
+                break;
+            };
+            let left = order.iter().filter(|&&i| i != next).count() + 1;
+            planned = planned.max(self.summary.answered as usize + left);
             let position = (self.summary.answered as usize + 1, planned);
             match self.card(next, position) {
                 Ok(Step::Answered | Step::Skipped) => {}
+                Ok(Step::Again) => self.front = Some(next),
                 Ok(Step::Undo) => self.undo()?,
                 Ok(Step::Quit) => break,
                 Err(SessionError::Ui(UiError::Interrupted)) => {
@@ -232,67 +263,58 @@ impl<'a, R: Rng> Session<'a, R> {
 
     /// When the next card of these decks becomes due (learning or review).
     pub fn next_due(&self) -> Option<Timestamp> {
+        let now = self.planner.now();
         self.states
             .iter()
             .filter(|s| s.state != State::New)
             .filter_map(|s| s.due)
-            .filter(|due| *due > (self.clock)())
+            .filter(|due| *due > now)
             .min()
     }
 
     fn undo(&mut self) -> Result<(), SessionError> {
         let Some(done) = self.history.pop() else {
-            self.ui
-                .say(Style::Dim, "(nothing to undo in this session)")?;
+            self.ui.say(Style::Dim, words::NOTHING_TO_UNDO)?;
             return Ok(());
         };
-        let undone = self.store.undo(done.answer_id)?;
-        if let Some(&i) = self.index.get(&done.key) {
-            self.states[i] = undone.state;
-        }
-        self.set_aside.remove(&done.key);
+        let undone = self.progress.undo(done.answer_id)?;
+        self.states[done.card] = undone.state;
+        self.set_aside[done.card] = false;
         self.summary.answered = self.summary.answered.saturating_sub(1);
         self.summary.undone += 1;
-        match done.right {
-            Some(true) => self.summary.right = self.summary.right.saturating_sub(1),
-            Some(false) => self.summary.wrong = self.summary.wrong.saturating_sub(1),
-            None => {}
+        let count = match done.verdict {
+            Verdict::Right => &mut self.summary.right,
+            Verdict::Wrong => &mut self.summary.wrong,
+            Verdict::SelfGraded => &mut self.summary.self_graded,
+        };
+        *count = count.saturating_sub(1);
+        if !self.config.cram {
+            if done.was_new {
+                self.today.new = self.today.new.saturating_sub(1);
+                self.summary.new_learned = self.summary.new_learned.saturating_sub(1);
+            } else {
+                self.today.reviews = self.today.reviews.saturating_sub(1);
+            }
         }
-        if done.was_new && !self.config.cram {
-            self.new_today = self.new_today.saturating_sub(1);
-            self.summary.new_learned = self.summary.new_learned.saturating_sub(1);
-        } else if !self.config.cram {
-            self.reviews_today = self.reviews_today.saturating_sub(1);
-        }
-        self.ui.say(
-            Style::Dim,
-            &format!(
-                "(undone: the answer to `{}` is forgotten; here it is again)",
-                done.key.card
-            ),
-        )?;
-        self.front = Some(done.key);
+        let card = self.cards[done.card].1.id.as_str();
+        self.ui.say(Style::Dim, &words::undone(card))?;
+        self.front = Some(done.card);
         Ok(())
     }
 
-    fn card(&mut self, index: usize, (n, total): (usize, usize)) -> Result<Step, SessionError> {
-        let (deck, card) = self.cards[index];
-        let key = CardKey::new(deck.id.as_str(), card.id.as_str());
-        let state = self.state(&key);
-        let started = std::time::Instant::now();
-        let mut tag = card.kind.name().to_string();
-        if state.state == State::New {
-            tag.push_str(" · new");
-        }
-        if self.config.cram {
-            tag.push_str(" · cram");
-        }
-        self.ui.say(
-            Style::Header,
-            &format!("\n[{n}/{total}] {}/{} · {tag}", deck.id, card.id),
-        )?;
-        let outcome = match &card.kind {
-            CardKind::Flashcard { back } => return self.flashcard(&key, card, back, started),
+    fn card(&mut self, index: usize, position: (usize, usize)) -> Result<Step, SessionError> {
+        let (_, card) = self.cards[index];
+        let state = self.states[index].clone();
+        let shown_at = self.planner.now();
+        let tag = words::tag(
+            card.kind.name(),
+            state.state == State::New,
+            self.config.cram,
+        );
+        let header = words::header(position, &self.keys[index], &tag);
+        self.ui.say(Style::Header, &header)?;
+        let checked = match &card.kind {
+            CardKind::Flashcard { back } => return self.flashcard(index, back, shown_at),
             CardKind::Choice { options, answers } => self.choice(card, options, answers)?,
             CardKind::TrueFalse { answer } => self.true_false(card, *answer)?,
             CardKind::Typed { answer, accept, .. } => self.typed(
@@ -302,11 +324,11 @@ impl<'a, R: Rng> Session<'a, R> {
             CardKind::Practical { experiment } => self.practical(card, experiment)?,
             CardKind::Lab { experiment } => self.lab(card, experiment)?,
         };
-        let (right, hint_used) = match outcome {
-            Outcome::Checked { right, hint_used } => (right, hint_used),
-            Outcome::Step(step) => {
+        let (right, hint_used) = match checked {
+            Checked::Verdict { right, hint_used } => (right, hint_used),
+            Checked::Step(step) => {
                 if matches!(step, Step::Skipped) {
-                    self.set_aside.insert(key);
+                    self.set_aside[index] = true;
                     self.summary.skipped += 1;
                 }
                 return Ok(step);
@@ -315,78 +337,125 @@ impl<'a, R: Rng> Session<'a, R> {
         if let Some(explain) = &card.explain {
             self.ui.say(Style::Dim, explain)?;
         }
+        let verdict = if right {
+            Verdict::Right
+        } else {
+            Verdict::Wrong
+        };
         // A wrong answer or a used hint fixes the grade; say so only once it is saved.
         let fixed = if !right {
-            Some((Rating::Again, "(recorded as Again)"))
+            Some((Rating::Again, words::RECORDED_AGAIN))
         } else if hint_used {
-            Some((
-                Rating::Hard,
-                "(the hint was used, so this was recorded as Hard)",
-            ))
+            Some((Rating::Hard, words::RECORDED_HARD_HINT))
         } else {
             None
         };
         if let Some((rating, note)) = fixed {
-            self.record(&key, state, rating, Some(right), started)?;
+            self.record(index, rating, verdict, shown_at)?;
             self.ui.say(Style::Dim, note)?;
             return Ok(Step::Answered);
         }
-        let choices = self.grade_choices(&state, &[Rating::Hard, Rating::Good, Rating::Easy]);
-        let rating = match self.ui.grade(&choices, 1)? {
-            Input::Value(r) => r,
-            Input::Undo => return Ok(Step::Undo),
-            Input::Quit | Input::Hint => {
-                // The answer was given: keep it, with the suggested grade, before leaving.
-                self.record(&key, state, Rating::Good, Some(true), started)?;
-                return Ok(Step::Quit);
-            }
-        };
-        self.record(&key, state, rating, Some(right), started)?;
-        Ok(Step::Answered)
+        self.grade(
+            index,
+            &[Rating::Hard, Rating::Good, Rating::Easy],
+            1,
+            verdict,
+            shown_at,
+        )
     }
 
-    fn grade_choices(&self, state: &CardState, ratings: &[Rating]) -> Vec<GradeChoice> {
-        let now = (self.clock)();
+    /// The grade prompt after an answer; records the grade picked. Undo asks the card again; quitting
+    /// (or Ctrl-C) keeps the answer with the default grade.
+    fn grade(
+        &mut self,
+        index: usize,
+        ratings: &[Rating],
+        default: usize,
+        verdict: Verdict,
+        shown_at: Timestamp,
+    ) -> Result<Step, SessionError> {
+        let choices = self.grade_choices(index, ratings);
+        let reply = match self.ui.grade(&choices, default) {
+            Ok(reply) => reply,
+            Err(UiError::Interrupted) => {
+                self.keep_on_quit(index, ratings[default], verdict, shown_at)?;
+                return Err(UiError::Interrupted.into());
+            }
+            Err(err) => return Err(err.into()),
+        };
+        match reply {
+            GradeReply::Grade(rating) => {
+                self.record(index, rating, verdict, shown_at)?;
+                Ok(Step::Answered)
+            }
+            GradeReply::Undo => Ok(Step::Again),
+            GradeReply::Quit => {
+                self.keep_on_quit(index, ratings[default], verdict, shown_at)?;
+                Ok(Step::Quit)
+            }
+        }
+    }
+
+    fn keep_on_quit(
+        &mut self,
+        index: usize,
+        rating: Rating,
+        verdict: Verdict,
+        shown_at: Timestamp,
+    ) -> Result<(), SessionError> {
+        self.record(index, rating, verdict, shown_at)?;
+        self.summary.kept_on_quit = Some((self.keys[index].to_string(), rating));
+        Ok(())
+    }
+
+    fn grade_choices(&self, index: usize, ratings: &[Rating]) -> Vec<GradeChoice> {
+        let now = self.planner.now();
         let previews = if self.config.cram {
             None
         } else {
-            self.scheduler.preview(state, now).ok()
+            self.planner
+                .scheduler
+                .preview(&self.states[index], now)
+                .ok()
         };
         ratings
             .iter()
             .map(|&rating| {
-                let label = match previews
+                let next = previews
                     .as_ref()
                     .and_then(|p| p.iter().find(|o| o.rating == rating))
-                {
-                    Some(outcome) => {
-                        format!("{:<5} (next in {})", rating.name(), outcome.label(now))
-                    }
-                    None => rating.name().to_string(),
-                };
-                GradeChoice { rating, label }
+                    .map(|outcome| outcome.label(now));
+                GradeChoice {
+                    rating,
+                    label: words::grade_label(rating, next.as_deref()),
+                }
             })
             .collect()
     }
 
     fn record(
         &mut self,
-        key: &Key,
-        before: CardState,
+        index: usize,
         rating: Rating,
-        right: Option<bool>,
-        started: std::time::Instant,
+        verdict: Verdict,
+        shown_at: Timestamp,
     ) -> Result<(), SessionError> {
-        let now = (self.clock)();
+        let now = self.planner.now();
+        let before = &self.states[index];
         let was_new = before.state == State::New;
-        let outcome = self.scheduler.answer(&before, rating, now, self.rng)?;
-        let duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        let outcome = self
+            .planner
+            .scheduler
+            .answer(before, rating, now, &mut self.planner.rng)?;
+        let duration_ms =
+            u64::try_from(now.duration_since(shown_at).as_millis().max(0)).unwrap_or(u64::MAX);
         let after = if self.config.cram {
             before.clone()
         } else {
             outcome.card
         };
-        let answer_id = self.store.record_answer(&Answer {
+        let key = &self.keys[index];
+        let answer_id = self.progress.record(&Answer {
             deck: &key.deck,
             card: &key.card,
             time: now,
@@ -397,94 +466,87 @@ impl<'a, R: Rng> Session<'a, R> {
         })?;
         self.history.push(Done {
             answer_id,
-            key: key.clone(),
-            right,
+            card: index,
+            verdict,
             was_new,
         });
-        if let Some(&i) = self.index.get(key) {
-            self.states[i] = after;
-        }
+        self.states[index] = after;
         self.summary.answered += 1;
-        match right {
-            Some(true) => self.summary.right += 1,
-            Some(false) => self.summary.wrong += 1,
-            None => {}
+        match verdict {
+            Verdict::Right => self.summary.right += 1,
+            Verdict::Wrong => self.summary.wrong += 1,
+            Verdict::SelfGraded => self.summary.self_graded += 1,
         }
         if self.config.cram {
-            self.set_aside.insert(key.clone());
+            self.set_aside[index] = true;
         } else if was_new {
-            self.new_today += 1;
+            self.today.new += 1;
             self.summary.new_learned += 1;
         } else {
-            self.reviews_today += 1;
+            self.today.reviews += 1;
         }
         Ok(())
     }
 
     fn flashcard(
         &mut self,
-        key: &Key,
-        card: &Card,
+        index: usize,
         back: &str,
-        started: std::time::Instant,
+        shown_at: Timestamp,
     ) -> Result<Step, SessionError> {
+        let card = self.cards[index].1;
         self.ui.say(Style::Question, &card.prompt)?;
         let mut hint_available = card.hint.is_some();
         loop {
-            match self.ui.proceed(if hint_available {
-                "Show the answer (? for the hint)"
-            } else {
-                "Show the answer"
-            })? {
-                Input::Value(()) => break,
-                Input::Hint if hint_available => {
+            match self
+                .ui
+                .proceed(words::reveal(hint_available), hint_available)?
+            {
+                Reply::Value(()) => break,
+                Reply::Hint => {
                     self.show_hint(card)?;
                     hint_available = false;
                 }
-                Input::Hint => {}
-                Input::Undo => return Ok(Step::Undo),
-                Input::Quit => return Ok(Step::Quit),
+                Reply::Undo => return Ok(Step::Undo),
+                Reply::Quit => return Ok(Step::Quit),
             }
         }
-        self.ui.say(Style::Text, &format!("Answer: {back}"))?;
+        self.ui.say(Style::Text, &words::flashcard_back(back))?;
         if let Some(explain) = &card.explain {
             self.ui.say(Style::Dim, explain)?;
         }
-        let state = self.state(key);
-        let choices = self.grade_choices(
-            &state,
+        self.grade(
+            index,
             &[Rating::Again, Rating::Hard, Rating::Good, Rating::Easy],
-        );
-        let rating = match self.ui.grade(&choices, 2)? {
-            Input::Value(r) => r,
-            Input::Undo => return Ok(Step::Undo),
-            Input::Quit | Input::Hint => return Ok(Step::Quit),
-        };
-        self.record(key, state, rating, None, started)?;
-        Ok(Step::Answered)
+            2,
+            Verdict::SelfGraded,
+            shown_at,
+        )
     }
 
     fn show_hint(&mut self, card: &Card) -> Result<(), SessionError> {
         if let Some(hint) = &card.hint {
-            self.ui.say(Style::Dim, &format!("Hint: {hint}"))?;
+            self.ui.say(Style::Dim, &words::hint(hint))?;
         }
         Ok(())
     }
 
-    /// Asks until an answer, the hint (shown, then asked again), undo or quit.
+    /// Asks until an answer, undo or quit; a hint request shows the hint and asks again.
     fn ask<T>(
         &mut self,
         card: &Card,
-        mut prompt: impl FnMut(&mut dyn Ui, bool) -> Result<Input<T>, UiError>,
-    ) -> Result<(Input<T>, bool), SessionError> {
+        mut prompt: impl FnMut(&mut dyn Ui, bool) -> Result<Reply<T>, UiError>,
+    ) -> Result<Asked<T>, SessionError> {
         let mut hint_used = false;
         loop {
             match prompt(self.ui, card.hint.is_some() && !hint_used)? {
-                Input::Hint => {
+                Reply::Hint => {
                     self.show_hint(card)?;
                     hint_used = true;
                 }
-                other => return Ok((other, hint_used)),
+                Reply::Value(value) => return Ok(Asked::Value(value, hint_used)),
+                Reply::Undo => return Ok(Asked::Step(Step::Undo)),
+                Reply::Quit => return Ok(Asked::Step(Step::Quit)),
             }
         }
     }
@@ -492,105 +554,76 @@ impl<'a, R: Rng> Session<'a, R> {
     fn choice(
         &mut self,
         card: &Card,
-        options: &[crate::deck::ChoiceOption],
+        options: &[ChoiceOption],
         answers: &[usize],
-    ) -> Result<Outcome, SessionError> {
+    ) -> Result<Checked, SessionError> {
         let mut order: Vec<usize> = (0..options.len()).collect();
-        order.shuffle(self.rng);
+        order.shuffle(&mut self.planner.rng);
         let shown: Vec<String> = order.iter().map(|&i| options[i].text.clone()).collect();
         let multi = answers.len() > 1;
-        // Say how many to pick, unless the author's prompt already asks for several.
-        let question = if multi && !card.prompt.to_lowercase().contains("pick") {
-            format!("{} (pick {})", card.prompt, answers.len())
-        } else {
-            card.prompt.clone()
+        self.ui.say(
+            Style::Question,
+            &words::choice_question(&card.prompt, answers.len()),
+        )?;
+        let (picks, hint_used) = match self.ask(card, |ui, hint| ui.choose(&shown, multi, hint))? {
+            Asked::Value(picks, hint_used) => (picks, hint_used),
+            Asked::Step(step) => return Ok(Checked::Step(step)),
         };
-        self.ui.say(Style::Question, &question)?;
-        let (input, hint_used) = self.ask(card, |ui, hint| ui.choose(&shown, multi, hint))?;
-        let picks: Vec<usize> = match input {
-            Input::Value(p) => p.into_iter().map(|i| order[i]).collect(),
-            Input::Undo => return Ok(Outcome::Step(Step::Undo)),
-            _ => return Ok(Outcome::Step(Step::Quit)),
-        };
+        let picks: Vec<usize> = picks.indices().iter().map(|&i| order[i]).collect();
         let right = card.choice_is_right(&picks);
-        let correct: Vec<String> = answers.iter().map(|&i| options[i].text.clone()).collect();
+        let correct: Vec<&str> = answers.iter().map(|&i| options[i].text.as_str()).collect();
         if right {
-            self.ui
-                .say(Style::Right, &format!("Right: {}", correct.join(", ")))?;
+            self.ui.say(Style::Right, &words::choice_right(&correct))?;
         } else {
-            self.ui.say(
-                Style::Wrong,
-                &format!("Wrong. The answer is: {}", correct.join(", ")),
-            )?;
+            self.ui.say(Style::Wrong, &words::choice_wrong(&correct))?;
             for &p in picks.iter().filter(|p| !answers.contains(p)) {
                 if let Some(why) = &options[p].why {
-                    self.ui.say(
-                        Style::Text,
-                        &format!("Why not \"{}\": {why}", options[p].text),
-                    )?;
+                    self.ui
+                        .say(Style::Text, &words::why_not(&options[p].text, why))?;
                 }
             }
         }
-        Ok(Outcome::Checked { right, hint_used })
+        Ok(Checked::Verdict { right, hint_used })
     }
 
-    fn true_false(&mut self, card: &Card, answer: bool) -> Result<Outcome, SessionError> {
+    fn true_false(&mut self, card: &Card, answer: bool) -> Result<Checked, SessionError> {
         self.ui
-            .say(Style::Question, &format!("True or false: {}", card.prompt))?;
-        let (input, hint_used) = self.ask(card, |ui, hint| ui.true_false(hint))?;
-        let given = match input {
-            Input::Value(v) => v,
-            Input::Undo => return Ok(Outcome::Step(Step::Undo)),
-            _ => return Ok(Outcome::Step(Step::Quit)),
+            .say(Style::Question, &words::true_false_question(&card.prompt))?;
+        let (given, hint_used) = match self.ask(card, |ui, hint| ui.true_false(hint))? {
+            Asked::Value(given, hint_used) => (given, hint_used),
+            Asked::Step(step) => return Ok(Checked::Step(step)),
         };
         let right = given == answer;
-        let word = if answer { "true" } else { "false" };
-        if right {
-            self.ui
-                .say(Style::Right, &format!("Right: it is {word}."))?;
-        } else {
-            self.ui
-                .say(Style::Wrong, &format!("Wrong: it is {word}."))?;
-        }
-        Ok(Outcome::Checked { right, hint_used })
+        let style = if right { Style::Right } else { Style::Wrong };
+        self.ui
+            .say(style, &words::true_false_verdict(right, answer))?;
+        Ok(Checked::Verdict { right, hint_used })
     }
 
-    fn typed(&mut self, card: &Card, model: Option<&str>) -> Result<Outcome, SessionError> {
+    fn typed(&mut self, card: &Card, model: Option<&str>) -> Result<Checked, SessionError> {
         self.ui.say(Style::Question, &card.prompt)?;
-        let (input, hint_used) = self.ask(card, |ui, hint| ui.text(hint))?;
-        let given = match input {
-            Input::Value(v) => v,
-            Input::Undo => return Ok(Outcome::Step(Step::Undo)),
-            _ => return Ok(Outcome::Step(Step::Quit)),
+        let (given, hint_used) = match self.ask(card, |ui, hint| ui.text(hint))? {
+            Asked::Value(given, hint_used) => (given, hint_used),
+            Asked::Step(step) => return Ok(Checked::Step(step)),
         };
         let right = card.typed_is_right(&given);
         let model = model.unwrap_or_default();
         if right {
-            self.ui
-                .say(Style::Right, &format!("Right. A model answer: {model}"))?;
+            self.ui.say(Style::Right, &words::typed_right(model))?;
         } else {
-            let mut text = format!("Not quite. A model answer: {model}");
-            if let CardKind::Typed { keywords, .. } = &card.kind
-                && !keywords.is_empty()
-            {
+            let mut missing = Vec::new();
+            if let CardKind::Typed { keywords, .. } = &card.kind {
                 let folded = crate::deck::fold(&given);
-                let missing: Vec<String> = keywords
+                missing = keywords
                     .iter()
                     .filter(|group| !group.iter().any(|k| folded.contains(&crate::deck::fold(k))))
                     .map(|group| group.join(" / "))
                     .collect();
-                if !missing.is_empty() {
-                    text.push_str(&format!("\nMissing: {}", missing.join(", ")));
-                }
             }
-            self.ui.say(Style::Wrong, &text)?;
+            self.ui
+                .say(Style::Wrong, &words::typed_wrong(model, &missing))?;
         }
-        Ok(Outcome::Checked { right, hint_used })
-    }
-
-    fn environment(&mut self) -> &practical::Environment {
-        self.environment
-            .get_or_insert_with(practical::Environment::detect)
+        Ok(Checked::Verdict { right, hint_used })
     }
 
     /// Finds a practical card's experiment (or lab) and shows its question: the card's own prompt, else the
@@ -600,12 +633,9 @@ impl<'a, R: Rng> Session<'a, R> {
         card: &Card,
         id: &str,
         what: &str,
-    ) -> Result<Option<&'static practical::Experiment>, SessionError> {
+    ) -> Result<Option<&'static Experiment>, SessionError> {
         let Some(experiment) = practical::find(id) else {
-            self.ui.say(
-                Style::Dim,
-                &format!("(the {what} `{id}` is not in this build; the card is skipped)"),
-            )?;
+            self.ui.say(Style::Dim, &words::not_in_build(what, id))?;
             return Ok(None);
         };
         let question = if card.prompt.is_empty() {
@@ -617,28 +647,23 @@ impl<'a, R: Rng> Session<'a, R> {
         Ok(Some(experiment))
     }
 
-    fn practical(&mut self, card: &Card, id: &str) -> Result<Outcome, SessionError> {
+    fn practical(&mut self, card: &Card, id: &str) -> Result<Checked, SessionError> {
         let Some(experiment) = self.introduce_live(card, id, "experiment")? else {
-            return Ok(Outcome::Step(Step::Skipped));
+            return Ok(Checked::Step(Step::Skipped));
         };
-        self.ui.say(
-            Style::Dim,
-            "(portquiz will run this live on loopback and compare with your prediction)",
-        )?;
+        self.ui.say(Style::Dim, words::RUNS_LIVE)?;
         let options: Vec<String> = experiment.options.iter().map(|s| s.to_string()).collect();
-        let (input, hint_used) = self.ask(card, |ui, hint| ui.choose(&options, false, hint))?;
-        let picks = match input {
-            Input::Value(p) => p,
-            Input::Undo => return Ok(Outcome::Step(Step::Undo)),
-            _ => return Ok(Outcome::Step(Step::Quit)),
-        };
-        let env = self.environment().clone();
-        match practical::run(experiment, &env) {
+        let (picks, hint_used) =
+            match self.ask(card, |ui, hint| ui.choose(&options, false, hint))? {
+                Asked::Value(picks, hint_used) => (picks, hint_used),
+                Asked::Step(step) => return Ok(Checked::Step(step)),
+            };
+        match self.live.run(experiment) {
             practical::Outcome::Observed(obs) => {
                 for line in &obs.transcript {
                     self.ui.say(Style::Dim, line)?;
                 }
-                let mut picks = picks;
+                let mut picks = picks.indices().to_vec();
                 picks.sort_unstable();
                 let mut correct = obs.correct.clone();
                 correct.sort_unstable();
@@ -648,91 +673,70 @@ impl<'a, R: Rng> Session<'a, R> {
                     .filter_map(|&i| experiment.options.get(i).copied())
                     .collect();
                 if right {
-                    self.ui.say(
-                        Style::Right,
-                        &format!("Right, this machine agrees: {}", answer.join(", ")),
-                    )?;
+                    self.ui.say(Style::Right, &words::machine_agrees(&answer))?;
                 } else {
-                    self.ui.say(
-                        Style::Wrong,
-                        &format!("Not what this machine did: {}", answer.join(", ")),
-                    )?;
+                    self.ui
+                        .say(Style::Wrong, &words::machine_disagrees(&answer))?;
                 }
                 self.ui
-                    .say(Style::Text, &format!("=> {}", obs.conclusion))?;
+                    .say(Style::Text, &words::conclusion(&obs.conclusion))?;
                 if let Some(note) = &obs.note {
                     self.ui.say(Style::Dim, note)?;
                 }
                 if card.explain.is_none() {
                     self.ui.say(Style::Dim, experiment.explain)?;
                 }
-                Ok(Outcome::Checked { right, hint_used })
+                Ok(Checked::Verdict { right, hint_used })
             }
             practical::Outcome::Unavailable { reason } => {
-                self.ui.say(
-                    Style::Dim,
-                    &format!("not available here: {reason}. The card is skipped, not graded."),
-                )?;
-                Ok(Outcome::Step(Step::Skipped))
+                self.ui.say(Style::Dim, &words::unavailable(&reason))?;
+                Ok(Checked::Step(Step::Skipped))
             }
             practical::Outcome::Errored { message } => {
-                self.ui.say(Style::Dim, &format!("the experiment could not finish: {message}. The card is skipped, not graded."))?;
-                Ok(Outcome::Step(Step::Skipped))
+                self.ui
+                    .say(Style::Dim, &words::could_not_finish(&message))?;
+                Ok(Checked::Step(Step::Skipped))
             }
         }
     }
 
-    fn lab(&mut self, card: &Card, id: &str) -> Result<Outcome, SessionError> {
-        let Some(lab) = self.introduce_live(card, id, "lab")? else {
-            return Ok(Outcome::Step(Step::Skipped));
+    fn lab(&mut self, card: &Card, id: &str) -> Result<Checked, SessionError> {
+        let Some(experiment) = self.introduce_live(card, id, "lab")? else {
+            return Ok(Checked::Step(Step::Skipped));
         };
-        let env = self.environment().clone();
-        let mut setup = match practical::prepare_lab(lab, &env) {
-            Ok(setup) => setup,
+        let mut lab = match self.live.start_lab(experiment) {
+            Ok(lab) => lab,
             Err(reason) => {
-                self.ui.say(
-                    Style::Dim,
-                    &format!("not available here: {reason}. The card is skipped, not graded."),
-                )?;
-                return Ok(Outcome::Step(Step::Skipped));
+                self.ui.say(Style::Dim, &words::unavailable(&reason))?;
+                return Ok(Checked::Step(Step::Skipped));
             }
         };
-        self.ui.say(Style::Text, setup.instructions())?;
-        let mut hint_used = false;
-        loop {
-            match self.ui.proceed("Done? portquiz checks now")? {
-                Input::Value(()) => break,
-                Input::Hint => {
-                    self.show_hint(card)?;
-                    hint_used = true;
-                }
-                Input::Undo => return Ok(Outcome::Step(Step::Undo)),
-                Input::Quit => return Ok(Outcome::Step(Step::Quit)),
-            }
-        }
-        let result = practical::verify_lab(&mut setup, LAB_WAIT);
-        drop(setup);
+        self.ui.say(Style::Text, lab.instructions())?;
+        let hint_used = match self.ask(card, |ui, hint| ui.proceed(words::LAB_DONE, hint))? {
+            Asked::Value((), hint_used) => hint_used,
+            Asked::Step(step) => return Ok(Checked::Step(step)),
+        };
+        let result = lab.verify();
+        drop(lab);
         for line in &result.transcript {
             self.ui.say(Style::Dim, line)?;
         }
         if result.passed {
             self.ui
-                .say(Style::Right, &format!("Verified: {}", result.conclusion))?;
+                .say(Style::Right, &words::lab_verified(&result.conclusion))?;
         } else {
-            self.ui.say(
-                Style::Wrong,
-                &format!("Not verified: {}", result.conclusion),
-            )?;
+            self.ui
+                .say(Style::Wrong, &words::lab_not_verified(&result.conclusion))?;
         }
-        Ok(Outcome::Checked {
+        Ok(Checked::Verdict {
             right: result.passed,
             hint_used,
         })
     }
 }
 
-/// The result of asking an auto-checked card.
-enum Outcome {
-    Checked { right: bool, hint_used: bool },
+/// What [`Session::ask`] got: an answer (and whether the hint was shown first), or a step.
+enum Asked<T> {
+    Value(T, bool),
     Step(Step),
 }

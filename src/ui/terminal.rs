@@ -7,8 +7,10 @@ use console::Term;
 use dialoguer::theme::ColorfulTheme;
 use dialoguer::{Input as TextInput, MultiSelect, Select};
 
-use super::{Answer, GradeChoice, Input, Style, Ui, UiError};
-use crate::schedule::Rating;
+use super::{
+    Answer, Command, GradeChoice, GradeReply, NO_HINT, Picks, Reply, Style, Ui, UiError,
+    read_command,
+};
 
 const HINT: &str = "(show the hint)";
 const UNDO: &str = "(undo the last answer)";
@@ -55,12 +57,12 @@ impl TerminalUi {
             .interact_on_opt(&self.term)
             .map_err(map_err)?;
         Ok(match picked {
-            None => Input::Quit,
-            Some(i) if i < items.len() => Input::Value(i),
+            None => Reply::Quit,
+            Some(i) if i < items.len() => Reply::Value(i),
             Some(i) => match all[i].as_str() {
-                HINT => Input::Hint,
-                UNDO => Input::Undo,
-                _ => Input::Quit,
+                HINT => Reply::Hint,
+                UNDO => Reply::Undo,
+                _ => Reply::Quit,
             },
         })
     }
@@ -92,42 +94,47 @@ impl Ui for TerminalUi {
         Ok(())
     }
 
-    fn choose(
-        &mut self,
-        options: &[String],
-        multi: bool,
-        hint_available: bool,
-    ) -> Answer<Vec<usize>> {
+    fn choose(&mut self, options: &[String], multi: bool, hint_available: bool) -> Answer<Picks> {
         if !multi {
             return Ok(
                 match self.select("Your answer", options, 0, hint_available)? {
-                    Input::Value(i) => Input::Value(vec![i]),
-                    Input::Hint => Input::Hint,
-                    Input::Undo => Input::Undo,
-                    Input::Quit => Input::Quit,
+                    Reply::Value(i) => Reply::Value(Picks::one(i)),
+                    Reply::Hint => Reply::Hint,
+                    Reply::Undo => Reply::Undo,
+                    Reply::Quit => Reply::Quit,
                 },
             );
         }
-        let picked = MultiSelect::with_theme(&self.theme)
-            .with_prompt("Pick every right option (Space to mark, Enter to answer, Esc to quit)")
-            .items(options)
-            .interact_on_opt(&self.term)
-            .map_err(map_err)?;
-        Ok(match picked {
-            None => Input::Quit,
-            Some(v) if v.is_empty() => Input::Undo,
-            Some(v) => Input::Value(v),
-        })
+        loop {
+            let picked = MultiSelect::with_theme(&self.theme)
+                .with_prompt(
+                    "Pick every right option (Space to mark, Enter to answer, Esc to quit)",
+                )
+                .items(options)
+                .interact_on_opt(&self.term)
+                .map_err(map_err)?;
+            match picked {
+                None => return Ok(Reply::Quit),
+                Some(v) => match Picks::new(v) {
+                    Some(picks) => return Ok(Reply::Value(picks)),
+                    // Enter with nothing marked is not an answer (and never an undo): ask again.
+                    None => self.say(
+                        Style::Dim,
+                        "(mark at least one option with Space, then press Enter)",
+                    )?,
+                },
+            }
+        }
     }
 
     fn true_false(&mut self, hint_available: bool) -> Answer<bool> {
         let items = ["True".to_string(), "False".to_string()];
         Ok(
             match self.select("True or false?", &items, 0, hint_available)? {
-                Input::Value(i) => Input::Value(i == 0),
-                Input::Hint => Input::Hint,
-                Input::Undo => Input::Undo,
-                Input::Quit => Input::Quit,
+                Reply::Value(i) => Reply::Value(i == 0),
+                Reply::Hint => Reply::Hint,
+                Reply::Undo => Reply::Undo,
+                Reply::Quit => Reply::Quit,
             },
         )
     }
@@ -138,35 +145,44 @@ impl Ui for TerminalUi {
         } else {
             "Your answer (u undo, q quit)"
         };
-        let line: String = TextInput::with_theme(&self.theme)
-            .with_prompt(prompt)
-            .allow_empty(true)
-            .interact_text_on(&self.term)
-            .map_err(map_err)?;
-        Ok(match line.trim() {
-            "q" | "quit" => Input::Quit,
-            "u" | "undo" => Input::Undo,
-            "?" | "hint" if hint_available => Input::Hint,
-            _ => Input::Value(line),
-        })
+        loop {
+            let line: String = TextInput::with_theme(&self.theme)
+                .with_prompt(prompt)
+                .allow_empty(true)
+                .interact_text_on(&self.term)
+                .map_err(map_err)?;
+            match read_command(&line) {
+                Command::Quit => return Ok(Reply::Quit),
+                Command::Undo => return Ok(Reply::Undo),
+                Command::Hint if hint_available => return Ok(Reply::Hint),
+                Command::Hint => self.say(Style::Dim, NO_HINT)?,
+                Command::Text(text) if text.trim().is_empty() => {}
+                Command::Text(text) => return Ok(Reply::Value(text)),
+            }
+        }
     }
 
-    fn proceed(&mut self, what: &str) -> Answer<()> {
-        Ok(match self.select(what, &[what.to_string()], 0, false)? {
-            Input::Value(_) => Input::Value(()),
-            Input::Undo => Input::Undo,
-            _ => Input::Quit,
-        })
+    fn proceed(&mut self, what: &str, hint_available: bool) -> Answer<()> {
+        self.select(what, &[what.to_string()], 0, hint_available)
+            .map(|reply| match reply {
+                Reply::Value(_) => Reply::Value(()),
+                Reply::Hint => Reply::Hint,
+                Reply::Undo => Reply::Undo,
+                Reply::Quit => Reply::Quit,
+            })
     }
 
-    fn grade(&mut self, choices: &[GradeChoice], default: usize) -> Answer<Rating> {
+    fn grade(&mut self, choices: &[GradeChoice], default: usize) -> Result<GradeReply, UiError> {
         let labels: Vec<String> = choices.iter().map(|c| c.label.clone()).collect();
         Ok(
             match self.select("How well did you know it?", &labels, default, false)? {
-                Input::Value(i) => Input::Value(choices[i].rating),
-                Input::Hint => Input::Quit,
-                Input::Undo => Input::Undo,
-                Input::Quit => Input::Quit,
+                Reply::Value(i) => match choices.get(i) {
+                    Some(choice) => GradeReply::Grade(choice.rating),
+                    None => GradeReply::Quit,
+                },
+                Reply::Undo => GradeReply::Undo,
+                // No hint is offered here.
+                Reply::Hint | Reply::Quit => GradeReply::Quit,
             },
         )
     }
