@@ -6,7 +6,6 @@ use serde::Serialize;
 use crate::cli::CardsArgs;
 use crate::env::Env;
 use crate::library;
-use crate::schedule::{CardState, State};
 use crate::store::Store;
 
 /// One card as `cards --json` prints it.
@@ -29,34 +28,25 @@ pub struct CardRow<'a> {
 pub fn run(env: &Env, args: &CardsArgs) -> Result<u8> {
     let decks = library::load_decks(env)?;
     let store = Store::open(env.db_path())?;
-    let states = store.all_states()?;
-    let fresh = CardState::default();
     let mut rows = Vec::new();
-    for deck in &decks {
-        for card in &deck.cards {
-            let st = states
-                .get(&crate::store::CardKey::new(
-                    deck.id.as_str(),
-                    card.id.as_str(),
-                ))
-                .unwrap_or(&fresh);
-            let due_now = st.state != State::New && st.due.is_some_and(|d| d <= env.now);
-            if args.due && !due_now {
-                continue;
-            }
-            rows.push(CardRow {
-                deck: &deck.id,
-                id: &card.id,
-                kind: card.kind.name(),
-                state: st.state.as_str(),
-                due: st.due,
-                stability: st.stability,
-                difficulty: st.difficulty,
-                reps: st.reps,
-                lapses: st.lapses,
-                last_review: st.last_review,
-            });
+    for library::CardWithState { deck, card, state } in
+        library::with_states(&decks, store.all_states()?)
+    {
+        if args.due && !state.is_due(env.now) {
+            continue;
         }
+        rows.push(CardRow {
+            deck: &deck.id,
+            id: &card.id,
+            kind: card.kind.name(),
+            state: state.state.as_str(),
+            due: state.due,
+            stability: state.stability,
+            difficulty: state.difficulty,
+            reps: state.reps,
+            lapses: state.lapses,
+            last_review: state.last_review,
+        });
     }
     if args.json {
         crate::outln!("{}", serde_json::to_string_pretty(&rows)?)?;

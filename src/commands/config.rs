@@ -6,7 +6,7 @@ use crate::cli::{ConfigAction, ConfigArgs, ConfigKey};
 use crate::env::{EXIT_FAILURE, Env};
 use crate::reports::interview_date;
 use crate::settings::Key;
-use crate::store::{CardKey, Store, settings};
+use crate::store::{Store, settings};
 use crate::{library, progress};
 
 fn key(k: ConfigKey) -> Key {
@@ -96,19 +96,9 @@ pub fn interview_plan(
     let Some(until) = scheduler.config().until else {
         return Ok(None);
     };
-    let states = store.all_states()?;
-    let remaining = decks
+    let remaining = library::with_states(decks, store.all_states()?)
         .iter()
-        .flat_map(|d| {
-            d.cards
-                .iter()
-                .map(move |c| CardKey::new(d.id.clone(), c.id.clone()))
-        })
-        .filter(|k| {
-            states
-                .get(k)
-                .is_none_or(|s| s.state == crate::schedule::State::New)
-        })
+        .filter(|c| c.state.state == crate::schedule::State::New)
         .count();
     let plan = interview_date::plan(
         scheduler.study_day(env.now),

@@ -8,7 +8,6 @@ use crate::env::Env;
 use crate::reports::chart::{self, Bar, Style};
 use crate::reports::forecast::{self, Input, StudiedCard};
 use crate::schedule::State;
-use crate::store::CardKey;
 use crate::text::{self, Form, duration};
 use crate::{library, progress};
 
@@ -35,24 +34,23 @@ pub fn run(env: &Env, args: &SimulateArgs) -> Result<u8> {
     let decks = library::load_decks(env)?;
     let store = progress::open_store(env)?;
     let scheduler = progress::scheduler(&store)?;
-    let states = store.all_states()?;
     let mut studied = Vec::new();
     let mut unseen = 0usize;
-    for deck in &decks {
-        for card in &deck.cards {
-            match states.get(&CardKey::new(deck.id.clone(), card.id.clone())) {
-                Some(s) if s.state != State::New => studied.push(StudiedCard {
-                    stability: s.stability.unwrap_or(1.0) as f32,
-                    difficulty: s.difficulty.unwrap_or(5.0) as f32,
-                    days_since_review: s
-                        .last_review
-                        .map_or(0.0, |t| progress::days(t, env.now) as f32),
-                    due_in_days: s.due.map_or(0.0, |t| progress::days(env.now, t) as f32),
-                    lapses: s.lapses,
-                }),
-                _ => unseen += 1,
-            }
+    for card in library::with_states(&decks, store.all_states()?) {
+        let s = card.state;
+        if s.state == State::New {
+            unseen += 1;
+            continue;
         }
+        studied.push(StudiedCard {
+            stability: s.stability.unwrap_or(1.0) as f32,
+            difficulty: s.difficulty.unwrap_or(5.0) as f32,
+            days_since_review: s
+                .last_review
+                .map_or(0.0, |t| progress::days(t, env.now) as f32),
+            due_in_days: s.due.map_or(0.0, |t| progress::days(env.now, t) as f32),
+            lapses: s.lapses,
+        });
     }
     let config = scheduler.config();
     let parameters = if config.parameters.is_empty() {

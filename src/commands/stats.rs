@@ -75,22 +75,16 @@ pub fn run(env: &Env, args: &JsonArgs) -> Result<u8> {
     } = progress?;
     let mut prompts: HashMap<(&str, &str), &str> = HashMap::new();
     let mut cards = Vec::new();
-    for deck in &decks {
-        for card in &deck.cards {
-            prompts.insert((&deck.id, &card.id), &card.prompt);
-            let state = states
-                .get(&CardKey::new(deck.id.clone(), card.id.clone()))
-                .cloned()
-                .unwrap_or_default();
-            cards.push(CardInfo {
-                deck: deck.id.clone(),
-                card: card.id.clone(),
-                state: state.state,
-                due: state.due,
-                interval_days: progress::interval_days(&state),
-                lapses: state.lapses,
-            });
-        }
+    for library::CardWithState { deck, card, state } in library::with_states(&decks, states) {
+        prompts.insert((&deck.id, &card.id), &card.prompt);
+        cards.push(CardInfo {
+            deck: deck.id.clone(),
+            card: card.id.clone(),
+            state: state.state,
+            due: state.due,
+            interval_days: progress::interval_days(&state),
+            lapses: state.lapses,
+        });
     }
     // Only the reviews of the loaded decks count.
     let deck_ids: HashSet<&str> = decks.iter().map(|d| d.id.as_str()).collect();

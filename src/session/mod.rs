@@ -169,11 +169,11 @@ impl<'a> Session<'a> {
         live: &'a mut dyn Live,
         config: Config,
     ) -> Result<Self, SessionError> {
-        let cards: Vec<(&Deck, &Card)> = decks
-            .iter()
-            .flat_map(|d| d.cards.iter().map(move |c| (d, c)))
-            .collect();
-        let mut stored = progress.states()?;
+        let (cards, states): (Vec<(&Deck, &Card)>, Vec<CardState>) =
+            crate::library::with_states(decks, progress.states()?)
+                .into_iter()
+                .map(|c| ((c.deck, c.card), c.state))
+                .unzip();
         let today = progress.done_since(config.day_start)?;
         let mut rank: Vec<usize> = (0..cards.len()).collect();
         rank.shuffle(&mut planner.rng);
@@ -182,10 +182,6 @@ impl<'a> Session<'a> {
         let keys: Vec<CardKey> = cards
             .iter()
             .map(|(d, c)| CardKey::new(d.id.as_str(), c.id.as_str()))
-            .collect();
-        let states = keys
-            .iter()
-            .map(|k| stored.remove(k).unwrap_or_default())
             .collect();
         Ok(Self {
             set_aside: vec![false; cards.len()],
