@@ -5,7 +5,8 @@ use std::path::{Path, PathBuf};
 use jiff::Timestamp;
 use portquiz::review::Review;
 use portquiz::schedule::{CardState, Rating, State};
-use portquiz::store::{Answer, CardKey, SCHEMA_VERSION, Store, StoreError, settings};
+use portquiz::settings::Key;
+use portquiz::store::{Answer, CardKey, SCHEMA_VERSION, Store, StoreError};
 
 fn ts(text: &str) -> Timestamp {
     text.parse().unwrap()
@@ -386,28 +387,45 @@ fn review_log_streams_in_time_order() {
 fn settings_get_set_remove() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(db_in(&dir)).unwrap();
-    assert_eq!(store.setting(settings::DESIRED_RETENTION).unwrap(), None);
+    assert_eq!(
+        store.setting(Key::DesiredRetention.stored_as()).unwrap(),
+        None
+    );
     store
-        .set_setting(settings::DESIRED_RETENTION, "0.9")
+        .set_setting(Key::DesiredRetention.stored_as(), "0.9")
         .unwrap();
     store
-        .set_setting(settings::DESIRED_RETENTION, "0.85")
+        .set_setting(Key::DesiredRetention.stored_as(), "0.85")
         .unwrap();
     store
-        .set_setting(settings::INTERVIEW_DATE, "2026-02-01")
+        .set_setting(Key::InterviewDate.stored_as(), "2026-02-01")
         .unwrap();
     assert_eq!(
         store
-            .setting(settings::DESIRED_RETENTION)
+            .setting(Key::DesiredRetention.stored_as())
             .unwrap()
             .as_deref(),
         Some("0.85")
     );
-    assert!(store.remove_setting(settings::DESIRED_RETENTION).unwrap());
-    assert!(!store.remove_setting(settings::DESIRED_RETENTION).unwrap());
-    assert_eq!(store.setting(settings::DESIRED_RETENTION).unwrap(), None);
+    assert!(
+        store
+            .remove_setting(Key::DesiredRetention.stored_as())
+            .unwrap()
+    );
+    assert!(
+        !store
+            .remove_setting(Key::DesiredRetention.stored_as())
+            .unwrap()
+    );
     assert_eq!(
-        store.setting(settings::INTERVIEW_DATE).unwrap().as_deref(),
+        store.setting(Key::DesiredRetention.stored_as()).unwrap(),
+        None
+    );
+    assert_eq!(
+        store
+            .setting(Key::InterviewDate.stored_as())
+            .unwrap()
+            .as_deref(),
         Some("2026-02-01")
     );
 }

@@ -2,26 +2,12 @@
 //! the store's settings. Without an action, lists every setting.
 use anyhow::Result;
 
-use crate::cli::{ConfigAction, ConfigArgs, ConfigKey};
+use crate::cli::{ConfigAction, ConfigArgs};
 use crate::env::{EXIT_FAILURE, Env};
 use crate::reports::interview_date;
 use crate::settings::Key;
-use crate::store::{Store, settings};
+use crate::store::Store;
 use crate::{library, progress};
-
-fn key(k: ConfigKey) -> Key {
-    match k {
-        ConfigKey::InterviewDate => Key::InterviewDate,
-        ConfigKey::DesiredRetention => Key::DesiredRetention,
-    }
-}
-
-fn store_key(k: Key) -> &'static str {
-    match k {
-        Key::InterviewDate => settings::INTERVIEW_DATE,
-        Key::DesiredRetention => settings::DESIRED_RETENTION,
-    }
-}
 
 /// Runs `portquiz config`.
 pub fn run(env: &Env, args: &ConfigArgs) -> Result<u8> {
@@ -29,7 +15,7 @@ pub fn run(env: &Env, args: &ConfigArgs) -> Result<u8> {
     match &args.action {
         None => {
             for k in Key::ALL {
-                let value = store.setting(store_key(k))?;
+                let value = store.setting(k.stored_as())?;
                 crate::outln!(
                     "{} = {}",
                     k.name(),
@@ -37,32 +23,25 @@ pub fn run(env: &Env, args: &ConfigArgs) -> Result<u8> {
                 )?;
             }
         }
-        Some(ConfigAction::Get { key: k }) => {
-            let k = key(*k);
-            match store.setting(store_key(k))? {
-                Some(v) => crate::outln!("{v}")?,
-                None => crate::outln!("{} (default)", k.default_text())?,
-            }
-        }
-        Some(ConfigAction::Set { key: k, value }) => {
-            let k = key(*k);
-            match k.normalize(value) {
-                Ok(v) => {
-                    store.set_setting(store_key(k), &v)?;
-                    crate::outln!("{} = {v}", k.name())?;
-                    if k == Key::InterviewDate {
-                        print_plan(env, &store)?;
-                    }
-                }
-                Err(message) => {
-                    eprintln!("error: {message}");
-                    return Ok(EXIT_FAILURE);
+        Some(ConfigAction::Get { key: k }) => match store.setting(k.stored_as())? {
+            Some(v) => crate::outln!("{v}")?,
+            None => crate::outln!("{} (default)", k.default_text())?,
+        },
+        Some(ConfigAction::Set { key: k, value }) => match k.normalize(value) {
+            Ok(v) => {
+                store.set_setting(k.stored_as(), &v)?;
+                crate::outln!("{} = {v}", k.name())?;
+                if *k == Key::InterviewDate {
+                    print_plan(env, &store)?;
                 }
             }
-        }
+            Err(message) => {
+                eprintln!("error: {message}");
+                return Ok(EXIT_FAILURE);
+            }
+        },
         Some(ConfigAction::Unset { key: k }) => {
-            let k = key(*k);
-            let was = store.remove_setting(store_key(k))?;
+            let was = store.remove_setting(k.stored_as())?;
             crate::outln!(
                 "{} {}: back to {}",
                 k.name(),

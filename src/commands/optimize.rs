@@ -6,7 +6,7 @@ use crate::cli::JsonArgs;
 use crate::env::Env;
 use crate::progress;
 use crate::reports::fit::{self, Outcome};
-use crate::store::settings;
+use crate::settings::FSRS_PARAMETERS;
 
 /// Runs `portquiz optimize`.
 pub fn run(env: &Env, args: &JsonArgs) -> Result<u8> {
@@ -24,10 +24,7 @@ pub fn run(env: &Env, args: &JsonArgs) -> Result<u8> {
     // Better or equal on the same reviews: the scheduler uses the new parameters from now on.
     let saved = match &outcome {
         Outcome::Optimized(report) if report.after.log_loss <= report.before.log_loss => {
-            store.set_setting(
-                settings::FSRS_PARAMETERS,
-                &serde_json::to_string(&report.parameters)?,
-            )?;
+            store.set_setting(FSRS_PARAMETERS, &serde_json::to_string(&report.parameters)?)?;
             true
         }
         _ => false,

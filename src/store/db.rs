@@ -535,7 +535,7 @@ impl Store {
         })
     }
 
-    /// A setting's value (`None` if unset). Keys used by portquiz are in [`super::settings`].
+    /// A setting's value (`None` if unset). Keys used by portquiz are in [`crate::settings`].
     pub fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
         self.conn
             .query_row("SELECT value FROM settings WHERE key = ?1", [key], |row| {
