@@ -217,7 +217,7 @@ impl Bench {
         self.progress
             .log
             .iter()
-            .map(|r| (r.key.card.clone(), r.rating))
+            .map(|r| (r.review.card.clone(), r.review.rating))
             .collect()
     }
 
