@@ -8,7 +8,7 @@ use crate::env::Env;
 use crate::reports::chart::{self, Bar, Style};
 use crate::reports::forecast::{self, Input, StudiedCard};
 use crate::schedule::State;
-use crate::text::{self, Form, duration};
+use crate::text::{self, Form, duration, plural};
 use crate::{library, progress};
 
 #[derive(Serialize)]
@@ -95,10 +95,10 @@ pub fn run(env: &Env, args: &SimulateArgs) -> Result<u8> {
     use std::io::Write;
     writeln!(
         out,
-        "Forecast for {} days: {} studied and {} new cards, {} new a day, retention {}",
-        args.days,
+        "Forecast for {}: {} studied and {}, {} new a day, retention {}",
+        plural(args.days as usize, "day"),
         studied.len(),
-        unseen,
+        plural(unseen, "new card"),
         args.new_per_day,
         config.desired_retention
     )?;
@@ -129,7 +129,9 @@ pub fn run(env: &Env, args: &SimulateArgs) -> Result<u8> {
     let seconds: f32 = days.iter().map(|d| d.seconds).sum();
     writeln!(
         out,
-        "\nTotal: {reviews} reviews, {new} new cards, {} (about {} a day)",
+        "\nTotal: {}, {}, {} (about {} a day)",
+        plural(reviews, "review"),
+        plural(new, "new card"),
         duration(text::seconds(f64::from(seconds)), Form::Spent),
         duration(
             text::seconds(f64::from(seconds) / f64::from(args.days)),

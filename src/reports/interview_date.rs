@@ -61,8 +61,9 @@ pub fn describe(plan: &Plan, interview: Date) -> String {
             plan.new_per_day
         ),
         (false, Some(needed)) => format!(
-            "Interview on {interview}: {days} left; {cards} at {} a day do not fit. Study {needed} new cards a day (--new {needed}) to see them all.",
-            plan.new_per_day
+            "Interview on {interview}: {days} left; {cards} at {} a day do not fit. Study {} a day (--new {needed}) to see them all.",
+            plan.new_per_day,
+            plural(needed as usize, "new card")
         ),
         (false, None) => format!(
             "Interview on {interview}: no study day left; {cards} will not be seen before it."
