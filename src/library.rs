@@ -7,10 +7,9 @@ use std::path::{Path, PathBuf};
 use anyhow::{Result, bail};
 
 use crate::deck::load::{self, Library, Source};
-use crate::deck::{Card, Deck, Known};
+use crate::deck::{Card, CardRef, Deck, Known};
 use crate::env::Env;
 use crate::schedule::CardState;
-use crate::store::CardKey;
 
 /// The experiment and lab names decks may use: the practical catalogue.
 pub fn known() -> Known<'static> {
@@ -94,7 +93,8 @@ fn restrict(env: &Env, lib: Library) -> Result<Vec<Deck>> {
         .decks
         .into_iter()
         .filter(|d| {
-            ids.contains(&d.id) || path_names.iter().any(|p| d.origin.starts_with(p.as_str()))
+            ids.iter().any(|id| d.id == *id)
+                || path_names.iter().any(|p| d.origin.starts_with(p.as_str()))
         })
         .collect())
 }
@@ -113,7 +113,7 @@ pub struct CardWithState<'d> {
 /// Every card of `decks`, in deck and card order, with its state taken from `stored` (as
 /// [`crate::store::Store::all_states`] returns them); a card with no stored state is new. Stored states of
 /// cards that no loaded deck has (history of removed cards, other decks) are left out.
-pub fn with_states(decks: &[Deck], stored: HashMap<CardKey, CardState>) -> Vec<CardWithState<'_>> {
+pub fn with_states(decks: &[Deck], stored: HashMap<CardRef, CardState>) -> Vec<CardWithState<'_>> {
     let mut cards: Vec<CardWithState<'_>> = decks
         .iter()
         .flat_map(|deck| {
@@ -165,6 +165,10 @@ mod tests {
         crate::deck::parse_deck(&text, "t.yaml", &known()).unwrap()
     }
 
+    fn card(deck: &str, card: &str) -> CardRef {
+        CardRef::parse(deck, card).unwrap()
+    }
+
     fn state(state: State, reps: u32) -> CardState {
         CardState {
             state,
@@ -181,10 +185,10 @@ mod tests {
             deck("ports", &["ssh"]), // the same deck id loaded twice shares its progress
         ];
         let stored = HashMap::from([
-            (CardKey::new("ports", "ssh"), state(State::Review, 3)),
-            (CardKey::new("sockets", "ssh"), state(State::Learning, 1)),
-            (CardKey::new("ports", "gone"), state(State::Review, 9)),
-            (CardKey::new("other", "dns"), state(State::Relearning, 4)),
+            (card("ports", "ssh"), state(State::Review, 3)),
+            (card("sockets", "ssh"), state(State::Learning, 1)),
+            (card("ports", "gone"), state(State::Review, 9)),
+            (card("other", "dns"), state(State::Relearning, 4)),
         ]);
         let joined: Vec<String> = with_states(&decks, stored)
             .iter()

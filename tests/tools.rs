@@ -714,7 +714,7 @@ fn log_and_states(db: &std::path::Path) -> Snapshot {
         .all_states()
         .unwrap()
         .into_iter()
-        .map(|(k, s)| (k.deck, k.card, format!("{s:?}")))
+        .map(|(k, s)| (k.deck.into(), k.card.into(), format!("{s:?}")))
         .collect();
     states.sort();
     (log, states)

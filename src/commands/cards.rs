@@ -36,8 +36,8 @@ pub fn run(env: &Env, args: &CardsArgs) -> Result<u8> {
             continue;
         }
         rows.push(CardRow {
-            deck: &deck.id,
-            id: &card.id,
+            deck: deck.id.as_str(),
+            id: card.id.as_str(),
             kind: card.kind.name(),
             state: state.state.as_str(),
             due: state.due,

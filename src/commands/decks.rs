@@ -20,7 +20,7 @@ pub fn run(env: &Env, args: &JsonArgs) -> Result<u8> {
     let rows: Vec<DeckRow> = decks
         .iter()
         .map(|d| DeckRow {
-            id: &d.id,
+            id: d.id.as_str(),
             title: &d.title,
             origin: &d.origin,
             cards: d.cards.len(),

@@ -3,7 +3,6 @@
 use anyhow::{Context, Result};
 
 use super::export::write_file;
-use crate::authoring::starter;
 use crate::cli::{ImportArgs, ImportWhat};
 use crate::deck::parse_deck;
 use crate::env::{EXIT_PROBLEMS, Env};
@@ -13,15 +12,10 @@ use crate::library;
 /// Runs `portquiz import ...`.
 pub fn run(env: &Env, args: &ImportArgs) -> Result<u8> {
     let ImportWhat::Anki { file, id, out } = &args.what;
-    if !starter::valid_id(id) {
-        anyhow::bail!(
-            "bad deck id `{id}`: ids are kebab-case (a-z, 0-9 and single dashes), at most 64 characters; try `{}`",
-            crate::deck::slug(id)
-        );
-    }
+    let id = &super::new::deck_id_arg(id)?;
     let sources = library::all_sources(env)?;
     let loaded = crate::deck::load::compile(&sources, &library::known());
-    if let Some(existing) = loaded.decks.iter().find(|d| &d.id == id) {
+    if let Some(existing) = loaded.decks.iter().find(|d| d.id == *id) {
         anyhow::bail!(
             "a deck with the id `{id}` already exists ({}); choose another --id",
             existing.origin
@@ -50,7 +44,7 @@ pub fn run(env: &Env, args: &ImportArgs) -> Result<u8> {
     let title = title
         .map(|t| t.rsplit("::").next().unwrap_or(&t).to_string())
         .filter(|t| !t.trim().is_empty())
-        .unwrap_or_else(|| id.clone());
+        .unwrap_or_else(|| id.to_string());
     let yaml = anki::to_deck_yaml(id, &title, &notes);
     let path = out
         .clone()

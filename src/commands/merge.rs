@@ -8,12 +8,13 @@ use std::collections::BTreeMap;
 use anyhow::{Result, bail};
 
 use crate::cli::MergeArgs;
+use crate::deck::CardRef;
 use crate::env::Env;
 use crate::interchange::revlog;
 use crate::progress;
 use crate::review::Review;
 use crate::schedule::CardState;
-use crate::store::{CardKey, Store};
+use crate::store::Store;
 use crate::text::plural;
 
 /// Runs `portquiz merge`.
@@ -51,19 +52,30 @@ pub fn run(env: &Env, args: &MergeArgs) -> Result<u8> {
     let added_rows = &merged.added;
 
     // Each affected card's whole merged log, in time order (ours first on a tie).
-    let mut per_card: BTreeMap<CardKey, Vec<(&Review, bool)>> = BTreeMap::new();
+    let mut per_card: BTreeMap<CardRef, Vec<(&Review, bool)>> = BTreeMap::new();
     for r in added_rows {
-        per_card
-            .entry(CardKey::new(r.deck.clone(), r.card.clone()))
-            .or_default();
+        let key = CardRef::parse(&r.deck, &r.card).map_err(|e| {
+            anyhow::anyhow!(
+                "{} holds answers to `{}/{}`, which is not a card: {e}; nothing was merged",
+                args.other.display(),
+                r.deck,
+                r.card
+            )
+        })?;
+        per_card.entry(key).or_default();
     }
+    // Our rows with ids breaking the id rule cannot belong to a card that gained answers.
     for r in &ours_rows {
-        if let Some(list) = per_card.get_mut(&CardKey::new(r.deck.clone(), r.card.clone())) {
+        if let Ok(key) = CardRef::parse(&r.deck, &r.card)
+            && let Some(list) = per_card.get_mut(&key)
+        {
             list.push((r, false));
         }
     }
     for r in added_rows {
-        if let Some(list) = per_card.get_mut(&CardKey::new(r.deck.clone(), r.card.clone())) {
+        if let Ok(key) = CardRef::parse(&r.deck, &r.card)
+            && let Some(list) = per_card.get_mut(&key)
+        {
             list.push((r, true));
         }
     }

@@ -4,22 +4,27 @@ use anyhow::Result;
 use super::export::write_file;
 use crate::authoring::starter;
 use crate::cli::NewArgs;
+use crate::deck::id::{DeckId, MAX_ID_LEN, slug};
 use crate::env::Env;
+
+/// A deck id given on the command line (`--id`), checked by the id rule, with a suggestion when refused.
+pub(super) fn deck_id_arg(text: &str) -> Result<DeckId> {
+    DeckId::new(text).map_err(|_| {
+        anyhow::anyhow!(
+            "bad deck id `{text}`: ids are kebab-case (a-z, 0-9 and single dashes), at most {MAX_ID_LEN} characters; try `{}`",
+            slug(text)
+        )
+    })
+}
 
 /// Runs `portquiz new`.
 pub fn run(env: &Env, args: &NewArgs) -> Result<u8> {
-    if !starter::valid_id(&args.id) {
-        anyhow::bail!(
-            "bad deck id `{}`: ids are kebab-case (a-z, 0-9 and single dashes), at most 64 characters; try `{}`",
-            args.id,
-            crate::deck::slug(&args.id)
-        );
-    }
+    let id = deck_id_arg(&args.id)?;
     let path = args
         .out
         .clone()
         .unwrap_or_else(|| env.user_decks_dir().join(format!("{}.yaml", args.id)));
-    write_file(&path, &starter::starter_deck(&args.id), false)?;
+    write_file(&path, &starter::starter_deck(&id), false)?;
     crate::outln!(
         "Wrote {}: edit it, then run `portquiz check {}`",
         path.display(),

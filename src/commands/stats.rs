@@ -7,18 +7,19 @@ use anyhow::Result;
 use jiff::civil::Date;
 
 use crate::cli::JsonArgs;
+use crate::deck::CardRef;
 use crate::env::Env;
 use crate::reports::stats::{self, CardInfo, Earlier};
 use crate::review::Review;
 use crate::schedule::{CardState, Scheduler};
-use crate::store::{CardKey, Store};
+use crate::store::Store;
 use crate::{library, progress};
 
 /// What stats read from the store.
 struct Progress {
     store: Store,
     scheduler: Scheduler,
-    states: HashMap<CardKey, CardState>,
+    states: HashMap<CardRef, CardState>,
     /// The first study day of `log` (today minus [`stats::WINDOW_DAYS`]).
     log_from: Date,
     /// The recent review log, its deck and card ids shared between rows.
@@ -76,10 +77,10 @@ pub fn run(env: &Env, args: &JsonArgs) -> Result<u8> {
     let mut prompts: HashMap<(&str, &str), &str> = HashMap::new();
     let mut cards = Vec::new();
     for library::CardWithState { deck, card, state } in library::with_states(&decks, states) {
-        prompts.insert((&deck.id, &card.id), &card.prompt);
+        prompts.insert((deck.id.as_str(), card.id.as_str()), &card.prompt);
         cards.push(CardInfo {
-            deck: deck.id.clone(),
-            card: card.id.clone(),
+            deck: deck.id.to_string(),
+            card: card.id.to_string(),
             state: state.state,
             due: state.due,
             interval_days: progress::interval_days(&state),

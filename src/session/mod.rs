@@ -24,13 +24,14 @@ use jiff::Timestamp;
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 
+use crate::deck::CardRef;
 pub use live::{Lab, Live, Machine};
 pub use progress::{MemoryProgress, Progress, Recorded, Today};
 
 use crate::deck::{Card, CardKind, ChoiceOption, Deck};
 use crate::practical::{self, Experiment};
 use crate::schedule::{CardState, QueueLimits, Rating, Scheduler, State, build_queue};
-use crate::store::{Answer, AnswerId, CardKey};
+use crate::store::{Answer, AnswerId};
 use crate::ui::{GradeChoice, GradeReply, Reply, Style, Ui, UiError};
 
 /// Limits and mode of one session.
@@ -139,7 +140,7 @@ enum Checked {
 pub struct Session<'a> {
     cards: Vec<(&'a Deck, &'a Card)>,
     /// The progress key of each card (same index as `cards`), built once.
-    keys: Vec<CardKey>,
+    keys: Vec<CardRef>,
     /// Each card's state (same index as `cards`; `CardState::new()` when the store has none).
     states: Vec<CardState>,
     /// Cards skipped (experiment unavailable) or already crammed in this session, by index.
@@ -179,9 +180,9 @@ impl<'a> Session<'a> {
         rank.shuffle(&mut planner.rng);
         let mut by_rank: Vec<usize> = (0..cards.len()).collect();
         by_rank.sort_by_key(|&i| rank[i]);
-        let keys: Vec<CardKey> = cards
+        let keys: Vec<CardRef> = cards
             .iter()
-            .map(|(d, c)| CardKey::new(d.id.as_str(), c.id.as_str()))
+            .map(|(d, c)| CardRef::new(d.id.clone(), c.id.clone()))
             .collect();
         Ok(Self {
             set_aside: vec![false; cards.len()],
@@ -452,8 +453,7 @@ impl<'a> Session<'a> {
         };
         let key = &self.keys[index];
         let answer_id = self.progress.record(&Answer {
-            deck: &key.deck,
-            card: &key.card,
+            card: key,
             time: now,
             rating,
             elapsed_days: outcome.elapsed_days,

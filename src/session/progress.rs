@@ -5,14 +5,15 @@ use std::collections::HashMap;
 
 use jiff::Timestamp;
 
+use crate::deck::CardRef;
 use crate::review::Review;
 use crate::schedule::{CardState, State};
-use crate::store::{Answer, AnswerId, CardKey, Store, StoreError, Undone};
+use crate::store::{Answer, AnswerId, Store, StoreError, Undone};
 
 /// The progress a session reads and writes.
 pub trait Progress {
     /// Every stored card state.
-    fn states(&self) -> Result<HashMap<CardKey, CardState>, StoreError>;
+    fn states(&self) -> Result<HashMap<CardRef, CardState>, StoreError>;
     /// New cards introduced and reviews answered (cram excluded) at or after `since`.
     fn done_since(&self, since: Timestamp) -> Result<Today, StoreError>;
     /// Records one answer durably (log row + the card's new state) and returns its id for undo.
@@ -29,7 +30,7 @@ pub struct Today {
 }
 
 impl Progress for Store {
-    fn states(&self) -> Result<HashMap<CardKey, CardState>, StoreError> {
+    fn states(&self) -> Result<HashMap<CardRef, CardState>, StoreError> {
         self.all_states()
     }
 
@@ -52,6 +53,9 @@ impl Progress for Store {
 /// One answer as [`MemoryProgress`] keeps it: the review-log row, with the states around it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Recorded {
+    /// The card, as the session named it.
+    pub key: CardRef,
+    /// The review-log row, as the store would keep it.
     pub review: Review,
     /// The card's state before the answer (restored by undo).
     pub before: Option<CardState>,
@@ -63,7 +67,7 @@ pub struct Recorded {
 /// undo restores the state before the answer).
 #[derive(Debug, Clone, Default)]
 pub struct MemoryProgress {
-    pub states: HashMap<CardKey, CardState>,
+    pub states: HashMap<CardRef, CardState>,
     pub log: Vec<Recorded>,
     next_id: AnswerId,
 }
@@ -75,7 +79,7 @@ impl MemoryProgress {
 }
 
 impl Progress for MemoryProgress {
-    fn states(&self) -> Result<HashMap<CardKey, CardState>, StoreError> {
+    fn states(&self) -> Result<HashMap<CardRef, CardState>, StoreError> {
         Ok(self.states.clone())
     }
 
@@ -98,7 +102,7 @@ impl Progress for MemoryProgress {
 
     fn record(&mut self, answer: &Answer<'_>) -> Result<AnswerId, StoreError> {
         self.next_id += 1;
-        let key = CardKey::new(answer.deck, answer.card);
+        let key = answer.card.clone();
         let before = self.states.get(&key).cloned();
         if let Some(after) = answer.new_state {
             self.states.insert(key.clone(), after.clone());
@@ -106,8 +110,8 @@ impl Progress for MemoryProgress {
         self.log.push(Recorded {
             review: Review {
                 id: self.next_id,
-                deck: key.deck,
-                card: key.card,
+                deck: key.deck.to_string(),
+                card: key.card.to_string(),
                 time: answer.time,
                 rating: answer.rating,
                 state_before: before.as_ref().map_or(State::New, |s| s.state),
@@ -115,6 +119,7 @@ impl Progress for MemoryProgress {
                 duration_ms: answer.duration_ms,
                 cram: answer.new_state.is_none(),
             },
+            key,
             before,
             after: answer.new_state.cloned(),
         });
@@ -127,20 +132,19 @@ impl Progress for MemoryProgress {
         };
         let row = self.log.remove(at);
         let cram = row.review.cram;
-        let key = CardKey::new(row.review.deck, row.review.card);
         if !cram {
             match &row.before {
                 Some(state) => {
-                    self.states.insert(key.clone(), state.clone());
+                    self.states.insert(row.key.clone(), state.clone());
                 }
                 None => {
-                    self.states.remove(&key);
+                    self.states.remove(&row.key);
                 }
             }
         }
         Ok(Undone {
             state: row.before.unwrap_or_default(),
-            key,
+            key: row.key,
             cram,
         })
     }
@@ -160,8 +164,11 @@ mod tests {
             state: State::Learning,
             ..CardState::new()
         };
+        let (a, b) = (
+            CardRef::parse("t", "a").unwrap(),
+            CardRef::parse("t", "b").unwrap(),
+        );
         let answer = |card, new_state| Answer {
-            deck: "t",
             card,
             time,
             rating: Rating::Good,
@@ -169,9 +176,9 @@ mod tests {
             duration_ms: 1500,
             new_state,
         };
-        let first = progress.record(&answer("a", Some(&learning))).unwrap();
-        progress.record(&answer("b", None)).unwrap();
-        progress.record(&answer("a", Some(&learning))).unwrap();
+        let first = progress.record(&answer(&a, Some(&learning))).unwrap();
+        progress.record(&answer(&b, None)).unwrap();
+        progress.record(&answer(&a, Some(&learning))).unwrap();
         let rows: Vec<String> = progress
             .log
             .iter()

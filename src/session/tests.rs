@@ -217,14 +217,14 @@ impl Bench {
         self.progress
             .log
             .iter()
-            .map(|r| (r.review.card.clone(), r.review.rating))
+            .map(|r| (r.key.card.to_string(), r.review.rating))
             .collect()
     }
 
     fn state(&self, card: &str) -> Option<State> {
         self.progress
             .states
-            .get(&CardKey::new("t", card))
+            .get(&CardRef::parse("t", card).unwrap())
             .map(|s| s.state)
     }
 }
@@ -474,7 +474,9 @@ fn a_lapse_goes_to_relearning_and_back_to_review() {
     let mut b = Bench::new(&["https"]);
     b.run(&["443", "4"], End::Eof);
     assert_eq!(b.state("https"), Some(State::Review));
-    let due = b.progress.states[&CardKey::new("t", "https")].due.unwrap();
+    let due = b.progress.states[&CardRef::parse("t", "https").unwrap()]
+        .due
+        .unwrap();
     b.clock
         .set(due.checked_add(SignedDuration::from_hours(1)).unwrap());
     let (_, text) = b.run(&["80"], End::Eof);

@@ -6,48 +6,21 @@ use std::time::Duration;
 
 use jiff::Timestamp;
 use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, TransactionBehavior, params};
-use serde::{Deserialize, Serialize};
 
 use super::error::StoreError;
 use super::migrations::{APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION};
+use crate::deck::CardRef;
 use crate::review::{AnswerId, Review};
 use crate::schedule::{CardState, Rating, State};
 
 /// How long a write waits for another portquiz process holding the database before giving up.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// Identifies a card across decks: the deck's id and the card's id within it.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub struct CardKey {
-    /// Deck id.
-    pub deck: String,
-    /// Card id within the deck.
-    pub card: String,
-}
-
-impl CardKey {
-    /// A key from a deck id and a card id.
-    pub fn new(deck: impl Into<String>, card: impl Into<String>) -> CardKey {
-        CardKey {
-            deck: deck.into(),
-            card: card.into(),
-        }
-    }
-}
-
-impl std::fmt::Display for CardKey {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}/{}", self.deck, self.card)
-    }
-}
-
 /// One answer to record with [`Store::record_answer`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct Answer<'a> {
-    /// Deck id.
-    pub deck: &'a str,
-    /// Card id.
-    pub card: &'a str,
+    /// The card answered.
+    pub card: &'a CardRef,
     /// When the answer was given.
     pub time: Timestamp,
     /// The grade.
@@ -65,7 +38,7 @@ pub struct Answer<'a> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Undone {
     /// The card.
-    pub key: CardKey,
+    pub key: CardRef,
     /// Its state now (as before the undone answer; `CardState::new()` if it had none).
     pub state: CardState,
     /// Whether the undone answer was a cram answer (the card's state was not touched).
@@ -228,11 +201,12 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(|e| classify(&path, e))?;
-        let before = read_state(&tx, &path, answer.deck, answer.card)?;
+        let (deck, card) = (answer.card.deck.as_str(), answer.card.card.as_str());
+        let before = read_state(&tx, &path, deck, card)?;
         let entry = Review {
             id: 0,
-            deck: answer.deck,
-            card: answer.card,
+            deck,
+            card,
             time: answer.time,
             rating: answer.rating,
             state_before: before.as_ref().map_or(State::New, |card| card.state),
@@ -243,7 +217,7 @@ impl Store {
         insert_review(&tx, &path, entry, before.as_ref())?;
         let id = tx.last_insert_rowid();
         if let Some(state) = answer.new_state {
-            write_state(&tx, &path, answer.deck, answer.card, state)?;
+            write_state(&tx, &path, deck, card, state)?;
         }
         tx.commit().map_err(|e| classify(&path, e))?;
         Ok(id)
@@ -269,6 +243,8 @@ impl Store {
         let Some((deck, card, cram, before_json)) = row else {
             return Err(StoreError::NoSuchAnswer { id });
         };
+        let key = CardRef::parse(&deck, &card)
+            .map_err(|e| corrupt(&path, &format!("card of answer {id}"), e.text))?;
         let state = if cram {
             read_state(&tx, &path, &deck, &card)?.unwrap_or_default()
         } else {
@@ -308,11 +284,7 @@ impl Store {
         tx.execute("DELETE FROM reviews WHERE id = ?1", [id])
             .map_err(|e| classify(&path, e))?;
         tx.commit().map_err(|e| classify(&path, e))?;
-        Ok(Undone {
-            key: CardKey { deck, card },
-            state,
-            cram,
-        })
+        Ok(Undone { key, state, cram })
     }
 
     /// The stored state of one card (`None`: never answered outside cram).
@@ -320,13 +292,14 @@ impl Store {
         read_state(&self.conn, &self.path, deck, card)
     }
 
-    /// Every stored card state. Cards whose deck no longer has them are included (history is kept).
-    pub fn all_states(&self) -> Result<HashMap<CardKey, CardState>, StoreError> {
+    /// Every stored card state. Cards whose deck no longer has them are included (history is kept); rows
+    /// whose ids break the id rule (which no deck card can have) are left out.
+    pub fn all_states(&self) -> Result<HashMap<CardRef, CardState>, StoreError> {
         self.query_states("SELECT deck, card, state, step, stability, difficulty, due, reps, lapses, last_review FROM cards", [])
     }
 
     /// The stored states of one deck's cards.
-    pub fn deck_states(&self, deck: &str) -> Result<HashMap<CardKey, CardState>, StoreError> {
+    pub fn deck_states(&self, deck: &str) -> Result<HashMap<CardRef, CardState>, StoreError> {
         self.query_states(
             "SELECT deck, card, state, step, stability, difficulty, due, reps, lapses, last_review FROM cards WHERE deck = ?1",
             [deck],
@@ -337,7 +310,7 @@ impl Store {
         &self,
         sql: &str,
         params: P,
-    ) -> Result<HashMap<CardKey, CardState>, StoreError> {
+    ) -> Result<HashMap<CardRef, CardState>, StoreError> {
         let mut stmt = self.conn.prepare(sql).map_err(|e| self.err(e))?;
         let mut rows = stmt.query(params).map_err(|e| self.err(e))?;
         let mut out = HashMap::new();
@@ -345,7 +318,9 @@ impl Store {
             let deck: String = row.get(0).map_err(|e| self.err(e))?;
             let card: String = row.get(1).map_err(|e| self.err(e))?;
             let state = state_from_row(&self.path, &deck, &card, row)?;
-            out.insert(CardKey { deck, card }, state);
+            if let Ok(key) = CardRef::parse(&deck, &card) {
+                out.insert(key, state);
+            }
         }
         Ok(out)
     }
@@ -592,7 +567,7 @@ impl Store {
     pub fn import_reviews(
         &mut self,
         reviews: &[(Review, Option<CardState>)],
-        states: &[(CardKey, CardState)],
+        states: &[(CardRef, CardState)],
     ) -> Result<(), StoreError> {
         let path = self.path.clone();
         let tx = self
@@ -603,7 +578,7 @@ impl Store {
             insert_review(&tx, &path, r.borrowed(), before.as_ref())?;
         }
         for (key, state) in states {
-            write_state(&tx, &path, &key.deck, &key.card, state)?;
+            write_state(&tx, &path, key.deck.as_str(), key.card.as_str(), state)?;
         }
         tx.commit().map_err(|e| classify(&path, e))
     }

@@ -14,7 +14,7 @@ mod error;
 mod migrations;
 
 pub use crate::review::AnswerId;
-pub use db::{Answer, BUSY_TIMEOUT, CardKey, Store, Undone};
+pub use db::{Answer, BUSY_TIMEOUT, Store, Undone};
 pub use error::StoreError;
 pub use migrations::SCHEMA_VERSION;
 
