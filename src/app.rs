@@ -1,7 +1,7 @@
 //! Wiring: parses the arguments, builds the [`Env`] once and runs one subcommand.
 //! Each subcommand lives in [`crate::commands`]; this file only dispatches and maps errors to exit codes.
 use std::ffi::OsString;
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use anyhow::Result;
@@ -17,12 +17,25 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+    let mut args: Vec<OsString> = args.into_iter().map(Into::into).collect();
     let mut command = Cli::command().color(clap_color(&args));
-    let parsed = command
+    let mut parsed = command
         .try_get_matches_from_mut(&args)
         .and_then(|matches| Cli::from_arg_matches(&matches))
         .map_err(|err| err.format(&mut command));
+    // `portquiz` alone, in a terminal, runs the main job (as `just` runs its default recipe); without a
+    // terminal it prints the help, so a script never starts an interactive session by accident.
+    if let Err(err) = &parsed
+        && err.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+        && std::io::stdin().is_terminal()
+        && std::io::stderr().is_terminal()
+    {
+        args.push("study".into());
+        parsed = command
+            .try_get_matches_from_mut(&args)
+            .and_then(|matches| Cli::from_arg_matches(&matches))
+            .map_err(|err| err.format(&mut command));
+    }
     let cli = match parsed {
         Ok(cli) => cli,
         Err(err) => {
@@ -90,6 +103,8 @@ fn dispatch(cli: &Cli) -> Result<u8> {
         Command::Check(args) => commands::check::run(&env, args),
         Command::Decks(args) => commands::decks::run(&env, args),
         Command::Cards(args) => commands::cards::run(&env, args),
+        Command::Suspend(args) => commands::suspend::run(&env, args, true),
+        Command::Unsuspend(args) => commands::suspend::run(&env, args, false),
         Command::Experiments(args) => commands::experiments::run(&env, args),
         Command::Stats(args) => commands::stats::run(&env, args),
         Command::Optimize(args) => commands::optimize::run(&env, args),

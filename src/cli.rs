@@ -44,6 +44,10 @@ pub enum Command {
     Decks(JsonArgs),
     /// List every card with its schedule
     Cards(CardsArgs),
+    /// Take cards out of rotation (they keep their progress), e.g. portquiz suspend socket-lab/double-bind
+    Suspend(SuspendArgs),
+    /// Bring suspended cards back into rotation
+    Unsuspend(SuspendArgs),
     /// List the live socket experiments, or run them without being graded
     Experiments(ExperimentsArgs),
     /// Progress: today, the due forecast, retention, streak, per-deck counts and leeches
@@ -68,6 +72,13 @@ pub enum Command {
     New(NewArgs),
     /// Print shell completions
     Completions(CompletionsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SuspendArgs {
+    /// Cards as deck/card (as `portquiz cards` lists them)
+    #[arg(value_name = "DECK/CARD", required = true)]
+    pub cards: Vec<String>,
 }
 
 #[derive(Debug, Args)]

@@ -24,24 +24,22 @@ pub enum Form {
     Short,
     /// Inside a sentence: `1 min`, `10 min`, `3 h`, `1 day`, `45 days` (`less than a minute` for none).
     Long,
-    /// Time spent, to the second below an hour: `40s`, `3m 05s`, `1h 02m`.
+    /// Time spent, in whole units (truncated, as a clock shows it): `35 s`, `4 min`, `1 h 5 min`.
     Spent,
 }
 
 /// A length of time (a negative one counts as zero). [`Form::Short`] and [`Form::Long`] count minutes
 /// below an hour, rounded up (a card due in 61 s is not due in a minute), then hours below a day and days,
-/// rounded to the nearest; [`Form::Spent`] rounds to the nearest second.
+/// rounded to the nearest; [`Form::Spent`] truncates.
 pub fn duration(length: SignedDuration, form: Form) -> String {
+    let secs = length.as_secs().max(0);
     if form == Form::Spent {
-        // The float's round() then `as` saturates: NaN and negative lengths read as 0s.
-        let s = length.as_secs_f64().round() as u64;
-        return match s {
-            0..60 => format!("{s}s"),
-            60..3600 => format!("{}m {:02}s", s / 60, s % 60),
-            _ => format!("{}h {:02}m", s / 3600, (s % 3600) / 60),
+        return match secs {
+            0..60 => format!("{secs} s"),
+            60..3600 => format!("{} min", secs / 60),
+            _ => format!("{} h {} min", secs / 3600, secs % 3600 / 60),
         };
     }
-    let secs = length.as_secs().max(0);
     let (long, short) = if secs == 0 {
         ("less than a minute".to_owned(), "<1m".to_owned())
     } else if secs < 3600 {
@@ -128,15 +126,15 @@ mod tests {
     }
 
     #[test]
-    fn time_spent_shows_seconds_below_an_hour() {
+    fn time_spent_counts_whole_units() {
         let spent = |s: f64| duration(seconds(s), Form::Spent);
-        assert_eq!(spent(0.0), "0s");
-        assert_eq!(spent(40.4), "40s");
-        assert_eq!(spent(59.6), "1m 00s");
-        assert_eq!(spent(185.0), "3m 05s");
-        assert_eq!(spent(3720.0), "1h 02m");
-        assert_eq!(duration(secs(-3), Form::Spent), "0s");
-        assert_eq!(spent(f64::NAN), "0s");
-        assert_eq!(spent(f64::INFINITY), "2562047788015215h 30m");
+        assert_eq!(spent(0.0), "0 s");
+        assert_eq!(spent(40.4), "40 s");
+        assert_eq!(spent(59.6), "59 s");
+        assert_eq!(spent(185.0), "3 min");
+        assert_eq!(spent(3720.0), "1 h 2 min");
+        assert_eq!(duration(secs(-3), Form::Spent), "0 s");
+        assert_eq!(spent(f64::NAN), "0 s");
+        assert_eq!(spent(f64::INFINITY), "2562047788015215 h 30 min");
     }
 }

@@ -7,6 +7,8 @@ use std::time::Duration;
 
 use portquiz::practical::{self, Capability, Environment, Kind, Observation, Outcome};
 
+use crate::support;
+
 /// Makes a transcript comparable: port numbers (4 or 5 digits after ":" or "port ") become "P" and runs of
 /// spaces used for alignment shrink to two.
 fn normalize(line: &str) -> String {
@@ -877,15 +879,6 @@ impl Drop for Child {
     }
 }
 
-fn on_path(program: &str) -> bool {
-    std::process::Command::new(program)
-        .arg("--version")
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .status()
-        .is_ok_and(|status| status.success())
-}
-
 #[test]
 fn lab_start_listener_waits_for_a_listener_then_names_its_owner() {
     use std::io::{Read, Write};
@@ -963,8 +956,10 @@ fn lab_start_listener_waits_for_a_listener_then_names_its_owner() {
 
 #[test]
 fn lab_start_listener_accepts_the_offered_python_command() {
-    if !on_path("python3") {
-        eprintln!("python3 is not installed here; the offered command cannot be tried");
+    if !support::tool_for(
+        "lab_start_listener_accepts_the_offered_python_command",
+        "python3",
+    ) {
         return;
     }
     let env = Environment::detect();
@@ -1063,8 +1058,7 @@ fn lab_connect_client_shows_the_candidates_own_four_tuple() {
 
 #[test]
 fn lab_connect_client_answers_curl() {
-    if !on_path("curl") {
-        eprintln!("curl is not installed here; the offered command cannot be tried");
+    if !support::tool_for("lab_connect_client_answers_curl", "curl") {
         return;
     }
     let env = Environment::detect();

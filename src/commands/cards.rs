@@ -22,17 +22,21 @@ pub struct CardRow<'a> {
     pub reps: u32,
     pub lapses: u32,
     pub last_review: Option<Timestamp>,
+    /// Taken out of rotation (`portquiz suspend`): study does not ask it.
+    pub suspended: bool,
 }
 
 /// Runs `portquiz cards`.
 pub fn run(env: &Env, args: &CardsArgs) -> Result<u8> {
     let decks = library::load_decks(env)?;
     let store = Store::open(env.db_path())?;
+    let suspended = store.suspended()?;
     let mut rows = Vec::new();
     for library::CardWithState { deck, card, state } in
         library::with_states(&decks, store.all_states()?)
     {
-        if args.due && !state.is_due(env.now) {
+        let is_suspended = !suspended.is_empty() && suspended.contains(&deck.card_ref(card));
+        if args.due && (is_suspended || !state.is_due(env.now)) {
             continue;
         }
         rows.push(CardRow {
@@ -46,6 +50,7 @@ pub fn run(env: &Env, args: &CardsArgs) -> Result<u8> {
             reps: state.reps,
             lapses: state.lapses,
             last_review: state.last_review,
+            suspended: is_suspended,
         });
     }
     if args.json {
@@ -68,7 +73,7 @@ pub fn run(env: &Env, args: &CardsArgs) -> Result<u8> {
             "{:<60} {:<10} {:<10} {:<17} {:>4} {:>6}",
             format!("{}/{}", r.deck, r.id),
             r.kind,
-            r.state,
+            if r.suspended { "suspended" } else { r.state },
             due,
             r.reps,
             r.lapses

@@ -55,10 +55,16 @@ pub fn run(env: &Env, args: &StudyArgs) -> Result<u8> {
     };
 
     let terminal = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
-    let plain = args.plain || !terminal;
-    if plain && !args.plain {
+    // A dumb terminal cannot move the cursor or show colour: menus would print as garbage.
+    let dumb = std::env::var_os("TERM").is_some_and(|t| t == "dumb");
+    let plain = args.plain || !terminal || dumb;
+    if !args.plain && !terminal {
         eprintln!(
             "note: stdin or stderr is not a terminal, so portquiz uses the plain line-based mode (--plain)"
+        );
+    } else if !args.plain && dumb {
+        eprintln!(
+            "note: TERM=dumb cannot show menus, so portquiz uses the plain line-based mode (--plain)"
         );
     }
     let mut plain_ui;
@@ -84,10 +90,11 @@ pub fn run(env: &Env, args: &StudyArgs) -> Result<u8> {
     let session = Session::new(&decks, &mut store, planner, ui, &mut machine, config)?;
     if session.queue().is_empty() {
         let next = session.next_due();
+        let outlook = session.outlook();
         drop(session);
         ui.say(
             Style::Text,
-            &words::nothing_due(env.now, scheduler.time_zone(), next, args.cram),
+            &words::nothing_due(env.now, scheduler.time_zone(), next, &outlook, args.cram),
         )?;
         return Ok(0);
     }

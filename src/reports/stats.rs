@@ -566,7 +566,7 @@ mod tests {
         let text = String::from_utf8(buf).unwrap();
         assert_eq!(
             text,
-            "Today (2026-03-10)\n  3 reviews, 66.7% right, 18s\n  streak: 4 days\n  true retention (30 days): 66.7% of 3 review-state answers\n\n\
+            "Today (2026-03-10)\n  3 reviews, 66.7% right, 18 s\n  streak: 4 days\n  true retention (30 days): 66.7% of 3 review-state answers\n\n\
              Due in the next 30 days (day 0 is today, with overdue cards)\n\
              2 | #\n  | #\n  | #\n  | #   #                                     #\n  | #   #                                     #\n  | #   #                                     #\n\
              0 +------------------------------------------------------------\n    0         5         10        15        20        25\n\n\

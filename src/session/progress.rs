@@ -1,7 +1,7 @@
 //! What the session needs from the progress store, as a trait: the stored states, today's counts, recording
 //! an answer and undoing one. [`crate::store::Store`] implements it on SQLite; [`MemoryProgress`] keeps it
 //! in memory so whole sessions run in unit tests without a database.
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use jiff::Timestamp;
 
@@ -20,6 +20,17 @@ pub trait Progress {
     fn record(&mut self, answer: &Answer<'_>) -> Result<AnswerId, StoreError>;
     /// Takes back a recorded answer: removes its log row and restores the card's previous state.
     fn undo(&mut self, id: AnswerId) -> Result<Undone, StoreError>;
+    /// The cards answered at or after `since` (their siblings are buried for the rest of the day).
+    fn answered_since(&self, since: Timestamp) -> Result<HashSet<CardRef>, StoreError>;
+    /// The cards the candidate took out of rotation.
+    fn suspended(&self) -> Result<HashSet<CardRef>, StoreError>;
+    /// Suspends a card, or brings it back.
+    fn set_suspended(
+        &mut self,
+        card: &CardRef,
+        suspended: bool,
+        now: Timestamp,
+    ) -> Result<bool, StoreError>;
 }
 
 /// Today's counts that the daily limits use.
@@ -48,6 +59,23 @@ impl Progress for Store {
     fn undo(&mut self, id: AnswerId) -> Result<Undone, StoreError> {
         Store::undo(self, id)
     }
+
+    fn answered_since(&self, since: Timestamp) -> Result<HashSet<CardRef>, StoreError> {
+        self.cards_answered_since(since)
+    }
+
+    fn suspended(&self) -> Result<HashSet<CardRef>, StoreError> {
+        Store::suspended(self)
+    }
+
+    fn set_suspended(
+        &mut self,
+        card: &CardRef,
+        suspended: bool,
+        now: Timestamp,
+    ) -> Result<bool, StoreError> {
+        Store::set_suspended(self, card, suspended, now)
+    }
 }
 
 /// One answer as [`MemoryProgress`] keeps it: the review-log row, with the states around it.
@@ -61,6 +89,8 @@ pub struct Recorded {
     pub before: Option<CardState>,
     /// `None` for a cram answer.
     pub after: Option<CardState>,
+    /// The candidate overrode a verdict of wrong.
+    pub overridden: bool,
 }
 
 /// Progress in memory, for tests: the same rules as the store (cram answers are logged and change no state;
@@ -69,6 +99,7 @@ pub struct Recorded {
 pub struct MemoryProgress {
     pub states: HashMap<CardRef, CardState>,
     pub log: Vec<Recorded>,
+    pub suspended: HashSet<CardRef>,
     next_id: AnswerId,
 }
 
@@ -122,6 +153,7 @@ impl Progress for MemoryProgress {
             key,
             before,
             after: answer.new_state.cloned(),
+            overridden: answer.overridden,
         });
         Ok(self.next_id)
     }
@@ -146,6 +178,32 @@ impl Progress for MemoryProgress {
             state: row.before.unwrap_or_default(),
             key: row.key,
             cram,
+        })
+    }
+
+    fn answered_since(&self, since: Timestamp) -> Result<HashSet<CardRef>, StoreError> {
+        Ok(self
+            .log
+            .iter()
+            .filter(|r| r.review.time >= since)
+            .map(|r| r.key.clone())
+            .collect())
+    }
+
+    fn suspended(&self) -> Result<HashSet<CardRef>, StoreError> {
+        Ok(self.suspended.clone())
+    }
+
+    fn set_suspended(
+        &mut self,
+        card: &CardRef,
+        suspended: bool,
+        _now: Timestamp,
+    ) -> Result<bool, StoreError> {
+        Ok(if suspended {
+            self.suspended.insert(card.clone())
+        } else {
+            self.suspended.remove(card)
         })
     }
 }
@@ -175,6 +233,7 @@ mod tests {
             elapsed_days: 0,
             duration_ms: 1500,
             new_state,
+            overridden: false,
         };
         let first = progress.record(&answer(&a, Some(&learning))).unwrap();
         progress.record(&answer(&b, None)).unwrap();
