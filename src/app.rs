@@ -9,7 +9,7 @@ use clap::{CommandFactory, FromArgMatches};
 
 use crate::cli::{Cli, Command};
 use crate::commands;
-use crate::env::{EXIT_FAILURE, Env};
+use crate::env::{Env, Exit};
 
 /// Runs portquiz with the given arguments (the first is the program name) and returns the exit code.
 pub fn run<I, T>(args: I) -> ExitCode
@@ -39,20 +39,24 @@ where
     let cli = match parsed {
         Ok(cli) => cli,
         Err(err) => {
-            let code = if err.use_stderr() { EXIT_FAILURE } else { 0 };
+            let exit = if err.use_stderr() {
+                Exit::Failure
+            } else {
+                Exit::Ok
+            };
             // clap prints help and version to stdout, errors to stderr.
             let _ = err.print();
-            return ExitCode::from(code);
+            return exit.into();
         }
     };
     match dispatch(&cli) {
-        Ok(code) => ExitCode::from(code),
+        Ok(exit) => exit.into(),
         // The reader of our output went away (`portquiz cards --json | head -1`): nothing is lost, stop quietly.
-        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) if is_broken_pipe(&err) => Exit::Ok.into(),
         Err(err) => {
             let mut stderr = std::io::stderr().lock();
             let _ = writeln!(stderr, "error: {err:#}");
-            ExitCode::from(EXIT_FAILURE)
+            Exit::Failure.into()
         }
     }
 }
@@ -96,7 +100,7 @@ fn clap_color(args: &[OsString]) -> clap::ColorChoice {
     choice
 }
 
-fn dispatch(cli: &Cli) -> Result<u8> {
+fn dispatch(cli: &Cli) -> Result<Exit> {
     let env = Env::from_cli(cli)?;
     match &cli.command {
         Command::Study(args) => commands::study::run(&env, args),

@@ -19,7 +19,8 @@ pub struct Cli {
     #[arg(long = "deck", global = true, value_name = "ID|PATH")]
     pub decks: Vec<String>,
 
-    /// When to use colour (NO_COLOR is honoured under `auto`)
+    /// When to use colour; `auto` decides for stdout and stderr separately and honours NO_COLOR, CLICOLOR and
+    /// CLICOLOR_FORCE
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
 
@@ -117,9 +118,13 @@ pub struct SimulateArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct ConfigArgs {
     #[command(subcommand)]
     pub action: Option<ConfigAction>,
+    /// Print every setting as JSON instead of text
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Subcommand)]

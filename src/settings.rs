@@ -50,12 +50,17 @@ impl Key {
         }
     }
 
+    /// The value used when the setting is unset (`None`: the setting is off until set).
+    pub fn default_value(self) -> Option<&'static str> {
+        match self {
+            Key::InterviewDate => None,
+            Key::DesiredRetention => Some("0.9"),
+        }
+    }
+
     /// The value used when the setting is unset, for display.
     pub fn default_text(self) -> &'static str {
-        match self {
-            Key::InterviewDate => "(none)",
-            Key::DesiredRetention => "0.9",
-        }
+        self.default_value().unwrap_or("(none)")
     }
 
     /// Checks `value` and returns the text to store, or a message saying what is accepted.

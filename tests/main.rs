@@ -3,6 +3,7 @@
 mod colour;
 mod decks;
 mod fuzz_corpus;
+mod json;
 mod practical;
 mod robust;
 mod store;

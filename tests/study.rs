@@ -42,8 +42,7 @@ fn cards_json(sandbox: &Sandbox, now: &str) -> Vec<Value> {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    serde_json::from_slice::<Value>(&out.stdout)
-        .unwrap()
+    serde_json::from_slice::<Value>(&out.stdout).unwrap()["cards"]
         .as_array()
         .unwrap()
         .clone()
@@ -107,12 +106,12 @@ fn a_wrong_answer_on_a_due_review_becomes_a_lapse_and_relearns() {
         run.stdout
     );
     let cards = cards_json(&sandbox, later);
-    let https = cards.iter().find(|c| c["id"] == "https-port").unwrap();
+    let https = cards.iter().find(|c| c["card"] == "https-port").unwrap();
     assert_eq!(https["lapses"], 1, "{https}");
     // Relearned in the same session (learn-ahead), so back in review, due sooner than its siblings.
     let other = cards
         .iter()
-        .find(|c| c["id"] == "port-includes-ip")
+        .find(|c| c["card"] == "port-includes-ip")
         .unwrap();
     assert!(
         https["due"].as_str().unwrap() < other["due"].as_str().unwrap(),

@@ -117,13 +117,13 @@ fn reps(sandbox: &Sandbox) -> Vec<(String, u64)> {
     ]);
     assert_eq!(run.code, 0, "{}", run.transcript());
     let cards: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
-    cards
+    cards["cards"]
         .as_array()
         .unwrap()
         .iter()
         .map(|c| {
             (
-                c["id"].as_str().unwrap().to_string(),
+                c["card"].as_str().unwrap().to_string(),
                 c["reps"].as_u64().unwrap(),
             )
         })

@@ -4,15 +4,16 @@ use jiff::Timestamp;
 use serde::Serialize;
 
 use crate::cli::CardsArgs;
-use crate::env::Env;
+use crate::env::output::write_json;
+use crate::env::{Env, Exit};
 use crate::library;
 use crate::store::Store;
 
-/// One card as `cards --json` prints it.
+/// One card as `cards --json` prints it (README, "JSON output").
 #[derive(Debug, Serialize)]
 pub struct CardRow<'a> {
     pub deck: &'a str,
-    pub id: &'a str,
+    pub card: &'a str,
     #[serde(rename = "type")]
     pub kind: &'static str,
     pub state: &'static str,
@@ -27,7 +28,7 @@ pub struct CardRow<'a> {
 }
 
 /// Runs `portquiz cards`.
-pub fn run(env: &Env, args: &CardsArgs) -> Result<u8> {
+pub fn run(env: &Env, args: &CardsArgs) -> Result<Exit> {
     let decks = library::load_decks(env)?;
     let store = Store::open(env.db_path())?;
     let suspended = store.suspended()?;
@@ -41,7 +42,7 @@ pub fn run(env: &Env, args: &CardsArgs) -> Result<u8> {
         }
         rows.push(CardRow {
             deck: deck.id.as_str(),
-            id: card.id.as_str(),
+            card: card.id.as_str(),
             kind: card.kind.name(),
             state: state.state.as_str(),
             due: state.due,
@@ -54,8 +55,12 @@ pub fn run(env: &Env, args: &CardsArgs) -> Result<u8> {
         });
     }
     if args.json {
-        crate::outln!("{}", serde_json::to_string_pretty(&rows)?)?;
-        return Ok(0);
+        #[derive(Serialize)]
+        struct Listing<'a> {
+            cards: Vec<CardRow<'a>>,
+        }
+        write_json(std::io::stdout().lock(), &Listing { cards: rows })?;
+        return Ok(Exit::Ok);
     }
     use std::io::Write;
     let mut out = std::io::stdout().lock();
@@ -71,7 +76,7 @@ pub fn run(env: &Env, args: &CardsArgs) -> Result<u8> {
         writeln!(
             out,
             "{:<60} {:<10} {:<10} {:<17} {:>4} {:>6}",
-            format!("{}/{}", r.deck, r.id),
+            format!("{}/{}", r.deck, r.card),
             r.kind,
             if r.suspended { "suspended" } else { r.state },
             due,
@@ -82,5 +87,5 @@ pub fn run(env: &Env, args: &CardsArgs) -> Result<u8> {
     if args.due {
         writeln!(out, "{} due now", rows.len())?;
     }
-    Ok(0)
+    Ok(Exit::Ok)
 }

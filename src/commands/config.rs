@@ -3,16 +3,41 @@
 use anyhow::Result;
 
 use crate::cli::{ConfigAction, ConfigArgs};
-use crate::env::{EXIT_FAILURE, Env};
+use crate::env::output::write_json;
+use crate::env::{Env, Exit};
 use crate::reports::interview_date;
 use crate::settings::Key;
 use crate::store::Store;
 use crate::{library, progress};
 
+/// One setting as `config --json` prints it: the stored text (`None` when unset) and the default.
+#[derive(serde::Serialize)]
+struct Setting {
+    key: &'static str,
+    value: Option<String>,
+    default: Option<&'static str>,
+}
+
+#[derive(serde::Serialize)]
+struct Settings {
+    settings: Vec<Setting>,
+}
+
 /// Runs `portquiz config`.
-pub fn run(env: &Env, args: &ConfigArgs) -> Result<u8> {
+pub fn run(env: &Env, args: &ConfigArgs) -> Result<Exit> {
     let store = progress::open_store(env)?;
     match &args.action {
+        None if args.json => {
+            let mut settings = Vec::new();
+            for k in Key::ALL {
+                settings.push(Setting {
+                    key: k.name(),
+                    value: store.setting(k.stored_as())?,
+                    default: k.default_value(),
+                });
+            }
+            write_json(std::io::stdout().lock(), &Settings { settings })?;
+        }
         None => {
             for k in Key::ALL {
                 let value = store.setting(k.stored_as())?;
@@ -23,24 +48,27 @@ pub fn run(env: &Env, args: &ConfigArgs) -> Result<u8> {
                 )?;
             }
         }
-        Some(ConfigAction::Get { key: k }) => match store.setting(k.stored_as())? {
+        &Some(ConfigAction::Get { key: k }) => match store.setting(k.stored_as())? {
             Some(v) => crate::outln!("{v}")?,
             None => crate::outln!("{} (default)", k.default_text())?,
         },
-        Some(ConfigAction::Set { key: k, value }) => match k.normalize(value) {
-            Ok(v) => {
-                store.set_setting(k.stored_as(), &v)?;
-                crate::outln!("{} = {v}", k.name())?;
-                if *k == Key::InterviewDate {
-                    print_plan(env, &store)?;
+        Some(ConfigAction::Set { key: k, value }) => {
+            let k = *k;
+            match k.normalize(value) {
+                Ok(v) => {
+                    store.set_setting(k.stored_as(), &v)?;
+                    crate::outln!("{} = {v}", k.name())?;
+                    if k == Key::InterviewDate {
+                        print_plan(env, &store)?;
+                    }
+                }
+                Err(message) => {
+                    eprintln!("error: {message}");
+                    return Ok(Exit::Failure);
                 }
             }
-            Err(message) => {
-                eprintln!("error: {message}");
-                return Ok(EXIT_FAILURE);
-            }
-        },
-        Some(ConfigAction::Unset { key: k }) => {
+        }
+        &Some(ConfigAction::Unset { key: k }) => {
             let was = store.remove_setting(k.stored_as())?;
             crate::outln!(
                 "{} {}: back to {}",
@@ -50,7 +78,7 @@ pub fn run(env: &Env, args: &ConfigArgs) -> Result<u8> {
             )?;
         }
     }
-    Ok(0)
+    Ok(Exit::Ok)
 }
 
 /// After setting an interview date: days left and whether the new cards fit at the default daily limit.

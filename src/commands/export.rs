@@ -4,13 +4,13 @@ use std::path::Path;
 use anyhow::{Context, Result, bail};
 
 use crate::cli::{ExportArgs, ExportWhat};
-use crate::env::Env;
+use crate::env::{Env, Exit};
 use crate::interchange::anki;
 use crate::library;
 use crate::text::plural;
 
 /// Runs `portquiz export ...`.
-pub fn run(env: &Env, args: &ExportArgs) -> Result<u8> {
+pub fn run(env: &Env, args: &ExportArgs) -> Result<Exit> {
     match &args.what {
         ExportWhat::Anki { file } => {
             let decks = library::load_decks(env)?;
@@ -29,7 +29,7 @@ pub fn run(env: &Env, args: &ExportArgs) -> Result<u8> {
                     out.skipped.join(", ")
                 )?;
             }
-            Ok(0)
+            Ok(Exit::Ok)
         }
         ExportWhat::Reviews { file } => {
             let store = crate::progress::open_store(env)?;
@@ -42,7 +42,7 @@ pub fn run(env: &Env, args: &ExportArgs) -> Result<u8> {
                 plural(log.len(), "review"),
                 file.display()
             )?;
-            Ok(0)
+            Ok(Exit::Ok)
         }
     }
 }

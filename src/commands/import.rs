@@ -5,12 +5,12 @@ use anyhow::{Context, Result};
 use super::export::write_file;
 use crate::cli::{ImportArgs, ImportWhat};
 use crate::deck::parse_deck;
-use crate::env::{EXIT_PROBLEMS, Env};
+use crate::env::{Env, Exit};
 use crate::interchange::anki;
 use crate::library;
 
 /// Runs `portquiz import ...`.
-pub fn run(env: &Env, args: &ImportArgs) -> Result<u8> {
+pub fn run(env: &Env, args: &ImportArgs) -> Result<Exit> {
     let ImportWhat::Anki { file, id, out } = &args.what;
     let id = &super::new::deck_id_arg(id)?;
     let sources = library::all_sources(env)?;
@@ -38,7 +38,7 @@ pub fn run(env: &Env, args: &ImportArgs) -> Result<u8> {
                 "nothing written: fix the {} above and run the import again",
                 crate::text::inflect(errors.len(), "line")
             );
-            return Ok(EXIT_PROBLEMS);
+            return Ok(Exit::Problems);
         }
     };
     let title = title
@@ -62,5 +62,5 @@ pub fn run(env: &Env, args: &ImportArgs) -> Result<u8> {
         crate::text::plural(notes.len(), "card"),
         path.display()
     )?;
-    Ok(0)
+    Ok(Exit::Ok)
 }

@@ -9,7 +9,7 @@ use anyhow::{Result, bail};
 
 use crate::cli::MergeArgs;
 use crate::deck::CardRef;
-use crate::env::Env;
+use crate::env::{Env, Exit};
 use crate::interchange::revlog;
 use crate::progress;
 use crate::review::Review;
@@ -18,7 +18,7 @@ use crate::store::Store;
 use crate::text::plural;
 
 /// Runs `portquiz merge`.
-pub fn run(env: &Env, args: &MergeArgs) -> Result<u8> {
+pub fn run(env: &Env, args: &MergeArgs) -> Result<Exit> {
     if !args.other.is_file() {
         bail!(
             "{} is not a file; pass the portquiz.sqlite3 copied from the other machine",
@@ -46,7 +46,7 @@ pub fn run(env: &Env, args: &MergeArgs) -> Result<u8> {
             theirs_rows.len(),
             args.other.display()
         )?;
-        return Ok(0);
+        return Ok(Exit::Ok);
     }
     // Their rows to add, once each.
     let added_rows = &merged.added;
@@ -123,5 +123,5 @@ pub fn run(env: &Env, args: &MergeArgs) -> Result<u8> {
         theirs_rows.len() - to_insert.len(),
         plural(states.len(), "card")
     )?;
-    Ok(0)
+    Ok(Exit::Ok)
 }

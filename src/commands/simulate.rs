@@ -4,7 +4,8 @@ use anyhow::Result;
 use serde::Serialize;
 
 use crate::cli::SimulateArgs;
-use crate::env::Env;
+use crate::env::output::write_json;
+use crate::env::{Env, Exit};
 use crate::reports::chart::{self, Bar, Style};
 use crate::reports::forecast::{self, Input, StudiedCard};
 use crate::schedule::State;
@@ -30,7 +31,7 @@ struct Report {
 }
 
 /// Runs `portquiz simulate`.
-pub fn run(env: &Env, args: &SimulateArgs) -> Result<u8> {
+pub fn run(env: &Env, args: &SimulateArgs) -> Result<Exit> {
     let decks = library::load_decks(env)?;
     let store = progress::open_store(env)?;
     let scheduler = progress::scheduler(&store)?;
@@ -88,8 +89,8 @@ pub fn run(env: &Env, args: &SimulateArgs) -> Result<u8> {
         unseen_cards: unseen,
     };
     if args.json {
-        crate::outln!("{}", serde_json::to_string_pretty(&report)?)?;
-        return Ok(0);
+        write_json(std::io::stdout().lock(), &report)?;
+        return Ok(Exit::Ok);
     }
     let mut out = std::io::stdout().lock();
     use std::io::Write;
@@ -104,7 +105,7 @@ pub fn run(env: &Env, args: &SimulateArgs) -> Result<u8> {
     )?;
     let every = (args.days as usize / 6).max(1);
     let style = Style {
-        color: env.color,
+        color: env.output.stdout_color(),
         size: 6,
         decimals: 0,
     };
@@ -138,5 +139,5 @@ pub fn run(env: &Env, args: &SimulateArgs) -> Result<u8> {
             Form::Spent
         )
     )?;
-    Ok(0)
+    Ok(Exit::Ok)
 }

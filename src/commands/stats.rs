@@ -8,7 +8,8 @@ use jiff::civil::Date;
 
 use crate::cli::JsonArgs;
 use crate::deck::CardRef;
-use crate::env::Env;
+use crate::env::output::write_json;
+use crate::env::{Env, Exit};
 use crate::reports::stats::{self, CardInfo, Earlier};
 use crate::review::Review;
 use crate::schedule::{CardState, Scheduler};
@@ -59,7 +60,7 @@ fn read_progress(env: &Env) -> Result<Progress> {
 }
 
 /// Runs `portquiz stats`.
-pub fn run(env: &Env, args: &JsonArgs) -> Result<u8> {
+pub fn run(env: &Env, args: &JsonArgs) -> Result<Exit> {
     // The decks and the store do not depend on each other: read them at the same time.
     let (decks, progress) = std::thread::scope(|scope| {
         let decks = scope.spawn(|| library::load_decks(env));
@@ -127,9 +128,13 @@ pub fn run(env: &Env, args: &JsonArgs) -> Result<u8> {
             .map(|p| p.to_string());
     }
     if args.json {
-        crate::outln!("{}", serde_json::to_string_pretty(&result)?)?;
+        write_json(std::io::stdout().lock(), &result)?;
     } else {
-        stats::render(&mut std::io::stdout().lock(), &result, env.color)?;
+        stats::render(
+            &mut std::io::stdout().lock(),
+            &result,
+            env.output.stdout_color(),
+        )?;
     }
-    Ok(0)
+    Ok(Exit::Ok)
 }

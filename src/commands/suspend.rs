@@ -4,12 +4,12 @@ use anyhow::{Result, bail};
 
 use crate::cli::SuspendArgs;
 use crate::deck::CardRef;
-use crate::env::Env;
+use crate::env::{Env, Exit};
 use crate::library;
 use crate::store::Store;
 
 /// Runs `portquiz suspend` (`suspend = true`) or `portquiz unsuspend`.
-pub fn run(env: &Env, args: &SuspendArgs, suspend: bool) -> Result<u8> {
+pub fn run(env: &Env, args: &SuspendArgs, suspend: bool) -> Result<Exit> {
     let decks = library::load_decks(env)?;
     let mut cards = Vec::new();
     for text in &args.cards {
@@ -33,7 +33,7 @@ pub fn run(env: &Env, args: &SuspendArgs, suspend: bool) -> Result<u8> {
         let changed = store.set_suspended(card, suspend, env.now)?;
         crate::outln!("{}", message(card, suspend, changed))?;
     }
-    Ok(0)
+    Ok(Exit::Ok)
 }
 
 fn message(card: &CardRef, suspend: bool, changed: bool) -> String {

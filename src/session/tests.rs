@@ -517,7 +517,7 @@ fn the_daily_new_card_limit_stops_new_cards() {
     let mut b = Bench::new(&["https", "ip-in-port"]);
     b.new_per_day = 1;
     let (summary, text) = b.run(&["n", "3", "443", "3"], End::Eof);
-    transcript!("new_limit", text);
+    transcript!("new_limit_two_cards", text);
     assert_eq!(summary.answered, 1);
 }
 
