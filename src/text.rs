@@ -131,6 +131,7 @@ mod tests {
         assert_eq!(spent(0.0), "0 s");
         assert_eq!(spent(40.4), "40 s");
         assert_eq!(spent(59.6), "59 s");
+        assert_eq!(spent(119.0), "1 min");
         assert_eq!(spent(185.0), "3 min");
         assert_eq!(spent(3720.0), "1 h 2 min");
         assert_eq!(duration(secs(-3), Form::Spent), "0 s");
