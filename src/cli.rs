@@ -1,7 +1,10 @@
 //! Command-line definitions (clap derive) and nothing else: no I/O, no behaviour.
 use std::path::PathBuf;
 
+use clap::builder::PossibleValue;
 use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::settings::Key;
 
 /// Interview prep for network ports and sockets: spaced-repetition flashcards, auto-checked questions
 /// and live socket experiments on loopback.
@@ -129,28 +132,31 @@ pub enum ConfigAction {
     /// Print a setting's value
     Get {
         #[arg(value_enum)]
-        key: ConfigKey,
+        key: Key,
     },
     /// Change a setting
     Set {
         #[arg(value_enum)]
-        key: ConfigKey,
+        key: Key,
         /// interview-date: YYYY-MM-DD; desired-retention: 0.70 to 0.99
         value: String,
     },
     /// Go back to the default
     Unset {
         #[arg(value_enum)]
-        key: ConfigKey,
+        key: Key,
     },
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ConfigKey {
-    /// The interview date (YYYY-MM-DD): no interval reaches past it
-    InterviewDate,
-    /// The recall probability FSRS aims for (default 0.9)
-    DesiredRetention,
+/// `config`'s keys are the settings' one list ([`Key::ALL`]), with their names and help lines.
+impl ValueEnum for Key {
+    fn value_variants<'a>() -> &'a [Self] {
+        &Key::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(self.name()).help(self.help()))
+    }
 }
 
 #[derive(Debug, Args)]

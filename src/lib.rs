@@ -4,13 +4,14 @@
 //! - [`deck`]: the YAML deck format, its loader and diagnostics (no file system access except `deck::load`).
 //! - [`schedule`]: FSRS-6 scheduling, learning steps, fuzz and the due queue; pure, time and rng are parameters.
 //! - [`store`]: SQLite card state and the append-only review log; the only module that speaks SQL.
+//! - [`review`]: the review-log row that the store keeps and the reports, exports and merge read.
 //! - [`practical`]: the catalogue of live socket experiments and labs, on loopback only.
 //! - [`session`]: the study loop as a state machine, driven through the [`ui`] trait.
 //! - [`ui`]: the prompt trait, a dialoguer terminal front end and a line-based plain one.
 //! - [`reports`], [`interchange`], [`authoring`]: statistics and forecasts, Anki and CSV in and out, the
 //!   deck schema and starter; pure, fed by the commands.
 //! - [`library`] (which decks a command sees), [`progress`] (the store and scheduler for the tool commands),
-//!   [`settings`] (the user settings' keys and checks).
+//!   [`settings`] (the user settings' keys and checks), [`text`] (plurals and durations for every message).
 //! - [`env`]: what every command gets from outside (data dir, clock, seed, colour) and the exit codes.
 //! - [`cli`], [`app`] and [`commands`]: argument definitions, the wiring, and one file per subcommand.
 
@@ -25,10 +26,12 @@ pub mod library;
 pub mod practical;
 pub mod progress;
 pub mod reports;
+pub mod review;
 pub mod schedule;
 pub mod session;
 pub mod settings;
 pub mod store;
+pub mod text;
 pub mod ui;
 
 pub use app::run;

@@ -1,12 +1,15 @@
 //! Which decks a command sees: the built-in set, `<data-dir>/decks/`, and `--deck` paths, restricted to
-//! `--deck` ids when any are given.
+//! `--deck` ids when any are given; and the one join of those decks' cards with their stored states
+//! ([`with_states`]).
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 use anyhow::{Result, bail};
 
 use crate::deck::load::{self, Library, Source};
-use crate::deck::{Deck, Known};
+use crate::deck::{Card, CardRef, Deck, Known};
 use crate::env::Env;
+use crate::schedule::CardState;
 
 /// The experiment and lab names decks may use: the practical catalogue.
 pub fn known() -> Known<'static> {
@@ -48,9 +51,8 @@ pub fn load_decks(env: &Env) -> Result<Vec<Deck>> {
     );
     if lib.files_with_errors > 0 {
         eprintln!(
-            "warning: skipped {} deck file{} with errors; run `portquiz check` to see them",
-            lib.files_with_errors,
-            if lib.files_with_errors == 1 { "" } else { "s" }
+            "warning: skipped {} with errors; run `portquiz check` to see them",
+            crate::text::plural(lib.files_with_errors, "deck file")
         );
     }
     restrict(env, lib)
@@ -84,4 +86,117 @@ fn restrict(env: &Env, lib: Library) -> Result<Vec<Deck>> {
                 || path_names.iter().any(|p| d.origin.starts_with(p.as_str()))
         })
         .collect())
+}
+
+/// A loaded card with its progress.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CardWithState<'d> {
+    /// The card's deck.
+    pub deck: &'d Deck,
+    /// The card.
+    pub card: &'d Card,
+    /// Its stored state, or a new card's when none is stored.
+    pub state: CardState,
+}
+
+/// Every card of `decks`, in deck and card order, with its state taken from `stored` (as
+/// [`crate::store::Store::all_states`] returns them); a card with no stored state is new. Stored states of
+/// cards that no loaded deck has (history of removed cards, other decks) are left out.
+pub fn with_states(decks: &[Deck], stored: HashMap<CardRef, CardState>) -> Vec<CardWithState<'_>> {
+    let mut cards: Vec<CardWithState<'_>> = decks
+        .iter()
+        .flat_map(|deck| {
+            deck.cards.iter().map(move |card| CardWithState {
+                deck,
+                card,
+                state: CardState::new(),
+            })
+        })
+        .collect();
+    // Index the loaded cards by borrowed ids and walk the stored states once: no key is built per card.
+    let mut index: HashMap<(&str, &str), usize> = HashMap::with_capacity(cards.len());
+    let first: Vec<usize> = cards
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            *index
+                .entry((c.deck.id.as_str(), c.card.id.as_str()))
+                .or_insert(i)
+        })
+        .collect();
+    for (key, state) in stored {
+        if let Some(&i) = index.get(&(key.deck.as_str(), key.card.as_str())) {
+            cards[i].state = state;
+        }
+    }
+    // Two loaded copies of one deck id share its progress.
+    for (i, &f) in first.iter().enumerate() {
+        if f != i {
+            cards[i].state = cards[f].state.clone();
+        }
+    }
+    cards
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::schedule::State;
+
+    fn deck(id: &str, cards: &[&str]) -> Deck {
+        let mut text = format!("format: 1\nid: {id}\ntitle: T\ncards:\n");
+        for card in cards {
+            text.push_str(&format!(
+                "  - id: {card}\n    type: flashcard\n    prompt: Q\n    answer: A\n"
+            ));
+        }
+        crate::deck::parse_deck(&text, "t.yaml", &known()).unwrap()
+    }
+
+    fn card(deck: &str, card: &str) -> CardRef {
+        CardRef::parse(deck, card).unwrap()
+    }
+
+    fn state(state: State, reps: u32) -> CardState {
+        CardState {
+            state,
+            reps,
+            ..CardState::new()
+        }
+    }
+
+    #[test]
+    fn each_loaded_card_gets_its_stored_state_or_a_new_one() {
+        let decks = vec![
+            deck("ports", &["ssh", "dns"]),
+            deck("sockets", &["ssh"]),
+            deck("ports", &["ssh"]), // the same deck id loaded twice shares its progress
+        ];
+        let stored = HashMap::from([
+            (card("ports", "ssh"), state(State::Review, 3)),
+            (card("sockets", "ssh"), state(State::Learning, 1)),
+            (card("ports", "gone"), state(State::Review, 9)),
+            (card("other", "dns"), state(State::Relearning, 4)),
+        ]);
+        let joined: Vec<String> = with_states(&decks, stored)
+            .iter()
+            .map(|c| {
+                format!(
+                    "{}/{} {} {}",
+                    c.deck.id, c.card.id, c.state.state, c.state.reps
+                )
+            })
+            .collect();
+        assert_eq!(
+            joined,
+            [
+                "ports/ssh review 3",
+                "ports/dns new 0",
+                "sockets/ssh learning 1",
+                "ports/ssh review 3"
+            ]
+        );
+        assert!(with_states(&[], HashMap::new()).is_empty());
+    }
 }

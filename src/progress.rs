@@ -6,10 +6,10 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
 use crate::env::Env;
-use crate::interchange::revlog::{Review, ReviewState};
-use crate::schedule::{CardState, Scheduler, SchedulerConfig, State};
-use crate::settings as config;
-use crate::store::{ReviewLogEntry, Store, settings};
+use crate::review::Review;
+use crate::schedule::{CardState, Scheduler, SchedulerConfig};
+use crate::settings::{self as config, FSRS_PARAMETERS, Key};
+use crate::store::Store;
 
 /// Opens the progress database in the data dir.
 pub fn open_store(env: &Env) -> Result<Store> {
@@ -18,7 +18,7 @@ pub fn open_store(env: &Env) -> Result<Store> {
 
 /// The FSRS parameters in use: the fitted ones stored by `optimize`, else the defaults (empty).
 pub fn stored_parameters(store: &Store) -> Result<Vec<f32>> {
-    match store.setting(settings::FSRS_PARAMETERS)? {
+    match store.setting(FSRS_PARAMETERS)? {
         Some(json) => serde_json::from_str(&json).with_context(|| {
             format!("the stored FSRS parameters are not a list of numbers ({json}); run `portquiz optimize` again")
         }),
@@ -34,41 +34,20 @@ pub fn scheduler(store: &Store) -> Result<Scheduler> {
         ..SchedulerConfig::default()
     };
     if let Some(r) =
-        config::desired_retention(store.setting(settings::DESIRED_RETENTION)?.as_deref())
+        config::desired_retention(store.setting(Key::DesiredRetention.stored_as())?.as_deref())
     {
         config.desired_retention = r;
     }
-    config.until = config::interview_date(store.setting(settings::INTERVIEW_DATE)?.as_deref());
+    config.until =
+        config::interview_date(store.setting(Key::InterviewDate.stored_as())?.as_deref());
     Ok(Scheduler::new(config)?.with_time_zone(TimeZone::system()))
 }
 
 /// Every review-log row, in time order.
-pub fn review_log(store: &Store) -> Result<Vec<ReviewLogEntry>> {
+pub fn review_log(store: &Store) -> Result<Vec<Review>> {
     let mut rows = Vec::new();
     store.for_each_review(None, |row| rows.push(row))?;
     Ok(rows)
-}
-
-/// The review state numbering of the FSRS tools.
-pub fn review_state(state: State) -> ReviewState {
-    match state {
-        State::New => ReviewState::New,
-        State::Learning => ReviewState::Learning,
-        State::Review => ReviewState::Review,
-        State::Relearning => ReviewState::Relearning,
-    }
-}
-
-/// A store row as the tools' review type.
-pub fn to_review(row: &ReviewLogEntry) -> Review {
-    Review {
-        deck: row.deck.clone(),
-        card: row.card.clone(),
-        at: row.time,
-        rating: row.rating.as_u8(),
-        state: review_state(row.state_before),
-        duration_ms: Some(row.duration_ms),
-    }
 }
 
 /// Days (fractional) from `from` to `to`.

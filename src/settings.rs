@@ -1,6 +1,17 @@
-//! The user settings `portquiz config` reads and writes: their names, and the checking of values before
-//! they are stored. Pure: the store keeps the text.
+//! The settings portquiz keeps in the store, in one list: the user settings `portquiz config` reads and
+//! writes ([`Key`]: the name users type, the name the store keeps, the help line, and the checking of
+//! values before they are stored) and the fitted FSRS parameters ([`FSRS_PARAMETERS`]). Pure: the store
+//! keeps the text.
+use std::ops::RangeInclusive;
+
 use jiff::civil::Date;
+
+/// The store's key for the fitted FSRS parameters, a JSON array of numbers written by `optimize` (not a
+/// user setting: `config` does not show it).
+pub const FSRS_PARAMETERS: &str = "fsrs_parameters";
+
+/// The desired retentions accepted.
+const RETENTION: RangeInclusive<f32> = 0.7..=0.99;
 
 /// A setting `portquiz config` knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,12 +34,33 @@ impl Key {
         }
     }
 
+    /// The key the store keeps the value under (fixed: databases already hold these).
+    pub fn stored_as(self) -> &'static str {
+        match self {
+            Key::InterviewDate => "interview_date",
+            Key::DesiredRetention => "desired_retention",
+        }
+    }
+
+    /// One line for `config --help`.
+    pub fn help(self) -> &'static str {
+        match self {
+            Key::InterviewDate => "The interview date (YYYY-MM-DD): no interval reaches past it",
+            Key::DesiredRetention => "The recall probability FSRS aims for (default 0.9)",
+        }
+    }
+
+    /// The value used when the setting is unset (`None`: the setting is off until set).
+    pub fn default_value(self) -> Option<&'static str> {
+        match self {
+            Key::InterviewDate => None,
+            Key::DesiredRetention => Some("0.9"),
+        }
+    }
+
     /// The value used when the setting is unset, for display.
     pub fn default_text(self) -> &'static str {
-        match self {
-            Key::InterviewDate => "(none)",
-            Key::DesiredRetention => "0.9",
-        }
+        self.default_value().unwrap_or("(none)")
     }
 
     /// Checks `value` and returns the text to store, or a message saying what is accepted.
@@ -40,7 +72,7 @@ impl Key {
                 .map(|d| d.to_string())
                 .map_err(|_| format!("interview-date must be a date as YYYY-MM-DD (for example 2026-03-31), not {value:?}")),
             Key::DesiredRetention => match value.parse::<f32>() {
-                Ok(r) if (0.7..=0.99).contains(&r) => Ok(format!("{r}")),
+                Ok(r) if RETENTION.contains(&r) => Ok(format!("{r}")),
                 _ => Err(format!(
                     "desired-retention must be a number from 0.70 to 0.99 (0.9 is the default), not {value:?}"
                 )),
@@ -58,7 +90,7 @@ pub fn interview_date(stored: Option<&str>) -> Option<Date> {
 pub fn desired_retention(stored: Option<&str>) -> Option<f32> {
     stored
         .and_then(|s| s.trim().parse::<f32>().ok())
-        .filter(|r| (0.7..=0.99).contains(r))
+        .filter(|r| RETENTION.contains(r))
 }
 
 #[cfg(test)]
@@ -86,6 +118,21 @@ mod tests {
             Key::DesiredRetention
                 .normalize("0.69")
                 .is_err_and(|e| e.contains("0.70 to 0.99"))
+        );
+    }
+
+    #[test]
+    fn every_key_has_its_names() {
+        let names: Vec<_> = Key::ALL
+            .iter()
+            .map(|k| format!("{} {} {}", k.name(), k.stored_as(), k.default_text()))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "interview-date interview_date (none)",
+                "desired-retention desired_retention 0.9"
+            ]
         );
     }
 

@@ -4,8 +4,10 @@ use std::path::{Path, PathBuf};
 
 use jiff::Timestamp;
 use portquiz::deck::CardRef;
+use portquiz::review::Review;
 use portquiz::schedule::{CardState, Rating, State};
-use portquiz::store::{Answer, ReviewLogEntry, SCHEMA_VERSION, Store, StoreError, settings};
+use portquiz::settings::Key;
+use portquiz::store::{Answer, SCHEMA_VERSION, Store, StoreError};
 
 fn ts(text: &str) -> Timestamp {
     text.parse().unwrap()
@@ -48,7 +50,7 @@ fn answer<'a>(
     }
 }
 
-fn log(store: &Store) -> Vec<ReviewLogEntry> {
+fn log(store: &Store) -> Vec<Review> {
     let mut rows = Vec::new();
     store.for_each_review(None, |row| rows.push(row)).unwrap();
     rows
@@ -159,7 +161,7 @@ fn record_logs_the_state_before_and_undo_restores_it_exactly() {
     assert_eq!(
         rows,
         [
-            ReviewLogEntry {
+            Review {
                 id: id1,
                 deck: "net".into(),
                 card: "ssh".into(),
@@ -170,7 +172,7 @@ fn record_logs_the_state_before_and_undo_restores_it_exactly() {
                 duration_ms: 1234,
                 cram: false,
             },
-            ReviewLogEntry {
+            Review {
                 id: id2,
                 deck: "net".into(),
                 card: "ssh".into(),
@@ -388,28 +390,45 @@ fn review_log_streams_in_time_order() {
 fn settings_get_set_remove() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(db_in(&dir)).unwrap();
-    assert_eq!(store.setting(settings::DESIRED_RETENTION).unwrap(), None);
+    assert_eq!(
+        store.setting(Key::DesiredRetention.stored_as()).unwrap(),
+        None
+    );
     store
-        .set_setting(settings::DESIRED_RETENTION, "0.9")
+        .set_setting(Key::DesiredRetention.stored_as(), "0.9")
         .unwrap();
     store
-        .set_setting(settings::DESIRED_RETENTION, "0.85")
+        .set_setting(Key::DesiredRetention.stored_as(), "0.85")
         .unwrap();
     store
-        .set_setting(settings::INTERVIEW_DATE, "2026-02-01")
+        .set_setting(Key::InterviewDate.stored_as(), "2026-02-01")
         .unwrap();
     assert_eq!(
         store
-            .setting(settings::DESIRED_RETENTION)
+            .setting(Key::DesiredRetention.stored_as())
             .unwrap()
             .as_deref(),
         Some("0.85")
     );
-    assert!(store.remove_setting(settings::DESIRED_RETENTION).unwrap());
-    assert!(!store.remove_setting(settings::DESIRED_RETENTION).unwrap());
-    assert_eq!(store.setting(settings::DESIRED_RETENTION).unwrap(), None);
+    assert!(
+        store
+            .remove_setting(Key::DesiredRetention.stored_as())
+            .unwrap()
+    );
+    assert!(
+        !store
+            .remove_setting(Key::DesiredRetention.stored_as())
+            .unwrap()
+    );
     assert_eq!(
-        store.setting(settings::INTERVIEW_DATE).unwrap().as_deref(),
+        store.setting(Key::DesiredRetention.stored_as()).unwrap(),
+        None
+    );
+    assert_eq!(
+        store
+            .setting(Key::InterviewDate.stored_as())
+            .unwrap()
+            .as_deref(),
         Some("2026-02-01")
     );
 }

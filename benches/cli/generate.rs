@@ -8,8 +8,9 @@ use std::path::Path;
 use anyhow::{Context, Result};
 use jiff::{SignedDuration, Timestamp};
 use portquiz::deck::CardRef;
+use portquiz::review::Review;
 use portquiz::schedule::{CardState, Rating, Scheduler, SchedulerConfig};
-use portquiz::store::{ReviewLogEntry, Store};
+use portquiz::store::Store;
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 
@@ -279,7 +280,7 @@ fn write_reviews(db: &Path, cards: &[CardRef], reviews: usize, rng: &mut StdRng)
     let now: Timestamp = NOW.parse()?;
     let scheduler = Scheduler::new(SchedulerConfig::default())?;
     let reviewed = (cards.len() * 4 / 5).max(1);
-    let mut log: Vec<(ReviewLogEntry, Option<CardState>)> = Vec::with_capacity(reviews);
+    let mut log: Vec<(Review, Option<CardState>)> = Vec::with_capacity(reviews);
     let mut states: Vec<(CardRef, CardState)> = Vec::with_capacity(reviewed);
     for (i, key) in cards.iter().take(reviewed).enumerate() {
         let n = reviews / reviewed + usize::from(i < reviews % reviewed);
@@ -296,7 +297,7 @@ fn write_reviews(db: &Path, cards: &[CardRef], reviews: usize, rng: &mut StdRng)
             let outcome = scheduler.answer(&state, rating, t, rng)?;
             let before = (k > 0).then(|| state.clone());
             log.push((
-                ReviewLogEntry {
+                Review {
                     id: 0,
                     deck: key.deck.to_string(),
                     card: key.card.to_string(),

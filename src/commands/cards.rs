@@ -7,7 +7,6 @@ use crate::cli::CardsArgs;
 use crate::env::output::write_json;
 use crate::env::{Env, Exit};
 use crate::library;
-use crate::schedule::{CardState, State};
 use crate::store::Store;
 
 /// One card as `cards --json` prints it (README, "JSON output").
@@ -28,48 +27,32 @@ pub struct CardRow<'a> {
     pub suspended: bool,
 }
 
-/// "new", "learning", "review", "relearning".
-pub fn state_name(s: State) -> &'static str {
-    match s {
-        State::New => "new",
-        State::Learning => "learning",
-        State::Review => "review",
-        State::Relearning => "relearning",
-    }
-}
-
 /// Runs `portquiz cards`.
 pub fn run(env: &Env, args: &CardsArgs) -> Result<Exit> {
     let decks = library::load_decks(env)?;
     let store = Store::open(env.db_path())?;
-    let states = store.all_states()?;
     let suspended = store.suspended()?;
-    let fresh = CardState::default();
     let mut rows = Vec::new();
-    for deck in &decks {
-        for card in &deck.cards {
-            let card_ref = deck.card_ref(card);
-            let st = states.get(&card_ref).unwrap_or(&fresh);
-            let is_suspended = suspended.contains(&card_ref);
-            let due_now =
-                !is_suspended && st.state != State::New && st.due.is_some_and(|d| d <= env.now);
-            if args.due && !due_now {
-                continue;
-            }
-            rows.push(CardRow {
-                deck: deck.id.as_str(),
-                card: card.id.as_str(),
-                kind: card.kind.name(),
-                state: state_name(st.state),
-                due: st.due,
-                stability: st.stability,
-                difficulty: st.difficulty,
-                reps: st.reps,
-                lapses: st.lapses,
-                last_review: st.last_review,
-                suspended: is_suspended,
-            });
+    for library::CardWithState { deck, card, state } in
+        library::with_states(&decks, store.all_states()?)
+    {
+        let is_suspended = !suspended.is_empty() && suspended.contains(&deck.card_ref(card));
+        if args.due && (is_suspended || !state.is_due(env.now)) {
+            continue;
         }
+        rows.push(CardRow {
+            deck: deck.id.as_str(),
+            card: card.id.as_str(),
+            kind: card.kind.name(),
+            state: state.state.as_str(),
+            due: state.due,
+            stability: state.stability,
+            difficulty: state.difficulty,
+            reps: state.reps,
+            lapses: state.lapses,
+            last_review: state.last_review,
+            suspended: is_suspended,
+        });
     }
     if args.json {
         #[derive(Serialize)]

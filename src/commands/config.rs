@@ -2,27 +2,13 @@
 //! the store's settings. Without an action, lists every setting.
 use anyhow::Result;
 
-use crate::cli::{ConfigAction, ConfigArgs, ConfigKey};
+use crate::cli::{ConfigAction, ConfigArgs};
 use crate::env::output::write_json;
 use crate::env::{Env, Exit};
 use crate::reports::interview_date;
 use crate::settings::Key;
-use crate::store::{Store, settings};
+use crate::store::Store;
 use crate::{library, progress};
-
-fn key(k: ConfigKey) -> Key {
-    match k {
-        ConfigKey::InterviewDate => Key::InterviewDate,
-        ConfigKey::DesiredRetention => Key::DesiredRetention,
-    }
-}
-
-fn store_key(k: Key) -> &'static str {
-    match k {
-        Key::InterviewDate => settings::INTERVIEW_DATE,
-        Key::DesiredRetention => settings::DESIRED_RETENTION,
-    }
-}
 
 /// One setting as `config --json` prints it: the stored text (`None` when unset) and the default.
 #[derive(serde::Serialize)]
@@ -46,18 +32,15 @@ pub fn run(env: &Env, args: &ConfigArgs) -> Result<Exit> {
             for k in Key::ALL {
                 settings.push(Setting {
                     key: k.name(),
-                    value: store.setting(store_key(k))?,
-                    default: match k {
-                        Key::InterviewDate => None,
-                        Key::DesiredRetention => Some(k.default_text()),
-                    },
+                    value: store.setting(k.stored_as())?,
+                    default: k.default_value(),
                 });
             }
             write_json(std::io::stdout().lock(), &Settings { settings })?;
         }
         None => {
             for k in Key::ALL {
-                let value = store.setting(store_key(k))?;
+                let value = store.setting(k.stored_as())?;
                 crate::outln!(
                     "{} = {}",
                     k.name(),
@@ -65,18 +48,15 @@ pub fn run(env: &Env, args: &ConfigArgs) -> Result<Exit> {
                 )?;
             }
         }
-        Some(ConfigAction::Get { key: k }) => {
-            let k = key(*k);
-            match store.setting(store_key(k))? {
-                Some(v) => crate::outln!("{v}")?,
-                None => crate::outln!("{} (default)", k.default_text())?,
-            }
-        }
+        &Some(ConfigAction::Get { key: k }) => match store.setting(k.stored_as())? {
+            Some(v) => crate::outln!("{v}")?,
+            None => crate::outln!("{} (default)", k.default_text())?,
+        },
         Some(ConfigAction::Set { key: k, value }) => {
-            let k = key(*k);
+            let k = *k;
             match k.normalize(value) {
                 Ok(v) => {
-                    store.set_setting(store_key(k), &v)?;
+                    store.set_setting(k.stored_as(), &v)?;
                     crate::outln!("{} = {v}", k.name())?;
                     if k == Key::InterviewDate {
                         print_plan(env, &store)?;
@@ -88,9 +68,8 @@ pub fn run(env: &Env, args: &ConfigArgs) -> Result<Exit> {
                 }
             }
         }
-        Some(ConfigAction::Unset { key: k }) => {
-            let k = key(*k);
-            let was = store.remove_setting(store_key(k))?;
+        &Some(ConfigAction::Unset { key: k }) => {
+            let was = store.remove_setting(k.stored_as())?;
             crate::outln!(
                 "{} {}: back to {}",
                 k.name(),
@@ -124,15 +103,9 @@ pub fn interview_plan(
     let Some(until) = scheduler.config().until else {
         return Ok(None);
     };
-    let states = store.all_states()?;
-    let remaining = decks
+    let remaining = library::with_states(decks, store.all_states()?)
         .iter()
-        .flat_map(|d| d.cards.iter().map(move |c| d.card_ref(c)))
-        .filter(|k| {
-            states
-                .get(k)
-                .is_none_or(|s| s.state == crate::schedule::State::New)
-        })
+        .filter(|c| c.state.state == crate::schedule::State::New)
         .count();
     let plan = interview_date::plan(
         scheduler.study_day(env.now),

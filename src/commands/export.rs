@@ -7,6 +7,7 @@ use crate::cli::{ExportArgs, ExportWhat};
 use crate::env::{Env, Exit};
 use crate::interchange::anki;
 use crate::library;
+use crate::text::plural;
 
 /// Runs `portquiz export ...`.
 pub fn run(env: &Env, args: &ExportArgs) -> Result<Exit> {
@@ -33,11 +34,8 @@ pub fn run(env: &Env, args: &ExportArgs) -> Result<Exit> {
         ExportWhat::Reviews { file } => {
             let store = crate::progress::open_store(env)?;
             // Cram answers did not change any schedule, so FSRS tools must not see them.
-            let log: Vec<_> = crate::progress::review_log(&store)?
-                .iter()
-                .filter(|r| !r.cram)
-                .map(crate::progress::to_review)
-                .collect();
+            let mut log = crate::progress::review_log(&store)?;
+            log.retain(|r| !r.cram);
             write_file(file, &crate::interchange::revlog::to_csv(&log), true)?;
             crate::outln!(
                 "Exported {} to {} (card_id,review_time,review_rating,review_state,review_duration).",
@@ -47,10 +45,6 @@ pub fn run(env: &Env, args: &ExportArgs) -> Result<Exit> {
             Ok(Exit::Ok)
         }
     }
-}
-
-fn plural(n: usize, word: &str) -> String {
-    crate::deck::diag::plural(n, word)
 }
 
 /// Writes `text` to `path` atomically (a temporary file in the same directory, then renamed), creating

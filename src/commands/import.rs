@@ -36,7 +36,7 @@ pub fn run(env: &Env, args: &ImportArgs) -> Result<Exit> {
             }
             eprintln!(
                 "nothing written: fix the {} above and run the import again",
-                if errors.len() == 1 { "line" } else { "lines" }
+                crate::text::inflect(errors.len(), "line")
             );
             return Ok(Exit::Problems);
         }
@@ -59,7 +59,7 @@ pub fn run(env: &Env, args: &ImportArgs) -> Result<Exit> {
     write_file(&path, &yaml, false)?;
     crate::outln!(
         "Imported {} into deck `{id}` at {}",
-        crate::deck::diag::plural(notes.len(), "card"),
+        crate::text::plural(notes.len(), "card"),
         path.display()
     )?;
     Ok(Exit::Ok)

@@ -3,17 +3,19 @@
 //! [`crate::interchange::revlog::merge`]), and every card that gained answers gets its state rebuilt by replaying
 //! its whole merged log through the scheduler (without fuzz, so the replay is reproducible). All of it is
 //! one transaction; running it again adds nothing.
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
 use anyhow::{Result, bail};
 
 use crate::cli::MergeArgs;
 use crate::deck::CardRef;
 use crate::env::{Env, Exit};
-use crate::interchange::revlog::{self, ReviewKey};
+use crate::interchange::revlog;
 use crate::progress;
+use crate::review::Review;
 use crate::schedule::CardState;
-use crate::store::{ReviewLogEntry, Store};
+use crate::store::Store;
+use crate::text::plural;
 
 /// Runs `portquiz merge`.
 pub fn run(env: &Env, args: &MergeArgs) -> Result<Exit> {
@@ -37,9 +39,7 @@ pub fn run(env: &Env, args: &MergeArgs) -> Result<Exit> {
     let mut store = progress::open_store(env)?;
     let ours_rows = progress::review_log(&store)?;
 
-    let ours: Vec<_> = ours_rows.iter().map(progress::to_review).collect();
-    let theirs: Vec<_> = theirs_rows.iter().map(progress::to_review).collect();
-    let merged = revlog::merge(&ours, &theirs);
+    let merged = revlog::merge(&ours_rows, &theirs_rows);
     if merged.added.is_empty() {
         crate::outln!(
             "Nothing to merge: all {} answers from {} are already here.",
@@ -48,20 +48,12 @@ pub fn run(env: &Env, args: &MergeArgs) -> Result<Exit> {
         )?;
         return Ok(Exit::Ok);
     }
-    let added_keys: HashSet<ReviewKey> = merged.added.iter().map(|r| r.key()).collect();
     // Their rows to add, once each.
-    let mut seen = HashSet::new();
-    let added_rows: Vec<&ReviewLogEntry> = theirs_rows
-        .iter()
-        .filter(|r| {
-            let key = progress::to_review(r).key();
-            added_keys.contains(&key) && seen.insert(key)
-        })
-        .collect();
+    let added_rows = &merged.added;
 
     // Each affected card's whole merged log, in time order (ours first on a tie).
-    let mut per_card: BTreeMap<CardRef, Vec<(&ReviewLogEntry, bool)>> = BTreeMap::new();
-    for r in &added_rows {
+    let mut per_card: BTreeMap<CardRef, Vec<(&Review, bool)>> = BTreeMap::new();
+    for r in added_rows {
         let key = CardRef::parse(&r.deck, &r.card).map_err(|e| {
             anyhow::anyhow!(
                 "{} holds answers to `{}/{}`, which is not a card: {e}; nothing was merged",
@@ -80,7 +72,7 @@ pub fn run(env: &Env, args: &MergeArgs) -> Result<Exit> {
             list.push((r, false));
         }
     }
-    for r in &added_rows {
+    for r in added_rows {
         if let Ok(key) = CardRef::parse(&r.deck, &r.card)
             && let Some(list) = per_card.get_mut(&key)
         {
@@ -88,7 +80,7 @@ pub fn run(env: &Env, args: &MergeArgs) -> Result<Exit> {
         }
     }
     let scheduler = progress::scheduler(&store)?;
-    let mut to_insert: Vec<(ReviewLogEntry, Option<CardState>)> = Vec::new();
+    let mut to_insert: Vec<(Review, Option<CardState>)> = Vec::new();
     let mut states = Vec::new();
     for (key, mut list) in per_card {
         list.sort_by_key(|(r, added)| (r.time, *added));
@@ -125,17 +117,11 @@ pub fn run(env: &Env, args: &MergeArgs) -> Result<Exit> {
     to_insert.sort_by_key(|(r, _)| r.time);
     store.import_reviews(&to_insert, &states)?;
     crate::outln!(
-        "Merged {} new {} from {} ({} already here); rebuilt the schedule of {} {}.",
-        to_insert.len(),
-        if to_insert.len() == 1 {
-            "answer"
-        } else {
-            "answers"
-        },
+        "Merged {} from {} ({} already here); rebuilt the schedule of {}.",
+        plural(to_insert.len(), "new answer"),
         args.other.display(),
         theirs_rows.len() - to_insert.len(),
-        states.len(),
-        if states.len() == 1 { "card" } else { "cards" }
+        plural(states.len(), "card")
     )?;
     Ok(Exit::Ok)
 }

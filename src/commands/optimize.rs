@@ -7,7 +7,7 @@ use crate::env::output::write_json;
 use crate::env::{Env, Exit};
 use crate::progress;
 use crate::reports::fit::{self, Outcome};
-use crate::store::settings;
+use crate::settings::FSRS_PARAMETERS;
 
 /// Runs `portquiz optimize`.
 pub fn run(env: &Env, args: &JsonArgs) -> Result<Exit> {
@@ -25,10 +25,7 @@ pub fn run(env: &Env, args: &JsonArgs) -> Result<Exit> {
     // Better or equal on the same reviews: the scheduler uses the new parameters from now on.
     let saved = match &outcome {
         Outcome::Optimized(report) if report.after.log_loss <= report.before.log_loss => {
-            store.set_setting(
-                settings::FSRS_PARAMETERS,
-                &serde_json::to_string(&report.parameters)?,
-            )?;
+            store.set_setting(FSRS_PARAMETERS, &serde_json::to_string(&report.parameters)?)?;
             true
         }
         _ => false,

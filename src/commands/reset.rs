@@ -47,9 +47,6 @@ pub fn run(env: &Env, args: &ResetArgs) -> Result<Exit> {
             n += store.forget(Some(deck), args.card.as_deref())?;
         }
     }
-    crate::outln!(
-        "Reset {n} {} ({what}).",
-        if n == 1 { "card" } else { "cards" }
-    )?;
+    crate::outln!("Reset {} ({what}).", crate::text::plural(n, "card"))?;
     Ok(Exit::Ok)
 }

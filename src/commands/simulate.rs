@@ -9,6 +9,7 @@ use crate::env::{Env, Exit};
 use crate::reports::chart::{self, Bar, Style};
 use crate::reports::forecast::{self, Input, StudiedCard};
 use crate::schedule::State;
+use crate::text::{self, Form, duration, plural};
 use crate::{library, progress};
 
 #[derive(Serialize)]
@@ -34,24 +35,23 @@ pub fn run(env: &Env, args: &SimulateArgs) -> Result<Exit> {
     let decks = library::load_decks(env)?;
     let store = progress::open_store(env)?;
     let scheduler = progress::scheduler(&store)?;
-    let states = store.all_states()?;
     let mut studied = Vec::new();
     let mut unseen = 0usize;
-    for deck in &decks {
-        for card in &deck.cards {
-            match states.get(&deck.card_ref(card)) {
-                Some(s) if s.state != State::New => studied.push(StudiedCard {
-                    stability: s.stability.unwrap_or(1.0) as f32,
-                    difficulty: s.difficulty.unwrap_or(5.0) as f32,
-                    days_since_review: s
-                        .last_review
-                        .map_or(0.0, |t| progress::days(t, env.now) as f32),
-                    due_in_days: s.due.map_or(0.0, |t| progress::days(env.now, t) as f32),
-                    lapses: s.lapses,
-                }),
-                _ => unseen += 1,
-            }
+    for card in library::with_states(&decks, store.all_states()?) {
+        let s = card.state;
+        if s.state == State::New {
+            unseen += 1;
+            continue;
         }
+        studied.push(StudiedCard {
+            stability: s.stability.unwrap_or(1.0) as f32,
+            difficulty: s.difficulty.unwrap_or(5.0) as f32,
+            days_since_review: s
+                .last_review
+                .map_or(0.0, |t| progress::days(t, env.now) as f32),
+            due_in_days: s.due.map_or(0.0, |t| progress::days(env.now, t) as f32),
+            lapses: s.lapses,
+        });
     }
     let config = scheduler.config();
     let parameters = if config.parameters.is_empty() {
@@ -96,10 +96,10 @@ pub fn run(env: &Env, args: &SimulateArgs) -> Result<Exit> {
     use std::io::Write;
     writeln!(
         out,
-        "Forecast for {} days: {} studied and {} new cards, {} new a day, retention {}",
-        args.days,
+        "Forecast for {}: {} studied and {}, {} new a day, retention {}",
+        plural(args.days as usize, "day"),
         studied.len(),
-        unseen,
+        plural(unseen, "new card"),
         args.new_per_day,
         config.desired_retention
     )?;
@@ -130,9 +130,14 @@ pub fn run(env: &Env, args: &SimulateArgs) -> Result<Exit> {
     let seconds: f32 = days.iter().map(|d| d.seconds).sum();
     writeln!(
         out,
-        "\nTotal: {reviews} reviews, {new} new cards, {} (about {} a day)",
-        crate::reports::stats::duration(f64::from(seconds)),
-        crate::reports::stats::duration(f64::from(seconds) / f64::from(args.days))
+        "\nTotal: {}, {}, {} (about {} a day)",
+        plural(reviews, "review"),
+        plural(new, "new card"),
+        duration(text::seconds(f64::from(seconds)), Form::Spent),
+        duration(
+            text::seconds(f64::from(seconds) / f64::from(args.days)),
+            Form::Spent
+        )
     )?;
     Ok(Exit::Ok)
 }

@@ -1,6 +1,7 @@
 //! `portquiz stats [--json]`: today, the 30-day due forecast, true retention, streak, per-deck counts and
 //! leeches, for the loaded decks (all, or those named with --deck).
 use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 
 use anyhow::Result;
 use jiff::civil::Date;
@@ -9,9 +10,9 @@ use crate::cli::JsonArgs;
 use crate::deck::CardRef;
 use crate::env::output::write_json;
 use crate::env::{Env, Exit};
-use crate::interchange::revlog::ReviewState;
-use crate::reports::stats::{self, CardInfo, Earlier, LogPoint, Phase};
-use crate::schedule::{CardState, Scheduler, State};
+use crate::reports::stats::{self, CardInfo, Earlier};
+use crate::review::Review;
+use crate::schedule::{CardState, Scheduler};
 use crate::store::Store;
 use crate::{library, progress};
 
@@ -22,14 +23,13 @@ struct Progress {
     states: HashMap<CardRef, CardState>,
     /// The first study day of `log` (today minus [`stats::WINDOW_DAYS`]).
     log_from: Date,
-    /// The deck ids found in `log`; `log` points into it.
-    log_decks: Vec<String>,
-    log: Vec<(usize, LogPoint)>,
+    /// The recent review log, its deck and card ids shared between rows.
+    log: Vec<Review<Rc<str>>>,
 }
 
 /// Reads the settings, card states and the recent review log: every figure but the streak looks back at
 /// most [`stats::WINDOW_DAYS`] days, so a year-long log is not read whole; the streak asks the store about
-/// older days one by one. The log is read without a string per row.
+/// older days one by one. The log is read without a string per row: each deck and card id is kept once.
 fn read_progress(env: &Env) -> Result<Progress> {
     let store = progress::open_store(env)?;
     let scheduler = progress::scheduler(&store)?;
@@ -39,37 +39,22 @@ fn read_progress(env: &Env) -> Result<Progress> {
         .checked_sub(jiff::Span::new().days(stats::WINDOW_DAYS as i64))
         .unwrap_or(today);
     let since = scheduler.day_start_of(log_from)?;
-    let mut log_decks: Vec<String> = Vec::new();
-    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut ids: HashSet<Rc<str>> = HashSet::new();
+    let mut shared = |id: &str| -> Rc<str> {
+        if let Some(known) = ids.get(id) {
+            return Rc::clone(known);
+        }
+        let id: Rc<str> = Rc::from(id);
+        ids.insert(Rc::clone(&id));
+        id
+    };
     let mut log = Vec::new();
-    store.scan_reviews(Some(since), |r| {
-        let deck = match index.get(r.deck) {
-            Some(&i) => i,
-            None => {
-                log_decks.push(r.deck.to_owned());
-                index.insert(r.deck.to_owned(), log_decks.len() - 1);
-                log_decks.len() - 1
-            }
-        };
-        let point = LogPoint {
-            at: r.time,
-            rating: r.rating.as_u8(),
-            // Cram answers count as work done today but not towards retention.
-            state: if r.cram {
-                ReviewState::Learning
-            } else {
-                progress::review_state(r.state_before)
-            },
-            duration_ms: Some(r.duration_ms),
-        };
-        log.push((deck, point));
-    })?;
+    store.scan_reviews(Some(since), |r| log.push(r.map_ids(|id| shared(id))))?;
     Ok(Progress {
         store,
         scheduler,
         states,
         log_from,
-        log_decks,
         log,
     })
 }
@@ -88,40 +73,24 @@ pub fn run(env: &Env, args: &JsonArgs) -> Result<Exit> {
         scheduler,
         states,
         log_from,
-        log_decks,
         log,
     } = progress?;
     let mut prompts: HashMap<(&str, &str), &str> = HashMap::new();
     let mut cards = Vec::new();
-    for deck in &decks {
-        for card in &deck.cards {
-            prompts.insert((deck.id.as_str(), card.id.as_str()), &card.prompt);
-            let state = states
-                .get(&deck.card_ref(card))
-                .cloned()
-                .unwrap_or_default();
-            cards.push(CardInfo {
-                deck: deck.id.to_string(),
-                card: card.id.to_string(),
-                phase: match state.state {
-                    State::New => Phase::New,
-                    State::Learning => Phase::Learning,
-                    State::Review => Phase::Review,
-                    State::Relearning => Phase::Relearning,
-                },
-                due: state.due,
-                interval_days: progress::interval_days(&state),
-                lapses: state.lapses,
-            });
-        }
+    for library::CardWithState { deck, card, state } in library::with_states(&decks, states) {
+        prompts.insert((deck.id.as_str(), card.id.as_str()), &card.prompt);
+        cards.push(CardInfo {
+            deck: deck.id.to_string(),
+            card: card.id.to_string(),
+            state: state.state,
+            due: state.due,
+            interval_days: progress::interval_days(&state),
+            lapses: state.lapses,
+        });
     }
     // Only the reviews of the loaded decks count.
     let deck_ids: HashSet<&str> = decks.iter().map(|d| d.id.as_str()).collect();
-    let loaded: Vec<bool> = log_decks
-        .iter()
-        .map(|d| deck_ids.contains(d.as_str()))
-        .collect();
-    let log = log.iter().filter(|(d, _)| loaded[*d]).map(|(_, p)| *p);
+    let log = log.iter().filter(|r| deck_ids.contains(&*r.deck));
     // The streak past the recent log: one indexed look per older day while it lasts.
     let mut failure = None;
     let mut studied_on = |day: Date| -> bool {

@@ -974,7 +974,7 @@ impl<'a> Cx<'a> {
                     Some(n.pos),
                     format!(
                         "this row has {} but the table has {} columns ({})",
-                        super::diag::plural(values.len(), "value"),
+                        crate::text::plural(values.len(), "value"),
                         columns.len(),
                         columns.join(", ")
                     ),

@@ -3,44 +3,21 @@
 //! Pure: logs in, text or logs out; the store reads and writes them.
 use std::collections::BTreeMap;
 
-use jiff::Timestamp;
-
-/// The card's state when it was reviewed, numbered as the FSRS optimiser expects.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum ReviewState {
-    New = 0,
-    Learning = 1,
-    Review = 2,
-    Relearning = 3,
-}
-
-/// One review, identified by deck, card, instant and rating.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Review {
-    pub deck: String,
-    pub card: String,
-    pub at: Timestamp,
-    /// 1 again, 2 hard, 3 good, 4 easy.
-    pub rating: u8,
-    pub state: ReviewState,
-    /// Time spent answering, when known.
-    pub duration_ms: Option<u64>,
-}
+use crate::review::Review;
+use crate::schedule::Rating;
 
 /// What makes two reviews the same review: deck, card, instant (to the microsecond, the store's
 /// precision) and rating. Two machines do not answer the same card in the same microsecond by chance.
-pub type ReviewKey = (String, String, i64, u8);
+pub type ReviewKey = (String, String, i64, Rating);
 
-impl Review {
-    /// This review's identity.
-    pub fn key(&self) -> ReviewKey {
-        (
-            self.deck.clone(),
-            self.card.clone(),
-            self.at.as_microsecond(),
-            self.rating,
-        )
-    }
+/// A review's identity (see [`ReviewKey`]).
+pub fn key(r: &Review) -> ReviewKey {
+    (
+        r.deck.clone(),
+        r.card.clone(),
+        r.time.as_microsecond(),
+        r.rating,
+    )
 }
 
 fn csv_field(text: &str) -> String {
@@ -53,19 +30,19 @@ fn csv_field(text: &str) -> String {
 
 /// The review log as CSV for FSRS tools: `card_id` is `deck/card`, `review_time` milliseconds since the
 /// Unix epoch, `review_rating` 1-4, `review_state` 0 new, 1 learning, 2 review, 3 relearning,
-/// `review_duration` milliseconds (empty when unknown). Rows in time order.
+/// `review_duration` milliseconds. Rows in time order.
 pub fn to_csv(log: &[Review]) -> String {
     let mut rows: Vec<&Review> = log.iter().collect();
-    rows.sort_by_key(|r| (r.at, r.deck.clone(), r.card.clone()));
+    rows.sort_by_key(|r| (r.time, r.deck.clone(), r.card.clone()));
     let mut out = String::from("card_id,review_time,review_rating,review_state,review_duration\n");
     for r in rows {
         out.push_str(&format!(
             "{},{},{},{},{}\n",
             csv_field(&format!("{}/{}", r.deck, r.card)),
-            r.at.as_millisecond(),
-            r.rating,
-            r.state as u8,
-            r.duration_ms.map(|d| d.to_string()).unwrap_or_default()
+            r.time.as_millisecond(),
+            r.rating.as_u8(),
+            r.state_before.as_u8(),
+            r.duration_ms
         ));
     }
     out
@@ -80,24 +57,24 @@ pub struct Merged {
     pub added: Vec<Review>,
 }
 
-/// Unites two review logs without duplicates (see [`Review::key`]). Merging the same log twice adds
+/// Unites two review logs without duplicates (see [`key`]). Merging the same log twice adds
 /// nothing the second time; the result does not depend on which side a shared review came from
 /// (ours is kept).
 pub fn merge(ours: &[Review], theirs: &[Review]) -> Merged {
     let mut all: BTreeMap<(i64, ReviewKey), Review> = BTreeMap::new();
     for r in ours {
-        all.entry((r.at.as_microsecond(), r.key()))
+        all.entry((r.time.as_microsecond(), key(r)))
             .or_insert_with(|| r.clone());
     }
     let mut added = Vec::new();
     for r in theirs {
-        let key = (r.at.as_microsecond(), r.key());
-        if let std::collections::btree_map::Entry::Vacant(slot) = all.entry(key) {
+        let at = (r.time.as_microsecond(), key(r));
+        if let std::collections::btree_map::Entry::Vacant(slot) = all.entry(at) {
             slot.insert(r.clone());
             added.push(r.clone());
         }
     }
-    added.sort_by_key(|r| (r.at, r.deck.clone(), r.card.clone()));
+    added.sort_by_key(|r| (r.time, r.deck.clone(), r.card.clone()));
     Merged {
         log: all.into_values().collect(),
         added,
@@ -108,62 +85,77 @@ pub fn merge(ours: &[Review], theirs: &[Review]) -> Merged {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+    use crate::schedule::State;
+    use Rating::{Again, Easy, Good};
 
-    fn r(card: &str, at: &str, rating: u8, state: ReviewState) -> Review {
+    fn r(card: &str, at: &str, rating: Rating, state_before: State) -> Review {
         Review {
+            id: 0,
             deck: "ports".into(),
             card: card.into(),
-            at: at.parse().unwrap(),
+            time: at.parse().unwrap(),
             rating,
-            state,
-            duration_ms: Some(4200),
+            state_before,
+            elapsed_days: 0,
+            duration_ms: 4200,
+            cram: false,
         }
     }
 
     #[test]
     fn csv_has_the_fsrs_columns_in_milliseconds() {
-        let mut b = r("b", "2026-01-02T00:00:00.5Z", 1, ReviewState::Review);
-        b.duration_ms = None;
+        let mut b = r("b", "2026-01-02T00:00:00.5Z", Again, State::Review);
+        b.duration_ms = 0;
         b.deck = "odd,deck".into();
-        let log = vec![b, r("a", "2026-01-01T00:00:00Z", 3, ReviewState::New)];
+        let log = vec![
+            b,
+            r("a", "2026-01-01T00:00:00Z", Good, State::New),
+            r("c", "2026-01-03T00:00:00Z", Easy, State::Relearning),
+            r("d", "2026-01-04T00:00:00Z", Rating::Hard, State::Learning),
+        ];
         assert_eq!(
             to_csv(&log),
             "card_id,review_time,review_rating,review_state,review_duration\n\
              ports/a,1767225600000,3,0,4200\n\
-             \"odd,deck/b\",1767312000500,1,2,\n"
+             \"odd,deck/b\",1767312000500,1,2,0\n\
+             ports/c,1767398400000,4,3,4200\n\
+             ports/d,1767484800000,2,1,4200\n"
         );
     }
 
     #[test]
     fn merge_is_a_union_without_duplicates_and_idempotent() {
-        let shared = r("a", "2026-01-01T09:00:00Z", 3, ReviewState::New);
+        let shared = r("a", "2026-01-01T09:00:00Z", Good, State::New);
         let ours = vec![
             shared.clone(),
-            r("a", "2026-01-03T09:00:00Z", 3, ReviewState::Review),
+            r("a", "2026-01-03T09:00:00Z", Good, State::Review),
         ];
         let mut theirs_shared = shared.clone();
-        theirs_shared.duration_ms = Some(1); // same identity, other details: ours wins
+        theirs_shared.duration_ms = 1; // same identity, other details: ours wins
         let theirs = vec![
             theirs_shared,
-            r("b", "2026-01-02T09:00:00Z", 1, ReviewState::New),
+            r("b", "2026-01-02T09:00:00Z", Again, State::New),
             // Same card and time, other rating: a different review.
-            r("a", "2026-01-03T09:00:00Z", 4, ReviewState::Review),
+            r("a", "2026-01-03T09:00:00Z", Easy, State::Review),
         ];
         let once = merge(&ours, &theirs);
-        let cards: Vec<(&str, u8)> = once
+        let cards: Vec<(&str, Rating)> = once
             .log
             .iter()
             .map(|r| (r.card.as_str(), r.rating))
             .collect();
-        assert_eq!(cards, vec![("a", 3), ("b", 1), ("a", 3), ("a", 4)]);
-        assert_eq!(once.log[0].duration_ms, Some(4200));
+        assert_eq!(
+            cards,
+            vec![("a", Good), ("b", Again), ("a", Good), ("a", Easy)]
+        );
+        assert_eq!(once.log[0].duration_ms, 4200);
         assert_eq!(once.added.len(), 2);
         let twice = merge(&once.log, &theirs);
         assert_eq!(twice.log, once.log);
         assert!(twice.added.is_empty());
         // Either direction gives the same set of reviews.
         let other_way = merge(&theirs, &ours);
-        let keys = |m: &Merged| m.log.iter().map(Review::key).collect::<Vec<_>>();
+        let keys = |m: &Merged| m.log.iter().map(key).collect::<Vec<_>>();
         assert_eq!(keys(&other_way), keys(&once));
     }
 }

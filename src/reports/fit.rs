@@ -9,25 +9,14 @@ use fsrs::{
     ComputeParametersInput, DEFAULT_PARAMETERS, FSRS, FSRSError, FSRSItem, MemoryState,
     compute_parameters, current_retrievability,
 };
-use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 use serde::Serialize;
 
-use crate::schedule::{Rating, training_items};
-
-/// One logged review, as the store keeps it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LoggedReview {
-    /// Identifies the card across the log (e.g. `deck/card`).
-    pub card: String,
-    /// When the answer was given.
-    pub at: Timestamp,
-    /// 1 again, 2 hard, 3 good, 4 easy.
-    pub rating: u8,
-}
+use crate::review::Review;
+use crate::schedule::{Rating, State, training_items};
 
 /// How many training items (reviews on a later day than the same card's previous review) the `fsrs`
 /// crate needs before it trains every parameter: `compute_parameters` returns the defaults below 8 and
@@ -67,24 +56,25 @@ pub enum Outcome {
     Optimized(Report),
 }
 
-/// The log as `(card, rating, elapsed days)` in time order, ready for [`training_items`]: days are civil dates
-/// in `tz` and `elapsed` counts them since the same card's previous review (0 for its first). Reviews with a
-/// rating outside 1-4 are left out.
-pub fn log_answers<'a>(log: &'a [LoggedReview], tz: &TimeZone) -> Vec<(&'a str, Rating, u32)> {
-    let mut order: Vec<&LoggedReview> = log.iter().collect();
-    order.sort_by_key(|r| r.at);
-    let mut last_day: HashMap<&str, Date> = HashMap::new();
+/// A card in [`log_answers`]: deck id and card id.
+pub type CardIds<'a> = (&'a str, &'a str);
+
+/// The log as `((deck, card), rating, elapsed days)` in time order, ready for [`training_items`]: days are
+/// civil dates in `tz` and `elapsed` counts them since the same card's previous review (0 for its first),
+/// whatever the log's own `elapsed_days` say (a log from elsewhere may count days differently).
+pub fn log_answers<'a>(log: &'a [Review], tz: &TimeZone) -> Vec<(CardIds<'a>, Rating, u32)> {
+    let mut order: Vec<&Review> = log.iter().collect();
+    order.sort_by_key(|r| r.time);
+    let mut last_day: HashMap<CardIds<'a>, Date> = HashMap::new();
     order
         .into_iter()
-        .filter_map(|review| {
-            let rating = Rating::from_u8(review.rating)?;
-            let day = tz.to_datetime(review.at).date();
-            let elapsed = last_day
-                .insert(review.card.as_str(), day)
-                .map_or(0, |before| {
-                    u32::try_from((day - before).get_days()).unwrap_or(0)
-                });
-            Some((review.card.as_str(), rating, elapsed))
+        .map(|review| {
+            let card = (review.deck.as_str(), review.card.as_str());
+            let day = tz.to_datetime(review.time).date();
+            let elapsed = last_day.insert(card, day).map_or(0, |before| {
+                u32::try_from((day - before).get_days()).unwrap_or(0)
+            });
+            (card, review.rating, elapsed)
         })
         .collect()
 }
@@ -101,11 +91,7 @@ pub fn evaluate(parameters: &[f32], items: &[FSRSItem]) -> Result<Metrics, FSRSE
 
 /// Fits parameters to `log`, evaluating `current` and the fitted parameters on the same items.
 /// Below [`MIN_TRAINING_ITEMS`] nothing is fitted.
-pub fn optimize(
-    log: &[LoggedReview],
-    tz: &TimeZone,
-    current: &[f32],
-) -> Result<Outcome, FSRSError> {
+pub fn optimize(log: &[Review], tz: &TimeZone, current: &[f32]) -> Result<Outcome, FSRSError> {
     optimize_answers(log_answers(log, tz), log.len(), current)
 }
 
@@ -164,7 +150,7 @@ pub fn simulated_learner(
     days: u32,
     start: Date,
     seed: u64,
-) -> Result<Vec<LoggedReview>, FSRSError> {
+) -> Result<Vec<Review>, FSRSError> {
     let model = FSRS::new(truth)?;
     let decay = truth.get(20).copied().unwrap_or(fsrs::FSRS6_DEFAULT_DECAY);
     let mut rng = StdRng::seed_from_u64(seed);
@@ -190,13 +176,13 @@ pub fn simulated_learner(
                 None => {
                     let x: f32 = rng.random();
                     let rating = if x < 0.25 {
-                        1
+                        Rating::Again
                     } else if x < 0.35 {
-                        2
+                        Rating::Hard
                     } else if x < 0.85 {
-                        3
+                        Rating::Good
                     } else {
-                        4
+                        Rating::Easy
                     };
                     (rating, None, 0)
                 }
@@ -205,15 +191,15 @@ pub fn simulated_learner(
                     let r = current_retrievability(memory, elapsed as f32, decay);
                     let recalled = rng.random::<f32>() < r;
                     let rating = if !recalled {
-                        1
+                        Rating::Again
                     } else {
                         let x: f32 = rng.random();
                         if x < 0.15 {
-                            2
+                            Rating::Hard
                         } else if x < 0.85 {
-                            3
+                            Rating::Good
                         } else {
-                            4
+                            Rating::Easy
                         }
                     };
                     (rating, Some(memory), elapsed)
@@ -221,20 +207,30 @@ pub fn simulated_learner(
             };
             let next = model.next_states(previous, 0.9, elapsed)?;
             let chosen = match rating {
-                1 => next.again,
-                2 => next.hard,
-                3 => next.good,
-                _ => next.easy,
+                Rating::Again => next.again,
+                Rating::Hard => next.hard,
+                Rating::Good => next.good,
+                Rating::Easy => next.easy,
             };
             let jitter: f32 = rng.random_range(0.8..1.2);
             let interval = (chosen.interval * jitter).round().max(1.0) as u32;
             state[card] = Some((chosen.memory, day, day + interval));
-            log.push(LoggedReview {
-                card: format!("sim/card-{card}"),
-                at: at
+            log.push(Review {
+                id: i64::try_from(log.len()).unwrap_or(i64::MAX),
+                deck: "sim".to_owned(),
+                card: format!("card-{card}"),
+                time: at
                     .checked_add(jiff::SignedDuration::from_secs(n as i64 * 20))
                     .map_err(|_| FSRSError::InvalidInput)?,
                 rating,
+                state_before: if previous.is_some() {
+                    State::Review
+                } else {
+                    State::New
+                },
+                elapsed_days: elapsed,
+                duration_ms: 0,
+                cram: false,
             });
         }
     }
@@ -247,34 +243,45 @@ mod tests {
     use super::*;
     use jiff::civil::date;
 
-    fn review(card: &str, at: &str, rating: u8) -> LoggedReview {
-        LoggedReview {
+    use Rating::{Again, Good, Hard};
+
+    fn review(card: &str, at: &str, rating: Rating) -> Review {
+        Review {
+            id: 0,
+            deck: "ports".into(),
             card: card.into(),
-            at: at.parse().unwrap(),
+            time: at.parse().unwrap(),
             rating,
+            state_before: State::New,
+            elapsed_days: 0,
+            duration_ms: 0,
+            cram: false,
         }
     }
 
     #[test]
     fn log_answers_count_civil_days_since_the_same_cards_last_review() {
+        let mut other_deck = review("a", "2026-01-05T00:00:00Z", Hard);
+        other_deck.deck = "sockets".into();
         let log = vec![
-            review("a", "2026-01-01T09:00:00Z", 1),
-            review("b", "2026-01-01T09:01:00Z", 3),
-            review("a", "2026-01-01T09:10:00Z", 3),
-            review("a", "2026-01-10T08:00:00Z", 1),
-            review("a", "2026-01-03T23:59:00Z", 3), // out of order: sorted by time
-            review("b", "2026-01-02T00:00:00Z", 2),
-            review("b", "2026-01-02T00:05:00Z", 9), // not a rating: left out
+            review("a", "2026-01-01T09:00:00Z", Again),
+            review("b", "2026-01-01T09:01:00Z", Good),
+            review("a", "2026-01-01T09:10:00Z", Good),
+            review("a", "2026-01-10T08:00:00Z", Again),
+            review("a", "2026-01-03T23:59:00Z", Good), // out of order: sorted by time
+            review("b", "2026-01-02T00:00:00Z", Hard),
+            other_deck, // another deck's card `a`: its own first review
         ];
         assert_eq!(
             log_answers(&log, &TimeZone::UTC),
             vec![
-                ("a", Rating::Again, 0),
-                ("b", Rating::Good, 0),
-                ("a", Rating::Good, 0),
-                ("b", Rating::Hard, 1),
-                ("a", Rating::Good, 2),
-                ("a", Rating::Again, 7),
+                (("ports", "a"), Again, 0),
+                (("ports", "b"), Good, 0),
+                (("ports", "a"), Good, 0),
+                (("ports", "b"), Hard, 1),
+                (("ports", "a"), Good, 2),
+                (("sockets", "a"), Hard, 0),
+                (("ports", "a"), Again, 7),
             ]
         );
     }
@@ -283,8 +290,8 @@ mod tests {
     fn days_follow_the_time_zone() {
         // 23:30 UTC on the 1st and 00:30 UTC on the 2nd are the same day in New York.
         let log = vec![
-            review("a", "2026-01-01T23:30:00Z", 3),
-            review("a", "2026-01-02T00:30:00Z", 3),
+            review("a", "2026-01-01T23:30:00Z", Good),
+            review("a", "2026-01-02T00:30:00Z", Good),
         ];
         let ny = TimeZone::get("America/New_York").unwrap();
         assert_eq!(log_answers(&log, &ny)[1].2, 0);
@@ -293,11 +300,11 @@ mod tests {
 
     #[test]
     fn too_few_reviews_says_how_many_are_needed() {
-        let log: Vec<LoggedReview> = (0..10)
+        let log: Vec<Review> = (0..10)
             .flat_map(|c| {
                 [
-                    review(&format!("c{c}"), "2026-01-01T09:00:00Z", 3),
-                    review(&format!("c{c}"), "2026-01-04T09:00:00Z", 3),
+                    review(&format!("c{c}"), "2026-01-01T09:00:00Z", Good),
+                    review(&format!("c{c}"), "2026-01-04T09:00:00Z", Good),
                 ]
             })
             .collect();
@@ -331,7 +338,6 @@ mod tests {
         assert_eq!(a, b);
         let c = simulated_learner(&truth(), 30, 5, 20, date(2026, 1, 1), 8).unwrap();
         assert_ne!(a, c);
-        assert!(a.iter().all(|r| (1..=4).contains(&r.rating)));
     }
 
     #[test]

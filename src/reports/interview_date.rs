@@ -4,6 +4,8 @@
 use jiff::civil::Date;
 use serde::Serialize;
 
+use crate::text::plural;
+
 /// The plan toward an interview date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Plan {
@@ -48,8 +50,8 @@ pub fn plan(today: Date, interview: Date, remaining_new: u32, new_per_day: u32) 
 
 /// One line saying whether the plan fits and what to change if it does not.
 pub fn describe(plan: &Plan, interview: Date) -> String {
-    let days = plural(plan.days_left, "day", "days");
-    let cards = plural(plan.remaining_new, "new card", "new cards");
+    let days = plural(plan.days_left as usize, "day");
+    let cards = plural(plan.remaining_new as usize, "new card");
     match (plan.fits, plan.new_per_day_needed) {
         _ if plan.remaining_new == 0 => {
             format!("Interview on {interview}: {days} left; no new cards left to learn.")
@@ -59,8 +61,9 @@ pub fn describe(plan: &Plan, interview: Date) -> String {
             plan.new_per_day
         ),
         (false, Some(needed)) => format!(
-            "Interview on {interview}: {days} left; {cards} at {} a day do not fit. Study {needed} new cards a day (--new {needed}) to see them all.",
-            plan.new_per_day
+            "Interview on {interview}: {days} left; {cards} at {} a day do not fit. Study {} a day (--new {needed}) to see them all.",
+            plan.new_per_day,
+            plural(needed as usize, "new card")
         ),
         (false, None) => format!(
             "Interview on {interview}: no study day left; {cards} will not be seen before it."
@@ -72,14 +75,6 @@ pub fn describe(plan: &Plan, interview: Date) -> String {
 /// At least one day is kept, so a card answered on the interview day itself is not due again the same day.
 pub fn cap_interval(today: Date, until: Date, interval_days: u32) -> u32 {
     interval_days.min(days_until(today, until).max(1))
-}
-
-fn plural(n: u32, one: &str, many: &str) -> String {
-    if n == 1 {
-        format!("1 {one}")
-    } else {
-        format!("{n} {many}")
-    }
 }
 
 #[cfg(test)]

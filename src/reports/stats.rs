@@ -10,7 +10,9 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 use super::chart::{self, Bar, Style};
-use crate::interchange::revlog::{Review, ReviewState};
+use crate::review::Review;
+use crate::schedule::State;
+use crate::text::{Form, duration, plural, seconds};
 
 /// Interval (days) from which a review card counts as mature, as in Anki.
 pub const MATURE_DAYS: f64 = 21.0;
@@ -19,42 +21,12 @@ pub const LEECH_LAPSES: u32 = 8;
 /// Days in the due forecast and the retention window.
 pub const WINDOW_DAYS: usize = 30;
 
-/// Where a card is in its life.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Phase {
-    New,
-    Learning,
-    Review,
-    Relearning,
-}
-
-/// What stats read from one review: no card identity, so a large log costs no allocation per row.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct LogPoint {
-    pub at: Timestamp,
-    /// 1 again, 2 hard, 3 good, 4 easy.
-    pub rating: u8,
-    pub state: ReviewState,
-    pub duration_ms: Option<u64>,
-}
-
-impl From<&Review> for LogPoint {
-    fn from(r: &Review) -> LogPoint {
-        LogPoint {
-            at: r.at,
-            rating: r.rating,
-            state: r.state,
-            duration_ms: r.duration_ms,
-        }
-    }
-}
-
 /// One card's current state, as stats need it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CardInfo {
     pub deck: String,
     pub card: String,
-    pub phase: Phase,
+    pub state: State,
     /// When it is due next (`None` for new cards).
     pub due: Option<Timestamp>,
     /// The current interval in days (time from the last review to the due date).
@@ -122,10 +94,11 @@ fn days_between(from: Date, to: Date) -> i64 {
 
 /// Computes the statistics at `now` from the whole review log; `day_of` maps an instant to its study day
 /// (e.g. the scheduler's `study_day`, which starts days at 4:00 local time).
-/// The log may be in any order: every figure is a count or a set.
-pub fn compute(
+/// The log may be in any order: every figure is a count or a set. Cram answers count as work done today,
+/// not towards retention.
+pub fn compute<'r, S: 'r>(
     cards: &[CardInfo],
-    log: impl IntoIterator<Item = impl Into<LogPoint>>,
+    log: impl IntoIterator<Item = &'r Review<S>>,
     now: Timestamp,
     day_of: &dyn Fn(Timestamp) -> Date,
 ) -> Stats {
@@ -144,9 +117,9 @@ pub struct Earlier<'a> {
 /// [`compute`] from the recent part of the log: every figure but the streak looks at most
 /// [`WINDOW_DAYS`] back, so a log from `today - WINDOW_DAYS` on is enough, and a streak that reaches past it
 /// asks `earlier` about the older days instead of reading the whole history.
-pub fn compute_recent(
+pub fn compute_recent<'r, S: 'r>(
     cards: &[CardInfo],
-    log: impl IntoIterator<Item = impl Into<LogPoint>>,
+    log: impl IntoIterator<Item = &'r Review<S>>,
     now: Timestamp,
     day_of: &dyn Fn(Timestamp) -> Date,
     mut earlier: Option<Earlier<'_>>,
@@ -161,23 +134,22 @@ pub fn compute_recent(
     let mut retention = (0usize, 0usize);
     let mut days: BTreeSet<Date> = BTreeSet::new();
     for r in log {
-        let r: LogPoint = r.into();
-        let day = day_of(r.at);
-        if r.at > now {
+        let day = day_of(r.time);
+        if r.time > now {
             continue;
         }
         days.insert(day);
         let age = days_between(day, today_date);
         if age == 0 {
             today.reviews += 1;
-            if r.rating > 1 {
+            if r.rating.is_pass() {
                 today.right += 1;
             }
-            today.seconds += r.duration_ms.unwrap_or(0) as f64 / 1000.0;
+            today.seconds += r.duration_ms as f64 / 1000.0;
         }
-        if r.state == ReviewState::Review && (0..WINDOW_DAYS as i64).contains(&age) {
+        if !r.cram && r.state_before == State::Review && (0..WINDOW_DAYS as i64).contains(&age) {
             retention.0 += 1;
-            if r.rating > 1 {
+            if r.rating.is_pass() {
                 retention.1 += 1;
             }
         }
@@ -212,13 +184,13 @@ pub fn compute_recent(
             young: 0,
             mature: 0,
         });
-        match c.phase {
-            Phase::New => counts.new += 1,
-            Phase::Learning | Phase::Relearning => counts.learning += 1,
-            Phase::Review if c.interval_days >= MATURE_DAYS => counts.mature += 1,
-            Phase::Review => counts.young += 1,
+        match c.state {
+            State::New => counts.new += 1,
+            State::Learning | State::Relearning => counts.learning += 1,
+            State::Review if c.interval_days >= MATURE_DAYS => counts.mature += 1,
+            State::Review => counts.young += 1,
         }
-        if let (Some(due), false) = (c.due, c.phase == Phase::New) {
+        if let (Some(due), false) = (c.due, c.state == State::New) {
             let offset = days_between(today_date, day_of(due)).max(0);
             if let Some(slot) = usize::try_from(offset)
                 .ok()
@@ -257,16 +229,6 @@ fn percent(part: usize, whole: usize) -> f64 {
     (part as f64 * 1000.0 / whole as f64).round() / 10.0
 }
 
-/// Seconds as `1h 02m`, `3m 05s` or `40s`.
-pub fn duration(seconds: f64) -> String {
-    let s = seconds.round() as u64;
-    match s {
-        0..60 => format!("{s}s"),
-        60..3600 => format!("{}m {:02}s", s / 60, s % 60),
-        _ => format!("{}h {:02}m", s / 3600, (s % 3600) / 60),
-    }
-}
-
 /// Writes the statistics as text.
 pub fn render(out: &mut impl Write, stats: &Stats, color: bool) -> io::Result<()> {
     let t = &stats.today;
@@ -274,22 +236,16 @@ pub fn render(out: &mut impl Write, stats: &Stats, color: bool) -> io::Result<()
     match t.right_percent {
         Some(p) => writeln!(
             out,
-            "  {} {}, {p:.1}% right, {}",
-            t.reviews,
-            if t.reviews == 1 { "review" } else { "reviews" },
-            duration(t.seconds)
+            "  {}, {p:.1}% right, {}",
+            plural(t.reviews, "review"),
+            duration(seconds(t.seconds), Form::Spent)
         )?,
         None => writeln!(out, "  no reviews yet")?,
     }
     writeln!(
         out,
-        "  streak: {} {}",
-        stats.streak_days,
-        if stats.streak_days == 1 {
-            "day"
-        } else {
-            "days"
-        }
+        "  streak: {}",
+        plural(stats.streak_days as usize, "day")
     )?;
     match stats.true_retention_percent {
         Some(p) => writeln!(
@@ -362,6 +318,7 @@ pub fn render(out: &mut impl Write, stats: &Stats, color: bool) -> io::Result<()
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+    use crate::schedule::Rating::{self, Again, Easy, Good};
 
     fn utc_day(t: Timestamp) -> Date {
         jiff::tz::TimeZone::UTC.to_datetime(t).date()
@@ -371,21 +328,24 @@ mod tests {
         s.parse().unwrap()
     }
 
-    fn review(card: &str, at: &str, rating: u8, state: ReviewState) -> Review {
+    fn review(card: &str, at: &str, rating: Rating, state_before: State) -> Review {
         Review {
+            id: 0,
             deck: "ports".into(),
             card: card.into(),
-            at: ts(at),
+            time: ts(at),
             rating,
-            state,
-            duration_ms: Some(6_000),
+            state_before,
+            elapsed_days: 0,
+            duration_ms: 6_000,
+            cram: false,
         }
     }
 
     fn card(
         deck: &str,
         id: &str,
-        phase: Phase,
+        state: State,
         due: Option<&str>,
         ivl: f64,
         lapses: u32,
@@ -393,7 +353,7 @@ mod tests {
         CardInfo {
             deck: deck.into(),
             card: id.into(),
-            phase,
+            state,
             due: due.map(ts),
             interval_days: ivl,
             lapses,
@@ -402,19 +362,19 @@ mod tests {
 
     fn sample() -> Stats {
         let log = vec![
-            review("a", "2026-03-07T10:00:00Z", 3, ReviewState::New), // day -3
-            review("a", "2026-03-08T10:00:00Z", 3, ReviewState::Review),
-            review("b", "2026-03-09T10:00:00Z", 1, ReviewState::Review),
-            review("a", "2026-03-10T08:00:00Z", 3, ReviewState::Review),
-            review("b", "2026-03-10T08:01:00Z", 1, ReviewState::Relearning),
-            review("c", "2026-03-10T08:02:00Z", 4, ReviewState::New),
-            review("a", "2026-01-01T08:00:00Z", 1, ReviewState::Review), // outside the window
+            review("a", "2026-03-07T10:00:00Z", Good, State::New), // day -3
+            review("a", "2026-03-08T10:00:00Z", Good, State::Review),
+            review("b", "2026-03-09T10:00:00Z", Again, State::Review),
+            review("a", "2026-03-10T08:00:00Z", Good, State::Review),
+            review("b", "2026-03-10T08:01:00Z", Again, State::Relearning),
+            review("c", "2026-03-10T08:02:00Z", Easy, State::New),
+            review("a", "2026-01-01T08:00:00Z", Again, State::Review), // outside the window
         ];
         let cards = vec![
             card(
                 "ports",
                 "a",
-                Phase::Review,
+                State::Review,
                 Some("2026-03-31T08:00:00Z"),
                 21.0,
                 0,
@@ -422,7 +382,7 @@ mod tests {
             card(
                 "ports",
                 "b",
-                Phase::Relearning,
+                State::Relearning,
                 Some("2026-03-10T08:11:00Z"),
                 0.0,
                 9,
@@ -430,16 +390,16 @@ mod tests {
             card(
                 "ports",
                 "c",
-                Phase::Review,
+                State::Review,
                 Some("2026-03-12T08:00:00Z"),
                 2.0,
                 0,
             ),
-            card("ports", "d", Phase::New, None, 0.0, 0),
+            card("ports", "d", State::New, None, 0.0, 0),
             card(
                 "sockets",
                 "e",
-                Phase::Review,
+                State::Review,
                 Some("2026-03-01T08:00:00Z"),
                 5.0,
                 8,
@@ -447,7 +407,7 @@ mod tests {
             card(
                 "sockets",
                 "f",
-                Phase::Review,
+                State::Review,
                 Some("2026-06-01T08:00:00Z"),
                 90.0,
                 0,
@@ -525,7 +485,7 @@ mod tests {
         while day <= jiff::civil::date(2026, 3, 10) {
             if day != jiff::civil::date(2026, 1, 15) {
                 let at = format!("{day}T10:00:00Z");
-                log.push(review("a", &at, 3, ReviewState::Review));
+                log.push(review("a", &at, Good, State::Review));
             }
             day = day.tomorrow().unwrap();
         }
@@ -535,13 +495,13 @@ mod tests {
         let log_from = jiff::civil::date(2026, 2, 9);
         let recent: Vec<_> = log
             .iter()
-            .filter(|r| utc_day(r.at) >= log_from)
+            .filter(|r| utc_day(r.time) >= log_from)
             .cloned()
             .collect();
         let mut asked = Vec::new();
         let mut studied_on = |d: Date| {
             asked.push(d);
-            log.iter().any(|r| utc_day(r.at) == d)
+            log.iter().any(|r| utc_day(r.time) == d)
         };
         let part = compute_recent(
             &[],
@@ -560,11 +520,35 @@ mod tests {
     }
 
     #[test]
+    fn cram_answers_count_as_work_today_but_not_towards_retention() {
+        let mut cram = review("a", "2026-03-10T10:00:00Z", Again, State::Review);
+        cram.cram = true;
+        let log = vec![
+            cram,
+            review("b", "2026-03-10T10:01:00Z", Good, State::Review),
+        ];
+        let s = compute(&[], &log, ts("2026-03-10T12:00:00Z"), &utc_day);
+        assert_eq!(
+            (s.today, s.true_retention_percent, s.retention_reviews),
+            (
+                Today {
+                    reviews: 2,
+                    right: 1,
+                    right_percent: Some(50.0),
+                    seconds: 12.0
+                },
+                Some(100.0),
+                1
+            )
+        );
+    }
+
+    #[test]
     fn streak_counts_from_yesterday_when_nothing_today_and_breaks_on_a_gap() {
         let log = vec![
-            review("a", "2026-03-06T10:00:00Z", 3, ReviewState::New),
-            review("a", "2026-03-08T10:00:00Z", 3, ReviewState::Review),
-            review("a", "2026-03-09T10:00:00Z", 3, ReviewState::Review),
+            review("a", "2026-03-06T10:00:00Z", Good, State::New),
+            review("a", "2026-03-08T10:00:00Z", Good, State::Review),
+            review("a", "2026-03-09T10:00:00Z", Good, State::Review),
         ];
         let s = compute(&[], &log, ts("2026-03-10T12:00:00Z"), &utc_day);
         assert_eq!(s.streak_days, 2);
@@ -582,19 +566,12 @@ mod tests {
         let text = String::from_utf8(buf).unwrap();
         assert_eq!(
             text,
-            "Today (2026-03-10)\n  3 reviews, 66.7% right, 18s\n  streak: 4 days\n  true retention (30 days): 66.7% of 3 review-state answers\n\n\
+            "Today (2026-03-10)\n  3 reviews, 66.7% right, 18 s\n  streak: 4 days\n  true retention (30 days): 66.7% of 3 review-state answers\n\n\
              Due in the next 30 days (day 0 is today, with overdue cards)\n\
              2 | #\n  | #\n  | #\n  | #   #                                     #\n  | #   #                                     #\n  | #   #                                     #\n\
              0 +------------------------------------------------------------\n    0         5         10        15        20        25\n\n\
              deck       new  learning  young  mature\nports        1         1      1       1\nsockets      0         0      1       1\n\n\
              Leeches (8 or more lapses)\n  ports/b (9 lapses): What is a port?\n  sockets/e (8 lapses)\n"
         );
-    }
-
-    #[test]
-    fn durations_read_naturally() {
-        assert_eq!(duration(40.4), "40s");
-        assert_eq!(duration(185.0), "3m 05s");
-        assert_eq!(duration(3720.0), "1h 02m");
     }
 }

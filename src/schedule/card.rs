@@ -39,7 +39,7 @@ impl Rating {
         }
     }
 
-    /// Lower-case name: `again`, `hard`, `good`, `easy`.
+    /// Lower-case name, as typed and stored in JSON: `again`, `hard`, `good`, `easy`.
     pub fn as_str(self) -> &'static str {
         match self {
             Rating::Again => "again",
@@ -47,6 +47,21 @@ impl Rating {
             Rating::Good => "good",
             Rating::Easy => "easy",
         }
+    }
+
+    /// The name on the grade button: `Again`, `Hard`, `Good`, `Easy`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Rating::Again => "Again",
+            Rating::Hard => "Hard",
+            Rating::Good => "Good",
+            Rating::Easy => "Easy",
+        }
+    }
+
+    /// Whether the answer was remembered (any grade but Again): what retention counts as right.
+    pub fn is_pass(self) -> bool {
+        self != Rating::Again
     }
 }
 
@@ -83,22 +98,36 @@ impl FromStr for Rating {
     }
 }
 
-/// Where a card is in its life.
+/// Where a card is in its life. The discriminants are the numbers FSRS tools use (see [`State::as_u8`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum State {
     /// Never answered (outside cram).
     #[default]
-    New,
+    New = 0,
     /// Answered, still going through the learning steps (due after a step of minutes).
-    Learning,
+    Learning = 1,
     /// Graduated: due after an FSRS interval of whole days.
-    Review,
+    Review = 2,
     /// Lapsed from review, going through the relearning steps.
-    Relearning,
+    Relearning = 3,
 }
 
 impl State {
+    /// All four states, in the order of a card's life.
+    pub const ALL: [State; 4] = [
+        State::New,
+        State::Learning,
+        State::Review,
+        State::Relearning,
+    ];
+
+    /// The number FSRS tools use in a review log's `review_state`: 0 new, 1 learning, 2 review,
+    /// 3 relearning.
+    pub fn as_u8(self) -> u8 {
+        self as u8
+    }
+
     /// Lower-case name, as stored and printed: `new`, `learning`, `review`, `relearning`.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -223,13 +252,30 @@ mod tests {
     }
 
     #[test]
-    fn state_names_round_trip() {
-        for state in [
-            State::New,
-            State::Learning,
-            State::Review,
-            State::Relearning,
-        ] {
+    fn rating_names_and_numbers() {
+        let shown: Vec<_> = Rating::ALL
+            .iter()
+            .map(|r| format!("{} {} {r} {}", r.as_u8(), r.name(), r.is_pass()))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                "1 Again again false",
+                "2 Hard hard true",
+                "3 Good good true",
+                "4 Easy easy true"
+            ]
+        );
+    }
+
+    #[test]
+    fn state_names_and_fsrs_numbers() {
+        let shown: Vec<_> = State::ALL
+            .iter()
+            .map(|s| format!("{} {s}", s.as_u8()))
+            .collect();
+        assert_eq!(shown, ["0 new", "1 learning", "2 review", "3 relearning"]);
+        for state in State::ALL {
             assert_eq!(state.as_str().parse::<State>(), Ok(state));
         }
         assert_eq!(

@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use super::card::{CardState, Rating, State};
 use super::fuzz::fuzzed_days;
+use crate::text::{Form, duration};
 
 /// Everything that shapes the schedule. `Default` is portquiz's defaults.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -152,36 +153,13 @@ impl Outcome {
     /// Short wait until due, for a grade button: `1m`, `10m`, `3d`, `2.1mo`, `1.4y`.
     pub fn label(&self, now: Timestamp) -> String {
         match (self.interval_days, self.card.due) {
-            (Some(days), _) => format_days(days),
-            (None, Some(due)) => format_wait(due.duration_since(now)),
+            (Some(days), _) => duration(
+                SignedDuration::from_hours(24 * i64::from(days)),
+                Form::Short,
+            ),
+            (None, Some(due)) => duration(due.duration_since(now), Form::Short),
             (None, None) => String::from("now"),
         }
-    }
-}
-
-/// Days as a grade label: `3d`, `2.1mo` (from 30 days), `1.4y` (from 365 days).
-pub fn format_days(days: u32) -> String {
-    let d = f64::from(days);
-    if days < 30 {
-        format!("{days}d")
-    } else if days < 365 {
-        format!("{:.1}mo", d / 30.0)
-    } else {
-        format!("{:.1}y", d / 365.0)
-    }
-}
-
-/// A wait as a short label: `<1m`, `10m`, `2h`, or days through [`format_days`] (rounded).
-pub fn format_wait(wait: SignedDuration) -> String {
-    let secs = wait.as_secs().max(0);
-    if secs < 60 {
-        String::from("<1m")
-    } else if secs < 3600 {
-        format!("{}m", (secs + 30) / 60)
-    } else if secs < 86_400 {
-        format!("{}h", (secs + 1800) / 3600)
-    } else {
-        format_days(u32::try_from((secs + 43_200) / 86_400).unwrap_or(u32::MAX))
     }
 }
 

@@ -473,15 +473,18 @@ fn invalid_configurations_are_refused_with_a_hint() {
 }
 
 #[test]
-fn labels_are_short() {
-    assert_eq!(format_days(1), "1d");
-    assert_eq!(format_days(29), "29d");
-    assert_eq!(format_days(45), "1.5mo");
-    assert_eq!(format_days(730), "2.0y");
-    assert_eq!(format_wait(SignedDuration::from_secs(20)), "<1m");
-    assert_eq!(format_wait(mins(10)), "10m");
-    assert_eq!(format_wait(mins(150)), "3h");
-    assert_eq!(format_wait(SignedDuration::from_hours(60)), "3d");
+fn labels_are_short_days_months_and_years() {
+    let now = ts("2026-01-05T10:00:00Z");
+    let outcome = |days| Outcome {
+        rating: Rating::Good,
+        card: CardState::new(),
+        interval_days: Some(days),
+        elapsed_days: 0,
+    };
+    assert_eq!(outcome(1).label(now), "1d");
+    assert_eq!(outcome(29).label(now), "29d");
+    assert_eq!(outcome(45).label(now), "1.5mo");
+    assert_eq!(outcome(730).label(now), "2.0y");
 }
 
 fn at(state: State, due: &str) -> CardState {

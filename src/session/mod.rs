@@ -251,11 +251,11 @@ impl<'a> Session<'a> {
         live: &'a mut dyn Live,
         config: Config,
     ) -> Result<Self, SessionError> {
-        let cards: Vec<(&Deck, &Card)> = decks
-            .iter()
-            .flat_map(|d| d.cards.iter().map(move |c| (d, c)))
-            .collect();
-        let mut stored = progress.states()?;
+        let (cards, states): (Vec<(&Deck, &Card)>, Vec<CardState>) =
+            crate::library::with_states(decks, progress.states()?)
+                .into_iter()
+                .map(|c| ((c.deck, c.card), c.state))
+                .unzip();
         let today = progress.done_since(config.day_start)?;
         let mut rank: Vec<usize> = (0..cards.len()).collect();
         rank.shuffle(&mut planner.rng);
@@ -264,10 +264,6 @@ impl<'a> Session<'a> {
         let keys: Vec<CardRef> = cards
             .iter()
             .map(|(d, c)| CardRef::new(d.id.clone(), c.id.clone()))
-            .collect();
-        let states: Vec<CardState> = keys
-            .iter()
-            .map(|k| stored.remove(k).unwrap_or_default())
             .collect();
         let siblings = sibling_groups(&cards);
         let suspended = progress.suspended()?;
@@ -617,7 +613,7 @@ impl<'a> Session<'a> {
                 let card = self.keys[index].to_string();
                 self.ui.say(
                     Style::Dim,
-                    &words::suspended(&card, words::rating_name(ratings[default])),
+                    &words::suspended(&card, ratings[default].name()),
                 )?;
                 self.summary.suspended.push(card);
                 Ok(Step::Answered)

@@ -6,6 +6,7 @@ use std::collections::{HashMap, HashSet};
 use jiff::Timestamp;
 
 use crate::deck::CardRef;
+use crate::review::Review;
 use crate::schedule::{CardState, State};
 use crate::store::{Answer, AnswerId, Store, StoreError, Undone};
 
@@ -77,13 +78,13 @@ impl Progress for Store {
     }
 }
 
-/// One answer as [`MemoryProgress`] keeps it.
+/// One answer as [`MemoryProgress`] keeps it: the review-log row, with the states around it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Recorded {
-    pub id: AnswerId,
+    /// The card, as the session named it.
     pub key: CardRef,
-    pub time: Timestamp,
-    pub rating: crate::schedule::Rating,
+    /// The review-log row, as the store would keep it.
+    pub review: Review,
     /// The card's state before the answer (restored by undo).
     pub before: Option<CardState>,
     /// `None` for a cram answer.
@@ -118,9 +119,10 @@ impl Progress for MemoryProgress {
         for row in self
             .log
             .iter()
-            .filter(|r| r.time >= since && r.after.is_some())
+            .map(|r| &r.review)
+            .filter(|r| r.time >= since && !r.cram)
         {
-            match row.before.as_ref().map_or(State::New, |s| s.state) {
+            match row.state_before {
                 State::New => today.new += 1,
                 State::Review => today.reviews += 1,
                 State::Learning | State::Relearning => {}
@@ -137,10 +139,18 @@ impl Progress for MemoryProgress {
             self.states.insert(key.clone(), after.clone());
         }
         self.log.push(Recorded {
-            id: self.next_id,
+            review: Review {
+                id: self.next_id,
+                deck: key.deck.to_string(),
+                card: key.card.to_string(),
+                time: answer.time,
+                rating: answer.rating,
+                state_before: before.as_ref().map_or(State::New, |s| s.state),
+                elapsed_days: answer.elapsed_days,
+                duration_ms: answer.duration_ms,
+                cram: answer.new_state.is_none(),
+            },
             key,
-            time: answer.time,
-            rating: answer.rating,
             before,
             after: answer.new_state.cloned(),
             overridden: answer.overridden,
@@ -149,11 +159,11 @@ impl Progress for MemoryProgress {
     }
 
     fn undo(&mut self, id: AnswerId) -> Result<Undone, StoreError> {
-        let Some(at) = self.log.iter().position(|r| r.id == id) else {
+        let Some(at) = self.log.iter().position(|r| r.review.id == id) else {
             return Err(StoreError::NoSuchAnswer { id });
         };
         let row = self.log.remove(at);
-        let cram = row.after.is_none();
+        let cram = row.review.cram;
         if !cram {
             match &row.before {
                 Some(state) => {
@@ -165,7 +175,7 @@ impl Progress for MemoryProgress {
             }
         }
         Ok(Undone {
-            state: row.before.clone().unwrap_or_default(),
+            state: row.before.unwrap_or_default(),
             key: row.key,
             cram,
         })
@@ -175,7 +185,7 @@ impl Progress for MemoryProgress {
         Ok(self
             .log
             .iter()
-            .filter(|r| r.time >= since)
+            .filter(|r| r.review.time >= since)
             .map(|r| r.key.clone())
             .collect())
     }
@@ -195,5 +205,69 @@ impl Progress for MemoryProgress {
         } else {
             self.suspended.remove(card)
         })
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::schedule::Rating;
+
+    #[test]
+    fn memory_progress_logs_cram_apart_and_undo_restores_the_state_before() {
+        let mut progress = MemoryProgress::new();
+        let time: Timestamp = "2026-03-02T09:00:00Z".parse().unwrap();
+        let learning = CardState {
+            state: State::Learning,
+            ..CardState::new()
+        };
+        let (a, b) = (
+            CardRef::parse("t", "a").unwrap(),
+            CardRef::parse("t", "b").unwrap(),
+        );
+        let answer = |card, new_state| Answer {
+            card,
+            time,
+            rating: Rating::Good,
+            elapsed_days: 0,
+            duration_ms: 1500,
+            new_state,
+            overridden: false,
+        };
+        let first = progress.record(&answer(&a, Some(&learning))).unwrap();
+        progress.record(&answer(&b, None)).unwrap();
+        progress.record(&answer(&a, Some(&learning))).unwrap();
+        let rows: Vec<String> = progress
+            .log
+            .iter()
+            .map(|r| {
+                let r = &r.review;
+                format!(
+                    "{} {}/{} {} {} cram={}",
+                    r.id, r.deck, r.card, r.rating, r.state_before, r.cram
+                )
+            })
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                "1 t/a good new cram=false",
+                "2 t/b good new cram=true",
+                "3 t/a good learning cram=false"
+            ]
+        );
+        // The cram answer is not counted; the second answer to `a` is neither new nor a review.
+        assert_eq!(
+            progress.done_since(time).unwrap(),
+            Today { new: 1, reviews: 0 }
+        );
+        progress.undo(3).unwrap();
+        let undone = progress.undo(first).unwrap();
+        assert_eq!(
+            (undone.key.to_string(), undone.state, undone.cram),
+            ("t/a".to_owned(), CardState::new(), false)
+        );
+        assert!(progress.states.is_empty());
     }
 }

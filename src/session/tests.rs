@@ -234,7 +234,7 @@ impl Bench {
         self.progress
             .log
             .iter()
-            .map(|r| (r.key.card.to_string(), r.rating))
+            .map(|r| (r.key.card.to_string(), r.review.rating))
             .collect()
     }
 

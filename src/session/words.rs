@@ -4,6 +4,7 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
 use crate::schedule::Rating;
+use crate::text::{Form, duration, plural};
 
 /// The header line above each card: `[3 done · 17 left] deck/card · choice · new`. "Left" counts this
 /// card and every card still to come in this session, learning steps that come back included, so it only
@@ -18,12 +19,12 @@ pub fn outlook(o: &super::Outlook, cram: bool) -> String {
     if cram {
         return format!(
             "{} to practise (cram: the schedule does not change).",
-            count(o.total(), "card")
+            plural(o.total(), "card")
         );
     }
     let mut text = format!(
         "{} to study now: {} learning, {} to review, {} new.",
-        count(o.total(), "card"),
+        plural(o.total(), "card"),
         o.learning,
         o.review,
         o.new
@@ -38,20 +39,11 @@ pub fn outlook(o: &super::Outlook, cram: bool) -> String {
     text
 }
 
-/// "1 card", "3 cards".
-pub fn count(n: usize, noun: &str) -> String {
-    if n == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{n} {noun}s")
-    }
-}
-
 /// "1 unseen card waits", "3 unseen cards wait".
 fn waiting(n: usize) -> String {
     format!(
         "{} {}",
-        count(n, "unseen card"),
+        plural(n, "unseen card"),
         if n == 1 { "waits" } else { "wait" }
     )
 }
@@ -198,36 +190,8 @@ pub fn lab_not_verified(conclusion: &str) -> String {
 /// A grade's label at the grade prompt: `Good  (next in 3 days)`, or the bare name in cram.
 pub fn grade_label(rating: Rating, next: Option<&str>) -> String {
     match next {
-        Some(next) => format!("{:<5} (next in {next})", rating_name(rating)),
-        None => rating_name(rating).to_string(),
-    }
-}
-
-/// "Again", "Hard", "Good", "Easy".
-pub fn rating_name(r: Rating) -> &'static str {
-    match r {
-        Rating::Again => "Again",
-        Rating::Hard => "Hard",
-        Rating::Good => "Good",
-        Rating::Easy => "Easy",
-    }
-}
-
-/// "10 min", "3 days", from now until `due`.
-pub fn human_interval(now: Timestamp, due: Option<Timestamp>) -> String {
-    let Some(due) = due else { return "-".into() };
-    let secs = (due.as_second() - now.as_second()).max(0);
-    if secs < 3600 {
-        format!("{} min", (secs + 59) / 60)
-    } else if secs < 86_400 {
-        format!("{} h", (secs + 1799) / 3600)
-    } else {
-        let days = (secs + 43_199) / 86_400;
-        if days == 1 {
-            "1 day".into()
-        } else {
-            format!("{days} days")
-        }
+        Some(next) => format!("{:<5} (next in {next})", rating.name()),
+        None => rating.name().to_string(),
     }
 }
 
@@ -247,7 +211,7 @@ pub fn nothing_due(
         text.push_str(&format!(
             " The next card is due {} (in {}).",
             local_time(due, tz),
-            human_interval(now, Some(due))
+            duration(due.duration_since(now), Form::Long)
         ));
     }
     if outlook.new_waiting > 0 {
@@ -278,8 +242,8 @@ pub fn summary(now: Timestamp, tz: &TimeZone, s: &super::Summary) -> String {
     }
     text.push_str(&format!(
         "), {} learned, in {}.",
-        count(s.learned as usize, "new card"),
-        spent(s.spent)
+        plural(s.learned as usize, "new card"),
+        duration(s.spent, Form::Spent)
     ));
     if s.unavailable > 0 {
         text.push_str(&format!(" {} not available here.", s.unavailable));
@@ -287,13 +251,13 @@ pub fn summary(now: Timestamp, tz: &TimeZone, s: &super::Summary) -> String {
     if s.skipped > 0 {
         text.push_str(&format!(
             " {} skipped by you.",
-            count(s.skipped as usize, "lab")
+            plural(s.skipped as usize, "lab")
         ));
     }
     if let Some((card, rating)) = &s.kept_on_quit {
         text.push_str(&format!(
             "\nYour answer to {card} was kept as {} (the grade offered by default when you left).",
-            rating_name(*rating)
+            rating.name()
         ));
     }
     for card in &s.suspended {
@@ -304,35 +268,23 @@ pub fn summary(now: Timestamp, tz: &TimeZone, s: &super::Summary) -> String {
     if s.due_now > 0 {
         text.push_str(&format!(
             "\n{} still to study now: portquiz study goes on.",
-            count(s.due_now, "card")
+            plural(s.due_now, "card")
         ));
     } else if let Some(due) = s.next_due {
         text.push_str(&format!(
             "\nNext card due {} (in {}).",
             local_time(due, tz),
-            human_interval(now, Some(due))
+            duration(due.duration_since(now), Form::Long)
         ));
     }
     if s.new_waiting > 0 {
         text.push_str(&format!(
             "\nToday's limit of {} is reached; {} (portquiz study --new N takes more).",
-            count(s.new_per_day as usize, "new card"),
+            plural(s.new_per_day as usize, "new card"),
             waiting(s.new_waiting)
         ));
     }
     text
-}
-
-/// "4 min", "35 s", "1 h 5 min": time spent.
-pub fn spent(d: jiff::SignedDuration) -> String {
-    let secs = d.as_secs().max(0);
-    if secs < 60 {
-        format!("{secs} s")
-    } else if secs < 3600 {
-        format!("{} min", secs / 60)
-    } else {
-        format!("{} h {} min", secs / 3600, secs % 3600 / 60)
-    }
 }
 
 /// "2026-11-25 14:03" in the study's time zone (the system's, in real use).

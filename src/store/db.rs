@@ -6,18 +6,15 @@ use std::time::Duration;
 
 use jiff::Timestamp;
 use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, TransactionBehavior, params};
-use serde::{Deserialize, Serialize};
 
 use super::error::StoreError;
 use super::migrations::{APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION};
 use crate::deck::CardRef;
+use crate::review::{AnswerId, Review};
 use crate::schedule::{CardState, Rating, State};
 
 /// How long a write waits for another portquiz process holding the database before giving up.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
-
-/// The id of a recorded answer (its review-log row), for [`Store::undo`].
-pub type AnswerId = i64;
 
 /// One answer to record with [`Store::record_answer`].
 #[derive(Debug, Clone, PartialEq)]
@@ -37,87 +34,6 @@ pub struct Answer<'a> {
     pub new_state: Option<&'a CardState>,
     /// Whether the candidate overrode portquiz's verdict of wrong ("I was right") and graded it themself.
     pub overridden: bool,
-}
-
-/// One row of the review log.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ReviewLogEntry {
-    /// Answer id (increasing in recording order).
-    pub id: AnswerId,
-    /// Deck id.
-    pub deck: String,
-    /// Card id.
-    pub card: String,
-    /// When the answer was given.
-    pub time: Timestamp,
-    /// The grade.
-    pub rating: Rating,
-    /// The card's state before the answer.
-    pub state_before: State,
-    /// Study days since the previous review.
-    pub elapsed_days: u32,
-    /// Time taken, in milliseconds.
-    pub duration_ms: u64,
-    /// Whether it was a cram answer (did not change the schedule).
-    pub cram: bool,
-}
-
-/// One row of the review log as [`Store::scan_reviews`] lends it: like [`ReviewLogEntry`], with the deck
-/// and card borrowed.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct ReviewRef<'r> {
-    /// Answer id (increasing in recording order).
-    pub id: AnswerId,
-    /// Deck id.
-    pub deck: &'r str,
-    /// Card id.
-    pub card: &'r str,
-    /// When the answer was given.
-    pub time: Timestamp,
-    /// The grade.
-    pub rating: Rating,
-    /// The card's state before the answer.
-    pub state_before: State,
-    /// Study days since the previous review.
-    pub elapsed_days: u32,
-    /// Time taken, in milliseconds.
-    pub duration_ms: u64,
-    /// Whether it was a cram answer (did not change the schedule).
-    pub cram: bool,
-}
-
-impl ReviewLogEntry {
-    /// The row with its deck and card lent.
-    pub fn borrowed(&self) -> ReviewRef<'_> {
-        ReviewRef {
-            id: self.id,
-            deck: &self.deck,
-            card: &self.card,
-            time: self.time,
-            rating: self.rating,
-            state_before: self.state_before,
-            elapsed_days: self.elapsed_days,
-            duration_ms: self.duration_ms,
-            cram: self.cram,
-        }
-    }
-}
-
-impl ReviewRef<'_> {
-    /// The row with its deck and card owned.
-    pub fn to_entry(self) -> ReviewLogEntry {
-        ReviewLogEntry {
-            id: self.id,
-            deck: self.deck.to_owned(),
-            card: self.card.to_owned(),
-            time: self.time,
-            rating: self.rating,
-            state_before: self.state_before,
-            elapsed_days: self.elapsed_days,
-            duration_ms: self.duration_ms,
-            cram: self.cram,
-        }
-    }
 }
 
 /// What [`Store::undo`] reverted.
@@ -289,7 +205,7 @@ impl Store {
             .map_err(|e| classify(&path, e))?;
         let (deck, card) = (answer.card.deck.as_str(), answer.card.card.as_str());
         let before = read_state(&tx, &path, deck, card)?;
-        let entry = ReviewRef {
+        let entry = Review {
             id: 0,
             deck,
             card,
@@ -447,7 +363,7 @@ impl Store {
     pub fn for_each_review(
         &self,
         since: Option<Timestamp>,
-        mut f: impl FnMut(ReviewLogEntry),
+        mut f: impl FnMut(Review),
     ) -> Result<(), StoreError> {
         self.try_for_each_review(since, |entry| {
             f(entry);
@@ -460,7 +376,7 @@ impl Store {
     pub fn try_for_each_review<E: From<StoreError>>(
         &self,
         since: Option<Timestamp>,
-        mut f: impl FnMut(ReviewLogEntry) -> Result<(), E>,
+        mut f: impl FnMut(Review) -> Result<(), E>,
     ) -> Result<(), E> {
         let mut stmt = self
             .conn
@@ -486,7 +402,7 @@ impl Store {
     pub fn scan_reviews(
         &self,
         since: Option<Timestamp>,
-        mut f: impl FnMut(ReviewRef<'_>),
+        mut f: impl FnMut(Review<&str>),
     ) -> Result<(), StoreError> {
         let mut stmt = self
             .conn
@@ -600,7 +516,7 @@ impl Store {
     }
 
     /// The review log of one card, oldest first.
-    pub fn card_reviews(&self, deck: &str, card: &str) -> Result<Vec<ReviewLogEntry>, StoreError> {
+    pub fn card_reviews(&self, deck: &str, card: &str) -> Result<Vec<Review>, StoreError> {
         let mut stmt = self
             .conn
             .prepare(
@@ -616,13 +532,13 @@ impl Store {
         Ok(out)
     }
 
-    fn log_entry(&self, row: &rusqlite::Row<'_>) -> Result<ReviewLogEntry, StoreError> {
-        self.review_ref(row).map(ReviewRef::to_entry)
+    fn log_entry(&self, row: &rusqlite::Row<'_>) -> Result<Review, StoreError> {
+        self.review_ref(row).map(|r| r.owned())
     }
 
     /// Reads a review-log row (the columns `id, deck, card, time, rating, state_before, elapsed_days,
     /// duration_ms, cram`, in that order), refusing values portquiz could not have written.
-    fn review_ref<'r>(&self, row: &'r rusqlite::Row<'_>) -> Result<ReviewRef<'r>, StoreError> {
+    fn review_ref<'r>(&self, row: &'r rusqlite::Row<'_>) -> Result<Review<&'r str>, StoreError> {
         let get_err = |e| self.err(e);
         let text = |i: usize| -> Result<&'r str, StoreError> {
             row.get_ref(i)
@@ -637,7 +553,7 @@ impl Store {
         let state_before = text(5)?;
         let elapsed_days: i64 = row.get(6).map_err(get_err)?;
         let duration_ms: i64 = row.get(7).map_err(get_err)?;
-        Ok(ReviewRef {
+        Ok(Review {
             id,
             deck: text(1)?,
             card: text(2)?,
@@ -658,7 +574,7 @@ impl Store {
         })
     }
 
-    /// A setting's value (`None` if unset). Keys used by portquiz are in [`super::settings`].
+    /// A setting's value (`None` if unset). Keys used by portquiz are in [`crate::settings`].
     pub fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
         self.conn
             .query_row("SELECT value FROM settings WHERE key = ?1", [key], |row| {
@@ -714,7 +630,7 @@ impl Store {
     /// its `id` is ignored (a new one is given).
     pub fn import_reviews(
         &mut self,
-        reviews: &[(ReviewLogEntry, Option<CardState>)],
+        reviews: &[(Review, Option<CardState>)],
         states: &[(CardRef, CardState)],
     ) -> Result<(), StoreError> {
         let path = self.path.clone();
@@ -741,7 +657,7 @@ impl Store {
 fn insert_review(
     tx: &rusqlite::Transaction<'_>,
     path: &Path,
-    r: ReviewRef<'_>,
+    r: Review<&str>,
     before: Option<&CardState>,
     overridden: bool,
 ) -> Result<(), StoreError> {

@@ -13,19 +13,10 @@ mod db;
 mod error;
 mod migrations;
 
-pub use db::{Answer, AnswerId, BUSY_TIMEOUT, ReviewLogEntry, ReviewRef, Store, Undone};
+pub use crate::review::AnswerId;
+pub use db::{Answer, BUSY_TIMEOUT, Store, Undone};
 pub use error::StoreError;
 pub use migrations::SCHEMA_VERSION;
 
 /// File name of the database inside the data directory.
 pub const DB_FILE_NAME: &str = "portquiz.sqlite3";
-
-/// Setting keys portquiz uses ([`Store::setting`], [`Store::set_setting`]).
-pub mod settings {
-    /// Desired retention, a decimal such as `0.9`.
-    pub const DESIRED_RETENTION: &str = "desired_retention";
-    /// Fitted FSRS parameters, a JSON array of numbers (written by `optimize`).
-    pub const FSRS_PARAMETERS: &str = "fsrs_parameters";
-    /// The interview date, `YYYY-MM-DD` (`study --until`).
-    pub const INTERVIEW_DATE: &str = "interview_date";
-}

@@ -7,10 +7,10 @@ use crate::library;
 
 mod practicals;
 use crate::cli::CheckArgs;
-use crate::deck::diag::plural;
 use crate::deck::load;
 use crate::env::output::{paint, style};
 use crate::env::{Env, Exit};
+use crate::text::plural;
 
 /// Runs `portquiz check`. Exit 0 when clean, 1 when any error, 2 when it could not run.
 pub fn run(env: &Env, args: &CheckArgs) -> Result<Exit> {
