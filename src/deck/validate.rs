@@ -6,7 +6,7 @@ use super::diag::{Diagnostic, suggest};
 use super::id::{CardId, CardType, DeckId, IdError, check_id, slug};
 use super::model::{Card, CardKind, ChoiceOption, Deck, FORMAT_VERSION, fold};
 use super::table;
-use super::yaml::{self, Node, Pos, Value};
+use super::yaml::{self, Limit, Node, Pos, SyntaxError, SyntaxKind, Value};
 
 /// The experiment and lab names a deck may refer to (the built-in catalogue).
 #[derive(Debug, Clone, Copy, Default)]
@@ -40,7 +40,7 @@ pub fn parse_deck(text: &str, file: &str, known: &Known) -> Result<Deck, Vec<Dia
     let root = match yaml::parse(text) {
         Ok(root) => root,
         Err(err) => {
-            let (message, help) = syntax_message(&err.message);
+            let (message, help) = syntax_message(&err);
             let mut d = Diagnostic::error(file, text, err.pos, message);
             if let Some(help) = help {
                 d = d.help(help);
@@ -59,59 +59,62 @@ pub fn parse_deck(text: &str, file: &str, known: &Known) -> Result<Deck, Vec<Dia
     }
 }
 
-/// Turns the parser's wording into ours, with a fix where we know one.
-fn syntax_message(raw: &str) -> (String, Option<String>) {
-    if let Some(rest) = raw.strip_prefix("duplicate mapping key: ") {
-        let key = rest
-            .split(", set DuplicateKeyPolicy")
-            .next()
-            .unwrap_or(rest);
-        return (
-            format!("YAML syntax: key `{key}` appears twice in the same mapping"),
-            Some("remove one of them, or check the indentation of the lines above".into()),
-        );
-    }
-    if let Some(detail) = raw.strip_prefix("budget breached: ") {
-        let detail = detail.split(" (defined").next().unwrap_or(detail);
-        // The parser names the budget as a Rust value (`Nodes { nodes: 250001 }`); say it in words.
-        let limit = match detail.split([' ', '{']).next().unwrap_or_default() {
-            "Depth" => "it nests deeper than 32 levels",
-            "Nodes" => "it holds more than 250,000 YAML values",
-            "RecordedAnchorEvents" => "its aliases copy more than 100,000 values",
-            "RecordedAnchorBytes" => "its anchors hold more than 1 MB of text",
-            "Aliases" | "AliasAnchorRatio" => "it uses too many aliases",
-            "Anchors" => "it defines more than 1,000 anchors",
-            "ScalarBytes" => "its text, with aliases expanded, passes 16 MB",
-            _ => "it is too large or too deeply nested",
-        };
-        return (
-            format!("the file exceeds the limits for a deck file: {limit}"),
-            Some("a deck cannot nest deeper than 32 levels, hold more than 250,000 YAML values, copy more than 100,000 values through aliases, or use more than 1,000 aliases; split a large deck into several files".into()),
-        );
-    }
-    if raw.contains("recursion limit exceeded") {
-        return (
-            "the file nests deeper than a deck file may (recursion limit exceeded)".into(),
-            Some("a deck cannot nest deeper than 32 levels; is this the right file?".into()),
-        );
-    }
-    let help =
-        if raw.contains("did not find expected key") || raw.contains("expected '-' indicator") {
-            Some(
-            "check the indentation: keys of one mapping must line up, list items start with `- `"
-                .to_string(),
-        )
-        } else if raw.contains("mapping values are not allowed") {
-            Some(
-                "a value containing `: ` must be quoted, e.g. prompt: \"Port: what is it?\""
-                    .to_string(),
+/// Says a YAML problem in our words, with a fix where we know one; the parser's words only for kinds we
+/// have none for.
+fn syntax_message(err: &SyntaxError) -> (String, Option<String>) {
+    let (message, help) = match &err.kind {
+        SyntaxKind::DuplicateKey(key) => (
+            match key {
+                Some(key) => format!("YAML syntax: key `{key}` appears twice in the same mapping"),
+                None => "YAML syntax: a key appears twice in the same mapping".to_string(),
+            },
+            Some("remove one of them, or check the indentation of the lines above"),
+        ),
+        SyntaxKind::Limit(limit) => {
+            let limit = match limit {
+                Limit::Depth => "it nests deeper than 32 levels",
+                Limit::Nodes => "it holds more than 250,000 YAML values",
+                Limit::AliasCopies => "its aliases copy more than 100,000 values",
+                Limit::AnchorBytes => "its anchors hold more than 1 MB of text",
+                Limit::Aliases => "it uses too many aliases",
+                Limit::Anchors => "it defines more than 1,000 anchors",
+                Limit::ScalarBytes => "its text, with aliases expanded, passes 16 MB",
+                Limit::Other => "it is too large or too deeply nested",
+            };
+            (
+                format!("the file exceeds the limits for a deck file: {limit}"),
+                Some(
+                    "a deck cannot nest deeper than 32 levels, hold more than 250,000 YAML values, copy more than 100,000 values through aliases, or use more than 1,000 aliases; split a large deck into several files",
+                ),
             )
-        } else if raw.contains("unclosed quote") || raw.contains("quoted scalar") {
-            Some("close the quote, or escape the character".to_string())
-        } else {
-            None
-        };
-    (format!("YAML syntax: {raw}"), help)
+        }
+        SyntaxKind::TooDeep => (
+            "the file nests deeper than a deck file may (recursion limit exceeded)".to_string(),
+            Some("a deck cannot nest deeper than 32 levels; is this the right file?"),
+        ),
+        SyntaxKind::MultipleDocuments => (
+            "the file holds more than one YAML document: a `---` line starts another".to_string(),
+            Some(
+                "a deck file is one document: remove the `---` line, or put each deck in its own file",
+            ),
+        ),
+        SyntaxKind::Indentation => (
+            format!("YAML syntax: {}", err.parser_message),
+            Some(
+                "check the indentation: keys of one mapping must line up, list items start with `- `",
+            ),
+        ),
+        SyntaxKind::ColonInValue => (
+            format!("YAML syntax: {}", err.parser_message),
+            Some("a value containing `: ` must be quoted, e.g. prompt: \"Port: what is it?\""),
+        ),
+        SyntaxKind::Quote => (
+            format!("YAML syntax: {}", err.parser_message),
+            Some("close the quote, or escape the character"),
+        ),
+        SyntaxKind::Other => (format!("YAML syntax: {}", err.parser_message), None),
+    };
+    (message, help.map(str::to_string))
 }
 
 struct Cx<'a> {
@@ -1035,6 +1038,14 @@ mod tests {
             "d.yaml:5:5: error: a cell of table `tab` gets bad id `tab/connection/`: it is empty; ids are kebab-case (a-z, 0-9 and single dashes), at most 64 characters\n  |\n5 |   - id: tab\n  |     ^\nhelp: give every column a name with a letter or digit in it\n"
         );
         assert_eq!(check(&text.replace("\"???\"", "UDP")), "ok: 2 cards");
+    }
+
+    #[test]
+    fn a_second_yaml_document_is_explained_in_our_words() {
+        assert_eq!(
+            check("format: 1\nid: a\n---\nformat: 1\n"),
+            "d.yaml:4:1: error: the file holds more than one YAML document: a `---` line starts another\n  |\n4 | format: 1\n  | ^\nhelp: a deck file is one document: remove the `---` line, or put each deck in its own file\n"
+        );
     }
 
     #[test]
