@@ -5,8 +5,8 @@ use colored::Colorize;
 use super::library;
 use crate::app::{EXIT_PROBLEMS, Env};
 use crate::cli::CheckArgs;
+use crate::deck::compile;
 use crate::deck::diag::plural;
-use crate::deck::load;
 
 /// Runs `portquiz check`. Exit 0 when clean, 1 when any error, 2 when it could not run.
 pub fn run(env: &Env, args: &CheckArgs) -> Result<u8> {
@@ -15,7 +15,7 @@ pub fn run(env: &Env, args: &CheckArgs) -> Result<u8> {
     } else {
         library::read_paths(&args.paths)?
     };
-    let lib = load::compile(&sources, &library::known());
+    let lib = compile::compile(&sources, &library::known());
     for d in &lib.diagnostics {
         let text = d.render();
         if env.color {

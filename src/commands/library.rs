@@ -5,7 +5,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{Result, bail};
 
 use crate::app::Env;
-use crate::deck::load::{self, Library, Source};
+use crate::deck::compile::{Library, Source};
+use crate::deck::load;
 use crate::deck::{Deck, Known};
 
 /// The experiment and lab names decks may use: the practical catalogue.

@@ -4,10 +4,12 @@
 //! Everything here is pure except [`load`], the one small module that reads files and the built-in set.
 //! The YAML crate is used only in [`yaml`], so it can be swapped.
 pub mod cache;
+pub mod compile;
 pub mod diag;
 pub mod id;
 pub mod load;
 pub mod model;
+pub mod par;
 pub mod table;
 pub mod validate;
 pub mod yaml;
