@@ -36,9 +36,7 @@ pub fn split_deck_args(args: &[String]) -> (Vec<String>, Vec<PathBuf>) {
 pub fn read_paths(paths: &[PathBuf]) -> Result<Vec<Source>> {
     let mut sources = Vec::new();
     for path in paths {
-        for file in load::find_files(path)? {
-            sources.push(load::read_source(&file)?);
-        }
+        sources.extend(load::read_path(path)?);
     }
     Ok(sources)
 }
@@ -63,11 +61,19 @@ pub fn load_decks(env: &Env) -> Result<Vec<Deck>> {
         &known(),
         &env.data_dir.join("cache").join("decks.json"),
     );
-    if lib.files_with_errors > 0 {
+    // Files that could not be read are named here; those with bad content are counted.
+    let unread: Vec<_> = sources
+        .iter()
+        .filter_map(|s| s.text.as_ref().err())
+        .collect();
+    for d in &unread {
+        eprint!("{}", d.skipped().render());
+    }
+    let bad = lib.files_with_errors.saturating_sub(unread.len());
+    if bad > 0 {
         eprintln!(
-            "warning: skipped {} deck file{} with errors; run `portquiz check` to see them",
-            lib.files_with_errors,
-            if lib.files_with_errors == 1 { "" } else { "s" }
+            "warning: skipped {bad} deck file{} with errors; run `portquiz check` to see them",
+            if bad == 1 { "" } else { "s" }
         );
     }
     restrict(env, lib)

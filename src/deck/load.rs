@@ -48,59 +48,193 @@ pub fn builtin_sources() -> Vec<Source> {
         .collect()
 }
 
-/// Deck files under `path`: the file itself, or every `*.yaml`/`*.yml` below a directory, sorted.
-pub fn find_files(path: &Path) -> Result<Vec<PathBuf>, LoadError> {
-    let meta = std::fs::metadata(path).map_err(|cause| LoadError {
-        path: path.to_path_buf(),
-        cause,
-    })?;
-    if !meta.is_dir() {
-        return Ok(vec![path.to_path_buf()]);
-    }
-    let mut out = Vec::new();
-    walk(path, 0, &mut out)?;
-    out.sort();
-    Ok(out)
+/// Every deck source under `path`: the file itself, or every `*.yaml`/`*.yml` below a directory (at most
+/// [`MAX_DIR_DEPTH`] folders deep), sorted by path.
+///
+/// Only regular files are opened (and never a FIFO, even one swapped in after the check). An entry that
+/// cannot be a deck file (a FIFO, socket or device; a symbolic link to nothing or in a loop; a folder or
+/// file that cannot be read) becomes a source whose text is a diagnostic saying why, like a deck with bad
+/// content, so one such entry does not stop every command. Fails only when `path` itself does not exist.
+pub fn read_path(path: &Path) -> Result<Vec<Source>, LoadError> {
+    let found = match std::fs::metadata(path) {
+        Err(cause) if cause.kind() == std::io::ErrorKind::NotFound => {
+            return Err(LoadError {
+                path: path.to_path_buf(),
+                cause,
+            });
+        }
+        Err(cause) => vec![(path.to_path_buf(), Err(unreadable(path, &cause)))],
+        Ok(meta) if meta.is_dir() => {
+            let mut found = Vec::new();
+            walk(path, 0, &mut found);
+            found.sort_by(|a, b| a.0.cmp(&b.0));
+            found
+        }
+        Ok(meta) => vec![(path.to_path_buf(), kind_of_file(&meta.file_type()))],
+    };
+    Ok(found
+        .into_iter()
+        .map(|(path, found)| match found {
+            Ok(()) => read_source(&path),
+            Err(unusable) => unusable.source(&path),
+        })
+        .collect())
 }
 
-fn walk(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) -> Result<(), LoadError> {
-    if depth > MAX_DIR_DEPTH {
-        return Ok(());
-    }
-    let entries = std::fs::read_dir(dir).map_err(|cause| LoadError {
-        path: dir.to_path_buf(),
-        cause,
-    })?;
-    for entry in entries {
-        let entry = entry.map_err(|cause| LoadError {
-            path: dir.to_path_buf(),
-            cause,
-        })?;
-        let path = entry.path();
-        let is_dir = entry.file_type().map(|t| t.is_dir()).unwrap_or(false);
-        if is_dir {
-            walk(&path, depth + 1, out)?;
-        } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
-            out.push(path);
+/// What a directory entry turned out to be: a regular file to read (`Ok`), or why it cannot be a deck.
+type Found = Result<(), Unusable>;
+
+/// Why an entry of a deck folder cannot be read as a deck file.
+#[derive(Debug)]
+enum Unusable {
+    /// Not a regular file: "a FIFO (named pipe)", "a socket", "a directory"...
+    NotAFile(&'static str),
+    /// A symbolic link whose target does not exist.
+    Dangling(PathBuf),
+    /// A symbolic link that leads back to itself.
+    Loop,
+    /// A folder that cannot be listed.
+    Folder(String),
+    /// A file that cannot be opened or read.
+    File(String),
+}
+
+impl Unusable {
+    /// A source standing for the entry at `path`: no text, a diagnostic saying why.
+    fn source(self, path: &Path) -> Source {
+        let name = path.display().to_string();
+        let link_help = "remove the link, or point it at a deck file";
+        let (message, help) = match self {
+            Unusable::NotAFile(kind) => (
+                format!("it is {kind}, not a regular file"),
+                "portquiz reads decks only from regular files: remove it, or move it out of the deck folder",
+            ),
+            Unusable::Dangling(target) => (
+                format!(
+                    "it is a symbolic link to {}, which does not exist",
+                    target.display()
+                ),
+                link_help,
+            ),
+            Unusable::Loop => (
+                "it is a symbolic link that leads back to itself (a loop)".to_string(),
+                link_help,
+            ),
+            Unusable::Folder(reason) => (
+                format!("cannot read this folder: {reason}"),
+                "make the folder readable, or move it out of the deck folder",
+            ),
+            Unusable::File(reason) => (
+                format!("cannot read the file: {reason}"),
+                "make the file readable, or move it out of the deck folder",
+            ),
+        };
+        Source {
+            text: Err(Diagnostic::error(&name, "", None, message).help(help)),
+            name,
         }
     }
-    Ok(())
 }
 
-/// Reads one deck file: refuses files over [`MAX_DECK_BYTES`], invalid UTF-8 and NUL bytes with a diagnostic.
-pub fn read_source(path: &Path) -> Result<Source, LoadError> {
+/// Whether a file type can be read as a deck file, and if not, why.
+fn kind_of_file(file_type: &std::fs::FileType) -> Found {
+    use std::os::unix::fs::FileTypeExt;
+    if file_type.is_file() {
+        Ok(())
+    } else if file_type.is_dir() {
+        Err(Unusable::NotAFile("a directory"))
+    } else if file_type.is_fifo() {
+        Err(Unusable::NotAFile("a FIFO (named pipe)"))
+    } else if file_type.is_socket() {
+        Err(Unusable::NotAFile("a socket"))
+    } else if file_type.is_block_device() || file_type.is_char_device() {
+        Err(Unusable::NotAFile("a device"))
+    } else {
+        Err(Unusable::NotAFile("a special file"))
+    }
+}
+
+/// Why `path` (a link, or a path named on the command line) cannot be followed or read.
+fn unreadable(path: &Path, cause: &std::io::Error) -> Unusable {
+    if cause.raw_os_error() == Some(libc::ELOOP) {
+        return Unusable::Loop;
+    }
+    if cause.kind() == std::io::ErrorKind::NotFound
+        && let Ok(target) = std::fs::read_link(path)
+    {
+        return Unusable::Dangling(target);
+    }
+    Unusable::File(describe(cause))
+}
+
+/// Collects the deck files below `dir` and the entries that cannot be read. Symbolic links to folders are
+/// not followed (no loops through folders); a link named `*.yaml` is followed to what it points at.
+fn walk(dir: &Path, depth: usize, out: &mut Vec<(PathBuf, Found)>) {
+    if depth > MAX_DIR_DEPTH {
+        return;
+    }
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(cause) => {
+            out.push((dir.to_path_buf(), Err(Unusable::Folder(describe(&cause)))));
+            return;
+        }
+    };
+    for entry in entries {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(cause) => {
+                out.push((dir.to_path_buf(), Err(Unusable::Folder(describe(&cause)))));
+                return;
+            }
+        };
+        let path = entry.path();
+        let Ok(file_type) = entry.file_type() else {
+            continue;
+        };
+        if file_type.is_dir() {
+            walk(&path, depth + 1, out);
+        } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
+            let found = if file_type.is_symlink() {
+                match std::fs::metadata(&path) {
+                    Ok(meta) => kind_of_file(&meta.file_type()),
+                    Err(cause) => Err(unreadable(&path, &cause)),
+                }
+            } else {
+                kind_of_file(&file_type)
+            };
+            out.push((path, found));
+        }
+    }
+}
+
+/// Reads one deck file: refuses what is not a regular file once open, files over [`MAX_DECK_BYTES`],
+/// invalid UTF-8 and NUL bytes, each with a diagnostic.
+fn read_source(path: &Path) -> Source {
+    use std::os::unix::fs::OpenOptionsExt;
     let name = path.display().to_string();
-    let file = std::fs::File::open(path).map_err(|cause| LoadError {
-        path: path.to_path_buf(),
-        cause,
-    })?;
+    // Non-blocking, so that a FIFO put in the file's place after the type check cannot hang the open; the
+    // file type is checked again on the opened file.
+    let file = match std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+    {
+        Ok(file) => file,
+        Err(cause) => return unreadable(path, &cause).source(path),
+    };
+    match file.metadata() {
+        Ok(meta) => {
+            if let Err(unusable) = kind_of_file(&meta.file_type()) {
+                return unusable.source(path);
+            }
+        }
+        Err(cause) => return Unusable::File(describe(&cause)).source(path),
+    }
     let mut bytes = Vec::new();
-    file.take(MAX_DECK_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|cause| LoadError {
-            path: path.to_path_buf(),
-            cause,
-        })?;
+    if let Err(cause) = file.take(MAX_DECK_BYTES + 1).read_to_end(&mut bytes) {
+        return Unusable::File(describe(&cause)).source(path);
+    }
     if bytes.len() as u64 > MAX_DECK_BYTES {
         let size = std::fs::metadata(path)
             .map(|m| m.len())
@@ -116,10 +250,10 @@ pub fn read_source(path: &Path) -> Result<Source, LoadError> {
             ),
         )
         .help("split the deck into several files, or check that this is the right file");
-        return Ok(Source { name, text: Err(d) });
+        return Source { name, text: Err(d) };
     }
-    Ok(Source {
+    Source {
         text: decode(&name, bytes),
         name,
-    })
+    }
 }
