@@ -31,8 +31,9 @@ pub fn run(env: &Env, args: &ImportArgs) -> Result<u8> {
     let (title, notes) = match anki::parse(&text) {
         Ok(ok) => ok,
         Err(errors) => {
+            let name = file.display().to_string();
             for e in &errors {
-                eprintln!("{}:{}: error: {}", file.display(), e.line, e.message);
+                eprint!("{}", e.to_diagnostic(&name, &text).render());
             }
             eprintln!(
                 "nothing written: fix the {} above and run the import again",
