@@ -13,7 +13,7 @@ const WHOLE_FILE: [&str; 1] = ["the deck file is empty"];
 /// Runs `bytes` through the loader: the raw-bytes path (`compile::decode`, then `compile::compile`, as `check`
 /// and `study` do for a file under the size cap) and, when the bytes are UTF-8, `parse_deck` on them as is.
 pub fn check_deck_bytes(bytes: &[u8]) {
-    let known = portquiz::commands::library::known();
+    let known = portquiz::library::known();
     let decoded = compile::decode(NAME, bytes.to_vec());
     let source = compile::Source {
         name: NAME.to_string(),

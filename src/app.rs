@@ -1,90 +1,15 @@
-//! Wiring: builds the environment (data dir, clock, seed, colour) from the arguments and runs one subcommand.
+//! Wiring: parses the arguments, builds the [`Env`] once and runs one subcommand.
 //! Each subcommand lives in [`crate::commands`]; this file only dispatches and maps errors to exit codes.
 use std::ffi::OsString;
-use std::io::Write;
-use std::path::PathBuf;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::{CommandFactory, FromArgMatches};
 
-use crate::cli::{Cli, ColorChoice, Command};
+use crate::cli::{Cli, Command};
 use crate::commands;
-
-/// Exit code for "ran fine, found problems" (e.g. `check` found errors, an experiment errored).
-pub const EXIT_PROBLEMS: u8 = 1;
-/// Exit code for "could not run": bad arguments, unreadable paths, a database we must not touch.
-pub const EXIT_FAILURE: u8 = 2;
-/// Exit code after Ctrl-C, as shells expect.
-pub const EXIT_INTERRUPTED: u8 = 130;
-
-/// Everything a command needs from the outside world, decided once.
-#[derive(Debug, Clone)]
-pub struct Env {
-    /// Directory holding `portquiz.sqlite3` and the user's own `decks/`.
-    pub data_dir: PathBuf,
-    /// "Now": the clock, or `PORTQUIZ_NOW` (RFC 3339) when set.
-    pub now: jiff::Timestamp,
-    /// `PORTQUIZ_SEED` when set: makes shuffling and fuzz reproducible.
-    pub seed: Option<u64>,
-    /// `--deck` values: deck ids to restrict to, or extra deck files/directories.
-    pub deck_args: Vec<String>,
-    /// Whether stdout gets colour.
-    pub color: bool,
-}
-
-impl Env {
-    /// Builds the environment from parsed arguments and the process environment.
-    pub fn from_cli(cli: &Cli) -> Result<Self> {
-        let data_dir = match &cli.data_dir {
-            Some(dir) => dir.clone(),
-            None => default_data_dir()?,
-        };
-        let now = match std::env::var("PORTQUIZ_NOW") {
-            Ok(text) if !text.trim().is_empty() => text.trim().parse::<jiff::Timestamp>().with_context(|| {
-                format!("PORTQUIZ_NOW={text:?} is not an RFC 3339 instant (for example 2026-01-31T09:00:00Z)")
-            })?,
-            _ => jiff::Timestamp::now(),
-        };
-        let seed = match std::env::var("PORTQUIZ_SEED") {
-            Ok(text) if !text.trim().is_empty() => Some(
-                text.trim()
-                    .parse::<u64>()
-                    .with_context(|| format!("PORTQUIZ_SEED={text:?} is not a whole number"))?,
-            ),
-            _ => None,
-        };
-        let color = match cli.color {
-            ColorChoice::Always => true,
-            ColorChoice::Never => false,
-            ColorChoice::Auto => colored::control::SHOULD_COLORIZE.should_colorize(),
-        };
-        colored::control::set_override(color);
-        Ok(Self {
-            data_dir,
-            now,
-            seed,
-            deck_args: cli.decks.clone(),
-            color,
-        })
-    }
-
-    /// Path of the progress database.
-    pub fn db_path(&self) -> PathBuf {
-        self.data_dir.join("portquiz.sqlite3")
-    }
-
-    /// Directory of the user's own decks.
-    pub fn user_decks_dir(&self) -> PathBuf {
-        self.data_dir.join("decks")
-    }
-}
-
-fn default_data_dir() -> Result<PathBuf> {
-    directories::ProjectDirs::from("", "", "portquiz")
-        .map(|dirs| dirs.data_dir().to_path_buf())
-        .context("could not find a home directory for portquiz's data; pass --data-dir DIR or set PORTQUIZ_DATA_DIR")
-}
+use crate::env::{Env, Exit};
 
 /// Runs portquiz with the given arguments (the first is the program name) and returns the exit code.
 pub fn run<I, T>(args: I) -> ExitCode
@@ -92,29 +17,46 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+    let mut args: Vec<OsString> = args.into_iter().map(Into::into).collect();
     let mut command = Cli::command().color(clap_color(&args));
-    let parsed = command
+    let mut parsed = command
         .try_get_matches_from_mut(&args)
         .and_then(|matches| Cli::from_arg_matches(&matches))
         .map_err(|err| err.format(&mut command));
+    // `portquiz` alone, in a terminal, runs the main job (as `just` runs its default recipe); without a
+    // terminal it prints the help, so a script never starts an interactive session by accident.
+    if let Err(err) = &parsed
+        && err.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+        && std::io::stdin().is_terminal()
+        && std::io::stderr().is_terminal()
+    {
+        args.push("study".into());
+        parsed = command
+            .try_get_matches_from_mut(&args)
+            .and_then(|matches| Cli::from_arg_matches(&matches))
+            .map_err(|err| err.format(&mut command));
+    }
     let cli = match parsed {
         Ok(cli) => cli,
         Err(err) => {
-            let code = if err.use_stderr() { EXIT_FAILURE } else { 0 };
+            let exit = if err.use_stderr() {
+                Exit::Failure
+            } else {
+                Exit::Ok
+            };
             // clap prints help and version to stdout, errors to stderr.
             let _ = err.print();
-            return ExitCode::from(code);
+            return exit.into();
         }
     };
     match dispatch(&cli) {
-        Ok(code) => ExitCode::from(code),
+        Ok(exit) => exit.into(),
         // The reader of our output went away (`portquiz cards --json | head -1`): nothing is lost, stop quietly.
-        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) if is_broken_pipe(&err) => Exit::Ok.into(),
         Err(err) => {
             let mut stderr = std::io::stderr().lock();
             let _ = writeln!(stderr, "error: {err:#}");
-            ExitCode::from(EXIT_FAILURE)
+            Exit::Failure.into()
         }
     }
 }
@@ -130,25 +72,6 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
                 Some(crate::session::SessionError::Ui(crate::ui::UiError::Io(e))) if broken(e)
             )
     })
-}
-
-/// `println!` that returns the write's `io::Result` instead of panicking when stdout is closed.
-#[macro_export]
-macro_rules! outln {
-    ($($arg:tt)*) => {{
-        use std::io::Write as _;
-        writeln!(std::io::stdout().lock(), $($arg)*)
-    }};
-}
-
-/// `print!` that returns the write's `io::Result` (see [`outln!`]).
-#[macro_export]
-macro_rules! out {
-    ($($arg:tt)*) => {{
-        use std::io::Write as _;
-        let mut stdout = std::io::stdout().lock();
-        write!(stdout, $($arg)*).and_then(|()| stdout.flush())
-    }};
 }
 
 /// The `--color` choice on the command line, for clap's own help and errors: left alone, clap decides by
@@ -177,13 +100,15 @@ fn clap_color(args: &[OsString]) -> clap::ColorChoice {
     choice
 }
 
-fn dispatch(cli: &Cli) -> Result<u8> {
+fn dispatch(cli: &Cli) -> Result<Exit> {
     let env = Env::from_cli(cli)?;
     match &cli.command {
         Command::Study(args) => commands::study::run(&env, args),
         Command::Check(args) => commands::check::run(&env, args),
         Command::Decks(args) => commands::decks::run(&env, args),
         Command::Cards(args) => commands::cards::run(&env, args),
+        Command::Suspend(args) => commands::suspend::run(&env, args, true),
+        Command::Unsuspend(args) => commands::suspend::run(&env, args, false),
         Command::Experiments(args) => commands::experiments::run(&env, args),
         Command::Stats(args) => commands::stats::run(&env, args),
         Command::Optimize(args) => commands::optimize::run(&env, args),

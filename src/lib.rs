@@ -7,17 +7,28 @@
 //! - [`practical`]: the catalogue of live socket experiments and labs, on loopback only.
 //! - [`session`]: the study loop as a state machine, driven through the [`ui`] trait.
 //! - [`ui`]: the prompt trait, a dialoguer terminal front end and a line-based plain one.
-//! - [`cli`] and [`app`]: argument definitions and the wiring of one subcommand each.
+//! - [`reports`], [`interchange`], [`authoring`]: statistics and forecasts, Anki and CSV in and out, the
+//!   deck schema and starter; pure, fed by the commands.
+//! - [`library`] (which decks a command sees), [`progress`] (the store and scheduler for the tool commands),
+//!   [`settings`] (the user settings' keys and checks).
+//! - [`env`]: what every command gets from outside (data dir, clock, seed, colour) and the exit codes.
+//! - [`cli`], [`app`] and [`commands`]: argument definitions, the wiring, and one file per subcommand.
 
 pub mod app;
+pub mod authoring;
 pub mod cli;
 pub mod commands;
 pub mod deck;
+pub mod env;
+pub mod interchange;
+pub mod library;
 pub mod practical;
+pub mod progress;
+pub mod reports;
 pub mod schedule;
 pub mod session;
+pub mod settings;
 pub mod store;
-pub mod tools;
 pub mod ui;
 
 pub use app::run;

@@ -4,6 +4,7 @@ mod colour;
 mod deck_folders;
 mod decks;
 mod fuzz_corpus;
+mod json;
 mod practical;
 mod robust;
 mod store;

@@ -3,13 +3,13 @@ use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 
-use super::library;
-use crate::app::Env;
 use crate::cli::{ExportArgs, ExportWhat};
-use crate::tools::anki;
+use crate::env::{Env, Exit};
+use crate::interchange::anki;
+use crate::library;
 
 /// Runs `portquiz export ...`.
-pub fn run(env: &Env, args: &ExportArgs) -> Result<u8> {
+pub fn run(env: &Env, args: &ExportArgs) -> Result<Exit> {
     match &args.what {
         ExportWhat::Anki { file } => {
             let decks = library::load_decks(env)?;
@@ -28,23 +28,23 @@ pub fn run(env: &Env, args: &ExportArgs) -> Result<u8> {
                     out.skipped.join(", ")
                 )?;
             }
-            Ok(0)
+            Ok(Exit::Ok)
         }
         ExportWhat::Reviews { file } => {
-            let store = super::progress::open_store(env)?;
+            let store = crate::progress::open_store(env)?;
             // Cram answers did not change any schedule, so FSRS tools must not see them.
-            let log: Vec<_> = super::progress::review_log(&store)?
+            let log: Vec<_> = crate::progress::review_log(&store)?
                 .iter()
                 .filter(|r| !r.cram)
-                .map(super::progress::to_review)
+                .map(crate::progress::to_review)
                 .collect();
-            write_file(file, &crate::tools::revlog::to_csv(&log), true)?;
+            write_file(file, &crate::interchange::revlog::to_csv(&log), true)?;
             crate::outln!(
                 "Exported {} to {} (card_id,review_time,review_rating,review_state,review_duration).",
                 plural(log.len(), "review"),
                 file.display()
             )?;
-            Ok(0)
+            Ok(Exit::Ok)
         }
     }
 }

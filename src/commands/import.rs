@@ -3,14 +3,14 @@
 use anyhow::{Context, Result};
 
 use super::export::write_file;
-use super::library;
-use crate::app::{EXIT_PROBLEMS, Env};
 use crate::cli::{ImportArgs, ImportWhat};
 use crate::deck::parse_deck;
-use crate::tools::anki;
+use crate::env::{Env, Exit};
+use crate::interchange::anki;
+use crate::library;
 
 /// Runs `portquiz import ...`.
-pub fn run(env: &Env, args: &ImportArgs) -> Result<u8> {
+pub fn run(env: &Env, args: &ImportArgs) -> Result<Exit> {
     let ImportWhat::Anki { file, id, out } = &args.what;
     let id = &super::new::deck_id_arg(id)?;
     let sources = library::all_sources(env)?;
@@ -39,7 +39,7 @@ pub fn run(env: &Env, args: &ImportArgs) -> Result<u8> {
                 "nothing written: fix the {} above and run the import again",
                 if errors.len() == 1 { "line" } else { "lines" }
             );
-            return Ok(EXIT_PROBLEMS);
+            return Ok(Exit::Problems);
         }
     };
     let title = title
@@ -63,5 +63,5 @@ pub fn run(env: &Env, args: &ImportArgs) -> Result<u8> {
         crate::deck::diag::plural(notes.len(), "card"),
         path.display()
     )?;
-    Ok(0)
+    Ok(Exit::Ok)
 }

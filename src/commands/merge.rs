@@ -1,22 +1,22 @@
 //! `portquiz merge OTHER.sqlite3`: brings in the answers given on another machine. The review logs are
 //! united (a review is the same review when deck, card, instant and rating match, see
-//! [`crate::tools::revlog::merge`]), and every card that gained answers gets its state rebuilt by replaying
+//! [`crate::interchange::revlog::merge`]), and every card that gained answers gets its state rebuilt by replaying
 //! its whole merged log through the scheduler (without fuzz, so the replay is reproducible). All of it is
 //! one transaction; running it again adds nothing.
 use std::collections::{BTreeMap, HashSet};
 
 use anyhow::{Result, bail};
 
-use super::progress;
-use crate::app::Env;
 use crate::cli::MergeArgs;
 use crate::deck::CardRef;
+use crate::env::{Env, Exit};
+use crate::interchange::revlog::{self, ReviewKey};
+use crate::progress;
 use crate::schedule::CardState;
 use crate::store::{ReviewLogEntry, Store};
-use crate::tools::revlog::{self, ReviewKey};
 
 /// Runs `portquiz merge`.
-pub fn run(env: &Env, args: &MergeArgs) -> Result<u8> {
+pub fn run(env: &Env, args: &MergeArgs) -> Result<Exit> {
     if !args.other.is_file() {
         bail!(
             "{} is not a file; pass the portquiz.sqlite3 copied from the other machine",
@@ -46,7 +46,7 @@ pub fn run(env: &Env, args: &MergeArgs) -> Result<u8> {
             theirs_rows.len(),
             args.other.display()
         )?;
-        return Ok(0);
+        return Ok(Exit::Ok);
     }
     let added_keys: HashSet<ReviewKey> = merged.added.iter().map(|r| r.key()).collect();
     // Their rows to add, once each.
@@ -137,5 +137,5 @@ pub fn run(env: &Env, args: &MergeArgs) -> Result<u8> {
         states.len(),
         if states.len() == 1 { "card" } else { "cards" }
     )?;
-    Ok(0)
+    Ok(Exit::Ok)
 }

@@ -2,10 +2,10 @@
 use anyhow::Result;
 
 use super::export::write_file;
-use crate::app::Env;
+use crate::authoring::starter;
 use crate::cli::NewArgs;
 use crate::deck::id::{DeckId, MAX_ID_LEN, slug};
-use crate::tools::starter;
+use crate::env::{Env, Exit};
 
 /// A deck id given on the command line (`--id`), checked by the id rule, with a suggestion when refused.
 pub(super) fn deck_id_arg(text: &str) -> Result<DeckId> {
@@ -18,7 +18,7 @@ pub(super) fn deck_id_arg(text: &str) -> Result<DeckId> {
 }
 
 /// Runs `portquiz new`.
-pub fn run(env: &Env, args: &NewArgs) -> Result<u8> {
+pub fn run(env: &Env, args: &NewArgs) -> Result<Exit> {
     let id = deck_id_arg(&args.id)?;
     let path = args
         .out
@@ -30,5 +30,5 @@ pub fn run(env: &Env, args: &NewArgs) -> Result<u8> {
         path.display(),
         path.display()
     )?;
-    Ok(0)
+    Ok(Exit::Ok)
 }

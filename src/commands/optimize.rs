@@ -2,25 +2,26 @@
 //! after, and stores the fitted parameters when they fit better (the scheduler uses them from then on).
 use anyhow::Result;
 
-use super::progress;
-use crate::app::Env;
 use crate::cli::JsonArgs;
+use crate::env::output::write_json;
+use crate::env::{Env, Exit};
+use crate::progress;
+use crate::reports::fit::{self, Outcome};
 use crate::store::settings;
-use crate::tools::optimize::{self, Outcome};
 
 /// Runs `portquiz optimize`.
-pub fn run(env: &Env, args: &JsonArgs) -> Result<u8> {
+pub fn run(env: &Env, args: &JsonArgs) -> Result<Exit> {
     let store = progress::open_store(env)?;
     let log = progress::review_log(&store)?;
     let scheduled: Vec<_> = log.iter().filter(|r| !r.cram).collect();
     let current = match progress::stored_parameters(&store)? {
-        p if p.is_empty() => optimize::default_parameters(),
+        p if p.is_empty() => fit::default_parameters(),
         p => p,
     };
     let answers = scheduled
         .iter()
         .map(|r| ((r.deck.as_str(), r.card.as_str()), r.rating, r.elapsed_days));
-    let outcome = optimize::optimize_answers(answers, scheduled.len(), &current)?;
+    let outcome = fit::optimize_answers(answers, scheduled.len(), &current)?;
     // Better or equal on the same reviews: the scheduler uses the new parameters from now on.
     let saved = match &outcome {
         Outcome::Optimized(report) if report.after.log_loss <= report.before.log_loss => {
@@ -33,10 +34,18 @@ pub fn run(env: &Env, args: &JsonArgs) -> Result<u8> {
         _ => false,
     };
     if args.json {
-        let mut value = serde_json::to_value(&outcome)?;
-        value["saved"] = serde_json::Value::Bool(saved);
-        crate::outln!("{}", serde_json::to_string_pretty(&value)?)?;
-        return Ok(0);
+        #[derive(serde::Serialize)]
+        struct Saved<'a> {
+            #[serde(flatten)]
+            outcome: &'a Outcome,
+            saved: bool,
+        }
+        let body = Saved {
+            outcome: &outcome,
+            saved,
+        };
+        write_json(std::io::stdout().lock(), &body)?;
+        return Ok(Exit::Ok);
     }
     match outcome {
         Outcome::NotEnoughData { items, needed } => {
@@ -70,5 +79,5 @@ pub fn run(env: &Env, args: &JsonArgs) -> Result<u8> {
             }
         }
     }
-    Ok(0)
+    Ok(Exit::Ok)
 }

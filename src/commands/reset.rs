@@ -4,14 +4,14 @@ use std::io::IsTerminal;
 
 use anyhow::{Result, bail};
 
-use super::{library, progress};
-use crate::app::{EXIT_FAILURE, Env};
 use crate::cli::ResetArgs;
+use crate::env::{Env, Exit};
+use crate::progress;
 
 /// Runs `portquiz reset`.
-pub fn run(env: &Env, args: &ResetArgs) -> Result<u8> {
+pub fn run(env: &Env, args: &ResetArgs) -> Result<Exit> {
     // Deck paths given with --deck only load decks; progress is kept by deck id.
-    let (ids, _) = library::split_deck_args(&env.deck_args);
+    let ids = &env.decks.ids;
     if args.card.is_some() && ids.len() != 1 {
         bail!("--card needs exactly one --deck ID: card ids are unique within a deck");
     }
@@ -25,7 +25,7 @@ pub fn run(env: &Env, args: &ResetArgs) -> Result<u8> {
             eprintln!(
                 "error: reset forgets the progress of {what} and needs confirmation; without a terminal, pass --yes"
             );
-            return Ok(EXIT_FAILURE);
+            return Ok(Exit::Failure);
         }
         let confirmed = dialoguer::Confirm::new()
             .with_prompt(format!(
@@ -35,7 +35,7 @@ pub fn run(env: &Env, args: &ResetArgs) -> Result<u8> {
             .interact_opt()?;
         if confirmed != Some(true) {
             crate::outln!("Nothing reset.")?;
-            return Ok(0);
+            return Ok(Exit::Ok);
         }
     }
     let mut store = progress::open_store(env)?;
@@ -43,7 +43,7 @@ pub fn run(env: &Env, args: &ResetArgs) -> Result<u8> {
     if ids.is_empty() {
         n += store.forget(None, None)?;
     } else {
-        for deck in &ids {
+        for deck in ids {
             n += store.forget(Some(deck), args.card.as_deref())?;
         }
     }
@@ -51,5 +51,5 @@ pub fn run(env: &Env, args: &ResetArgs) -> Result<u8> {
         "Reset {n} {} ({what}).",
         if n == 1 { "card" } else { "cards" }
     )?;
-    Ok(0)
+    Ok(Exit::Ok)
 }

@@ -1,11 +1,11 @@
 //! `portquiz schema`: prints the deck format's JSON Schema (shipped as `decks/deck.schema.json`).
 use anyhow::Result;
 
-use crate::app::Env;
-use crate::tools::schema;
+use crate::authoring::deck_schema;
+use crate::env::{Env, Exit};
 
 /// Runs `portquiz schema`.
-pub fn run(_env: &Env) -> Result<u8> {
-    crate::out!("{}", schema::deck_schema_text())?;
-    Ok(0)
+pub fn run(_env: &Env) -> Result<Exit> {
+    crate::out!("{}", deck_schema::deck_schema_text())?;
+    Ok(Exit::Ok)
 }

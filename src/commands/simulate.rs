@@ -3,12 +3,13 @@
 use anyhow::Result;
 use serde::Serialize;
 
-use super::{library, progress};
-use crate::app::Env;
 use crate::cli::SimulateArgs;
+use crate::env::output::write_json;
+use crate::env::{Env, Exit};
+use crate::reports::chart::{self, Bar, Style};
+use crate::reports::forecast::{self, Input, StudiedCard};
 use crate::schedule::State;
-use crate::tools::chart::{self, Bar, Style};
-use crate::tools::simulate::{self, Input, StudiedCard};
+use crate::{library, progress};
 
 #[derive(Serialize)]
 struct DayOut {
@@ -29,7 +30,7 @@ struct Report {
 }
 
 /// Runs `portquiz simulate`.
-pub fn run(env: &Env, args: &SimulateArgs) -> Result<u8> {
+pub fn run(env: &Env, args: &SimulateArgs) -> Result<Exit> {
     let decks = library::load_decks(env)?;
     let store = progress::open_store(env)?;
     let scheduler = progress::scheduler(&store)?;
@@ -54,11 +55,11 @@ pub fn run(env: &Env, args: &SimulateArgs) -> Result<u8> {
     }
     let config = scheduler.config();
     let parameters = if config.parameters.is_empty() {
-        crate::tools::optimize::default_parameters()
+        crate::reports::fit::default_parameters()
     } else {
         config.parameters.clone()
     };
-    let days = simulate::forecast(&Input {
+    let days = forecast::forecast(&Input {
         parameters: &parameters,
         desired_retention: config.desired_retention,
         studied: &studied,
@@ -88,8 +89,8 @@ pub fn run(env: &Env, args: &SimulateArgs) -> Result<u8> {
         unseen_cards: unseen,
     };
     if args.json {
-        crate::outln!("{}", serde_json::to_string_pretty(&report)?)?;
-        return Ok(0);
+        write_json(std::io::stdout().lock(), &report)?;
+        return Ok(Exit::Ok);
     }
     let mut out = std::io::stdout().lock();
     use std::io::Write;
@@ -104,7 +105,7 @@ pub fn run(env: &Env, args: &SimulateArgs) -> Result<u8> {
     )?;
     let every = (args.days as usize / 6).max(1);
     let style = Style {
-        color: env.color,
+        color: env.output.stdout_color(),
         size: 6,
         decimals: 0,
     };
@@ -130,8 +131,8 @@ pub fn run(env: &Env, args: &SimulateArgs) -> Result<u8> {
     writeln!(
         out,
         "\nTotal: {reviews} reviews, {new} new cards, {} (about {} a day)",
-        crate::tools::stats::duration(f64::from(seconds)),
-        crate::tools::stats::duration(f64::from(seconds) / f64::from(args.days))
+        crate::reports::stats::duration(f64::from(seconds)),
+        crate::reports::stats::duration(f64::from(seconds) / f64::from(args.days))
     )?;
-    Ok(0)
+    Ok(Exit::Ok)
 }

@@ -5,14 +5,15 @@ use std::collections::{HashMap, HashSet};
 use anyhow::Result;
 use jiff::civil::Date;
 
-use super::{library, progress};
-use crate::app::Env;
 use crate::cli::JsonArgs;
 use crate::deck::CardRef;
+use crate::env::output::write_json;
+use crate::env::{Env, Exit};
+use crate::interchange::revlog::ReviewState;
+use crate::reports::stats::{self, CardInfo, Earlier, LogPoint, Phase};
 use crate::schedule::{CardState, Scheduler, State};
 use crate::store::Store;
-use crate::tools::revlog::ReviewState;
-use crate::tools::stats::{self, CardInfo, Earlier, LogPoint, Phase};
+use crate::{library, progress};
 
 /// What stats read from the store.
 struct Progress {
@@ -74,7 +75,7 @@ fn read_progress(env: &Env) -> Result<Progress> {
 }
 
 /// Runs `portquiz stats`.
-pub fn run(env: &Env, args: &JsonArgs) -> Result<u8> {
+pub fn run(env: &Env, args: &JsonArgs) -> Result<Exit> {
     // The decks and the store do not depend on each other: read them at the same time.
     let (decks, progress) = std::thread::scope(|scope| {
         let decks = scope.spawn(|| library::load_decks(env));
@@ -158,9 +159,13 @@ pub fn run(env: &Env, args: &JsonArgs) -> Result<u8> {
             .map(|p| p.to_string());
     }
     if args.json {
-        crate::outln!("{}", serde_json::to_string_pretty(&result)?)?;
+        write_json(std::io::stdout().lock(), &result)?;
     } else {
-        stats::render(&mut std::io::stdout().lock(), &result, env.color)?;
+        stats::render(
+            &mut std::io::stdout().lock(),
+            &result,
+            env.output.stdout_color(),
+        )?;
     }
-    Ok(0)
+    Ok(Exit::Ok)
 }

@@ -2,14 +2,14 @@
 use std::io::IsTerminal;
 
 use anyhow::{Context, Result};
-use jiff::Timestamp;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
-use super::library;
-use crate::app::{EXIT_INTERRUPTED, Env};
 use crate::cli::StudyArgs;
-use crate::session::{Config, Session, Summary, human_interval};
+use crate::env::{Env, Exit};
+use crate::library;
+use crate::progress;
+use crate::session::{Config, Machine, Planner, Session, words};
 use crate::store::Store;
 use crate::ui::plain::PlainUi;
 use crate::ui::stdin::InterruptibleStdin;
@@ -17,7 +17,7 @@ use crate::ui::terminal::{TerminalUi, restore_terminal};
 use crate::ui::{Style, Ui};
 
 /// Runs `portquiz study`.
-pub fn run(env: &Env, args: &StudyArgs) -> Result<u8> {
+pub fn run(env: &Env, args: &StudyArgs) -> Result<Exit> {
     let decks = library::load_decks(env)?;
     if decks.is_empty() {
         anyhow::bail!(
@@ -26,23 +26,12 @@ pub fn run(env: &Env, args: &StudyArgs) -> Result<u8> {
         );
     }
     let mut store = Store::open(env.db_path())?;
-    let scheduler = super::scheduler(&store, args.until.as_deref())?;
+    let scheduler = progress::scheduler_until(&store, args.until.as_deref())?;
     // Under PORTQUIZ_NOW the session's clock starts at that instant and runs on in real time, so answers
     // keep distinct, ordered instants (as they would on the wall clock) while the day stays the one asked for.
-    let fixed_now = std::env::var("PORTQUIZ_NOW").is_ok_and(|v| !v.trim().is_empty());
-    let start = env.now;
-    let started = std::time::Instant::now();
-    let clock = move || {
-        if fixed_now {
-            jiff::SignedDuration::try_from(started.elapsed())
-                .ok()
-                .and_then(|d| start.checked_add(d).ok())
-                .unwrap_or(start)
-        } else {
-            Timestamp::now()
-        }
-    };
-    let mut rng = match env.seed {
+    let env_clock = env.clock;
+    let clock = move || env_clock.now();
+    let rng = match env.seed {
         Some(seed) => StdRng::seed_from_u64(seed),
         None => StdRng::from_rng(&mut rand::rng()),
     };
@@ -50,14 +39,20 @@ pub fn run(env: &Env, args: &StudyArgs) -> Result<u8> {
         new_per_day: args.new_per_day,
         review_limit: args.limit,
         cram: args.cram,
-        day_start: super::day_start(&scheduler, env.now)?,
+        day_start: progress::day_start(&scheduler, env.now)?,
     };
 
     let terminal = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
-    let plain = args.plain || !terminal;
-    if plain && !args.plain {
+    // A dumb terminal cannot move the cursor or show colour: menus would print as garbage.
+    let dumb = std::env::var_os("TERM").is_some_and(|t| t == "dumb");
+    let plain = args.plain || !terminal || dumb;
+    if !args.plain && !terminal {
         eprintln!(
             "note: stdin or stderr is not a terminal, so portquiz uses the plain line-based mode (--plain)"
+        );
+    } else if !args.plain && dumb {
+        eprintln!(
+            "note: TERM=dumb cannot show menus, so portquiz uses the plain line-based mode (--plain)"
         );
     }
     let mut plain_ui;
@@ -78,75 +73,31 @@ pub fn run(env: &Env, args: &StudyArgs) -> Result<u8> {
     {
         ui.say(Style::Dim, &plan)?;
     }
-    let session = Session::new(
-        &decks,
-        &mut store,
-        &scheduler,
-        ui,
-        &clock,
-        &mut rng,
-        config.clone(),
-    )?;
+    let mut machine = Machine::new();
+    let planner = Planner::new(&scheduler, clock, rng);
+    let session = Session::new(&decks, &mut store, planner, ui, &mut machine, config)?;
     if session.queue().is_empty() {
         let next = session.next_due();
+        let outlook = session.outlook();
         drop(session);
-        nothing_due(ui, env.now, next, args.cram)?;
-        return Ok(0);
+        ui.say(
+            Style::Text,
+            &words::nothing_due(env.now, scheduler.time_zone(), next, &outlook, args.cram),
+        )?;
+        return Ok(Exit::Ok);
     }
     let result = session.run();
     if !plain {
         restore_terminal();
     }
     let summary = result?;
-    print_summary(ui, env.now, &summary)?;
+    ui.say(
+        Style::Text,
+        &words::summary(env.now, scheduler.time_zone(), &summary),
+    )?;
     Ok(if summary.interrupted {
-        EXIT_INTERRUPTED
+        Exit::Interrupted
     } else {
-        0
+        Exit::Ok
     })
-}
-
-fn nothing_due(ui: &mut dyn Ui, now: Timestamp, next: Option<Timestamp>, cram: bool) -> Result<()> {
-    let text = match (cram, next) {
-        (true, _) => "Nothing to cram: no card of these decks has been studied yet. Run `portquiz study` first.".to_string(),
-        (false, Some(due)) => format!(
-            "Nothing is due now. The next card is due {} (in {}).\nTo practise anyway without changing the schedule: portquiz study --cram",
-            local_time(due),
-            human_interval(now, Some(due))
-        ),
-        (false, None) => "Nothing is due now, and today's new cards are done.\nTo practise anyway without changing the schedule: portquiz study --cram\nTo take more new cards today: portquiz study --new N".to_string(),
-    };
-    ui.say(Style::Text, &text)?;
-    Ok(())
-}
-
-fn print_summary(ui: &mut dyn Ui, now: Timestamp, s: &Summary) -> Result<()> {
-    let mut text = format!(
-        "\nSession {}: {} answered, {} right, {} wrong, {} new card{} learned.",
-        if s.interrupted { "interrupted" } else { "over" },
-        s.answered,
-        s.right,
-        s.wrong,
-        s.new_learned,
-        if s.new_learned == 1 { "" } else { "s" }
-    );
-    if s.skipped > 0 {
-        text.push_str(&format!(" {} skipped (not available here).", s.skipped));
-    }
-    if let Some(due) = s.next_due {
-        text.push_str(&format!(
-            "\nNext card due {} (in {}).",
-            local_time(due),
-            human_interval(now, Some(due))
-        ));
-    }
-    ui.say(Style::Text, &text)?;
-    Ok(())
-}
-
-/// "2026-11-25 14:03" in the local time zone.
-pub fn local_time(t: Timestamp) -> String {
-    t.to_zoned_datetime(jiff::tz::TimeZone::system())
-        .strftime("%Y-%m-%d %H:%M")
-        .to_string()
 }

@@ -24,15 +24,15 @@
 //! ```
 mod card;
 mod fuzz;
-mod optimize;
 mod queue;
 mod scheduler;
+mod training;
 
 pub use card::{CardState, ParseRatingError, ParseStateError, Rating, State};
 pub use fuzz::{fuzz_bounds, fuzz_delta, fuzzed_days};
-pub use optimize::training_items;
 pub use queue::{QueueEntry, QueueKind, QueueLimits, build_queue, next_due};
 pub use scheduler::{Outcome, ScheduleError, Scheduler, SchedulerConfig, format_days, format_wait};
+pub use training::training_items;
 
 #[cfg(test)]
 mod tests;

@@ -1,24 +1,46 @@
 //! The study session: one loop of "next card, answer, feedback, grade, record", driven through the
-//! [`Ui`] trait so the terminal and plain front ends share it and tests run it without a terminal.
+//! [`Ui`] trait so the terminal and plain front ends share it, and through the [`Progress`] and [`Live`]
+//! traits so whole sessions run in unit tests with a scripted UI, progress in memory and injected
+//! experiment outcomes.
 //!
-//! Rules it keeps: each answer is written to the store (one transaction) before the next question is shown;
-//! auto-checked cards record a wrong answer as Again and suggest Good for a right one (Hard at most after the
-//! hint); cram answers are logged without changing the schedule; undo reverts the last answer completely.
-use std::collections::{HashMap, HashSet};
+//! Rules it keeps:
+//! - Each answer is written to the progress store (one transaction) before the next question is shown.
+//! - Auto-checked cards record a wrong answer as Again and suggest Good for a right one (Hard at most after
+//!   the hint); cram answers are logged without changing the schedule.
+//! - Undo takes back the most recent thing the candidate did: at a grade prompt the answer just given (the
+//!   card is asked again); at a question, the last recorded answer (that card is asked again).
+//! - Quitting (q, Esc, end of input or Ctrl-C) at a grade prompt keeps the answer just given, recorded with
+//!   the grade the prompt offered as its default; the summary says so.
+//! - After a verdict of wrong the candidate may claim the answer ("I was right") and grade it themself; the
+//!   review log marks it as overridden.
+//! - A card answered is not asked again before a few other cards, when there are any; its siblings (cards
+//!   naming the same experiment, cells of the same table row) are buried for the rest of the study day.
+//! - Suspended cards are never asked; a candidate suspends one at its grade prompt.
+//! - A lab whose check fails offers retry (at most [`MAX_LAB_CHECKS`] checks), give up (Again) or skip.
+//!
+//! The loop decides what happens; [`words`] says it; [`Planner`] holds the scheduler, the clock and the rng.
+mod live;
+mod progress;
+pub mod words;
+
+#[cfg(test)]
+mod tests;
 
 use jiff::Timestamp;
-use rand::Rng;
+use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 
 use crate::deck::CardRef;
-use crate::deck::{Card, CardKind, Deck};
-use crate::practical;
-use crate::schedule::{CardState, QueueLimits, Rating, Scheduler, State, build_queue};
-use crate::store::{Answer, Store};
-use crate::ui::{GradeChoice, Input, Style, Ui, UiError};
+pub use live::{Lab, Live, Machine};
+pub use progress::{MemoryProgress, Progress, Recorded, Today};
 
-/// How long a lab waits for the candidate's listener or connection after they press Enter.
-const LAB_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+use crate::deck::{Card, CardKind, ChoiceOption, Deck};
+use crate::practical::{self, Experiment};
+use crate::schedule::{
+    CardState, QueueEntry, QueueKind, QueueLimits, Rating, Scheduler, State, build_queue,
+};
+use crate::store::{Answer, AnswerId};
+use crate::ui::{GradeChoice, GradeReply, LabReply, Reply, Style, Ui, UiError};
 
 /// Limits and mode of one session.
 #[derive(Debug, Clone)]
@@ -30,17 +52,88 @@ pub struct Config {
     pub day_start: Timestamp,
 }
 
-/// What a session did, for the closing summary.
+/// The scheduler, the clock and the rng: what turns an answer into a new card state.
+pub struct Planner<'a> {
+    scheduler: &'a Scheduler,
+    clock: Box<dyn Fn() -> Timestamp + 'a>,
+    rng: StdRng,
+}
+
+impl<'a> Planner<'a> {
+    /// A planner reading "now" from `clock` and drawing shuffles and fuzz from `rng`.
+    pub fn new(scheduler: &'a Scheduler, clock: impl Fn() -> Timestamp + 'a, rng: StdRng) -> Self {
+        Self {
+            scheduler,
+            clock: Box::new(clock),
+            rng,
+        }
+    }
+
+    /// The clock's instant.
+    pub fn now(&self) -> Timestamp {
+        (self.clock)()
+    }
+}
+
+/// How many checks a lab gets before only "give up" and "skip" are offered.
+pub const MAX_LAB_CHECKS: u32 = 3;
+
+/// How many other cards come between two showings of one card, when there are that many.
+const SPACING: usize = 3;
+
+/// What a session did, for the closing summary. `answered = right + wrong + self_graded`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Summary {
+    /// Answers recorded (and not undone).
     pub answered: u32,
+    /// Auto-checked answers that were right.
     pub right: u32,
+    /// Auto-checked answers that were wrong.
     pub wrong: u32,
-    pub new_learned: u32,
+    /// Answers the candidate graded: flashcards, and verdicts they overrode.
+    pub self_graded: u32,
+    /// Of `self_graded`, verdicts of wrong the candidate overrode ("I was right").
+    pub claimed: u32,
+    /// New cards that left the new state with a passing grade.
+    pub learned: u32,
+    /// Cards skipped because this machine cannot run their experiment.
+    pub unavailable: u32,
+    /// Labs the candidate chose to skip.
     pub skipped: u32,
     pub undone: u32,
+    /// Cards suspended in this session (`deck/card`).
+    pub suspended: Vec<String>,
+    /// Ended by Ctrl-C.
     pub interrupted: bool,
+    /// The answer recorded with its default grade because the candidate quit at its grade prompt.
+    pub kept_on_quit: Option<(String, Rating)>,
+    /// Time from the first question to the end.
+    pub spent: jiff::SignedDuration,
+    /// Cards still to study now when the session ended (0 when it ran out of cards).
+    pub due_now: usize,
+    /// Unseen cards held back by the daily new-card limit, and that limit.
+    pub new_waiting: usize,
+    pub new_per_day: u32,
+    /// When the next card of these decks becomes due.
     pub next_due: Option<Timestamp>,
+}
+
+/// What is due now, for the opening line and the "nothing due" screen.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Outlook {
+    pub learning: usize,
+    pub review: usize,
+    pub new: usize,
+    /// Unseen cards beyond today's new-card limit.
+    pub new_waiting: usize,
+    pub new_per_day: u32,
+}
+
+impl Outlook {
+    /// Cards to study now (learning steps coming back within the session count).
+    pub fn total(&self) -> usize {
+        self.learning + self.review + self.new
+    }
 }
 
 /// Why a session stopped early with an error.
@@ -54,167 +147,266 @@ pub enum SessionError {
     Schedule(#[from] crate::schedule::ScheduleError),
 }
 
-/// A card's key in the store.
-pub type Key = CardRef;
+/// Something the candidate did that undo can take back.
+enum Done {
+    Answer {
+        answer_id: AnswerId,
+        card: usize,
+        verdict: Verdict,
+        was_new: bool,
+        learned: bool,
+        /// Siblings this answer buried.
+        buried: Vec<usize>,
+    },
+    Suspend {
+        card: usize,
+    },
+}
 
-/// An answer that can still be undone.
-struct Done {
-    answer_id: i64,
-    key: Key,
-    right: Option<bool>,
-    was_new: bool,
+/// How an answer was judged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Verdict {
+    Right,
+    Wrong,
+    /// The candidate graded it (flashcards).
+    SelfGraded,
+    /// The candidate overrode a verdict of wrong and graded it.
+    Claimed,
 }
 
 /// What happened at one card.
 enum Step {
     Answered,
+    /// This machine cannot run the card's experiment.
+    Unavailable,
+    /// The candidate left a lab for another time.
     Skipped,
+    /// Take back the last thing done.
     Undo,
+    /// Ask the same card again (undo at its grade prompt).
+    Again,
     Quit,
 }
 
+/// The result of asking an auto-checked card.
+enum Checked {
+    Verdict {
+        right: bool,
+        hint_used: bool,
+        /// Whether "I was right" is offered after a wrong verdict (not where the machine or the candidate
+        /// decided: practical cards, labs given up).
+        claimable: bool,
+    },
+    Step(Step),
+}
+
+/// Why a card is out of this session's queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Aside {
+    No,
+    /// Skipped (unavailable here, or by the candidate) or already crammed.
+    Done,
+    /// A sibling was answered today.
+    Buried,
+    Suspended,
+}
+
 /// The study session.
-pub struct Session<'a, R: Rng> {
+pub struct Session<'a> {
     cards: Vec<(&'a Deck, &'a Card)>,
+    /// The progress key of each card (same index as `cards`), built once.
+    keys: Vec<CardRef>,
     /// Each card's state (same index as `cards`; `CardState::new()` when the store has none).
     states: Vec<CardState>,
-    /// Card index by key, for the answers recorded and undone.
-    index: HashMap<Key, usize>,
-    store: &'a mut Store,
-    scheduler: &'a Scheduler,
-    ui: &'a mut dyn Ui,
-    clock: &'a dyn Fn() -> Timestamp,
-    rng: &'a mut R,
-    config: Config,
-    environment: Option<practical::Environment>,
-    new_today: u32,
-    reviews_today: u32,
-    /// Cards skipped (experiment unavailable) or already crammed in this session.
-    set_aside: HashSet<Key>,
-    history: Vec<Done>,
-    front: Option<Key>,
-    /// The store key of each card (same index as `cards`), built once.
-    keys: Vec<Key>,
+    /// Why a card is out of the queue, by index.
+    aside: Vec<Aside>,
+    /// Each card's sibling group (same experiment, or same table row), by index.
+    siblings: Vec<Option<usize>>,
+    /// The last cards shown, most recent last (a card is not shown again right away).
+    recent: std::collections::VecDeque<usize>,
     /// Card indices by a random rank drawn once: new cards (and cram) follow it, so the order is shuffled
     /// but stable.
     by_rank: Vec<usize>,
+    progress: &'a mut dyn Progress,
+    planner: Planner<'a>,
+    ui: &'a mut dyn Ui,
+    live: &'a mut dyn Live,
+    config: Config,
+    today: Today,
+    history: Vec<Done>,
+    /// The card to ask next, before the queue (after an undo).
+    front: Option<usize>,
     summary: Summary,
 }
 
-impl<'a, R: Rng> Session<'a, R> {
+impl<'a> Session<'a> {
     /// Prepares a session over `decks` with the stored progress.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         decks: &'a [Deck],
-        store: &'a mut Store,
-        scheduler: &'a Scheduler,
+        progress: &'a mut dyn Progress,
+        mut planner: Planner<'a>,
         ui: &'a mut dyn Ui,
-        clock: &'a dyn Fn() -> Timestamp,
-        rng: &'a mut R,
+        live: &'a mut dyn Live,
         config: Config,
     ) -> Result<Self, SessionError> {
         let cards: Vec<(&Deck, &Card)> = decks
             .iter()
             .flat_map(|d| d.cards.iter().map(move |c| (d, c)))
             .collect();
-        let mut stored = store.all_states()?;
-        let new_today = store.new_introduced_since(config.day_start)?;
-        let reviews_today = store.reviews_since(config.day_start)?;
+        let mut stored = progress.states()?;
+        let today = progress.done_since(config.day_start)?;
         let mut rank: Vec<usize> = (0..cards.len()).collect();
-        rank.shuffle(rng);
+        rank.shuffle(&mut planner.rng);
         let mut by_rank: Vec<usize> = (0..cards.len()).collect();
         by_rank.sort_by_key(|&i| rank[i]);
-        let keys: Vec<Key> = cards.iter().map(|(d, c)| d.card_ref(c)).collect();
-        let states = keys
+        let keys: Vec<CardRef> = cards
+            .iter()
+            .map(|(d, c)| CardRef::new(d.id.clone(), c.id.clone()))
+            .collect();
+        let states: Vec<CardState> = keys
             .iter()
             .map(|k| stored.remove(k).unwrap_or_default())
             .collect();
-        let index = keys
+        let siblings = sibling_groups(&cards);
+        let suspended = progress.suspended()?;
+        let mut aside: Vec<Aside> = keys
             .iter()
-            .enumerate()
-            .map(|(i, k)| (k.clone(), i))
+            .map(|k| {
+                if suspended.contains(k) {
+                    Aside::Suspended
+                } else {
+                    Aside::No
+                }
+            })
             .collect();
+        if !config.cram {
+            let answered = progress.answered_since(config.day_start)?;
+            let groups: std::collections::HashSet<usize> = keys
+                .iter()
+                .zip(&siblings)
+                .filter(|(k, _)| answered.contains(*k))
+                .filter_map(|(_, g)| *g)
+                .collect();
+            for i in 0..keys.len() {
+                if siblings[i].is_some_and(|g| groups.contains(&g))
+                    && !answered.contains(&keys[i])
+                    && buriable(&states[i])
+                    && aside[i] == Aside::No
+                {
+                    aside[i] = Aside::Buried;
+                }
+            }
+        }
         Ok(Self {
+            aside,
+            siblings,
+            recent: std::collections::VecDeque::new(),
             cards,
+            keys,
             states,
-            index,
-            store,
-            scheduler,
+            by_rank,
+            progress,
+            planner,
             ui,
-            clock,
-            rng,
+            live,
             config,
-            environment: None,
-            new_today,
-            reviews_today,
-            set_aside: HashSet::new(),
+            today,
             history: Vec::new(),
             front: None,
-            keys,
-            by_rank,
             summary: Summary::default(),
         })
-    }
-
-    fn state(&self, key: &Key) -> CardState {
-        self.index
-            .get(key)
-            .map(|&i| self.states[i].clone())
-            .unwrap_or_default()
     }
 
     /// Cards still to be shown now, in order (learning, reviews most overdue first, new cards, learn-ahead),
     /// as indices into the session's cards. New cards (and cram) follow the session's shuffled rank.
     pub fn queue(&self) -> Vec<usize> {
-        let now = (self.clock)();
-        // Card indices, not keys, go through the queue and states are a Vec by index: the queue is rebuilt
-        // before every question, and at 10,000 cards building and hashing a key per card each time cost
-        // milliseconds per answer.
-        let order = self
-            .by_rank
-            .iter()
-            .filter(|&&i| self.set_aside.is_empty() || !self.set_aside.contains(&self.keys[i]));
+        self.entries().into_iter().map(|e| e.key).collect()
+    }
+
+    fn entries(&self) -> Vec<QueueEntry<usize>> {
+        let now = self.planner.now();
+        // Card indices go through the queue and states are a Vec by index: the queue is rebuilt before every
+        // question, and at 10,000 cards building and hashing a key per card each time cost milliseconds.
+        let order = self.by_rank.iter().filter(|&&i| self.aside[i] == Aside::No);
         if self.config.cram {
             let room =
                 (self.config.review_limit as usize).saturating_sub(self.summary.answered as usize);
             return order
                 .filter(|&&i| self.states[i].state != State::New)
                 .take(room)
-                .copied()
+                .map(|&key| QueueEntry {
+                    key,
+                    kind: QueueKind::Review,
+                })
                 .collect();
         }
-        let limits = QueueLimits {
+        build_queue(order.map(|i| (i, &self.states[*i])), now, &self.limits())
+    }
+
+    fn limits(&self) -> QueueLimits {
+        QueueLimits {
             new_per_day: self.config.new_per_day,
             reviews_per_day: self.config.review_limit,
-            new_done_today: self.new_today,
-            reviews_done_today: self.reviews_today,
+            new_done_today: self.today.new,
+            reviews_done_today: self.today.reviews,
             ..QueueLimits::default()
+        }
+    }
+
+    /// What is due now, and how many unseen cards the daily new-card limit holds back.
+    pub fn outlook(&self) -> Outlook {
+        let mut outlook = Outlook {
+            new_per_day: self.config.new_per_day,
+            ..Outlook::default()
         };
-        build_queue(order.map(|i| (i, &self.states[*i])), now, &limits)
-            .into_iter()
-            .map(|e| e.key)
-            .collect()
+        for entry in self.entries() {
+            match entry.kind {
+                QueueKind::Learning | QueueKind::LearnAhead => outlook.learning += 1,
+                QueueKind::Review => outlook.review += 1,
+                QueueKind::New => outlook.new += 1,
+            }
+        }
+        if !self.config.cram {
+            let unseen = (0..self.cards.len())
+                .filter(|&i| self.aside[i] == Aside::No && self.states[i].state == State::New)
+                .count();
+            outlook.new_waiting = unseen.saturating_sub(outlook.new);
+        }
+        outlook
     }
 
     /// Runs the session until nothing is left, the candidate quits, or Ctrl-C.
     pub fn run(mut self) -> Result<Summary, SessionError> {
-        let mut planned = self.queue().len();
+        let started = self.planner.now();
+        let outlook = self.outlook();
+        self.ui
+            .say(Style::Dim, &words::outlook(&outlook, self.config.cram))?;
         loop {
-            let mut order = self.queue();
-            if let Some(front) = self.front.take()
-                && let Some(i) = self
-                    .cards
-                    .iter()
-                    .position(|(d, c)| d.id == front.deck && c.id == front.card)
-            {
-                order.retain(|&j| j != i);
-                order.insert(0, i);
+            let order = self.queue();
+            let next = match self.front.take() {
+                Some(front) => front,
+                None => match self.pick(&order) {
+                    Some(next) => next,
+                    None => break,
+                },
+            };
+            let left = order.len().max(1);
+            let position = (self.summary.answered as usize, left);
+            self.recent.push_back(next);
+            if self.recent.len() > SPACING {
+                self.recent.pop_front();
             }
-            let Some(&next) = order.first() else { break };
-            planned = planned.max(self.summary.answered as usize + order.len());
-            let position = (self.summary.answered as usize + 1, planned);
             match self.card(next, position) {
-                Ok(Step::Answered | Step::Skipped) => {}
+                Ok(Step::Answered) => {}
+                Ok(Step::Unavailable) => {
+                    self.aside[next] = Aside::Done;
+                    self.summary.unavailable += 1;
+                }
+                Ok(Step::Skipped) => {
+                    self.aside[next] = Aside::Done;
+                    self.summary.skipped += 1;
+                }
+                Ok(Step::Again) => self.front = Some(next),
                 Ok(Step::Undo) => self.undo()?,
                 Ok(Step::Quit) => break,
                 Err(SessionError::Ui(UiError::Interrupted)) => {
@@ -224,73 +416,115 @@ impl<'a, R: Rng> Session<'a, R> {
                 Err(err) => return Err(err),
             }
         }
+        let outlook = self.outlook();
+        self.summary.due_now = outlook.total();
+        self.summary.new_waiting = outlook.new_waiting;
+        self.summary.new_per_day = self.config.new_per_day;
+        self.summary.spent = self.planner.now().duration_since(started);
         self.summary.next_due = self.next_due();
         Ok(self.summary)
     }
 
+    /// The next card: the first in the queue that was not among the last few shown, when there is one.
+    fn pick(&self, order: &[usize]) -> Option<usize> {
+        order
+            .iter()
+            .find(|i| !self.recent.contains(i))
+            .or(order.first())
+            .copied()
+    }
+
     /// When the next card of these decks becomes due (learning or review).
     pub fn next_due(&self) -> Option<Timestamp> {
+        let now = self.planner.now();
         self.states
             .iter()
             .filter(|s| s.state != State::New)
             .filter_map(|s| s.due)
-            .filter(|due| *due > (self.clock)())
+            .filter(|due| *due > now)
             .min()
     }
 
     fn undo(&mut self) -> Result<(), SessionError> {
         let Some(done) = self.history.pop() else {
-            self.ui
-                .say(Style::Dim, "(nothing to undo in this session)")?;
+            self.ui.say(Style::Dim, words::NOTHING_TO_UNDO)?;
             return Ok(());
         };
-        let undone = self.store.undo(done.answer_id)?;
-        if let Some(&i) = self.index.get(&done.key) {
-            self.states[i] = undone.state;
+        let (answer_id, card, verdict, was_new, learned, buried) = match done {
+            Done::Suspend { card } => {
+                self.progress
+                    .set_suspended(&self.keys[card], false, self.planner.now())?;
+                self.aside[card] = Aside::No;
+                self.summary
+                    .suspended
+                    .retain(|c| *c != self.keys[card].to_string());
+                let text = words::unsuspended(&self.keys[card].to_string());
+                self.ui.say(Style::Dim, &text)?;
+                return Ok(());
+            }
+            Done::Answer {
+                answer_id,
+                card,
+                verdict,
+                was_new,
+                learned,
+                buried,
+            } => (answer_id, card, verdict, was_new, learned, buried),
+        };
+        let undone = self.progress.undo(answer_id)?;
+        self.states[card] = undone.state;
+        self.aside[card] = Aside::No;
+        for sibling in buried {
+            self.aside[sibling] = Aside::No;
         }
-        self.set_aside.remove(&done.key);
         self.summary.answered = self.summary.answered.saturating_sub(1);
         self.summary.undone += 1;
-        match done.right {
-            Some(true) => self.summary.right = self.summary.right.saturating_sub(1),
-            Some(false) => self.summary.wrong = self.summary.wrong.saturating_sub(1),
-            None => {}
+        match verdict {
+            Verdict::Right => self.summary.right -= 1,
+            Verdict::Wrong => self.summary.wrong -= 1,
+            Verdict::SelfGraded => self.summary.self_graded -= 1,
+            Verdict::Claimed => {
+                self.summary.self_graded -= 1;
+                self.summary.claimed -= 1;
+            }
         }
-        if done.was_new && !self.config.cram {
-            self.new_today = self.new_today.saturating_sub(1);
-            self.summary.new_learned = self.summary.new_learned.saturating_sub(1);
-        } else if !self.config.cram {
-            self.reviews_today = self.reviews_today.saturating_sub(1);
+        if learned {
+            self.summary.learned -= 1;
         }
-        self.ui.say(
-            Style::Dim,
-            &format!(
-                "(undone: the answer to `{}` is forgotten; here it is again)",
-                done.key.card
-            ),
-        )?;
-        self.front = Some(done.key);
+        if self
+            .summary
+            .kept_on_quit
+            .as_ref()
+            .is_some_and(|(c, _)| *c == self.keys[card].to_string())
+        {
+            self.summary.kept_on_quit = None;
+        }
+        if !self.config.cram {
+            if was_new {
+                self.today.new = self.today.new.saturating_sub(1);
+            } else {
+                self.today.reviews = self.today.reviews.saturating_sub(1);
+            }
+        }
+        let id = self.cards[card].1.id.as_str();
+        self.ui.say(Style::Dim, &words::undone(id))?;
+        self.front = Some(card);
         Ok(())
     }
 
-    fn card(&mut self, index: usize, (n, total): (usize, usize)) -> Result<Step, SessionError> {
-        let (deck, card) = self.cards[index];
-        let key = self.keys[index].clone();
-        let state = self.state(&key);
-        let started = std::time::Instant::now();
-        let mut tag = card.kind.name().to_string();
-        if state.state == State::New {
-            tag.push_str(" · new");
-        }
-        if self.config.cram {
-            tag.push_str(" · cram");
-        }
-        self.ui.say(
-            Style::Header,
-            &format!("\n[{n}/{total}] {}/{} · {tag}", deck.id, card.id),
-        )?;
-        let outcome = match &card.kind {
-            CardKind::Flashcard { back } => return self.flashcard(&key, card, back, started),
+    fn card(&mut self, index: usize, position: (usize, usize)) -> Result<Step, SessionError> {
+        let (_, card) = self.cards[index];
+        let state = &self.states[index];
+        let shown_at = self.planner.now();
+        let tag = words::tag(
+            card.kind.name(),
+            state.state == State::New,
+            self.config.cram,
+        );
+        let header = words::header(position, &self.keys[index], &tag);
+        self.ui.say(Style::Header, &header)?;
+        let checked = match &card.kind {
+            CardKind::Flashcard { back } => return self.flashcard(index, back, shown_at),
             CardKind::Choice { options, answers } => self.choice(card, options, answers)?,
             CardKind::TrueFalse { answer } => self.true_false(card, *answer)?,
             CardKind::Typed { answer, accept, .. } => self.typed(
@@ -300,190 +534,269 @@ impl<'a, R: Rng> Session<'a, R> {
             CardKind::Practical { experiment } => self.practical(card, experiment)?,
             CardKind::Lab { experiment } => self.lab(card, experiment)?,
         };
-        let (right, hint_used) = match outcome {
-            Outcome::Checked { right, hint_used } => (right, hint_used),
-            Outcome::Step(step) => {
-                if matches!(step, Step::Skipped) {
-                    self.set_aside.insert(key);
-                    self.summary.skipped += 1;
-                }
-                return Ok(step);
-            }
+        let (right, hint_used, claimable) = match checked {
+            Checked::Verdict {
+                right,
+                hint_used,
+                claimable,
+            } => (right, hint_used, claimable),
+            Checked::Step(step) => return Ok(step),
         };
         if let Some(explain) = &card.explain {
-            self.ui.say(Style::Dim, explain)?;
+            self.ui.say(Style::Explain, explain)?;
         }
-        // A wrong answer or a used hint fixes the grade; say so only once it is saved.
-        let fixed = if !right {
-            Some((Rating::Again, "(recorded as Again)"))
-        } else if hint_used {
-            Some((
-                Rating::Hard,
-                "(the hint was used, so this was recorded as Hard)",
-            ))
-        } else {
-            None
-        };
-        if let Some((rating, note)) = fixed {
-            self.record(&key, state, rating, Some(right), started)?;
+        if !right && claimable {
+            return self.grade(index, Grade::Wrong, shown_at);
+        }
+        // A wrong answer nobody can claim, or a used hint, fixes the grade; say so only once it is saved.
+        if !right || hint_used {
+            let (rating, verdict, note) = if right {
+                (Rating::Hard, Verdict::Right, words::RECORDED_HARD_HINT)
+            } else {
+                (Rating::Again, Verdict::Wrong, words::RECORDED_AGAIN)
+            };
+            self.record(index, rating, verdict, shown_at)?;
             self.ui.say(Style::Dim, note)?;
             return Ok(Step::Answered);
         }
-        let choices = self.grade_choices(&state, &[Rating::Hard, Rating::Good, Rating::Easy]);
-        let rating = match self.ui.grade(&choices, 1)? {
-            Input::Value(r) => r,
-            Input::Undo => return Ok(Step::Undo),
-            Input::Quit | Input::Hint => {
-                // The answer was given: keep it, with the suggested grade, before leaving.
-                self.record(&key, state, Rating::Good, Some(true), started)?;
-                return Ok(Step::Quit);
-            }
-        };
-        self.record(&key, state, rating, Some(right), started)?;
-        Ok(Step::Answered)
+        self.grade(index, Grade::Right, shown_at)
     }
 
-    fn grade_choices(&self, state: &CardState, ratings: &[Rating]) -> Vec<GradeChoice> {
-        let now = (self.clock)();
+    /// The grade prompt after an answer; records the grade picked. Undo asks the card again; quitting
+    /// (or Ctrl-C) and suspending keep the answer with the default grade.
+    fn grade(
+        &mut self,
+        index: usize,
+        grade: Grade,
+        shown_at: Timestamp,
+    ) -> Result<Step, SessionError> {
+        let (ratings, default, verdict): (&[Rating], usize, Verdict) = match grade {
+            Grade::Right => (
+                &[Rating::Hard, Rating::Good, Rating::Easy],
+                1,
+                Verdict::Right,
+            ),
+            Grade::Wrong => (&[Rating::Again], 0, Verdict::Wrong),
+            Grade::Claimed => (
+                &[Rating::Hard, Rating::Good, Rating::Easy],
+                1,
+                Verdict::Claimed,
+            ),
+            Grade::Flashcard => (
+                &[Rating::Again, Rating::Hard, Rating::Good, Rating::Easy],
+                2,
+                Verdict::SelfGraded,
+            ),
+        };
+        let choices = self.grade_choices(index, ratings);
+        let reply = match self.ui.grade(&choices, default, grade == Grade::Wrong) {
+            Ok(reply) => reply,
+            Err(UiError::Interrupted) => {
+                self.keep_on_quit(index, ratings[default], verdict, shown_at)?;
+                return Err(UiError::Interrupted.into());
+            }
+            Err(err) => return Err(err.into()),
+        };
+        match reply {
+            GradeReply::Grade(rating) => {
+                self.record(index, rating, verdict, shown_at)?;
+                if grade == Grade::Wrong {
+                    self.ui.say(Style::Dim, words::RECORDED_AGAIN)?;
+                }
+                Ok(Step::Answered)
+            }
+            GradeReply::Claim => self.grade(index, Grade::Claimed, shown_at),
+            GradeReply::Suspend => {
+                self.record(index, ratings[default], verdict, shown_at)?;
+                self.progress
+                    .set_suspended(&self.keys[index], true, self.planner.now())?;
+                self.aside[index] = Aside::Suspended;
+                self.history.push(Done::Suspend { card: index });
+                let card = self.keys[index].to_string();
+                self.ui.say(
+                    Style::Dim,
+                    &words::suspended(&card, words::rating_name(ratings[default])),
+                )?;
+                self.summary.suspended.push(card);
+                Ok(Step::Answered)
+            }
+            GradeReply::Undo => Ok(Step::Again),
+            GradeReply::Quit => {
+                self.keep_on_quit(index, ratings[default], verdict, shown_at)?;
+                Ok(Step::Quit)
+            }
+        }
+    }
+
+    fn keep_on_quit(
+        &mut self,
+        index: usize,
+        rating: Rating,
+        verdict: Verdict,
+        shown_at: Timestamp,
+    ) -> Result<(), SessionError> {
+        self.record(index, rating, verdict, shown_at)?;
+        self.summary.kept_on_quit = Some((self.keys[index].to_string(), rating));
+        Ok(())
+    }
+
+    fn grade_choices(&self, index: usize, ratings: &[Rating]) -> Vec<GradeChoice> {
+        let now = self.planner.now();
         let previews = if self.config.cram {
             None
         } else {
-            self.scheduler.preview(state, now).ok()
+            self.planner
+                .scheduler
+                .preview(&self.states[index], now)
+                .ok()
         };
         ratings
             .iter()
             .map(|&rating| {
-                let label = match previews
+                let next = previews
                     .as_ref()
                     .and_then(|p| p.iter().find(|o| o.rating == rating))
-                {
-                    Some(outcome) => format!(
-                        "{:<5} (next in {})",
-                        rating_name(rating),
-                        outcome.label(now)
-                    ),
-                    None => rating_name(rating).to_string(),
-                };
-                GradeChoice { rating, label }
+                    .map(|outcome| outcome.label(now));
+                GradeChoice {
+                    rating,
+                    label: words::grade_label(rating, next.as_deref()),
+                }
             })
             .collect()
     }
 
     fn record(
         &mut self,
-        key: &Key,
-        before: CardState,
+        index: usize,
         rating: Rating,
-        right: Option<bool>,
-        started: std::time::Instant,
+        verdict: Verdict,
+        shown_at: Timestamp,
     ) -> Result<(), SessionError> {
-        let now = (self.clock)();
+        let now = self.planner.now();
+        let before = &self.states[index];
         let was_new = before.state == State::New;
-        let outcome = self.scheduler.answer(&before, rating, now, self.rng)?;
-        let duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        let outcome = self
+            .planner
+            .scheduler
+            .answer(before, rating, now, &mut self.planner.rng)?;
+        let duration_ms =
+            u64::try_from(now.duration_since(shown_at).as_millis().max(0)).unwrap_or(u64::MAX);
         let after = if self.config.cram {
             before.clone()
         } else {
             outcome.card
         };
-        let answer_id = self.store.record_answer(&Answer {
+        let key = &self.keys[index];
+        let answer_id = self.progress.record(&Answer {
             card: key,
             time: now,
             rating,
             elapsed_days: outcome.elapsed_days,
             duration_ms,
             new_state: (!self.config.cram).then_some(&after),
+            overridden: verdict == Verdict::Claimed,
         })?;
-        self.history.push(Done {
-            answer_id,
-            key: key.clone(),
-            right,
-            was_new,
-        });
-        if let Some(&i) = self.index.get(key) {
-            self.states[i] = after;
-        }
+        self.states[index] = after;
         self.summary.answered += 1;
-        match right {
-            Some(true) => self.summary.right += 1,
-            Some(false) => self.summary.wrong += 1,
-            None => {}
+        match verdict {
+            Verdict::Right => self.summary.right += 1,
+            Verdict::Wrong => self.summary.wrong += 1,
+            Verdict::SelfGraded => self.summary.self_graded += 1,
+            Verdict::Claimed => {
+                self.summary.self_graded += 1;
+                self.summary.claimed += 1;
+            }
         }
+        let learned = was_new && rating != Rating::Again && !self.config.cram;
+        if learned {
+            self.summary.learned += 1;
+        }
+        let mut buried = Vec::new();
         if self.config.cram {
-            self.set_aside.insert(key.clone());
-        } else if was_new {
-            self.new_today += 1;
-            self.summary.new_learned += 1;
+            self.aside[index] = Aside::Done;
         } else {
-            self.reviews_today += 1;
+            if was_new {
+                self.today.new += 1;
+            } else {
+                self.today.reviews += 1;
+            }
+            if let Some(group) = self.siblings[index] {
+                for i in 0..self.cards.len() {
+                    if i != index
+                        && self.siblings[i] == Some(group)
+                        && self.aside[i] == Aside::No
+                        && buriable(&self.states[i])
+                    {
+                        self.aside[i] = Aside::Buried;
+                        buried.push(i);
+                    }
+                }
+            }
         }
+        self.history.push(Done::Answer {
+            answer_id,
+            card: index,
+            verdict,
+            was_new,
+            learned,
+            buried,
+        });
         Ok(())
     }
 
     fn flashcard(
         &mut self,
-        key: &Key,
-        card: &Card,
+        index: usize,
         back: &str,
-        started: std::time::Instant,
+        shown_at: Timestamp,
     ) -> Result<Step, SessionError> {
+        let card = self.cards[index].1;
         self.ui.say(Style::Question, &card.prompt)?;
         let mut hint_available = card.hint.is_some();
         loop {
-            match self.ui.proceed(if hint_available {
-                "Show the answer (? for the hint)"
-            } else {
-                "Show the answer"
-            })? {
-                Input::Value(()) => break,
-                Input::Hint if hint_available => {
+            match self
+                .ui
+                .proceed(words::reveal(hint_available), hint_available)?
+            {
+                Reply::Value(()) => break,
+                Reply::Hint => {
                     self.show_hint(card)?;
                     hint_available = false;
                 }
-                Input::Hint => {}
-                Input::Undo => return Ok(Step::Undo),
-                Input::Quit => return Ok(Step::Quit),
+                Reply::Undo => return Ok(Step::Undo),
+                Reply::Quit => return Ok(Step::Quit),
             }
         }
-        self.ui.say(Style::Text, &format!("Answer: {back}"))?;
+        self.ui.say(Style::Text, &words::flashcard_back(back))?;
         if let Some(explain) = &card.explain {
-            self.ui.say(Style::Dim, explain)?;
+            self.ui.say(Style::Explain, explain)?;
         }
-        let state = self.state(key);
-        let choices = self.grade_choices(
-            &state,
-            &[Rating::Again, Rating::Hard, Rating::Good, Rating::Easy],
-        );
-        let rating = match self.ui.grade(&choices, 2)? {
-            Input::Value(r) => r,
-            Input::Undo => return Ok(Step::Undo),
-            Input::Quit | Input::Hint => return Ok(Step::Quit),
-        };
-        self.record(key, state, rating, None, started)?;
-        Ok(Step::Answered)
+        self.grade(index, Grade::Flashcard, shown_at)
     }
 
     fn show_hint(&mut self, card: &Card) -> Result<(), SessionError> {
         if let Some(hint) = &card.hint {
-            self.ui.say(Style::Dim, &format!("Hint: {hint}"))?;
+            self.ui.say(Style::Dim, &words::hint(hint))?;
         }
         Ok(())
     }
 
-    /// Asks until an answer, the hint (shown, then asked again), undo or quit.
+    /// Asks until an answer, undo or quit; a hint request shows the hint and asks again.
     fn ask<T>(
         &mut self,
         card: &Card,
-        mut prompt: impl FnMut(&mut dyn Ui, bool) -> Result<Input<T>, UiError>,
-    ) -> Result<(Input<T>, bool), SessionError> {
+        mut prompt: impl FnMut(&mut dyn Ui, bool) -> Result<Reply<T>, UiError>,
+    ) -> Result<Asked<T>, SessionError> {
         let mut hint_used = false;
         loop {
             match prompt(self.ui, card.hint.is_some() && !hint_used)? {
-                Input::Hint => {
+                Reply::Hint => {
                     self.show_hint(card)?;
                     hint_used = true;
                 }
-                other => return Ok((other, hint_used)),
+                Reply::Value(value) => return Ok(Asked::Value(value, hint_used)),
+                Reply::Undo => return Ok(Asked::Step(Step::Undo)),
+                Reply::Quit => return Ok(Asked::Step(Step::Quit)),
             }
         }
     }
@@ -491,105 +804,88 @@ impl<'a, R: Rng> Session<'a, R> {
     fn choice(
         &mut self,
         card: &Card,
-        options: &[crate::deck::ChoiceOption],
+        options: &[ChoiceOption],
         answers: &[usize],
-    ) -> Result<Outcome, SessionError> {
+    ) -> Result<Checked, SessionError> {
         let mut order: Vec<usize> = (0..options.len()).collect();
-        order.shuffle(self.rng);
+        order.shuffle(&mut self.planner.rng);
         let shown: Vec<String> = order.iter().map(|&i| options[i].text.clone()).collect();
         let multi = answers.len() > 1;
-        // Say how many to pick, unless the author's prompt already asks for several.
-        let question = if multi && !card.prompt.to_lowercase().contains("pick") {
-            format!("{} (pick {})", card.prompt, answers.len())
-        } else {
-            card.prompt.clone()
+        self.ui.say(
+            Style::Question,
+            &words::choice_question(&card.prompt, answers.len()),
+        )?;
+        let (picks, hint_used) = match self.ask(card, |ui, hint| ui.choose(&shown, multi, hint))? {
+            Asked::Value(picks, hint_used) => (picks, hint_used),
+            Asked::Step(step) => return Ok(Checked::Step(step)),
         };
-        self.ui.say(Style::Question, &question)?;
-        let (input, hint_used) = self.ask(card, |ui, hint| ui.choose(&shown, multi, hint))?;
-        let picks: Vec<usize> = match input {
-            Input::Value(p) => p.into_iter().map(|i| order[i]).collect(),
-            Input::Undo => return Ok(Outcome::Step(Step::Undo)),
-            _ => return Ok(Outcome::Step(Step::Quit)),
-        };
+        let picks: Vec<usize> = picks.indices().iter().map(|&i| order[i]).collect();
         let right = card.choice_is_right(&picks);
-        let correct: Vec<String> = answers.iter().map(|&i| options[i].text.clone()).collect();
+        let correct: Vec<&str> = answers.iter().map(|&i| options[i].text.as_str()).collect();
         if right {
-            self.ui
-                .say(Style::Right, &format!("Right: {}", correct.join(", ")))?;
+            self.ui.say(Style::Right, &words::choice_right(&correct))?;
         } else {
-            self.ui.say(
-                Style::Wrong,
-                &format!("Wrong. The answer is: {}", correct.join(", ")),
-            )?;
+            self.ui.say(Style::Wrong, &words::choice_wrong(&correct))?;
             for &p in picks.iter().filter(|p| !answers.contains(p)) {
                 if let Some(why) = &options[p].why {
-                    self.ui.say(
-                        Style::Text,
-                        &format!("Why not \"{}\": {why}", options[p].text),
-                    )?;
+                    self.ui
+                        .say(Style::Text, &words::why_not(&options[p].text, why))?;
                 }
             }
         }
-        Ok(Outcome::Checked { right, hint_used })
+        Ok(Checked::Verdict {
+            right,
+            hint_used,
+            claimable: true,
+        })
     }
 
-    fn true_false(&mut self, card: &Card, answer: bool) -> Result<Outcome, SessionError> {
+    fn true_false(&mut self, card: &Card, answer: bool) -> Result<Checked, SessionError> {
         self.ui
-            .say(Style::Question, &format!("True or false: {}", card.prompt))?;
-        let (input, hint_used) = self.ask(card, |ui, hint| ui.true_false(hint))?;
-        let given = match input {
-            Input::Value(v) => v,
-            Input::Undo => return Ok(Outcome::Step(Step::Undo)),
-            _ => return Ok(Outcome::Step(Step::Quit)),
+            .say(Style::Question, &words::true_false_question(&card.prompt))?;
+        let (given, hint_used) = match self.ask(card, |ui, hint| ui.true_false(hint))? {
+            Asked::Value(given, hint_used) => (given, hint_used),
+            Asked::Step(step) => return Ok(Checked::Step(step)),
         };
         let right = given == answer;
-        let word = if answer { "true" } else { "false" };
-        if right {
-            self.ui
-                .say(Style::Right, &format!("Right: it is {word}."))?;
-        } else {
-            self.ui
-                .say(Style::Wrong, &format!("Wrong: it is {word}."))?;
-        }
-        Ok(Outcome::Checked { right, hint_used })
+        let style = if right { Style::Right } else { Style::Wrong };
+        self.ui
+            .say(style, &words::true_false_verdict(right, answer))?;
+        Ok(Checked::Verdict {
+            right,
+            hint_used,
+            claimable: true,
+        })
     }
 
-    fn typed(&mut self, card: &Card, model: Option<&str>) -> Result<Outcome, SessionError> {
+    fn typed(&mut self, card: &Card, model: Option<&str>) -> Result<Checked, SessionError> {
         self.ui.say(Style::Question, &card.prompt)?;
-        let (input, hint_used) = self.ask(card, |ui, hint| ui.text(hint))?;
-        let given = match input {
-            Input::Value(v) => v,
-            Input::Undo => return Ok(Outcome::Step(Step::Undo)),
-            _ => return Ok(Outcome::Step(Step::Quit)),
+        let (given, hint_used) = match self.ask(card, |ui, hint| ui.text(hint))? {
+            Asked::Value(given, hint_used) => (given, hint_used),
+            Asked::Step(step) => return Ok(Checked::Step(step)),
         };
         let right = card.typed_is_right(&given);
         let model = model.unwrap_or_default();
         if right {
-            self.ui
-                .say(Style::Right, &format!("Right. A model answer: {model}"))?;
+            self.ui.say(Style::Right, &words::typed_right(model))?;
         } else {
-            let mut text = format!("Not quite. A model answer: {model}");
-            if let CardKind::Typed { keywords, .. } = &card.kind
-                && !keywords.is_empty()
-            {
+            let mut missing = Vec::new();
+            if let CardKind::Typed { keywords, .. } = &card.kind {
                 let folded = crate::deck::fold(&given);
-                let missing: Vec<String> = keywords
+                missing = keywords
                     .iter()
                     .filter(|group| !group.iter().any(|k| folded.contains(&crate::deck::fold(k))))
                     .map(|group| group.join(" / "))
                     .collect();
-                if !missing.is_empty() {
-                    text.push_str(&format!("\nMissing: {}", missing.join(", ")));
-                }
             }
-            self.ui.say(Style::Wrong, &text)?;
+            self.ui
+                .say(Style::Wrong, &words::typed_wrong(model, &missing))?;
         }
-        Ok(Outcome::Checked { right, hint_used })
-    }
-
-    fn environment(&mut self) -> &practical::Environment {
-        self.environment
-            .get_or_insert_with(practical::Environment::detect)
+        Ok(Checked::Verdict {
+            right,
+            hint_used,
+            claimable: true,
+        })
     }
 
     /// Finds a practical card's experiment (or lab) and shows its question: the card's own prompt, else the
@@ -599,12 +895,9 @@ impl<'a, R: Rng> Session<'a, R> {
         card: &Card,
         id: &str,
         what: &str,
-    ) -> Result<Option<&'static practical::Experiment>, SessionError> {
+    ) -> Result<Option<&'static Experiment>, SessionError> {
         let Some(experiment) = practical::find(id) else {
-            self.ui.say(
-                Style::Dim,
-                &format!("(the {what} `{id}` is not in this build; the card is skipped)"),
-            )?;
+            self.ui.say(Style::Dim, &words::not_in_build(what, id))?;
             return Ok(None);
         };
         let question = if card.prompt.is_empty() {
@@ -616,28 +909,23 @@ impl<'a, R: Rng> Session<'a, R> {
         Ok(Some(experiment))
     }
 
-    fn practical(&mut self, card: &Card, id: &str) -> Result<Outcome, SessionError> {
+    fn practical(&mut self, card: &Card, id: &str) -> Result<Checked, SessionError> {
         let Some(experiment) = self.introduce_live(card, id, "experiment")? else {
-            return Ok(Outcome::Step(Step::Skipped));
+            return Ok(Checked::Step(Step::Unavailable));
         };
-        self.ui.say(
-            Style::Dim,
-            "(portquiz will run this live on loopback and compare with your prediction)",
-        )?;
+        self.ui.say(Style::Dim, words::RUNS_LIVE)?;
         let options: Vec<String> = experiment.options.iter().map(|s| s.to_string()).collect();
-        let (input, hint_used) = self.ask(card, |ui, hint| ui.choose(&options, false, hint))?;
-        let picks = match input {
-            Input::Value(p) => p,
-            Input::Undo => return Ok(Outcome::Step(Step::Undo)),
-            _ => return Ok(Outcome::Step(Step::Quit)),
-        };
-        let env = self.environment().clone();
-        match practical::run(experiment, &env) {
+        let (picks, hint_used) =
+            match self.ask(card, |ui, hint| ui.choose(&options, false, hint))? {
+                Asked::Value(picks, hint_used) => (picks, hint_used),
+                Asked::Step(step) => return Ok(Checked::Step(step)),
+            };
+        match self.live.run(experiment) {
             practical::Outcome::Observed(obs) => {
                 for line in &obs.transcript {
                     self.ui.say(Style::Dim, line)?;
                 }
-                let mut picks = picks;
+                let mut picks = picks.indices().to_vec();
                 picks.sort_unstable();
                 let mut correct = obs.correct.clone();
                 correct.sort_unstable();
@@ -647,119 +935,148 @@ impl<'a, R: Rng> Session<'a, R> {
                     .filter_map(|&i| experiment.options.get(i).copied())
                     .collect();
                 if right {
-                    self.ui.say(
-                        Style::Right,
-                        &format!("Right, this machine agrees: {}", answer.join(", ")),
-                    )?;
+                    self.ui.say(Style::Right, &words::machine_agrees(&answer))?;
                 } else {
-                    self.ui.say(
-                        Style::Wrong,
-                        &format!("Not what this machine did: {}", answer.join(", ")),
-                    )?;
+                    self.ui
+                        .say(Style::Wrong, &words::machine_disagrees(&answer))?;
                 }
                 self.ui
-                    .say(Style::Text, &format!("=> {}", obs.conclusion))?;
+                    .say(Style::Text, &words::conclusion(&obs.conclusion))?;
                 if let Some(note) = &obs.note {
                     self.ui.say(Style::Dim, note)?;
                 }
                 if card.explain.is_none() {
                     self.ui.say(Style::Dim, experiment.explain)?;
                 }
-                Ok(Outcome::Checked { right, hint_used })
+                Ok(Checked::Verdict {
+                    right,
+                    hint_used,
+                    // The machine decided.
+                    claimable: false,
+                })
             }
             practical::Outcome::Unavailable { reason } => {
-                self.ui.say(
-                    Style::Dim,
-                    &format!("not available here: {reason}. The card is skipped, not graded."),
-                )?;
-                Ok(Outcome::Step(Step::Skipped))
+                self.ui.say(Style::Dim, &words::unavailable(&reason))?;
+                Ok(Checked::Step(Step::Unavailable))
             }
             practical::Outcome::Errored { message } => {
-                self.ui.say(Style::Dim, &format!("the experiment could not finish: {message}. The card is skipped, not graded."))?;
-                Ok(Outcome::Step(Step::Skipped))
+                self.ui
+                    .say(Style::Dim, &words::could_not_finish(&message))?;
+                Ok(Checked::Step(Step::Unavailable))
             }
         }
     }
 
-    fn lab(&mut self, card: &Card, id: &str) -> Result<Outcome, SessionError> {
-        let Some(lab) = self.introduce_live(card, id, "lab")? else {
-            return Ok(Outcome::Step(Step::Skipped));
+    fn lab(&mut self, card: &Card, id: &str) -> Result<Checked, SessionError> {
+        let Some(experiment) = self.introduce_live(card, id, "lab")? else {
+            return Ok(Checked::Step(Step::Unavailable));
         };
-        let env = self.environment().clone();
-        let mut setup = match practical::prepare_lab(lab, &env) {
-            Ok(setup) => setup,
+        let mut lab = match self.live.start_lab(experiment) {
+            Ok(lab) => lab,
             Err(reason) => {
-                self.ui.say(
-                    Style::Dim,
-                    &format!("not available here: {reason}. The card is skipped, not graded."),
-                )?;
-                return Ok(Outcome::Step(Step::Skipped));
+                self.ui.say(Style::Dim, &words::unavailable(&reason))?;
+                return Ok(Checked::Step(Step::Unavailable));
             }
         };
-        self.ui.say(Style::Text, setup.instructions())?;
-        let mut hint_used = false;
+        self.ui.say(Style::Text, lab.instructions())?;
+        let hint_used = match self.ask(card, |ui, hint| ui.proceed(words::LAB_DONE, hint))? {
+            Asked::Value((), hint_used) => hint_used,
+            Asked::Step(step) => return Ok(Checked::Step(step)),
+        };
+        let mut checks = 0;
         loop {
-            match self.ui.proceed("Done? portquiz checks now")? {
-                Input::Value(()) => break,
-                Input::Hint => {
-                    self.show_hint(card)?;
-                    hint_used = true;
+            let result = lab.verify();
+            checks += 1;
+            for line in &result.transcript {
+                self.ui.say(Style::Dim, line)?;
+            }
+            if result.passed {
+                self.ui
+                    .say(Style::Right, &words::lab_verified(&result.conclusion))?;
+                return Ok(Checked::Verdict {
+                    right: true,
+                    hint_used,
+                    claimable: false,
+                });
+            }
+            self.ui
+                .say(Style::Wrong, &words::lab_not_verified(&result.conclusion))?;
+            match self.ui.lab_failed(checks < MAX_LAB_CHECKS)? {
+                LabReply::Retry => self.ui.say(Style::Dim, words::CHECKING_AGAIN)?,
+                LabReply::GiveUp => {
+                    return Ok(Checked::Verdict {
+                        right: false,
+                        hint_used,
+                        claimable: false,
+                    });
                 }
-                Input::Undo => return Ok(Outcome::Step(Step::Undo)),
-                Input::Quit => return Ok(Outcome::Step(Step::Quit)),
+                LabReply::Skip => {
+                    self.ui.say(Style::Dim, words::LAB_SKIPPED)?;
+                    return Ok(Checked::Step(Step::Skipped));
+                }
+                LabReply::Quit => return Ok(Checked::Step(Step::Quit)),
             }
         }
-        let result = practical::verify_lab(&mut setup, LAB_WAIT);
-        drop(setup);
-        for line in &result.transcript {
-            self.ui.say(Style::Dim, line)?;
-        }
-        if result.passed {
-            self.ui
-                .say(Style::Right, &format!("Verified: {}", result.conclusion))?;
-        } else {
-            self.ui.say(
-                Style::Wrong,
-                &format!("Not verified: {}", result.conclusion),
-            )?;
-        }
-        Ok(Outcome::Checked {
-            right: result.passed,
-            hint_used,
+    }
+}
+
+/// Which grade prompt follows an answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Grade {
+    /// A right auto-checked answer: Hard, Good (default) or Easy.
+    Right,
+    /// A wrong one: Again (default), or "I was right".
+    Wrong,
+    /// After "I was right": the candidate grades it, Hard, Good (default) or Easy.
+    Claimed,
+    /// A flashcard: Again, Hard, Good (default) or Easy.
+    Flashcard,
+}
+
+/// Each card's sibling group: cards naming the same experiment (across decks), and cells of the same table
+/// row (within a deck), share a group; other cards have none.
+fn sibling_groups(cards: &[(&Deck, &Card)]) -> Vec<Option<usize>> {
+    let mut groups: std::collections::HashMap<(String, String), usize> =
+        std::collections::HashMap::new();
+    let keys: Vec<Option<(String, String)>> = cards
+        .iter()
+        .map(|(deck, card)| match &card.kind {
+            CardKind::Practical { experiment } | CardKind::Lab { experiment } => {
+                Some((String::new(), experiment.clone()))
+            }
+            _ if card.id.is_cell() => {
+                let id = card.id.as_str();
+                let row = id.rsplit_once('/').map_or(id, |(row, _)| row);
+                Some((deck.id.to_string(), row.to_string()))
+            }
+            _ => None,
         })
+        .collect();
+    let mut count: std::collections::HashMap<&(String, String), usize> =
+        std::collections::HashMap::new();
+    for key in keys.iter().flatten() {
+        *count.entry(key).or_default() += 1;
     }
+    keys.iter()
+        .map(|key| {
+            let key = key.as_ref()?;
+            // A group of one has no siblings.
+            (count.get(key).copied().unwrap_or(0) > 1).then(|| {
+                let next = groups.len();
+                *groups.entry(key.clone()).or_insert(next)
+            })
+        })
+        .collect()
 }
 
-/// The result of asking an auto-checked card.
-enum Outcome {
-    Checked { right: bool, hint_used: bool },
+/// Whether a sibling of an answered card is buried: new and review cards wait for tomorrow; a card in a
+/// learning step keeps its step.
+fn buriable(state: &CardState) -> bool {
+    matches!(state.state, State::New | State::Review)
+}
+
+/// What [`Session::ask`] got: an answer (and whether the hint was shown first), or a step.
+enum Asked<T> {
+    Value(T, bool),
     Step(Step),
-}
-
-/// "Again", "Hard", "Good", "Easy".
-pub fn rating_name(r: Rating) -> &'static str {
-    match r {
-        Rating::Again => "Again",
-        Rating::Hard => "Hard",
-        Rating::Good => "Good",
-        Rating::Easy => "Easy",
-    }
-}
-
-/// "10 min", "3 days", from now until `due`.
-pub fn human_interval(now: Timestamp, due: Option<Timestamp>) -> String {
-    let Some(due) = due else { return "-".into() };
-    let secs = (due.as_second() - now.as_second()).max(0);
-    if secs < 3600 {
-        format!("{} min", (secs + 59) / 60)
-    } else if secs < 86_400 {
-        format!("{} h", (secs + 1799) / 3600)
-    } else {
-        let days = (secs + 43_199) / 86_400;
-        if days == 1 {
-            "1 day".into()
-        } else {
-            format!("{days} days")
-        }
-    }
 }

@@ -1,5 +1,5 @@
 //! [`Store`]: the connection, opening checks, migrations, and every query.
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -9,7 +9,7 @@ use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, TransactionB
 use serde::{Deserialize, Serialize};
 
 use super::error::StoreError;
-use super::schema::{APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION};
+use super::migrations::{APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION};
 use crate::deck::CardRef;
 use crate::schedule::{CardState, Rating, State};
 
@@ -35,6 +35,8 @@ pub struct Answer<'a> {
     /// The card's state after the answer; `None` for a cram answer, which is logged (cram = 1) and leaves
     /// the card's state as it is.
     pub new_state: Option<&'a CardState>,
+    /// Whether the candidate overrode portquiz's verdict of wrong ("I was right") and graded it themself.
+    pub overridden: bool,
 }
 
 /// One row of the review log.
@@ -298,7 +300,7 @@ impl Store {
             duration_ms: answer.duration_ms,
             cram: answer.new_state.is_none(),
         };
-        insert_review(&tx, &path, entry, before.as_ref())?;
+        insert_review(&tx, &path, entry, before.as_ref(), answer.overridden)?;
         let id = tx.last_insert_rowid();
         if let Some(state) = answer.new_state {
             write_state(&tx, &path, deck, card, state)?;
@@ -508,6 +510,68 @@ impl Store {
     }
 
     /// Whether an answer was given in `[from, to)` to a deck for which `wanted` is true (found through the
+    /// The cards answered (cram included) at or after `since`, e.g. today, for burying their siblings.
+    pub fn cards_answered_since(&self, since: Timestamp) -> Result<HashSet<CardRef>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT DISTINCT deck, card FROM reviews WHERE time >= ?1")
+            .map_err(|e| self.err(e))?;
+        let mut rows = stmt
+            .query([since.as_microsecond()])
+            .map_err(|e| self.err(e))?;
+        let mut out = HashSet::new();
+        while let Some(row) = rows.next().map_err(|e| self.err(e))? {
+            let deck: String = row.get(0).map_err(|e| self.err(e))?;
+            let card: String = row.get(1).map_err(|e| self.err(e))?;
+            // A row whose ids break the rule (a hand-edited file) cannot name a loaded card: skip it.
+            if let Ok(card) = CardRef::parse(&deck, &card) {
+                out.insert(card);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The suspended cards (taken out of rotation by the candidate).
+    pub fn suspended(&self) -> Result<HashSet<CardRef>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT deck, card FROM suspended")
+            .map_err(|e| self.err(e))?;
+        let mut rows = stmt.query([]).map_err(|e| self.err(e))?;
+        let mut out = HashSet::new();
+        while let Some(row) = rows.next().map_err(|e| self.err(e))? {
+            let deck: String = row.get(0).map_err(|e| self.err(e))?;
+            let card: String = row.get(1).map_err(|e| self.err(e))?;
+            if let Ok(card) = CardRef::parse(&deck, &card) {
+                out.insert(card);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Suspends a card (`true`, from `now`) or brings it back (`false`); returns whether anything changed.
+    pub fn set_suspended(
+        &mut self,
+        card: &CardRef,
+        suspended: bool,
+        now: Timestamp,
+    ) -> Result<bool, StoreError> {
+        let (deck, id) = (card.deck.as_str(), card.card.as_str());
+        let changed = if suspended {
+            self.conn.execute(
+                "INSERT OR IGNORE INTO suspended (deck, card, since) VALUES (?1, ?2, ?3)",
+                params![deck, id, now.as_microsecond()],
+            )
+        } else {
+            self.conn.execute(
+                "DELETE FROM suspended WHERE deck = ?1 AND card = ?2",
+                params![deck, id],
+            )
+        }
+        .map_err(|e| self.err(e))?;
+        Ok(changed > 0)
+    }
+
     /// time index; stops at the first such answer).
     pub fn answered_between(
         &self,
@@ -659,7 +723,7 @@ impl Store {
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(|e| classify(&path, e))?;
         for (r, before) in reviews {
-            insert_review(&tx, &path, r.borrowed(), before.as_ref())?;
+            insert_review(&tx, &path, r.borrowed(), before.as_ref(), false)?;
         }
         for (key, state) in states {
             write_state(&tx, &path, key.deck.as_str(), key.card.as_str(), state)?;
@@ -679,14 +743,15 @@ fn insert_review(
     path: &Path,
     r: ReviewRef<'_>,
     before: Option<&CardState>,
+    overridden: bool,
 ) -> Result<(), StoreError> {
     let before_json = before
         .map(serde_json::to_string)
         .transpose()
         .map_err(|e| corrupt(path, "card state", e.to_string()))?;
     tx.execute(
-        "INSERT INTO reviews (deck, card, time, rating, state_before, elapsed_days, duration_ms, cram, card_before)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        "INSERT INTO reviews (deck, card, time, rating, state_before, elapsed_days, duration_ms, cram, card_before, overridden)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         params![
             r.deck,
             r.card,
@@ -697,6 +762,7 @@ fn insert_review(
             i64::try_from(r.duration_ms).unwrap_or(i64::MAX),
             r.cram,
             before_json,
+            overridden,
         ],
     )
     .map_err(|e| classify(path, e))?;

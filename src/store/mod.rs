@@ -11,11 +11,11 @@
 //! - Cards whose deck no longer has them keep their rows and history; they are simply not queued.
 mod db;
 mod error;
-mod schema;
+mod migrations;
 
 pub use db::{Answer, AnswerId, BUSY_TIMEOUT, ReviewLogEntry, ReviewRef, Store, Undone};
 pub use error::StoreError;
-pub use schema::SCHEMA_VERSION;
+pub use migrations::SCHEMA_VERSION;
 
 /// File name of the database inside the data directory.
 pub const DB_FILE_NAME: &str = "portquiz.sqlite3";

@@ -1,6 +1,7 @@
 //! Front ends for the study session. The session talks to a [`Ui`]; it never reads a terminal or stdin
 //! itself, so the same session runs in a terminal ([`terminal`]), line by line ([`plain`]), or in tests.
 pub mod plain;
+pub mod script;
 pub mod stdin;
 pub mod terminal;
 
@@ -19,13 +20,15 @@ pub enum Style {
     Right,
     /// A wrong answer.
     Wrong,
-    /// Secondary text: explanations, transcripts, notices.
+    /// An explanation: the main teaching text, easy to read (never dim).
+    Explain,
+    /// Secondary text: transcripts, notices.
     Dim,
 }
 
-/// What the candidate did at a prompt.
+/// What the candidate did at a question prompt (choice, true/false, typed, reveal, lab check).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Input<T> {
+pub enum Reply<T> {
     /// An answer.
     Value(T),
     /// Asked for the hint.
@@ -35,6 +38,89 @@ pub enum Input<T> {
     /// Ended the session (q, Esc, end of input).
     Quit,
 }
+
+/// What the candidate did at a grade prompt: there is no hint to ask for here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GradeReply {
+    /// A grade.
+    Grade(crate::schedule::Rating),
+    /// "I was right": the candidate overrides portquiz's verdict of wrong and grades the answer themself
+    /// (offered only after a wrong verdict).
+    Claim,
+    /// Take the card out of rotation (the answer just given is kept with the default grade).
+    Suspend,
+    /// Take back the answer just given (the card is asked again).
+    Undo,
+    /// End the session.
+    Quit,
+}
+
+/// What the candidate chose after a lab's check failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LabReply {
+    /// Check again (offered while checks are left).
+    Retry,
+    /// Give up: recorded as Again.
+    GiveUp,
+    /// Leave the card for another time: nothing is recorded.
+    Skip,
+    /// End the session (nothing is recorded for the lab).
+    Quit,
+}
+
+/// The options picked at a choice prompt: never empty, so an empty selection cannot mean anything else.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Picks(Vec<usize>);
+
+impl Picks {
+    /// The picks, or `None` when nothing was picked.
+    pub fn new(picks: Vec<usize>) -> Option<Picks> {
+        (!picks.is_empty()).then_some(Picks(picks))
+    }
+
+    /// One pick.
+    pub fn one(pick: usize) -> Picks {
+        Picks(vec![pick])
+    }
+
+    /// The picked indices (0-based, in the order shown).
+    pub fn indices(&self) -> &[usize] {
+        &self.0
+    }
+}
+
+/// What a typed line means, the same at every prompt of both front ends: `q`/`quit` ends the session,
+/// `u`/`undo` takes back the last answer, `?`/`hint` asks for the hint; anything else is text. A candidate
+/// who really means one of those words as their answer quotes it: `"q"` or `'?'` is the text `q` or `?`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    Quit,
+    Undo,
+    Hint,
+    Text(String),
+}
+
+/// Reads a line as a [`Command`] (see there).
+pub fn read_command(line: &str) -> Command {
+    let trimmed = line.trim();
+    for quote in ['"', '\'', '`'] {
+        if let Some(inner) = trimmed
+            .strip_prefix(quote)
+            .and_then(|rest| rest.strip_suffix(quote))
+        {
+            return Command::Text(inner.to_string());
+        }
+    }
+    match trimmed.to_lowercase().as_str() {
+        "q" | "quit" => Command::Quit,
+        "u" | "undo" => Command::Undo,
+        "?" | "hint" => Command::Hint,
+        _ => Command::Text(line.to_string()),
+    }
+}
+
+/// Said when `?` is asked at a card without a hint.
+pub const NO_HINT: &str = "(this card has no hint)";
 
 /// A grade the candidate may pick, with the label to show (e.g. "Good  (in 3 days)").
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,27 +166,28 @@ impl From<std::io::Error> for UiError {
     }
 }
 
-/// Result of a prompt.
-pub type Answer<T> = Result<Input<T>, UiError>;
+/// Result of a question prompt.
+pub type Answer<T> = Result<Reply<T>, UiError>;
 
-/// The prompts a study session needs.
+/// The prompts a study session needs. Each prompt kind returns its own reply type.
 pub trait Ui {
     /// Shows a block of text (may span lines).
     fn say(&mut self, style: Style, text: &str) -> Result<(), UiError>;
-    /// Picks one option (or several when `multi`); returns 0-based indices.
-    fn choose(
-        &mut self,
-        options: &[String],
-        multi: bool,
-        hint_available: bool,
-    ) -> Answer<Vec<usize>>;
+    /// Picks one option (or several when `multi`); returns 0-based indices, never none.
+    fn choose(&mut self, options: &[String], multi: bool, hint_available: bool) -> Answer<Picks>;
     /// True or false.
     fn true_false(&mut self, hint_available: bool) -> Answer<bool>;
     /// Free text.
     fn text(&mut self, hint_available: bool) -> Answer<String>;
     /// Waits until the candidate is ready (reveal a flashcard's back, or a lab is done).
-    fn proceed(&mut self, what: &str) -> Answer<()>;
-    /// Picks a grade; `default` is taken on Enter.
-    fn grade(&mut self, choices: &[GradeChoice], default: usize)
-    -> Answer<crate::schedule::Rating>;
+    fn proceed(&mut self, what: &str, hint_available: bool) -> Answer<()>;
+    /// Picks a grade; `default` is taken on Enter. `claim` offers "I was right" (after a wrong verdict).
+    fn grade(
+        &mut self,
+        choices: &[GradeChoice],
+        default: usize,
+        claim: bool,
+    ) -> Result<GradeReply, UiError>;
+    /// After a failed lab check: retry (when `retry` is offered), give up, or skip.
+    fn lab_failed(&mut self, retry: bool) -> Result<LabReply, UiError>;
 }

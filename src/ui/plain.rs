@@ -3,7 +3,10 @@
 //! readers and tests.
 use std::io::{BufRead, Write};
 
-use super::{Answer, GradeChoice, Input, Style, Ui, UiError};
+use super::{
+    Answer, Command, GradeChoice, GradeReply, LabReply, NO_HINT, Picks, Reply, Style, Ui, UiError,
+    read_command,
+};
 use crate::schedule::Rating;
 
 /// Plain front end over any reader and writer.
@@ -44,12 +47,12 @@ impl<R: BufRead, W: Write> PlainUi<R, W> {
         let Ok(text) = String::from_utf8(bytes) else {
             return Ok(Line::Unreadable);
         };
-        let text = text.trim_end_matches(['\n', '\r']).to_string();
-        Ok(match text.trim().to_lowercase().as_str() {
-            "q" | "quit" => Line::Quit,
-            "u" | "undo" => Line::Undo,
-            "?" | "hint" => Line::Hint,
-            _ => Line::Text(text),
+        let text = text.trim_end_matches(['\n', '\r']);
+        Ok(match read_command(text) {
+            Command::Quit => Line::Quit,
+            Command::Undo => Line::Undo,
+            Command::Hint => Line::Hint,
+            Command::Text(text) => Line::Text(text),
         })
     }
 
@@ -71,13 +74,13 @@ impl<R: BufRead, W: Write> PlainUi<R, W> {
     ) -> Answer<T> {
         loop {
             match self.prompt(label)? {
-                Line::Quit => return Ok(Input::Quit),
-                Line::Undo => return Ok(Input::Undo),
-                Line::Hint if hint_available => return Ok(Input::Hint),
-                Line::Hint => writeln!(self.out, "(this card has no hint)")?,
+                Line::Quit => return Ok(Reply::Quit),
+                Line::Undo => return Ok(Reply::Undo),
+                Line::Hint if hint_available => return Ok(Reply::Hint),
+                Line::Hint => writeln!(self.out, "{NO_HINT}")?,
                 Line::Unreadable => self.remind(expected)?,
                 Line::Text(text) => match parse(text.trim()) {
-                    Some(value) => return Ok(Input::Value(value)),
+                    Some(value) => return Ok(Reply::Value(value)),
                     None => self.remind(expected)?,
                 },
             }
@@ -132,12 +135,7 @@ impl<R: BufRead, W: Write> Ui for PlainUi<R, W> {
         Ok(())
     }
 
-    fn choose(
-        &mut self,
-        options: &[String],
-        multi: bool,
-        hint_available: bool,
-    ) -> Answer<Vec<usize>> {
+    fn choose(&mut self, options: &[String], multi: bool, hint_available: bool) -> Answer<Picks> {
         for (i, option) in options.iter().enumerate() {
             writeln!(self.out, "  {}) {option}", i + 1)?;
         }
@@ -161,7 +159,7 @@ impl<R: BufRead, W: Write> Ui for PlainUi<R, W> {
             )
         };
         self.ask(&label, &expected, hint_available, |line| {
-            parse_choice(line, options, multi)
+            parse_choice(line, options, multi).and_then(Picks::new)
         })
     }
 
@@ -182,52 +180,90 @@ impl<R: BufRead, W: Write> Ui for PlainUi<R, W> {
         })
     }
 
-    fn proceed(&mut self, what: &str) -> Answer<()> {
-        match self.prompt(&format!("{what} (Enter; u undo, q quit)"))? {
-            Line::Quit => Ok(Input::Quit),
-            Line::Undo => Ok(Input::Undo),
-            _ => Ok(Input::Value(())),
+    fn proceed(&mut self, what: &str, hint_available: bool) -> Answer<()> {
+        loop {
+            match self.prompt(&format!("{what} (Enter; u undo, q quit)"))? {
+                Line::Quit => return Ok(Reply::Quit),
+                Line::Undo => return Ok(Reply::Undo),
+                Line::Hint if hint_available => return Ok(Reply::Hint),
+                Line::Hint => writeln!(self.out, "{NO_HINT}")?,
+                Line::Text(_) | Line::Unreadable => return Ok(Reply::Value(())),
+            }
         }
     }
 
-    fn grade(&mut self, choices: &[GradeChoice], default: usize) -> Answer<Rating> {
+    fn grade(
+        &mut self,
+        choices: &[GradeChoice],
+        default: usize,
+        claim: bool,
+    ) -> Result<GradeReply, UiError> {
         let list: Vec<String> = choices
             .iter()
             .map(|c| format!("{} {}", c.rating.as_u8(), c.label))
             .collect();
-        writeln!(self.out, "grades: {}", list.join(", "))?;
+        let mut grades = format!("grades: {}", list.join(", "));
+        if claim {
+            grades.push_str("; r = I was right (grade it yourself)");
+        }
+        writeln!(self.out, "{grades}")?;
         let default_rating = choices.get(default).map(|c| c.rating);
         let label = format!(
-            "grade (Enter = {}, u undo, q quit)",
-            default_rating.map_or("", |r| r.as_str())
+            "grade (Enter = {}{}, s suspend, u undo, q quit)",
+            default_rating.map_or("", |r| r.as_str()),
+            if claim { ", r I was right" } else { "" }
         );
+        let allowed: Vec<String> = choices
+            .iter()
+            .map(|c| format!("{} or {}", c.rating.as_u8(), c.rating.as_str()))
+            .collect();
+        let expected = format!("a grade: {}", allowed.join(", "));
         loop {
             match self.prompt(&label)? {
-                Line::Quit => return Ok(Input::Quit),
-                Line::Undo => return Ok(Input::Undo),
+                Line::Quit => return Ok(GradeReply::Quit),
+                Line::Undo => return Ok(GradeReply::Undo),
                 Line::Text(t) if t.trim().is_empty() => {
                     if let Some(r) = default_rating {
-                        return Ok(Input::Value(r));
+                        return Ok(GradeReply::Grade(r));
                     }
                 }
                 Line::Text(t) => {
-                    if let Ok(r) = t.trim().parse::<Rating>()
+                    let word = t.trim().to_lowercase();
+                    if claim && matches!(word.as_str(), "r" | "right" | "i was right") {
+                        return Ok(GradeReply::Claim);
+                    }
+                    if matches!(word.as_str(), "s" | "suspend") {
+                        return Ok(GradeReply::Suspend);
+                    }
+                    if let Ok(r) = word.parse::<Rating>()
                         && choices.iter().any(|c| c.rating == r)
                     {
-                        return Ok(Input::Value(r));
+                        return Ok(GradeReply::Grade(r));
                     }
-                    let allowed: Vec<String> = choices
-                        .iter()
-                        .map(|c| format!("{} or {}", c.rating.as_u8(), c.rating.as_str()))
-                        .collect();
-                    self.remind(&format!("a grade: {}", allowed.join(", ")))?;
+                    self.remind(&expected)?;
                 }
-                Line::Hint | Line::Unreadable => {
-                    let allowed: Vec<String> = choices
-                        .iter()
-                        .map(|c| format!("{} or {}", c.rating.as_u8(), c.rating.as_str()))
-                        .collect();
-                    self.remind(&format!("a grade: {}", allowed.join(", ")))?;
+                Line::Hint | Line::Unreadable => self.remind(&expected)?,
+            }
+        }
+    }
+
+    fn lab_failed(&mut self, retry: bool) -> Result<LabReply, UiError> {
+        let label = if retry {
+            "r retry the check, g give up (recorded as Again), s skip (q quits)"
+        } else {
+            "no checks left: g give up (recorded as Again), s skip (q quits)"
+        };
+        loop {
+            match self.prompt(label)? {
+                Line::Quit => return Ok(LabReply::Quit),
+                Line::Text(t) => match t.trim().to_lowercase().as_str() {
+                    "r" | "retry" if retry => return Ok(LabReply::Retry),
+                    "g" | "give up" => return Ok(LabReply::GiveUp),
+                    "s" | "skip" => return Ok(LabReply::Skip),
+                    _ => self.remind(if retry { "r, g or s" } else { "g or s" })?,
+                },
+                Line::Undo | Line::Hint | Line::Unreadable => {
+                    self.remind(if retry { "r, g or s" } else { "g or s" })?
                 }
             }
         }
@@ -258,7 +294,7 @@ mod tests {
     fn unreadable_line_gets_a_reminder_and_the_same_prompt() {
         let input: &[u8] = b"\xff\xfe\nmaybe\ny\n";
         let mut ui = PlainUi::new(input, Vec::new());
-        assert_eq!(ui.true_false(false).unwrap(), Input::Value(true));
+        assert_eq!(ui.true_false(false).unwrap(), Reply::Value(true));
         let (_, out) = ui.into_inner();
         let text = String::from_utf8(out).unwrap();
         assert_eq!(
@@ -273,6 +309,6 @@ mod tests {
     fn end_of_input_quits() {
         let input: &[u8] = b"";
         let mut ui = PlainUi::new(input, Vec::new());
-        assert_eq!(ui.text(true).unwrap(), Input::Quit);
+        assert_eq!(ui.text(true).unwrap(), Reply::Quit);
     }
 }

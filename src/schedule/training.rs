@@ -1,5 +1,5 @@
 //! Turning the candidate's review history into the `fsrs` crate's training items (for `optimize`). Pure: the
-//! caller streams the review log in; fitting and measuring live in `crate::tools::optimize`.
+//! caller streams the review log in; fitting and measuring live in `crate::reports::fit`.
 use std::collections::HashMap;
 use std::hash::Hash;
 

@@ -10,7 +10,7 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 use super::chart::{self, Bar, Style};
-use super::revlog::{Review, ReviewState};
+use crate::interchange::revlog::{Review, ReviewState};
 
 /// Interval (days) from which a review card counts as mature, as in Anki.
 pub const MATURE_DAYS: f64 = 21.0;

@@ -1,15 +1,15 @@
 //! Shared by the tool commands (stats, optimize, simulate, config, reset, export reviews, merge): opening
 //! the store, building the scheduler from the stored settings, and turning store rows into the input
-//! types of [`crate::tools`]. The only place those commands touch the store's types.
+//! types of the reports and interchange modules. The only place those commands touch the store's types.
 use anyhow::{Context, Result};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
-use crate::app::Env;
+use crate::env::Env;
+use crate::interchange::revlog::{Review, ReviewState};
 use crate::schedule::{CardState, Scheduler, SchedulerConfig, State};
+use crate::settings as config;
 use crate::store::{ReviewLogEntry, Store, settings};
-use crate::tools::config;
-use crate::tools::revlog::{Review, ReviewState};
 
 /// Opens the progress database in the data dir.
 pub fn open_store(env: &Env) -> Result<Store> {
@@ -82,4 +82,25 @@ pub fn interval_days(state: &CardState) -> f64 {
         (Some(last), Some(due)) => days(last, due).max(0.0),
         _ => 0.0,
     }
+}
+
+/// The scheduler with the stored settings ([`scheduler`]), with the interview date taken from
+/// `until` (`study --until`) when given.
+pub fn scheduler_until(store: &Store, until: Option<&str>) -> Result<Scheduler> {
+    let scheduler = scheduler(store)?;
+    let Some(text) = until else {
+        return Ok(scheduler);
+    };
+    let date = text
+        .trim()
+        .parse::<jiff::civil::Date>()
+        .with_context(|| format!("--until {text:?} is not a date like 2026-12-31"))?;
+    let mut config = scheduler.config().clone();
+    config.until = Some(date);
+    Ok(Scheduler::new(config)?.with_time_zone(scheduler.time_zone().clone()))
+}
+
+/// Start of the current study day (the scheduler's day boundary): daily limits count from there.
+pub fn day_start(scheduler: &Scheduler, now: Timestamp) -> Result<Timestamp> {
+    Ok(scheduler.day_start(now)?)
 }

@@ -104,7 +104,7 @@ pub fn forecast(input: &Input) -> Result<Vec<Day>, FSRSError> {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
-    use crate::tools::optimize::default_parameters;
+    use crate::reports::fit::default_parameters;
 
     fn input<'a>(
         w: &'a [f32],
