@@ -37,6 +37,10 @@ impl Cx<'_> {
                 .help("add a column, or write the facts as cards");
             self.push(d);
         }
+        let columns_ok = match (&columns, fields.get("columns")) {
+            (Some(cols), Some(n)) => self.column_ids(cols, n),
+            _ => true,
+        };
         let mut rows = Vec::new();
         let mut seen: HashMap<String, Pos> = HashMap::new();
         match fields.get("rows") {
@@ -64,7 +68,7 @@ impl Cx<'_> {
         }
         let id = id?;
         let columns = columns?;
-        if columns.len() < 2 {
+        if columns.len() < 2 || !columns_ok {
             return None;
         }
         Some(table::Table {
@@ -73,6 +77,46 @@ impl Cx<'_> {
             columns,
             rows,
         })
+    }
+
+    /// Checks that every column names its cards: `table/row/<column slug>` needs a slug, and one no other
+    /// column has. `node` is the `columns` list, for positions.
+    fn column_ids(&mut self, columns: &[String], node: &Node) -> bool {
+        let Value::Seq(items) = &node.value else {
+            return true;
+        };
+        let mut ok = true;
+        let mut seen: Vec<(String, &str, Pos)> = Vec::new();
+        for (column, item) in columns.iter().zip(items) {
+            let id = slug(column);
+            if id.is_empty() {
+                let d = self
+                    .error(
+                        Some(item.pos),
+                        format!(
+                            "the column `{column}` has no letter or digit to name its cards by"
+                        ),
+                    )
+                    .width(column.chars().count())
+                    .help("give the column a name with a letter or digit in it");
+                self.push(d);
+                ok = false;
+            } else if let Some((_, first, pos)) = seen.iter().find(|(s, _, _)| *s == id) {
+                let d = self
+                    .error(
+                        Some(item.pos),
+                        format!("the columns `{first}` and `{column}` would give their cards the same id `{id}`"),
+                    )
+                    .width(column.chars().count())
+                    .note(self.file, Some(*pos), format!("`{first}` is here"))
+                    .help("rename one of the columns");
+                self.push(d);
+                ok = false;
+            } else {
+                seen.push((id, column, item.pos));
+            }
+        }
+        ok
     }
 
     pub(super) fn row(
@@ -181,7 +225,17 @@ mod tests {
             check(
                 "format: 1\nid: d\ntitle: D\ntables:\n  - id: tab\n    columns: [TCP, \"???\"]\n    rows:\n      - aspect: Connection\n        values: [a, b]\n"
             ),
-            "d.yaml:5:5: error: a cell of table `tab` gets bad id `tab/connection/`: it is empty; ids are kebab-case (a-z, 0-9 and single dashes), at most 64 characters\n  |\n5 |   - id: tab\n  |     ^\nhelp: give every column a name with a letter or digit in it\n"
+            "d.yaml:6:20: error: the column `???` has no letter or digit to name its cards by\n  |\n6 |     columns: [TCP, \"???\"]\n  |                    ^^^\nhelp: give the column a name with a letter or digit in it\n"
+        );
+    }
+
+    #[test]
+    fn two_columns_cannot_share_a_card_id() {
+        assert_eq!(
+            check(
+                "format: 1\nid: d\ntitle: D\ntables:\n  - id: tab\n    columns: [TCP, tcp]\n    rows:\n      - aspect: Connection\n        values: [a, b]\n"
+            ),
+            "d.yaml:6:20: error: the columns `TCP` and `tcp` would give their cards the same id `tcp`\n  |\n6 |     columns: [TCP, tcp]\n  |                    ^^^\nd.yaml:6:15: note: `TCP` is here\nhelp: rename one of the columns\n"
         );
     }
 
