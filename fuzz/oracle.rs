@@ -2,7 +2,7 @@
 //! corpus replay (`tests/fuzz_corpus.rs`): feeds bytes through the loader's entry points and panics when the
 //! loader panics, disagrees with itself, or returns a diagnostic without a location or a message.
 //! It must not do I/O: the caller hands it the bytes.
-use portquiz::deck::{Diagnostic, load, parse_deck};
+use portquiz::deck::{Diagnostic, compile, parse_deck};
 
 /// How the fuzzed file is named in diagnostics.
 pub const NAME: &str = "fuzz.yaml";
@@ -10,16 +10,16 @@ pub const NAME: &str = "fuzz.yaml";
 /// Messages about the file as a whole, which rightly point at no line.
 const WHOLE_FILE: [&str; 1] = ["the deck file is empty"];
 
-/// Runs `bytes` through the loader: the raw-bytes path (`load::decode`, then `load::compile`, as `check`
+/// Runs `bytes` through the loader: the raw-bytes path (`compile::decode`, then `compile::compile`, as `check`
 /// and `study` do for a file under the size cap) and, when the bytes are UTF-8, `parse_deck` on them as is.
 pub fn check_deck_bytes(bytes: &[u8]) {
     let known = portquiz::library::known();
-    let decoded = load::decode(NAME, bytes.to_vec());
-    let source = load::Source {
+    let decoded = compile::decode(NAME, bytes.to_vec());
+    let source = compile::Source {
         name: NAME.to_string(),
         text: decoded.clone(),
     };
-    let lib = load::compile(std::slice::from_ref(&source), &known);
+    let lib = compile::compile(std::slice::from_ref(&source), &known);
     assert_eq!(lib.files, 1);
     match &decoded {
         Err(d) => {

@@ -6,7 +6,8 @@ use std::path::PathBuf;
 
 use anyhow::{Result, bail};
 
-use crate::deck::load::{self, Library, Source};
+use crate::deck::compile::{Library, Source};
+use crate::deck::load;
 use crate::deck::{Card, CardRef, Deck, Known};
 use crate::env::Env;
 use crate::schedule::CardState;
@@ -23,9 +24,7 @@ pub fn known() -> Known<'static> {
 pub fn read_paths(paths: &[PathBuf]) -> Result<Vec<Source>> {
     let mut sources = Vec::new();
     for path in paths {
-        for file in load::find_files(path)? {
-            sources.push(load::read_source(&file)?);
-        }
+        sources.extend(load::read_path(path)?);
     }
     Ok(sources)
 }
@@ -49,10 +48,19 @@ pub fn load_decks(env: &Env) -> Result<Vec<Deck>> {
         &known(),
         &env.data_dir.join("cache").join("decks.json"),
     );
-    if lib.files_with_errors > 0 {
+    // Files that could not be read are named here; those with bad content are counted.
+    let unread: Vec<_> = sources
+        .iter()
+        .filter_map(|s| s.text.as_ref().err())
+        .collect();
+    for d in &unread {
+        eprint!("{}", d.skipped().render());
+    }
+    let bad = lib.files_with_errors.saturating_sub(unread.len());
+    if bad > 0 {
         eprintln!(
             "warning: skipped {} with errors; run `portquiz check` to see them",
-            crate::text::plural(lib.files_with_errors, "deck file")
+            crate::text::plural(bad, "deck file")
         );
     }
     restrict(env, lib)

@@ -1,7 +1,7 @@
 //! The deck loader seen from the command line: every diagnostic's exact text, hostile input, and properties.
 use std::io::Write;
 
-use portquiz::deck::{self, Known, load};
+use portquiz::deck::{self, Known, compile};
 use proptest::prelude::*;
 
 use crate::support::Sandbox;
@@ -242,7 +242,7 @@ proptest! {
 
     #[test]
     fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
-        if let Ok(text) = load::decode("fuzz.yaml", bytes) {
+        if let Ok(text) = compile::decode("fuzz.yaml", bytes) {
             let _ = deck::parse_deck(&text, "fuzz.yaml", &KNOWN);
         }
     }

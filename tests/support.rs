@@ -344,12 +344,12 @@ pub fn card_index(deck_files: &[&str]) -> HashMap<String, Card> {
     for file in deck_files {
         let path = root().join(file);
         let text = std::fs::read_to_string(&path).expect("read deck fixture");
-        sources.push(load::Source {
+        sources.push(portquiz::deck::compile::Source {
             name: file.to_string(),
             text: Ok(text),
         });
     }
-    let lib = load::compile(&sources, &portquiz::library::known());
+    let lib = portquiz::deck::compile::compile(&sources, &portquiz::library::known());
     assert!(lib.diagnostics.is_empty(), "{:?}", lib.diagnostics);
     lib.decks
         .iter()

@@ -164,8 +164,8 @@ fn import_anki_reports_malformed_lines_and_writes_nothing() {
             1,
             "",
             format!(
-                "{0}:3: error: expected a front and a back separated by a tab, found one field\n\
-                 {0}:4: error: the front is empty; every card needs a front and a back\n\
+                "{0}:3:1: error: expected a front and a back separated by a tab, found one field\n  |\n3 | just one field\n  | ^^^^^^^^^^^^^^\n\
+                 {0}:4:1: error: the front is empty; every card needs a front and a back\n  |\n4 |  no front\n  | ^^^^^^^^^\n\
                  nothing written: fix the lines above and run the import again\n",
                 tsv.display()
             )

@@ -14,7 +14,7 @@ pub fn run(env: &Env, args: &ImportArgs) -> Result<Exit> {
     let ImportWhat::Anki { file, id, out } = &args.what;
     let id = &super::new::deck_id_arg(id)?;
     let sources = library::all_sources(env)?;
-    let loaded = crate::deck::load::compile(&sources, &library::known());
+    let loaded = crate::deck::compile::compile(&sources, &library::known());
     if let Some(existing) = loaded.decks.iter().find(|d| d.id == *id) {
         anyhow::bail!(
             "a deck with the id `{id}` already exists ({}); choose another --id",
@@ -31,8 +31,9 @@ pub fn run(env: &Env, args: &ImportArgs) -> Result<Exit> {
     let (title, notes) = match anki::parse(&text) {
         Ok(ok) => ok,
         Err(errors) => {
+            let name = file.display().to_string();
             for e in &errors {
-                eprintln!("{}:{}: error: {}", file.display(), e.line, e.message);
+                eprint!("{}", e.to_diagnostic(&name, &text).render());
             }
             eprintln!(
                 "nothing written: fix the {} above and run the import again",

@@ -9,8 +9,9 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
-use super::load::{Library, Source};
+use super::compile::{Library, Source};
 use super::model::Deck;
+use super::par::par_map;
 use super::validate::Known;
 
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -49,43 +50,13 @@ struct RawCacheFile<'a> {
 /// Parses the wanted cached decks, spread over the cores (a 10,000-card library is about 6 MB of JSON).
 /// An entry that does not parse is `None`: its source is compiled again.
 fn parse_decks(wanted: &[Option<&RawValue>]) -> Vec<Option<Deck>> {
-    let parse = |json: &RawValue| serde_json::from_str::<Deck>(json.get()).ok();
-    let todo = wanted.iter().filter(|w| w.is_some()).count();
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(todo)
-        .max(1);
-    if threads == 1 {
-        return wanted.iter().map(|w| w.and_then(parse)).collect();
-    }
-    let mut out: Vec<Option<Deck>> = wanted.iter().map(|_| None).collect();
-    let parsed: Vec<(usize, Deck)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..threads)
-            .map(|t| {
-                scope.spawn(move || {
-                    wanted
-                        .iter()
-                        .enumerate()
-                        .skip(t)
-                        .step_by(threads)
-                        .filter_map(|(i, w)| w.and_then(parse).map(|deck| (i, deck)))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_default())
-            .collect()
-    });
-    for (i, deck) in parsed {
-        out[i] = Some(deck);
-    }
-    out
+    par_map(wanted, |w| {
+        w.and_then(|json| serde_json::from_str::<Deck>(json.get()).ok())
+    })
 }
 
 /// Compiles `sources`, reusing decks from the cache file at `path` whose text is unchanged, and writes the
-/// cache back when anything new was compiled. Diagnostics are the same as [`super::load::compile`].
+/// cache back when anything new was compiled. Diagnostics are the same as [`super::compile::compile`].
 pub fn compile_cached(sources: &[Source], known: &Known, path: &Path) -> Library {
     let salt = salt(known);
     let bytes = std::fs::read(path).unwrap_or_default();
@@ -107,7 +78,7 @@ pub fn compile_cached(sources: &[Source], known: &Known, path: &Path) -> Library
         .collect();
     let cached = parse_decks(&wanted);
     let from_cache: Vec<bool> = cached.iter().map(Option::is_some).collect();
-    let lib = super::load::compile_with(sources, known, cached);
+    let lib = super::compile::compile_with(sources, known, cached);
     let mut changed = false;
     let mut entries = 0;
     for deck in &lib.decks {
@@ -186,7 +157,7 @@ mod tests {
         let first = compile_cached(&v1, &KNOWN, &path);
         assert_eq!(
             prompts(&first),
-            prompts(&super::super::load::compile(&v1, &KNOWN))
+            prompts(&super::super::compile::compile(&v1, &KNOWN))
         );
         let written = std::fs::read(&path).unwrap();
 

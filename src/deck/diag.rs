@@ -86,6 +86,15 @@ impl Diagnostic {
         self
     }
 
+    /// This error as the warning of a command that goes on without the file: `skipped: <message>`.
+    pub fn skipped(&self) -> Self {
+        Self {
+            severity: Severity::Warning,
+            message: format!("skipped: {}", self.message),
+            ..self.clone()
+        }
+    }
+
     /// Renders the diagnostic as text (no colour; the caller may colour whole lines).
     pub fn render(&self) -> String {
         let mut out = String::new();

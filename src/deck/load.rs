@@ -1,12 +1,10 @@
-//! The only part of the deck module that touches the file system: finds deck files, reads them with a size
-//! cap and an encoding check, compiles them, and checks that deck ids are unique across files.
+//! The deck module's file reading (with [`super::cache`], its only I/O): finds deck files, reads them with
+//! a size cap, and hands their texts to [`super::compile`] as [`Source`]s. Also the built-in decks.
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use super::compile::{Source, decode};
 use super::diag::Diagnostic;
-use super::model::Deck;
-use super::validate::{Known, parse_deck};
-use super::yaml::Pos;
 
 include!(concat!(env!("OUT_DIR"), "/builtin_decks.rs"));
 
@@ -14,24 +12,6 @@ include!(concat!(env!("OUT_DIR"), "/builtin_decks.rs"));
 pub const MAX_DECK_BYTES: u64 = 8 * 1024 * 1024;
 /// How deep `check DIR` and `--deck DIR` look for deck files.
 const MAX_DIR_DEPTH: usize = 8;
-
-/// A deck source: its display name and its text (or the diagnostic that explains why there is no text).
-#[derive(Debug, Clone)]
-pub struct Source {
-    pub name: String,
-    pub text: Result<String, Diagnostic>,
-}
-
-/// What compiling a set of sources produced.
-#[derive(Debug, Clone, Default)]
-pub struct Library {
-    pub decks: Vec<Deck>,
-    pub diagnostics: Vec<Diagnostic>,
-    /// Number of deck files looked at.
-    pub files: usize,
-    /// Number of files with at least one error.
-    pub files_with_errors: usize,
-}
 
 /// A path that could not be read at all (as opposed to a file with bad content).
 #[derive(Debug, thiserror::Error)]
@@ -68,59 +48,193 @@ pub fn builtin_sources() -> Vec<Source> {
         .collect()
 }
 
-/// Deck files under `path`: the file itself, or every `*.yaml`/`*.yml` below a directory, sorted.
-pub fn find_files(path: &Path) -> Result<Vec<PathBuf>, LoadError> {
-    let meta = std::fs::metadata(path).map_err(|cause| LoadError {
-        path: path.to_path_buf(),
-        cause,
-    })?;
-    if !meta.is_dir() {
-        return Ok(vec![path.to_path_buf()]);
-    }
-    let mut out = Vec::new();
-    walk(path, 0, &mut out)?;
-    out.sort();
-    Ok(out)
+/// Every deck source under `path`: the file itself, or every `*.yaml`/`*.yml` below a directory (at most
+/// [`MAX_DIR_DEPTH`] folders deep), sorted by path.
+///
+/// Only regular files are opened (and never a FIFO, even one swapped in after the check). An entry that
+/// cannot be a deck file (a FIFO, socket or device; a symbolic link to nothing or in a loop; a folder or
+/// file that cannot be read) becomes a source whose text is a diagnostic saying why, like a deck with bad
+/// content, so one such entry does not stop every command. Fails only when `path` itself does not exist.
+pub fn read_path(path: &Path) -> Result<Vec<Source>, LoadError> {
+    let found = match std::fs::metadata(path) {
+        Err(cause) if cause.kind() == std::io::ErrorKind::NotFound => {
+            return Err(LoadError {
+                path: path.to_path_buf(),
+                cause,
+            });
+        }
+        Err(cause) => vec![(path.to_path_buf(), Err(unreadable(path, &cause)))],
+        Ok(meta) if meta.is_dir() => {
+            let mut found = Vec::new();
+            walk(path, 0, &mut found);
+            found.sort_by(|a, b| a.0.cmp(&b.0));
+            found
+        }
+        Ok(meta) => vec![(path.to_path_buf(), kind_of_file(&meta.file_type()))],
+    };
+    Ok(found
+        .into_iter()
+        .map(|(path, found)| match found {
+            Ok(()) => read_source(&path),
+            Err(unusable) => unusable.source(&path),
+        })
+        .collect())
 }
 
-fn walk(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) -> Result<(), LoadError> {
-    if depth > MAX_DIR_DEPTH {
-        return Ok(());
-    }
-    let entries = std::fs::read_dir(dir).map_err(|cause| LoadError {
-        path: dir.to_path_buf(),
-        cause,
-    })?;
-    for entry in entries {
-        let entry = entry.map_err(|cause| LoadError {
-            path: dir.to_path_buf(),
-            cause,
-        })?;
-        let path = entry.path();
-        let is_dir = entry.file_type().map(|t| t.is_dir()).unwrap_or(false);
-        if is_dir {
-            walk(&path, depth + 1, out)?;
-        } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
-            out.push(path);
+/// What a directory entry turned out to be: a regular file to read (`Ok`), or why it cannot be a deck.
+type Found = Result<(), Unusable>;
+
+/// Why an entry of a deck folder cannot be read as a deck file.
+#[derive(Debug)]
+enum Unusable {
+    /// Not a regular file: "a FIFO (named pipe)", "a socket", "a directory"...
+    NotAFile(&'static str),
+    /// A symbolic link whose target does not exist.
+    Dangling(PathBuf),
+    /// A symbolic link that leads back to itself.
+    Loop,
+    /// A folder that cannot be listed.
+    Folder(String),
+    /// A file that cannot be opened or read.
+    File(String),
+}
+
+impl Unusable {
+    /// A source standing for the entry at `path`: no text, a diagnostic saying why.
+    fn source(self, path: &Path) -> Source {
+        let name = path.display().to_string();
+        let link_help = "remove the link, or point it at a deck file";
+        let (message, help) = match self {
+            Unusable::NotAFile(kind) => (
+                format!("it is {kind}, not a regular file"),
+                "portquiz reads decks only from regular files: remove it, or move it out of the deck folder",
+            ),
+            Unusable::Dangling(target) => (
+                format!(
+                    "it is a symbolic link to {}, which does not exist",
+                    target.display()
+                ),
+                link_help,
+            ),
+            Unusable::Loop => (
+                "it is a symbolic link that leads back to itself (a loop)".to_string(),
+                link_help,
+            ),
+            Unusable::Folder(reason) => (
+                format!("cannot read this folder: {reason}"),
+                "make the folder readable, or move it out of the deck folder",
+            ),
+            Unusable::File(reason) => (
+                format!("cannot read the file: {reason}"),
+                "make the file readable, or move it out of the deck folder",
+            ),
+        };
+        Source {
+            text: Err(Diagnostic::error(&name, "", None, message).help(help)),
+            name,
         }
     }
-    Ok(())
 }
 
-/// Reads one deck file: refuses files over [`MAX_DECK_BYTES`], invalid UTF-8 and NUL bytes with a diagnostic.
-pub fn read_source(path: &Path) -> Result<Source, LoadError> {
+/// Whether a file type can be read as a deck file, and if not, why.
+fn kind_of_file(file_type: &std::fs::FileType) -> Found {
+    use std::os::unix::fs::FileTypeExt;
+    if file_type.is_file() {
+        Ok(())
+    } else if file_type.is_dir() {
+        Err(Unusable::NotAFile("a directory"))
+    } else if file_type.is_fifo() {
+        Err(Unusable::NotAFile("a FIFO (named pipe)"))
+    } else if file_type.is_socket() {
+        Err(Unusable::NotAFile("a socket"))
+    } else if file_type.is_block_device() || file_type.is_char_device() {
+        Err(Unusable::NotAFile("a device"))
+    } else {
+        Err(Unusable::NotAFile("a special file"))
+    }
+}
+
+/// Why `path` (a link, or a path named on the command line) cannot be followed or read.
+fn unreadable(path: &Path, cause: &std::io::Error) -> Unusable {
+    if cause.raw_os_error() == Some(libc::ELOOP) {
+        return Unusable::Loop;
+    }
+    if cause.kind() == std::io::ErrorKind::NotFound
+        && let Ok(target) = std::fs::read_link(path)
+    {
+        return Unusable::Dangling(target);
+    }
+    Unusable::File(describe(cause))
+}
+
+/// Collects the deck files below `dir` and the entries that cannot be read. Symbolic links to folders are
+/// not followed (no loops through folders); a link named `*.yaml` is followed to what it points at.
+fn walk(dir: &Path, depth: usize, out: &mut Vec<(PathBuf, Found)>) {
+    if depth > MAX_DIR_DEPTH {
+        return;
+    }
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(cause) => {
+            out.push((dir.to_path_buf(), Err(Unusable::Folder(describe(&cause)))));
+            return;
+        }
+    };
+    for entry in entries {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(cause) => {
+                out.push((dir.to_path_buf(), Err(Unusable::Folder(describe(&cause)))));
+                return;
+            }
+        };
+        let path = entry.path();
+        let Ok(file_type) = entry.file_type() else {
+            continue;
+        };
+        if file_type.is_dir() {
+            walk(&path, depth + 1, out);
+        } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
+            let found = if file_type.is_symlink() {
+                match std::fs::metadata(&path) {
+                    Ok(meta) => kind_of_file(&meta.file_type()),
+                    Err(cause) => Err(unreadable(&path, &cause)),
+                }
+            } else {
+                kind_of_file(&file_type)
+            };
+            out.push((path, found));
+        }
+    }
+}
+
+/// Reads one deck file: refuses what is not a regular file once open, files over [`MAX_DECK_BYTES`],
+/// invalid UTF-8 and NUL bytes, each with a diagnostic.
+fn read_source(path: &Path) -> Source {
+    use std::os::unix::fs::OpenOptionsExt;
     let name = path.display().to_string();
-    let file = std::fs::File::open(path).map_err(|cause| LoadError {
-        path: path.to_path_buf(),
-        cause,
-    })?;
+    // Non-blocking, so that a FIFO put in the file's place after the type check cannot hang the open; the
+    // file type is checked again on the opened file.
+    let file = match std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+    {
+        Ok(file) => file,
+        Err(cause) => return unreadable(path, &cause).source(path),
+    };
+    match file.metadata() {
+        Ok(meta) => {
+            if let Err(unusable) = kind_of_file(&meta.file_type()) {
+                return unusable.source(path);
+            }
+        }
+        Err(cause) => return Unusable::File(describe(&cause)).source(path),
+    }
     let mut bytes = Vec::new();
-    file.take(MAX_DECK_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|cause| LoadError {
-            path: path.to_path_buf(),
-            cause,
-        })?;
+    if let Err(cause) = file.take(MAX_DECK_BYTES + 1).read_to_end(&mut bytes) {
+        return Unusable::File(describe(&cause)).source(path);
+    }
     if bytes.len() as u64 > MAX_DECK_BYTES {
         let size = std::fs::metadata(path)
             .map(|m| m.len())
@@ -136,167 +250,10 @@ pub fn read_source(path: &Path) -> Result<Source, LoadError> {
             ),
         )
         .help("split the deck into several files, or check that this is the right file");
-        return Ok(Source { name, text: Err(d) });
+        return Source { name, text: Err(d) };
     }
-    Ok(Source {
+    Source {
         text: decode(&name, bytes),
         name,
-    })
-}
-
-/// Checks the encoding of a deck file's bytes.
-pub fn decode(name: &str, bytes: Vec<u8>) -> Result<String, Diagnostic> {
-    let text = match String::from_utf8(bytes) {
-        Ok(text) => text,
-        Err(err) => {
-            let valid = &err.as_bytes()[..err.utf8_error().valid_up_to()];
-            let prefix = String::from_utf8_lossy(valid);
-            let pos = end_pos(&prefix);
-            return Err(Diagnostic::error(
-                name,
-                &prefix,
-                Some(pos),
-                "the file is not valid UTF-8 text",
-            )
-            .help("deck files must be saved as UTF-8; is this a binary file?"));
-        }
-    };
-    if let Some(i) = text.find('\0') {
-        let pos = end_pos(&text[..i]);
-        return Err(
-            Diagnostic::error(name, "", Some(pos), "the file contains a NUL byte")
-                .help("deck files are plain text; is this a binary file?"),
-        );
     }
-    Ok(text
-        .strip_prefix('\u{feff}')
-        .map(str::to_string)
-        .unwrap_or(text))
-}
-
-/// Position just after `prefix` (where the next character would be).
-fn end_pos(prefix: &str) -> Pos {
-    // Line breaks as YAML counts them (see `diag::yaml_lines`): \n, \r\n and a lone \r.
-    let breaks = prefix.matches('\n').count() + prefix.matches('\r').count()
-        - prefix.matches("\r\n").count();
-    let line = breaks + 1;
-    let col = prefix
-        .rsplit(['\n', '\r'])
-        .next()
-        .map_or(0, |l| l.chars().count())
-        + 1;
-    Pos {
-        line: u32::try_from(line).unwrap_or(u32::MAX),
-        col: u32::try_from(col).unwrap_or(u32::MAX),
-    }
-}
-
-/// Compiles sources into decks, collecting every diagnostic; deck ids must be unique across all of them.
-pub fn compile(sources: &[Source], known: &Known) -> Library {
-    compile_with(sources, known, Vec::new())
-}
-
-type Parsed = Result<Deck, Vec<Diagnostic>>;
-
-/// Parses the sources that have no precompiled deck in `ready` (same index), spread over the cores.
-fn parse_all(sources: &[Source], known: &Known, ready: &[Option<Deck>]) -> Vec<Option<Parsed>> {
-    let todo: Vec<usize> = (0..sources.len())
-        .filter(|&i| ready.get(i).is_none_or(Option::is_none) && sources[i].text.is_ok())
-        .collect();
-    let mut results: Vec<Option<Parsed>> = (0..sources.len()).map(|_| None).collect();
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(todo.len())
-        .max(1);
-    let parse = |i: usize| {
-        sources[i]
-            .text
-            .as_ref()
-            .ok()
-            .map(|text| (i, parse_deck(text, &sources[i].name, known)))
-    };
-    let parsed: Vec<(usize, Parsed)> = if threads == 1 {
-        todo.into_iter().filter_map(parse).collect()
-    } else {
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = (0..threads)
-                .map(|t| {
-                    let mine: Vec<usize> = todo.iter().copied().skip(t).step_by(threads).collect();
-                    scope.spawn(move || mine.into_iter().filter_map(parse).collect::<Vec<_>>())
-                })
-                .collect();
-            handles
-                .into_iter()
-                .flat_map(|h| h.join().unwrap_or_default())
-                .collect()
-        })
-    };
-    for (i, result) in parsed {
-        results[i] = Some(result);
-    }
-    results
-}
-
-/// Like [`compile`], reusing the decks in `ready` (same index as `sources`) instead of parsing them again.
-/// Takes them by value: a 10,000-card library is too large to copy on every start.
-pub fn compile_with(sources: &[Source], known: &Known, mut ready: Vec<Option<Deck>>) -> Library {
-    let mut lib = Library {
-        files: sources.len(),
-        ..Library::default()
-    };
-    let mut origins: Vec<(String, Pos)> = Vec::new();
-    let mut parsed = parse_all(sources, known, &ready);
-    for (i, source) in sources.iter().enumerate() {
-        let text = match &source.text {
-            Ok(text) => text,
-            Err(d) => {
-                lib.diagnostics.push(d.clone());
-                lib.files_with_errors += 1;
-                continue;
-            }
-        };
-        let result = match ready.get_mut(i).and_then(Option::take) {
-            Some(deck) => Ok(deck),
-            None => parsed[i]
-                .take()
-                .unwrap_or_else(|| parse_deck(text, &source.name, known)),
-        };
-        match result {
-            Ok(deck) => {
-                if let Some(first) = lib.decks.iter().position(|d| d.id == deck.id) {
-                    let pos = id_pos(text);
-                    let (first_file, first_pos) = &origins[first];
-                    lib.diagnostics.push(
-                        Diagnostic::error(&source.name, text, Some(pos), format!("duplicate deck id `{}`", deck.id))
-                            .width(deck.id.as_str().chars().count())
-                            .note(first_file, Some(*first_pos), format!("`{}` is already the id of this deck", deck.id))
-                            .help("deck ids must be unique across all loaded decks: rename one (progress is kept per deck id)"),
-                    );
-                    lib.files_with_errors += 1;
-                } else {
-                    origins.push((source.name.clone(), id_pos(text)));
-                    lib.decks.push(deck);
-                }
-            }
-            Err(diags) => {
-                lib.files_with_errors += 1;
-                lib.diagnostics.extend(diags);
-            }
-        }
-    }
-    lib
-}
-
-/// Where the top-level `id:` value starts (for duplicate-deck diagnostics).
-fn id_pos(text: &str) -> Pos {
-    for (i, line) in super::diag::yaml_lines(text).enumerate() {
-        if let Some(rest) = line.strip_prefix("id:") {
-            let col = 4 + rest.len() - rest.trim_start().len();
-            return Pos {
-                line: u32::try_from(i + 1).unwrap_or(u32::MAX),
-                col: u32::try_from(col).unwrap_or(u32::MAX),
-            };
-        }
-    }
-    Pos { line: 1, col: 1 }
 }

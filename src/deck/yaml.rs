@@ -48,11 +48,49 @@ impl Value {
     }
 }
 
-/// A YAML error: the parser's message and where it happened.
+/// A YAML error: what kind of problem, where it happened, and the parser's own words (shown only for
+/// kinds we have no wording of our own for).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SyntaxError {
     pub pos: Option<Pos>,
-    pub message: String,
+    pub kind: SyntaxKind,
+    /// The parser's message, first line, without its location.
+    pub parser_message: String,
+}
+
+/// The kinds of YAML problem the validator explains in its own words. Decided from the parser's error
+/// types, never from its wording, so a new parser release cannot silently change them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SyntaxKind {
+    /// A key appears twice in one mapping (`None`: a key that is not text).
+    DuplicateKey(Option<String>),
+    /// One of the limits [`parse`] sets on hostile input was passed.
+    Limit(Limit),
+    /// Flow collections (`[[[...`) nested past the parser's own recursion limit.
+    TooDeep,
+    /// A `---` line started a second document.
+    MultipleDocuments,
+    /// A key or list item where the indentation says something else was expected.
+    Indentation,
+    /// A `: ` inside an unquoted value.
+    ColonInValue,
+    /// An unclosed quote or a bad escape inside quotes.
+    Quote,
+    /// Anything else: the parser's message says what.
+    Other,
+}
+
+/// Which budget of [`parse`] a file passed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Limit {
+    Depth,
+    Nodes,
+    AliasCopies,
+    AnchorBytes,
+    Aliases,
+    Anchors,
+    ScalarBytes,
+    Other,
 }
 
 fn to_pos(loc: &serde_saphyr::Location) -> Pos {
@@ -85,10 +123,58 @@ pub fn parse(text: &str) -> Result<Node, SyntaxError> {
             let pos = err.location().map(|loc| to_pos(&loc));
             SyntaxError {
                 pos,
-                message: plain_message(&err),
+                kind: kind_of(&err),
+                parser_message: plain_message(&err),
             }
         })?;
     Ok(from_spanned(spanned))
+}
+
+/// The kind of a parser error, from its type (looking through the wrappers that add a snippet or the
+/// anchor an alias came from).
+fn kind_of(err: &serde_saphyr::Error) -> SyntaxKind {
+    use serde_saphyr::budget::BudgetBreach;
+    use serde_saphyr::granit_parser::ErrorKind as Scan;
+    use serde_saphyr::{Error, ExternalMessageSource};
+    match err.without_snippet() {
+        Error::AliasError { error, .. } => kind_of(error),
+        Error::DuplicateMappingKey { key, .. } => SyntaxKind::DuplicateKey(key.clone()),
+        Error::MultipleDocuments { .. } => SyntaxKind::MultipleDocuments,
+        Error::Budget { breach, .. } => SyntaxKind::Limit(match breach {
+            BudgetBreach::Depth { .. } => Limit::Depth,
+            BudgetBreach::Nodes { .. } => Limit::Nodes,
+            BudgetBreach::RecordedAnchorEvents { .. } => Limit::AliasCopies,
+            BudgetBreach::RecordedAnchorBytes { .. } => Limit::AnchorBytes,
+            BudgetBreach::Aliases { .. } | BudgetBreach::AliasAnchorRatio { .. } => Limit::Aliases,
+            BudgetBreach::Anchors { .. } => Limit::Anchors,
+            BudgetBreach::ScalarBytes { .. } => Limit::ScalarBytes,
+            _ => Limit::Other,
+        }),
+        Error::ExternalMessage { source, .. } => match source.as_ref() {
+            ExternalMessageSource::Parser(scan) => match scan.kind() {
+                Scan::RecursionLimitExceeded => SyntaxKind::TooDeep,
+                Scan::ExpectedBlockMappingKey | Scan::ExpectedBlockSequenceEntry => {
+                    SyntaxKind::Indentation
+                }
+                Scan::MappingValueNotAllowed => SyntaxKind::ColonInValue,
+                Scan::UnclosedQuotedScalar
+                | Scan::UnknownQuotedScalarEscape
+                | Scan::InvalidQuotedScalarHexEscape
+                | Scan::InvalidLowSurrogateHexEscape
+                | Scan::InvalidLowSurrogate
+                | Scan::MissingLowSurrogate
+                | Scan::UnpairedLowSurrogate
+                | Scan::InvalidUnicodeEscape
+                | Scan::InvalidTrailingSingleQuotedScalar
+                | Scan::InvalidTrailingDoubleQuotedScalar
+                | Scan::InvalidQuotedScalarIndent
+                | Scan::DocumentIndicatorInQuotedScalar => SyntaxKind::Quote,
+                _ => SyntaxKind::Other,
+            },
+            _ => SyntaxKind::Other,
+        },
+        _ => SyntaxKind::Other,
+    }
 }
 
 fn plain_message(err: &serde_saphyr::Error) -> String {
@@ -182,6 +268,7 @@ impl<'de> Visitor<'de> for NodeVisitor {
 }
 
 #[cfg(test)]
+#[allow(clippy::expect_used, clippy::unwrap_used)]
 mod tests {
     use super::*;
 
@@ -199,22 +286,59 @@ mod tests {
         };
         assert_eq!(items[0].pos, Pos { line: 3, col: 5 });
         assert_eq!(items[1].pos, Pos { line: 4, col: 5 });
-        println!("{node:#?}");
+    }
+
+    /// Each kind the validator words itself, and where the parser puts it.
+    #[test]
+    fn syntax_errors_have_kinds_and_positions() {
+        let at = |line, col| Some(Pos { line, col });
+        let cases: [(&str, SyntaxKind, Option<Pos>); 10] = [
+            ("a: b: c\n", SyntaxKind::ColonInValue, at(1, 5)),
+            ("a:\n  b: 1\n c: 2\n", SyntaxKind::Indentation, at(3, 2)),
+            ("- a\nb: c\n", SyntaxKind::Indentation, at(2, 1)),
+            (
+                "a: 1\na: 2\n",
+                SyntaxKind::DuplicateKey(Some("a".into())),
+                at(2, 1),
+            ),
+            ("\"\\x\"", SyntaxKind::Quote, at(1, 1)),
+            ("a: \"x\ny", SyntaxKind::Quote, at(1, 4)),
+            ("a: 1\n---\nb: 2\n", SyntaxKind::MultipleDocuments, at(3, 1)),
+            ("a: [1, 2\n", SyntaxKind::Other, at(1, 4)),
+            ("a: *nope\n", SyntaxKind::Other, at(1, 4)),
+            (&"[".repeat(300), SyntaxKind::TooDeep, at(1, 256)),
+        ];
+        for (text, kind, pos) in cases {
+            let err = parse(text).expect_err(text);
+            assert_eq!((err.kind, err.pos), (kind, pos), "{text:?}");
+        }
+        let err = parse("a: [1, 2\n").expect_err("unclosed");
+        assert_eq!(err.parser_message, "unclosed bracket '['");
     }
 
     #[test]
-    fn syntax_errors() {
-        for text in [
-            "a: [1, 2\n",
-            "a: b: c\n",
-            "a:\n  b: 1\n c: 2\n",
-            "a: 1\na: 2\n",
-            "- a\nb: c\n",
-            "\"\\x\"",
-            "a: *nope\n",
-            "a: \"x\ny",
+    fn hostile_input_hits_the_named_limit() {
+        let deep: String = (0..40).map(|d| format!("{}k:\n", " ".repeat(d))).collect();
+        let mut anchors = String::new();
+        for i in 0..1001 {
+            anchors.push_str(&format!("a{i}: &x{i} 1\n"));
+        }
+        let aliases = format!("a: &x 1\nb: [{}]\n", "*x, ".repeat(1001));
+        let mut laughs = String::from("a0: &a0 [l, l, l, l, l, l, l, l, l]\n");
+        for i in 1..10 {
+            let refs = vec![format!("*a{}", i - 1); 9].join(", ");
+            laughs.push_str(&format!("a{i}: &a{i} [{refs}]\n"));
+        }
+        let flat = format!("a: [{}0]\n", "0,".repeat(250_000));
+        for (text, limit) in [
+            (deep, Limit::Depth),
+            (anchors, Limit::Anchors),
+            (aliases, Limit::Aliases),
+            (laughs, Limit::AliasCopies),
+            (flat, Limit::Nodes),
         ] {
-            println!("{text:?} => {:?}", parse(text));
+            let err = parse(&text).expect_err("over a limit");
+            assert_eq!(err.kind, SyntaxKind::Limit(limit), "{}", err.parser_message);
         }
     }
 }

@@ -5,7 +5,9 @@
 use std::collections::HashSet;
 use std::fmt;
 
+use crate::deck::Diagnostic;
 use crate::deck::id::MAX_ID_LEN;
+use crate::deck::yaml::Pos;
 use crate::deck::{Card, CardKind, Deck, DeckId, slug};
 
 /// Prefix of the GUID column portquiz writes, so a re-import keeps the card ids: `portquiz:DECK/CARD`.
@@ -108,6 +110,17 @@ pub fn export(decks: &[Deck]) -> Export {
 pub struct LineError {
     pub line: usize,
     pub message: String,
+}
+
+impl LineError {
+    /// The problem as a deck-style diagnostic on `file` (whose whole text is `text`), so that it is rendered
+    /// like every other problem: location, the offending line underlined, the message.
+    pub fn to_diagnostic(&self, file: &str, text: &str) -> Diagnostic {
+        let line = u32::try_from(self.line).unwrap_or(u32::MAX);
+        let d = Diagnostic::error(file, text, Some(Pos { line, col: 1 }), &self.message);
+        let width = d.source_line.as_deref().map_or(1, |l| l.chars().count());
+        d.width(width)
+    }
 }
 
 impl fmt::Display for LineError {

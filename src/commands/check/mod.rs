@@ -7,7 +7,7 @@ use crate::library;
 
 mod practicals;
 use crate::cli::CheckArgs;
-use crate::deck::load;
+use crate::deck::compile;
 use crate::env::output::{paint, style};
 use crate::env::{Env, Exit};
 use crate::text::plural;
@@ -19,7 +19,7 @@ pub fn run(env: &Env, args: &CheckArgs) -> Result<Exit> {
     } else {
         library::read_paths(&args.paths)?
     };
-    let lib = load::compile(&sources, &library::known());
+    let lib = compile::compile(&sources, &library::known());
     let mut stderr = std::io::stderr().lock();
     let error = format!(": {}: ", paint(env.output.on_stderr(style::ERROR), "error"));
     for d in &lib.diagnostics {

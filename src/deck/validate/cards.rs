@@ -1,0 +1,246 @@
+//! A card: its id (unique in the deck), its type and the keys that type takes, its prompt, and the
+//! answer of each simple type (flashcard, true/false, practical and lab experiments). Choice and typed
+//! answers have their own modules.
+use std::collections::HashMap;
+
+use super::Cx;
+use super::fields::{Fields, scalar_width};
+use crate::deck::diag::suggest;
+use crate::deck::id::{CardId, CardType};
+use crate::deck::model::{Card, CardKind};
+use crate::deck::yaml::{Node, Pos, Value};
+
+impl Cx<'_> {
+    pub(super) fn card(
+        &mut self,
+        node: &Node,
+        deck_tags: &[String],
+        seen: &mut HashMap<CardId, Pos>,
+    ) -> Option<Card> {
+        let mut all_keys: Vec<&str> = CardType::COMMON_KEYS.to_vec();
+        all_keys.extend(CardType::type_only_keys());
+        let fields = self.fields(node, "a card", &all_keys, &|_| None)?;
+
+        let id = self.id(&fields, "this card", CardId::written);
+        if let Some((id, pos)) = &id {
+            if let Some(first) = seen.get(id) {
+                let d = self
+                    .error(Some(*pos), format!("duplicate card id `{id}`"))
+                    .width(id.as_str().chars().count())
+                    .note(self.file, Some(*first), format!("`{id}` is first used here"))
+                    .help("card ids must be unique within a deck: rename one (progress is kept per deck id + card id)");
+                self.push(d);
+            } else {
+                seen.insert(id.clone(), *pos);
+            }
+        }
+        let type_node = fields.get("type");
+        let card_type = match type_node {
+            None => {
+                self.missing(&fields, "type", "this card", "flashcard");
+                None
+            }
+            Some(n) => match self.text(n, "type") {
+                Some(t) => match CardType::from_name(&t) {
+                    Some(card_type) => Some(card_type),
+                    None => {
+                        let names = CardType::names();
+                        let mut d = self
+                            .error(Some(n.pos), format!("unknown card type `{t}`"))
+                            .width(t.chars().count());
+                        d = match suggest(&t, &names) {
+                            Some(s) => {
+                                d.help(format!("did you mean `{s}`? (types: {})", names.join(", ")))
+                            }
+                            None => d.help(format!("use one of: {}", names.join(", "))),
+                        };
+                        self.push(d);
+                        None
+                    }
+                },
+                None => None,
+            },
+        };
+        // Keys that belong to other card types.
+        if let Some(kind) = card_type {
+            for key in CardType::type_only_keys() {
+                let types = CardType::taking(key);
+                if let Some(k) = fields.key_node(key)
+                    && !types.contains(&kind)
+                {
+                    let names: Vec<&str> = types.iter().map(|t| t.name()).collect();
+                    let d = self
+                        .error(
+                            Some(k.pos),
+                            format!("`{key}` does not belong on a `{kind}` card"),
+                        )
+                        .width(key.len())
+                        .help(format!(
+                            "`{key}` is used by {} cards: remove it, or change `type`",
+                            names.join(" and ")
+                        ));
+                    self.push(d);
+                }
+            }
+        }
+        let prompt = if card_type.is_none_or(CardType::needs_prompt) {
+            self.req_text(&fields, "prompt", "this card", "The question to ask?")
+        } else {
+            Some(self.opt_text(&fields, "prompt").unwrap_or_default())
+        };
+        let explain = self.opt_text(&fields, "explain");
+        let hint = self.opt_text(&fields, "hint");
+        let mut tags = self.tags(&fields);
+        tags.extend(deck_tags.iter().cloned());
+
+        let kind = match card_type? {
+            CardType::Flashcard => self
+                .req_text(&fields, "answer", "this flashcard", "The back of the card")
+                .map(|back| CardKind::Flashcard { back }),
+            CardType::Choice => self.choice(&fields),
+            CardType::TrueFalse => self.truefalse(&fields),
+            CardType::Typed => self.typed(&fields),
+            CardType::Practical => self
+                .experiment(&fields, false)
+                .map(|experiment| CardKind::Practical { experiment }),
+            CardType::Lab => self
+                .experiment(&fields, true)
+                .map(|experiment| CardKind::Lab { experiment }),
+        };
+        Some(Card {
+            id: id?.0,
+            prompt: prompt?,
+            kind: kind?,
+            explain,
+            hint,
+            tags,
+            line: fields.pos.line,
+        })
+    }
+
+    pub(super) fn truefalse(&mut self, fields: &Fields) -> Option<CardKind> {
+        let Some(node) = fields.get("answer") else {
+            self.missing(fields, "answer", "this truefalse card", "true");
+            return None;
+        };
+        match &node.value {
+            Value::Bool(b) => Some(CardKind::TrueFalse { answer: *b }),
+            other => {
+                let d = self
+                    .error(
+                        Some(node.pos),
+                        format!(
+                            "a truefalse `answer` must be true or false, found {}",
+                            other.kind()
+                        ),
+                    )
+                    .width(scalar_width(node))
+                    .help("write `answer: true` or `answer: false`, without quotes");
+                self.push(d);
+                None
+            }
+        }
+    }
+
+    pub(super) fn experiment(&mut self, fields: &Fields, lab: bool) -> Option<String> {
+        let what = if lab {
+            "this lab card"
+        } else {
+            "this practical card"
+        };
+        let node = fields.get("experiment");
+        let name = self.req_text(fields, "experiment", what, "tcp-udp-same-port")?;
+        let pos = node.map(|n| n.pos);
+        let (mine, other, other_type) = if lab {
+            (self.known.labs, self.known.experiments, "practical")
+        } else {
+            (self.known.experiments, self.known.labs, "lab")
+        };
+        if mine.contains(&name.as_str()) {
+            return Some(name);
+        }
+        let d = self
+            .error(
+                pos,
+                format!(
+                    "unknown {} `{name}`",
+                    if lab { "lab" } else { "experiment" }
+                ),
+            )
+            .width(name.chars().count());
+        let d = if other.contains(&name.as_str()) {
+            d.help(format!(
+                "`{name}` is a {other_type}: use `type: {other_type}`"
+            ))
+        } else if let Some(s) = suggest(&name, mine) {
+            d.help(format!(
+                "did you mean `{s}`? (`portquiz experiments` lists them all)"
+            ))
+        } else {
+            d.help("decks can only name portquiz's built-in experiments: `portquiz experiments` lists them")
+        };
+        self.push(d);
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::check_cards;
+
+    #[test]
+    fn a_duplicate_card_id_points_at_the_first() {
+        assert_eq!(
+            check_cards(
+                "  - id: a\n    type: truefalse\n    prompt: P\n    answer: true\n  - id: a\n    type: truefalse\n    prompt: Q\n    answer: false\n"
+            ),
+            "d.yaml:9:9: error: duplicate card id `a`\n  |\n9 |   - id: a\n  |         ^\nd.yaml:5:9: note: `a` is first used here\nhelp: card ids must be unique within a deck: rename one (progress is kept per deck id + card id)\n"
+        );
+    }
+
+    #[test]
+    fn an_unknown_type_gets_the_nearest_one() {
+        assert_eq!(
+            check_cards("  - id: a\n    type: flashcrd\n    prompt: P\n    answer: B\n"),
+            "d.yaml:6:11: error: unknown card type `flashcrd`\n  |\n6 |     type: flashcrd\n  |           ^^^^^^^^\nhelp: did you mean `flashcard`? (types: flashcard, choice, truefalse, typed, practical, lab)\n"
+        );
+    }
+
+    #[test]
+    fn a_key_of_another_type_is_named_with_its_types() {
+        assert_eq!(
+            check_cards(
+                "  - id: a\n    type: flashcard\n    prompt: P\n    answer: B\n    options: [x, y]\n"
+            ),
+            "d.yaml:9:5: error: `options` does not belong on a `flashcard` card\n  |\n9 |     options: [x, y]\n  |     ^^^^^^^\nhelp: `options` is used by choice cards: remove it, or change `type`\n"
+        );
+    }
+
+    #[test]
+    fn a_truefalse_answer_must_be_a_boolean() {
+        assert_eq!(
+            check_cards("  - id: a\n    type: truefalse\n    prompt: P\n    answer: \"yes\"\n"),
+            "d.yaml:8:13: error: a truefalse `answer` must be true or false, found a string\n  |\n8 |     answer: \"yes\"\n  |             ^^^\nhelp: write `answer: true` or `answer: false`, without quotes\n"
+        );
+    }
+
+    #[test]
+    fn experiments_must_exist_and_match_the_card_type() {
+        assert_eq!(
+            check_cards(
+                "  - id: a\n    type: practical\n    experiment: tcp-udp-same-prt\n  - id: b\n    type: practical\n    experiment: lab-start-listener\n  - id: c\n    type: lab\n    experiment: tcp-udp-same-port\n"
+            ),
+            "d.yaml:7:17: error: unknown experiment `tcp-udp-same-prt`\n  |\n7 |     experiment: tcp-udp-same-prt\n  |                 ^^^^^^^^^^^^^^^^\nhelp: did you mean `tcp-udp-same-port`? (`portquiz experiments` lists them all)\nd.yaml:10:17: error: unknown experiment `lab-start-listener`\n   |\n10 |     experiment: lab-start-listener\n   |                 ^^^^^^^^^^^^^^^^^^\nhelp: `lab-start-listener` is a lab: use `type: lab`\nd.yaml:13:17: error: unknown lab `tcp-udp-same-port`\n   |\n13 |     experiment: tcp-udp-same-port\n   |                 ^^^^^^^^^^^^^^^^^\nhelp: `tcp-udp-same-port` is a practical: use `type: practical`\n"
+        );
+    }
+
+    #[test]
+    fn practical_and_lab_cards_need_no_prompt() {
+        assert_eq!(
+            check_cards(
+                "  - id: a\n    type: practical\n    experiment: tcp-udp-same-port\n  - id: b\n    type: lab\n    experiment: lab-start-listener\n"
+            ),
+            "ok: 2 cards"
+        );
+    }
+}

@@ -1,0 +1,280 @@
+//! Validation: walks the located YAML tree of one deck file and builds the checked [`Deck`], collecting
+//! every problem as a [`Diagnostic`] instead of stopping at the first. Pure: no file system access.
+//!
+//! By concern: [`fields`] (keys, values, ids, tags: the building blocks), [`cards`] (a card, its type and
+//! the simple answers), [`choice`] (options and answers), [`typed`] (accepted answers and keywords),
+//! [`tables`] (tables and rows), [`syntax`] (YAML syntax errors); this file holds the deck itself.
+use std::collections::HashMap;
+
+use super::diag::Diagnostic;
+use super::id::{CardId, DeckId};
+use super::model::{Deck, FORMAT_VERSION};
+use super::table;
+use super::yaml::{self, Node, Pos, Value};
+use fields::scalar_width;
+
+mod cards;
+mod choice;
+mod fields;
+mod syntax;
+mod tables;
+mod typed;
+
+/// The experiment and lab names a deck may refer to (the built-in catalogue).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Known<'a> {
+    pub experiments: &'a [&'a str],
+    pub labs: &'a [&'a str],
+}
+
+const DECK_KEYS: [&str; 7] = [
+    "format",
+    "id",
+    "title",
+    "description",
+    "tags",
+    "cards",
+    "tables",
+];
+
+/// Parses and validates one deck file. `file` is how the file is named in diagnostics.
+pub fn parse_deck(text: &str, file: &str, known: &Known) -> Result<Deck, Vec<Diagnostic>> {
+    let mut cx = Cx {
+        file,
+        text,
+        known,
+        diags: Vec::new(),
+    };
+    let root = match yaml::parse(text) {
+        Ok(root) => root,
+        Err(err) => {
+            let (message, help) = syntax::syntax_message(&err);
+            let mut d = Diagnostic::error(file, text, err.pos, message);
+            if let Some(help) = help {
+                d = d.help(help);
+            }
+            return Err(vec![d]);
+        }
+    };
+    let deck = cx.deck(&root);
+    match deck {
+        Some(deck) if cx.diags.is_empty() => Ok(deck),
+        _ => {
+            // Report in file order, as an author reads the file.
+            cx.diags.sort_by_key(|d| d.pos);
+            Err(cx.diags)
+        }
+    }
+}
+
+/// The state of one validation: the file, its text (for excerpts), the known experiments, and the
+/// problems found so far.
+struct Cx<'a> {
+    file: &'a str,
+    text: &'a str,
+    known: &'a Known<'a>,
+    diags: Vec<Diagnostic>,
+}
+
+impl Cx<'_> {
+    fn deck(&mut self, root: &Node) -> Option<Deck> {
+        if matches!(root.value, Value::Null) {
+            let d = self.error(None, "the deck file is empty").help(
+                "a deck needs at least `format: 1`, an `id`, a `title` and a list of `cards`",
+            );
+            self.push(d);
+            return None;
+        }
+        if !matches!(root.value, Value::Map(_)) {
+            let d = self
+                .error(Some(root.pos), format!("expected a deck (a mapping of keys to values), found {}", root.value.kind()))
+                .width(scalar_width(root))
+                .help("a deck file starts with `format: 1`, then `id:`, `title:` and `cards:`, each at the start of a line");
+            self.push(d);
+            return None;
+        }
+        let fields = self.fields(root, "a deck", &DECK_KEYS, &|_| None)?;
+        // The format decides how to read everything else, so a bad one stops here.
+        match fields.get("format") {
+            None => {
+                let d = self
+                    .error(Some(fields.pos), "the deck has no `format`")
+                    .help(format!("add `format: {FORMAT_VERSION}` as the first line"));
+                self.push(d);
+                return None;
+            }
+            Some(node) => match node.value {
+                Value::Int(v) if v == FORMAT_VERSION => {}
+                Value::Int(v) if v > FORMAT_VERSION => {
+                    let d = self
+                        .error(Some(node.pos), format!("this deck uses format {v}, but this portquiz reads format {FORMAT_VERSION} at most"))
+                        .width(scalar_width(node))
+                        .help("upgrade portquiz to read this deck");
+                    self.push(d);
+                    return None;
+                }
+                _ => {
+                    let d = self
+                        .error(Some(node.pos), format!("`format` must be {FORMAT_VERSION}"))
+                        .width(scalar_width(node))
+                        .help(format!("write `format: {FORMAT_VERSION}`"));
+                    self.push(d);
+                    return None;
+                }
+            },
+        }
+        let id = self.id(&fields, "the deck", DeckId::new).map(|(id, _)| id);
+        let title = self.req_text(&fields, "title", "the deck", "A short title");
+        let description = self.opt_text(&fields, "description");
+        let tags = self.tags(&fields);
+
+        let mut cards = Vec::new();
+        let mut seen: HashMap<CardId, Pos> = HashMap::new();
+        let mut any_card_written = false;
+        if let Some(node) = fields.get("cards") {
+            match &node.value {
+                Value::Seq(items) => {
+                    any_card_written |= !items.is_empty();
+                    for item in items {
+                        if let Some(card) = self.card(item, &tags, &mut seen) {
+                            cards.push(card);
+                        }
+                    }
+                }
+                Value::Null => {}
+                other => {
+                    let d = self
+                        .error(
+                            Some(node.pos),
+                            format!("`cards` must be a list of cards, found {}", other.kind()),
+                        )
+                        .help("start each card with `- id: ...` on its own line under `cards:`");
+                    self.push(d);
+                    any_card_written = true;
+                }
+            }
+        }
+        if let Some(node) = fields.get("tables") {
+            match &node.value {
+                Value::Seq(items) => {
+                    any_card_written |= !items.is_empty();
+                    for item in items {
+                        if let Some(t) = self.table(item) {
+                            match table::expand(&t, &tags) {
+                                Ok(expanded) => cards.extend(expanded),
+                                Err(err) => {
+                                    let d = self
+                                        .error(
+                                            Some(item.pos),
+                                            format!("a cell of table `{}` gets {err}", t.id),
+                                        )
+                                        .help(
+                                            "give every column a name with a letter or digit in it",
+                                        );
+                                    self.push(d);
+                                }
+                            }
+                        }
+                    }
+                }
+                Value::Null => {}
+                other => {
+                    let d = self
+                        .error(
+                            Some(node.pos),
+                            format!("`tables` must be a list of tables, found {}", other.kind()),
+                        )
+                        .help("start each table with `- id: ...` on its own line under `tables:`");
+                    self.push(d);
+                    any_card_written = true;
+                }
+            }
+        }
+        if !any_card_written {
+            let d = self
+                .error(
+                    Some(fields.key_node("cards").map_or(fields.pos, |n| n.pos)),
+                    "the deck has no cards",
+                )
+                .help("add a `cards:` list (or a `tables:` entry) with at least one card");
+            self.push(d);
+        }
+        Some(Deck {
+            id: id?,
+            title: title?,
+            description,
+            tags,
+            origin: self.file.to_string(),
+            cards,
+        })
+    }
+}
+
+#[cfg(test)]
+mod test_support {
+    use super::{Known, parse_deck};
+    use crate::deck::Diagnostic;
+
+    /// Every diagnostic of `text` (a deck file `d.yaml`) rendered, or `ok: N cards`. Knows one experiment
+    /// (`tcp-udp-same-port`) and one lab (`lab-start-listener`).
+    pub(super) fn check(text: &str) -> String {
+        let known = Known {
+            experiments: &["tcp-udp-same-port"],
+            labs: &["lab-start-listener"],
+        };
+        match parse_deck(text, "d.yaml", &known) {
+            Ok(deck) => format!("ok: {} cards", deck.cards.len()),
+            Err(diags) => diags.iter().map(Diagnostic::render).collect(),
+        }
+    }
+
+    /// [`check`] of a deck whose `cards:` list is `cards` (YAML lines indented by two, from line 5).
+    pub(super) fn check_cards(cards: &str) -> String {
+        check(&format!("format: 1\nid: d\ntitle: D\ncards:\n{cards}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::test_support::check;
+
+    #[test]
+    fn an_empty_file_says_what_a_deck_needs() {
+        assert_eq!(
+            check(""),
+            "d.yaml: error: the deck file is empty\nhelp: a deck needs at least `format: 1`, an `id`, a `title` and a list of `cards`\n"
+        );
+    }
+
+    #[test]
+    fn the_format_is_required_and_not_newer_than_ours() {
+        assert_eq!(
+            check("id: d\ntitle: D\n"),
+            "d.yaml:1:1: error: the deck has no `format`\n  |\n1 | id: d\n  | ^\nhelp: add `format: 1` as the first line\n"
+        );
+        assert_eq!(
+            check("format: 2\nid: d\n"),
+            "d.yaml:1:9: error: this deck uses format 2, but this portquiz reads format 1 at most\n  |\n1 | format: 2\n  |         ^\nhelp: upgrade portquiz to read this deck\n"
+        );
+        assert_eq!(
+            check("format: one\nid: d\n"),
+            "d.yaml:1:9: error: `format` must be 1\n  |\n1 | format: one\n  |         ^^^\nhelp: write `format: 1`\n"
+        );
+    }
+
+    #[test]
+    fn a_deck_is_a_mapping_with_cards() {
+        assert_eq!(
+            check("- format: 1\n"),
+            "d.yaml:1:1: error: expected a deck (a mapping of keys to values), found a list\n  |\n1 | - format: 1\n  | ^\nhelp: a deck file starts with `format: 1`, then `id:`, `title:` and `cards:`, each at the start of a line\n"
+        );
+        assert_eq!(
+            check("format: 1\nid: d\ntitle: D\n"),
+            "d.yaml:1:1: error: the deck has no cards\n  |\n1 | format: 1\n  | ^\nhelp: add a `cards:` list (or a `tables:` entry) with at least one card\n"
+        );
+        assert_eq!(
+            check("format: 1\nid: d\ntitle: D\ncards: none\ntables: 3\n"),
+            "d.yaml:4:8: error: `cards` must be a list of cards, found a string\n  |\n4 | cards: none\n  |        ^\nhelp: start each card with `- id: ...` on its own line under `cards:`\nd.yaml:5:9: error: `tables` must be a list of tables, found a number\n  |\n5 | tables: 3\n  |         ^\nhelp: start each table with `- id: ...` on its own line under `tables:`\n"
+        );
+    }
+}
