@@ -38,7 +38,8 @@ where
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
             let mut stderr = std::io::stderr().lock();
-            let _ = writeln!(stderr, "error: {err:#}");
+            // Messages quote file names and values from decks and databases: no raw escapes.
+            let _ = writeln!(stderr, "error: {}", crate::safe::block(&format!("{err:#}")));
             ExitCode::from(EXIT_FAILURE)
         }
     }

@@ -69,7 +69,7 @@ pub fn run(env: &Env, args: &CardsArgs) -> Result<u8> {
         }
     }
     if args.json {
-        crate::outln!("{}", serde_json::to_string_pretty(&rows)?)?;
+        crate::outln!("{}", crate::safe::json(&rows)?)?;
         return Ok(0);
     }
     use std::io::Write;

@@ -27,7 +27,7 @@ pub fn run(env: &Env, args: &JsonArgs) -> Result<u8> {
         })
         .collect();
     if args.json {
-        crate::outln!("{}", serde_json::to_string_pretty(&rows)?)?;
+        crate::outln!("{}", crate::safe::json(&rows)?)?;
         return Ok(0);
     }
     let width = rows.iter().map(|r| r.id.len()).max().unwrap_or(2).max(2);
@@ -37,8 +37,8 @@ pub fn run(env: &Env, args: &JsonArgs) -> Result<u8> {
             "{:width$}  {:>5}  {} ({})",
             r.id,
             r.cards,
-            r.title,
-            r.origin
+            crate::safe::line(r.title),
+            crate::safe::line(r.origin)
         )?;
     }
     Ok(0)

@@ -10,6 +10,7 @@ use serde::Serialize;
 use crate::cli::{ExperimentsAction, ExperimentsArgs};
 use crate::env::{EXIT_FAILURE, EXIT_PROBLEMS, Env};
 use crate::practical::{self, Environment, Experiment, Kind, Outcome};
+use crate::safe;
 
 /// Runs `portquiz experiments`.
 pub fn run(_env: &Env, args: &ExperimentsArgs) -> Result<u8> {
@@ -179,15 +180,14 @@ pub fn run_selected(
                 .collect(),
             environment: env,
         };
-        serde_json::to_writer_pretty(&mut *out, &report)?;
-        writeln!(out)?;
+        writeln!(out, "{}", crate::safe::json(&report)?)?;
     } else {
         for (experiment, outcome) in chosen.iter().zip(&outcomes) {
             write_outcome(out, experiment, outcome)?;
         }
         writeln!(out, "{}", "environment".bold())?;
         for (name, value) in env.facts() {
-            writeln!(out, "  {name:<30} {value}")?;
+            writeln!(out, "  {name:<30} {}", safe::line(&value))?;
         }
     }
     Ok(if errored { EXIT_PROBLEMS } else { 0 })
@@ -204,23 +204,33 @@ fn write_outcome(out: &mut impl Write, experiment: &Experiment, outcome: &Outcom
     match outcome {
         Outcome::Observed(observation) => {
             for line in &observation.transcript {
-                writeln!(out, "    {line}")?;
+                writeln!(out, "    {}", safe::line(line))?;
             }
             let answers: Vec<&str> = observation
                 .correct
                 .iter()
                 .filter_map(|&i| experiment.options.get(i).copied())
                 .collect();
-            writeln!(out, "  {} {}", "=>".green().bold(), observation.conclusion)?;
+            writeln!(
+                out,
+                "  {} {}",
+                "=>".green().bold(),
+                safe::line(&observation.conclusion)
+            )?;
             writeln!(out, "  answer: {}", answers.join(" / "))?;
             if let Some(note) = &observation.note {
-                writeln!(out, "  note: {note}")?;
+                writeln!(out, "  note: {}", safe::line(note))?;
             }
         }
-        Outcome::Unavailable { reason } => {
-            writeln!(out, "  {} {reason}", "not available here:".yellow())?
+        Outcome::Unavailable { reason } => writeln!(
+            out,
+            "  {} {}",
+            "not available here:".yellow(),
+            safe::line(reason)
+        )?,
+        Outcome::Errored { message } => {
+            writeln!(out, "  {} {}", "error:".red().bold(), safe::line(message))?
         }
-        Outcome::Errored { message } => writeln!(out, "  {} {message}", "error:".red().bold())?,
     }
     writeln!(out)?;
     Ok(())

@@ -38,7 +38,12 @@ pub fn run(env: &Env, args: &ImportArgs) -> Result<u8> {
         Ok(ok) => ok,
         Err(errors) => {
             for e in &errors {
-                eprintln!("{}:{}: error: {}", file.display(), e.line, e.message);
+                eprintln!(
+                    "{}:{}: error: {}",
+                    crate::safe::line(&file.display().to_string()),
+                    e.line,
+                    crate::safe::line(&e.message)
+                );
             }
             eprintln!(
                 "nothing written: fix the {} above and run the import again",

@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use anyhow::{Result, bail};
 
+use crate::authoring::starter;
 use crate::cli::MergeArgs;
 use crate::env::Env;
 use crate::interchange::revlog::{self, ReviewKey};
@@ -31,8 +32,9 @@ pub fn run(env: &Env, args: &MergeArgs) -> Result<u8> {
         );
     }
     let other = Store::open(&args.other)?;
-    let theirs_rows = progress::review_log(&other)?;
+    let mut theirs_rows = progress::review_log(&other)?;
     drop(other);
+    skip_bad_ids(&mut theirs_rows);
     let mut store = progress::open_store(env)?;
     let ours_rows = progress::review_log(&store)?;
 
@@ -126,4 +128,21 @@ pub fn run(env: &Env, args: &MergeArgs) -> Result<u8> {
         if states.len() == 1 { "card" } else { "cards" }
     )?;
     Ok(0)
+}
+
+/// Drops the answers whose deck or card id is not one portquiz writes (the other file may have been edited
+/// by hand or made by something else), with one warning naming the first.
+fn skip_bad_ids(rows: &mut Vec<ReviewLogEntry>) {
+    let valid = |r: &ReviewLogEntry| starter::valid_id(&r.deck) && starter::valid_id(&r.card);
+    let Some(first) = rows.iter().find(|r| !valid(r)) else {
+        return;
+    };
+    let example = crate::safe::line(&format!("{}/{}", first.deck, first.card)).into_owned();
+    let before = rows.len();
+    rows.retain(valid);
+    let skipped = before - rows.len();
+    eprintln!(
+        "warning: skipped {} whose deck or card id is not an id portquiz writes (kebab-case a-z, 0-9 and dashes), for example `{example}`",
+        crate::deck::diag::plural(skipped, "answer")
+    );
 }

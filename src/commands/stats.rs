@@ -157,7 +157,7 @@ pub fn run(env: &Env, args: &JsonArgs) -> Result<u8> {
             .map(|p| p.to_string());
     }
     if args.json {
-        crate::outln!("{}", serde_json::to_string_pretty(&result)?)?;
+        crate::outln!("{}", crate::safe::json(&result)?)?;
     } else {
         stats::render(&mut std::io::stdout().lock(), &result, env.color)?;
     }

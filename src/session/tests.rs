@@ -268,7 +268,10 @@ fn a_multiple_choice_needs_every_right_option() {
     transcript!("multi_choice", text);
     assert_eq!(
         b.ratings(),
-        [("parts".into(), Rating::Again), ("parts".into(), Rating::Easy)]
+        [
+            ("parts".into(), Rating::Again),
+            ("parts".into(), Rating::Easy)
+        ]
     );
 }
 

@@ -7,6 +7,7 @@ use super::{
     Answer, Command, GradeChoice, GradeReply, NO_HINT, Picks, Reply, Style, Ui, UiError,
     read_command,
 };
+use crate::safe;
 use crate::schedule::Rating;
 
 /// Plain front end over any reader and writer.
@@ -35,7 +36,7 @@ impl<R: BufRead, W: Write> PlainUi<R, W> {
     }
 
     fn prompt(&mut self, label: &str) -> Result<Line, UiError> {
-        write!(self.out, "{label}> ")?;
+        write!(self.out, "{}> ", safe::line(label))?;
         self.out.flush()?;
         let mut bytes = Vec::new();
         let n = self.input.read_until(b'\n', &mut bytes)?;
@@ -131,13 +132,13 @@ pub fn parse_bool(line: &str) -> Option<bool> {
 
 impl<R: BufRead, W: Write> Ui for PlainUi<R, W> {
     fn say(&mut self, _style: Style, text: &str) -> Result<(), UiError> {
-        writeln!(self.out, "{text}")?;
+        writeln!(self.out, "{}", safe::block(text))?;
         Ok(())
     }
 
     fn choose(&mut self, options: &[String], multi: bool, hint_available: bool) -> Answer<Picks> {
         for (i, option) in options.iter().enumerate() {
-            writeln!(self.out, "  {}) {option}", i + 1)?;
+            writeln!(self.out, "  {}) {}", i + 1, safe::line(option))?;
         }
         let label = if multi {
             format!(
@@ -195,7 +196,7 @@ impl<R: BufRead, W: Write> Ui for PlainUi<R, W> {
     fn grade(&mut self, choices: &[GradeChoice], default: usize) -> Result<GradeReply, UiError> {
         let list: Vec<String> = choices
             .iter()
-            .map(|c| format!("{} {}", c.rating.as_u8(), c.label))
+            .map(|c| format!("{} {}", c.rating.as_u8(), safe::line(&c.label)))
             .collect();
         writeln!(self.out, "grades: {}", list.join(", "))?;
         let default_rating = choices.get(default).map(|c| c.rating);

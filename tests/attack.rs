@@ -1,0 +1,326 @@
+//! The attack corpus of issue 14: hostile decks, imports, foreign and damaged databases, special files at
+//! export targets. Each test reproduces an attack that worked before its fix.
+use std::path::Path;
+use std::time::Duration;
+
+use crate::support::{Run, Sandbox};
+
+/// A deck whose text carries terminal escapes: OSC 52 (writes the clipboard: `rm -rf /`), a screen clear,
+/// colour, C1 CSI, DEL, and bidi overrides and isolates.
+const HOSTILE_DECK: &str = r#"format: 1
+id: hostile
+title: "Title \e]52;c;cm0gLXJmIC8K\a and \e[2J and \u202Egnp.exe"
+cards:
+  - id: clip
+    type: choice
+    prompt: "Prompt \e]52;c;cm0gLXJmIC8K\a then \e[2J then \u202Eright-to-left"
+    options: ["ok \e[2J", "\u202Eevil", "plain"]
+    answer: plain
+    explain: "Explain \e]0;title\a \u2066iso\u2069"
+  - id: flash
+    type: flashcard
+    prompt: "Flash \e[31mred\e[0m \x9b2J"
+    answer: "Back \e]52;c;cm0gLXJmIC8K\a \x7f"
+    hint: "Hint \e[2J \u200F"
+"#;
+
+/// The characters that must never reach a terminal raw from data.
+fn raw_controls(text: &str) -> Vec<char> {
+    text.chars()
+        .filter(|&c| {
+            matches!(c, '\u{1b}' | '\u{7}' | '\u{7f}' | '\u{80}'..='\u{9f}')
+                || matches!(
+                    c,
+                    '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{61c}'
+                )
+        })
+        .collect()
+}
+
+/// Asserts that neither stream of `run` holds a raw control or bidi character, and that `shown` (the
+/// visible form of the payload) is in stdout or stderr.
+fn assert_safe(what: &str, run: &Run, shown: &str) {
+    let bad_out = raw_controls(&run.stdout);
+    let bad_err = raw_controls(&run.stderr);
+    assert!(
+        bad_out.is_empty() && bad_err.is_empty(),
+        "{what}: raw characters {bad_out:?} on stdout, {bad_err:?} on stderr:\n{}",
+        run.transcript()
+    );
+    assert!(
+        run.stdout.contains(shown) || run.stderr.contains(shown),
+        "{what}: {shown:?} not shown:\n{}",
+        run.transcript()
+    );
+}
+
+fn hostile_sandbox() -> (Sandbox, String) {
+    let sandbox = Sandbox::new();
+    let deck = sandbox.path().join("hostile.yaml");
+    std::fs::write(&deck, HOSTILE_DECK).unwrap();
+    let deck = deck.display().to_string();
+    (sandbox, deck)
+}
+
+#[test]
+fn hostile_deck_text_is_shown_escaped_by_decks_check_and_plain_study() {
+    let (sandbox, deck) = hostile_sandbox();
+    let decks = sandbox.run(&["decks", "--deck", &deck, "--deck", "hostile"]);
+    assert_eq!(decks.code, 0, "{}", decks.transcript());
+    assert_eq!(
+        decks.stdout,
+        format!(
+            "id       cards  title (origin)\nhostile      2  Title \\u{{1b}}]52;c;cm0gLXJmIC8K\\u{{7}} and \\u{{1b}}[2J and \\u{{202e}}gnp.exe ({deck})\n"
+        )
+    );
+    let json = sandbox.run(&["decks", "--json", "--deck", &deck, "--deck", "hostile"]);
+    assert_safe("decks --json", &json, "\\u202egnp.exe");
+    let parsed: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(
+        parsed[0]["title"], "Title \u{1b}]52;c;cm0gLXJmIC8K\u{7} and \u{1b}[2J and \u{202e}gnp.exe",
+        "the JSON value itself is unchanged"
+    );
+
+    let check = sandbox.run(&["check", &deck]);
+    assert_eq!(check.stdout, "1 deck, 2 cards: ok\n");
+
+    // Every kind of answer, the hint, a flashcard's back, then the end of input.
+    let input = "?\n1\n2\n3\n?\n\n1\n1\n1\n";
+    let study = sandbox.run_with_input(
+        &["study", "--plain", "--deck", &deck, "--deck", "hostile"],
+        &[("PORTQUIZ_NOW", "2026-01-05T09:00:00Z")],
+        input,
+    );
+    assert_safe("study --plain", &study, "\\u{1b}]52;c;cm0gLXJmIC8K\\u{7}");
+    for shown in [
+        "then \\u{1b}[2J then \\u{202e}right-to-left",
+        ") ok \\u{1b}[2J",
+        ") \\u{202e}evil",
+        "Flash \\u{1b}[31mred\\u{1b}[0m \\u{9b}2J",
+        "Hint: Hint \\u{1b}[2J \\u{200f}",
+    ] {
+        assert!(
+            study.stdout.contains(shown),
+            "{shown}:\n{}",
+            study.transcript()
+        );
+    }
+}
+
+#[test]
+fn check_quotes_a_hostile_source_line_escaped_with_the_caret_under_the_right_character() {
+    let sandbox = Sandbox::new();
+    let deck = sandbox.path().join("bad.yaml");
+    // Bidi characters are valid YAML: the error is the misspelt key after them.
+    std::fs::write(
+        &deck,
+        "format: 1\nid: bad\ntitle: Bad\ncards:\n  - {id: a, type: flashcard, prompt: \"\u{202e}x\u{2066}\", answer: z, answr: x}\n",
+    )
+    .unwrap();
+    let run = sandbox.run(&["check", &deck.display().to_string()]);
+    assert_safe("check", &run, "\\u{202e}x\\u{2066}");
+    let excerpt: Vec<&str> = run.stderr.lines().skip(1).take(3).collect();
+    assert_eq!(
+        excerpt,
+        [
+            "  |",
+            "5 |   - {id: a, type: flashcard, prompt: \"\\u{202e}x\\u{2066}\", answer: z, answr: x}",
+            "  |                                                                      ^^^^^",
+        ],
+        "{}",
+        run.transcript()
+    );
+    // A raw escape is a YAML syntax error, quoted safely with the caret under it.
+    std::fs::write(
+        &deck,
+        "format: 1\nid: bad\ntitle: Bad\ncards:\n  - {id: a, prompt: \"\u{1b}]52;c;eA==\u{7}\"}\n",
+    )
+    .unwrap();
+    let run = sandbox.run(&["check", &deck.display().to_string()]);
+    assert_eq!(
+        run.stderr,
+        format!(
+            "{}:5:22: error: YAML syntax: unexpected character: `\\u{{1b}}'\n  |\n5 |   - {{id: a, prompt: \"\\u{{1b}}]52;c;eA==\\u{{7}}\"}}\n  |                      ^\n",
+            deck.display()
+        )
+    );
+}
+
+#[test]
+fn stats_shows_a_hostile_leech_prompt_escaped() {
+    let (sandbox, deck) = hostile_sandbox();
+    let cards = sandbox.run(&["cards", "--deck", &deck, "--deck", "hostile"]);
+    assert_eq!(cards.code, 0, "{}", cards.transcript());
+    let conn = rusqlite::Connection::open(sandbox.path().join("portquiz.sqlite3")).unwrap();
+    conn.execute(
+        "INSERT INTO cards (deck, card, state, stability, difficulty, due, reps, lapses, last_review)
+         VALUES ('hostile', 'clip', 'review', 1.0, 5.0, 1767603600000000, 20, 9, 1767517200000000)",
+        [],
+    )
+    .unwrap();
+    drop(conn);
+    let stats = sandbox.run(&["stats", "--deck", &deck, "--deck", "hostile"]);
+    assert_safe(
+        "stats",
+        &stats,
+        "hostile/clip (9 lapses): Prompt \\u{1b}]52;c;cm0gLXJmIC8K\\u{7} then",
+    );
+    let json = sandbox.run(&["stats", "--json", "--deck", &deck, "--deck", "hostile"]);
+    assert_safe("stats --json", &json, "\\u202eright-to-left");
+}
+
+#[test]
+fn anki_export_and_import_carry_no_raw_escapes() {
+    let (sandbox, deck) = hostile_sandbox();
+    let out = sandbox.path().join("out.txt");
+    let export = sandbox.run(&[
+        "export",
+        "anki",
+        &out.display().to_string(),
+        "--deck",
+        &deck,
+        "--deck",
+        "hostile",
+    ]);
+    assert_eq!(export.code, 0, "{}", export.transcript());
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(raw_controls(&text), Vec::<char>::new(), "{text}");
+    assert!(text.contains("Flash \\u{1b}[31mred"), "{text}");
+
+    // An Anki file with escapes: a malformed line is quoted safely, a good one becomes a deck whose file
+    // holds escapes, not raw bytes.
+    let bad = sandbox.path().join("bad.txt");
+    std::fs::write(&bad, "#separator:tab\n#html:false\nfront \u{1b}[2J only\n").unwrap();
+    let run = sandbox.run(&["import", "anki", &bad.display().to_string(), "--id", "bad"]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert_eq!(
+        raw_controls(&run.stderr),
+        Vec::<char>::new(),
+        "{}",
+        run.stderr
+    );
+    let good = sandbox.path().join("good.txt");
+    std::fs::write(
+        &good,
+        "#separator:tab\n#html:false\nfront \u{1b}]52;c;cm0gLXJmIC8K\u{7}\tback \u{202e}kcab\n",
+    )
+    .unwrap();
+    let run = sandbox.run(&[
+        "import",
+        "anki",
+        &good.display().to_string(),
+        "--id",
+        "good",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    let yaml = std::fs::read_to_string(sandbox.path().join("decks").join("good.yaml")).unwrap();
+    assert_eq!(raw_controls(&yaml), Vec::<char>::new(), "{yaml}");
+    assert!(
+        yaml.contains(r#"prompt: "front \u001b]52;c;cm0gLXJmIC8K\u0007""#),
+        "{yaml}"
+    );
+    assert!(yaml.contains(r#"answer: "back \u202ekcab""#), "{yaml}");
+}
+
+/// A portquiz database at `path` (made by portquiz) whose review log holds one answer per `(deck, card)`.
+fn database_with_reviews(path: &Path, ids: &[(&str, &str)]) {
+    let dir = path.parent().unwrap();
+    let run = Sandbox::at(dir.to_path_buf()).run(&["cards"]);
+    assert!(path.exists(), "{}", run.transcript());
+    let conn = rusqlite::Connection::open(path).unwrap();
+    for (i, (deck, card)) in ids.iter().enumerate() {
+        conn.execute(
+            "INSERT INTO reviews (deck, card, time, rating, state_before, elapsed_days, duration_ms, cram)
+             VALUES (?1, ?2, ?3, 3, 'new', 0, 1000, 0)",
+            rusqlite::params![deck, card, 1_767_603_600_000_000_i64 + i as i64],
+        )
+        .unwrap();
+    }
+}
+
+#[test]
+fn merge_skips_ids_that_break_the_id_rule_and_export_reviews_escapes_them() {
+    let sandbox = Sandbox::new();
+    let other_dir = tempfile::tempdir().unwrap();
+    let other = other_dir.path().join("portquiz.sqlite3");
+    database_with_reviews(
+        &other,
+        &[
+            ("evil\u{1b}[2J", "card"),
+            ("deck", "\u{202e}card"),
+            ("good-deck", "good-card"),
+        ],
+    );
+    let merge = sandbox.run(&["merge", &other.display().to_string()]);
+    assert_eq!(merge.code, 0, "{}", merge.transcript());
+    assert_eq!(
+        merge.stderr,
+        "warning: skipped 2 answers whose deck or card id is not an id portquiz writes (kebab-case a-z, 0-9 and dashes), for example `evil\\u{1b}[2J/card`\n"
+    );
+    assert_safe("merge", &merge, "Merged 1 new answer");
+
+    // A hand-edited log: export reviews shows the ids escaped in the CSV.
+    let db = sandbox.path().join("portquiz.sqlite3");
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute(
+        "INSERT INTO reviews (deck, card, time, rating, state_before, elapsed_days, duration_ms, cram)
+         VALUES ('d\u{1b}]52;c;x\u{7}', 'c', 1767603600000000, 3, 'new', 0, 5, 0)",
+        [],
+    )
+    .unwrap();
+    drop(conn);
+    let csv = sandbox.path().join("reviews.csv");
+    let run = sandbox.run(&["export", "reviews", &csv.display().to_string()]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    let text = std::fs::read_to_string(&csv).unwrap();
+    assert_eq!(
+        text,
+        "card_id,review_time,review_rating,review_state,review_duration\n\
+         d\\u{1b}]52;c;x\\u{7}/c,1767603600000,3,0,5\n\
+         good-deck/good-card,1767603600000,3,0,1000\n"
+    );
+}
+
+#[test]
+fn terminal_front_end_shows_hostile_deck_text_escaped() {
+    use expectrl::{Eof, Expect};
+    let (sandbox, deck) = hostile_sandbox();
+    let mut s = crate::terminal::spawn_study(&sandbox, &["--deck", &deck, "--deck", "hostile"]);
+    let mut seen = Vec::new();
+    // Two cards: answer whatever is asked with Enter until the session is over.
+    loop {
+        let found = s
+            .expect(expectrl::Regex("(›|Session over)"))
+            .expect("a prompt");
+        seen.extend_from_slice(found.before());
+        seen.extend_from_slice(found.get(0).unwrap_or_default());
+        if found.get(0) == Some(b"Session over".as_slice()) {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(150));
+        s.send("\r").unwrap();
+    }
+    let rest = s.expect(Eof).unwrap();
+    seen.extend_from_slice(rest.before());
+    let screen = String::from_utf8_lossy(&seen);
+    for payload in [
+        "\u{1b}]52",
+        "\u{1b}[2J",
+        "\u{202e}",
+        "\u{1b}]0;",
+        "\u{9b}",
+        "\u{2066}",
+    ] {
+        assert!(
+            !screen.contains(payload),
+            "raw {payload:?} reached the terminal:\n{screen:?}"
+        );
+    }
+    for shown in [
+        "\\u{1b}]52;c;cm0gLXJmIC8K\\u{7}",
+        "\\u{202e}evil",
+        "ok \\u{1b}[2J",
+    ] {
+        assert!(screen.contains(shown), "{shown} not shown:\n{screen:?}");
+    }
+}
