@@ -71,19 +71,22 @@ pub enum Command {
 pub struct ExportArgs {
     #[command(subcommand)]
     pub what: ExportWhat,
+    /// Replace FILE when it exists (only a regular file is ever replaced)
+    #[arg(long, global = true)]
+    pub force: bool,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum ExportWhat {
     /// The decks (all, or those named with --deck) as an Anki text file (File > Import in Anki)
     Anki {
-        /// The file to write, e.g. portquiz.tsv
+        /// The file to write, e.g. portquiz.tsv (- for standard output)
         #[arg(value_name = "FILE")]
         file: PathBuf,
     },
     /// The review log as CSV for FSRS tools (card_id,review_time,review_rating,review_state,review_duration)
     Reviews {
-        /// The file to write, e.g. reviews.csv
+        /// The file to write, e.g. reviews.csv (- for standard output)
         #[arg(value_name = "FILE")]
         file: PathBuf,
     },

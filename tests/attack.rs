@@ -324,3 +324,158 @@ fn terminal_front_end_shows_hostile_deck_text_escaped() {
         assert!(screen.contains(shown), "{shown} not shown:\n{screen:?}");
     }
 }
+
+fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+#[test]
+fn export_never_replaces_what_is_not_a_regular_file_and_asks_for_force() {
+    use std::os::unix::fs::{FileTypeExt, PermissionsExt};
+    let sandbox = Sandbox::new();
+    let dir = sandbox.path();
+    let export = |target: &Path, force: bool| {
+        let target = target.display().to_string();
+        let mut args = vec!["export", "reviews", target.as_str()];
+        if force {
+            args.push("--force");
+        }
+        sandbox.run(&args)
+    };
+
+    // A FIFO is refused at once (no hang) and stays a FIFO.
+    let fifo = dir.join("fifo");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let run = export(&fifo, true);
+    assert_eq!(
+        (run.code, run.stderr),
+        (
+            2,
+            format!(
+                "error: {} is a FIFO (named pipe), not a regular file; portquiz writes only regular files (pass - to write to standard output)\n",
+                fifo.display()
+            )
+        )
+    );
+    assert!(
+        std::fs::symlink_metadata(&fifo)
+            .unwrap()
+            .file_type()
+            .is_fifo()
+    );
+
+    // A device is refused.
+    let run = export(Path::new("/dev/null"), true);
+    assert_eq!(
+        run.stderr,
+        "error: /dev/null is a character device, not a regular file; portquiz writes only regular files (pass - to write to standard output)\n"
+    );
+
+    // A dangling link is refused and stays a link; a link to a regular file is followed, never replaced.
+    let dangling = dir.join("dangling");
+    std::os::unix::fs::symlink(dir.join("nowhere"), &dangling).unwrap();
+    let run = export(&dangling, true);
+    assert_eq!(run.code, 2, "{}", run.transcript());
+    assert!(
+        run.stderr.contains("is a symbolic link to nothing"),
+        "{}",
+        run.stderr
+    );
+    assert!(!dir.join("nowhere").exists());
+    let real = dir.join("real.csv");
+    std::fs::write(&real, "old\n").unwrap();
+    std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let link = dir.join("link.csv");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    let run = export(&link, false);
+    assert_eq!(
+        run.stderr,
+        format!(
+            "error: {} already exists; pass --force to replace it, or choose another path\n",
+            link.display()
+        )
+    );
+    assert_eq!(std::fs::read_to_string(&real).unwrap(), "old\n");
+    let run = export(&link, true);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(
+        std::fs::read_to_string(&real).unwrap(),
+        "card_id,review_time,review_rating,review_state,review_duration\n"
+    );
+    assert_eq!(mode(&real), 0o640, "a replaced file keeps its mode");
+
+    // A missing folder is an error, not created.
+    let run = export(&dir.join("missing").join("out.csv"), false);
+    assert_eq!(
+        run.stderr,
+        format!(
+            "error: the folder {} does not exist; create it first, or choose another path\n",
+            dir.join("missing").display()
+        )
+    );
+    assert!(!dir.join("missing").exists());
+}
+
+#[test]
+fn export_writes_new_files_with_the_umask_mode_and_dash_is_stdout() {
+    let sandbox = Sandbox::new();
+    let out = sandbox.path().join("reviews.csv");
+    let run = Run::from(
+        sandbox
+            .cmd_wrapped(
+                &["sh", "-c", "umask 002; exec \"$0\" \"$@\""],
+                &["export", "reviews", &out.display().to_string()],
+            )
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert_eq!(mode(&out), 0o664);
+
+    let run = sandbox.run(&["export", "reviews", "-"]);
+    assert_eq!(
+        (run.code, run.stdout.as_str(), run.stderr.as_str()),
+        (
+            0,
+            "card_id,review_time,review_rating,review_state,review_duration\n",
+            "Exported 0 reviews to standard output (card_id,review_time,review_rating,review_state,review_duration).\n"
+        )
+    );
+}
+
+#[test]
+fn import_anki_refuses_a_deck_over_the_loader_limit_before_writing() {
+    let sandbox = Sandbox::new();
+    let anki = sandbox.path().join("big.txt");
+    let mut text = String::from("#separator:tab\n#html:false\n");
+    let back = "x".repeat(400);
+    for i in 0..25_000 {
+        text.push_str(&format!("front {i}\t{back}\n"));
+    }
+    std::fs::write(&anki, text).unwrap();
+    let run = sandbox.run(&["import", "anki", &anki.display().to_string(), "--id", "big"]);
+    assert_eq!(
+        (run.code, run.stdout.as_str(), run.stderr.as_str()),
+        (
+            2,
+            "",
+            format!(
+                "error: the deck made from {} would be 11.4 MB, over the 8 MB a deck file may hold, so portquiz would not load it; nothing was written: export the Anki deck in parts (by subdeck or tag) and import each part with its own --id\n",
+                anki.display()
+            )
+            .as_str()
+        )
+    );
+    assert!(!sandbox.path().join("decks").join("big.yaml").exists());
+}

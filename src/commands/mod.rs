@@ -17,3 +17,4 @@ pub mod schema;
 pub mod simulate;
 pub mod stats;
 pub mod study;
+pub mod write;

@@ -1,7 +1,7 @@
 //! `portquiz new ID [--out PATH]`: writes a starter deck that passes `portquiz check` as written.
 use anyhow::Result;
 
-use super::export::write_file;
+use super::write::{Overwrite, write_text};
 use crate::authoring::starter;
 use crate::cli::NewArgs;
 use crate::env::Env;
@@ -15,11 +15,11 @@ pub fn run(env: &Env, args: &NewArgs) -> Result<u8> {
             crate::deck::slug(&args.id)
         );
     }
-    let path = args
-        .out
-        .clone()
-        .unwrap_or_else(|| env.user_decks_dir().join(format!("{}.yaml", args.id)));
-    write_file(&path, &starter::starter_deck(&args.id), false)?;
+    let path = match &args.out {
+        Some(path) => path.clone(),
+        None => super::import::default_deck_path(env, &args.id)?,
+    };
+    write_text(&path, &starter::starter_deck(&args.id), Overwrite::Never)?;
     crate::outln!(
         "Wrote {}: edit it, then run `portquiz check {}`",
         path.display(),
