@@ -479,3 +479,158 @@ fn import_anki_refuses_a_deck_over_the_loader_limit_before_writing() {
     );
     assert!(!sandbox.path().join("decks").join("big.yaml").exists());
 }
+
+/// The database files in `dir` (`portquiz.sqlite3` and any `-wal`, `-shm`, `-journal`), with their bytes.
+fn database_files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files = files_in(dir);
+    files.retain(|(name, _)| name.starts_with("portquiz.sqlite3"));
+    files
+}
+
+/// Every file in `dir` (name and bytes), sorted: what "left byte for byte as it was" compares.
+fn files_in(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap_or_default(),
+            )
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn merge_reads_the_other_database_without_changing_a_byte() {
+    use std::os::unix::fs::PermissionsExt;
+    let sandbox = Sandbox::new();
+
+    // A 0-byte file: refused, still 0 bytes, nothing created beside it.
+    let empty_dir = tempfile::tempdir().unwrap();
+    let empty = empty_dir.path().join("empty.sqlite3");
+    std::fs::write(&empty, b"").unwrap();
+    let run = sandbox.run(&["merge", &empty.display().to_string()]);
+    assert_eq!(
+        (run.code, run.stderr),
+        (
+            2,
+            format!(
+                "error: {} is not a portquiz database (empty, not an SQLite file, damaged, or another program's); it was left untouched: pass the portquiz.sqlite3 copied from the other machine\n",
+                empty.display()
+            )
+        )
+    );
+    assert_eq!(
+        files_in(empty_dir.path()),
+        [("empty.sqlite3".to_string(), Vec::new())]
+    );
+
+    // A portquiz database in rollback-journal mode, read-only, in a read-only folder: merged, unchanged.
+    let other_dir = tempfile::tempdir().unwrap();
+    let other = other_dir.path().join("portquiz.sqlite3");
+    database_with_reviews(&other, &[("deck-a", "card-1"), ("deck-a", "card-2")]);
+    let conn = rusqlite::Connection::open(&other).unwrap();
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode = DELETE", [], |row| row.get(0))
+        .unwrap();
+    assert_eq!(mode, "delete");
+    drop(conn);
+    std::fs::set_permissions(&other, std::fs::Permissions::from_mode(0o444)).unwrap();
+    std::fs::set_permissions(other_dir.path(), std::fs::Permissions::from_mode(0o555)).unwrap();
+    let before = files_in(other_dir.path());
+    let run = sandbox.run(&["merge", &other.display().to_string()]);
+    std::fs::set_permissions(other_dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    assert_eq!(
+        (run.code, run.stdout, run.stderr),
+        (
+            0,
+            format!(
+                "Merged 2 new answers from {} (0 already here); rebuilt the schedule of 2 cards.\n",
+                other.display()
+            ),
+            String::new()
+        )
+    );
+    assert_eq!(
+        files_in(other_dir.path()),
+        before,
+        "the other folder changed"
+    );
+}
+
+#[test]
+fn merge_of_a_file_with_a_pending_write_ahead_log_reads_its_answers_and_leaves_both_files() {
+    let sandbox = Sandbox::new();
+    let other_dir = tempfile::tempdir().unwrap();
+    let other = other_dir.path().join("portquiz.sqlite3");
+    database_with_reviews(&other, &[]);
+    // An answer committed to the WAL and not folded back: the connection stays open while the files are
+    // copied elsewhere, as a copy taken while portquiz runs would be.
+    let conn = rusqlite::Connection::open(&other).unwrap();
+    conn.pragma_update(None, "wal_autocheckpoint", 0).unwrap();
+    conn.execute(
+        "INSERT INTO reviews (deck, card, time, rating, state_before, elapsed_days, duration_ms, cram)
+         VALUES ('deck-w', 'card-w', 1767603600000000, 3, 'new', 0, 1000, 0)",
+        [],
+    )
+    .unwrap();
+    let copy_dir = tempfile::tempdir().unwrap();
+    for name in ["portquiz.sqlite3", "portquiz.sqlite3-wal"] {
+        std::fs::copy(other_dir.path().join(name), copy_dir.path().join(name)).unwrap();
+    }
+    drop(conn);
+    let copy = copy_dir.path().join("portquiz.sqlite3");
+    let before = files_in(copy_dir.path());
+    let run = sandbox.run(&["merge", &copy.display().to_string()]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert!(
+        run.stdout.starts_with("Merged 1 new answer from"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(files_in(copy_dir.path()), before);
+}
+
+#[test]
+fn another_programs_sqlite_file_with_user_version_1_is_refused_untouched_and_old_portquiz_files_get_the_mark()
+ {
+    let sandbox = Sandbox::new();
+    let db = sandbox.path().join("portquiz.sqlite3");
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute_batch("CREATE TABLE notes (body TEXT); PRAGMA user_version = 1;")
+        .unwrap();
+    drop(conn);
+    let before = database_files(sandbox.path());
+    let run = sandbox.run(&["stats"]);
+    assert_eq!(
+        (run.code, run.stderr),
+        (
+            2,
+            format!(
+                "error: {} is not a portquiz database (it is not an SQLite file, is damaged, or belongs to another program); portquiz left it untouched: move it aside, or pass --data-dir to use another directory\n",
+                db.display()
+            )
+        )
+    );
+    assert_eq!(database_files(sandbox.path()), before);
+
+    // A portquiz database from before the mark (user_version 1, application_id 0, only portquiz's tables)
+    // is opened and marked.
+    let old = Sandbox::new();
+    let run = old.run(&["cards"]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    let db = old.path().join("portquiz.sqlite3");
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.pragma_update(None, "application_id", 0).unwrap();
+    drop(conn);
+    let run = old.run(&["stats"]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let id: i32 = conn
+        .query_row("PRAGMA application_id", [], |row| row.get(0))
+        .unwrap();
+    assert_eq!(id, 0x7071_7a31);
+}

@@ -1,148 +1,206 @@
 //! `portquiz merge OTHER.sqlite3`: brings in the answers given on another machine. The review logs are
-//! united (a review is the same review when deck, card, instant and rating match, see
-//! [`crate::interchange::revlog::merge`]), and every card that gained answers gets its state rebuilt by replaying
-//! its whole merged log through the scheduler (without fuzz, so the replay is reproducible). All of it is
-//! one transaction; running it again adds nothing.
-use std::collections::{BTreeMap, HashSet};
+//! united (a review is the same review when deck, card, instant and rating match), and every card that gained
+//! answers gets its state rebuilt by replaying its whole merged log through the scheduler (without fuzz, so
+//! the replay is reproducible). Running it again adds nothing.
+//!
+//! The other database is only read, never written ([`Store::open_read_only`]). Ours is read and written in
+//! ONE write transaction, so an answer a study session records meanwhile waits for it and is never lost
+//! from its card's state. Their log is streamed: only the answers that are new here are kept, compactly.
+use std::collections::{HashMap, HashSet};
 
-use anyhow::{Result, bail};
+use anyhow::{Result, anyhow, bail};
 
 use crate::authoring::starter;
 use crate::cli::MergeArgs;
 use crate::env::Env;
-use crate::interchange::revlog::{self, ReviewKey};
 use crate::progress;
-use crate::schedule::CardState;
-use crate::store::{CardKey, ReviewLogEntry, Store};
+use crate::schedule::{CardState, Rating, State};
+use crate::store::{ReviewRef, Store, StoreError};
+
+/// One of their answers that is new here, with its card as an index into the card table.
+struct Added {
+    card: u32,
+    time: jiff::Timestamp,
+    rating: Rating,
+    duration_ms: u64,
+    cram: bool,
+}
+
+/// Deck and card ids, each pair stored once and numbered.
+#[derive(Default)]
+struct Cards {
+    /// Deck id -> card id -> number: looked up with borrowed strings, so a row of a known card allocates
+    /// nothing.
+    index: HashMap<String, HashMap<String, u32>>,
+    keys: Vec<(String, String)>,
+}
+
+impl Cards {
+    fn id(&mut self, deck: &str, card: &str) -> u32 {
+        if let Some(&i) = self.index.get(deck).and_then(|cards| cards.get(card)) {
+            return i;
+        }
+        let i = u32::try_from(self.keys.len()).unwrap_or(u32::MAX);
+        self.keys.push((deck.to_owned(), card.to_owned()));
+        self.index
+            .entry(deck.to_owned())
+            .or_default()
+            .insert(card.to_owned(), i);
+        i
+    }
+}
+
+/// What makes two answers the same answer: card, instant (microseconds) and rating.
+type Key = (u32, i64, u8);
 
 /// Runs `portquiz merge`.
 pub fn run(env: &Env, args: &MergeArgs) -> Result<u8> {
-    if !args.other.is_file() {
+    let other_path = &args.other;
+    if !other_path.is_file() {
         bail!(
             "{} is not a file; pass the portquiz.sqlite3 copied from the other machine",
-            args.other.display()
+            other_path.display()
         );
     }
     let ours_path = env.db_path();
-    if ours_path.exists() && fs_err::canonicalize(&ours_path)? == fs_err::canonicalize(&args.other)?
+    if ours_path.exists() && fs_err::canonicalize(&ours_path)? == fs_err::canonicalize(other_path)?
     {
         bail!(
             "{} is this machine's own database; pass the copy from the other machine",
-            args.other.display()
+            other_path.display()
         );
     }
-    let other = Store::open(&args.other)?;
-    let mut theirs_rows = progress::review_log(&other)?;
-    drop(other);
-    skip_bad_ids(&mut theirs_rows);
+    let other = Store::open_read_only(other_path).map_err(|e| other_error(other_path, e))?;
     let mut store = progress::open_store(env)?;
-    let ours_rows = progress::review_log(&store)?;
+    let scheduler = progress::scheduler(&store)?;
+    let tx = store.write_transaction()?;
 
-    let ours: Vec<_> = ours_rows.iter().map(progress::to_review).collect();
-    let theirs: Vec<_> = theirs_rows.iter().map(progress::to_review).collect();
-    let merged = revlog::merge(&ours, &theirs);
-    if merged.added.is_empty() {
+    let mut cards = Cards::default();
+    let mut known: HashSet<Key> = HashSet::new();
+    tx.scan_reviews(|r| {
+        let card = cards.id(r.deck, r.card);
+        known.insert((card, r.time.as_microsecond(), r.rating.as_u8()));
+    })?;
+    let mut added: Vec<Added> = Vec::new();
+    let (mut theirs, mut bad, mut first_bad) = (0usize, 0usize, None);
+    other
+        .scan_reviews(None, |r| {
+            if !(starter::valid_id(r.deck) && starter::valid_id(r.card)) {
+                bad += 1;
+                first_bad.get_or_insert_with(|| format!("{}/{}", r.deck, r.card));
+                return;
+            }
+            theirs += 1;
+            let card = cards.id(r.deck, r.card);
+            if known.insert((card, r.time.as_microsecond(), r.rating.as_u8())) {
+                added.push(Added {
+                    card,
+                    time: r.time,
+                    rating: r.rating,
+                    duration_ms: r.duration_ms,
+                    cram: r.cram,
+                });
+            }
+        })
+        .map_err(|e| other_error(other_path, e))?;
+    drop(known);
+    if let Some(example) = first_bad {
+        eprintln!(
+            "warning: skipped {} whose deck or card id is not an id portquiz writes (kebab-case a-z, 0-9 and dashes), for example `{}`",
+            crate::deck::diag::plural(bad, "answer"),
+            crate::safe::line(&example)
+        );
+    }
+    if added.is_empty() {
         crate::outln!(
-            "Nothing to merge: all {} answers from {} are already here.",
-            theirs_rows.len(),
-            args.other.display()
+            "Nothing to merge: all {theirs} answers from {} are already here.",
+            other_path.display()
         )?;
         return Ok(0);
     }
-    let added_keys: HashSet<ReviewKey> = merged.added.iter().map(|r| r.key()).collect();
-    // Their rows to add, once each.
-    let mut seen = HashSet::new();
-    let added_rows: Vec<&ReviewLogEntry> = theirs_rows
-        .iter()
-        .filter(|r| {
-            let key = progress::to_review(r).key();
-            added_keys.contains(&key) && seen.insert(key)
-        })
-        .collect();
 
-    // Each affected card's whole merged log, in time order (ours first on a tie).
-    let mut per_card: BTreeMap<CardKey, Vec<(&ReviewLogEntry, bool)>> = BTreeMap::new();
-    for r in &added_rows {
-        per_card
-            .entry(CardKey::new(r.deck.clone(), r.card.clone()))
-            .or_default();
-    }
-    for r in &ours_rows {
-        if let Some(list) = per_card.get_mut(&CardKey::new(r.deck.clone(), r.card.clone())) {
-            list.push((r, false));
-        }
-    }
-    for r in &added_rows {
-        if let Some(list) = per_card.get_mut(&CardKey::new(r.deck.clone(), r.card.clone())) {
-            list.push((r, true));
-        }
-    }
-    let scheduler = progress::scheduler(&store)?;
-    let mut to_insert: Vec<(ReviewLogEntry, Option<CardState>)> = Vec::new();
-    let mut states = Vec::new();
-    for (key, mut list) in per_card {
-        list.sort_by_key(|(r, added)| (r.time, *added));
+    // Card by card: its whole merged log in time order (ours first on a tie), replayed.
+    added.sort_by_key(|a| (a.card, a.time));
+    let mut rebuilt = 0usize;
+    for group in added.chunk_by(|a, b| a.card == b.card) {
+        let (deck, card) = &cards.keys[group[0].card as usize];
+        let ours = tx.card_reviews(deck, card)?;
+        let mut log: Vec<(ReviewRef<'_>, bool)> =
+            ours.iter().map(|r| (r.borrowed(), false)).collect();
+        log.extend(group.iter().map(|a| {
+            (
+                ReviewRef {
+                    id: 0,
+                    deck,
+                    card,
+                    time: a.time,
+                    rating: a.rating,
+                    state_before: State::New,
+                    elapsed_days: 0,
+                    duration_ms: a.duration_ms,
+                    cram: a.cram,
+                },
+                true,
+            )
+        }));
+        log.sort_by_key(|(r, added)| (r.time, *added));
         let mut state: Option<CardState> = None;
-        for (row, added) in list {
+        for (mut row, added) in log {
             let before = state.clone();
-            let mut entry = row.clone();
+            row.state_before = before.as_ref().map_or(State::New, |s| s.state);
             if !row.cram {
                 let outcome = scheduler.outcome(
-                    &state.clone().unwrap_or_default(),
+                    &before.clone().unwrap_or_default(),
                     row.rating,
                     row.time,
                     None,
                 )?;
-                entry.state_before = before
-                    .as_ref()
-                    .map_or(crate::schedule::State::New, |s| s.state);
-                entry.elapsed_days = outcome.elapsed_days;
+                row.elapsed_days = outcome.elapsed_days;
                 state = Some(outcome.card);
-            } else {
-                entry.state_before = before
-                    .as_ref()
-                    .map_or(crate::schedule::State::New, |s| s.state);
             }
             if added {
-                to_insert.push((entry, before));
+                tx.insert_review(row, before.as_ref())?;
             }
         }
         // A card with only cram answers keeps its schedule.
         if let Some(s) = state {
-            states.push((key, s));
+            tx.write_state(deck, card, &s)?;
+            rebuilt += 1;
         }
     }
-    to_insert.sort_by_key(|(r, _)| r.time);
-    store.import_reviews(&to_insert, &states)?;
+    tx.commit()?;
     crate::outln!(
-        "Merged {} new {} from {} ({} already here); rebuilt the schedule of {} {}.",
-        to_insert.len(),
-        if to_insert.len() == 1 {
+        "Merged {} new {} from {} ({} already here); rebuilt the schedule of {}.",
+        added.len(),
+        if added.len() == 1 {
             "answer"
         } else {
             "answers"
         },
-        args.other.display(),
-        theirs_rows.len() - to_insert.len(),
-        states.len(),
-        if states.len() == 1 { "card" } else { "cards" }
+        other_path.display(),
+        theirs - added.len(),
+        crate::deck::diag::plural(rebuilt, "card")
     )?;
     Ok(0)
 }
 
-/// Drops the answers whose deck or card id is not one portquiz writes (the other file may have been edited
-/// by hand or made by something else), with one warning naming the first.
-fn skip_bad_ids(rows: &mut Vec<ReviewLogEntry>) {
-    let valid = |r: &ReviewLogEntry| starter::valid_id(&r.deck) && starter::valid_id(&r.card);
-    let Some(first) = rows.iter().find(|r| !valid(r)) else {
-        return;
-    };
-    let example = crate::safe::line(&format!("{}/{}", first.deck, first.card)).into_owned();
-    let before = rows.len();
-    rows.retain(valid);
-    let skipped = before - rows.len();
-    eprintln!(
-        "warning: skipped {} whose deck or card id is not an id portquiz writes (kebab-case a-z, 0-9 and dashes), for example `{example}`",
-        crate::deck::diag::plural(skipped, "answer")
-    );
+/// An error about the other database, with advice about that file (not about the data dir).
+fn other_error(path: &std::path::Path, err: StoreError) -> anyhow::Error {
+    let shown = path.display();
+    match err {
+        StoreError::NotADatabase { .. } => anyhow!(
+            "{shown} is not a portquiz database (empty, not an SQLite file, damaged, or another program's); it was left untouched: pass the portquiz.sqlite3 copied from the other machine"
+        ),
+        StoreError::TooNew {
+            found, supported, ..
+        } => anyhow!(
+            "{shown} was written by a newer portquiz (schema version {found}, this portquiz knows up to {supported}); it was left untouched: upgrade portquiz here, then merge again"
+        ),
+        StoreError::Unreadable { error, .. } => {
+            anyhow!(
+                "cannot read {shown}: {error}; pass the portquiz.sqlite3 copied from the other machine"
+            )
+        }
+        other => anyhow!("reading {shown} failed: {other}"),
+    }
 }

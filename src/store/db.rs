@@ -12,6 +12,11 @@ use super::error::StoreError;
 use super::migrations::{APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION};
 use crate::schedule::{CardState, Rating, State};
 
+/// Every table and index portquiz's migrations create, as an SQL list: a file without portquiz's mark that
+/// holds anything else is another program's.
+const OWN_OBJECTS: &str =
+    "'cards', 'cards_due', 'reviews', 'reviews_time', 'reviews_card', 'settings'";
+
 /// How long a write waits for another portquiz process holding the database before giving up.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -160,6 +165,47 @@ pub struct Undone {
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// For [`Store::open_read_only`] of a file with a pending write-ahead log: the private copy read instead.
+    _copy: Option<tempfile::TempDir>,
+}
+
+/// A write transaction (`BEGIN IMMEDIATE`) for work that reads the log and writes from what it read
+/// (`merge`): other writers wait until it commits, so no answer can fall between its read and its write.
+/// Dropped without [`WriteTx::commit`], it rolls back.
+pub struct WriteTx<'s> {
+    tx: rusqlite::Transaction<'s>,
+    path: &'s Path,
+}
+
+impl WriteTx<'_> {
+    /// Every review-log row, in recording order (see [`Store::scan_reviews`]).
+    pub fn scan_reviews(&self, f: impl FnMut(ReviewRef<'_>)) -> Result<(), StoreError> {
+        scan_reviews(&self.tx, self.path, None, f)
+    }
+
+    /// One card's review log, oldest first (see [`Store::card_reviews`]).
+    pub fn card_reviews(&self, deck: &str, card: &str) -> Result<Vec<ReviewLogEntry>, StoreError> {
+        card_reviews(&self.tx, self.path, deck, card)
+    }
+
+    /// Appends a review-log row (its `id` is ignored) with the card's state before it, for undo.
+    pub fn insert_review(
+        &self,
+        review: ReviewRef<'_>,
+        before: Option<&CardState>,
+    ) -> Result<(), StoreError> {
+        insert_review(&self.tx, self.path, review, before)
+    }
+
+    /// Sets a card's state.
+    pub fn write_state(&self, deck: &str, card: &str, state: &CardState) -> Result<(), StoreError> {
+        write_state(&self.tx, self.path, deck, card, state)
+    }
+
+    /// Commits everything written in the transaction.
+    pub fn commit(self) -> Result<(), StoreError> {
+        self.tx.commit().map_err(|e| classify(self.path, e))
+    }
 }
 
 impl Store {
@@ -183,7 +229,11 @@ impl Store {
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(&path, flags).map_err(|e| classify(&path, e))?;
-        let mut store = Store { conn, path };
+        let mut store = Store {
+            conn,
+            path,
+            _copy: None,
+        };
         store
             .conn
             .busy_timeout(BUSY_TIMEOUT)
@@ -192,6 +242,67 @@ impl Store {
         store.configure()?;
         store.migrate()?;
         Ok(store)
+    }
+
+    /// Opens another portquiz database (`portquiz merge`) only to read it, and leaves it byte for byte as it
+    /// was: no journal-mode switch, no migration, no lock or `-shm` file beside it (SQLite's `immutable`
+    /// mode; the file is not expected to change while it is read). A non-empty `-wal` beside it holds answers
+    /// not yet in the file: then a private copy of both is read instead. An empty file, another program's
+    /// database or a newer schema is refused.
+    pub fn open_read_only(path: impl AsRef<Path>) -> Result<Store, StoreError> {
+        let path = path.as_ref().to_path_buf();
+        let unreadable = |error| StoreError::Unreadable {
+            path: path.clone(),
+            error,
+        };
+        let meta = std::fs::File::open(&path)
+            .and_then(|f| f.metadata())
+            .map_err(unreadable)?;
+        check_header(&path)?;
+        if !meta.is_file() || meta.len() == 0 {
+            return Err(StoreError::NotADatabase { path });
+        }
+        let mut wal = path.clone().into_os_string();
+        wal.push("-wal");
+        let wal = PathBuf::from(wal);
+        let pending = std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0);
+        let (conn, copy) = if pending {
+            let dir = tempfile::tempdir().map_err(unreadable)?;
+            let main = dir.path().join("other.sqlite3");
+            std::fs::copy(&path, &main).map_err(unreadable)?;
+            std::fs::copy(&wal, dir.path().join("other.sqlite3-wal")).map_err(unreadable)?;
+            let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+            let conn = Connection::open_with_flags(&main, flags).map_err(|e| classify(&path, e))?;
+            (conn, Some(dir))
+        } else {
+            let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
+                | OpenFlags::SQLITE_OPEN_URI
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+            let uri = format!("{}?mode=ro&immutable=1", file_uri(&path));
+            let conn = Connection::open_with_flags(uri, flags).map_err(|e| classify(&path, e))?;
+            (conn, None)
+        };
+        let store = Store {
+            conn,
+            path,
+            _copy: copy,
+        };
+        store.check_before_writing()?;
+        // A portquiz database has its schema; version 0 is an empty SQLite file.
+        if store.schema_version()? < 1 {
+            return Err(StoreError::NotADatabase { path: store.path });
+        }
+        Ok(store)
+    }
+
+    /// Starts a [`WriteTx`], waiting up to [`BUSY_TIMEOUT`] for another writer.
+    pub fn write_transaction(&mut self) -> Result<WriteTx<'_>, StoreError> {
+        let path = &self.path;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| classify(path, e))?;
+        Ok(WriteTx { tx, path })
     }
 
     /// The database file.
@@ -210,14 +321,18 @@ impl Store {
     fn check_before_writing(&self) -> Result<(), StoreError> {
         // One statement, so one snapshot: another portquiz may create the schema between two separate reads,
         // and version 0 read before its commit with its tables counted after would look like a foreign file.
-        let (version, app_id, tables): (i64, i32, i64) = self
+        let (version, app_id, tables, foreign): (i64, i32, i64, i64) = self
             .conn
             .query_row(
-                "SELECT (SELECT user_version FROM pragma_user_version),
-                        (SELECT application_id FROM pragma_application_id),
-                        (SELECT COUNT(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%')",
+                &format!(
+                    "SELECT (SELECT user_version FROM pragma_user_version),
+                            (SELECT application_id FROM pragma_application_id),
+                            (SELECT COUNT(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'),
+                            (SELECT COUNT(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'
+                                AND name NOT IN ({OWN_OBJECTS}))"
+                ),
                 [],
-                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
             )
             .map_err(|e| self.err(e))?;
         if app_id != 0 && app_id != APPLICATION_ID {
@@ -232,8 +347,9 @@ impl Store {
                 supported: SCHEMA_VERSION,
             });
         }
-        // Version 0 must be an empty database: tables there belong to some other program.
-        if version < 0 || (version == 0 && tables > 0) {
+        // Version 0 must be an empty database: tables there belong to some other program. A file without
+        // portquiz's mark (written before the mark existed) must hold portquiz's tables and nothing else.
+        if version < 0 || (version == 0 && tables > 0) || (app_id == 0 && foreign > 0) {
             return Err(StoreError::NotADatabase {
                 path: self.path.clone(),
             });
@@ -289,6 +405,15 @@ impl Store {
             });
         }
         if version == SCHEMA_VERSION {
+            // A portquiz database from before the mark gets it (the checks above found only our tables).
+            let app_id: i32 = tx
+                .pragma_query_value(None, "application_id", |row| row.get(0))
+                .map_err(|e| classify(&path, e))?;
+            if app_id == 0 {
+                tx.pragma_update(None, "application_id", APPLICATION_ID)
+                    .map_err(|e| classify(&path, e))?;
+                tx.commit().map_err(|e| classify(&path, e))?;
+            }
             return Ok(());
         }
         let start = usize::try_from(version).unwrap_or(0);
@@ -508,27 +633,9 @@ impl Store {
     pub fn scan_reviews(
         &self,
         since: Option<Timestamp>,
-        mut f: impl FnMut(ReviewRef<'_>),
+        f: impl FnMut(ReviewRef<'_>),
     ) -> Result<(), StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare(if since.is_some() {
-                "SELECT id, deck, card, time, rating, state_before, elapsed_days, duration_ms, cram
-                 FROM reviews WHERE time >= ?1"
-            } else {
-                "SELECT id, deck, card, time, rating, state_before, elapsed_days, duration_ms, cram
-                 FROM reviews ORDER BY id"
-            })
-            .map_err(|e| self.err(e))?;
-        let mut rows = match since {
-            Some(t) => stmt.query([t.as_microsecond()]),
-            None => stmt.query([]),
-        }
-        .map_err(|e| self.err(e))?;
-        while let Some(row) = rows.next().map_err(|e| self.err(e))? {
-            f(self.review_ref(row)?);
-        }
-        Ok(())
+        scan_reviews(&self.conn, &self.path, since, f)
     }
 
     /// Whether an answer was given in `[from, to)` to a deck for which `wanted` is true (found through the
@@ -561,61 +668,11 @@ impl Store {
 
     /// The review log of one card, oldest first.
     pub fn card_reviews(&self, deck: &str, card: &str) -> Result<Vec<ReviewLogEntry>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare(
-                "SELECT id, deck, card, time, rating, state_before, elapsed_days, duration_ms, cram
-                 FROM reviews WHERE deck = ?1 AND card = ?2 ORDER BY time, id",
-            )
-            .map_err(|e| self.err(e))?;
-        let mut rows = stmt.query([deck, card]).map_err(|e| self.err(e))?;
-        let mut out = Vec::new();
-        while let Some(row) = rows.next().map_err(|e| self.err(e))? {
-            out.push(self.log_entry(row)?);
-        }
-        Ok(out)
+        card_reviews(&self.conn, &self.path, deck, card)
     }
 
     fn log_entry(&self, row: &rusqlite::Row<'_>) -> Result<ReviewLogEntry, StoreError> {
-        self.review_ref(row).map(ReviewRef::to_entry)
-    }
-
-    /// Reads a review-log row (the columns `id, deck, card, time, rating, state_before, elapsed_days,
-    /// duration_ms, cram`, in that order), refusing values portquiz could not have written.
-    fn review_ref<'r>(&self, row: &'r rusqlite::Row<'_>) -> Result<ReviewRef<'r>, StoreError> {
-        let get_err = |e| self.err(e);
-        let text = |i: usize| -> Result<&'r str, StoreError> {
-            row.get_ref(i)
-                .map_err(get_err)?
-                .as_str()
-                .map_err(|e| self.err(e.into()))
-        };
-        let id: i64 = row.get(0).map_err(get_err)?;
-        let what = |field: &str| format!("{field} of answer {id}");
-        let time: i64 = row.get(3).map_err(get_err)?;
-        let rating: i64 = row.get(4).map_err(get_err)?;
-        let state_before = text(5)?;
-        let elapsed_days: i64 = row.get(6).map_err(get_err)?;
-        let duration_ms: i64 = row.get(7).map_err(get_err)?;
-        Ok(ReviewRef {
-            id,
-            deck: text(1)?,
-            card: text(2)?,
-            time: timestamp(&self.path, || what("time"), time)?,
-            rating: u8::try_from(rating)
-                .ok()
-                .and_then(Rating::from_u8)
-                .ok_or_else(|| corrupt(&self.path, &what("rating"), rating.to_string()))?,
-            state_before: state_before
-                .parse()
-                .map_err(|_| corrupt(&self.path, &what("state_before"), state_before.to_owned()))?,
-            elapsed_days: u32::try_from(elapsed_days).map_err(|_| {
-                corrupt(&self.path, &what("elapsed_days"), elapsed_days.to_string())
-            })?,
-            duration_ms: u64::try_from(duration_ms)
-                .map_err(|_| corrupt(&self.path, &what("duration_ms"), duration_ms.to_string()))?,
-            cram: row.get(8).map_err(get_err)?,
-        })
+        review_ref(&self.path, row).map(ReviewRef::to_entry)
     }
 
     /// A setting's value (`None` if unset). Keys used by portquiz are in [`super::settings`].
@@ -696,6 +753,93 @@ impl Store {
     }
 }
 
+/// Reads a review-log row (the columns `id, deck, card, time, rating, state_before, elapsed_days,
+/// duration_ms, cram`, in that order), refusing values portquiz could not have written.
+fn review_ref<'r>(path: &Path, row: &'r rusqlite::Row<'_>) -> Result<ReviewRef<'r>, StoreError> {
+    let get_err = |e| classify(path, e);
+    let text = |i: usize| -> Result<&'r str, StoreError> {
+        row.get_ref(i)
+            .map_err(get_err)?
+            .as_str()
+            .map_err(|e| classify(path, e.into()))
+    };
+    let id: i64 = row.get(0).map_err(get_err)?;
+    let what = |field: &str| format!("{field} of answer {id}");
+    let time: i64 = row.get(3).map_err(get_err)?;
+    let rating: i64 = row.get(4).map_err(get_err)?;
+    let state_before = text(5)?;
+    let elapsed_days: i64 = row.get(6).map_err(get_err)?;
+    let duration_ms: i64 = row.get(7).map_err(get_err)?;
+    Ok(ReviewRef {
+        id,
+        deck: text(1)?,
+        card: text(2)?,
+        time: timestamp(path, || what("time"), time)?,
+        rating: u8::try_from(rating)
+            .ok()
+            .and_then(Rating::from_u8)
+            .ok_or_else(|| corrupt(path, &what("rating"), rating.to_string()))?,
+        state_before: state_before
+            .parse()
+            .map_err(|_| corrupt(path, &what("state_before"), state_before.to_owned()))?,
+        elapsed_days: u32::try_from(elapsed_days)
+            .map_err(|_| corrupt(path, &what("elapsed_days"), elapsed_days.to_string()))?,
+        duration_ms: u64::try_from(duration_ms)
+            .map_err(|_| corrupt(path, &what("duration_ms"), duration_ms.to_string()))?,
+        cram: row.get(8).map_err(get_err)?,
+    })
+}
+
+/// [`Store::scan_reviews`] on any connection (the store's, or a [`WriteTx`]'s).
+fn scan_reviews(
+    conn: &Connection,
+    path: &Path,
+    since: Option<Timestamp>,
+    mut f: impl FnMut(ReviewRef<'_>),
+) -> Result<(), StoreError> {
+    let err = |e| classify(path, e);
+    let mut stmt = conn
+        .prepare(if since.is_some() {
+            "SELECT id, deck, card, time, rating, state_before, elapsed_days, duration_ms, cram
+             FROM reviews WHERE time >= ?1"
+        } else {
+            "SELECT id, deck, card, time, rating, state_before, elapsed_days, duration_ms, cram
+             FROM reviews ORDER BY id"
+        })
+        .map_err(err)?;
+    let mut rows = match since {
+        Some(t) => stmt.query([t.as_microsecond()]),
+        None => stmt.query([]),
+    }
+    .map_err(err)?;
+    while let Some(row) = rows.next().map_err(err)? {
+        f(review_ref(path, row)?);
+    }
+    Ok(())
+}
+
+/// [`Store::card_reviews`] on any connection.
+fn card_reviews(
+    conn: &Connection,
+    path: &Path,
+    deck: &str,
+    card: &str,
+) -> Result<Vec<ReviewLogEntry>, StoreError> {
+    let err = |e| classify(path, e);
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT id, deck, card, time, rating, state_before, elapsed_days, duration_ms, cram
+             FROM reviews WHERE deck = ?1 AND card = ?2 ORDER BY time, id",
+        )
+        .map_err(err)?;
+    let mut rows = stmt.query([deck, card]).map_err(err)?;
+    let mut out = Vec::new();
+    while let Some(row) = rows.next().map_err(err)? {
+        out.push(review_ref(path, row)?.to_entry());
+    }
+    Ok(out)
+}
+
 /// Appends one review-log row (its `id` is ignored: SQLite gives the next one), with the card's state before
 /// it as JSON for undo.
 fn insert_review(
@@ -725,6 +869,21 @@ fn insert_review(
     )
     .map_err(|e| classify(path, e))?;
     Ok(())
+}
+
+/// `path` as an SQLite `file:` URI: every byte but unreserved ones and `/` percent-encoded, so `?`, `#` and
+/// `%` in a file name stay part of the name.
+fn file_uri(path: &Path) -> String {
+    use std::os::unix::ffi::OsStrExt;
+    let mut uri = String::from("file:");
+    for &b in path.as_os_str().as_bytes() {
+        if b.is_ascii_alphanumeric() || b"/-_.~".contains(&b) {
+            uri.push(char::from(b));
+        } else {
+            uri.push_str(&format!("%{b:02X}"));
+        }
+    }
+    uri
 }
 
 /// Refuses, without writing, an existing non-empty file that does not start with SQLite's header.

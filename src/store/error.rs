@@ -25,6 +25,14 @@ pub enum StoreError {
         /// The file.
         path: PathBuf,
     },
+    /// The file cannot be opened for reading (missing, or no permission).
+    #[error("cannot read {}: {error}", path.display())]
+    Unreadable {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error (part of the message).
+        error: std::io::Error,
+    },
     /// The database was written by a newer portquiz. Nothing was written to it.
     #[error(
         "{} was written by a newer portquiz (schema version {found}, this portquiz knows up to {supported}); portquiz left it untouched: upgrade portquiz, or pass --data-dir to use another directory",

@@ -13,7 +13,9 @@ mod db;
 mod error;
 mod migrations;
 
-pub use db::{Answer, AnswerId, BUSY_TIMEOUT, CardKey, ReviewLogEntry, ReviewRef, Store, Undone};
+pub use db::{
+    Answer, AnswerId, BUSY_TIMEOUT, CardKey, ReviewLogEntry, ReviewRef, Store, Undone, WriteTx,
+};
 pub use error::StoreError;
 pub use migrations::SCHEMA_VERSION;
 
