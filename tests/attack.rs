@@ -224,18 +224,31 @@ fn anki_export_and_import_carry_no_raw_escapes() {
 
 /// A portquiz database at `path` (made by portquiz) whose review log holds one answer per `(deck, card)`.
 fn database_with_reviews(path: &Path, ids: &[(&str, &str)]) {
+    database_with_log(
+        path,
+        ids.iter()
+            .enumerate()
+            .map(|(i, (deck, card))| (*deck, *card, 1_767_603_600_000_000_i64 + i as i64)),
+    );
+}
+
+/// A portquiz database at `path` (made by portquiz) whose review log holds a Good answer for each
+/// `(deck, card, time in microseconds)`.
+fn database_with_log<'a>(path: &Path, rows: impl IntoIterator<Item = (&'a str, &'a str, i64)>) {
     let dir = path.parent().unwrap();
     let run = Sandbox::at(dir.to_path_buf()).run(&["cards"]);
     assert!(path.exists(), "{}", run.transcript());
-    let conn = rusqlite::Connection::open(path).unwrap();
-    for (i, (deck, card)) in ids.iter().enumerate() {
-        conn.execute(
+    let mut conn = rusqlite::Connection::open(path).unwrap();
+    let tx = conn.transaction().unwrap();
+    for (deck, card, time) in rows {
+        tx.execute(
             "INSERT INTO reviews (deck, card, time, rating, state_before, elapsed_days, duration_ms, cram)
              VALUES (?1, ?2, ?3, 3, 'new', 0, 1000, 0)",
-            rusqlite::params![deck, card, 1_767_603_600_000_000_i64 + i as i64],
+            rusqlite::params![deck, card, time],
         )
         .unwrap();
     }
+    tx.commit().unwrap();
 }
 
 #[test]
@@ -249,15 +262,16 @@ fn merge_skips_ids_that_break_the_id_rule_and_export_reviews_escapes_them() {
             ("evil\u{1b}[2J", "card"),
             ("deck", "\u{202e}card"),
             ("good-deck", "good-card"),
+            ("good-deck", "table/row/column"),
         ],
     );
     let merge = sandbox.run(&["merge", &other.display().to_string()]);
     assert_eq!(merge.code, 0, "{}", merge.transcript());
     assert_eq!(
         merge.stderr,
-        "warning: skipped 2 answers whose deck or card id is not an id portquiz writes (kebab-case a-z, 0-9 and dashes), for example `evil\\u{1b}[2J/card`\n"
+        "warning: skipped 2 answers whose deck or card id is not an id portquiz writes (kebab-case a-z, 0-9 and dashes; table cells table/row/column), for example `evil\\u{1b}[2J/card`\n"
     );
-    assert_safe("merge", &merge, "Merged 1 new answer");
+    assert_safe("merge", &merge, "Merged 2 new answers");
 
     // A hand-edited log: export reviews shows the ids escaped in the CSV.
     let db = sandbox.path().join("portquiz.sqlite3");
@@ -277,7 +291,8 @@ fn merge_skips_ids_that_break_the_id_rule_and_export_reviews_escapes_them() {
         text,
         "card_id,review_time,review_rating,review_state,review_duration\n\
          d\\u{1b}]52;c;x\\u{7}/c,1767603600000,3,0,5\n\
-         good-deck/good-card,1767603600000,3,0,1000\n"
+         good-deck/good-card,1767603600000,3,0,1000\n\
+         good-deck/table/row/column,1767603600000,3,0,1000\n"
     );
 }
 
@@ -633,4 +648,104 @@ fn another_programs_sqlite_file_with_user_version_1_is_refused_untouched_and_old
         .query_row("PRAGMA application_id", [], |row| row.get(0))
         .unwrap();
     assert_eq!(id, 0x7071_7a31);
+}
+
+/// Cards of `many` whose last review in the log (cram aside) is not the one their state was built from:
+/// an answer lost from its card's state.
+fn states_behind_their_log(db: &Path) -> Vec<String> {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let mut stmt = conn
+        .prepare(
+            "SELECT r.card, MAX(r.time), c.last_review FROM reviews r
+             LEFT JOIN cards c ON c.deck = r.deck AND c.card = r.card
+             WHERE r.cram = 0 GROUP BY r.deck, r.card",
+        )
+        .unwrap();
+    stmt.query_map([], |row| {
+        Ok((
+            row.get::<_, String>(0)?,
+            row.get::<_, i64>(1)?,
+            row.get::<_, Option<i64>>(2)?,
+        ))
+    })
+    .unwrap()
+    .map(Result::unwrap)
+    .filter(|(_, last, state)| Some(*last) != *state)
+    .map(|(card, last, state)| format!("{card}: log {last}, state {state:?}"))
+    .collect()
+}
+
+#[test]
+fn merge_during_a_study_session_loses_no_answer_from_any_card_state() {
+    const MANY: &str = "tests/decks/good/many.yaml";
+    const NOW: &str = "2026-01-05T09:00:00Z";
+    const NOW_US: i64 = 1_767_603_600_000_000;
+    const DAY_US: i64 = 86_400_000_000;
+    let ids_run = Sandbox::new().run(&["cards", "--json", "--deck", MANY, "--deck", "many"]);
+    let ids: Vec<String> = serde_json::from_str::<serde_json::Value>(&ids_run.stdout)
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap().to_string())
+        .collect();
+    // The other machine: every card answered 60 times over the last 240 days (7,200 answers to replay).
+    let other_dir = tempfile::tempdir().unwrap();
+    let other = other_dir.path().join("portquiz.sqlite3");
+    database_with_log(
+        &other,
+        ids.iter().flat_map(|id| {
+            (0..60).map(move |k| ("many", id.as_str(), NOW_US - (240 - 4 * k) * DAY_US))
+        }),
+    );
+    // Answers for true/false ("y"), choice ("1") and grade (Enter) prompts, whatever comes.
+    let input = "y\n1\n\n".repeat(400);
+    for round in 0..8u64 {
+        let sandbox = Sandbox::new();
+        let mut study = sandbox.cmd(&[
+            "study", "--plain", "--deck", MANY, "--deck", "many", "--new", "1000", "--limit",
+            "1000",
+        ]);
+        study
+            .env("PORTQUIZ_NOW", NOW)
+            .env("TZ", "UTC")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped());
+        let mut child = study.spawn().unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        let feeder = {
+            let input = input.clone();
+            std::thread::spawn(move || {
+                use std::io::Write;
+                let _ = stdin.write_all(input.as_bytes());
+            })
+        };
+        std::thread::sleep(Duration::from_millis(150 + 40 * round));
+        let merge = sandbox.run(&["merge", &other.display().to_string()]);
+        assert_eq!(merge.code, 0, "round {round}: {}", merge.transcript());
+        feeder.join().unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "round {round}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let db = sandbox.path().join("portquiz.sqlite3");
+        assert_eq!(
+            states_behind_their_log(&db),
+            Vec::<String>::new(),
+            "round {round}"
+        );
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        let merged: i64 = conn
+            .query_row(
+                "SELECT COUNT(*) FROM reviews WHERE time < ?1",
+                [NOW_US],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(merged, 7_200, "round {round}");
+    }
 }

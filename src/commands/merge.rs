@@ -85,7 +85,7 @@ pub fn run(env: &Env, args: &MergeArgs) -> Result<u8> {
     let (mut theirs, mut bad, mut first_bad) = (0usize, 0usize, None);
     other
         .scan_reviews(None, |r| {
-            if !(starter::valid_id(r.deck) && starter::valid_id(r.card)) {
+            if !(starter::valid_id(r.deck) && valid_card_id(r.card)) {
                 bad += 1;
                 first_bad.get_or_insert_with(|| format!("{}/{}", r.deck, r.card));
                 return;
@@ -106,7 +106,7 @@ pub fn run(env: &Env, args: &MergeArgs) -> Result<u8> {
     drop(known);
     if let Some(example) = first_bad {
         eprintln!(
-            "warning: skipped {} whose deck or card id is not an id portquiz writes (kebab-case a-z, 0-9 and dashes), for example `{}`",
+            "warning: skipped {} whose deck or card id is not an id portquiz writes (kebab-case a-z, 0-9 and dashes; table cells table/row/column), for example `{}`",
             crate::deck::diag::plural(bad, "answer"),
             crate::safe::line(&example)
         );
@@ -182,6 +182,12 @@ pub fn run(env: &Env, args: &MergeArgs) -> Result<u8> {
         crate::deck::diag::plural(rebuilt, "card")
     )?;
     Ok(0)
+}
+
+/// Whether `id` is a card id a deck can have: an id, or a table cell's `table/row/column`.
+fn valid_card_id(id: &str) -> bool {
+    let parts: Vec<&str> = id.split('/').collect();
+    (parts.len() == 1 || parts.len() == 3) && parts.iter().all(|p| starter::valid_id(p))
 }
 
 /// An error about the other database, with advice about that file (not about the data dir).
