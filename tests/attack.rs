@@ -749,3 +749,44 @@ fn merge_during_a_study_session_loses_no_answer_from_any_card_state() {
         assert_eq!(merged, 7_200, "round {round}");
     }
 }
+
+#[test]
+fn merge_streams_the_other_log_instead_of_holding_it() {
+    // 200,000 answers to 2,000 cards: the old merge held both logs several times over (1.5 GB at a million).
+    let other_dir = tempfile::tempdir().unwrap();
+    let other = other_dir.path().join("portquiz.sqlite3");
+    let cards: Vec<String> = (0..2_000).map(|i| format!("card-{i}")).collect();
+    database_with_log(
+        &other,
+        cards.iter().flat_map(|card| {
+            (0..100).map(move |k| {
+                (
+                    "big",
+                    card.as_str(),
+                    1_700_000_000_000_000 + k * 86_400_000_000,
+                )
+            })
+        }),
+    );
+    let sandbox = Sandbox::new();
+    let started = std::time::Instant::now();
+    let (run, kib) =
+        crate::support::run_with_peak_rss(&sandbox, &["merge", &other.display().to_string()]);
+    eprintln!(
+        "merge of 200,000 answers: {:?}, peak {} MiB",
+        started.elapsed(),
+        kib / 1024
+    );
+    assert_eq!(
+        (run.code, run.stderr.as_str()),
+        (0, ""),
+        "{}",
+        run.transcript()
+    );
+    assert!(
+        run.stdout.starts_with("Merged 200000 new answers from"),
+        "{}",
+        run.stdout
+    );
+    assert!(kib < 60 * 1024, "peak {kib} KiB");
+}
