@@ -790,3 +790,75 @@ fn merge_streams_the_other_log_instead_of_holding_it() {
     );
     assert!(kib < 60 * 1024, "peak {kib} KiB");
 }
+
+/// Runs `portquiz ARGS` with a deadline: a spinning process fails the test instead of hanging it.
+fn run_within(sandbox: &Sandbox, args: &[&str], deadline: Duration) -> Run {
+    let mut child = sandbox
+        .cmd(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("portquiz {args:?} still running after {deadline:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    Run::from(child.wait_with_output().unwrap())
+}
+
+#[test]
+fn hand_edited_fsrs_parameters_out_of_range_are_set_aside_not_panicked_or_spun_on() {
+    for (values, index, shown) in [
+        ("1e38", 0, "100000000000000000000000000000000000000"),
+        ("0", 0, "0"),
+        ("NaN-free but huge w4", 4, "50"),
+    ] {
+        let sandbox = Sandbox::new();
+        assert_eq!(sandbox.run(&["cards"]).code, 0);
+        let list: Vec<String> = match values {
+            "NaN-free but huge w4" => {
+                let mut v: Vec<String> = fsrs::DEFAULT_PARAMETERS
+                    .iter()
+                    .map(|p| p.to_string())
+                    .collect();
+                v[4] = "50".into();
+                v
+            }
+            one => vec![one.to_string(); 21],
+        };
+        let conn = rusqlite::Connection::open(sandbox.path().join("portquiz.sqlite3")).unwrap();
+        conn.execute(
+            "INSERT INTO settings (key, value) VALUES ('fsrs_parameters', ?1)",
+            [format!("[{}]", list.join(","))],
+        )
+        .unwrap();
+        drop(conn);
+        let run = run_within(
+            &sandbox,
+            &["simulate", "--days", "30"],
+            Duration::from_secs(60),
+        );
+        let (min, max) = if index == 4 {
+            ("1", "10")
+        } else {
+            ("0.001", "100")
+        };
+        assert_eq!(
+            (run.code, run.stderr.as_str()),
+            (
+                0,
+                format!(
+                    "warning: the stored FSRS parameters cannot be used: FSRS parameter w[{index}] is {shown}, outside the range FSRS allows ({min} to {max}); portquiz uses the default parameters until `portquiz optimize` fits new ones\n"
+                )
+                .as_str()
+            ),
+            "{values}: {}",
+            run.transcript()
+        );
+    }
+}
