@@ -862,3 +862,114 @@ fn hand_edited_fsrs_parameters_out_of_range_are_set_aside_not_panicked_or_spun_o
         );
     }
 }
+
+/// Runs portquiz commands as a user for whom permission bits hold: this one, or `nobody` (uid 65534) when
+/// tests run as root. `None` when neither is possible (root without CAP_SETUID).
+fn unprivileged(dir: &Path) -> Option<Option<u32>> {
+    let probe = dir.join("probe");
+    std::fs::create_dir(&probe).unwrap();
+    std::fs::set_permissions(&probe, std::os::unix::fs::PermissionsExt::from_mode(0o555)).unwrap();
+    let root = std::fs::write(probe.join("file"), b"x").is_ok();
+    std::fs::set_permissions(&probe, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    std::fs::remove_dir_all(&probe).unwrap();
+    if !root {
+        return Some(None);
+    }
+    use std::os::unix::process::CommandExt;
+    std::process::Command::new("true")
+        .uid(65534)
+        .gid(65534)
+        .status()
+        .ok()
+        .map(|_| Some(65534))
+}
+
+#[test]
+fn a_read_only_database_is_refused_before_the_first_question_and_stats_leaves_nothing_behind() {
+    use std::os::unix::fs::PermissionsExt;
+    use std::os::unix::process::CommandExt;
+    let outer = Sandbox::new();
+    std::fs::set_permissions(outer.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let Some(uid) = unprivileged(outer.path()) else {
+        eprintln!("skipped: permission bits do not apply and uid 65534 is not available");
+        return;
+    };
+    let data = outer.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    if let Some(uid) = uid {
+        std::os::unix::fs::chown(&data, Some(uid), Some(uid)).unwrap();
+    }
+    let sandbox = Sandbox::at(data.clone());
+    let deck = "tests/decks/good/pty.yaml";
+    let run = |args: &[&str], input: &str| -> Run {
+        let mut cmd = sandbox.cmd(args);
+        cmd.env("PORTQUIZ_NOW", "2026-01-05T09:00:00Z")
+            .env("TZ", "UTC")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        if let Some(uid) = uid {
+            cmd.uid(uid).gid(uid);
+        }
+        let mut child = cmd.spawn().unwrap();
+        {
+            use std::io::Write;
+            let _ = child.stdin.take().unwrap().write_all(input.as_bytes());
+        }
+        Run::from(child.wait_with_output().unwrap())
+    };
+    let study = ["study", "--plain", "--deck", deck, "--deck", "pty"];
+    let first = run(&study, "1\n\n");
+    assert_eq!(first.code, 0, "{}", first.transcript());
+    let db = data.join("portquiz.sqlite3");
+    let before = database_files(&data);
+    assert_eq!(
+        before.len(),
+        1,
+        "only the database, no -wal or -shm after a clean exit"
+    );
+
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let stats = run(&["stats", "--deck", deck, "--deck", "pty"], "");
+    assert_eq!(stats.code, 0, "{}", stats.transcript());
+    // The card answered is due today: the forecast's first bar.
+    assert!(stats.stdout.contains("\n1 | #\n"), "{}", stats.stdout);
+    assert_eq!(database_files(&data), before, "stats left something behind");
+
+    let refused = run(&study, "1\n\n");
+    assert_eq!(
+        (refused.code, refused.stdout.as_str(), refused.stderr.as_str()),
+        (
+            2,
+            "",
+            format!(
+                "error: cannot write the progress database {db}: the file is read-only for you; make it writable (chmod u+w {db}), or pass --data-dir to use another directory\n",
+                db = db.display()
+            )
+            .as_str()
+        )
+    );
+    assert_eq!(database_files(&data), before);
+
+    // Writable again: studying works at once.
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let again = run(&study, "1\n\n");
+    assert_eq!(again.code, 0, "{}", again.transcript());
+
+    // A read-only -shm left over by an older portquiz is named, with the fix.
+    let shm = data.join("portquiz.sqlite3-shm");
+    std::fs::write(&shm, b"").unwrap();
+    if let Some(uid) = uid {
+        std::os::unix::fs::chown(&shm, Some(uid), Some(uid)).unwrap();
+    }
+    std::fs::set_permissions(&shm, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let leftover = run(&study, "1\n\n");
+    assert_eq!(
+        leftover.stderr,
+        format!(
+            "error: cannot write the progress database {}: {shm} is read-only for you (left by an earlier run while the database was read-only); delete {shm} (no data is lost), or pass --data-dir to use another directory\n",
+            db.display(),
+            shm = shm.display()
+        )
+    );
+}

@@ -38,7 +38,7 @@ pub fn state_name(s: State) -> &'static str {
 /// Runs `portquiz cards`.
 pub fn run(env: &Env, args: &CardsArgs) -> Result<u8> {
     let decks = library::load_decks(env)?;
-    let store = Store::open(env.db_path())?;
+    let store = Store::open_to_read(env.db_path())?;
     let states = store.all_states()?;
     let fresh = CardState::default();
     let mut rows = Vec::new();

@@ -8,7 +8,7 @@ use jiff::Timestamp;
 use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, TransactionBehavior, params};
 use serde::{Deserialize, Serialize};
 
-use super::error::StoreError;
+use super::error::{Blocker, StoreError};
 use super::migrations::{APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION};
 use crate::schedule::{CardState, Rating, State};
 
@@ -225,6 +225,7 @@ impl Store {
             })?;
         }
         check_header(&path)?;
+        check_writable(&path)?;
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
@@ -262,9 +263,7 @@ impl Store {
         if !meta.is_file() || meta.len() == 0 {
             return Err(StoreError::NotADatabase { path });
         }
-        let mut wal = path.clone().into_os_string();
-        wal.push("-wal");
-        let wal = PathBuf::from(wal);
+        let wal = sibling(&path, "-wal");
         let pending = std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0);
         let (conn, copy) = if pending {
             let dir = tempfile::tempdir().map_err(unreadable)?;
@@ -293,6 +292,15 @@ impl Store {
             return Err(StoreError::NotADatabase { path: store.path });
         }
         Ok(store)
+    }
+
+    /// For commands that only read (`stats`, `cards`): [`Store::open`], except that a database this user
+    /// cannot write is read as [`Store::open_read_only`] reads another machine's, leaving nothing beside it.
+    pub fn open_to_read(path: impl AsRef<Path>) -> Result<Store, StoreError> {
+        match Store::open(path.as_ref()) {
+            Err(StoreError::ReadOnly { .. }) => Store::open_read_only(path),
+            other => other,
+        }
     }
 
     /// Starts a [`WriteTx`], waiting up to [`BUSY_TIMEOUT`] for another writer.
@@ -868,6 +876,60 @@ fn insert_review(
         ],
     )
     .map_err(|e| classify(path, e))?;
+    Ok(())
+}
+
+/// `path` with `suffix` added to its file name (`-wal`, `-shm`).
+fn sibling(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+/// Whether this process may write `path` (a regular file): opened for writing, not written, not truncated;
+/// non-blocking, so a FIFO put there cannot hang it.
+fn writable_file(path: &Path) -> bool {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file())
+        && std::fs::OpenOptions::new()
+            .write(true)
+            .custom_flags(libc::O_NONBLOCK)
+            .open(path)
+            .is_ok()
+}
+
+/// Before SQLite opens an existing database to write it: the file, its `-wal` and `-shm` (when present) and,
+/// when those must be created, its folder must be writable. Otherwise SQLite falls back to reading, leaves
+/// a read-only `-shm` behind, and fails only at the first answer, with a message about the folder.
+fn check_writable(path: &Path) -> Result<(), StoreError> {
+    if std::fs::symlink_metadata(path).is_err() {
+        return Ok(());
+    }
+    let blocked = |file: &Path, blocker| StoreError::ReadOnly {
+        db: path.to_path_buf(),
+        path: file.to_path_buf(),
+        blocker,
+    };
+    if !writable_file(path) {
+        return Err(blocked(path, Blocker::File));
+    }
+    let mut missing = false;
+    for suffix in ["-wal", "-shm"] {
+        let side = sibling(path, suffix);
+        if std::fs::symlink_metadata(&side).is_err() {
+            missing = true;
+        } else if !writable_file(&side) {
+            return Err(blocked(&side, Blocker::Leftover));
+        }
+    }
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    // An unnamed temporary file: creating it proves the folder writable and leaves no entry in it.
+    if missing && tempfile::tempfile_in(&dir).is_err() {
+        return Err(blocked(&dir, Blocker::Folder));
+    }
     Ok(())
 }
 

@@ -46,6 +46,22 @@ pub enum StoreError {
         /// The newest schema version this build understands.
         supported: i64,
     },
+    /// The database cannot be written because of one file or folder, found before SQLite opened it (so no
+    /// answer is taken and lost, and no read-only `-shm` is left behind).
+    #[error(
+        "cannot write the progress database {}: {}; {}, or pass --data-dir to use another directory",
+        db.display(),
+        blocker.describe(path),
+        blocker.fix(path)
+    )]
+    ReadOnly {
+        /// The database.
+        db: PathBuf,
+        /// The file or folder that cannot be written.
+        path: PathBuf,
+        /// What it is.
+        blocker: Blocker,
+    },
     /// The database (or its directory) cannot be written.
     #[error(
         "cannot write the progress database {}: {reason}; make the data directory writable, or pass --data-dir to use another directory",
@@ -110,4 +126,40 @@ pub enum StoreError {
         /// What SQLite said (part of the message, not a separate cause, so it is not printed twice).
         error: rusqlite::Error,
     },
+}
+
+/// What keeps a database from being written ([`StoreError::ReadOnly`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Blocker {
+    /// The database file itself is read-only.
+    File,
+    /// Its `-wal` or `-shm` file is read-only (left by a run while the database was read-only).
+    Leftover,
+    /// Its folder is read-only and SQLite must create `-wal` and `-shm` files there.
+    Folder,
+}
+
+impl Blocker {
+    fn describe(self, path: &std::path::Path) -> String {
+        match self {
+            Blocker::File => "the file is read-only for you".to_string(),
+            Blocker::Leftover => format!(
+                "{} is read-only for you (left by an earlier run while the database was read-only)",
+                path.display()
+            ),
+            Blocker::Folder => format!(
+                "its folder {} is read-only for you, and SQLite keeps two working files beside the database",
+                path.display()
+            ),
+        }
+    }
+
+    fn fix(self, path: &std::path::Path) -> String {
+        match self {
+            Blocker::File | Blocker::Folder => {
+                format!("make it writable (chmod u+w {})", path.display())
+            }
+            Blocker::Leftover => format!("delete {} (no data is lost)", path.display()),
+        }
+    }
 }

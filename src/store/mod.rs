@@ -16,7 +16,7 @@ mod migrations;
 pub use db::{
     Answer, AnswerId, BUSY_TIMEOUT, CardKey, ReviewLogEntry, ReviewRef, Store, Undone, WriteTx,
 };
-pub use error::StoreError;
+pub use error::{Blocker, StoreError};
 pub use migrations::SCHEMA_VERSION;
 
 /// File name of the database inside the data directory.
