@@ -98,6 +98,7 @@ fn dispatch(cli: &Cli) -> Result<u8> {
         Command::Config(args) => commands::config::run(&env, args),
         Command::Reset(args) => commands::reset::run(&env, args),
         Command::Merge(args) => commands::merge::run(&env, args),
+        Command::Repair => commands::repair::run(&env),
         Command::Export(args) => commands::export::run(&env, args),
         Command::Import(args) => commands::import::run(&env, args),
         Command::Schema => commands::schema::run(&env),

@@ -55,6 +55,8 @@ pub enum Command {
     Reset(ResetArgs),
     /// Bring in the reviews made on another machine (its portquiz.sqlite3)
     Merge(MergeArgs),
+    /// Save what a damaged progress database still holds into a fresh one (the damaged file is kept)
+    Repair,
     /// Export decks to Anki's text format, or the review log to CSV
     Export(ExportArgs),
     /// Import an Anki text export as a new deck

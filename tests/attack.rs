@@ -973,3 +973,121 @@ fn a_read_only_database_is_refused_before_the_first_question_and_stats_leaves_no
         )
     );
 }
+
+#[test]
+fn a_damaged_database_stops_study_before_it_writes_and_repair_saves_every_readable_answer() {
+    const MANY: &str = "tests/decks/good/many.yaml";
+    let sandbox = Sandbox::new();
+    let db = sandbox.path().join("portquiz.sqlite3");
+    let cards: Vec<String> = (1..=25)
+        .map(|n| format!("numbers/number-{n}/odd"))
+        .collect();
+    database_with_log(
+        &db,
+        cards.iter().flat_map(|card| {
+            (0..200).map(move |k| {
+                (
+                    "many",
+                    card.as_str(),
+                    1_750_000_000_000_000 + k * 3_600_000_000,
+                )
+            })
+        }),
+    );
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute(
+        "INSERT INTO settings (key, value) VALUES ('desired_retention', '0.85')",
+        [],
+    )
+    .unwrap();
+    drop(conn);
+    // Random bytes over three pages in the middle of the file.
+    let mut bytes = std::fs::read(&db).unwrap();
+    let len = bytes.len();
+    let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+    for start in [len * 3 / 10, len / 2, len * 7 / 10] {
+        for b in &mut bytes[start..start + 4096] {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            *b = seed as u8;
+        }
+    }
+    std::fs::write(&db, &bytes).unwrap();
+
+    let study = sandbox.run_with_input(
+        &["study", "--plain", "--deck", MANY, "--deck", "many"],
+        &[("PORTQUIZ_NOW", "2026-01-05T09:00:00Z"), ("TZ", "UTC")],
+        "y\n1\n\n",
+    );
+    assert_eq!(study.code, 2, "{}", study.transcript());
+    let (head, tail) = study.stderr.split_once(" (").unwrap();
+    assert_eq!(head, format!("error: {} is damaged", db.display()));
+    assert!(
+        tail.ends_with("); portquiz stopped before writing to it: run `portquiz repair` to copy every answer that can still be read into a fresh database (the damaged file is kept beside it)\n"),
+        "{}",
+        study.stderr
+    );
+    assert!(
+        std::fs::read(&db).unwrap() == bytes,
+        "study wrote to the damaged file"
+    );
+
+    let repair = sandbox.run(&["repair"]);
+    assert_eq!(repair.code, 0, "{}", repair.transcript());
+    let kept = sandbox.path().join(format!(
+        "portquiz.sqlite3.damaged-{}",
+        "" // the stamp is the clock's: found below
+    ));
+    let kept = std::fs::read_dir(sandbox.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| {
+            p.display()
+                .to_string()
+                .starts_with(&kept.display().to_string())
+        })
+        .expect("the damaged file is kept");
+    assert!(
+        std::fs::read(&kept).unwrap() == bytes,
+        "the kept file is not the damaged one"
+    );
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let saved: i64 = conn
+        .query_row("SELECT COUNT(*) FROM reviews", [], |r| r.get(0))
+        .unwrap();
+    let check: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(check, "ok");
+    let retention: String = conn
+        .query_row(
+            "SELECT value FROM settings WHERE key = 'desired_retention'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(retention, "0.85");
+    drop(conn);
+    assert!(saved > 0 && saved < 5_000, "{saved} saved");
+    let cards_rebuilt = states_behind_their_log(&db);
+    assert_eq!(cards_rebuilt, Vec::<String>::new());
+    assert_eq!(
+        repair.stdout,
+        format!(
+            "Saved {saved} answers into a fresh {} and rebuilt the schedule of 25 cards; kept 1 setting.\nLost: {} answers on damaged pages, 0 answers with impossible values.\nThe damaged file is kept at {}.\n",
+            db.display(),
+            5_000 - saved,
+            kept.display()
+        )
+    );
+    // Healthy now: study works, and repair finds nothing to do.
+    let again = sandbox.run(&["repair"]);
+    assert_eq!(
+        again.stdout,
+        format!(
+            "{} is not damaged (SQLite's quick_check found no problem); nothing to repair.\n",
+            db.display()
+        )
+    );
+}

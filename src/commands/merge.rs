@@ -6,7 +6,7 @@
 //! The other database is only read, never written ([`Store::open_read_only`]). Ours is read and written in
 //! ONE write transaction, so an answer a study session records meanwhile waits for it and is never lost
 //! from its card's state. Their log is streamed: only the answers that are new here are kept, compactly.
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use anyhow::{Result, anyhow, bail};
 
@@ -14,41 +14,9 @@ use crate::authoring::starter;
 use crate::cli::MergeArgs;
 use crate::env::Env;
 use crate::progress;
-use crate::schedule::{CardState, Rating, State};
-use crate::store::{ReviewRef, Store, StoreError};
+use crate::store::{Store, StoreError};
 
-/// One of their answers that is new here, with its card as an index into the card table.
-struct Added {
-    card: u32,
-    time: jiff::Timestamp,
-    rating: Rating,
-    duration_ms: u64,
-    cram: bool,
-}
-
-/// Deck and card ids, each pair stored once and numbered.
-#[derive(Default)]
-struct Cards {
-    /// Deck id -> card id -> number: looked up with borrowed strings, so a row of a known card allocates
-    /// nothing.
-    index: HashMap<String, HashMap<String, u32>>,
-    keys: Vec<(String, String)>,
-}
-
-impl Cards {
-    fn id(&mut self, deck: &str, card: &str) -> u32 {
-        if let Some(&i) = self.index.get(deck).and_then(|cards| cards.get(card)) {
-            return i;
-        }
-        let i = u32::try_from(self.keys.len()).unwrap_or(u32::MAX);
-        self.keys.push((deck.to_owned(), card.to_owned()));
-        self.index
-            .entry(deck.to_owned())
-            .or_default()
-            .insert(card.to_owned(), i);
-        i
-    }
-}
+use super::replay::{self, Added, Cards};
 
 /// What makes two answers the same answer: card, instant (microseconds) and rating.
 type Key = (u32, i64, u8);
@@ -93,13 +61,7 @@ pub fn run(env: &Env, args: &MergeArgs) -> Result<u8> {
             theirs += 1;
             let card = cards.id(r.deck, r.card);
             if known.insert((card, r.time.as_microsecond(), r.rating.as_u8())) {
-                added.push(Added {
-                    card,
-                    time: r.time,
-                    rating: r.rating,
-                    duration_ms: r.duration_ms,
-                    cram: r.cram,
-                });
+                added.push(Added::of(&mut cards, r));
             }
         })
         .map_err(|e| other_error(other_path, e))?;
@@ -119,55 +81,7 @@ pub fn run(env: &Env, args: &MergeArgs) -> Result<u8> {
         return Ok(0);
     }
 
-    // Card by card: its whole merged log in time order (ours first on a tie), replayed.
-    added.sort_by_key(|a| (a.card, a.time));
-    let mut rebuilt = 0usize;
-    for group in added.chunk_by(|a, b| a.card == b.card) {
-        let (deck, card) = &cards.keys[group[0].card as usize];
-        let ours = tx.card_reviews(deck, card)?;
-        let mut log: Vec<(ReviewRef<'_>, bool)> =
-            ours.iter().map(|r| (r.borrowed(), false)).collect();
-        log.extend(group.iter().map(|a| {
-            (
-                ReviewRef {
-                    id: 0,
-                    deck,
-                    card,
-                    time: a.time,
-                    rating: a.rating,
-                    state_before: State::New,
-                    elapsed_days: 0,
-                    duration_ms: a.duration_ms,
-                    cram: a.cram,
-                },
-                true,
-            )
-        }));
-        log.sort_by_key(|(r, added)| (r.time, *added));
-        let mut state: Option<CardState> = None;
-        for (mut row, added) in log {
-            let before = state.clone();
-            row.state_before = before.as_ref().map_or(State::New, |s| s.state);
-            if !row.cram {
-                let outcome = scheduler.outcome(
-                    &before.clone().unwrap_or_default(),
-                    row.rating,
-                    row.time,
-                    None,
-                )?;
-                row.elapsed_days = outcome.elapsed_days;
-                state = Some(outcome.card);
-            }
-            if added {
-                tx.insert_review(row, before.as_ref())?;
-            }
-        }
-        // A card with only cram answers keeps its schedule.
-        if let Some(s) = state {
-            tx.write_state(deck, card, &s)?;
-            rebuilt += 1;
-        }
-    }
+    let rebuilt = replay::rebuild(&tx, &scheduler, &cards, &mut added)?;
     tx.commit()?;
     crate::outln!(
         "Merged {} new {} from {} ({} already here); rebuilt the schedule of {}.",

@@ -12,6 +12,8 @@ pub mod import;
 pub mod merge;
 pub mod new;
 pub mod optimize;
+pub mod repair;
+pub mod replay;
 pub mod reset;
 pub mod schema;
 pub mod simulate;

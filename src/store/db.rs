@@ -163,10 +163,13 @@ pub struct Undone {
 /// The progress database: card states, the review log, settings. Each process (or thread) opens its own.
 #[derive(Debug)]
 pub struct Store {
-    conn: Connection,
-    path: PathBuf,
+    pub(super) conn: Connection,
+    pub(super) path: PathBuf,
     /// For [`Store::open_read_only`] of a file with a pending write-ahead log: the private copy read instead.
-    _copy: Option<tempfile::TempDir>,
+    pub(super) _copy: Option<tempfile::TempDir>,
+    /// A damage check running beside the session ([`Store::check_for_damage_in_background`]); the first
+    /// write waits for its verdict.
+    pub(super) damage_check: Option<std::thread::JoinHandle<Vec<String>>>,
 }
 
 /// A write transaction (`BEGIN IMMEDIATE`) for work that reads the log and writes from what it read
@@ -234,6 +237,7 @@ impl Store {
             conn,
             path,
             _copy: None,
+            damage_check: None,
         };
         store
             .conn
@@ -245,12 +249,9 @@ impl Store {
         Ok(store)
     }
 
-    /// Opens another portquiz database (`portquiz merge`) only to read it, and leaves it byte for byte as it
-    /// was: no journal-mode switch, no migration, no lock or `-shm` file beside it (SQLite's `immutable`
-    /// mode; the file is not expected to change while it is read). A non-empty `-wal` beside it holds answers
-    /// not yet in the file: then a private copy of both is read instead. An empty file, another program's
-    /// database or a newer schema is refused.
-    pub fn open_read_only(path: impl AsRef<Path>) -> Result<Store, StoreError> {
+    /// [`Store::open_read_only`] without the checks that the file is a portquiz database of a known schema
+    /// (`repair` reads damaged files with it).
+    pub(super) fn open_read_only_unchecked(path: impl AsRef<Path>) -> Result<Store, StoreError> {
         let path = path.as_ref().to_path_buf();
         let unreadable = |error| StoreError::Unreadable {
             path: path.clone(),
@@ -281,11 +282,21 @@ impl Store {
             let conn = Connection::open_with_flags(uri, flags).map_err(|e| classify(&path, e))?;
             (conn, None)
         };
-        let store = Store {
+        Ok(Store {
             conn,
             path,
             _copy: copy,
-        };
+            damage_check: None,
+        })
+    }
+
+    /// Opens another portquiz database (`portquiz merge`) only to read it, and leaves it byte for byte as it
+    /// was: no journal-mode switch, no migration, no lock or `-shm` file beside it (SQLite's `immutable`
+    /// mode; the file is not expected to change while it is read). A non-empty `-wal` beside it holds answers
+    /// not yet in the file: then a private copy of both is read instead. An empty file, another program's
+    /// database or a newer schema is refused.
+    pub fn open_read_only(path: impl AsRef<Path>) -> Result<Store, StoreError> {
+        let store = Store::open_read_only_unchecked(path)?;
         store.check_before_writing()?;
         // A portquiz database has its schema; version 0 is an empty SQLite file.
         if store.schema_version()? < 1 {
@@ -305,6 +316,7 @@ impl Store {
 
     /// Starts a [`WriteTx`], waiting up to [`BUSY_TIMEOUT`] for another writer.
     pub fn write_transaction(&mut self) -> Result<WriteTx<'_>, StoreError> {
+        self.ensure_undamaged()?;
         let path = &self.path;
         let tx = self
             .conn
@@ -439,6 +451,7 @@ impl Store {
     /// and, unless it is a cram answer, the card's new state. Returns the answer's id. When this returns
     /// `Ok`, the answer is on disk.
     pub fn record_answer(&mut self, answer: &Answer<'_>) -> Result<AnswerId, StoreError> {
+        self.ensure_undamaged()?;
         let path = self.path.clone();
         let tx = self
             .conn
@@ -469,6 +482,7 @@ impl Store {
     /// restores the card's state exactly as it was before (removing the row of a card that had none).
     /// Only a card's latest scheduled answer can be undone.
     pub fn undo(&mut self, id: AnswerId) -> Result<Undone, StoreError> {
+        self.ensure_undamaged()?;
         let path = self.path.clone();
         let tx = self
             .conn
@@ -716,6 +730,7 @@ impl Store {
     /// `None`; only `card` when given), so they are new again, in one transaction. The review log is kept
     /// as history (for `optimize` and `stats`). Returns how many cards were reset.
     pub fn forget(&mut self, deck: Option<&str>, card: Option<&str>) -> Result<usize, StoreError> {
+        self.ensure_undamaged()?;
         let path = self.path.clone();
         let tx = self
             .conn
@@ -742,6 +757,7 @@ impl Store {
         reviews: &[(ReviewLogEntry, Option<CardState>)],
         states: &[(CardKey, CardState)],
     ) -> Result<(), StoreError> {
+        self.ensure_undamaged()?;
         let path = self.path.clone();
         let tx = self
             .conn
@@ -763,7 +779,10 @@ impl Store {
 
 /// Reads a review-log row (the columns `id, deck, card, time, rating, state_before, elapsed_days,
 /// duration_ms, cram`, in that order), refusing values portquiz could not have written.
-fn review_ref<'r>(path: &Path, row: &'r rusqlite::Row<'_>) -> Result<ReviewRef<'r>, StoreError> {
+pub(super) fn review_ref<'r>(
+    path: &Path,
+    row: &'r rusqlite::Row<'_>,
+) -> Result<ReviewRef<'r>, StoreError> {
     let get_err = |e| classify(path, e);
     let text = |i: usize| -> Result<&'r str, StoreError> {
         row.get_ref(i)
@@ -982,12 +1001,14 @@ fn check_header(path: &Path) -> Result<(), StoreError> {
 }
 
 /// Maps SQLite errors to the variants a user can act on.
-fn classify(path: &Path, e: rusqlite::Error) -> StoreError {
+pub(super) fn classify(path: &Path, e: rusqlite::Error) -> StoreError {
     let path = path.to_path_buf();
     match e.sqlite_error_code() {
-        Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => {
-            StoreError::NotADatabase { path }
-        }
+        Some(ErrorCode::NotADatabase) => StoreError::NotADatabase { path },
+        Some(ErrorCode::DatabaseCorrupt) => StoreError::Damaged {
+            path,
+            problems: vec![e.to_string()],
+        },
         Some(ErrorCode::ReadOnly | ErrorCode::CannotOpen | ErrorCode::PermissionDenied) => {
             StoreError::NotWritable {
                 path,

@@ -33,6 +33,18 @@ pub enum StoreError {
         /// The I/O error (part of the message).
         error: std::io::Error,
     },
+    /// SQLite found the file damaged (random bytes, a bad disk): portquiz stops writing to it.
+    #[error(
+        "{} is damaged ({}); portquiz stopped before writing to it: run `portquiz repair` to copy every answer that can still be read into a fresh database (the damaged file is kept beside it)",
+        path.display(),
+        problems.join("; ")
+    )]
+    Damaged {
+        /// The file.
+        path: PathBuf,
+        /// What SQLite reported (the first few problems).
+        problems: Vec<String>,
+    },
     /// The database was written by a newer portquiz. Nothing was written to it.
     #[error(
         "{} was written by a newer portquiz (schema version {found}, this portquiz knows up to {supported}); portquiz left it untouched: upgrade portquiz, or pass --data-dir to use another directory",

@@ -12,12 +12,14 @@
 mod db;
 mod error;
 mod migrations;
+mod repair;
 
 pub use db::{
     Answer, AnswerId, BUSY_TIMEOUT, CardKey, ReviewLogEntry, ReviewRef, Store, Undone, WriteTx,
 };
 pub use error::{Blocker, StoreError};
 pub use migrations::SCHEMA_VERSION;
+pub use repair::Salvaged;
 
 /// File name of the database inside the data directory.
 pub const DB_FILE_NAME: &str = "portquiz.sqlite3";
