@@ -8,8 +8,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 #[derive(Debug, Parser)]
 #[command(name = "portquiz", version, about, long_about = None, max_term_width = 100)]
 pub struct Cli {
-    /// Where progress and your own decks live [default: the XDG data dir, e.g. ~/.local/share/portquiz]
-    #[arg(long, global = true, env = "PORTQUIZ_DATA_DIR", value_name = "DIR")]
+    /// Where progress and your own decks live [env: PORTQUIZ_DATA_DIR] [default: the XDG data dir, e.g.
+    /// ~/.local/share/portquiz]
+    #[arg(long, global = true, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
 
     /// Restrict to a deck id, or load an extra deck file or directory (repeatable)

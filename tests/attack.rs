@@ -1091,3 +1091,85 @@ fn a_damaged_database_stops_study_before_it_writes_and_repair_saves_every_readab
         )
     );
 }
+
+#[test]
+fn a_huge_stdin_line_is_capped_skipped_and_the_session_goes_on() {
+    let sandbox = Sandbox::new();
+    let mut input = "x".repeat(5 * 1024 * 1024);
+    input.push_str("\nq\n");
+    let run = sandbox.run_with_input(
+        &[
+            "study",
+            "--plain",
+            "--deck",
+            "tests/decks/good/pty.yaml",
+            "--deck",
+            "pty",
+        ],
+        &[("PORTQUIZ_NOW", "2026-01-05T09:00:00Z")],
+        &input,
+    );
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert!(
+        run.stdout
+            .contains("> (that line was longer than 64 KiB and was skipped)\n"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("Session over"), "{}", run.stdout);
+}
+
+#[test]
+fn an_empty_data_dir_variable_a_relative_home_and_a_mistyped_reset_deck_are_named() {
+    let sandbox = Sandbox::new();
+    let run = Run::from(
+        sandbox
+            .cmd(&["cards"])
+            .env("PORTQUIZ_DATA_DIR", "")
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(
+        (run.code, run.stderr.as_str()),
+        (
+            2,
+            "error: PORTQUIZ_DATA_DIR is set but empty; set it to a directory, or unset it to use the default data directory\n"
+        )
+    );
+    let cwd = tempfile::tempdir().unwrap();
+    let run = Run::from(
+        sandbox
+            .cmd(&["cards"])
+            .env_remove("PORTQUIZ_DATA_DIR")
+            .env_remove("XDG_DATA_HOME")
+            .env("HOME", "relative-home")
+            .current_dir(cwd.path())
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(
+        (run.code, run.stderr.as_str()),
+        (
+            2,
+            "error: HOME=relative-home is not an absolute path, so portquiz cannot tell where your data lives; set HOME to your home directory, or pass --data-dir DIR or set PORTQUIZ_DATA_DIR\n"
+        )
+    );
+    assert_eq!(
+        std::fs::read_dir(cwd.path()).unwrap().count(),
+        0,
+        "nothing created here"
+    );
+
+    let run = sandbox.run(&["reset", "--deck", "tcp-vs-udq", "--yes"]);
+    assert_eq!((run.code, run.stdout.as_str()), (2, ""), "{}", run.stderr);
+    // The list names every shipped deck; the message is the one other commands give.
+    assert!(
+        run.stderr
+            .starts_with("error: no deck has the id `tcp-vs-udq`; the loaded decks are: ")
+            && run.stderr.contains(" tcp-vs-udp,"),
+        "{}",
+        run.stderr
+    );
+    let run = sandbox.run(&["reset", "--deck", "tcp-vs-udp", "--yes"]);
+    assert_eq!(run.stdout, "Reset 0 cards (deck tcp-vs-udp).\n");
+}

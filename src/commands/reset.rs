@@ -11,9 +11,26 @@ use crate::{library, progress};
 /// Runs `portquiz reset`.
 pub fn run(env: &Env, args: &ResetArgs) -> Result<u8> {
     // Deck paths given with --deck only load decks; progress is kept by deck id.
-    let (ids, _) = library::split_deck_args(&env.deck_args);
+    let (ids, paths) = library::split_deck_args(&env.deck_args);
     if args.card.is_some() && ids.len() != 1 {
         bail!("--card needs exactly one --deck ID: card ids are unique within a deck");
+    }
+    let mut store = progress::open_store(env)?;
+    // An id is known when progress is stored under it (its deck file may be gone) or a deck has it; a
+    // typo is refused as every other command refuses it, instead of "Reset 0 cards".
+    let mut unknown = Vec::new();
+    for id in &ids {
+        if store.deck_states(id)?.is_empty() {
+            unknown.push(id.clone());
+        }
+    }
+    if !unknown.is_empty() {
+        let mut deck_args = unknown;
+        deck_args.extend(paths.iter().map(|p| p.display().to_string()));
+        library::load_decks(&Env {
+            deck_args,
+            ..env.clone()
+        })?;
     }
     let what = match (&args.card, ids.as_slice()) {
         (Some(card), [deck]) => format!("card {deck}/{card}"),
@@ -38,7 +55,6 @@ pub fn run(env: &Env, args: &ResetArgs) -> Result<u8> {
             return Ok(0);
         }
     }
-    let mut store = progress::open_store(env)?;
     let mut n = 0;
     if ids.is_empty() {
         n += store.forget(None, None)?;
