@@ -1173,3 +1173,31 @@ fn an_empty_data_dir_variable_a_relative_home_and_a_mistyped_reset_deck_are_name
     let run = sandbox.run(&["reset", "--deck", "tcp-vs-udp", "--yes"]);
     assert_eq!(run.stdout, "Reset 0 cards (deck tcp-vs-udp).\n");
 }
+
+#[test]
+fn experiments_under_a_tiny_open_files_limit_are_not_available_here_not_errors() {
+    let sandbox = Sandbox::new();
+    let run = Run::from(
+        sandbox
+            .cmd_wrapped(
+                &["sh", "-c", "ulimit -n 16; exec \"$0\" \"$@\""],
+                &["experiments", "run"],
+            )
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    let errors: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("  error:"))
+        .collect();
+    assert_eq!(errors, Vec::<&str>::new(), "{}", run.stdout);
+    assert!(
+        run.stdout.contains(
+            "  not available here: TCP socket() failed with EMFILE: no more files may be opened here (the open-files limit, `ulimit -n`, is too low); try `ulimit -n 1024` before starting portquiz\n"
+        ),
+        "{}",
+        run.stdout
+    );
+}
