@@ -382,7 +382,7 @@ impl Bench {
         if let Ok(text) = std::fs::read_to_string(self.scratch().join("stdout")) {
             let n = text
                 .lines()
-                .filter(|l| l.starts_with("    \"deck\":"))
+                .filter(|l| l.starts_with("      \"deck\":"))
                 .count();
             self.notes.push(format!(
                 "Library {}: `cards --due --json` lists {n} due cards.",
@@ -557,12 +557,12 @@ impl Bench {
                 .with_context(|| {
                     format!("`experiments --json` (exit {}) printed no JSON", s.code)
                 })?;
-        let ids: Vec<String> = list
+        let ids: Vec<String> = list["experiments"]
             .as_array()
             .into_iter()
             .flatten()
             .filter(|e| e["kind"] == "experiment")
-            .filter_map(|e| e["id"].as_str().map(str::to_string))
+            .filter_map(|e| e["experiment"].as_str().map(str::to_string))
             .collect();
         let rounds = if self.quick { 1 } else { 8 };
         let mut worst: Option<(String, Duration)> = None;

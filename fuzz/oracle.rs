@@ -61,7 +61,7 @@ pub fn check_deck_bytes(bytes: &[u8]) {
 fn check_result(result: &Result<portquiz::deck::Deck, Vec<Diagnostic>>, text: &str) {
     match result {
         Ok(deck) => {
-            assert!(!deck.id.is_empty());
+            assert!(portquiz::deck::id::is_id(deck.id.as_str()));
             assert!(!deck.cards.is_empty(), "a deck without cards was accepted");
         }
         Err(diags) => {

@@ -1,7 +1,7 @@
 //! Wiring: parses the arguments, builds the [`Env`] once and runs one subcommand.
 //! Each subcommand lives in [`crate::commands`]; this file only dispatches and maps errors to exit codes.
 use std::ffi::OsString;
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use anyhow::Result;
@@ -9,7 +9,7 @@ use clap::{CommandFactory, FromArgMatches};
 
 use crate::cli::{Cli, Command};
 use crate::commands;
-use crate::env::{EXIT_FAILURE, Env};
+use crate::env::{Env, Exit};
 
 /// Runs portquiz with the given arguments (the first is the program name) and returns the exit code.
 pub fn run<I, T>(args: I) -> ExitCode
@@ -17,30 +17,47 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+    let mut args: Vec<OsString> = args.into_iter().map(Into::into).collect();
     let mut command = Cli::command().color(clap_color(&args));
-    let parsed = command
+    let mut parsed = command
         .try_get_matches_from_mut(&args)
         .and_then(|matches| Cli::from_arg_matches(&matches))
         .map_err(|err| err.format(&mut command));
+    // `portquiz` alone, in a terminal, runs the main job (as `just` runs its default recipe); without a
+    // terminal it prints the help, so a script never starts an interactive session by accident.
+    if let Err(err) = &parsed
+        && err.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+        && std::io::stdin().is_terminal()
+        && std::io::stderr().is_terminal()
+    {
+        args.push("study".into());
+        parsed = command
+            .try_get_matches_from_mut(&args)
+            .and_then(|matches| Cli::from_arg_matches(&matches))
+            .map_err(|err| err.format(&mut command));
+    }
     let cli = match parsed {
         Ok(cli) => cli,
         Err(err) => {
-            let code = if err.use_stderr() { EXIT_FAILURE } else { 0 };
+            let exit = if err.use_stderr() {
+                Exit::Failure
+            } else {
+                Exit::Ok
+            };
             // clap prints help and version to stdout, errors to stderr.
             let _ = err.print();
-            return ExitCode::from(code);
+            return exit.into();
         }
     };
     match dispatch(&cli) {
-        Ok(code) => ExitCode::from(code),
+        Ok(exit) => exit.into(),
         // The reader of our output went away (`portquiz cards --json | head -1`): nothing is lost, stop quietly.
-        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) if is_broken_pipe(&err) => Exit::Ok.into(),
         Err(err) => {
             let mut stderr = std::io::stderr().lock();
             // Messages quote file names and values from decks and databases: no raw escapes.
             let _ = writeln!(stderr, "error: {}", crate::safe::block(&format!("{err:#}")));
-            ExitCode::from(EXIT_FAILURE)
+            Exit::Failure.into()
         }
     }
 }
@@ -84,13 +101,15 @@ fn clap_color(args: &[OsString]) -> clap::ColorChoice {
     choice
 }
 
-fn dispatch(cli: &Cli) -> Result<u8> {
+fn dispatch(cli: &Cli) -> Result<Exit> {
     let env = Env::from_cli(cli)?;
     match &cli.command {
         Command::Study(args) => commands::study::run(&env, args),
         Command::Check(args) => commands::check::run(&env, args),
         Command::Decks(args) => commands::decks::run(&env, args),
         Command::Cards(args) => commands::cards::run(&env, args),
+        Command::Suspend(args) => commands::suspend::run(&env, args, true),
+        Command::Unsuspend(args) => commands::suspend::run(&env, args, false),
         Command::Experiments(args) => commands::experiments::run(&env, args),
         Command::Stats(args) => commands::stats::run(&env, args),
         Command::Optimize(args) => commands::optimize::run(&env, args),

@@ -17,7 +17,8 @@ pub struct Cli {
     #[arg(long = "deck", global = true, value_name = "ID|PATH")]
     pub decks: Vec<String>,
 
-    /// When to use colour (NO_COLOR is honoured under `auto`)
+    /// When to use colour; `auto` decides for stdout and stderr separately and honours NO_COLOR, CLICOLOR and
+    /// CLICOLOR_FORCE
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
 
@@ -42,6 +43,10 @@ pub enum Command {
     Decks(JsonArgs),
     /// List every card with its schedule
     Cards(CardsArgs),
+    /// Take cards out of rotation (they keep their progress), e.g. portquiz suspend socket-lab/double-bind
+    Suspend(SuspendArgs),
+    /// Bring suspended cards back into rotation
+    Unsuspend(SuspendArgs),
     /// List the live socket experiments, or run them without being graded
     Experiments(ExperimentsArgs),
     /// Progress: today, the due forecast, retention, streak, per-deck counts and leeches
@@ -68,6 +73,13 @@ pub enum Command {
     New(NewArgs),
     /// Print shell completions
     Completions(CompletionsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SuspendArgs {
+    /// Cards as deck/card (as `portquiz cards` lists them)
+    #[arg(value_name = "DECK/CARD", required = true)]
+    pub cards: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -109,9 +121,13 @@ pub struct SimulateArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct ConfigArgs {
     #[command(subcommand)]
     pub action: Option<ConfigAction>,
+    /// Print every setting as JSON instead of text
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,33 +1,40 @@
 //! What every command needs from the outside world, decided once from the arguments and the process
-//! environment: the data dir, the clock, the seed, the deck selection and colour; the exit codes; and the
-//! `outln!`/`out!` macros that write to stdout without panicking on a closed pipe. Below both [`crate::app`]
-//! (which builds it) and [`crate::commands`] (which use it).
+//! environment: the data dir, the [`Clock`], the seed, the [`DeckSelection`] and the [`Output`] (colour per
+//! stream); how a command ended ([`Exit`]); and the `outln!`/`out!` macros that write to stdout without
+//! panicking on a closed pipe. Below both [`crate::app`] (which builds it) and [`crate::commands`] (which use
+//! it). Nothing else reads `PORTQUIZ_NOW` or `PORTQUIZ_SEED`; portquiz's own colour is decided here (clap
+//! decides for its help and errors, see `app::clap_color`).
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 
-use crate::cli::{Cli, ColorChoice};
+use crate::cli::Cli;
 
-/// Exit code for "ran fine, found problems" (e.g. `check` found errors, an experiment errored).
-pub const EXIT_PROBLEMS: u8 = 1;
-/// Exit code for "could not run": bad arguments, unreadable paths, a database we must not touch.
-pub const EXIT_FAILURE: u8 = 2;
-/// Exit code after Ctrl-C, as shells expect.
-pub const EXIT_INTERRUPTED: u8 = 130;
+mod clock;
+mod exit;
+pub mod output;
+mod selection;
+
+pub use clock::{BadNow, Clock};
+pub use exit::Exit;
+pub use output::Output;
+pub use selection::DeckSelection;
 
 /// Everything a command needs from the outside world, decided once.
 #[derive(Debug, Clone)]
 pub struct Env {
     /// Directory holding `portquiz.sqlite3` and the user's own `decks/`.
     pub data_dir: PathBuf,
-    /// "Now": the clock, or `PORTQUIZ_NOW` (RFC 3339) when set.
+    /// Where "now" comes from: the wall clock, or `PORTQUIZ_NOW` (RFC 3339) running on from that instant.
+    pub clock: Clock,
+    /// The instant the command started (`clock.start()`): what reports and listings mean by "now".
     pub now: jiff::Timestamp,
     /// `PORTQUIZ_SEED` when set: makes shuffling and fuzz reproducible.
     pub seed: Option<u64>,
-    /// `--deck` values: deck ids to restrict to, or extra deck files/directories.
-    pub deck_args: Vec<String>,
-    /// Whether stdout gets colour.
-    pub color: bool,
+    /// The `--deck` values: deck ids to restrict to, and extra deck files or directories.
+    pub decks: DeckSelection,
+    /// Stdout and stderr, each with its own colour decision.
+    pub output: Output,
 }
 
 impl Env {
@@ -42,12 +49,7 @@ impl Env {
             (None, Some(dir)) => PathBuf::from(dir),
             (None, None) => default_data_dir()?,
         };
-        let now = match std::env::var("PORTQUIZ_NOW") {
-            Ok(text) if !text.trim().is_empty() => text.trim().parse::<jiff::Timestamp>().with_context(|| {
-                format!("PORTQUIZ_NOW={text:?} is not an RFC 3339 instant (for example 2026-01-31T09:00:00Z)")
-            })?,
-            _ => jiff::Timestamp::now(),
-        };
+        let clock = Clock::from_var(std::env::var("PORTQUIZ_NOW").ok().as_deref())?;
         let seed = match std::env::var("PORTQUIZ_SEED") {
             Ok(text) if !text.trim().is_empty() => Some(
                 text.trim()
@@ -56,18 +58,16 @@ impl Env {
             ),
             _ => None,
         };
-        let color = match cli.color {
-            ColorChoice::Always => true,
-            ColorChoice::Never => false,
-            ColorChoice::Auto => colored::control::SHOULD_COLORIZE.should_colorize(),
-        };
-        colored::control::set_override(color);
+        let output = Output::detect(cli.color);
+        // The terminal front end (src/ui) still colours through `colored`; give it stdout's decision.
+        colored::control::set_override(output.stdout_color());
         Ok(Self {
             data_dir,
-            now,
+            now: clock.start(),
+            clock,
             seed,
-            deck_args: cli.decks.clone(),
-            color,
+            decks: DeckSelection::parse(&cli.decks),
+            output,
         })
     }
 

@@ -1,6 +1,6 @@
 //! Which decks a command sees: the built-in set, `<data-dir>/decks/`, and `--deck` paths, restricted to
 //! `--deck` ids when any are given.
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::{Result, bail};
 
@@ -16,21 +16,6 @@ pub fn known() -> Known<'static> {
     }
 }
 
-/// `--deck` values split into deck ids and paths. A value is a path when it exists or looks like one.
-pub fn split_deck_args(args: &[String]) -> (Vec<String>, Vec<PathBuf>) {
-    let mut ids = Vec::new();
-    let mut paths = Vec::new();
-    for arg in args {
-        let path = Path::new(arg);
-        if path.exists() || arg.contains('/') || arg.ends_with(".yaml") || arg.ends_with(".yml") {
-            paths.push(path.to_path_buf());
-        } else {
-            ids.push(arg.clone());
-        }
-    }
-    (ids, paths)
-}
-
 /// Reads every file under `paths` (files or directories).
 pub fn read_paths(paths: &[PathBuf]) -> Result<Vec<Source>> {
     let mut sources = Vec::new();
@@ -44,13 +29,12 @@ pub fn read_paths(paths: &[PathBuf]) -> Result<Vec<Source>> {
 
 /// Every source portquiz would load for this environment (before restricting to `--deck` ids).
 pub fn all_sources(env: &Env) -> Result<Vec<Source>> {
-    let (_, paths) = split_deck_args(&env.deck_args);
     let mut sources = load::builtin_sources();
     let user = env.user_decks_dir();
     if user.is_dir() {
         sources.extend(read_paths(&[user])?);
     }
-    sources.extend(read_paths(&paths)?);
+    sources.extend(read_paths(&env.decks.paths)?);
     Ok(sources)
 }
 
@@ -73,12 +57,17 @@ pub fn load_decks(env: &Env) -> Result<Vec<Deck>> {
 }
 
 fn restrict(env: &Env, lib: Library) -> Result<Vec<Deck>> {
-    let (ids, paths) = split_deck_args(&env.deck_args);
-    if ids.is_empty() {
+    let ids = &env.decks.ids;
+    if !env.decks.restricts() {
         return Ok(lib.decks);
     }
-    let path_names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
-    for id in &ids {
+    let path_names: Vec<String> = env
+        .decks
+        .paths
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect();
+    for id in ids {
         if !lib.decks.iter().any(|d| &d.id == id) {
             let available: Vec<&str> = lib.decks.iter().map(|d| d.id.as_str()).collect();
             bail!(
@@ -91,7 +80,8 @@ fn restrict(env: &Env, lib: Library) -> Result<Vec<Deck>> {
         .decks
         .into_iter()
         .filter(|d| {
-            ids.contains(&d.id) || path_names.iter().any(|p| d.origin.starts_with(p.as_str()))
+            ids.iter().any(|id| d.id == *id)
+                || path_names.iter().any(|p| d.origin.starts_with(p.as_str()))
         })
         .collect())
 }

@@ -77,7 +77,8 @@ fn hostile_deck_text_is_shown_escaped_by_decks_check_and_plain_study() {
     assert_safe("decks --json", &json, "\\u202egnp.exe");
     let parsed: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
     assert_eq!(
-        parsed[0]["title"], "Title \u{1b}]52;c;cm0gLXJmIC8K\u{7} and \u{1b}[2J and \u{202e}gnp.exe",
+        parsed["decks"][0]["title"],
+        "Title \u{1b}]52;c;cm0gLXJmIC8K\u{7} and \u{1b}[2J and \u{202e}gnp.exe",
         "the JSON value itself is unchanged"
     );
 
@@ -269,7 +270,7 @@ fn merge_skips_ids_that_break_the_id_rule_and_export_reviews_escapes_them() {
     assert_eq!(merge.code, 0, "{}", merge.transcript());
     assert_eq!(
         merge.stderr,
-        "warning: skipped 2 answers whose deck or card id is not an id portquiz writes (kebab-case a-z, 0-9 and dashes; table cells table/row/column), for example `evil\\u{1b}[2J/card`\n"
+        "warning: skipped 2 answers whose deck or card id is not an id portquiz writes, for example `evil\\u{1b}[2J/card`: bad id `evil\\u{1b}[2J`: it contains '\\u{1b}'; ids are kebab-case (a-z, 0-9 and single dashes), at most 64 characters\n"
     );
     assert_safe("merge", &merge, "Merged 2 new answers");
 
@@ -682,13 +683,13 @@ fn merge_during_a_study_session_loses_no_answer_from_any_card_state() {
     const NOW_US: i64 = 1_767_603_600_000_000;
     const DAY_US: i64 = 86_400_000_000;
     let ids_run = Sandbox::new().run(&["cards", "--json", "--deck", MANY, "--deck", "many"]);
-    let ids: Vec<String> = serde_json::from_str::<serde_json::Value>(&ids_run.stdout)
-        .unwrap()
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["id"].as_str().unwrap().to_string())
-        .collect();
+    let ids: Vec<String> =
+        serde_json::from_str::<serde_json::Value>(&ids_run.stdout).unwrap()["cards"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["card"].as_str().unwrap().to_string())
+            .collect();
     // The other machine: every card answered 60 times over the last 240 days (7,200 answers to replay).
     let other_dir = tempfile::tempdir().unwrap();
     let other = other_dir.path().join("portquiz.sqlite3");
@@ -1072,14 +1073,32 @@ fn a_damaged_database_stops_study_before_it_writes_and_repair_saves_every_readab
     assert!(saved > 0 && saved < 5_000, "{saved} saved");
     let cards_rebuilt = states_behind_their_log(&db);
     assert_eq!(cards_rebuilt, Vec::<String>::new());
+    let lines: Vec<&str> = repair.stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "{}", repair.stdout);
     assert_eq!(
-        repair.stdout,
+        lines[0],
         format!(
-            "Saved {saved} answers into a fresh {} and rebuilt the schedule of 25 cards; kept 1 setting.\nLost: {} answers on damaged pages, 0 answers with impossible values.\nThe damaged file is kept at {}.\n",
-            db.display(),
-            5_000 - saved,
-            kept.display()
+            "Saved {saved} answers into a fresh {} and rebuilt the schedule of 25 cards; kept 1 setting.",
+            db.display()
         )
+    );
+    // "Not saved: U answers on damaged pages, 0 answers with impossible values; M more answer ids are
+    // missing (...)": every one of the 5,000 answers is either saved or counted.
+    let numbers: Vec<i64> = lines[1]
+        .split(|c: char| !c.is_ascii_digit())
+        .filter_map(|w| w.parse().ok())
+        .collect();
+    assert!(lines[1].starts_with("Not saved: "), "{}", lines[1]);
+    assert_eq!(numbers.len(), 3, "{}", lines[1]);
+    assert_eq!(
+        (numbers[1], saved + numbers[0] + numbers[2]),
+        (0, 5_000),
+        "{}",
+        lines[1]
+    );
+    assert_eq!(
+        lines[2],
+        format!("The damaged file is kept at {}.", kept.display())
     );
     // Healthy now: study works, and repair finds nothing to do.
     let again = sandbox.run(&["repair"]);

@@ -411,3 +411,103 @@ fn study_without_a_terminal_falls_back_to_plain_and_says_so() {
         run.transcript()
     );
 }
+
+/// Runs `portquiz ARGS` in a pseudo-terminal with one of its streams sent to a file instead; returns the exit
+/// code, what the terminal showed and the file's bytes. `stream` is the shell's descriptor number (1 or 2).
+fn pty_with_redirect(
+    sandbox: &Sandbox,
+    stream: u8,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> (i32, Vec<u8>, Vec<u8>) {
+    let file = sandbox.path().join(format!("stream-{stream}.txt"));
+    let script = format!("exec \"$0\" \"$@\" {stream}>\"$PORTQUIZ_TEST_FILE\"");
+    let mut cmd = sandbox.cmd_wrapped(&["sh", "-c", &script], args);
+    cmd.env_remove("NO_COLOR")
+        .env("PORTQUIZ_TEST_FILE", &file)
+        .env("PORTQUIZ_NOW", NOW)
+        .env("TZ", "UTC")
+        .envs(env.iter().copied());
+    let (code, screen) = pty_bytes(cmd, "");
+    (code, screen, std::fs::read(&file).unwrap())
+}
+
+/// What `portquiz ARGS` writes to stdout and stderr through pipes under `NO_COLOR`: the text without colour.
+fn plain_streams(sandbox: &Sandbox, args: &[&str]) -> (String, String) {
+    let run = sandbox.run(args);
+    (run.stdout, run.stderr)
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn check_at_a_terminal_with_stderr_in_a_file_writes_no_escape_codes_to_the_file() {
+    let sandbox = Sandbox::new();
+    let broken = ["check", "tests/decks/broken"];
+    let (_, plain_stderr) = plain_streams(&sandbox, &broken);
+    assert!(plain_stderr.contains(": error: "), "{plain_stderr}");
+
+    // stdout is the terminal, stderr a file: the diagnostics in the file are exactly the plain text.
+    let (code, screen, file) = pty_with_redirect(&sandbox, 2, &broken, &[]);
+    assert_eq!(code, 1, "{}", text(&screen));
+    assert_eq!(text(&file), plain_stderr);
+    // And the terminal still colours: the clean check's "ok" on stdout is green.
+    let (code, screen, file) = pty_with_redirect(&sandbox, 2, &["check", FIXTURE], &[]);
+    assert_eq!(code, 0, "{}", text(&screen));
+    assert!(
+        text(&screen).contains(": \x1b[32mok\x1b[0m"),
+        "{}",
+        text(&screen)
+    );
+    assert_eq!(file, b"");
+
+    // The other way round: stderr is the terminal and gets colour, the stdout file gets none.
+    let (code, screen, file) = pty_with_redirect(&sandbox, 1, &broken, &[]);
+    assert_eq!(code, 1);
+    assert!(
+        text(&screen).contains(": \x1b[1m\x1b[31merror\x1b[0m: "),
+        "{}",
+        text(&screen)
+    );
+    let (plain_stdout, _) = plain_streams(&sandbox, &["check", FIXTURE]);
+    let (code, _, file_ok) = pty_with_redirect(&sandbox, 1, &["check", FIXTURE], &[]);
+    assert_eq!((code, text(&file_ok)), (0, plain_stdout));
+    assert!(!file.contains(&0x1b), "{}", text(&file));
+}
+
+#[test]
+fn an_empty_no_color_does_not_disable_colour() {
+    let template = seeded();
+    // NO_COLOR set but empty means "not set" (no-color.org): a terminal still gets colour, on both streams.
+    for case in [case("stats", 0, &["stats"]), case("--help", 0, &["--help"])] {
+        let (code, out) = run_case(
+            template.path(),
+            &case,
+            Output::Pty,
+            &[],
+            &[("NO_COLOR", "")],
+        );
+        assert_eq!(code, 0);
+        assert!(out.contains(&0x1b), "{}", text(&out));
+    }
+    let sandbox = Sandbox::new();
+    let (code, screen, _) = pty_with_redirect(
+        &sandbox,
+        1,
+        &["check", "tests/decks/broken"],
+        &[("NO_COLOR", "")],
+    );
+    assert_eq!(code, 1);
+    assert!(screen.contains(&0x1b), "{}", text(&screen));
+    // Through pipes, CLICOLOR_FORCE colours with NO_COLOR empty too.
+    let (_, out) = run_case(
+        template.path(),
+        &case("stats", 0, &["stats"]),
+        Output::Pipes,
+        &[],
+        &[("NO_COLOR", ""), ("CLICOLOR_FORCE", "1")],
+    );
+    assert!(out.contains(&0x1b), "{}", text(&out));
+}

@@ -340,11 +340,11 @@ fn decks_json_counts_table_cells_as_cards() {
     let run = Sandbox::new().run(&["decks", "--json"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
     let decks: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
-    let ports = decks
+    let ports = decks["decks"]
         .as_array()
         .unwrap()
         .iter()
-        .find(|d| d["id"] == "ports-and-sockets")
+        .find(|d| d["deck"] == "ports-and-sockets")
         .unwrap();
     assert_eq!(ports["origin"], "builtin:ports-and-sockets.yaml");
     // The deck file's own cards plus one card per cell of its comparison table.
@@ -352,7 +352,10 @@ fn decks_json_counts_table_cells_as_cards() {
         .unwrap();
     let deck =
         deck::parse_deck(&text, "ports-and-sockets.yaml", &portquiz::library::known()).unwrap();
-    let from_tables = deck.cards.iter().filter(|c| c.id.contains('/')).count();
+    let from_tables = deck.cards.iter().filter(|c| c.id.is_cell()).count();
     assert!(from_tables >= 14, "{from_tables}");
-    assert_eq!(ports["cards"].as_u64().unwrap() as usize, deck.cards.len());
+    assert_eq!(
+        ports["card_count"].as_u64().unwrap() as usize,
+        deck.cards.len()
+    );
 }

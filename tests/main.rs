@@ -4,6 +4,7 @@ mod attack;
 mod colour;
 mod decks;
 mod fuzz_corpus;
+mod json;
 mod practical;
 mod robust;
 mod store;

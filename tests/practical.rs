@@ -7,6 +7,8 @@ use std::time::Duration;
 
 use portquiz::practical::{self, Capability, Environment, Kind, Observation, Outcome};
 
+use crate::support;
+
 /// Makes a transcript comparable: port numbers (4 or 5 digits after ":" or "port ") become "P" and runs of
 /// spaces used for alignment shrink to two.
 fn normalize(line: &str) -> String {
@@ -877,15 +879,6 @@ impl Drop for Child {
     }
 }
 
-fn on_path(program: &str) -> bool {
-    std::process::Command::new(program)
-        .arg("--version")
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .status()
-        .is_ok_and(|status| status.success())
-}
-
 #[test]
 fn lab_start_listener_waits_for_a_listener_then_names_its_owner() {
     use std::io::{Read, Write};
@@ -963,8 +956,10 @@ fn lab_start_listener_waits_for_a_listener_then_names_its_owner() {
 
 #[test]
 fn lab_start_listener_accepts_the_offered_python_command() {
-    if !on_path("python3") {
-        eprintln!("python3 is not installed here; the offered command cannot be tried");
+    if !support::tool_for(
+        "lab_start_listener_accepts_the_offered_python_command",
+        "python3",
+    ) {
         return;
     }
     let env = Environment::detect();
@@ -1063,8 +1058,7 @@ fn lab_connect_client_shows_the_candidates_own_four_tuple() {
 
 #[test]
 fn lab_connect_client_answers_curl() {
-    if !on_path("curl") {
-        eprintln!("curl is not installed here; the offered command cannot be tried");
+    if !support::tool_for("lab_connect_client_answers_curl", "curl") {
         return;
     }
     let env = Environment::detect();
@@ -1307,12 +1301,12 @@ fn experiments_json_lists_ids_kinds_and_options() {
     let (output, _data) = portquiz(&["experiments", "--json"]);
     assert_eq!(output.status.code(), Some(0));
     let rows: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    let rows = rows.as_array().unwrap();
+    let rows = rows["experiments"].as_array().unwrap();
     assert_eq!(rows.len(), 27);
     assert_eq!(
         rows[1],
         serde_json::json!({
-            "id": "tcp-udp-same-port",
+            "experiment": "tcp-udp-same-port",
             "kind": "experiment",
             "title": "TCP and UDP on the same port",
             "question": "Can a TCP socket and a UDP socket both bind 127.0.0.1:P at the same time?",
@@ -1382,7 +1376,7 @@ fn experiments_run_json_reports_outcomes_and_environment() {
     assert_eq!(output.status.code(), Some(0));
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let first = &report["experiments"][0];
-    assert_eq!(first["id"], "tcp-udp-same-port");
+    assert_eq!(first["experiment"], "tcp-udp-same-port");
     assert_eq!(first["outcome"], "observed");
     assert_eq!(first["correct"], serde_json::json!([0]));
     assert_eq!(
@@ -1421,11 +1415,16 @@ fn experiments_run_rejects_unknown_ids_and_labs() {
 
 #[test]
 fn run_selected_exits_1_when_an_experiment_errors_and_0_when_one_is_unavailable() {
-    use portquiz::commands::experiments::run_selected;
+    use portquiz::commands::experiments::{Format, run_selected};
+    use portquiz::env::Exit;
+    const PLAIN: Format = Format::Text { color: false };
     let env = Environment::detect();
     let mut out = Vec::new();
     let lab = practical::find("lab-start-listener").unwrap();
-    assert_eq!(run_selected(&mut out, &[lab], &env, false).unwrap(), 1);
+    assert_eq!(
+        run_selected(&mut out, &[lab], &env, PLAIN).unwrap(),
+        Exit::Problems
+    );
     assert!(
         text(&out).contains(
             "  error: lab-start-listener is a lab: it is prepared and verified, not run\n"
@@ -1435,8 +1434,8 @@ fn run_selected_exits_1_when_an_experiment_errors_and_0_when_one_is_unavailable(
     let mut out = Vec::new();
     let dual = practical::find("dual-stack-v6only").unwrap();
     assert_eq!(
-        run_selected(&mut out, &[dual], &without_ipv6(), false).unwrap(),
-        0
+        run_selected(&mut out, &[dual], &without_ipv6(), PLAIN).unwrap(),
+        Exit::Ok
     );
     assert!(text(&out).contains(
         "  not available here: IPv6 is not usable on loopback (bind [::1]:0 gave EADDRNOTAVAIL)\n"

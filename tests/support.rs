@@ -116,6 +116,36 @@ impl Sandbox {
     }
 }
 
+/// Reports a test that cannot run on this machine: prints `skipped: <test>: <why>` on stderr (even when the
+/// harness captures output), so the run shows what was not tested instead of a silent pass. When the `CI` environment variable is set (to anything but
+/// empty, `0` or `false`) it fails instead: CI machines have every tool these tests need.
+pub fn skip(test: &str, why: &str) {
+    use std::io::Write;
+    let ci = std::env::var("CI").is_ok_and(|v| !matches!(v.trim(), "" | "0" | "false"));
+    assert!(
+        !ci,
+        "{test}: {why}, and CI must run every test (the CI environment variable is set)"
+    );
+    // Straight to the stream, not `eprintln!`: the test harness hides what a passing test prints that way.
+    let _ = writeln!(std::io::stderr(), "skipped: {test}: {why}");
+}
+
+/// Whether `program` is installed: `program --version` runs and succeeds. When it is not, the test is reported
+/// as skipped through [`skip`] (a failure under CI).
+pub fn tool_for(test: &str, program: &str) -> bool {
+    let found = Command::new(program)
+        .arg("--version")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|status| status.success());
+    if !found {
+        skip(test, &format!("{program} not found"));
+    }
+    found
+}
+
 /// Drives a `study --plain` process interactively over pipes: reads its output up to each prompt
 /// (a line ending in `> `), then answers. Every read has a deadline, so a hung session fails the test.
 pub struct PlainDriver {

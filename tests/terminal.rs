@@ -1,6 +1,9 @@
-//! The real terminal front end (dialoguer) driven through a pseudo-terminal, as a person would use it.
+//! The real terminal front end (dialoguer) driven through a pseudo-terminal, as a person would use it: each key
+//! is pressed once the screen shows the prompt it is meant for and the program is reading keys, never after a
+//! fixed pause.
+use std::fs::File;
 use std::process::Command;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use expectrl::process::unix::WaitStatus;
 use expectrl::session::OsSession;
@@ -34,8 +37,69 @@ pub fn spawn_study(sandbox: &Sandbox, args: &[&str]) -> OsSession {
         .env("TERM", "xterm")
         .env_remove("NO_COLOR");
     let mut session = Session::spawn(cmd).expect("spawn in a pty");
-    session.set_expect_timeout(Some(Duration::from_secs(20)));
+    session.set_expect_timeout(Some(DEADLINE));
     session
+}
+
+/// How long one screen or one key read may take to appear.
+const DEADLINE: Duration = Duration::from_secs(20);
+
+/// How often [`wait_for_key_read`] looks at the terminal's mode (a poll, not a pause before a key).
+const POLL: Duration = Duration::from_millis(1);
+
+/// An active prompt: its label, then `›` (the echo of a finished prompt ends in `·`, so it is not matched again).
+const PROMPT: &str =
+    r"(Your answer|Show the answer|How well did you know it\?)\x1b\[0m \x1b\[[0-9;]*m›";
+
+/// The terminal of a session (its pty's controlling side), for [`wait_for_key_read`].
+fn terminal(session: &OsSession) -> File {
+    session
+        .get_process()
+        .get_raw_handle()
+        .expect("the pty's file")
+}
+
+/// Waits until the program reads a key: dialoguer draws a prompt in the terminal's normal mode, then reads
+/// each key in raw mode (no ISIG) and goes back to normal mode after it. A key typed while the screen is
+/// being drawn still reaches the next read, except Ctrl-C: in normal mode the terminal turns it into SIGINT,
+/// which the program's handler only acts on during a key read, so it would be lost. A person waits for the
+/// prompt; this waits for raw mode (checking the terminal's mode every millisecond until [`DEADLINE`]).
+#[allow(unsafe_code)]
+fn wait_for_key_read(terminal: &File) {
+    use std::os::fd::AsRawFd;
+    let deadline = Instant::now() + DEADLINE;
+    loop {
+        // SAFETY: `termios` is a plain C struct for which all-zero bytes is a valid value.
+        let mut termios: libc::termios = unsafe { std::mem::zeroed() };
+        // SAFETY: the fd is open for the duration of the call (`terminal` is borrowed), and `termios` is a
+        // valid, exclusive pointer. On Linux the controlling side of a pty reports the program side's mode.
+        let read = unsafe { libc::tcgetattr(terminal.as_raw_fd(), &mut termios) };
+        assert_eq!(read, 0, "tcgetattr: {}", std::io::Error::last_os_error());
+        if termios.c_lflag & libc::ISIG == 0 {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the program did not read a key within {DEADLINE:?}"
+        );
+        std::thread::sleep(POLL);
+    }
+}
+
+/// Waits for the next active prompt and for the program to read a key; returns the prompt's label.
+fn next_prompt(session: &mut OsSession, terminal: &File) -> String {
+    let found = session.expect(Regex(PROMPT)).unwrap();
+    let label = String::from_utf8_lossy(found.get(1).unwrap()).to_string();
+    wait_for_key_read(terminal);
+    label
+}
+
+/// At a choice prompt, moves the highlight from the first option to the second and waits for it to be redrawn.
+fn move_down(session: &mut OsSession, terminal: &File) {
+    session.expect("❯").unwrap(); // the first option, highlighted
+    session.send(DOWN).unwrap();
+    session.expect("❯").unwrap(); // the redrawn list, the second option highlighted
+    wait_for_key_read(terminal);
 }
 
 fn exit_code(session: &OsSession) -> i32 {
@@ -56,13 +120,13 @@ fn reps(sandbox: &Sandbox) -> Vec<(String, u64)> {
     ]);
     assert_eq!(run.code, 0, "{}", run.transcript());
     let cards: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
-    cards
+    cards["cards"]
         .as_array()
         .unwrap()
         .iter()
         .map(|c| {
             (
-                c["id"].as_str().unwrap().to_string(),
+                c["card"].as_str().unwrap().to_string(),
                 c["reps"].as_u64().unwrap(),
             )
         })
@@ -73,18 +137,10 @@ fn reps(sandbox: &Sandbox) -> Vec<(String, u64)> {
 fn arrow_keys_answer_a_choice_and_a_flashcard_then_esc_quits() {
     let sandbox = Sandbox::new();
     let mut s = spawn(&sandbox);
+    let tty = terminal(&s);
     let (mut choice_answered, mut flashcard_graded, mut grading_flashcard) = (false, false, false);
     loop {
-        // An active prompt ends in `›`; the echo of a finished one ends in `·`, so it is not matched again.
-        let found = s
-            .expect(Regex(
-                r"(Your answer|Show the answer|How well did you know it\?)\x1b\[0m \x1b\[[0-9;]*m›",
-            ))
-            .unwrap();
-        let prompt = String::from_utf8_lossy(found.get(1).unwrap()).to_string();
-        // The prompt is drawn before the terminal enters raw mode, which may flush keys typed earlier:
-        // give it a moment, as a person would.
-        std::thread::sleep(Duration::from_millis(150));
+        let prompt = next_prompt(&mut s, &tty);
         if choice_answered && flashcard_graded {
             // Both kinds are answered; Esc at the next prompt ends the session cleanly.
             s.send(ESC).unwrap();
@@ -92,7 +148,7 @@ fn arrow_keys_answer_a_choice_and_a_flashcard_then_esc_quits() {
         }
         match prompt.as_str() {
             "Your answer" => {
-                s.send(DOWN).unwrap();
+                move_down(&mut s, &tty);
                 s.send(ENTER).unwrap();
                 choice_answered = true;
             }
@@ -115,15 +171,55 @@ fn arrow_keys_answer_a_choice_and_a_flashcard_then_esc_quits() {
     assert!(reps.iter().all(|(_, r)| *r >= 1), "{reps:?}");
 }
 
+/// Both cards are answered first (the flashcard graded at its grade prompt, the choice with the highlighted
+/// option, graded too when right), then Ctrl-C at the next prompt: both answers are kept.
 #[test]
 fn ctrl_c_keeps_answers_prints_the_summary_and_exits_130() {
     let sandbox = Sandbox::new();
     let mut s = spawn(&sandbox);
-    s.expect(Regex(r"pty/port-")).unwrap();
-    s.expect(Regex(r"Your answer|Show the answer")).unwrap();
-    std::thread::sleep(Duration::from_millis(200));
-    s.send(CTRL_C).unwrap();
-    s.expect("Session interrupted").unwrap();
-    s.expect(Eof).unwrap();
-    assert_eq!(exit_code(&s), 130);
+    let tty = terminal(&s);
+    let (mut recorded, mut right, mut wrong) = (0, 0, 0);
+    loop {
+        let prompt = next_prompt(&mut s, &tty);
+        if recorded == 2 {
+            s.send(CTRL_C).unwrap();
+            break;
+        }
+        s.send(ENTER).unwrap();
+        match prompt.as_str() {
+            "Your answer" => {
+                // A right answer asks for a grade next; a wrong one is recorded at once.
+                let verdict = s.expect(Regex(r"(Right|Wrong)(: |\. )")).unwrap();
+                if verdict.get(1) == Some(b"Right".as_slice()) {
+                    right += 1;
+                } else {
+                    wrong += 1;
+                    recorded += 1;
+                }
+            }
+            "How well did you know it?" => recorded += 1,
+            _ => {} // the flashcard's answer is shown; its grade prompt comes next
+        }
+    }
+    let end = s.expect(Eof).unwrap();
+    let end = String::from_utf8_lossy(end.as_bytes()).into_owned();
+    let summary = end.lines().find(|l| l.starts_with("Session "));
+    assert_eq!(
+        summary.map(|l| l.trim_end_matches('\r')),
+        Some(
+            format!("Session interrupted: 2 answered, {right} right, {wrong} wrong, 2 new cards learned.")
+                .as_str()
+        ),
+        "{end}"
+    );
+    assert_eq!(exit_code(&s), 130, "{end}");
+    let mut reps = reps(&sandbox);
+    reps.sort();
+    assert_eq!(
+        reps,
+        [
+            ("port-definition".to_string(), 1),
+            ("port-range".to_string(), 1)
+        ]
+    );
 }

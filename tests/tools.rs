@@ -194,7 +194,11 @@ fn import_anki_with_a_plain_anki_export_makes_a_checked_deck() {
     );
     // The user's deck dir is loaded by default.
     let decks = sandbox.run(&["decks", "--json"]);
-    assert!(decks.stdout.contains("\"id\": \"dns\""), "{}", decks.stdout);
+    assert!(
+        decks.stdout.contains("\"deck\": \"dns\""),
+        "{}",
+        decks.stdout
+    );
     // Importing again under the same id is refused.
     let again = sandbox.run(&["import", "anki", tsv.to_str().unwrap(), "--id", "dns"]);
     assert_eq!(
@@ -375,6 +379,7 @@ fn stats_after_four_weeks() {
     insta::assert_snapshot!(time_spent);
 
     let json = run_at(&sandbox, 27, &["stats", "--json"]);
+    crate::json::assert_documented("`portquiz stats --json`", &json.stdout);
     let v: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
     assert_eq!(v["date"], "2026-03-29");
     assert_eq!(v["streak_days"], 28);
@@ -421,7 +426,7 @@ fn optimize_says_how_many_more_reviews_it_needs() {
     let json = run_at(&sandbox, 27, &["optimize", "--json"]);
     assert_eq!(
         json.stdout,
-        "{\n  \"items\": 36,\n  \"needed\": 64,\n  \"saved\": false,\n  \"status\": \"not_enough_data\"\n}\n"
+        "{\n  \"format\": 1,\n  \"status\": \"not_enough_data\",\n  \"items\": 36,\n  \"needed\": 64,\n  \"saved\": false\n}\n"
     );
     let store = Store::open(sandbox.path().join("portquiz.sqlite3")).unwrap();
     assert_eq!(store.setting("fsrs_parameters").unwrap(), None);
@@ -534,6 +539,11 @@ fn optimize_fits_and_stores_parameters_with_enough_history() {
         assert_eq!(stored, None);
         assert_eq!(forecast_before, forecast_after);
     }
+    // With enough history the JSON has the keys the README documents for a fit.
+    crate::json::assert_documented(
+        "`portquiz optimize --json` (optimized)",
+        &run(&["optimize", "--json"]),
+    );
 }
 
 #[test]
@@ -714,7 +724,7 @@ fn log_and_states(db: &std::path::Path) -> Snapshot {
         .all_states()
         .unwrap()
         .into_iter()
-        .map(|(k, s)| (k.deck, k.card, format!("{s:?}")))
+        .map(|(k, s)| (k.deck.into(), k.card.into(), format!("{s:?}")))
         .collect();
     states.sort();
     (log, states)
@@ -893,7 +903,7 @@ fn an_interview_date_after_four_weeks_counts_only_the_cards_left() {
     let cards: serde_json::Value = serde_json::from_str(&cards.stdout).unwrap();
     let since = at(28, 9).to_string();
     let mut capped = 0;
-    for card in cards.as_array().unwrap() {
+    for card in cards["cards"].as_array().unwrap() {
         // A card remembered for over 20 days would be due after the interview without the cap.
         if card["last_review"].as_str().unwrap() >= since.as_str()
             && card["stability"].as_f64().unwrap() > 20.0

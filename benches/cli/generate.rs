@@ -7,8 +7,9 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 use jiff::{SignedDuration, Timestamp};
+use portquiz::deck::CardRef;
 use portquiz::schedule::{CardState, Rating, Scheduler, SchedulerConfig};
-use portquiz::store::{CardKey, ReviewLogEntry, Store};
+use portquiz::store::{ReviewLogEntry, Store};
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 
@@ -243,7 +244,7 @@ pub fn generate(dir: &Path, size: Size) -> Result<u64> {
         .with_context(|| format!("create {}", decks_dir.display()))?;
     let mut rng = StdRng::seed_from_u64(6);
     let per_deck = size.cards / size.decks;
-    let mut all: Vec<CardKey> = Vec::with_capacity(size.cards);
+    let mut all: Vec<CardRef> = Vec::with_capacity(size.cards);
     let mut answers = String::new();
     let mut bytes = 0u64;
     for d in 0..size.decks {
@@ -258,7 +259,7 @@ pub fn generate(dir: &Path, size: Size) -> Result<u64> {
                 Key::Flashcard => ("flashcard", String::new()),
             };
             let _ = writeln!(answers, "{deck}/{card}\t{kind}\t{payload}");
-            all.push(CardKey::new(deck.clone(), card));
+            all.push(CardRef::parse(&deck, &card)?);
         }
     }
     std::fs::write(dir.join("answers.tsv"), answers)?;
@@ -274,12 +275,12 @@ pub fn generate(dir: &Path, size: Size) -> Result<u64> {
 /// Plays `reviews` answers over the past year on 80% of the cards, with portquiz's scheduler, and imports
 /// them in time order (as a year of sessions would have appended them) with the final card states through
 /// [`Store::import_reviews`], 20,000 rows per transaction.
-fn write_reviews(db: &Path, cards: &[CardKey], reviews: usize, rng: &mut StdRng) -> Result<()> {
+fn write_reviews(db: &Path, cards: &[CardRef], reviews: usize, rng: &mut StdRng) -> Result<()> {
     let now: Timestamp = NOW.parse()?;
     let scheduler = Scheduler::new(SchedulerConfig::default())?;
     let reviewed = (cards.len() * 4 / 5).max(1);
     let mut log: Vec<(ReviewLogEntry, Option<CardState>)> = Vec::with_capacity(reviews);
-    let mut states: Vec<(CardKey, CardState)> = Vec::with_capacity(reviewed);
+    let mut states: Vec<(CardRef, CardState)> = Vec::with_capacity(reviewed);
     for (i, key) in cards.iter().take(reviewed).enumerate() {
         let n = reviews / reviewed + usize::from(i < reviews % reviewed);
         let start_secs = rng.random_range(30 * 86_400..365 * 86_400i64);
@@ -297,8 +298,8 @@ fn write_reviews(db: &Path, cards: &[CardKey], reviews: usize, rng: &mut StdRng)
             log.push((
                 ReviewLogEntry {
                     id: 0,
-                    deck: key.deck.clone(),
-                    card: key.card.clone(),
+                    deck: key.deck.to_string(),
+                    card: key.card.to_string(),
                     time: t,
                     rating,
                     state_before: state.state,

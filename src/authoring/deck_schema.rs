@@ -1,19 +1,12 @@
 //! The JSON Schema of the deck format (version 1), for editors (yaml-language-server) to validate and
-//! complete keys while an author types. Hand-written from the validator's rules in `deck::validate`
-//! because decks are parsed from a located YAML tree, not derived from serde types; a test keeps the
-//! shipped `decks/deck.schema.json` equal to this. `portquiz check` remains the authority.
+//! complete keys while an author types. The card types, the keys each takes and the id rule come from
+//! [`crate::deck::id`], as the validator's do; the per-key descriptions are written here because decks
+//! are parsed from a located YAML tree, not derived from serde types. A test keeps the shipped
+//! `decks/deck.schema.json` equal to this. `portquiz check` remains the authority.
 use serde_json::{Value, json};
 
-/// Card types and the keys only they take.
-const TYPE_KEYS: [(&str, &[&str]); 6] = [
-    ("flashcard", &["answer"]),
-    ("choice", &["options", "answer"]),
-    ("truefalse", &["answer"]),
-    ("typed", &["answer", "accept", "keywords"]),
-    ("practical", &["experiment"]),
-    ("lab", &["experiment"]),
-];
-const TYPED_ONLY_KEYS: [&str; 5] = ["options", "answer", "accept", "keywords", "experiment"];
+use crate::deck::CardType;
+use crate::deck::id::{ID_PATTERN, MAX_ID_LEN};
 
 fn text(description: &str) -> Value {
     json!({"type": "string", "minLength": 1, "description": description})
@@ -22,8 +15,8 @@ fn text(description: &str) -> Value {
 fn id(description: &str) -> Value {
     json!({
         "type": "string",
-        "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$",
-        "maxLength": 64,
+        "pattern": ID_PATTERN,
+        "maxLength": MAX_ID_LEN,
         "description": description
     })
 }
@@ -32,38 +25,39 @@ fn string_list(description: &str) -> Value {
     json!({"type": "array", "items": {"type": "string"}, "description": description})
 }
 
-fn type_rule(kind: &str, keys: &[&str]) -> Value {
-    let forbidden: Vec<Value> = TYPED_ONLY_KEYS
+fn type_rule(card_type: CardType) -> Value {
+    let keys = card_type.keys();
+    let forbidden: Vec<Value> = CardType::type_only_keys()
         .iter()
         .filter(|k| !keys.contains(k))
         .map(|k| json!({"required": [k]}))
         .collect();
-    let mut then = match kind {
-        "flashcard" => json!({
+    let mut then = match card_type {
+        CardType::Flashcard => json!({
             "required": ["prompt", "answer"],
             "properties": {"answer": text("The back of the card.")}
         }),
-        "choice" => json!({
+        CardType::Choice => json!({
             "required": ["prompt", "options", "answer"],
             "properties": {"answer": {
                 "description": "The right option's text, or a list of them when several are right.",
                 "oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}, "minItems": 1}]
             }}
         }),
-        "truefalse" => json!({
+        CardType::TrueFalse => json!({
             "required": ["prompt", "answer"],
             "properties": {"answer": {"type": "boolean", "description": "Whether the statement is true."}}
         }),
-        "typed" => json!({
+        CardType::Typed => json!({
             "required": ["prompt"],
             "anyOf": [{"required": ["accept"]}, {"required": ["keywords"]}],
             "properties": {"answer": text("A model answer shown after answering.")}
         }),
-        "practical" => json!({
+        CardType::Practical => json!({
             "required": ["experiment"],
             "properties": {"experiment": {"enum": crate::practical::experiment_ids()}}
         }),
-        _ => json!({
+        CardType::Lab => json!({
             "required": ["experiment"],
             "properties": {"experiment": {"enum": crate::practical::lab_ids()}}
         }),
@@ -74,18 +68,15 @@ fn type_rule(kind: &str, keys: &[&str]) -> Value {
         obj.insert("not".into(), json!({"anyOf": forbidden}));
     }
     json!({
-        "if": {"properties": {"type": {"const": kind}}, "required": ["type"]},
+        "if": {"properties": {"type": {"const": card_type.name()}}, "required": ["type"]},
         "then": then
     })
 }
 
 /// The schema as a JSON value.
 pub fn deck_schema() -> Value {
-    let types: Vec<&str> = TYPE_KEYS.iter().map(|(k, _)| *k).collect();
-    let rules: Vec<Value> = TYPE_KEYS
-        .iter()
-        .map(|(k, keys)| type_rule(k, keys))
-        .collect();
+    let types = CardType::names();
+    let rules: Vec<Value> = CardType::ALL.into_iter().map(type_rule).collect();
     json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://github.com/portquiz/portquiz/decks/deck.schema.json",
@@ -201,23 +192,18 @@ mod tests {
     fn schema_lists_every_card_type_and_key_the_validator_knows() {
         let schema = deck_schema();
         let types = schema["$defs"]["card"]["properties"]["type"]["enum"].clone();
-        assert_eq!(
-            types,
-            json!([
-                "flashcard",
-                "choice",
-                "truefalse",
-                "typed",
-                "practical",
-                "lab"
-            ])
-        );
-        let keys: Vec<&String> = schema["$defs"]["card"]["properties"]
+        assert_eq!(types, json!(CardType::names()));
+        let mut keys: Vec<&str> = schema["$defs"]["card"]["properties"]
             .as_object()
             .unwrap()
             .keys()
+            .map(String::as_str)
             .collect();
-        assert_eq!(keys.len(), 11);
+        let mut expected = CardType::COMMON_KEYS.to_vec();
+        expected.extend(CardType::type_only_keys());
+        keys.sort_unstable();
+        expected.sort_unstable();
+        assert_eq!(keys, expected);
         // A flashcard may not carry `options`.
         let flash = &schema["$defs"]["card"]["allOf"][0]["then"]["not"]["anyOf"];
         assert!(

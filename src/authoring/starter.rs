@@ -1,17 +1,20 @@
-//! The starter deck `portquiz new` writes: one commented example of every card type and a table, valid
-//! as written. Pure text; the command decides where it goes.
+//! The starter deck `portquiz new` writes: one commented example of every card type (one per
+//! [`CardType`], so a new type cannot be left out) and a table, valid as written. Pure text; the command
+//! decides where it goes.
+use crate::deck::{CardType, DeckId};
 
-/// Whether `id` can be a deck id: kebab-case ASCII letters and digits, 1-64 characters.
-pub fn valid_id(id: &str) -> bool {
-    !id.is_empty() && id.len() <= 64 && crate::deck::slug(id) == id
+/// The starter deck text for deck `id`.
+pub fn starter_deck(id: &DeckId) -> String {
+    let mut text = HEADER.replace("{ID}", id.as_str());
+    for card_type in CardType::ALL {
+        text.push_str(example(card_type));
+        text.push('\n');
+    }
+    text.push_str(TABLES);
+    text
 }
 
-/// The starter deck text for deck `id` (which must satisfy [`valid_id`]).
-pub fn starter_deck(id: &str) -> String {
-    TEMPLATE.replace("{ID}", id)
-}
-
-const TEMPLATE: &str = r#"# yaml-language-server: $schema=deck.schema.json
+const HEADER: &str = r#"# yaml-language-server: $schema=deck.schema.json
 # A portquiz deck. `portquiz check THIS-FILE` reports every problem with its line; `portquiz schema`
 # prints the JSON Schema editors use to complete keys. Card ids are how progress is kept: rename a
 # card's text freely, but keep its id.
@@ -22,15 +25,23 @@ description: What this deck is for, in one line.
 tags: [starter]
 
 cards:
-  # flashcard: the candidate answers in their head, sees `answer` and grades themself.
+"#;
+
+/// The commented example card(s) of each type.
+fn example(card_type: CardType) -> &'static str {
+    match card_type {
+        CardType::Flashcard => {
+            r#"  # flashcard: the candidate answers in their head, sees `answer` and grades themself.
   - id: what-is-a-port
     type: flashcard
     prompt: What is a port?
     answer: A 16-bit number that tells the operating system which socket gets the data.
     explain: The IP address picks the machine; the port picks the socket on it.
     hint: Think of the machine as a building.
-
-  # choice: options are plain strings or {text, why}; `why` is shown when that option is picked wrongly.
+"#
+        }
+        CardType::Choice => {
+            r#"  # choice: options are plain strings or {text, why}; `why` is shown when that option is picked wrongly.
   # `answer` names the right option (a list when several are right).
   - id: port-range
     type: choice
@@ -42,15 +53,19 @@ cards:
       - "0-32767"
     answer: "0-65535"
     explain: Port numbers are 16 bits wide.
-
-  # truefalse: a statement that is true or false.
+"#
+        }
+        CardType::TrueFalse => {
+            r#"  # truefalse: a statement that is true or false.
   - id: port-includes-ip
     type: truefalse
     prompt: A port number includes the machine's IP address.
     answer: false
     explain: The IP address is separate; a socket address combines them.
-
-  # typed with accept: right when the answer equals one of these (case and spacing ignored).
+"#
+        }
+        CardType::Typed => {
+            r#"  # typed with accept: right when the answer equals one of these (case and spacing ignored).
   - id: https-port
     type: typed
     prompt: Which port does HTTPS use by default?
@@ -62,19 +77,27 @@ cards:
     prompt: In one line, what identifies a socket?
     keywords: [[ip, address], port, protocol]
     answer: Its IP address, port and protocol.
-
-  # practical: portquiz runs a live socket experiment on loopback; the candidate predicts what the OS
+"#
+        }
+        CardType::Practical => {
+            r#"  # practical: portquiz runs a live socket experiment on loopback; the candidate predicts what the OS
   # does (`portquiz experiments` lists them). The experiment supplies the question and options.
   - id: tcp-and-udp-share-a-port
     type: practical
     experiment: tcp-udp-same-port
-
-  # lab: the candidate does something with real tools and portquiz checks it live.
+"#
+        }
+        CardType::Lab => {
+            r#"  # lab: the candidate does something with real tools and portquiz checks it live.
   - id: start-a-listener
     type: lab
     experiment: lab-start-listener
+"#
+        }
+    }
+}
 
-# tables: each cell becomes a card (text cells: choice among the other cells; true/false cells: a
+const TABLES: &str = r#"# tables: each cell becomes a card (text cells: choice among the other cells; true/false cells: a
 # statement). Rows compare the columns on one aspect.
 tables:
   - id: tcp-vs-udp
@@ -99,34 +122,22 @@ mod tests {
             experiments: crate::practical::experiment_ids(),
             labs: crate::practical::lab_ids(),
         };
-        let text = starter_deck("my-deck");
+        let id = DeckId::new("my-deck").unwrap();
+        let text = starter_deck(&id);
         let deck = parse_deck(&text, "my-deck.yaml", &known)
             .map_err(|d| d.iter().map(|d| d.render()).collect::<String>())
             .unwrap();
-        assert_eq!(deck.id, "my-deck");
+        assert_eq!(deck.id, id);
         let mut kinds: Vec<&str> = deck.cards.iter().map(|c| c.kind.name()).collect();
-        kinds.sort_unstable();
         kinds.dedup();
-        assert_eq!(
-            kinds,
-            vec![
-                "choice",
-                "flashcard",
-                "lab",
-                "practical",
-                "truefalse",
-                "typed"
-            ]
+        let mut expected = CardType::names().to_vec();
+        // The table's text row adds choice cards, its yes/no row true/false statements.
+        expected.extend(["choice", "truefalse"]);
+        assert_eq!(kinds, expected);
+        assert!(
+            deck.cards
+                .iter()
+                .any(|c| c.id.is_cell() && c.id.as_str().starts_with("tcp-vs-udp/"))
         );
-        assert!(deck.cards.iter().any(|c| c.id.starts_with("tcp-vs-udp/")));
-    }
-
-    #[test]
-    fn ids_must_be_kebab_case() {
-        assert!(valid_id("my-deck-2"));
-        assert!(!valid_id("My Deck"));
-        assert!(!valid_id(""));
-        assert!(!valid_id("-x"));
-        assert!(!valid_id(&"a".repeat(65)));
     }
 }

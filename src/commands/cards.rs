@@ -4,16 +4,17 @@ use jiff::Timestamp;
 use serde::Serialize;
 
 use crate::cli::CardsArgs;
-use crate::env::Env;
+use crate::env::output::write_json;
+use crate::env::{Env, Exit};
 use crate::library;
 use crate::schedule::{CardState, State};
 use crate::store::Store;
 
-/// One card as `cards --json` prints it.
+/// One card as `cards --json` prints it (README, "JSON output").
 #[derive(Debug, Serialize)]
 pub struct CardRow<'a> {
     pub deck: &'a str,
-    pub id: &'a str,
+    pub card: &'a str,
     #[serde(rename = "type")]
     pub kind: &'static str,
     pub state: &'static str,
@@ -23,6 +24,8 @@ pub struct CardRow<'a> {
     pub reps: u32,
     pub lapses: u32,
     pub last_review: Option<Timestamp>,
+    /// Taken out of rotation (`portquiz suspend`): study does not ask it.
+    pub suspended: bool,
 }
 
 /// "new", "learning", "review", "relearning".
@@ -36,27 +39,26 @@ pub fn state_name(s: State) -> &'static str {
 }
 
 /// Runs `portquiz cards`.
-pub fn run(env: &Env, args: &CardsArgs) -> Result<u8> {
+pub fn run(env: &Env, args: &CardsArgs) -> Result<Exit> {
     let decks = library::load_decks(env)?;
     let store = Store::open_to_read(env.db_path())?;
     let states = store.all_states()?;
+    let suspended = store.suspended()?;
     let fresh = CardState::default();
     let mut rows = Vec::new();
     for deck in &decks {
         for card in &deck.cards {
-            let st = states
-                .get(&crate::store::CardKey::new(
-                    deck.id.as_str(),
-                    card.id.as_str(),
-                ))
-                .unwrap_or(&fresh);
-            let due_now = st.state != State::New && st.due.is_some_and(|d| d <= env.now);
+            let card_ref = deck.card_ref(card);
+            let st = states.get(&card_ref).unwrap_or(&fresh);
+            let is_suspended = suspended.contains(&card_ref);
+            let due_now =
+                !is_suspended && st.state != State::New && st.due.is_some_and(|d| d <= env.now);
             if args.due && !due_now {
                 continue;
             }
             rows.push(CardRow {
-                deck: &deck.id,
-                id: &card.id,
+                deck: deck.id.as_str(),
+                card: card.id.as_str(),
                 kind: card.kind.name(),
                 state: state_name(st.state),
                 due: st.due,
@@ -65,12 +67,17 @@ pub fn run(env: &Env, args: &CardsArgs) -> Result<u8> {
                 reps: st.reps,
                 lapses: st.lapses,
                 last_review: st.last_review,
+                suspended: is_suspended,
             });
         }
     }
     if args.json {
-        crate::outln!("{}", crate::safe::json(&rows)?)?;
-        return Ok(0);
+        #[derive(Serialize)]
+        struct Listing<'a> {
+            cards: Vec<CardRow<'a>>,
+        }
+        write_json(std::io::stdout().lock(), &Listing { cards: rows })?;
+        return Ok(Exit::Ok);
     }
     use std::io::Write;
     let mut out = std::io::stdout().lock();
@@ -86,9 +93,9 @@ pub fn run(env: &Env, args: &CardsArgs) -> Result<u8> {
         writeln!(
             out,
             "{:<60} {:<10} {:<10} {:<17} {:>4} {:>6}",
-            format!("{}/{}", r.deck, r.id),
+            format!("{}/{}", r.deck, r.card),
             r.kind,
-            r.state,
+            if r.suspended { "suspended" } else { r.state },
             due,
             r.reps,
             r.lapses
@@ -97,5 +104,5 @@ pub fn run(env: &Env, args: &CardsArgs) -> Result<u8> {
     if args.due {
         writeln!(out, "{} due now", rows.len())?;
     }
-    Ok(0)
+    Ok(Exit::Ok)
 }

@@ -4,10 +4,10 @@ use clap::CommandFactory;
 use clap_complete::{Shell as Target, generate};
 
 use crate::cli::{Cli, CompletionsArgs, Shell};
-use crate::env::Env;
+use crate::env::{Env, Exit};
 
 /// Runs `portquiz completions`.
-pub fn run(_env: &Env, args: &CompletionsArgs) -> Result<u8> {
+pub fn run(_env: &Env, args: &CompletionsArgs) -> Result<Exit> {
     let target = match args.shell {
         Shell::Bash => Target::Bash,
         Shell::Zsh => Target::Zsh,
@@ -15,5 +15,5 @@ pub fn run(_env: &Env, args: &CompletionsArgs) -> Result<u8> {
     };
     let mut cmd = Cli::command();
     generate(target, &mut cmd, "portquiz", &mut std::io::stdout());
-    Ok(0)
+    Ok(Exit::Ok)
 }

@@ -3,10 +3,11 @@
 use anyhow::Result;
 
 use crate::cli::{ConfigAction, ConfigArgs, ConfigKey};
-use crate::env::{EXIT_FAILURE, Env};
+use crate::env::output::write_json;
+use crate::env::{Env, Exit};
 use crate::reports::interview_date;
 use crate::settings::Key;
-use crate::store::{CardKey, Store, settings};
+use crate::store::{Store, settings};
 use crate::{library, progress};
 
 fn key(k: ConfigKey) -> Key {
@@ -23,10 +24,37 @@ fn store_key(k: Key) -> &'static str {
     }
 }
 
+/// One setting as `config --json` prints it: the stored text (`None` when unset) and the default.
+#[derive(serde::Serialize)]
+struct Setting {
+    key: &'static str,
+    value: Option<String>,
+    default: Option<&'static str>,
+}
+
+#[derive(serde::Serialize)]
+struct Settings {
+    settings: Vec<Setting>,
+}
+
 /// Runs `portquiz config`.
-pub fn run(env: &Env, args: &ConfigArgs) -> Result<u8> {
+pub fn run(env: &Env, args: &ConfigArgs) -> Result<Exit> {
     let store = progress::open_store(env)?;
     match &args.action {
+        None if args.json => {
+            let mut settings = Vec::new();
+            for k in Key::ALL {
+                settings.push(Setting {
+                    key: k.name(),
+                    value: store.setting(store_key(k))?,
+                    default: match k {
+                        Key::InterviewDate => None,
+                        Key::DesiredRetention => Some(k.default_text()),
+                    },
+                });
+            }
+            write_json(std::io::stdout().lock(), &Settings { settings })?;
+        }
         None => {
             for k in Key::ALL {
                 let value = store.setting(store_key(k))?;
@@ -56,7 +84,7 @@ pub fn run(env: &Env, args: &ConfigArgs) -> Result<u8> {
                 }
                 Err(message) => {
                     eprintln!("error: {message}");
-                    return Ok(EXIT_FAILURE);
+                    return Ok(Exit::Failure);
                 }
             }
         }
@@ -71,7 +99,7 @@ pub fn run(env: &Env, args: &ConfigArgs) -> Result<u8> {
             )?;
         }
     }
-    Ok(0)
+    Ok(Exit::Ok)
 }
 
 /// After setting an interview date: days left and whether the new cards fit at the default daily limit.
@@ -99,11 +127,7 @@ pub fn interview_plan(
     let states = store.all_states()?;
     let remaining = decks
         .iter()
-        .flat_map(|d| {
-            d.cards
-                .iter()
-                .map(move |c| CardKey::new(d.id.clone(), c.id.clone()))
-        })
+        .flat_map(|d| d.cards.iter().map(move |c| d.card_ref(c)))
         .filter(|k| {
             states
                 .get(k)

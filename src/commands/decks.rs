@@ -1,45 +1,51 @@
-//! `portquiz decks`: the loaded decks with id, title, origin and card count.
+//! `portquiz decks`: the loaded decks with id, title, origin and card count (README, "JSON output").
 use anyhow::Result;
 use serde::Serialize;
 
 use crate::cli::JsonArgs;
-use crate::env::Env;
+use crate::env::output::write_json;
+use crate::env::{Env, Exit};
 use crate::library;
 
 #[derive(Serialize)]
 struct DeckRow<'a> {
-    id: &'a str,
+    deck: &'a str,
     title: &'a str,
     origin: &'a str,
-    cards: usize,
+    card_count: usize,
+}
+
+#[derive(Serialize)]
+struct Listing<'a> {
+    decks: Vec<DeckRow<'a>>,
 }
 
 /// Runs `portquiz decks`.
-pub fn run(env: &Env, args: &JsonArgs) -> Result<u8> {
+pub fn run(env: &Env, args: &JsonArgs) -> Result<Exit> {
     let decks = library::load_decks(env)?;
     let rows: Vec<DeckRow> = decks
         .iter()
         .map(|d| DeckRow {
-            id: &d.id,
+            deck: d.id.as_str(),
             title: &d.title,
             origin: &d.origin,
-            cards: d.cards.len(),
+            card_count: d.cards.len(),
         })
         .collect();
     if args.json {
-        crate::outln!("{}", crate::safe::json(&rows)?)?;
-        return Ok(0);
+        write_json(std::io::stdout().lock(), &Listing { decks: rows })?;
+        return Ok(Exit::Ok);
     }
-    let width = rows.iter().map(|r| r.id.len()).max().unwrap_or(2).max(2);
+    let width = rows.iter().map(|r| r.deck.len()).max().unwrap_or(2).max(2);
     crate::outln!("{:width$}  {:>5}  title (origin)", "id", "cards")?;
     for r in &rows {
         crate::outln!(
             "{:width$}  {:>5}  {} ({})",
-            r.id,
-            r.cards,
+            r.deck,
+            r.card_count,
             crate::safe::line(r.title),
             crate::safe::line(r.origin)
         )?;
     }
-    Ok(0)
+    Ok(Exit::Ok)
 }

@@ -4,19 +4,19 @@
 use std::io::Write;
 
 use anyhow::Result;
-use colored::Colorize;
 use serde::Serialize;
 
 use crate::cli::{ExperimentsAction, ExperimentsArgs};
-use crate::env::{EXIT_FAILURE, EXIT_PROBLEMS, Env};
+use crate::env::output::{paint, style, when, write_json};
+use crate::env::{Env, Exit};
 use crate::practical::{self, Environment, Experiment, Kind, Outcome};
 use crate::safe;
 
 /// Runs `portquiz experiments`.
-pub fn run(_env: &Env, args: &ExperimentsArgs) -> Result<u8> {
-    match dispatch(args) {
+pub fn run(env: &Env, args: &ExperimentsArgs) -> Result<Exit> {
+    match dispatch(env, args) {
         // `portquiz experiments | head` closes the pipe early; that is the reader's choice, not a failure.
-        Err(err) if is_broken_pipe(&err) => Ok(0),
+        Err(err) if is_broken_pipe(&err) => Ok(Exit::Ok),
         other => other,
     }
 }
@@ -33,28 +33,45 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
     })
 }
 
-fn dispatch(args: &ExperimentsArgs) -> Result<u8> {
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+fn dispatch(env: &Env, args: &ExperimentsArgs) -> Result<Exit> {
+    let mut out = std::io::stdout().lock();
+    let format = |json: bool| {
+        if json {
+            Format::Json
+        } else {
+            Format::Text {
+                color: env.output.stdout_color(),
+            }
+        }
+    };
     match &args.action {
-        None => list(&mut out, args.json),
+        None => list(&mut out, format(args.json)),
         Some(ExperimentsAction::Run { ids, json }) => {
             let chosen = match select(ids) {
                 Ok(chosen) => chosen,
                 Err(message) => {
                     let _ = writeln!(std::io::stderr().lock(), "error: {message}");
-                    return Ok(EXIT_FAILURE);
+                    return Ok(Exit::Failure);
                 }
             };
-            let env = Environment::detect();
-            run_selected(&mut out, &chosen, &env, *json || args.json)
+            let machine = Environment::detect();
+            run_selected(&mut out, &chosen, &machine, format(*json || args.json))
         }
     }
 }
 
+/// How [`list`] and [`run_selected`] print.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// One JSON object (README, "JSON output").
+    Json,
+    /// Text for people, coloured or not.
+    Text { color: bool },
+}
+
 #[derive(Serialize)]
 struct Listing<'a> {
-    id: &'a str,
+    experiment: &'a str,
     kind: Kind,
     title: &'a str,
     question: &'a str,
@@ -62,23 +79,30 @@ struct Listing<'a> {
 }
 
 /// Prints the catalogue as text or JSON.
-pub fn list(out: &mut impl Write, json: bool) -> Result<u8> {
+pub fn list(out: &mut impl Write, format: Format) -> Result<Exit> {
     let catalogue = practical::catalogue();
-    if json {
+    let color = match format {
+        Format::Json => None,
+        Format::Text { color } => Some(color),
+    };
+    let Some(color) = color else {
         let rows: Vec<Listing<'_>> = catalogue
             .iter()
             .map(|e| Listing {
-                id: e.id,
+                experiment: e.id,
                 kind: e.kind,
                 title: e.title,
                 question: e.question,
                 options: e.options,
             })
             .collect();
-        serde_json::to_writer_pretty(&mut *out, &rows)?;
-        writeln!(out)?;
-        return Ok(0);
-    }
+        #[derive(Serialize)]
+        struct Catalogue<'a> {
+            experiments: Vec<Listing<'a>>,
+        }
+        write_json(&mut *out, &Catalogue { experiments: rows })?;
+        return Ok(Exit::Ok);
+    };
     for experiment in catalogue {
         let kind = match experiment.kind {
             Kind::Experiment => "experiment",
@@ -89,16 +113,20 @@ pub fn list(out: &mut impl Write, json: bool) -> Result<u8> {
         writeln!(
             out,
             "{}{pad} {kind:<10} {}",
-            experiment.id.bold(),
+            paint(when(color, style::EMPHASIS), experiment.id),
             experiment.title
         )?;
-        writeln!(out, "    {}", experiment.question.dimmed())?;
+        writeln!(
+            out,
+            "    {}",
+            paint(when(color, style::DIM), experiment.question)
+        )?;
     }
     writeln!(
         out,
         "\nRun them with `portquiz experiments run [ID...]`; labs are done in `portquiz study`."
     )?;
-    Ok(0)
+    Ok(Exit::Ok)
 }
 
 /// The experiments named by `ids` (every experiment when empty); an error names the valid ids.
@@ -136,7 +164,7 @@ pub fn select(ids: &[String]) -> std::result::Result<Vec<&'static Experiment>, S
 
 #[derive(Serialize)]
 struct RunReport<'a> {
-    id: &'a str,
+    experiment: &'a str,
     title: &'a str,
     question: &'a str,
     options: &'a [&'a str],
@@ -151,13 +179,13 @@ struct RunAll<'a> {
 }
 
 /// Runs the chosen experiments and prints each transcript, conclusion and note, then the environment.
-/// Returns 1 when any experiment errored.
+/// Returns [`Exit::Problems`] when any experiment errored.
 pub fn run_selected(
     out: &mut impl Write,
     chosen: &[&Experiment],
     env: &Environment,
-    json: bool,
-) -> Result<u8> {
+    format: Format,
+) -> Result<Exit> {
     let outcomes: Vec<Outcome> = chosen
         .iter()
         .map(|experiment| practical::run(experiment, env))
@@ -165,13 +193,25 @@ pub fn run_selected(
     let errored = outcomes
         .iter()
         .any(|outcome| matches!(outcome, Outcome::Errored { .. }));
-    if json {
+    if let Format::Text { color } = format {
+        for (experiment, outcome) in chosen.iter().zip(&outcomes) {
+            write_outcome(out, experiment, outcome, color)?;
+        }
+        writeln!(
+            out,
+            "{}",
+            paint(when(color, style::EMPHASIS), "environment")
+        )?;
+        for (name, value) in env.facts() {
+            writeln!(out, "  {name:<30} {}", safe::line(&value))?;
+        }
+    } else {
         let report = RunAll {
             experiments: chosen
                 .iter()
                 .zip(&outcomes)
                 .map(|(e, outcome)| RunReport {
-                    id: e.id,
+                    experiment: e.id,
                     title: e.title,
                     question: e.question,
                     options: e.options,
@@ -180,25 +220,25 @@ pub fn run_selected(
                 .collect(),
             environment: env,
         };
-        writeln!(out, "{}", crate::safe::json(&report)?)?;
-    } else {
-        for (experiment, outcome) in chosen.iter().zip(&outcomes) {
-            write_outcome(out, experiment, outcome)?;
-        }
-        writeln!(out, "{}", "environment".bold())?;
-        for (name, value) in env.facts() {
-            writeln!(out, "  {name:<30} {}", safe::line(&value))?;
-        }
+        write_json(&mut *out, &report)?;
     }
-    Ok(if errored { EXIT_PROBLEMS } else { 0 })
+    Ok(if errored { Exit::Problems } else { Exit::Ok })
 }
 
-fn write_outcome(out: &mut impl Write, experiment: &Experiment, outcome: &Outcome) -> Result<()> {
+fn write_outcome(
+    out: &mut impl Write,
+    experiment: &Experiment,
+    outcome: &Outcome,
+    color: bool,
+) -> Result<()> {
     writeln!(
         out,
         "{} {}",
-        experiment.id.bold(),
-        format!("({})", experiment.title).dimmed()
+        paint(when(color, style::EMPHASIS), experiment.id),
+        paint(
+            when(color, style::DIM),
+            format_args!("({})", experiment.title)
+        )
     )?;
     writeln!(out, "  {}", experiment.question)?;
     match outcome {
@@ -214,7 +254,7 @@ fn write_outcome(out: &mut impl Write, experiment: &Experiment, outcome: &Outcom
             writeln!(
                 out,
                 "  {} {}",
-                "=>".green().bold(),
+                paint(when(color, style::CONCLUSION), "=>"),
                 safe::line(&observation.conclusion)
             )?;
             writeln!(out, "  answer: {}", answers.join(" / "))?;
@@ -225,12 +265,15 @@ fn write_outcome(out: &mut impl Write, experiment: &Experiment, outcome: &Outcom
         Outcome::Unavailable { reason } => writeln!(
             out,
             "  {} {}",
-            "not available here:".yellow(),
+            paint(when(color, style::WARNING), "not available here:"),
             safe::line(reason)
         )?,
-        Outcome::Errored { message } => {
-            writeln!(out, "  {} {}", "error:".red().bold(), safe::line(message))?
-        }
+        Outcome::Errored { message } => writeln!(
+            out,
+            "  {} {}",
+            paint(when(color, style::ERROR), "error:"),
+            safe::line(message)
+        )?,
     }
     writeln!(out)?;
     Ok(())

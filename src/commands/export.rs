@@ -4,12 +4,12 @@ use anyhow::Result;
 
 use super::write::{Overwrite, Written, write_text};
 use crate::cli::{ExportArgs, ExportWhat};
-use crate::env::Env;
+use crate::env::{Env, Exit};
 use crate::interchange::anki;
 use crate::library;
 
 /// Runs `portquiz export ...`.
-pub fn run(env: &Env, args: &ExportArgs) -> Result<u8> {
+pub fn run(env: &Env, args: &ExportArgs) -> Result<Exit> {
     match &args.what {
         ExportWhat::Anki { file } => {
             let decks = library::load_decks(env)?;
@@ -34,7 +34,7 @@ pub fn run(env: &Env, args: &ExportArgs) -> Result<u8> {
                     ),
                 )?;
             }
-            Ok(0)
+            Ok(Exit::Ok)
         }
         ExportWhat::Reviews { file } => {
             let store = crate::progress::open_store(env)?;
@@ -57,7 +57,7 @@ pub fn run(env: &Env, args: &ExportArgs) -> Result<u8> {
                     shown(&written)
                 ),
             )?;
-            Ok(0)
+            Ok(Exit::Ok)
         }
     }
 }

@@ -3,26 +3,20 @@
 use anyhow::{Context, Result};
 
 use super::write::{Overwrite, write_text};
-use crate::authoring::starter;
 use crate::cli::{ImportArgs, ImportWhat};
 use crate::deck::load::MAX_DECK_BYTES;
 use crate::deck::parse_deck;
-use crate::env::{EXIT_PROBLEMS, Env};
+use crate::env::{Env, Exit};
 use crate::interchange::anki;
 use crate::library;
 
 /// Runs `portquiz import ...`.
-pub fn run(env: &Env, args: &ImportArgs) -> Result<u8> {
+pub fn run(env: &Env, args: &ImportArgs) -> Result<Exit> {
     let ImportWhat::Anki { file, id, out } = &args.what;
-    if !starter::valid_id(id) {
-        anyhow::bail!(
-            "bad deck id `{id}`: ids are kebab-case (a-z, 0-9 and single dashes), at most 64 characters; try `{}`",
-            crate::deck::slug(id)
-        );
-    }
+    let id = &super::new::deck_id_arg(id)?;
     let sources = library::all_sources(env)?;
     let loaded = crate::deck::load::compile(&sources, &library::known());
-    if let Some(existing) = loaded.decks.iter().find(|d| &d.id == id) {
+    if let Some(existing) = loaded.decks.iter().find(|d| d.id == *id) {
         anyhow::bail!(
             "a deck with the id `{id}` already exists ({}); choose another --id",
             existing.origin
@@ -50,13 +44,13 @@ pub fn run(env: &Env, args: &ImportArgs) -> Result<u8> {
                 "nothing written: fix the {} above and run the import again",
                 if errors.len() == 1 { "line" } else { "lines" }
             );
-            return Ok(EXIT_PROBLEMS);
+            return Ok(Exit::Problems);
         }
     };
     let title = title
         .map(|t| t.rsplit("::").next().unwrap_or(&t).to_string())
         .filter(|t| !t.trim().is_empty())
-        .unwrap_or_else(|| id.clone());
+        .unwrap_or_else(|| id.to_string());
     let yaml = anki::to_deck_yaml(id, &title, &notes);
     if yaml.len() as u64 > MAX_DECK_BYTES {
         anyhow::bail!(
@@ -68,7 +62,7 @@ pub fn run(env: &Env, args: &ImportArgs) -> Result<u8> {
     }
     let path = match out {
         Some(path) => path.clone(),
-        None => default_deck_path(env, id)?,
+        None => default_deck_path(env, id.as_str())?,
     };
     // The generated text must pass the same check as any deck before it is written.
     if let Err(diags) = parse_deck(&yaml, &path.display().to_string(), &library::known()) {
@@ -83,7 +77,7 @@ pub fn run(env: &Env, args: &ImportArgs) -> Result<u8> {
         crate::deck::diag::plural(notes.len(), "card"),
         path.display()
     )?;
-    Ok(0)
+    Ok(Exit::Ok)
 }
 
 /// `<data-dir>/decks/ID.yaml`, creating the decks folder (the user's own; an explicit path's folder must

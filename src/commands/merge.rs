@@ -10,9 +10,9 @@ use std::collections::HashSet;
 
 use anyhow::{Result, anyhow, bail};
 
-use crate::authoring::starter;
 use crate::cli::MergeArgs;
-use crate::env::Env;
+use crate::deck::CardRef;
+use crate::env::{Env, Exit};
 use crate::progress;
 use crate::store::{Store, StoreError};
 
@@ -22,7 +22,7 @@ use super::replay::{self, Added, Cards};
 type Key = (u32, i64, u8);
 
 /// Runs `portquiz merge`.
-pub fn run(env: &Env, args: &MergeArgs) -> Result<u8> {
+pub fn run(env: &Env, args: &MergeArgs) -> Result<Exit> {
     let other_path = &args.other;
     if !other_path.is_file() {
         bail!(
@@ -53,9 +53,9 @@ pub fn run(env: &Env, args: &MergeArgs) -> Result<u8> {
     let (mut theirs, mut bad, mut first_bad) = (0usize, 0usize, None);
     other
         .scan_reviews(None, |r| {
-            if !(starter::valid_id(r.deck) && valid_card_id(r.card)) {
+            if let Err(e) = CardRef::parse(r.deck, r.card) {
                 bad += 1;
-                first_bad.get_or_insert_with(|| format!("{}/{}", r.deck, r.card));
+                first_bad.get_or_insert_with(|| format!("`{}/{}`: {e}", r.deck, r.card));
                 return;
             }
             theirs += 1;
@@ -68,7 +68,7 @@ pub fn run(env: &Env, args: &MergeArgs) -> Result<u8> {
     drop(known);
     if let Some(example) = first_bad {
         eprintln!(
-            "warning: skipped {} whose deck or card id is not an id portquiz writes (kebab-case a-z, 0-9 and dashes; table cells table/row/column), for example `{}`",
+            "warning: skipped {} whose deck or card id is not an id portquiz writes, for example {}",
             crate::deck::diag::plural(bad, "answer"),
             crate::safe::line(&example)
         );
@@ -78,7 +78,7 @@ pub fn run(env: &Env, args: &MergeArgs) -> Result<u8> {
             "Nothing to merge: all {theirs} answers from {} are already here.",
             other_path.display()
         )?;
-        return Ok(0);
+        return Ok(Exit::Ok);
     }
 
     let rebuilt = replay::rebuild(&tx, &scheduler, &cards, &mut added)?;
@@ -95,13 +95,7 @@ pub fn run(env: &Env, args: &MergeArgs) -> Result<u8> {
         theirs - added.len(),
         crate::deck::diag::plural(rebuilt, "card")
     )?;
-    Ok(0)
-}
-
-/// Whether `id` is a card id a deck can have: an id, or a table cell's `table/row/column`.
-fn valid_card_id(id: &str) -> bool {
-    let parts: Vec<&str> = id.split('/').collect();
-    (parts.len() == 1 || parts.len() == 3) && parts.iter().all(|p| starter::valid_id(p))
+    Ok(Exit::Ok)
 }
 
 /// An error about the other database, with advice about that file (not about the data dir).

@@ -19,4 +19,5 @@ pub mod schema;
 pub mod simulate;
 pub mod stats;
 pub mod study;
+pub mod suspend;
 pub mod write;

@@ -4,26 +4,31 @@ use anyhow::Result;
 use super::write::{Overwrite, write_text};
 use crate::authoring::starter;
 use crate::cli::NewArgs;
-use crate::env::Env;
+use crate::deck::id::{DeckId, MAX_ID_LEN, slug};
+use crate::env::{Env, Exit};
+
+/// A deck id given on the command line (`--id`), checked by the id rule, with a suggestion when refused.
+pub(super) fn deck_id_arg(text: &str) -> Result<DeckId> {
+    DeckId::new(text).map_err(|_| {
+        anyhow::anyhow!(
+            "bad deck id `{text}`: ids are kebab-case (a-z, 0-9 and single dashes), at most {MAX_ID_LEN} characters; try `{}`",
+            slug(text)
+        )
+    })
+}
 
 /// Runs `portquiz new`.
-pub fn run(env: &Env, args: &NewArgs) -> Result<u8> {
-    if !starter::valid_id(&args.id) {
-        anyhow::bail!(
-            "bad deck id `{}`: ids are kebab-case (a-z, 0-9 and single dashes), at most 64 characters; try `{}`",
-            args.id,
-            crate::deck::slug(&args.id)
-        );
-    }
+pub fn run(env: &Env, args: &NewArgs) -> Result<Exit> {
+    let id = deck_id_arg(&args.id)?;
     let path = match &args.out {
         Some(path) => path.clone(),
         None => super::import::default_deck_path(env, &args.id)?,
     };
-    write_text(&path, &starter::starter_deck(&args.id), Overwrite::Never)?;
+    write_text(&path, &starter::starter_deck(&id), Overwrite::Never)?;
     crate::outln!(
         "Wrote {}: edit it, then run `portquiz check {}`",
         path.display(),
         path.display()
     )?;
-    Ok(0)
+    Ok(Exit::Ok)
 }

@@ -3,13 +3,14 @@
 use anyhow::Result;
 
 use crate::cli::JsonArgs;
-use crate::env::Env;
+use crate::env::output::write_json;
+use crate::env::{Env, Exit};
 use crate::progress;
 use crate::reports::fit::{self, Outcome};
 use crate::store::settings;
 
 /// Runs `portquiz optimize`.
-pub fn run(env: &Env, args: &JsonArgs) -> Result<u8> {
+pub fn run(env: &Env, args: &JsonArgs) -> Result<Exit> {
     let store = progress::open_store(env)?;
     let log = progress::review_log(&store)?;
     let scheduled: Vec<_> = log.iter().filter(|r| !r.cram).collect();
@@ -33,10 +34,18 @@ pub fn run(env: &Env, args: &JsonArgs) -> Result<u8> {
         _ => false,
     };
     if args.json {
-        let mut value = serde_json::to_value(&outcome)?;
-        value["saved"] = serde_json::Value::Bool(saved);
-        crate::outln!("{}", serde_json::to_string_pretty(&value)?)?;
-        return Ok(0);
+        #[derive(serde::Serialize)]
+        struct Saved<'a> {
+            #[serde(flatten)]
+            outcome: &'a Outcome,
+            saved: bool,
+        }
+        let body = Saved {
+            outcome: &outcome,
+            saved,
+        };
+        write_json(std::io::stdout().lock(), &body)?;
+        return Ok(Exit::Ok);
     }
     match outcome {
         Outcome::NotEnoughData { items, needed } => {
@@ -70,5 +79,5 @@ pub fn run(env: &Env, args: &JsonArgs) -> Result<u8> {
             }
         }
     }
-    Ok(0)
+    Ok(Exit::Ok)
 }

@@ -7,11 +7,11 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 
 use super::replay::{self, Added, Cards};
-use crate::env::Env;
+use crate::env::{Env, Exit};
 use crate::store::{Salvaged, Store};
 
 /// Runs `portquiz repair`.
-pub fn run(env: &Env) -> Result<u8> {
+pub fn run(env: &Env) -> Result<Exit> {
     let path = env.db_path();
     if !path.is_file() {
         bail!(
@@ -26,7 +26,7 @@ pub fn run(env: &Env) -> Result<u8> {
             "{} is not damaged (SQLite's quick_check found no problem); nothing to repair.",
             path.display()
         )?;
-        return Ok(0);
+        return Ok(Exit::Ok);
     }
     eprintln!("{} is damaged: {}", path.display(), problems.join("; "));
 
@@ -69,15 +69,16 @@ pub fn run(env: &Env) -> Result<u8> {
         crate::deck::diag::plural(rebuilt, "card"),
         crate::deck::diag::plural(settings.len(), "setting"),
     )?;
-    if salvaged.unreadable + salvaged.invalid > 0 {
+    if salvaged.unreadable + salvaged.invalid + salvaged.missing > 0 {
         crate::outln!(
-            "Lost: {} on damaged pages, {} with impossible values.",
+            "Not saved: {} on damaged pages, {} with impossible values; {} more answer ids are missing (undone answers leave such gaps too).",
             crate::deck::diag::plural(salvaged.unreadable as usize, "answer"),
             crate::deck::diag::plural(salvaged.invalid as usize, "answer"),
+            salvaged.missing,
         )?;
     }
     crate::outln!("The damaged file is kept at {}.", kept.display())?;
-    Ok(0)
+    Ok(Exit::Ok)
 }
 
 fn with_suffix(path: &Path, suffix: &str) -> PathBuf {

@@ -5,13 +5,13 @@ use std::io::IsTerminal;
 use anyhow::{Result, bail};
 
 use crate::cli::ResetArgs;
-use crate::env::{EXIT_FAILURE, Env};
+use crate::env::{DeckSelection, Env, Exit};
 use crate::{library, progress};
 
 /// Runs `portquiz reset`.
-pub fn run(env: &Env, args: &ResetArgs) -> Result<u8> {
+pub fn run(env: &Env, args: &ResetArgs) -> Result<Exit> {
     // Deck paths given with --deck only load decks; progress is kept by deck id.
-    let (ids, paths) = library::split_deck_args(&env.deck_args);
+    let ids = &env.decks.ids;
     if args.card.is_some() && ids.len() != 1 {
         bail!("--card needs exactly one --deck ID: card ids are unique within a deck");
     }
@@ -19,16 +19,17 @@ pub fn run(env: &Env, args: &ResetArgs) -> Result<u8> {
     // An id is known when progress is stored under it (its deck file may be gone) or a deck has it; a
     // typo is refused as every other command refuses it, instead of "Reset 0 cards".
     let mut unknown = Vec::new();
-    for id in &ids {
+    for id in ids {
         if store.deck_states(id)?.is_empty() {
             unknown.push(id.clone());
         }
     }
     if !unknown.is_empty() {
-        let mut deck_args = unknown;
-        deck_args.extend(paths.iter().map(|p| p.display().to_string()));
         library::load_decks(&Env {
-            deck_args,
+            decks: DeckSelection {
+                ids: unknown,
+                paths: env.decks.paths.clone(),
+            },
             ..env.clone()
         })?;
     }
@@ -42,7 +43,7 @@ pub fn run(env: &Env, args: &ResetArgs) -> Result<u8> {
             eprintln!(
                 "error: reset forgets the progress of {what} and needs confirmation; without a terminal, pass --yes"
             );
-            return Ok(EXIT_FAILURE);
+            return Ok(Exit::Failure);
         }
         let confirmed = dialoguer::Confirm::new()
             .with_prompt(format!(
@@ -52,14 +53,14 @@ pub fn run(env: &Env, args: &ResetArgs) -> Result<u8> {
             .interact_opt()?;
         if confirmed != Some(true) {
             crate::outln!("Nothing reset.")?;
-            return Ok(0);
+            return Ok(Exit::Ok);
         }
     }
     let mut n = 0;
     if ids.is_empty() {
         n += store.forget(None, None)?;
     } else {
-        for deck in &ids {
+        for deck in ids {
             n += store.forget(Some(deck), args.card.as_deref())?;
         }
     }
@@ -67,5 +68,5 @@ pub fn run(env: &Env, args: &ResetArgs) -> Result<u8> {
         "Reset {n} {} ({what}).",
         if n == 1 { "card" } else { "cards" }
     )?;
-    Ok(0)
+    Ok(Exit::Ok)
 }

@@ -2,10 +2,10 @@
 use anyhow::Result;
 
 use crate::authoring::deck_schema;
-use crate::env::Env;
+use crate::env::{Env, Exit};
 
 /// Runs `portquiz schema`.
-pub fn run(_env: &Env) -> Result<u8> {
+pub fn run(_env: &Env) -> Result<Exit> {
     crate::out!("{}", deck_schema::deck_schema_text())?;
-    Ok(0)
+    Ok(Exit::Ok)
 }

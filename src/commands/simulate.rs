@@ -4,11 +4,11 @@ use anyhow::Result;
 use serde::Serialize;
 
 use crate::cli::SimulateArgs;
-use crate::env::Env;
+use crate::env::output::write_json;
+use crate::env::{Env, Exit};
 use crate::reports::chart::{self, Bar, Style};
 use crate::reports::forecast::{self, Input, StudiedCard};
 use crate::schedule::State;
-use crate::store::CardKey;
 use crate::{library, progress};
 
 #[derive(Serialize)]
@@ -30,7 +30,7 @@ struct Report {
 }
 
 /// Runs `portquiz simulate`.
-pub fn run(env: &Env, args: &SimulateArgs) -> Result<u8> {
+pub fn run(env: &Env, args: &SimulateArgs) -> Result<Exit> {
     let decks = library::load_decks(env)?;
     let store = progress::open_store(env)?;
     let scheduler = progress::scheduler(&store)?;
@@ -39,7 +39,7 @@ pub fn run(env: &Env, args: &SimulateArgs) -> Result<u8> {
     let mut unseen = 0usize;
     for deck in &decks {
         for card in &deck.cards {
-            match states.get(&CardKey::new(deck.id.clone(), card.id.clone())) {
+            match states.get(&deck.card_ref(card)) {
                 Some(s) if s.state != State::New => studied.push(StudiedCard {
                     stability: s.stability.unwrap_or(1.0) as f32,
                     difficulty: s.difficulty.unwrap_or(5.0) as f32,
@@ -89,8 +89,8 @@ pub fn run(env: &Env, args: &SimulateArgs) -> Result<u8> {
         unseen_cards: unseen,
     };
     if args.json {
-        crate::outln!("{}", serde_json::to_string_pretty(&report)?)?;
-        return Ok(0);
+        write_json(std::io::stdout().lock(), &report)?;
+        return Ok(Exit::Ok);
     }
     let mut out = std::io::stdout().lock();
     use std::io::Write;
@@ -105,7 +105,7 @@ pub fn run(env: &Env, args: &SimulateArgs) -> Result<u8> {
     )?;
     let every = (args.days as usize / 6).max(1);
     let style = Style {
-        color: env.color,
+        color: env.output.stdout_color(),
         size: 6,
         decimals: 0,
     };
@@ -134,5 +134,5 @@ pub fn run(env: &Env, args: &SimulateArgs) -> Result<u8> {
         crate::reports::stats::duration(f64::from(seconds)),
         crate::reports::stats::duration(f64::from(seconds) / f64::from(args.days))
     )?;
-    Ok(0)
+    Ok(Exit::Ok)
 }

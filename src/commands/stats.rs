@@ -6,18 +6,20 @@ use anyhow::Result;
 use jiff::civil::Date;
 
 use crate::cli::JsonArgs;
-use crate::env::Env;
+use crate::deck::CardRef;
+use crate::env::output::write_json;
+use crate::env::{Env, Exit};
 use crate::interchange::revlog::ReviewState;
 use crate::reports::stats::{self, CardInfo, Earlier, LogPoint, Phase};
 use crate::schedule::{CardState, Scheduler, State};
-use crate::store::{CardKey, Store};
+use crate::store::Store;
 use crate::{library, progress};
 
 /// What stats read from the store.
 struct Progress {
     store: Store,
     scheduler: Scheduler,
-    states: HashMap<CardKey, CardState>,
+    states: HashMap<CardRef, CardState>,
     /// The first study day of `log` (today minus [`stats::WINDOW_DAYS`]).
     log_from: Date,
     /// The deck ids found in `log`; `log` points into it.
@@ -73,7 +75,7 @@ fn read_progress(env: &Env) -> Result<Progress> {
 }
 
 /// Runs `portquiz stats`.
-pub fn run(env: &Env, args: &JsonArgs) -> Result<u8> {
+pub fn run(env: &Env, args: &JsonArgs) -> Result<Exit> {
     // The decks and the store do not depend on each other: read them at the same time.
     let (decks, progress) = std::thread::scope(|scope| {
         let decks = scope.spawn(|| library::load_decks(env));
@@ -93,14 +95,14 @@ pub fn run(env: &Env, args: &JsonArgs) -> Result<u8> {
     let mut cards = Vec::new();
     for deck in &decks {
         for card in &deck.cards {
-            prompts.insert((&deck.id, &card.id), &card.prompt);
+            prompts.insert((deck.id.as_str(), card.id.as_str()), &card.prompt);
             let state = states
-                .get(&CardKey::new(deck.id.clone(), card.id.clone()))
+                .get(&deck.card_ref(card))
                 .cloned()
                 .unwrap_or_default();
             cards.push(CardInfo {
-                deck: deck.id.clone(),
-                card: card.id.clone(),
+                deck: deck.id.to_string(),
+                card: card.id.to_string(),
                 phase: match state.state {
                     State::New => Phase::New,
                     State::Learning => Phase::Learning,
@@ -157,9 +159,13 @@ pub fn run(env: &Env, args: &JsonArgs) -> Result<u8> {
             .map(|p| p.to_string());
     }
     if args.json {
-        crate::outln!("{}", crate::safe::json(&result)?)?;
+        write_json(std::io::stdout().lock(), &result)?;
     } else {
-        stats::render(&mut std::io::stdout().lock(), &result, env.color)?;
+        stats::render(
+            &mut std::io::stdout().lock(),
+            &result,
+            env.output.stdout_color(),
+        )?;
     }
-    Ok(0)
+    Ok(Exit::Ok)
 }

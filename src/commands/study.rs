@@ -2,12 +2,11 @@
 use std::io::IsTerminal;
 
 use anyhow::{Context, Result};
-use jiff::Timestamp;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
 use crate::cli::StudyArgs;
-use crate::env::{EXIT_INTERRUPTED, Env};
+use crate::env::{Env, Exit};
 use crate::library;
 use crate::progress;
 use crate::session::{Config, Machine, Planner, Session, words};
@@ -18,7 +17,7 @@ use crate::ui::terminal::{TerminalUi, restore_terminal};
 use crate::ui::{Style, Ui};
 
 /// Runs `portquiz study`.
-pub fn run(env: &Env, args: &StudyArgs) -> Result<u8> {
+pub fn run(env: &Env, args: &StudyArgs) -> Result<Exit> {
     let decks = library::load_decks(env)?;
     if decks.is_empty() {
         anyhow::bail!(
@@ -32,19 +31,8 @@ pub fn run(env: &Env, args: &StudyArgs) -> Result<u8> {
     let scheduler = progress::scheduler_until(&store, args.until.as_deref())?;
     // Under PORTQUIZ_NOW the session's clock starts at that instant and runs on in real time, so answers
     // keep distinct, ordered instants (as they would on the wall clock) while the day stays the one asked for.
-    let fixed_now = std::env::var("PORTQUIZ_NOW").is_ok_and(|v| !v.trim().is_empty());
-    let start = env.now;
-    let started = std::time::Instant::now();
-    let clock = move || {
-        if fixed_now {
-            jiff::SignedDuration::try_from(started.elapsed())
-                .ok()
-                .and_then(|d| start.checked_add(d).ok())
-                .unwrap_or(start)
-        } else {
-            Timestamp::now()
-        }
-    };
+    let env_clock = env.clock;
+    let clock = move || env_clock.now();
     let rng = match env.seed {
         Some(seed) => StdRng::seed_from_u64(seed),
         None => StdRng::from_rng(&mut rand::rng()),
@@ -57,10 +45,16 @@ pub fn run(env: &Env, args: &StudyArgs) -> Result<u8> {
     };
 
     let terminal = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
-    let plain = args.plain || !terminal;
-    if plain && !args.plain {
+    // A dumb terminal cannot move the cursor or show colour: menus would print as garbage.
+    let dumb = std::env::var_os("TERM").is_some_and(|t| t == "dumb");
+    let plain = args.plain || !terminal || dumb;
+    if !args.plain && !terminal {
         eprintln!(
             "note: stdin or stderr is not a terminal, so portquiz uses the plain line-based mode (--plain)"
+        );
+    } else if !args.plain && dumb {
+        eprintln!(
+            "note: TERM=dumb cannot show menus, so portquiz uses the plain line-based mode (--plain)"
         );
     }
     let mut plain_ui;
@@ -86,12 +80,13 @@ pub fn run(env: &Env, args: &StudyArgs) -> Result<u8> {
     let session = Session::new(&decks, &mut store, planner, ui, &mut machine, config)?;
     if session.queue().is_empty() {
         let next = session.next_due();
+        let outlook = session.outlook();
         drop(session);
         ui.say(
             Style::Text,
-            &words::nothing_due(env.now, scheduler.time_zone(), next, args.cram),
+            &words::nothing_due(env.now, scheduler.time_zone(), next, &outlook, args.cram),
         )?;
-        return Ok(0);
+        return Ok(Exit::Ok);
     }
     let result = session.run();
     if !plain {
@@ -103,8 +98,8 @@ pub fn run(env: &Env, args: &StudyArgs) -> Result<u8> {
         &words::summary(env.now, scheduler.time_zone(), &summary),
     )?;
     Ok(if summary.interrupted {
-        EXIT_INTERRUPTED
+        Exit::Interrupted
     } else {
-        0
+        Exit::Ok
     })
 }

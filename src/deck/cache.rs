@@ -171,7 +171,7 @@ mod tests {
     fn prompts(lib: &Library) -> Vec<(String, String)> {
         lib.decks
             .iter()
-            .map(|d| (d.id.clone(), d.cards[0].prompt.clone()))
+            .map(|d| (d.id.to_string(), d.cards[0].prompt.clone()))
             .collect()
     }
 

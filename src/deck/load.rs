@@ -268,7 +268,7 @@ pub fn compile_with(sources: &[Source], known: &Known, mut ready: Vec<Option<Dec
                     let (first_file, first_pos) = &origins[first];
                     lib.diagnostics.push(
                         Diagnostic::error(&source.name, text, Some(pos), format!("duplicate deck id `{}`", deck.id))
-                            .width(deck.id.chars().count())
+                            .width(deck.id.as_str().chars().count())
                             .note(first_file, Some(*first_pos), format!("`{}` is already the id of this deck", deck.id))
                             .help("deck ids must be unique across all loaded decks: rename one (progress is kept per deck id)"),
                     );

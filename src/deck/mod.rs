@@ -5,6 +5,7 @@
 //! The YAML crate is used only in [`yaml`], so it can be swapped.
 pub mod cache;
 pub mod diag;
+pub mod id;
 pub mod load;
 pub mod model;
 pub mod table;
@@ -12,5 +13,6 @@ pub mod validate;
 pub mod yaml;
 
 pub use diag::{Diagnostic, Severity};
+pub use id::{CardId, CardRef, CardType, DeckId, IdError, slug};
 pub use model::{Card, CardKind, ChoiceOption, Deck, FORMAT_VERSION, fold};
-pub use validate::{Known, parse_deck, slug};
+pub use validate::{Known, parse_deck};

@@ -2,13 +2,15 @@
 //! ids are kebab-case, choice answers are among the options, experiments exist.
 use serde::{Deserialize, Serialize};
 
+use super::id::{CardId, CardRef, CardType, DeckId};
+
 /// The newest deck format this portquiz understands.
 pub const FORMAT_VERSION: i64 = 1;
 
 /// A validated deck.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Deck {
-    pub id: String,
+    pub id: DeckId,
     pub title: String,
     pub description: Option<String>,
     pub tags: Vec<String>,
@@ -18,11 +20,18 @@ pub struct Deck {
     pub cards: Vec<Card>,
 }
 
+impl Deck {
+    /// The identity of one of this deck's cards across decks.
+    pub fn card_ref(&self, card: &Card) -> CardRef {
+        CardRef::new(self.id.clone(), card.id.clone())
+    }
+}
+
 /// One question.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Card {
     /// Stable id within the deck; progress is keyed by deck id + card id. Table cells: `table/row/column`.
-    pub id: String,
+    pub id: CardId,
     /// The question; for practical cards, the deck's override or empty (then the experiment's question is used).
     pub prompt: String,
     pub kind: CardKind,
@@ -67,16 +76,21 @@ pub struct ChoiceOption {
 }
 
 impl CardKind {
+    /// The card's type.
+    pub fn card_type(&self) -> CardType {
+        match self {
+            CardKind::Flashcard { .. } => CardType::Flashcard,
+            CardKind::Choice { .. } => CardType::Choice,
+            CardKind::TrueFalse { .. } => CardType::TrueFalse,
+            CardKind::Typed { .. } => CardType::Typed,
+            CardKind::Practical { .. } => CardType::Practical,
+            CardKind::Lab { .. } => CardType::Lab,
+        }
+    }
+
     /// The `type:` name as written in decks.
     pub fn name(&self) -> &'static str {
-        match self {
-            CardKind::Flashcard { .. } => "flashcard",
-            CardKind::Choice { .. } => "choice",
-            CardKind::TrueFalse { .. } => "truefalse",
-            CardKind::Typed { .. } => "typed",
-            CardKind::Practical { .. } => "practical",
-            CardKind::Lab { .. } => "lab",
-        }
+        self.card_type().name()
     }
 }
 
@@ -144,7 +158,7 @@ mod tests {
 
     fn typed(accept: &[&str], keywords: &[&[&str]]) -> Card {
         Card {
-            id: "t".into(),
+            id: CardId::written("t").unwrap_or_else(|e| panic!("{e}")),
             prompt: "p".into(),
             kind: CardKind::Typed {
                 accept: accept.iter().map(|s| s.to_string()).collect(),

@@ -1,7 +1,7 @@
 //! Comparison tables and their expansion into cards. Expansion is deterministic and ids come from slugs
 //! (`<table-id>/<row>/<column>`), so fixing a typo in a cell keeps the card's history.
+use super::id::{CardId, IdError, slug};
 use super::model::{Card, CardKind, ChoiceOption, fold};
-use super::validate::slug;
 
 /// A validated table.
 #[derive(Debug, Clone, PartialEq)]
@@ -32,8 +32,9 @@ pub enum Cell {
 const MAX_DISTRACTORS: usize = 3;
 
 /// Expands a table into cards: text cells become choice cards (distractors from the other cells, the same
-/// row first), boolean cells become true/false statements.
-pub fn expand(table: &Table, deck_tags: &[String]) -> Vec<Card> {
+/// row first), boolean cells become true/false statements. Fails when a cell's id `table/row/column` breaks
+/// the id rule (a column whose name has no letter or digit).
+pub fn expand(table: &Table, deck_tags: &[String]) -> Result<Vec<Card>, IdError> {
     let mut cards = Vec::new();
     let mut tags = vec!["table".to_string()];
     tags.extend(deck_tags.iter().cloned());
@@ -43,7 +44,7 @@ pub fn expand(table: &Table, deck_tags: &[String]) -> Vec<Card> {
             .clone()
             .unwrap_or_else(|| row_summary(table, row));
         for (col, (column, cell)) in table.columns.iter().zip(&row.values).enumerate() {
-            let id = format!("{}/{}/{}", table.id, row.slug, slug(column));
+            let id = CardId::cell(&table.id, &row.slug, &slug(column))?;
             let (prompt, kind) = match cell {
                 Cell::Bool(b) => (
                     format!("{}: {} - {}", table.title, column, row.aspect),
@@ -90,7 +91,7 @@ pub fn expand(table: &Table, deck_tags: &[String]) -> Vec<Card> {
             });
         }
     }
-    cards
+    Ok(cards)
 }
 
 fn distractors(table: &Table, row: &Row, col: usize, answer: &str) -> Vec<String> {

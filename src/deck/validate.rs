@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 
 use super::diag::{Diagnostic, suggest};
+use super::id::{CardId, CardType, DeckId, IdError, check_id, slug};
 use super::model::{Card, CardKind, ChoiceOption, Deck, FORMAT_VERSION, fold};
 use super::table;
 use super::yaml::{self, Node, Pos, Value};
@@ -14,14 +15,6 @@ pub struct Known<'a> {
     pub labs: &'a [&'a str],
 }
 
-pub(crate) const CARD_TYPES: [&str; 6] = [
-    "flashcard",
-    "choice",
-    "truefalse",
-    "typed",
-    "practical",
-    "lab",
-];
 const DECK_KEYS: [&str; 7] = [
     "format",
     "id",
@@ -31,19 +24,9 @@ const DECK_KEYS: [&str; 7] = [
     "cards",
     "tables",
 ];
-const COMMON_CARD_KEYS: [&str; 6] = ["id", "type", "prompt", "explain", "hint", "tags"];
-/// Keys that only some card types take, with the types that take them.
-const TYPED_CARD_KEYS: [(&str, &[&str]); 5] = [
-    ("options", &["choice"]),
-    ("answer", &["flashcard", "choice", "truefalse", "typed"]),
-    ("accept", &["typed"]),
-    ("keywords", &["typed"]),
-    ("experiment", &["practical", "lab"]),
-];
 const TABLE_KEYS: [&str; 5] = ["id", "title", "description", "columns", "rows"];
 const ROW_KEYS: [&str; 4] = ["id", "aspect", "values", "explain"];
 const OPTION_KEYS: [&str; 2] = ["text", "why"];
-const MAX_ID_LEN: usize = 64;
 const MAX_OPTIONS: usize = 8;
 
 /// Parses and validates one deck file. `file` is how the file is named in diagnostics.
@@ -166,32 +149,6 @@ fn scalar_width(node: &Node) -> usize {
         Value::Bool(b) => b.to_string().len(),
         _ => 1,
     }
-}
-
-fn is_kebab(id: &str) -> bool {
-    !id.is_empty()
-        && id.len() <= MAX_ID_LEN
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        && !id.starts_with('-')
-        && !id.ends_with('-')
-        && !id.contains("--")
-}
-
-/// Kebab-case version of any text, for ids derived from names and for suggestions.
-pub fn slug(text: &str) -> String {
-    let mut out = String::new();
-    for c in text.chars().flat_map(char::to_lowercase) {
-        if c.is_ascii_alphanumeric() {
-            out.push(c);
-        } else if !out.ends_with('-') && !out.is_empty() {
-            out.push('-');
-        }
-    }
-    let mut out = out.trim_end_matches('-').to_string();
-    out.truncate(MAX_ID_LEN);
-    out.trim_end_matches('-').to_string()
 }
 
 impl<'a> Cx<'a> {
@@ -341,22 +298,30 @@ impl<'a> Cx<'a> {
         }
     }
 
-    fn id(&mut self, fields: &Fields, what: &str) -> Option<(String, Pos)> {
+    /// The `id` of `fields`, checked by the id rule and made into a `T` by `make` (e.g. [`DeckId::new`]).
+    fn id<T>(
+        &mut self,
+        fields: &Fields,
+        what: &str,
+        make: fn(String) -> Result<T, IdError>,
+    ) -> Option<(T, Pos)> {
         let node = fields.get("id");
         let id = self.req_text(fields, "id", what, "some-kebab-case-id")?;
         let pos = node.map_or(fields.pos, |n| n.pos);
-        if !is_kebab(&id) {
-            let mut d = self
-                .error(Some(pos), format!("bad id `{id}`: ids are kebab-case (a-z, 0-9 and single dashes), at most {MAX_ID_LEN} characters"))
-                .width(id.chars().count());
-            let s = slug(&id);
-            if !s.is_empty() {
-                d = d.help(format!("use `{s}`"));
+        match make(id) {
+            Ok(id) => Some((id, pos)),
+            Err(err) => {
+                let mut d = self
+                    .error(Some(pos), err.to_string())
+                    .width(err.text.chars().count());
+                let s = slug(&err.text);
+                if !s.is_empty() {
+                    d = d.help(format!("use `{s}`"));
+                }
+                self.push(d);
+                None
             }
-            self.push(d);
-            return None;
         }
-        Some((id, pos))
     }
 
     fn tags(&mut self, fields: &Fields) -> Vec<String> {
@@ -412,13 +377,13 @@ impl<'a> Cx<'a> {
                 }
             },
         }
-        let id = self.id(&fields, "the deck").map(|(id, _)| id);
+        let id = self.id(&fields, "the deck", DeckId::new).map(|(id, _)| id);
         let title = self.req_text(&fields, "title", "the deck", "A short title");
         let description = self.opt_text(&fields, "description");
         let tags = self.tags(&fields);
 
         let mut cards = Vec::new();
-        let mut seen: HashMap<String, Pos> = HashMap::new();
+        let mut seen: HashMap<CardId, Pos> = HashMap::new();
         let mut any_card_written = false;
         if let Some(node) = fields.get("cards") {
             match &node.value {
@@ -449,7 +414,20 @@ impl<'a> Cx<'a> {
                     any_card_written |= !items.is_empty();
                     for item in items {
                         if let Some(t) = self.table(item) {
-                            cards.extend(table::expand(&t, &tags));
+                            match table::expand(&t, &tags) {
+                                Ok(expanded) => cards.extend(expanded),
+                                Err(err) => {
+                                    let d = self
+                                        .error(
+                                            Some(item.pos),
+                                            format!("a cell of table `{}` gets {err}", t.id),
+                                        )
+                                        .help(
+                                            "give every column a name with a letter or digit in it",
+                                        );
+                                    self.push(d);
+                                }
+                            }
                         }
                     }
                 }
@@ -489,18 +467,18 @@ impl<'a> Cx<'a> {
         &mut self,
         node: &Node,
         deck_tags: &[String],
-        seen: &mut HashMap<String, Pos>,
+        seen: &mut HashMap<CardId, Pos>,
     ) -> Option<Card> {
-        let mut all_keys: Vec<&str> = COMMON_CARD_KEYS.to_vec();
-        all_keys.extend(TYPED_CARD_KEYS.iter().map(|(k, _)| *k));
+        let mut all_keys: Vec<&str> = CardType::COMMON_KEYS.to_vec();
+        all_keys.extend(CardType::type_only_keys());
         let fields = self.fields(node, "a card", &all_keys, &|_| None)?;
 
-        let id = self.id(&fields, "this card");
+        let id = self.id(&fields, "this card", CardId::written);
         if let Some((id, pos)) = &id {
             if let Some(first) = seen.get(id) {
                 let d = self
                     .error(Some(*pos), format!("duplicate card id `{id}`"))
-                    .width(id.chars().count())
+                    .width(id.as_str().chars().count())
                     .note(self.file, Some(*first), format!("`{id}` is first used here"))
                     .help("card ids must be unique within a deck: rename one (progress is kept per deck id + card id)");
                 self.push(d);
@@ -509,36 +487,40 @@ impl<'a> Cx<'a> {
             }
         }
         let type_node = fields.get("type");
-        let kind_name = match type_node {
+        let card_type = match type_node {
             None => {
                 self.missing(&fields, "type", "this card", "flashcard");
                 None
             }
             Some(n) => match self.text(n, "type") {
-                Some(t) if CARD_TYPES.contains(&t.as_str()) => Some(t),
-                Some(t) => {
-                    let mut d = self
-                        .error(Some(n.pos), format!("unknown card type `{t}`"))
-                        .width(t.chars().count());
-                    d = match suggest(&t, &CARD_TYPES) {
-                        Some(s) => d.help(format!(
-                            "did you mean `{s}`? (types: {})",
-                            CARD_TYPES.join(", ")
-                        )),
-                        None => d.help(format!("use one of: {}", CARD_TYPES.join(", "))),
-                    };
-                    self.push(d);
-                    None
-                }
+                Some(t) => match CardType::from_name(&t) {
+                    Some(card_type) => Some(card_type),
+                    None => {
+                        let names = CardType::names();
+                        let mut d = self
+                            .error(Some(n.pos), format!("unknown card type `{t}`"))
+                            .width(t.chars().count());
+                        d = match suggest(&t, &names) {
+                            Some(s) => {
+                                d.help(format!("did you mean `{s}`? (types: {})", names.join(", ")))
+                            }
+                            None => d.help(format!("use one of: {}", names.join(", "))),
+                        };
+                        self.push(d);
+                        None
+                    }
+                },
                 None => None,
             },
         };
         // Keys that belong to other card types.
-        if let Some(kind) = &kind_name {
-            for (key, types) in TYPED_CARD_KEYS {
+        if let Some(kind) = card_type {
+            for key in CardType::type_only_keys() {
+                let types = CardType::taking(key);
                 if let Some(k) = fields.key_node(key)
-                    && !types.contains(&kind.as_str())
+                    && !types.contains(&kind)
                 {
+                    let names: Vec<&str> = types.iter().map(|t| t.name()).collect();
                     let d = self
                         .error(
                             Some(k.pos),
@@ -547,14 +529,13 @@ impl<'a> Cx<'a> {
                         .width(key.len())
                         .help(format!(
                             "`{key}` is used by {} cards: remove it, or change `type`",
-                            types.join(" and ")
+                            names.join(" and ")
                         ));
                     self.push(d);
                 }
             }
         }
-        let needs_prompt = !matches!(kind_name.as_deref(), Some("practical" | "lab"));
-        let prompt = if needs_prompt {
+        let prompt = if card_type.is_none_or(CardType::needs_prompt) {
             self.req_text(&fields, "prompt", "this card", "The question to ask?")
         } else {
             Some(self.opt_text(&fields, "prompt").unwrap_or_default())
@@ -564,17 +545,17 @@ impl<'a> Cx<'a> {
         let mut tags = self.tags(&fields);
         tags.extend(deck_tags.iter().cloned());
 
-        let kind = match kind_name.as_deref()? {
-            "flashcard" => self
+        let kind = match card_type? {
+            CardType::Flashcard => self
                 .req_text(&fields, "answer", "this flashcard", "The back of the card")
                 .map(|back| CardKind::Flashcard { back }),
-            "choice" => self.choice(&fields),
-            "truefalse" => self.truefalse(&fields),
-            "typed" => self.typed(&fields),
-            "practical" => self
+            CardType::Choice => self.choice(&fields),
+            CardType::TrueFalse => self.truefalse(&fields),
+            CardType::Typed => self.typed(&fields),
+            CardType::Practical => self
                 .experiment(&fields, false)
                 .map(|experiment| CardKind::Practical { experiment }),
-            _ => self
+            CardType::Lab => self
                 .experiment(&fields, true)
                 .map(|experiment| CardKind::Lab { experiment }),
         };
@@ -877,7 +858,7 @@ impl<'a> Cx<'a> {
 
     fn table(&mut self, node: &Node) -> Option<table::Table> {
         let fields = self.fields(node, "a table", &TABLE_KEYS, &|_| None)?;
-        let id = self.id(&fields, "this table").map(|(id, _)| id);
+        let id = self.id(&fields, "this table", check_id).map(|(id, _)| id);
         let title = self.opt_text(&fields, "title");
         let _ = self.opt_text(&fields, "description");
         let columns = match fields.get("columns") {
@@ -949,7 +930,7 @@ impl<'a> Cx<'a> {
         let aspect = self.req_text(&fields, "aspect", "this row", "What it is");
         let explain = self.opt_text(&fields, "explain");
         let slug = match fields.get("id") {
-            Some(_) => self.id(&fields, "this row").map(|(id, _)| id),
+            Some(_) => self.id(&fields, "this row", check_id).map(|(id, _)| id),
             None => aspect.as_deref().map(slug),
         };
         let values_node = fields.get("values");
@@ -1032,5 +1013,36 @@ impl<'a> Cx<'a> {
             explain,
             line: fields.pos.line,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(text: &str) -> String {
+        match parse_deck(text, "d.yaml", &Known::default()) {
+            Ok(deck) => format!("ok: {} cards", deck.cards.len()),
+            Err(diags) => diags.iter().map(Diagnostic::render).collect(),
+        }
+    }
+
+    #[test]
+    fn a_column_without_letters_or_digits_cannot_name_its_cards() {
+        let text = "format: 1\nid: t\ntitle: T\ntables:\n  - id: tab\n    columns: [TCP, \"???\"]\n    rows:\n      - aspect: Connection\n        values: [a, b]\n";
+        assert_eq!(
+            check(text),
+            "d.yaml:5:5: error: a cell of table `tab` gets bad id `tab/connection/`: it is empty; ids are kebab-case (a-z, 0-9 and single dashes), at most 64 characters\n  |\n5 |   - id: tab\n  |     ^\nhelp: give every column a name with a letter or digit in it\n"
+        );
+        assert_eq!(check(&text.replace("\"???\"", "UDP")), "ok: 2 cards");
+    }
+
+    #[test]
+    fn a_written_card_id_is_one_segment() {
+        let text = "format: 1\nid: t\ntitle: T\ncards:\n  - id: a/b/c\n    type: truefalse\n    prompt: P\n    answer: true\n";
+        assert_eq!(
+            check(text),
+            "d.yaml:5:9: error: bad id `a/b/c`: it contains '/'; ids are kebab-case (a-z, 0-9 and single dashes), at most 64 characters\n  |\n5 |   - id: a/b/c\n  |         ^^^^^\nhelp: use `a-b-c`\n"
+        );
     }
 }

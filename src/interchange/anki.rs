@@ -5,7 +5,8 @@
 use std::collections::HashSet;
 use std::fmt;
 
-use crate::deck::{Card, CardKind, Deck, slug};
+use crate::deck::id::MAX_ID_LEN;
+use crate::deck::{Card, CardKind, Deck, DeckId, slug};
 
 /// Prefix of the GUID column portquiz writes, so a re-import keeps the card ids: `portquiz:DECK/CARD`.
 const GUID_PREFIX: &str = "portquiz:";
@@ -416,7 +417,7 @@ fn quoted(text: &str) -> String {
 
 /// Builds the deck YAML text for imported notes: flashcards with kebab-case ids made unique from the
 /// front text (or kept from a portquiz GUID).
-pub fn to_deck_yaml(id: &str, title: &str, notes: &[Note]) -> String {
+pub fn to_deck_yaml(id: &DeckId, title: &str, notes: &[Note]) -> String {
     let mut out = format!(
         "# Imported from an Anki text file by `portquiz import anki`.\nformat: 1\nid: {id}\ntitle: {}\ncards:\n",
         quoted(title)
@@ -451,13 +452,13 @@ pub fn to_deck_yaml(id: &str, title: &str, notes: &[Note]) -> String {
     out
 }
 
-/// A kebab-case id from `text` (at most 60 characters, so a suffix still fits in 64), with `-2`, `-3`...
-/// added until unused.
+/// An id from `text` by the id rule ([`slug`]; at most 60 characters, so a short suffix still fits), with
+/// `-2`, `-3`... added until unused (the stem shortened further when a long suffix would pass
+/// [`MAX_ID_LEN`]).
 fn unique_id(text: &str, seen: &mut HashSet<String>) -> String {
     let mut base = slug(text);
     if base.len() > 60 {
-        base.truncate(60);
-        base = base.trim_end_matches('-').to_string();
+        base = stem(&base, 60).to_string();
     }
     if base.is_empty() {
         base = "card".into();
@@ -465,22 +466,34 @@ fn unique_id(text: &str, seen: &mut HashSet<String>) -> String {
     let mut id = base.clone();
     let mut n = 2;
     while seen.contains(&id) {
-        id = format!("{base}-{n}");
+        let suffix = format!("-{n}");
+        id = format!("{}{suffix}", stem(&base, MAX_ID_LEN - suffix.len()));
         n += 1;
     }
     seen.insert(id.clone());
     id
 }
 
+/// `slug` cut to at most `len` bytes (it is ASCII), without a dash at the end.
+fn stem(slug: &str, len: usize) -> &str {
+    slug.get(..len.min(slug.len()))
+        .unwrap_or(slug)
+        .trim_end_matches('-')
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
-    use crate::deck::{Known, parse_deck};
+    use crate::deck::{CardId, Known, parse_deck};
+
+    fn deck_id(text: &str) -> DeckId {
+        DeckId::new(text).unwrap()
+    }
 
     fn flash(id: &str, prompt: &str, back: &str, tags: &[&str]) -> Card {
         Card {
-            id: id.into(),
+            id: CardId::new(id).unwrap(),
             prompt: prompt.into(),
             kind: CardKind::Flashcard { back: back.into() },
             explain: None,
@@ -492,7 +505,7 @@ mod tests {
 
     fn deck(cards: Vec<Card>) -> Deck {
         Deck {
-            id: "ports".into(),
+            id: deck_id("ports"),
             title: "Ports".into(),
             description: None,
             tags: vec![],
@@ -571,7 +584,7 @@ mod tests {
         ]);
         let out = export(std::slice::from_ref(&d));
         let (_, notes) = parse(&out.text).unwrap();
-        let yaml = to_deck_yaml("ports", "Ports", &notes);
+        let yaml = to_deck_yaml(&deck_id("ports"), "Ports", &notes);
         let back = parse_deck(&yaml, "ports.yaml", &Known::default()).unwrap();
         let strip = |d: &Deck| {
             d.cards
@@ -596,7 +609,7 @@ mod tests {
         assert_eq!(title.as_deref(), Some("Networking"));
         assert_eq!(notes[0].back, "A number\n16 bits");
         assert_eq!(notes[1].back, "Again & again");
-        let yaml = to_deck_yaml("net", "Networking", &notes);
+        let yaml = to_deck_yaml(&deck_id("net"), "Networking", &notes);
         assert_eq!(
             yaml,
             "# Imported from an Anki text file by `portquiz import anki`.\nformat: 1\nid: net\ntitle: \"Networking\"\ncards:\n\
@@ -638,11 +651,11 @@ mod tests {
             flash("port", "What is a port?", "A number", &[]),
             flash("t/row/port", "Table: row - Port?", "A number", &[]),
         ]);
-        a.id = "one".into();
+        a.id = deck_id("one");
         let mut b = deck(vec![flash("port", "Port, again?", "Yes", &[])]);
-        b.id = "two".into();
+        b.id = deck_id("two");
         let (_, notes) = parse(&export(&[a, b]).text).unwrap();
-        let yaml = to_deck_yaml("both", "Both", &notes);
+        let yaml = to_deck_yaml(&deck_id("both"), "Both", &notes);
         let d = parse_deck(&yaml, "both.yaml", &Known::default()).unwrap();
         let ids: Vec<&str> = d.cards.iter().map(|c| c.id.as_str()).collect();
         assert_eq!(ids, vec!["port", "t-row-port", "port-2"]);

@@ -3,7 +3,7 @@
 //! output reads the same under `NO_COLOR`, in logs and in screen readers. No I/O beyond the writer.
 use std::io::{self, Write};
 
-use colored::Color;
+use anstyle::{AnsiColor, Style as Paint};
 
 /// One bar: a label and a non-negative value.
 #[derive(Debug, Clone, PartialEq)]
@@ -35,16 +35,15 @@ pub struct Style {
 
 const BLOCK: &str = "█";
 const PLAIN: &str = "#";
-const BAR_COLOR: Color = Color::Cyan;
+const BAR_PAINT: Paint = AnsiColor::Cyan.on_default();
 
 fn bar_cells(color: bool, n: usize) -> String {
     if n == 0 {
         return String::new();
     }
     if color {
-        // Escape codes from `colored`'s colour table, written directly so the caller's bool decides
-        // rather than colored's process-wide detection.
-        format!("\x1b[{}m{}\x1b[0m", BAR_COLOR.to_fg_str(), BLOCK.repeat(n))
+        // The caller's bool decides (it knows the stream), so the escape codes are written here.
+        format!("{BAR_PAINT}{}{BAR_PAINT:#}", BLOCK.repeat(n))
     } else {
         PLAIN.repeat(n)
     }

@@ -11,6 +11,12 @@
 //!   card is asked again); at a question, the last recorded answer (that card is asked again).
 //! - Quitting (q, Esc, end of input or Ctrl-C) at a grade prompt keeps the answer just given, recorded with
 //!   the grade the prompt offered as its default; the summary says so.
+//! - After a verdict of wrong the candidate may claim the answer ("I was right") and grade it themself; the
+//!   review log marks it as overridden.
+//! - A card answered is not asked again before a few other cards, when there are any; its siblings (cards
+//!   naming the same experiment, cells of the same table row) are buried for the rest of the study day.
+//! - Suspended cards are never asked; a candidate suspends one at its grade prompt.
+//! - A lab whose check fails offers retry (at most [`MAX_LAB_CHECKS`] checks), give up (Again) or skip.
 //!
 //! The loop decides what happens; [`words`] says it; [`Planner`] holds the scheduler, the clock and the rng.
 mod live;
@@ -24,14 +30,17 @@ use jiff::Timestamp;
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 
+use crate::deck::CardRef;
 pub use live::{Lab, Live, Machine};
 pub use progress::{MemoryProgress, Progress, Recorded, Today};
 
 use crate::deck::{Card, CardKind, ChoiceOption, Deck};
 use crate::practical::{self, Experiment};
-use crate::schedule::{CardState, QueueLimits, Rating, Scheduler, State, build_queue};
-use crate::store::{Answer, AnswerId, CardKey};
-use crate::ui::{GradeChoice, GradeReply, Reply, Style, Ui, UiError};
+use crate::schedule::{
+    CardState, QueueEntry, QueueKind, QueueLimits, Rating, Scheduler, State, build_queue,
+};
+use crate::store::{Answer, AnswerId};
+use crate::ui::{GradeChoice, GradeReply, LabReply, Reply, Style, Ui, UiError};
 
 /// Limits and mode of one session.
 #[derive(Debug, Clone)]
@@ -66,7 +75,13 @@ impl<'a> Planner<'a> {
     }
 }
 
-/// What a session did, for the closing summary.
+/// How many checks a lab gets before only "give up" and "skip" are offered.
+pub const MAX_LAB_CHECKS: u32 = 3;
+
+/// How many other cards come between two showings of one card, when there are that many.
+const SPACING: usize = 3;
+
+/// What a session did, for the closing summary. `answered = right + wrong + self_graded`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Summary {
     /// Answers recorded (and not undone).
@@ -75,19 +90,50 @@ pub struct Summary {
     pub right: u32,
     /// Auto-checked answers that were wrong.
     pub wrong: u32,
-    /// Flashcards, graded by the candidate.
+    /// Answers the candidate graded: flashcards, and verdicts they overrode.
     pub self_graded: u32,
-    /// New cards answered for the first time.
-    pub new_learned: u32,
-    /// Cards skipped (an experiment not available here).
+    /// Of `self_graded`, verdicts of wrong the candidate overrode ("I was right").
+    pub claimed: u32,
+    /// New cards that left the new state with a passing grade.
+    pub learned: u32,
+    /// Cards skipped because this machine cannot run their experiment.
+    pub unavailable: u32,
+    /// Labs the candidate chose to skip.
     pub skipped: u32,
     pub undone: u32,
+    /// Cards suspended in this session (`deck/card`).
+    pub suspended: Vec<String>,
     /// Ended by Ctrl-C.
     pub interrupted: bool,
     /// The answer recorded with its default grade because the candidate quit at its grade prompt.
     pub kept_on_quit: Option<(String, Rating)>,
+    /// Time from the first question to the end.
+    pub spent: jiff::SignedDuration,
+    /// Cards still to study now when the session ended (0 when it ran out of cards).
+    pub due_now: usize,
+    /// Unseen cards held back by the daily new-card limit, and that limit.
+    pub new_waiting: usize,
+    pub new_per_day: u32,
     /// When the next card of these decks becomes due.
     pub next_due: Option<Timestamp>,
+}
+
+/// What is due now, for the opening line and the "nothing due" screen.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Outlook {
+    pub learning: usize,
+    pub review: usize,
+    pub new: usize,
+    /// Unseen cards beyond today's new-card limit.
+    pub new_waiting: usize,
+    pub new_per_day: u32,
+}
+
+impl Outlook {
+    /// Cards to study now (learning steps coming back within the session count).
+    pub fn total(&self) -> usize {
+        self.learning + self.review + self.new
+    }
 }
 
 /// Why a session stopped early with an error.
@@ -101,12 +147,20 @@ pub enum SessionError {
     Schedule(#[from] crate::schedule::ScheduleError),
 }
 
-/// An answer that can still be undone.
-struct Done {
-    answer_id: AnswerId,
-    card: usize,
-    verdict: Verdict,
-    was_new: bool,
+/// Something the candidate did that undo can take back.
+enum Done {
+    Answer {
+        answer_id: AnswerId,
+        card: usize,
+        verdict: Verdict,
+        was_new: bool,
+        learned: bool,
+        /// Siblings this answer buried.
+        buried: Vec<usize>,
+    },
+    Suspend {
+        card: usize,
+    },
 }
 
 /// How an answer was judged.
@@ -116,13 +170,18 @@ enum Verdict {
     Wrong,
     /// The candidate graded it (flashcards).
     SelfGraded,
+    /// The candidate overrode a verdict of wrong and graded it.
+    Claimed,
 }
 
 /// What happened at one card.
 enum Step {
     Answered,
+    /// This machine cannot run the card's experiment.
+    Unavailable,
+    /// The candidate left a lab for another time.
     Skipped,
-    /// Take back the last recorded answer.
+    /// Take back the last thing done.
     Undo,
     /// Ask the same card again (undo at its grade prompt).
     Again,
@@ -131,19 +190,40 @@ enum Step {
 
 /// The result of asking an auto-checked card.
 enum Checked {
-    Verdict { right: bool, hint_used: bool },
+    Verdict {
+        right: bool,
+        hint_used: bool,
+        /// Whether "I was right" is offered after a wrong verdict (not where the machine or the candidate
+        /// decided: practical cards, labs given up).
+        claimable: bool,
+    },
     Step(Step),
+}
+
+/// Why a card is out of this session's queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Aside {
+    No,
+    /// Skipped (unavailable here, or by the candidate) or already crammed.
+    Done,
+    /// A sibling was answered today.
+    Buried,
+    Suspended,
 }
 
 /// The study session.
 pub struct Session<'a> {
     cards: Vec<(&'a Deck, &'a Card)>,
     /// The progress key of each card (same index as `cards`), built once.
-    keys: Vec<CardKey>,
+    keys: Vec<CardRef>,
     /// Each card's state (same index as `cards`; `CardState::new()` when the store has none).
     states: Vec<CardState>,
-    /// Cards skipped (experiment unavailable) or already crammed in this session, by index.
-    set_aside: Vec<bool>,
+    /// Why a card is out of the queue, by index.
+    aside: Vec<Aside>,
+    /// Each card's sibling group (same experiment, or same table row), by index.
+    siblings: Vec<Option<usize>>,
+    /// The last cards shown, most recent last (a card is not shown again right away).
+    recent: std::collections::VecDeque<usize>,
     /// Card indices by a random rank drawn once: new cards (and cram) follow it, so the order is shuffled
     /// but stable.
     by_rank: Vec<usize>,
@@ -179,16 +259,48 @@ impl<'a> Session<'a> {
         rank.shuffle(&mut planner.rng);
         let mut by_rank: Vec<usize> = (0..cards.len()).collect();
         by_rank.sort_by_key(|&i| rank[i]);
-        let keys: Vec<CardKey> = cards
+        let keys: Vec<CardRef> = cards
             .iter()
-            .map(|(d, c)| CardKey::new(d.id.as_str(), c.id.as_str()))
+            .map(|(d, c)| CardRef::new(d.id.clone(), c.id.clone()))
             .collect();
-        let states = keys
+        let states: Vec<CardState> = keys
             .iter()
             .map(|k| stored.remove(k).unwrap_or_default())
             .collect();
+        let siblings = sibling_groups(&cards);
+        let suspended = progress.suspended()?;
+        let mut aside: Vec<Aside> = keys
+            .iter()
+            .map(|k| {
+                if suspended.contains(k) {
+                    Aside::Suspended
+                } else {
+                    Aside::No
+                }
+            })
+            .collect();
+        if !config.cram {
+            let answered = progress.answered_since(config.day_start)?;
+            let groups: std::collections::HashSet<usize> = keys
+                .iter()
+                .zip(&siblings)
+                .filter(|(k, _)| answered.contains(*k))
+                .filter_map(|(_, g)| *g)
+                .collect();
+            for i in 0..keys.len() {
+                if siblings[i].is_some_and(|g| groups.contains(&g))
+                    && !answered.contains(&keys[i])
+                    && buriable(&states[i])
+                    && aside[i] == Aside::No
+                {
+                    aside[i] = Aside::Buried;
+                }
+            }
+        }
         Ok(Self {
-            set_aside: vec![false; cards.len()],
+            aside,
+            siblings,
+            recent: std::collections::VecDeque::new(),
             cards,
             keys,
             states,
@@ -208,45 +320,92 @@ impl<'a> Session<'a> {
     /// Cards still to be shown now, in order (learning, reviews most overdue first, new cards, learn-ahead),
     /// as indices into the session's cards. New cards (and cram) follow the session's shuffled rank.
     pub fn queue(&self) -> Vec<usize> {
+        self.entries().into_iter().map(|e| e.key).collect()
+    }
+
+    fn entries(&self) -> Vec<QueueEntry<usize>> {
         let now = self.planner.now();
         // Card indices go through the queue and states are a Vec by index: the queue is rebuilt before every
         // question, and at 10,000 cards building and hashing a key per card each time cost milliseconds.
-        let order = self.by_rank.iter().filter(|&&i| !self.set_aside[i]);
+        let order = self.by_rank.iter().filter(|&&i| self.aside[i] == Aside::No);
         if self.config.cram {
             let room =
                 (self.config.review_limit as usize).saturating_sub(self.summary.answered as usize);
             return order
                 .filter(|&&i| self.states[i].state != State::New)
                 .take(room)
-                .copied()
+                .map(|&key| QueueEntry {
+                    key,
+                    kind: QueueKind::Review,
+                })
                 .collect();
         }
-        let limits = QueueLimits {
+        build_queue(order.map(|i| (i, &self.states[*i])), now, &self.limits())
+    }
+
+    fn limits(&self) -> QueueLimits {
+        QueueLimits {
             new_per_day: self.config.new_per_day,
             reviews_per_day: self.config.review_limit,
             new_done_today: self.today.new,
             reviews_done_today: self.today.reviews,
             ..QueueLimits::default()
+        }
+    }
+
+    /// What is due now, and how many unseen cards the daily new-card limit holds back.
+    pub fn outlook(&self) -> Outlook {
+        let mut outlook = Outlook {
+            new_per_day: self.config.new_per_day,
+            ..Outlook::default()
         };
-        build_queue(order.map(|i| (i, &self.states[*i])), now, &limits)
-            .into_iter()
-            .map(|e| e.key)
-            .collect()
+        for entry in self.entries() {
+            match entry.kind {
+                QueueKind::Learning | QueueKind::LearnAhead => outlook.learning += 1,
+                QueueKind::Review => outlook.review += 1,
+                QueueKind::New => outlook.new += 1,
+            }
+        }
+        if !self.config.cram {
+            let unseen = (0..self.cards.len())
+                .filter(|&i| self.aside[i] == Aside::No && self.states[i].state == State::New)
+                .count();
+            outlook.new_waiting = unseen.saturating_sub(outlook.new);
+        }
+        outlook
     }
 
     /// Runs the session until nothing is left, the candidate quits, or Ctrl-C.
     pub fn run(mut self) -> Result<Summary, SessionError> {
-        let mut planned = self.queue().len();
+        let started = self.planner.now();
+        let outlook = self.outlook();
+        self.ui
+            .say(Style::Dim, &words::outlook(&outlook, self.config.cram))?;
         loop {
             let order = self.queue();
-            let Some(next) = self.front.take().or_else(|| order.first().copied()) else {
-                break;
+            let next = match self.front.take() {
+                Some(front) => front,
+                None => match self.pick(&order) {
+                    Some(next) => next,
+                    None => break,
+                },
             };
-            let left = order.iter().filter(|&&i| i != next).count() + 1;
-            planned = planned.max(self.summary.answered as usize + left);
-            let position = (self.summary.answered as usize + 1, planned);
+            let left = order.len().max(1);
+            let position = (self.summary.answered as usize, left);
+            self.recent.push_back(next);
+            if self.recent.len() > SPACING {
+                self.recent.pop_front();
+            }
             match self.card(next, position) {
-                Ok(Step::Answered | Step::Skipped) => {}
+                Ok(Step::Answered) => {}
+                Ok(Step::Unavailable) => {
+                    self.aside[next] = Aside::Done;
+                    self.summary.unavailable += 1;
+                }
+                Ok(Step::Skipped) => {
+                    self.aside[next] = Aside::Done;
+                    self.summary.skipped += 1;
+                }
                 Ok(Step::Again) => self.front = Some(next),
                 Ok(Step::Undo) => self.undo()?,
                 Ok(Step::Quit) => break,
@@ -257,8 +416,22 @@ impl<'a> Session<'a> {
                 Err(err) => return Err(err),
             }
         }
+        let outlook = self.outlook();
+        self.summary.due_now = outlook.total();
+        self.summary.new_waiting = outlook.new_waiting;
+        self.summary.new_per_day = self.config.new_per_day;
+        self.summary.spent = self.planner.now().duration_since(started);
         self.summary.next_due = self.next_due();
         Ok(self.summary)
+    }
+
+    /// The next card: the first in the queue that was not among the last few shown, when there is one.
+    fn pick(&self, order: &[usize]) -> Option<usize> {
+        order
+            .iter()
+            .find(|i| !self.recent.contains(i))
+            .or(order.first())
+            .copied()
     }
 
     /// When the next card of these decks becomes due (learning or review).
@@ -277,34 +450,71 @@ impl<'a> Session<'a> {
             self.ui.say(Style::Dim, words::NOTHING_TO_UNDO)?;
             return Ok(());
         };
-        let undone = self.progress.undo(done.answer_id)?;
-        self.states[done.card] = undone.state;
-        self.set_aside[done.card] = false;
+        let (answer_id, card, verdict, was_new, learned, buried) = match done {
+            Done::Suspend { card } => {
+                self.progress
+                    .set_suspended(&self.keys[card], false, self.planner.now())?;
+                self.aside[card] = Aside::No;
+                self.summary
+                    .suspended
+                    .retain(|c| *c != self.keys[card].to_string());
+                let text = words::unsuspended(&self.keys[card].to_string());
+                self.ui.say(Style::Dim, &text)?;
+                return Ok(());
+            }
+            Done::Answer {
+                answer_id,
+                card,
+                verdict,
+                was_new,
+                learned,
+                buried,
+            } => (answer_id, card, verdict, was_new, learned, buried),
+        };
+        let undone = self.progress.undo(answer_id)?;
+        self.states[card] = undone.state;
+        self.aside[card] = Aside::No;
+        for sibling in buried {
+            self.aside[sibling] = Aside::No;
+        }
         self.summary.answered = self.summary.answered.saturating_sub(1);
         self.summary.undone += 1;
-        let count = match done.verdict {
-            Verdict::Right => &mut self.summary.right,
-            Verdict::Wrong => &mut self.summary.wrong,
-            Verdict::SelfGraded => &mut self.summary.self_graded,
-        };
-        *count = count.saturating_sub(1);
+        match verdict {
+            Verdict::Right => self.summary.right -= 1,
+            Verdict::Wrong => self.summary.wrong -= 1,
+            Verdict::SelfGraded => self.summary.self_graded -= 1,
+            Verdict::Claimed => {
+                self.summary.self_graded -= 1;
+                self.summary.claimed -= 1;
+            }
+        }
+        if learned {
+            self.summary.learned -= 1;
+        }
+        if self
+            .summary
+            .kept_on_quit
+            .as_ref()
+            .is_some_and(|(c, _)| *c == self.keys[card].to_string())
+        {
+            self.summary.kept_on_quit = None;
+        }
         if !self.config.cram {
-            if done.was_new {
+            if was_new {
                 self.today.new = self.today.new.saturating_sub(1);
-                self.summary.new_learned = self.summary.new_learned.saturating_sub(1);
             } else {
                 self.today.reviews = self.today.reviews.saturating_sub(1);
             }
         }
-        let card = self.cards[done.card].1.id.as_str();
-        self.ui.say(Style::Dim, &words::undone(card))?;
-        self.front = Some(done.card);
+        let id = self.cards[card].1.id.as_str();
+        self.ui.say(Style::Dim, &words::undone(id))?;
+        self.front = Some(card);
         Ok(())
     }
 
     fn card(&mut self, index: usize, position: (usize, usize)) -> Result<Step, SessionError> {
         let (_, card) = self.cards[index];
-        let state = self.states[index].clone();
+        let state = &self.states[index];
         let shown_at = self.planner.now();
         let tag = words::tag(
             card.kind.name(),
@@ -324,58 +534,62 @@ impl<'a> Session<'a> {
             CardKind::Practical { experiment } => self.practical(card, experiment)?,
             CardKind::Lab { experiment } => self.lab(card, experiment)?,
         };
-        let (right, hint_used) = match checked {
-            Checked::Verdict { right, hint_used } => (right, hint_used),
-            Checked::Step(step) => {
-                if matches!(step, Step::Skipped) {
-                    self.set_aside[index] = true;
-                    self.summary.skipped += 1;
-                }
-                return Ok(step);
-            }
+        let (right, hint_used, claimable) = match checked {
+            Checked::Verdict {
+                right,
+                hint_used,
+                claimable,
+            } => (right, hint_used, claimable),
+            Checked::Step(step) => return Ok(step),
         };
         if let Some(explain) = &card.explain {
-            self.ui.say(Style::Dim, explain)?;
+            self.ui.say(Style::Explain, explain)?;
         }
-        let verdict = if right {
-            Verdict::Right
-        } else {
-            Verdict::Wrong
-        };
-        // A wrong answer or a used hint fixes the grade; say so only once it is saved.
-        let fixed = if !right {
-            Some((Rating::Again, words::RECORDED_AGAIN))
-        } else if hint_used {
-            Some((Rating::Hard, words::RECORDED_HARD_HINT))
-        } else {
-            None
-        };
-        if let Some((rating, note)) = fixed {
+        if !right && claimable {
+            return self.grade(index, Grade::Wrong, shown_at);
+        }
+        // A wrong answer nobody can claim, or a used hint, fixes the grade; say so only once it is saved.
+        if !right || hint_used {
+            let (rating, verdict, note) = if right {
+                (Rating::Hard, Verdict::Right, words::RECORDED_HARD_HINT)
+            } else {
+                (Rating::Again, Verdict::Wrong, words::RECORDED_AGAIN)
+            };
             self.record(index, rating, verdict, shown_at)?;
             self.ui.say(Style::Dim, note)?;
             return Ok(Step::Answered);
         }
-        self.grade(
-            index,
-            &[Rating::Hard, Rating::Good, Rating::Easy],
-            1,
-            verdict,
-            shown_at,
-        )
+        self.grade(index, Grade::Right, shown_at)
     }
 
     /// The grade prompt after an answer; records the grade picked. Undo asks the card again; quitting
-    /// (or Ctrl-C) keeps the answer with the default grade.
+    /// (or Ctrl-C) and suspending keep the answer with the default grade.
     fn grade(
         &mut self,
         index: usize,
-        ratings: &[Rating],
-        default: usize,
-        verdict: Verdict,
+        grade: Grade,
         shown_at: Timestamp,
     ) -> Result<Step, SessionError> {
+        let (ratings, default, verdict): (&[Rating], usize, Verdict) = match grade {
+            Grade::Right => (
+                &[Rating::Hard, Rating::Good, Rating::Easy],
+                1,
+                Verdict::Right,
+            ),
+            Grade::Wrong => (&[Rating::Again], 0, Verdict::Wrong),
+            Grade::Claimed => (
+                &[Rating::Hard, Rating::Good, Rating::Easy],
+                1,
+                Verdict::Claimed,
+            ),
+            Grade::Flashcard => (
+                &[Rating::Again, Rating::Hard, Rating::Good, Rating::Easy],
+                2,
+                Verdict::SelfGraded,
+            ),
+        };
         let choices = self.grade_choices(index, ratings);
-        let reply = match self.ui.grade(&choices, default) {
+        let reply = match self.ui.grade(&choices, default, grade == Grade::Wrong) {
             Ok(reply) => reply,
             Err(UiError::Interrupted) => {
                 self.keep_on_quit(index, ratings[default], verdict, shown_at)?;
@@ -386,6 +600,24 @@ impl<'a> Session<'a> {
         match reply {
             GradeReply::Grade(rating) => {
                 self.record(index, rating, verdict, shown_at)?;
+                if grade == Grade::Wrong {
+                    self.ui.say(Style::Dim, words::RECORDED_AGAIN)?;
+                }
+                Ok(Step::Answered)
+            }
+            GradeReply::Claim => self.grade(index, Grade::Claimed, shown_at),
+            GradeReply::Suspend => {
+                self.record(index, ratings[default], verdict, shown_at)?;
+                self.progress
+                    .set_suspended(&self.keys[index], true, self.planner.now())?;
+                self.aside[index] = Aside::Suspended;
+                self.history.push(Done::Suspend { card: index });
+                let card = self.keys[index].to_string();
+                self.ui.say(
+                    Style::Dim,
+                    &words::suspended(&card, words::rating_name(ratings[default])),
+                )?;
+                self.summary.suspended.push(card);
                 Ok(Step::Answered)
             }
             GradeReply::Undo => Ok(Step::Again),
@@ -456,35 +688,59 @@ impl<'a> Session<'a> {
         };
         let key = &self.keys[index];
         let answer_id = self.progress.record(&Answer {
-            deck: &key.deck,
-            card: &key.card,
+            card: key,
             time: now,
             rating,
             elapsed_days: outcome.elapsed_days,
             duration_ms,
             new_state: (!self.config.cram).then_some(&after),
+            overridden: verdict == Verdict::Claimed,
         })?;
-        self.history.push(Done {
-            answer_id,
-            card: index,
-            verdict,
-            was_new,
-        });
         self.states[index] = after;
         self.summary.answered += 1;
         match verdict {
             Verdict::Right => self.summary.right += 1,
             Verdict::Wrong => self.summary.wrong += 1,
             Verdict::SelfGraded => self.summary.self_graded += 1,
+            Verdict::Claimed => {
+                self.summary.self_graded += 1;
+                self.summary.claimed += 1;
+            }
         }
+        let learned = was_new && rating != Rating::Again && !self.config.cram;
+        if learned {
+            self.summary.learned += 1;
+        }
+        let mut buried = Vec::new();
         if self.config.cram {
-            self.set_aside[index] = true;
-        } else if was_new {
-            self.today.new += 1;
-            self.summary.new_learned += 1;
+            self.aside[index] = Aside::Done;
         } else {
-            self.today.reviews += 1;
+            if was_new {
+                self.today.new += 1;
+            } else {
+                self.today.reviews += 1;
+            }
+            if let Some(group) = self.siblings[index] {
+                for i in 0..self.cards.len() {
+                    if i != index
+                        && self.siblings[i] == Some(group)
+                        && self.aside[i] == Aside::No
+                        && buriable(&self.states[i])
+                    {
+                        self.aside[i] = Aside::Buried;
+                        buried.push(i);
+                    }
+                }
+            }
         }
+        self.history.push(Done::Answer {
+            answer_id,
+            card: index,
+            verdict,
+            was_new,
+            learned,
+            buried,
+        });
         Ok(())
     }
 
@@ -513,15 +769,9 @@ impl<'a> Session<'a> {
         }
         self.ui.say(Style::Text, &words::flashcard_back(back))?;
         if let Some(explain) = &card.explain {
-            self.ui.say(Style::Dim, explain)?;
+            self.ui.say(Style::Explain, explain)?;
         }
-        self.grade(
-            index,
-            &[Rating::Again, Rating::Hard, Rating::Good, Rating::Easy],
-            2,
-            Verdict::SelfGraded,
-            shown_at,
-        )
+        self.grade(index, Grade::Flashcard, shown_at)
     }
 
     fn show_hint(&mut self, card: &Card) -> Result<(), SessionError> {
@@ -583,7 +833,11 @@ impl<'a> Session<'a> {
                 }
             }
         }
-        Ok(Checked::Verdict { right, hint_used })
+        Ok(Checked::Verdict {
+            right,
+            hint_used,
+            claimable: true,
+        })
     }
 
     fn true_false(&mut self, card: &Card, answer: bool) -> Result<Checked, SessionError> {
@@ -597,7 +851,11 @@ impl<'a> Session<'a> {
         let style = if right { Style::Right } else { Style::Wrong };
         self.ui
             .say(style, &words::true_false_verdict(right, answer))?;
-        Ok(Checked::Verdict { right, hint_used })
+        Ok(Checked::Verdict {
+            right,
+            hint_used,
+            claimable: true,
+        })
     }
 
     fn typed(&mut self, card: &Card, model: Option<&str>) -> Result<Checked, SessionError> {
@@ -623,7 +881,11 @@ impl<'a> Session<'a> {
             self.ui
                 .say(Style::Wrong, &words::typed_wrong(model, &missing))?;
         }
-        Ok(Checked::Verdict { right, hint_used })
+        Ok(Checked::Verdict {
+            right,
+            hint_used,
+            claimable: true,
+        })
     }
 
     /// Finds a practical card's experiment (or lab) and shows its question: the card's own prompt, else the
@@ -649,7 +911,7 @@ impl<'a> Session<'a> {
 
     fn practical(&mut self, card: &Card, id: &str) -> Result<Checked, SessionError> {
         let Some(experiment) = self.introduce_live(card, id, "experiment")? else {
-            return Ok(Checked::Step(Step::Skipped));
+            return Ok(Checked::Step(Step::Unavailable));
         };
         self.ui.say(Style::Dim, words::RUNS_LIVE)?;
         let options: Vec<String> = experiment.options.iter().map(|s| s.to_string()).collect();
@@ -686,29 +948,34 @@ impl<'a> Session<'a> {
                 if card.explain.is_none() {
                     self.ui.say(Style::Dim, experiment.explain)?;
                 }
-                Ok(Checked::Verdict { right, hint_used })
+                Ok(Checked::Verdict {
+                    right,
+                    hint_used,
+                    // The machine decided.
+                    claimable: false,
+                })
             }
             practical::Outcome::Unavailable { reason } => {
                 self.ui.say(Style::Dim, &words::unavailable(&reason))?;
-                Ok(Checked::Step(Step::Skipped))
+                Ok(Checked::Step(Step::Unavailable))
             }
             practical::Outcome::Errored { message } => {
                 self.ui
                     .say(Style::Dim, &words::could_not_finish(&message))?;
-                Ok(Checked::Step(Step::Skipped))
+                Ok(Checked::Step(Step::Unavailable))
             }
         }
     }
 
     fn lab(&mut self, card: &Card, id: &str) -> Result<Checked, SessionError> {
         let Some(experiment) = self.introduce_live(card, id, "lab")? else {
-            return Ok(Checked::Step(Step::Skipped));
+            return Ok(Checked::Step(Step::Unavailable));
         };
         let mut lab = match self.live.start_lab(experiment) {
             Ok(lab) => lab,
             Err(reason) => {
                 self.ui.say(Style::Dim, &words::unavailable(&reason))?;
-                return Ok(Checked::Step(Step::Skipped));
+                return Ok(Checked::Step(Step::Unavailable));
             }
         };
         self.ui.say(Style::Text, lab.instructions())?;
@@ -716,23 +983,96 @@ impl<'a> Session<'a> {
             Asked::Value((), hint_used) => hint_used,
             Asked::Step(step) => return Ok(Checked::Step(step)),
         };
-        let result = lab.verify();
-        drop(lab);
-        for line in &result.transcript {
-            self.ui.say(Style::Dim, line)?;
-        }
-        if result.passed {
-            self.ui
-                .say(Style::Right, &words::lab_verified(&result.conclusion))?;
-        } else {
+        let mut checks = 0;
+        loop {
+            let result = lab.verify();
+            checks += 1;
+            for line in &result.transcript {
+                self.ui.say(Style::Dim, line)?;
+            }
+            if result.passed {
+                self.ui
+                    .say(Style::Right, &words::lab_verified(&result.conclusion))?;
+                return Ok(Checked::Verdict {
+                    right: true,
+                    hint_used,
+                    claimable: false,
+                });
+            }
             self.ui
                 .say(Style::Wrong, &words::lab_not_verified(&result.conclusion))?;
+            match self.ui.lab_failed(checks < MAX_LAB_CHECKS)? {
+                LabReply::Retry => self.ui.say(Style::Dim, words::CHECKING_AGAIN)?,
+                LabReply::GiveUp => {
+                    return Ok(Checked::Verdict {
+                        right: false,
+                        hint_used,
+                        claimable: false,
+                    });
+                }
+                LabReply::Skip => {
+                    self.ui.say(Style::Dim, words::LAB_SKIPPED)?;
+                    return Ok(Checked::Step(Step::Skipped));
+                }
+                LabReply::Quit => return Ok(Checked::Step(Step::Quit)),
+            }
         }
-        Ok(Checked::Verdict {
-            right: result.passed,
-            hint_used,
-        })
     }
+}
+
+/// Which grade prompt follows an answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Grade {
+    /// A right auto-checked answer: Hard, Good (default) or Easy.
+    Right,
+    /// A wrong one: Again (default), or "I was right".
+    Wrong,
+    /// After "I was right": the candidate grades it, Hard, Good (default) or Easy.
+    Claimed,
+    /// A flashcard: Again, Hard, Good (default) or Easy.
+    Flashcard,
+}
+
+/// Each card's sibling group: cards naming the same experiment (across decks), and cells of the same table
+/// row (within a deck), share a group; other cards have none.
+fn sibling_groups(cards: &[(&Deck, &Card)]) -> Vec<Option<usize>> {
+    let mut groups: std::collections::HashMap<(String, String), usize> =
+        std::collections::HashMap::new();
+    let keys: Vec<Option<(String, String)>> = cards
+        .iter()
+        .map(|(deck, card)| match &card.kind {
+            CardKind::Practical { experiment } | CardKind::Lab { experiment } => {
+                Some((String::new(), experiment.clone()))
+            }
+            _ if card.id.is_cell() => {
+                let id = card.id.as_str();
+                let row = id.rsplit_once('/').map_or(id, |(row, _)| row);
+                Some((deck.id.to_string(), row.to_string()))
+            }
+            _ => None,
+        })
+        .collect();
+    let mut count: std::collections::HashMap<&(String, String), usize> =
+        std::collections::HashMap::new();
+    for key in keys.iter().flatten() {
+        *count.entry(key).or_default() += 1;
+    }
+    keys.iter()
+        .map(|key| {
+            let key = key.as_ref()?;
+            // A group of one has no siblings.
+            (count.get(key).copied().unwrap_or(0) > 1).then(|| {
+                let next = groups.len();
+                *groups.entry(key.clone()).or_insert(next)
+            })
+        })
+        .collect()
+}
+
+/// Whether a sibling of an answered card is buried: new and review cards wait for tomorrow; a card in a
+/// learning step keeps its step.
+fn buriable(state: &CardState) -> bool {
+    matches!(state.state, State::New | State::Review)
 }
 
 /// What [`Session::ask`] got: an answer (and whether the hint was shown first), or a step.

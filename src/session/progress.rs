@@ -1,23 +1,35 @@
 //! What the session needs from the progress store, as a trait: the stored states, today's counts, recording
 //! an answer and undoing one. [`crate::store::Store`] implements it on SQLite; [`MemoryProgress`] keeps it
 //! in memory so whole sessions run in unit tests without a database.
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use jiff::Timestamp;
 
+use crate::deck::CardRef;
 use crate::schedule::{CardState, State};
-use crate::store::{Answer, AnswerId, CardKey, Store, StoreError, Undone};
+use crate::store::{Answer, AnswerId, Store, StoreError, Undone};
 
 /// The progress a session reads and writes.
 pub trait Progress {
     /// Every stored card state.
-    fn states(&self) -> Result<HashMap<CardKey, CardState>, StoreError>;
+    fn states(&self) -> Result<HashMap<CardRef, CardState>, StoreError>;
     /// New cards introduced and reviews answered (cram excluded) at or after `since`.
     fn done_since(&self, since: Timestamp) -> Result<Today, StoreError>;
     /// Records one answer durably (log row + the card's new state) and returns its id for undo.
     fn record(&mut self, answer: &Answer<'_>) -> Result<AnswerId, StoreError>;
     /// Takes back a recorded answer: removes its log row and restores the card's previous state.
     fn undo(&mut self, id: AnswerId) -> Result<Undone, StoreError>;
+    /// The cards answered at or after `since` (their siblings are buried for the rest of the day).
+    fn answered_since(&self, since: Timestamp) -> Result<HashSet<CardRef>, StoreError>;
+    /// The cards the candidate took out of rotation.
+    fn suspended(&self) -> Result<HashSet<CardRef>, StoreError>;
+    /// Suspends a card, or brings it back.
+    fn set_suspended(
+        &mut self,
+        card: &CardRef,
+        suspended: bool,
+        now: Timestamp,
+    ) -> Result<bool, StoreError>;
 }
 
 /// Today's counts that the daily limits use.
@@ -28,7 +40,7 @@ pub struct Today {
 }
 
 impl Progress for Store {
-    fn states(&self) -> Result<HashMap<CardKey, CardState>, StoreError> {
+    fn states(&self) -> Result<HashMap<CardRef, CardState>, StoreError> {
         self.all_states()
     }
 
@@ -46,27 +58,47 @@ impl Progress for Store {
     fn undo(&mut self, id: AnswerId) -> Result<Undone, StoreError> {
         Store::undo(self, id)
     }
+
+    fn answered_since(&self, since: Timestamp) -> Result<HashSet<CardRef>, StoreError> {
+        self.cards_answered_since(since)
+    }
+
+    fn suspended(&self) -> Result<HashSet<CardRef>, StoreError> {
+        Store::suspended(self)
+    }
+
+    fn set_suspended(
+        &mut self,
+        card: &CardRef,
+        suspended: bool,
+        now: Timestamp,
+    ) -> Result<bool, StoreError> {
+        Store::set_suspended(self, card, suspended, now)
+    }
 }
 
 /// One answer as [`MemoryProgress`] keeps it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Recorded {
     pub id: AnswerId,
-    pub key: CardKey,
+    pub key: CardRef,
     pub time: Timestamp,
     pub rating: crate::schedule::Rating,
     /// The card's state before the answer (restored by undo).
     pub before: Option<CardState>,
     /// `None` for a cram answer.
     pub after: Option<CardState>,
+    /// The candidate overrode a verdict of wrong.
+    pub overridden: bool,
 }
 
 /// Progress in memory, for tests: the same rules as the store (cram answers are logged and change no state;
 /// undo restores the state before the answer).
 #[derive(Debug, Clone, Default)]
 pub struct MemoryProgress {
-    pub states: HashMap<CardKey, CardState>,
+    pub states: HashMap<CardRef, CardState>,
     pub log: Vec<Recorded>,
+    pub suspended: HashSet<CardRef>,
     next_id: AnswerId,
 }
 
@@ -77,7 +109,7 @@ impl MemoryProgress {
 }
 
 impl Progress for MemoryProgress {
-    fn states(&self) -> Result<HashMap<CardKey, CardState>, StoreError> {
+    fn states(&self) -> Result<HashMap<CardRef, CardState>, StoreError> {
         Ok(self.states.clone())
     }
 
@@ -99,7 +131,7 @@ impl Progress for MemoryProgress {
 
     fn record(&mut self, answer: &Answer<'_>) -> Result<AnswerId, StoreError> {
         self.next_id += 1;
-        let key = CardKey::new(answer.deck, answer.card);
+        let key = answer.card.clone();
         let before = self.states.get(&key).cloned();
         if let Some(after) = answer.new_state {
             self.states.insert(key.clone(), after.clone());
@@ -111,6 +143,7 @@ impl Progress for MemoryProgress {
             rating: answer.rating,
             before,
             after: answer.new_state.cloned(),
+            overridden: answer.overridden,
         });
         Ok(self.next_id)
     }
@@ -135,6 +168,32 @@ impl Progress for MemoryProgress {
             state: row.before.clone().unwrap_or_default(),
             key: row.key,
             cram,
+        })
+    }
+
+    fn answered_since(&self, since: Timestamp) -> Result<HashSet<CardRef>, StoreError> {
+        Ok(self
+            .log
+            .iter()
+            .filter(|r| r.time >= since)
+            .map(|r| r.key.clone())
+            .collect())
+    }
+
+    fn suspended(&self) -> Result<HashSet<CardRef>, StoreError> {
+        Ok(self.suspended.clone())
+    }
+
+    fn set_suspended(
+        &mut self,
+        card: &CardRef,
+        suspended: bool,
+        _now: Timestamp,
+    ) -> Result<bool, StoreError> {
+        Ok(if suspended {
+            self.suspended.insert(card.clone())
+        } else {
+            self.suspended.remove(card)
         })
     }
 }

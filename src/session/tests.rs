@@ -67,6 +67,17 @@ cards:
   - id: listen
     type: lab
     experiment: lab-start-listener
+  - id: double-again
+    type: practical
+    experiment: double-bind
+    prompt: Two TCP sockets bind the same address and port. What does the second bind get?
+tables:
+  - id: proto
+    title: TCP vs UDP
+    columns: [TCP, UDP]
+    rows:
+      - aspect: Connection
+        values: [Connection-oriented, Connectionless]
 "#;
 
 /// A deck of only the cards named (by id), in that order.
@@ -144,6 +155,8 @@ struct Bench {
     live: FakeLive,
     cram: bool,
     new_per_day: u32,
+    /// How long each prompt takes the candidate.
+    tick: SignedDuration,
 }
 
 impl Bench {
@@ -156,6 +169,7 @@ impl Bench {
             live: FakeLive::default(),
             cram: false,
             new_per_day: 10,
+            tick: SignedDuration::from_secs(5),
         }
     }
 
@@ -168,12 +182,13 @@ impl Bench {
     fn run(&mut self, lines: &[&str], end: End) -> (Summary, String) {
         let (mut ui, transcript) = scripted(lines.iter().copied(), end);
         let clock = self.clock.clone();
-        // Every prompt takes the candidate five seconds.
+        let tick = self.tick;
+        // Every reading of the clock moves it on by `tick` (five seconds unless a test says otherwise).
         let planner = Planner::new(
             &self.scheduler,
             move || {
                 let now = clock.get();
-                clock.set(now.checked_add(SignedDuration::from_secs(5)).unwrap());
+                clock.set(now.checked_add(tick).unwrap());
                 now
             },
             StdRng::seed_from_u64(7),
@@ -196,10 +211,11 @@ impl Bench {
         .unwrap();
         if session.queue().is_empty() {
             let next = session.next_due();
+            let outlook = session.outlook();
             drop(session);
             ui.say(
                 Style::Text,
-                &words::nothing_due(now, self.scheduler.time_zone(), next, self.cram),
+                &words::nothing_due(now, self.scheduler.time_zone(), next, &outlook, self.cram),
             )
             .unwrap();
             return (Summary::default(), transcript.text());
@@ -217,14 +233,14 @@ impl Bench {
         self.progress
             .log
             .iter()
-            .map(|r| (r.key.card.clone(), r.rating))
+            .map(|r| (r.key.card.to_string(), r.rating))
             .collect()
     }
 
     fn state(&self, card: &str) -> Option<State> {
         self.progress
             .states
-            .get(&CardKey::new("t", card))
+            .get(&CardRef::parse("t", card).unwrap())
             .map(|s| s.state)
     }
 }
@@ -247,7 +263,7 @@ fn a_right_choice_is_graded_by_the_candidate() {
 #[test]
 fn a_wrong_choice_is_recorded_as_again_and_explains_the_pick() {
     let mut b = Bench::new(&["range"]);
-    let (summary, text) = b.run(&["1-1024", "q"], End::Eof);
+    let (summary, text) = b.run(&["1-1024", ""], End::Eof);
     transcript!("choice_wrong", text);
     assert_eq!(b.ratings(), [("range".into(), Rating::Again)]);
     assert_eq!((summary.answered, summary.right, summary.wrong), (1, 0, 1));
@@ -264,7 +280,7 @@ fn the_hint_caps_a_right_answer_at_hard() {
 #[test]
 fn a_multiple_choice_needs_every_right_option() {
     let mut b = Bench::new(&["parts"]);
-    let (_, text) = b.run(&["?", "IP address", "1,2,3", "4"], End::Eof);
+    let (_, text) = b.run(&["?", "IP address", "", "1,2,3", "4"], End::Eof);
     transcript!("multi_choice", text);
     assert_eq!(
         b.ratings(),
@@ -282,7 +298,7 @@ fn true_false_right_and_wrong() {
     transcript!("true_false_right", text);
     assert_eq!(b.ratings(), [("ip-in-port".into(), Rating::Hard)]);
     let mut b = Bench::new(&["ip-in-port"]);
-    let (_, text) = b.run(&["yes"], End::Eof);
+    let (_, text) = b.run(&["yes", ""], End::Eof);
     transcript!("true_false_wrong", text);
     assert_eq!(b.ratings(), [("ip-in-port".into(), Rating::Again)]);
 }
@@ -298,7 +314,7 @@ fn a_typed_answer_among_the_accepted_ones_is_right() {
 #[test]
 fn a_typed_answer_missing_keywords_says_which() {
     let mut b = Bench::new(&["socket"]);
-    let (_, text) = b.run(&["an endpoint with a port"], End::Eof);
+    let (_, text) = b.run(&["an endpoint with a port", ""], End::Eof);
     transcript!("typed_missing", text);
     assert_eq!(b.ratings(), [("socket".into(), Rating::Again)]);
 }
@@ -306,7 +322,7 @@ fn a_typed_answer_missing_keywords_says_which() {
 #[test]
 fn a_quoted_command_word_is_an_answer_not_a_command() {
     let mut b = Bench::new(&["https"]);
-    let (summary, text) = b.run(&["\"q\""], End::Eof);
+    let (summary, text) = b.run(&["\"q\"", ""], End::Eof);
     transcript!("quoted_q", text);
     assert_eq!(b.ratings(), [("https".into(), Rating::Again)]);
     assert!(!summary.interrupted);
@@ -441,12 +457,12 @@ fn cram_logs_answers_without_changing_the_schedule() {
     b.advance(SignedDuration::from_mins(30));
     let before = b.progress.states.clone();
     b.cram = true;
-    let (summary, text) = b.run(&["nope"], End::Eof);
+    let (summary, text) = b.run(&["nope", ""], End::Eof);
     transcript!("cram", text);
     assert_eq!(b.progress.states, before);
     assert_eq!(b.progress.log.len(), 2);
     assert_eq!(b.progress.log[1].after, None);
-    assert_eq!(summary.new_learned, 0);
+    assert_eq!(summary.learned, 0);
 }
 
 #[test]
@@ -474,10 +490,12 @@ fn a_lapse_goes_to_relearning_and_back_to_review() {
     let mut b = Bench::new(&["https"]);
     b.run(&["443", "4"], End::Eof);
     assert_eq!(b.state("https"), Some(State::Review));
-    let due = b.progress.states[&CardKey::new("t", "https")].due.unwrap();
+    let due = b.progress.states[&CardRef::parse("t", "https").unwrap()]
+        .due
+        .unwrap();
     b.clock
         .set(due.checked_add(SignedDuration::from_hours(1)).unwrap());
-    let (_, text) = b.run(&["80"], End::Eof);
+    let (_, text) = b.run(&["80", ""], End::Eof);
     transcript!("lapse", text);
     assert_eq!(b.state("https"), Some(State::Relearning));
     b.advance(SignedDuration::from_mins(10));
@@ -499,7 +517,7 @@ fn the_daily_new_card_limit_stops_new_cards() {
     let mut b = Bench::new(&["https", "ip-in-port"]);
     b.new_per_day = 1;
     let (summary, text) = b.run(&["n", "3", "443", "3"], End::Eof);
-    transcript!("new_limit", text);
+    transcript!("new_limit_two_cards", text);
     assert_eq!(summary.answered, 1);
 }
 
@@ -531,9 +549,9 @@ fn an_experiment_not_available_here_is_skipped_not_graded() {
         reason: "IPv6 is not usable on loopback".into(),
     });
     // https comes first in the seeded order.
-    let (summary, text) = b.run(&["80", "1"], End::Eof);
+    let (summary, text) = b.run(&["80", "", "1"], End::Eof);
     transcript!("practical_unavailable", text);
-    assert_eq!(summary.skipped, 1);
+    assert_eq!(summary.unavailable, 1);
     assert_eq!(b.ratings(), [("https".into(), Rating::Again)]);
 }
 
@@ -555,7 +573,7 @@ fn a_lab_that_cannot_run_here_is_skipped() {
     let mut b = Bench::new(&["listen"]);
     let (summary, text) = b.run(&[], End::Eof);
     transcript!("lab_unavailable", text);
-    assert_eq!(summary.skipped, 1);
+    assert_eq!(summary.unavailable, 1);
     assert!(b.progress.log.is_empty());
 }
 
@@ -594,4 +612,170 @@ fn a_whole_deck_in_one_session() {
     );
     transcript!("whole_deck", text);
     assert_eq!(summary.answered as usize, b.progress.log.len());
+}
+
+fn not_verified() -> LabResult {
+    LabResult {
+        passed: false,
+        transcript: vec!["TCP  connect 127.0.0.1:4242   ECONNREFUSED (nobody listens)".into()],
+        conclusion: "nothing listens on 127.0.0.1:4242: start the command above and try again"
+            .into(),
+    }
+}
+
+#[test]
+fn a_wrong_verdict_can_be_claimed_and_the_log_says_so() {
+    let mut b = Bench::new(&["https"]);
+    let (summary, text) = b.run(&["tcp 443", "r", "3"], End::Eof);
+    transcript!("claim", text);
+    assert_eq!(b.ratings(), [("https".into(), Rating::Good)]);
+    assert!(b.progress.log[0].overridden);
+    assert_eq!(
+        (
+            summary.answered,
+            summary.right,
+            summary.wrong,
+            summary.self_graded,
+            summary.claimed
+        ),
+        (1, 0, 0, 1, 1)
+    );
+}
+
+#[test]
+fn a_wrong_verdict_accepted_is_again_and_not_overridden() {
+    let mut b = Bench::new(&["https"]);
+    b.run(&["80", "1"], End::Eof);
+    assert_eq!(b.ratings(), [("https".into(), Rating::Again)]);
+    assert!(!b.progress.log[0].overridden);
+}
+
+#[test]
+fn a_card_suspended_at_its_grade_prompt_leaves_rotation_and_undo_brings_it_back() {
+    let mut b = Bench::new(&["https", "ip-in-port"]);
+    let (summary, text) = b.run(&["n", "s", "443", "3"], End::Eof);
+    transcript!("suspend", text);
+    let ip = CardRef::parse("t", "ip-in-port").unwrap();
+    assert!(b.progress.suspended.contains(&ip));
+    assert_eq!(summary.suspended, ["t/ip-in-port"]);
+    // The answer given is kept; the card is not asked again, today or later.
+    assert_eq!(b.ratings()[0], ("ip-in-port".into(), Rating::Good));
+    b.advance(SignedDuration::from_hours(48));
+    let (_, text) = b.run(&["u", "q"], End::Eof);
+    assert!(!text.contains("ip-in-port · truefalse"), "{text}");
+    let mut b = Bench::new(&["https", "ip-in-port"]);
+    let (summary, text) = b.run(&["n", "s", "u"], End::Eof);
+    transcript!("suspend_undo", text);
+    assert!(!b.progress.suspended.contains(&ip));
+    assert!(summary.suspended.is_empty());
+}
+
+#[test]
+fn a_failed_lab_offers_retry_and_a_retry_can_pass() {
+    let mut b = Bench::new(&["listen"]);
+    b.live.lab_results = vec![
+        not_verified(),
+        LabResult {
+            passed: true,
+            transcript: vec!["TCP  connect 127.0.0.1:4242   ok".into()],
+            conclusion: "something listens on 127.0.0.1:4242".into(),
+        },
+    ];
+    let (summary, text) = b.run(&["", "r", "3"], End::Eof);
+    transcript!("lab_retry", text);
+    assert_eq!(summary.right, 1);
+    assert_eq!(b.ratings(), [("listen".into(), Rating::Good)]);
+}
+
+#[test]
+fn a_lab_gets_three_checks_then_only_give_up_or_skip() {
+    let mut b = Bench::new(&["listen"]);
+    b.live.lab_results = vec![not_verified(), not_verified(), not_verified()];
+    let (summary, text) = b.run(&["", "r", "r", "r", "g"], End::Eof);
+    transcript!("lab_give_up", text);
+    assert_eq!(summary.wrong, 1);
+    assert_eq!(b.ratings(), [("listen".into(), Rating::Again)]);
+}
+
+#[test]
+fn a_skipped_lab_records_nothing() {
+    // The seeded order asks https first.
+    let mut b = Bench::new(&["listen", "https"]);
+    b.live.lab_results = vec![not_verified()];
+    let (summary, text) = b.run(&["443", "3", "", "s"], End::Eof);
+    transcript!("lab_skip", text);
+    assert_eq!(summary.skipped, 1);
+    assert_eq!(b.ratings(), [("https".into(), Rating::Good)]);
+}
+
+#[test]
+fn a_card_answered_again_waits_behind_other_cards() {
+    // The seeded order is range, https, port, ip-in-port; each prompt takes half a minute, so range's
+    // one-minute step is due again right after the next card.
+    let mut b = Bench::new(&["https", "ip-in-port", "range", "port"]);
+    b.tick = SignedDuration::from_secs(30);
+    let (_, text) = b.run(
+        &["1-1024", "", "443", "3", "", "3", "n", "3", "0-65535", "3"],
+        End::Eof,
+    );
+    transcript!("again_spacing", text);
+    let order: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.split("] t/").nth(1))
+        .map(|l| l.split(' ').next().unwrap())
+        .collect();
+    assert_eq!(
+        order[..5],
+        ["range", "https", "port", "ip-in-port", "range"]
+    );
+}
+
+#[test]
+fn siblings_are_buried_for_the_rest_of_the_day() {
+    // The seeded order is proto/connection/tcp, double, proto/connection/udp, double-again.
+    let mut b = Bench::new(&[
+        "double",
+        "double-again",
+        "proto/connection/tcp",
+        "proto/connection/udp",
+    ]);
+    b.live.outcome = Some(observed(0));
+    let (summary, text) = b.run(&["Connection-oriented", "3", "1", "3", "q"], End::Eof);
+    transcript!("siblings", text);
+    assert_eq!(summary.answered, 2);
+    let asked = |text: &str, id: &str| text.contains(&format!("t/{id} ·"));
+    assert!(
+        !asked(&text, "double-again") && !asked(&text, "proto/connection/udp"),
+        "{text}"
+    );
+    // A later session the same day does not ask them either.
+    b.advance(SignedDuration::from_hours(1));
+    let (_, text) = b.run(&["q"], End::Eof);
+    assert!(
+        !asked(&text, "double-again") && !asked(&text, "proto/connection/udp"),
+        "{text}"
+    );
+    // The next study day they are back.
+    b.advance(SignedDuration::from_hours(24));
+    let (_, text) = b.run(&["q"], End::Eof);
+    assert!(text.contains(", 2 new."), "{text}");
+}
+
+#[test]
+fn a_new_card_answered_again_is_not_learned() {
+    let mut b = Bench::new(&["https"]);
+    let (summary, _) = b.run(&["80", ""], End::Eof);
+    assert_eq!((summary.answered, summary.learned), (1, 0));
+}
+
+#[test]
+fn the_new_card_limit_is_said_when_it_stops_new_cards() {
+    // The seeded order asks port first.
+    let mut b = Bench::new(&["https", "port"]);
+    b.new_per_day = 1;
+    let (summary, text) = b.run(&["", "4"], End::Eof);
+    transcript!("new_limit", text);
+    assert_eq!((summary.answered, summary.new_waiting), (1, 1));
+    let (_, text) = b.run(&[], End::Eof);
+    transcript!("new_limit_nothing_due", text);
 }

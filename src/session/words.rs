@@ -5,10 +5,70 @@ use jiff::tz::TimeZone;
 
 use crate::schedule::Rating;
 
-/// The header line above each card: `[3/20] deck/card · choice · new`.
+/// The header line above each card: `[3 done · 17 left] deck/card · choice · new`. "Left" counts this
+/// card and every card still to come in this session, learning steps that come back included, so it only
+/// goes down as the candidate answers (undo puts a card back).
 pub fn header(position: (usize, usize), card: &impl std::fmt::Display, tag: &str) -> String {
-    let (n, total) = position;
-    format!("\n[{n}/{total}] {card} · {tag}")
+    let (done, left) = position;
+    format!("\n[{done} done · {left} left] {card} · {tag}")
+}
+
+/// The opening line: what is due now.
+pub fn outlook(o: &super::Outlook, cram: bool) -> String {
+    if cram {
+        return format!(
+            "{} to practise (cram: the schedule does not change).",
+            count(o.total(), "card")
+        );
+    }
+    let mut text = format!(
+        "{} to study now: {} learning, {} to review, {} new.",
+        count(o.total(), "card"),
+        o.learning,
+        o.review,
+        o.new
+    );
+    if o.new_waiting > 0 && o.new < o.new_waiting + o.new {
+        text.push_str(&format!(
+            " {} beyond today's limit of {} (--new N raises it).",
+            waiting(o.new_waiting),
+            o.new_per_day
+        ));
+    }
+    text
+}
+
+/// "1 card", "3 cards".
+pub fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
+/// "1 unseen card waits", "3 unseen cards wait".
+fn waiting(n: usize) -> String {
+    format!(
+        "{} {}",
+        count(n, "unseen card"),
+        if n == 1 { "waits" } else { "wait" }
+    )
+}
+
+pub const CHECKING_AGAIN: &str = "(checking again)";
+pub const LAB_SKIPPED: &str = "(skipped: nothing is recorded; the lab comes back next session)";
+
+/// After suspending at a grade prompt.
+pub fn suspended(card: &str, grade: &str) -> String {
+    format!(
+        "(suspended: {card} leaves rotation; your answer was kept as {grade}. Bring it back with: portquiz unsuspend {card})"
+    )
+}
+
+/// After undoing a suspension.
+pub fn unsuspended(card: &str) -> String {
+    format!("(undone: {card} is back in rotation)")
 }
 
 /// The header's tag: the card type, then `new` and `cram` when they apply.
@@ -172,37 +232,63 @@ pub fn human_interval(now: Timestamp, due: Option<Timestamp>) -> String {
 }
 
 /// The screen when the queue is empty at the start.
-pub fn nothing_due(now: Timestamp, tz: &TimeZone, next: Option<Timestamp>, cram: bool) -> String {
-    match (cram, next) {
-        (true, _) => "Nothing to cram: no card of these decks has been studied yet. Run `portquiz study` first.".to_string(),
-        (false, Some(due)) => format!(
-            "Nothing is due now. The next card is due {} (in {}).\nTo practise anyway without changing the schedule: portquiz study --cram",
+pub fn nothing_due(
+    now: Timestamp,
+    tz: &TimeZone,
+    next: Option<Timestamp>,
+    outlook: &super::Outlook,
+    cram: bool,
+) -> String {
+    if cram {
+        return "Nothing to cram: no card of these decks has been studied yet. Run `portquiz study` first.".to_string();
+    }
+    let mut text = "Nothing is due now.".to_string();
+    if let Some(due) = next {
+        text.push_str(&format!(
+            " The next card is due {} (in {}).",
             local_time(due, tz),
             human_interval(now, Some(due))
-        ),
-        (false, None) => "Nothing is due now, and today's new cards are done.\nTo practise anyway without changing the schedule: portquiz study --cram\nTo take more new cards today: portquiz study --new N".to_string(),
+        ));
     }
+    if outlook.new_waiting > 0 {
+        text.push_str(&format!(
+            "\nToday's new cards are done (daily limit: {}); {}.\nTo take {} more today: portquiz study --new {}",
+            outlook.new_per_day,
+            waiting(outlook.new_waiting),
+            outlook.new_waiting.min(10),
+            outlook.new_per_day as usize + outlook.new_waiting.min(10)
+        ));
+    }
+    text.push_str("\nTo practise anyway without changing the schedule: portquiz study --cram");
+    text
 }
 
-/// The closing summary.
+/// The closing summary: it adds up (answered = right + wrong + graded by you).
 pub fn summary(now: Timestamp, tz: &TimeZone, s: &super::Summary) -> String {
     let mut text = format!(
-        "\nSession {}: {} answered, {} right, {} wrong",
+        "\nSession {}: {} answered ({} right, {} wrong, {} graded by you",
         if s.interrupted { "interrupted" } else { "over" },
         s.answered,
         s.right,
         s.wrong,
+        s.self_graded,
     );
-    if s.self_graded > 0 {
-        text.push_str(&format!(", {} self-graded", s.self_graded));
+    if s.claimed > 0 {
+        text.push_str(&format!(", of which {} you claimed", s.claimed));
     }
     text.push_str(&format!(
-        ", {} new card{} learned.",
-        s.new_learned,
-        if s.new_learned == 1 { "" } else { "s" }
+        "), {} learned, in {}.",
+        count(s.learned as usize, "new card"),
+        spent(s.spent)
     ));
+    if s.unavailable > 0 {
+        text.push_str(&format!(" {} not available here.", s.unavailable));
+    }
     if s.skipped > 0 {
-        text.push_str(&format!(" {} skipped (not available here).", s.skipped));
+        text.push_str(&format!(
+            " {} skipped by you.",
+            count(s.skipped as usize, "lab")
+        ));
     }
     if let Some((card, rating)) = &s.kept_on_quit {
         text.push_str(&format!(
@@ -210,14 +296,43 @@ pub fn summary(now: Timestamp, tz: &TimeZone, s: &super::Summary) -> String {
             rating_name(*rating)
         ));
     }
-    if let Some(due) = s.next_due {
+    for card in &s.suspended {
+        text.push_str(&format!(
+            "\nSuspended: {card} (portquiz unsuspend {card} brings it back)."
+        ));
+    }
+    if s.due_now > 0 {
+        text.push_str(&format!(
+            "\n{} still to study now: portquiz study goes on.",
+            count(s.due_now, "card")
+        ));
+    } else if let Some(due) = s.next_due {
         text.push_str(&format!(
             "\nNext card due {} (in {}).",
             local_time(due, tz),
             human_interval(now, Some(due))
         ));
     }
+    if s.new_waiting > 0 {
+        text.push_str(&format!(
+            "\nToday's limit of {} is reached; {} (portquiz study --new N takes more).",
+            count(s.new_per_day as usize, "new card"),
+            waiting(s.new_waiting)
+        ));
+    }
     text
+}
+
+/// "4 min", "35 s", "1 h 5 min": time spent.
+pub fn spent(d: jiff::SignedDuration) -> String {
+    let secs = d.as_secs().max(0);
+    if secs < 60 {
+        format!("{secs} s")
+    } else if secs < 3600 {
+        format!("{} min", secs / 60)
+    } else {
+        format!("{} h {} min", secs / 3600, secs % 3600 / 60)
+    }
 }
 
 /// "2026-11-25 14:03" in the study's time zone (the system's, in real use).

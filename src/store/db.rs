@@ -1,5 +1,5 @@
 //! [`Store`]: the connection, opening checks, migrations, and every query.
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -10,40 +10,16 @@ use serde::{Deserialize, Serialize};
 
 use super::error::{Blocker, StoreError};
 use super::migrations::{APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION};
+use crate::deck::CardRef;
 use crate::schedule::{CardState, Rating, State};
 
 /// Every table and index portquiz's migrations create, as an SQL list: a file without portquiz's mark that
 /// holds anything else is another program's.
 const OWN_OBJECTS: &str =
-    "'cards', 'cards_due', 'reviews', 'reviews_time', 'reviews_card', 'settings'";
+    "'cards', 'cards_due', 'reviews', 'reviews_time', 'reviews_card', 'settings', 'suspended'";
 
 /// How long a write waits for another portquiz process holding the database before giving up.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
-
-/// Identifies a card across decks: the deck's id and the card's id within it.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub struct CardKey {
-    /// Deck id.
-    pub deck: String,
-    /// Card id within the deck.
-    pub card: String,
-}
-
-impl CardKey {
-    /// A key from a deck id and a card id.
-    pub fn new(deck: impl Into<String>, card: impl Into<String>) -> CardKey {
-        CardKey {
-            deck: deck.into(),
-            card: card.into(),
-        }
-    }
-}
-
-impl std::fmt::Display for CardKey {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}/{}", self.deck, self.card)
-    }
-}
 
 /// The id of a recorded answer (its review-log row), for [`Store::undo`].
 pub type AnswerId = i64;
@@ -51,10 +27,8 @@ pub type AnswerId = i64;
 /// One answer to record with [`Store::record_answer`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct Answer<'a> {
-    /// Deck id.
-    pub deck: &'a str,
-    /// Card id.
-    pub card: &'a str,
+    /// The card answered.
+    pub card: &'a CardRef,
     /// When the answer was given.
     pub time: Timestamp,
     /// The grade.
@@ -66,6 +40,8 @@ pub struct Answer<'a> {
     /// The card's state after the answer; `None` for a cram answer, which is logged (cram = 1) and leaves
     /// the card's state as it is.
     pub new_state: Option<&'a CardState>,
+    /// Whether the candidate overrode portquiz's verdict of wrong ("I was right") and graded it themself.
+    pub overridden: bool,
 }
 
 /// One row of the review log.
@@ -153,7 +129,7 @@ impl ReviewRef<'_> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Undone {
     /// The card.
-    pub key: CardKey,
+    pub key: CardRef,
     /// Its state now (as before the undone answer; `CardState::new()` if it had none).
     pub state: CardState,
     /// Whether the undone answer was a cram answer (the card's state was not touched).
@@ -197,7 +173,8 @@ impl WriteTx<'_> {
         review: ReviewRef<'_>,
         before: Option<&CardState>,
     ) -> Result<(), StoreError> {
-        insert_review(&self.tx, self.path, review, before)
+        // The log does not carry the "I was right" mark of another machine's answers (merge, repair).
+        insert_review(&self.tx, self.path, review, before, false)
     }
 
     /// Sets a card's state.
@@ -457,11 +434,12 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(|e| classify(&path, e))?;
-        let before = read_state(&tx, &path, answer.deck, answer.card)?;
+        let (deck, card) = (answer.card.deck.as_str(), answer.card.card.as_str());
+        let before = read_state(&tx, &path, deck, card)?;
         let entry = ReviewRef {
             id: 0,
-            deck: answer.deck,
-            card: answer.card,
+            deck,
+            card,
             time: answer.time,
             rating: answer.rating,
             state_before: before.as_ref().map_or(State::New, |card| card.state),
@@ -469,10 +447,10 @@ impl Store {
             duration_ms: answer.duration_ms,
             cram: answer.new_state.is_none(),
         };
-        insert_review(&tx, &path, entry, before.as_ref())?;
+        insert_review(&tx, &path, entry, before.as_ref(), answer.overridden)?;
         let id = tx.last_insert_rowid();
         if let Some(state) = answer.new_state {
-            write_state(&tx, &path, answer.deck, answer.card, state)?;
+            write_state(&tx, &path, deck, card, state)?;
         }
         tx.commit().map_err(|e| classify(&path, e))?;
         Ok(id)
@@ -499,6 +477,8 @@ impl Store {
         let Some((deck, card, cram, before_json)) = row else {
             return Err(StoreError::NoSuchAnswer { id });
         };
+        let key = CardRef::parse(&deck, &card)
+            .map_err(|e| corrupt(&path, &format!("card of answer {id}"), e.text))?;
         let state = if cram {
             read_state(&tx, &path, &deck, &card)?.unwrap_or_default()
         } else {
@@ -538,11 +518,7 @@ impl Store {
         tx.execute("DELETE FROM reviews WHERE id = ?1", [id])
             .map_err(|e| classify(&path, e))?;
         tx.commit().map_err(|e| classify(&path, e))?;
-        Ok(Undone {
-            key: CardKey { deck, card },
-            state,
-            cram,
-        })
+        Ok(Undone { key, state, cram })
     }
 
     /// The stored state of one card (`None`: never answered outside cram).
@@ -550,13 +526,14 @@ impl Store {
         read_state(&self.conn, &self.path, deck, card)
     }
 
-    /// Every stored card state. Cards whose deck no longer has them are included (history is kept).
-    pub fn all_states(&self) -> Result<HashMap<CardKey, CardState>, StoreError> {
+    /// Every stored card state. Cards whose deck no longer has them are included (history is kept); rows
+    /// whose ids break the id rule (which no deck card can have) are left out.
+    pub fn all_states(&self) -> Result<HashMap<CardRef, CardState>, StoreError> {
         self.query_states("SELECT deck, card, state, step, stability, difficulty, due, reps, lapses, last_review FROM cards", [])
     }
 
     /// The stored states of one deck's cards.
-    pub fn deck_states(&self, deck: &str) -> Result<HashMap<CardKey, CardState>, StoreError> {
+    pub fn deck_states(&self, deck: &str) -> Result<HashMap<CardRef, CardState>, StoreError> {
         self.query_states(
             "SELECT deck, card, state, step, stability, difficulty, due, reps, lapses, last_review FROM cards WHERE deck = ?1",
             [deck],
@@ -567,7 +544,7 @@ impl Store {
         &self,
         sql: &str,
         params: P,
-    ) -> Result<HashMap<CardKey, CardState>, StoreError> {
+    ) -> Result<HashMap<CardRef, CardState>, StoreError> {
         let mut stmt = self.conn.prepare(sql).map_err(|e| self.err(e))?;
         let mut rows = stmt.query(params).map_err(|e| self.err(e))?;
         let mut out = HashMap::new();
@@ -575,7 +552,9 @@ impl Store {
             let deck: String = row.get(0).map_err(|e| self.err(e))?;
             let card: String = row.get(1).map_err(|e| self.err(e))?;
             let state = state_from_row(&self.path, &deck, &card, row)?;
-            out.insert(CardKey { deck, card }, state);
+            if let Ok(key) = CardRef::parse(&deck, &card) {
+                out.insert(key, state);
+            }
         }
         Ok(out)
     }
@@ -661,6 +640,68 @@ impl Store {
     }
 
     /// Whether an answer was given in `[from, to)` to a deck for which `wanted` is true (found through the
+    /// The cards answered (cram included) at or after `since`, e.g. today, for burying their siblings.
+    pub fn cards_answered_since(&self, since: Timestamp) -> Result<HashSet<CardRef>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT DISTINCT deck, card FROM reviews WHERE time >= ?1")
+            .map_err(|e| self.err(e))?;
+        let mut rows = stmt
+            .query([since.as_microsecond()])
+            .map_err(|e| self.err(e))?;
+        let mut out = HashSet::new();
+        while let Some(row) = rows.next().map_err(|e| self.err(e))? {
+            let deck: String = row.get(0).map_err(|e| self.err(e))?;
+            let card: String = row.get(1).map_err(|e| self.err(e))?;
+            // A row whose ids break the rule (a hand-edited file) cannot name a loaded card: skip it.
+            if let Ok(card) = CardRef::parse(&deck, &card) {
+                out.insert(card);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The suspended cards (taken out of rotation by the candidate).
+    pub fn suspended(&self) -> Result<HashSet<CardRef>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT deck, card FROM suspended")
+            .map_err(|e| self.err(e))?;
+        let mut rows = stmt.query([]).map_err(|e| self.err(e))?;
+        let mut out = HashSet::new();
+        while let Some(row) = rows.next().map_err(|e| self.err(e))? {
+            let deck: String = row.get(0).map_err(|e| self.err(e))?;
+            let card: String = row.get(1).map_err(|e| self.err(e))?;
+            if let Ok(card) = CardRef::parse(&deck, &card) {
+                out.insert(card);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Suspends a card (`true`, from `now`) or brings it back (`false`); returns whether anything changed.
+    pub fn set_suspended(
+        &mut self,
+        card: &CardRef,
+        suspended: bool,
+        now: Timestamp,
+    ) -> Result<bool, StoreError> {
+        let (deck, id) = (card.deck.as_str(), card.card.as_str());
+        let changed = if suspended {
+            self.conn.execute(
+                "INSERT OR IGNORE INTO suspended (deck, card, since) VALUES (?1, ?2, ?3)",
+                params![deck, id, now.as_microsecond()],
+            )
+        } else {
+            self.conn.execute(
+                "DELETE FROM suspended WHERE deck = ?1 AND card = ?2",
+                params![deck, id],
+            )
+        }
+        .map_err(|e| self.err(e))?;
+        Ok(changed > 0)
+    }
+
     /// time index; stops at the first such answer).
     pub fn answered_between(
         &self,
@@ -755,7 +796,7 @@ impl Store {
     pub fn import_reviews(
         &mut self,
         reviews: &[(ReviewLogEntry, Option<CardState>)],
-        states: &[(CardKey, CardState)],
+        states: &[(CardRef, CardState)],
     ) -> Result<(), StoreError> {
         self.ensure_undamaged()?;
         let path = self.path.clone();
@@ -764,10 +805,10 @@ impl Store {
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(|e| classify(&path, e))?;
         for (r, before) in reviews {
-            insert_review(&tx, &path, r.borrowed(), before.as_ref())?;
+            insert_review(&tx, &path, r.borrowed(), before.as_ref(), false)?;
         }
         for (key, state) in states {
-            write_state(&tx, &path, &key.deck, &key.card, state)?;
+            write_state(&tx, &path, key.deck.as_str(), key.card.as_str(), state)?;
         }
         tx.commit().map_err(|e| classify(&path, e))
     }
@@ -874,14 +915,15 @@ fn insert_review(
     path: &Path,
     r: ReviewRef<'_>,
     before: Option<&CardState>,
+    overridden: bool,
 ) -> Result<(), StoreError> {
     let before_json = before
         .map(serde_json::to_string)
         .transpose()
         .map_err(|e| corrupt(path, "card state", e.to_string()))?;
     tx.execute(
-        "INSERT INTO reviews (deck, card, time, rating, state_before, elapsed_days, duration_ms, cram, card_before)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        "INSERT INTO reviews (deck, card, time, rating, state_before, elapsed_days, duration_ms, cram, card_before, overridden)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         params![
             r.deck,
             r.card,
@@ -892,6 +934,7 @@ fn insert_review(
             i64::try_from(r.duration_ms).unwrap_or(i64::MAX),
             r.cram,
             before_json,
+            overridden,
         ],
     )
     .map_err(|e| classify(path, e))?;

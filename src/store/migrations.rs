@@ -46,6 +46,16 @@ pub const MIGRATIONS: &[&str] = &[
         value TEXT NOT NULL
     ) WITHOUT ROWID;
     "#,
+    // 1 -> 2: answers whose auto verdict the candidate overrode ("I was right"), and suspended cards.
+    r#"
+    ALTER TABLE reviews ADD COLUMN overridden INTEGER NOT NULL DEFAULT 0 CHECK (overridden IN (0, 1));
+    CREATE TABLE suspended (
+        deck  TEXT    NOT NULL,
+        card  TEXT    NOT NULL,
+        since INTEGER NOT NULL,
+        PRIMARY KEY (deck, card)
+    ) WITHOUT ROWID;
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -14,9 +14,7 @@ mod error;
 mod migrations;
 mod repair;
 
-pub use db::{
-    Answer, AnswerId, BUSY_TIMEOUT, CardKey, ReviewLogEntry, ReviewRef, Store, Undone, WriteTx,
-};
+pub use db::{Answer, AnswerId, BUSY_TIMEOUT, ReviewLogEntry, ReviewRef, Store, Undone, WriteTx};
 pub use error::{Blocker, StoreError};
 pub use migrations::SCHEMA_VERSION;
 pub use repair::Salvaged;

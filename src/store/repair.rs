@@ -19,8 +19,11 @@ const SALVAGE_CHUNK: i64 = 4096;
 pub struct Salvaged {
     /// Rows read and handed on.
     pub saved: u64,
-    /// Row ids SQLite could not read (on damaged pages).
+    /// Answer ids whose row SQLite could not read (on damaged pages).
     pub unreadable: u64,
+    /// Answer ids up to the highest one that no read finds: undone answers leave such gaps, and so do rows
+    /// a damaged page hides without an error.
+    pub missing: u64,
     /// Rows read whose values portquiz could not have written.
     pub invalid: u64,
 }
@@ -96,9 +99,11 @@ impl Store {
         Store::open_read_only_unchecked(path)
     }
 
-    /// Hands every review-log row that can still be read to `f`, in id order. Rows are read in ranges of
-    /// ids; a range SQLite cannot read is halved until the unreadable rows are alone, and those are counted.
-    /// Rows with values portquiz could not have written are counted and skipped.
+    /// Hands every review-log row that can still be read to `f` (mostly in id order). Rows are read in
+    /// ranges of ids; a range SQLite cannot read is halved until the unreadable rows are alone. Then every id
+    /// up to the highest that no range returned is looked up on its own: a damaged interior page can make a
+    /// range skip rows silently that a direct lookup still finds. Rows with values portquiz could not have
+    /// written are counted and skipped.
     pub fn salvage_reviews(&self, mut f: impl FnMut(ReviewRef<'_>)) -> Salvaged {
         let mut found = Salvaged::default();
         let top: i64 = [
@@ -112,7 +117,9 @@ impl Store {
                 .ok()
                 .flatten()
         })
-        .unwrap_or(0);
+        .unwrap_or(0)
+        .max(0);
+        let mut seen = vec![false; usize::try_from(top).unwrap_or(0).saturating_add(1)];
         // A stack of id ranges `[lo, hi)`, the lowest on top (and a failing range's lower half pushed
         // last), so rows come out in id order.
         let mut pending: Vec<(i64, i64)> = Vec::new();
@@ -124,9 +131,9 @@ impl Store {
         }
         pending.reverse();
         while let Some((lo, hi)) = pending.pop() {
-            match self.read_range(lo, hi, &mut f, &mut found) {
+            match self.read_range(lo, hi, &mut f, &mut found, &mut seen) {
                 Ok(()) => {}
-                Err(_) if hi - lo <= 1 => found.unreadable += 1,
+                Err(_) if hi - lo <= 1 => {}
                 Err(_) => {
                     let mid = lo + (hi - lo) / 2;
                     pending.push((mid, hi));
@@ -134,16 +141,28 @@ impl Store {
                 }
             }
         }
+        for id in 1..=top {
+            if seen.get(usize::try_from(id).unwrap_or(usize::MAX)) == Some(&true) {
+                continue;
+            }
+            match self.read_range(id, id + 1, &mut f, &mut found, &mut seen) {
+                Ok(()) if seen.get(usize::try_from(id).unwrap_or(usize::MAX)) == Some(&true) => {}
+                Ok(()) => found.missing += 1,
+                Err(_) => found.unreadable += 1,
+            }
+        }
         found
     }
 
-    /// Reads ids `[lo, hi)` whole, then hands the rows on: a range that fails part-way hands on nothing.
+    /// Reads ids `[lo, hi)` whole, then hands the rows on and marks them seen: a range that fails part-way
+    /// hands on nothing.
     fn read_range(
         &self,
         lo: i64,
         hi: i64,
         f: &mut impl FnMut(ReviewRef<'_>),
         found: &mut Salvaged,
+        seen: &mut [bool],
     ) -> Result<(), rusqlite::Error> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT id, deck, card, time, rating, state_before, elapsed_days, duration_ms, cram
@@ -151,18 +170,31 @@ impl Store {
         )?;
         let mut rows = stmt.query([lo, hi])?;
         let mut entries = Vec::new();
-        let mut invalid = 0;
+        let mut invalid = Vec::new();
         while let Some(row) = rows.next()? {
             match review_ref(&self.path, row) {
                 Ok(r) => entries.push(r.to_entry()),
-                Err(_) => invalid += 1,
+                Err(_) => invalid.push(row.get::<_, i64>(0)?),
             }
         }
-        found.invalid += invalid;
-        for entry in &entries {
-            f(entry.borrowed());
+        let mut mark = |id: i64| match usize::try_from(id).ok().and_then(|i| seen.get_mut(i)) {
+            Some(slot) if !*slot => {
+                *slot = true;
+                true
+            }
+            _ => false,
+        };
+        for id in invalid {
+            if mark(id) {
+                found.invalid += 1;
+            }
         }
-        found.saved += entries.len() as u64;
+        for entry in &entries {
+            if mark(entry.id) {
+                f(entry.borrowed());
+                found.saved += 1;
+            }
+        }
         Ok(())
     }
 

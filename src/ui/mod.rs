@@ -20,7 +20,9 @@ pub enum Style {
     Right,
     /// A wrong answer.
     Wrong,
-    /// Secondary text: explanations, transcripts, notices.
+    /// An explanation: the main teaching text, easy to read (never dim).
+    Explain,
+    /// Secondary text: transcripts, notices.
     Dim,
 }
 
@@ -42,9 +44,27 @@ pub enum Reply<T> {
 pub enum GradeReply {
     /// A grade.
     Grade(crate::schedule::Rating),
+    /// "I was right": the candidate overrides portquiz's verdict of wrong and grades the answer themself
+    /// (offered only after a wrong verdict).
+    Claim,
+    /// Take the card out of rotation (the answer just given is kept with the default grade).
+    Suspend,
     /// Take back the answer just given (the card is asked again).
     Undo,
     /// End the session.
+    Quit,
+}
+
+/// What the candidate chose after a lab's check failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LabReply {
+    /// Check again (offered while checks are left).
+    Retry,
+    /// Give up: recorded as Again.
+    GiveUp,
+    /// Leave the card for another time: nothing is recorded.
+    Skip,
+    /// End the session (nothing is recorded for the lab).
     Quit,
 }
 
@@ -161,6 +181,13 @@ pub trait Ui {
     fn text(&mut self, hint_available: bool) -> Answer<String>;
     /// Waits until the candidate is ready (reveal a flashcard's back, or a lab is done).
     fn proceed(&mut self, what: &str, hint_available: bool) -> Answer<()>;
-    /// Picks a grade; `default` is taken on Enter.
-    fn grade(&mut self, choices: &[GradeChoice], default: usize) -> Result<GradeReply, UiError>;
+    /// Picks a grade; `default` is taken on Enter. `claim` offers "I was right" (after a wrong verdict).
+    fn grade(
+        &mut self,
+        choices: &[GradeChoice],
+        default: usize,
+        claim: bool,
+    ) -> Result<GradeReply, UiError>;
+    /// After a failed lab check: retry (when `retry` is offered), give up, or skip.
+    fn lab_failed(&mut self, retry: bool) -> Result<LabReply, UiError>;
 }

@@ -4,7 +4,7 @@
 use std::io::{BufRead, Write};
 
 use super::{
-    Answer, Command, GradeChoice, GradeReply, NO_HINT, Picks, Reply, Style, Ui, UiError,
+    Answer, Command, GradeChoice, GradeReply, LabReply, NO_HINT, Picks, Reply, Style, Ui, UiError,
     read_command,
 };
 use crate::safe;
@@ -235,17 +235,32 @@ impl<R: BufRead, W: Write> Ui for PlainUi<R, W> {
         }
     }
 
-    fn grade(&mut self, choices: &[GradeChoice], default: usize) -> Result<GradeReply, UiError> {
+    fn grade(
+        &mut self,
+        choices: &[GradeChoice],
+        default: usize,
+        claim: bool,
+    ) -> Result<GradeReply, UiError> {
         let list: Vec<String> = choices
             .iter()
             .map(|c| format!("{} {}", c.rating.as_u8(), safe::line(&c.label)))
             .collect();
-        writeln!(self.out, "grades: {}", list.join(", "))?;
+        let mut grades = format!("grades: {}", list.join(", "));
+        if claim {
+            grades.push_str("; r = I was right (grade it yourself)");
+        }
+        writeln!(self.out, "{grades}")?;
         let default_rating = choices.get(default).map(|c| c.rating);
         let label = format!(
-            "grade (Enter = {}, u undo, q quit)",
-            default_rating.map_or("", |r| r.as_str())
+            "grade (Enter = {}{}, s suspend, u undo, q quit)",
+            default_rating.map_or("", |r| r.as_str()),
+            if claim { ", r I was right" } else { "" }
         );
+        let allowed: Vec<String> = choices
+            .iter()
+            .map(|c| format!("{} or {}", c.rating.as_u8(), c.rating.as_str()))
+            .collect();
+        let expected = format!("a grade: {}", allowed.join(", "));
         loop {
             match self.prompt(&label)? {
                 Line::Quit => return Ok(GradeReply::Quit),
@@ -256,23 +271,42 @@ impl<R: BufRead, W: Write> Ui for PlainUi<R, W> {
                     }
                 }
                 Line::Text(t) => {
-                    if let Ok(r) = t.trim().parse::<Rating>()
+                    let word = t.trim().to_lowercase();
+                    if claim && matches!(word.as_str(), "r" | "right" | "i was right") {
+                        return Ok(GradeReply::Claim);
+                    }
+                    if matches!(word.as_str(), "s" | "suspend") {
+                        return Ok(GradeReply::Suspend);
+                    }
+                    if let Ok(r) = word.parse::<Rating>()
                         && choices.iter().any(|c| c.rating == r)
                     {
                         return Ok(GradeReply::Grade(r));
                     }
-                    let allowed: Vec<String> = choices
-                        .iter()
-                        .map(|c| format!("{} or {}", c.rating.as_u8(), c.rating.as_str()))
-                        .collect();
-                    self.remind(&format!("a grade: {}", allowed.join(", ")))?;
+                    self.remind(&expected)?;
                 }
-                Line::Hint | Line::Unreadable => {
-                    let allowed: Vec<String> = choices
-                        .iter()
-                        .map(|c| format!("{} or {}", c.rating.as_u8(), c.rating.as_str()))
-                        .collect();
-                    self.remind(&format!("a grade: {}", allowed.join(", ")))?;
+                Line::Hint | Line::Unreadable => self.remind(&expected)?,
+            }
+        }
+    }
+
+    fn lab_failed(&mut self, retry: bool) -> Result<LabReply, UiError> {
+        let label = if retry {
+            "r retry the check, g give up (recorded as Again), s skip (q quits)"
+        } else {
+            "no checks left: g give up (recorded as Again), s skip (q quits)"
+        };
+        loop {
+            match self.prompt(label)? {
+                Line::Quit => return Ok(LabReply::Quit),
+                Line::Text(t) => match t.trim().to_lowercase().as_str() {
+                    "r" | "retry" if retry => return Ok(LabReply::Retry),
+                    "g" | "give up" => return Ok(LabReply::GiveUp),
+                    "s" | "skip" => return Ok(LabReply::Skip),
+                    _ => self.remind(if retry { "r, g or s" } else { "g or s" })?,
+                },
+                Line::Undo | Line::Hint | Line::Unreadable => {
+                    self.remind(if retry { "r, g or s" } else { "g or s" })?
                 }
             }
         }

@@ -8,7 +8,7 @@ use dialoguer::theme::ColorfulTheme;
 use dialoguer::{Input as TextInput, MultiSelect, Select};
 
 use super::{
-    Answer, Command, GradeChoice, GradeReply, NO_HINT, Picks, Reply, Style, Ui, UiError,
+    Answer, Command, GradeChoice, GradeReply, LabReply, NO_HINT, Picks, Reply, Style, Ui, UiError,
     read_command,
 };
 use crate::safe;
@@ -16,6 +16,8 @@ use crate::safe;
 const HINT: &str = "(show the hint)";
 const UNDO: &str = "(undo the last answer)";
 const QUIT: &str = "(quit)";
+const CLAIM: &str = "(I was right: let me grade it)";
+const SUSPEND: &str = "(suspend this card: take it out of rotation)";
 
 /// Terminal front end. Requires stdin and stderr to be terminals (the caller checks).
 pub struct TerminalUi {
@@ -45,11 +47,25 @@ impl TerminalUi {
         default: usize,
         hint: bool,
     ) -> Answer<usize> {
+        self.select_with(prompt, items, default, hint, true)
+    }
+
+    /// [`Self::select`], with the undo item only when `undo`.
+    fn select_with(
+        &mut self,
+        prompt: &str,
+        items: &[String],
+        default: usize,
+        hint: bool,
+        undo: bool,
+    ) -> Answer<usize> {
         let mut all: Vec<String> = items.iter().map(|i| safe::line(i).into_owned()).collect();
         if hint {
             all.push(HINT.into());
         }
-        all.push(UNDO.into());
+        if undo {
+            all.push(UNDO.into());
+        }
         all.push(QUIT.into());
         let picked = Select::with_theme(&self.theme)
             .with_prompt(safe::line(prompt))
@@ -88,6 +104,7 @@ impl Ui for TerminalUi {
             Style::Question => text.bold(),
             Style::Right => text.green().bold(),
             Style::Wrong => text.red().bold(),
+            Style::Explain => text.normal(),
             Style::Dim => text.dimmed(),
         };
         let mut out = std::io::stdout().lock();
@@ -174,17 +191,47 @@ impl Ui for TerminalUi {
             })
     }
 
-    fn grade(&mut self, choices: &[GradeChoice], default: usize) -> Result<GradeReply, UiError> {
-        let labels: Vec<String> = choices.iter().map(|c| c.label.clone()).collect();
+    fn grade(
+        &mut self,
+        choices: &[GradeChoice],
+        default: usize,
+        claim: bool,
+    ) -> Result<GradeReply, UiError> {
+        let mut labels: Vec<String> = choices.iter().map(|c| c.label.clone()).collect();
+        if claim {
+            labels.push(CLAIM.into());
+        }
+        labels.push(SUSPEND.into());
         Ok(
             match self.select("How well did you know it?", &labels, default, false)? {
                 Reply::Value(i) => match choices.get(i) {
                     Some(choice) => GradeReply::Grade(choice.rating),
-                    None => GradeReply::Quit,
+                    None if labels[i] == CLAIM => GradeReply::Claim,
+                    None => GradeReply::Suspend,
                 },
                 Reply::Undo => GradeReply::Undo,
                 // No hint is offered here.
                 Reply::Hint | Reply::Quit => GradeReply::Quit,
+            },
+        )
+    }
+
+    fn lab_failed(&mut self, retry: bool) -> Result<LabReply, UiError> {
+        let mut items = Vec::new();
+        if retry {
+            items.push("Check again".to_string());
+        }
+        items.push("Give up (recorded as Again)".to_string());
+        items.push("Skip this lab for now".to_string());
+        let offset = usize::from(!retry);
+        Ok(
+            match self.select_with("What now?", &items, 0, false, false)? {
+                Reply::Value(i) => match i + offset {
+                    0 => LabReply::Retry,
+                    1 => LabReply::GiveUp,
+                    _ => LabReply::Skip,
+                },
+                Reply::Hint | Reply::Undo | Reply::Quit => LabReply::Quit,
             },
         )
     }

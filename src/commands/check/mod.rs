@@ -1,6 +1,7 @@
 //! `portquiz check`: compiles deck files and reports every problem, then a one-line summary.
+use std::io::Write;
+
 use anyhow::Result;
-use colored::Colorize;
 
 use crate::library;
 
@@ -8,40 +9,32 @@ mod practicals;
 use crate::cli::CheckArgs;
 use crate::deck::diag::plural;
 use crate::deck::load;
-use crate::env::{EXIT_PROBLEMS, Env};
+use crate::env::output::{paint, style};
+use crate::env::{Env, Exit};
 
 /// Runs `portquiz check`. Exit 0 when clean, 1 when any error, 2 when it could not run.
-pub fn run(env: &Env, args: &CheckArgs) -> Result<u8> {
+pub fn run(env: &Env, args: &CheckArgs) -> Result<Exit> {
     let sources = if args.paths.is_empty() {
         library::all_sources(env)?
     } else {
         library::read_paths(&args.paths)?
     };
     let lib = load::compile(&sources, &library::known());
+    let mut stderr = std::io::stderr().lock();
+    let error = format!(": {}: ", paint(env.output.on_stderr(style::ERROR), "error"));
     for d in &lib.diagnostics {
-        let text = d.render();
-        if env.color {
-            eprint!(
-                "{}",
-                text.replacen(": error: ", &format!(": {}: ", "error".red().bold()), 1)
-            );
-        } else {
-            eprint!("{text}");
-        }
+        write!(stderr, "{}", d.render().replacen(": error: ", &error, 1))?;
     }
+    drop(stderr);
     let errors = lib.diagnostics.len();
-    let mut code = 0;
+    let mut code = Exit::Ok;
     if errors == 0 {
         let cards: usize = lib.decks.iter().map(|d| d.cards.len()).sum();
         crate::outln!(
             "{}, {}: {}",
             plural(lib.decks.len(), "deck"),
             plural(cards, "card"),
-            if env.color {
-                "ok".green().to_string()
-            } else {
-                "ok".into()
-            }
+            paint(env.output.on_stdout(style::OK), "ok")
         )?;
     } else {
         crate::outln!(
@@ -49,7 +42,7 @@ pub fn run(env: &Env, args: &CheckArgs) -> Result<u8> {
             plural(errors, "error"),
             plural(lib.files_with_errors, "deck")
         )?;
-        code = EXIT_PROBLEMS;
+        code = Exit::Problems;
     }
     if args.practicals {
         code = code.max(practicals::check(env, &lib.decks)?);

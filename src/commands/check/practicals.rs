@@ -4,12 +4,12 @@ use std::collections::BTreeSet;
 use anyhow::Result;
 
 use crate::deck::{CardKind, Deck};
-use crate::env::{EXIT_PROBLEMS, Env};
+use crate::env::{Env, Exit};
 use crate::practical::{self, Outcome};
 
 /// Runs the experiments used by `decks` and prepares their labs; returns 1 if any experiment errored.
 /// An experiment that is not available on this machine is reported but is not an error.
-pub fn check(_env: &Env, decks: &[Deck]) -> Result<u8> {
+pub fn check(_env: &Env, decks: &[Deck]) -> Result<Exit> {
     let mut experiments = BTreeSet::new();
     let mut labs = BTreeSet::new();
     for card in decks.iter().flat_map(|d| &d.cards) {
@@ -61,5 +61,9 @@ pub fn check(_env: &Env, decks: &[Deck]) -> Result<u8> {
         }
     }
     crate::outln!("practicals: {ok} ok, {unavailable} not available here, {errored} errored")?;
-    Ok(if errored > 0 { EXIT_PROBLEMS } else { 0 })
+    Ok(if errored > 0 {
+        Exit::Problems
+    } else {
+        Exit::Ok
+    })
 }
