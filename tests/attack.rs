@@ -975,6 +975,59 @@ fn a_read_only_database_is_refused_before_the_first_question_and_stats_leaves_no
     );
 }
 
+/// Overwrites one page in the middle of the file (a leaf of the review log, here) and returns the new bytes.
+fn damage_one_page_in_the_middle(db: &Path) -> Vec<u8> {
+    let mut bytes = std::fs::read(db).unwrap();
+    let page = bytes.len() / 2 / 4096 * 4096;
+    for (i, b) in bytes[page + 8..page + 4096].iter_mut().enumerate() {
+        *b = (i * 37) as u8;
+    }
+    std::fs::write(db, &bytes).unwrap();
+    bytes
+}
+
+#[test]
+fn the_first_write_waits_for_the_damage_check_and_is_refused_on_a_damaged_file() {
+    use portquiz::deck::CardRef;
+    use portquiz::schedule::{CardState, Rating};
+    use portquiz::store::{Answer, Store};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("portquiz.sqlite3");
+    database_with_log(
+        &db,
+        (0..5_000).map(|k| {
+            (
+                "many",
+                "numbers/number-1/odd",
+                1_750_000_000_000_000 + k * 60_000_000,
+            )
+        }),
+    );
+    damage_one_page_in_the_middle(&db);
+    let card = CardRef::parse("many", "numbers/number-2/odd").unwrap();
+    let state = CardState::default();
+    let answer = Answer {
+        card: &card,
+        time: "2026-01-05T09:00:00Z".parse().unwrap(),
+        rating: Rating::Good,
+        elapsed_days: 0,
+        duration_ms: 1_000,
+        new_state: Some(&state),
+        overridden: false,
+    };
+    // Appending to the log touches only its last page: without the check, this write would go through.
+    let mut store = Store::open(&db).unwrap();
+    store.check_for_damage_in_background();
+    let err = store.record_answer(&answer).unwrap_err().to_string();
+    assert!(
+        err.starts_with(&format!("{} is damaged (Tree ", db.display()))
+            && err.ends_with("); portquiz stopped before writing to it: run `portquiz repair` to copy every answer that can still be read into a fresh database (the damaged file is kept beside it)"),
+        "{err}"
+    );
+    // And it keeps refusing.
+    assert_eq!(store.record_answer(&answer).unwrap_err().to_string(), err);
+}
+
 #[test]
 fn a_damaged_database_stops_study_before_it_writes_and_repair_saves_every_readable_answer() {
     const MANY: &str = "tests/decks/good/many.yaml";
@@ -1002,26 +1055,19 @@ fn a_damaged_database_stops_study_before_it_writes_and_repair_saves_every_readab
     )
     .unwrap();
     drop(conn);
-    // Random bytes over three pages in the middle of the file.
-    let mut bytes = std::fs::read(&db).unwrap();
-    let len = bytes.len();
-    let mut seed = 0x2545_f491_4f6c_dd1d_u64;
-    for start in [len * 3 / 10, len / 2, len * 7 / 10] {
-        for b in &mut bytes[start..start + 4096] {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            *b = seed as u8;
-        }
-    }
-    std::fs::write(&db, &bytes).unwrap();
+    let bytes = damage_one_page_in_the_middle(&db);
 
     let study = sandbox.run_with_input(
         &["study", "--plain", "--deck", MANY, "--deck", "many"],
         &[("PORTQUIZ_NOW", "2026-01-05T09:00:00Z"), ("TZ", "UTC")],
         "y\n1\n\n",
     );
-    assert_eq!(study.code, 2, "{}", study.transcript());
+    assert_eq!(
+        (study.code, study.stdout.as_str()),
+        (2, ""),
+        "{}",
+        study.transcript()
+    );
     let (head, tail) = study.stderr.split_once(" (").unwrap();
     assert_eq!(head, format!("error: {} is damaged", db.display()));
     assert!(
