@@ -1054,6 +1054,11 @@ fn a_damaged_database_stops_study_before_it_writes_and_repair_saves_every_readab
         [],
     )
     .unwrap();
+    conn.execute(
+        "INSERT INTO suspended (deck, card, since) VALUES ('many', 'numbers/number-3/odd', 1)",
+        [],
+    )
+    .unwrap();
     drop(conn);
     let bytes = damage_one_page_in_the_middle(&db);
 
@@ -1124,7 +1129,7 @@ fn a_damaged_database_stops_study_before_it_writes_and_repair_saves_every_readab
     assert_eq!(
         lines[0],
         format!(
-            "Saved {saved} answers into a fresh {} and rebuilt the schedule of 25 cards; kept 1 setting.",
+            "Saved {saved} answers into a fresh {} and rebuilt the schedule of 25 cards; kept 1 setting and 1 suspended card.",
             db.display()
         )
     );
@@ -1265,4 +1270,32 @@ fn experiments_under_a_tiny_open_files_limit_are_not_available_here_not_errors()
         "{}",
         run.stdout
     );
+}
+
+#[test]
+fn config_shows_a_hand_edited_setting_escaped() {
+    let sandbox = Sandbox::new();
+    assert_eq!(sandbox.run(&["cards"]).code, 0);
+    let conn = rusqlite::Connection::open(sandbox.path().join("portquiz.sqlite3")).unwrap();
+    conn.execute(
+        "INSERT INTO settings (key, value) VALUES ('interview_date', '2026-03-01\u{1b}[2J\u{202e}')",
+        [],
+    )
+    .unwrap();
+    drop(conn);
+    let get = sandbox.run(&["config", "get", "interview-date"]);
+    assert_eq!(
+        get.stdout,
+        "2026-03-01\\u{1b}[2J\\u{202e}\n",
+        "{}",
+        get.transcript()
+    );
+    let list = sandbox.run(&["config"]);
+    assert!(
+        list.stdout
+            .starts_with("interview-date = 2026-03-01\\u{1b}[2J\\u{202e}\n"),
+        "{}",
+        list.transcript()
+    );
+    assert_eq!(raw_controls(&list.stdout), Vec::<char>::new());
 }

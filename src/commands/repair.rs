@@ -37,6 +37,11 @@ pub fn run(env: &Env) -> Result<Exit> {
     for (key, value) in &settings {
         fresh.set_setting(key, value)?;
     }
+    // Suspended cards stay suspended (from now: when they were suspended is not worth a failed repair).
+    let suspended = damaged.suspended().unwrap_or_default();
+    for card in &suspended {
+        fresh.set_suspended(card, true, env.now)?;
+    }
     let mut cards = Cards::default();
     let mut added = Vec::new();
     let salvaged: Salvaged = damaged.salvage_reviews(|r| {
@@ -63,11 +68,12 @@ pub fn run(env: &Env) -> Result<Exit> {
     fs_err::rename(&fresh_path, &path)
         .with_context(|| format!("the damaged file is at {}", kept.display()))?;
     crate::outln!(
-        "Saved {} into a fresh {} and rebuilt the schedule of {}; kept {}.",
+        "Saved {} into a fresh {} and rebuilt the schedule of {}; kept {} and {}.",
         crate::deck::diag::plural(salvaged.saved as usize, "answer"),
         path.display(),
         crate::deck::diag::plural(rebuilt, "card"),
         crate::deck::diag::plural(settings.len(), "setting"),
+        crate::deck::diag::plural(suspended.len(), "suspended card"),
     )?;
     if salvaged.unreadable + salvaged.invalid + salvaged.missing > 0 {
         crate::outln!(
