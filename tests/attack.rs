@@ -651,13 +651,13 @@ fn another_programs_sqlite_file_with_user_version_1_is_refused_untouched_and_old
     assert_eq!(id, 0x7071_7a31);
 }
 
-/// Cards of `many` whose last review in the log (cram aside) is not the one their state was built from:
-/// an answer lost from its card's state.
+/// Cards whose state was not built from their whole log (cram aside): its last answer or its number of
+/// answers differs from the log's. An answer lost from its card's state.
 fn states_behind_their_log(db: &Path) -> Vec<String> {
     let conn = rusqlite::Connection::open(db).unwrap();
     let mut stmt = conn
         .prepare(
-            "SELECT r.card, MAX(r.time), c.last_review FROM reviews r
+            "SELECT r.card, MAX(r.time), COUNT(*), c.last_review, c.reps FROM reviews r
              LEFT JOIN cards c ON c.deck = r.deck AND c.card = r.card
              WHERE r.cram = 0 GROUP BY r.deck, r.card",
         )
@@ -665,14 +665,14 @@ fn states_behind_their_log(db: &Path) -> Vec<String> {
     stmt.query_map([], |row| {
         Ok((
             row.get::<_, String>(0)?,
-            row.get::<_, i64>(1)?,
-            row.get::<_, Option<i64>>(2)?,
+            (row.get::<_, i64>(1)?, row.get::<_, i64>(2)?),
+            (row.get::<_, Option<i64>>(3)?, row.get::<_, Option<i64>>(4)?),
         ))
     })
     .unwrap()
     .map(Result::unwrap)
-    .filter(|(_, last, state)| Some(*last) != *state)
-    .map(|(card, last, state)| format!("{card}: log {last}, state {state:?}"))
+    .filter(|(_, (last, count), state)| (Some(*last), Some(*count)) != *state)
+    .map(|(card, log, state)| format!("{card}: log (last, answers) {log:?}, state {state:?}"))
     .collect()
 }
 
@@ -1014,6 +1014,7 @@ fn the_first_write_waits_for_the_damage_check_and_is_refused_on_a_damaged_file()
         duration_ms: 1_000,
         new_state: Some(&state),
         overridden: false,
+        based_on: None,
     };
     // Appending to the log touches only its last page: without the check, this write would go through.
     let mut store = Store::open(&db).unwrap();

@@ -45,6 +45,7 @@ fn answer<'a>(
         duration_ms: 1234,
         new_state,
         overridden: false,
+        based_on: None,
     }
 }
 

@@ -42,6 +42,10 @@ pub struct Answer<'a> {
     pub new_state: Option<&'a CardState>,
     /// Whether the candidate overrode portquiz's verdict of wrong ("I was right") and graded it themself.
     pub overridden: bool,
+    /// The state `new_state` was computed from. When the stored state differs (another portquiz changed
+    /// the card meanwhile: `merge`, a second session), nothing is written and [`StoreError::Stale`] hands
+    /// back the stored state to compute from again. `None`: no such check.
+    pub based_on: Option<&'a CardState>,
 }
 
 /// One row of the review log.
@@ -436,6 +440,15 @@ impl Store {
             .map_err(|e| classify(&path, e))?;
         let (deck, card) = (answer.card.deck.as_str(), answer.card.card.as_str());
         let before = read_state(&tx, &path, deck, card)?;
+        if let (Some(_), Some(based_on)) = (answer.new_state, answer.based_on) {
+            let stored = before.clone().unwrap_or_default();
+            if !same_as_stored(&stored, based_on) {
+                return Err(StoreError::Stale {
+                    card: answer.card.to_string(),
+                    current: Box::new(stored),
+                });
+            }
+        }
         let entry = ReviewRef {
             id: 0,
             deck,
@@ -939,6 +952,19 @@ fn insert_review(
     )
     .map_err(|e| classify(path, e))?;
     Ok(())
+}
+
+/// Whether two states are the same once stored: timestamps are kept to the microsecond.
+fn same_as_stored(a: &CardState, b: &CardState) -> bool {
+    let micros = |t: Option<Timestamp>| t.map(Timestamp::as_microsecond);
+    a.state == b.state
+        && a.step == b.step
+        && a.stability == b.stability
+        && a.difficulty == b.difficulty
+        && micros(a.due) == micros(b.due)
+        && a.reps == b.reps
+        && a.lapses == b.lapses
+        && micros(a.last_review) == micros(b.last_review)
 }
 
 /// `path` with `suffix` added to its file name (`-wal`, `-shm`).

@@ -45,6 +45,17 @@ pub enum StoreError {
         /// What SQLite reported (the first few problems).
         problems: Vec<String>,
     },
+    /// An answer computed from a card state that another portquiz has changed since (a `merge`, a second
+    /// session): nothing was written; compute it again from `current`.
+    #[error(
+        "{card} was changed by another portquiz while this answer was computed; nothing was written"
+    )]
+    Stale {
+        /// The card, as `deck/card`.
+        card: String,
+        /// Its state as stored now.
+        current: Box<crate::schedule::CardState>,
+    },
     /// The database was written by a newer portquiz. Nothing was written to it.
     #[error(
         "{} was written by a newer portquiz (schema version {found}, this portquiz knows up to {supported}); portquiz left it untouched: upgrade portquiz, or pass --data-dir to use another directory",
