@@ -55,7 +55,8 @@ where
         Err(err) if is_broken_pipe(&err) => Exit::Ok.into(),
         Err(err) => {
             let mut stderr = std::io::stderr().lock();
-            let _ = writeln!(stderr, "error: {err:#}");
+            // Messages quote file names and values from decks and databases: no raw escapes.
+            let _ = writeln!(stderr, "error: {}", crate::safe::block(&format!("{err:#}")));
             Exit::Failure.into()
         }
     }
@@ -116,6 +117,7 @@ fn dispatch(cli: &Cli) -> Result<Exit> {
         Command::Config(args) => commands::config::run(&env, args),
         Command::Reset(args) => commands::reset::run(&env, args),
         Command::Merge(args) => commands::merge::run(&env, args),
+        Command::Repair => commands::repair::run(&env),
         Command::Export(args) => commands::export::run(&env, args),
         Command::Import(args) => commands::import::run(&env, args),
         Command::Schema => commands::schema::run(&env),

@@ -11,8 +11,9 @@ use crate::settings::Key;
 #[derive(Debug, Parser)]
 #[command(name = "portquiz", version, about, long_about = None, max_term_width = 100)]
 pub struct Cli {
-    /// Where progress and your own decks live [default: the XDG data dir, e.g. ~/.local/share/portquiz]
-    #[arg(long, global = true, env = "PORTQUIZ_DATA_DIR", value_name = "DIR")]
+    /// Where progress and your own decks live [env: PORTQUIZ_DATA_DIR] [default: the XDG data dir, e.g.
+    /// ~/.local/share/portquiz]
+    #[arg(long, global = true, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
 
     /// Restrict to a deck id, or load an extra deck file or directory (repeatable)
@@ -63,6 +64,8 @@ pub enum Command {
     Reset(ResetArgs),
     /// Bring in the reviews made on another machine (its portquiz.sqlite3)
     Merge(MergeArgs),
+    /// Save what a damaged progress database still holds into a fresh one (the damaged file is kept)
+    Repair,
     /// Export decks to Anki's text format, or the review log to CSV
     Export(ExportArgs),
     /// Import an Anki text export as a new deck
@@ -86,19 +89,22 @@ pub struct SuspendArgs {
 pub struct ExportArgs {
     #[command(subcommand)]
     pub what: ExportWhat,
+    /// Replace FILE when it exists (only a regular file is ever replaced)
+    #[arg(long, global = true)]
+    pub force: bool,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum ExportWhat {
     /// The decks (all, or those named with --deck) as an Anki text file (File > Import in Anki)
     Anki {
-        /// The file to write, e.g. portquiz.tsv
+        /// The file to write, e.g. portquiz.tsv (- for standard output)
         #[arg(value_name = "FILE")]
         file: PathBuf,
     },
     /// The review log as CSV for FSRS tools (card_id,review_time,review_rating,review_state,review_duration)
     Reviews {
-        /// The file to write, e.g. reviews.csv
+        /// The file to write, e.g. reviews.csv (- for standard output)
         #[arg(value_name = "FILE")]
         file: PathBuf,
     },

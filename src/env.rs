@@ -40,9 +40,14 @@ pub struct Env {
 impl Env {
     /// Builds the environment from parsed arguments and the process environment.
     pub fn from_cli(cli: &Cli) -> Result<Self> {
-        let data_dir = match &cli.data_dir {
-            Some(dir) => dir.clone(),
-            None => default_data_dir()?,
+        // Read here rather than by clap, which would blame `--data-dir` for an empty variable.
+        let data_dir = match (&cli.data_dir, std::env::var_os("PORTQUIZ_DATA_DIR")) {
+            (Some(dir), _) => dir.clone(),
+            (None, Some(dir)) if dir.is_empty() => anyhow::bail!(
+                "PORTQUIZ_DATA_DIR is set but empty; set it to a directory, or unset it to use the default data directory"
+            ),
+            (None, Some(dir)) => PathBuf::from(dir),
+            (None, None) => default_data_dir()?,
         };
         let clock = Clock::from_var(std::env::var("PORTQUIZ_NOW").ok().as_deref())?;
         let seed = match std::env::var("PORTQUIZ_SEED") {
@@ -78,9 +83,19 @@ impl Env {
 }
 
 fn default_data_dir() -> Result<PathBuf> {
-    directories::ProjectDirs::from("", "", "portquiz")
+    let dir = directories::ProjectDirs::from("", "", "portquiz")
         .map(|dirs| dirs.data_dir().to_path_buf())
-        .context("could not find a home directory for portquiz's data; pass --data-dir DIR or set PORTQUIZ_DATA_DIR")
+        .context("could not find a home directory for portquiz's data; pass --data-dir DIR or set PORTQUIZ_DATA_DIR")?;
+    // A relative HOME would put the data dir under whatever folder portquiz happens to run in.
+    if dir.is_relative() {
+        anyhow::bail!(
+            "HOME={} is not an absolute path, so portquiz cannot tell where your data lives; set HOME to your home directory, or pass --data-dir DIR or set PORTQUIZ_DATA_DIR",
+            std::env::var_os("HOME")
+                .unwrap_or_default()
+                .to_string_lossy()
+        );
+    }
+    Ok(dir)
 }
 
 /// `println!` that returns the write's `io::Result` instead of panicking when stdout is closed.

@@ -12,6 +12,7 @@
 //!   deck schema and starter; pure, fed by the commands.
 //! - [`library`] (which decks a command sees), [`progress`] (the store and scheduler for the tool commands),
 //!   [`settings`] (the user settings' keys and checks), [`text`] (plurals and durations for every message).
+//! - [`safe`]: text from decks, imports and other databases made safe to print (no raw escapes).
 //! - [`env`]: what every command gets from outside (data dir, clock, seed, colour) and the exit codes.
 //! - [`cli`], [`app`] and [`commands`]: argument definitions, the wiring, and one file per subcommand.
 
@@ -27,6 +28,7 @@ pub mod practical;
 pub mod progress;
 pub mod reports;
 pub mod review;
+pub mod safe;
 pub mod schedule;
 pub mod session;
 pub mod settings;

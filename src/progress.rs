@@ -16,14 +16,23 @@ pub fn open_store(env: &Env) -> Result<Store> {
     Ok(Store::open(env.db_path())?)
 }
 
-/// The FSRS parameters in use: the fitted ones stored by `optimize`, else the defaults (empty).
+/// The FSRS parameters in use: the fitted ones stored by `optimize`, else the defaults (empty). Stored
+/// values outside the ranges FSRS allows (edited by hand) are set aside with a warning, and the defaults
+/// are used until `optimize` stores new ones.
 pub fn stored_parameters(store: &Store) -> Result<Vec<f32>> {
-    match store.setting(FSRS_PARAMETERS)? {
-        Some(json) => serde_json::from_str(&json).with_context(|| {
-            format!("the stored FSRS parameters are not a list of numbers ({json}); run `portquiz optimize` again")
-        }),
-        None => Ok(Vec::new()),
+    let Some(json) = store.setting(FSRS_PARAMETERS)? else {
+        return Ok(Vec::new());
+    };
+    let parameters: Vec<f32> = serde_json::from_str(&json).with_context(|| {
+        format!("the stored FSRS parameters are not a list of numbers ({json}); run `portquiz optimize` again")
+    })?;
+    if let Err(err) = crate::schedule::check_parameters(&parameters) {
+        eprintln!(
+            "warning: the stored FSRS parameters cannot be used: {err}; portquiz uses the default parameters until `portquiz optimize` fits new ones"
+        );
+        return Ok(Vec::new());
     }
+    Ok(parameters)
 }
 
 /// The scheduler configured from the stored settings (desired retention, fitted parameters, interview

@@ -110,6 +110,7 @@ fn cases() -> Vec<Case> {
         case("reset", 2, &["reset", "--deck", "study"]),
         case("merge", 0, &["merge", "{dir}/other.sqlite3"]),
         case("merge", 2, &["merge", "{dir}/missing.sqlite3"]),
+        case("repair", 0, &["repair"]),
         case("export", 2, &["export"]),
         case("export anki", 0, &["export", "anki", "{dir}/out.tsv"]),
         case(

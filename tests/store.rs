@@ -47,6 +47,7 @@ fn answer<'a>(
         duration_ms: 1234,
         new_state,
         overridden: false,
+        based_on: None,
     }
 }
 
@@ -534,7 +535,14 @@ fn a_truncated_database_is_refused_and_left_untouched() {
     let truncated = &full[..full.len() / 2];
     std::fs::write(&path, truncated).unwrap();
     let err = Store::open(&path).unwrap_err();
-    assert_eq!(err.to_string(), not_a_database_message(&path));
+    // Half of it can still be read: `repair` saves that.
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "{} is damaged (database disk image is malformed); portquiz stopped before writing to it: run `portquiz repair` to copy every answer that can still be read into a fresh database (the damaged file is kept beside it)",
+            path.display()
+        )
+    );
     assert_eq!(
         std::fs::read(&path).unwrap(),
         truncated,

@@ -17,22 +17,25 @@ const ESC: &str = "\x1b";
 const CTRL_C: &str = "\x03";
 
 fn spawn(sandbox: &Sandbox) -> OsSession {
+    spawn_study(
+        sandbox,
+        &["--deck", "tests/decks/good/pty.yaml", "--deck", "pty"],
+    )
+}
+
+/// `portquiz study ARGS` in a pseudo-terminal, in colour, at a fixed instant and seed.
+pub fn spawn_study(sandbox: &Sandbox, args: &[&str]) -> OsSession {
     let mut cmd = Command::new(bin());
-    cmd.args([
-        "study",
-        "--deck",
-        "tests/decks/good/pty.yaml",
-        "--deck",
-        "pty",
-    ])
-    .current_dir(root())
-    .env("PORTQUIZ_DATA_DIR", sandbox.path())
-    .env("HOME", sandbox.path())
-    .env("PORTQUIZ_NOW", "2026-01-05T09:00:00Z")
-    .env("PORTQUIZ_SEED", "7")
-    .env("TZ", "UTC")
-    .env("TERM", "xterm")
-    .env_remove("NO_COLOR");
+    cmd.arg("study")
+        .args(args)
+        .current_dir(root())
+        .env("PORTQUIZ_DATA_DIR", sandbox.path())
+        .env("HOME", sandbox.path())
+        .env("PORTQUIZ_NOW", "2026-01-05T09:00:00Z")
+        .env("PORTQUIZ_SEED", "7")
+        .env("TZ", "UTC")
+        .env("TERM", "xterm")
+        .env_remove("NO_COLOR");
     let mut session = Session::spawn(cmd).expect("spawn in a pty");
     session.set_expect_timeout(Some(DEADLINE));
     session

@@ -30,7 +30,7 @@ pub struct CardRow<'a> {
 /// Runs `portquiz cards`.
 pub fn run(env: &Env, args: &CardsArgs) -> Result<Exit> {
     let decks = library::load_decks(env)?;
-    let store = Store::open(env.db_path())?;
+    let store = Store::open_to_read(env.db_path())?;
     let suspended = store.suspended()?;
     let mut rows = Vec::new();
     for library::CardWithState { deck, card, state } in

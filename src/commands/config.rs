@@ -44,12 +44,16 @@ pub fn run(env: &Env, args: &ConfigArgs) -> Result<Exit> {
                 crate::outln!(
                     "{} = {}",
                     k.name(),
-                    value.unwrap_or_else(|| format!("{} (default)", k.default_text()))
+                    // A stored value may have been edited by hand: shown safe.
+                    value.map_or_else(
+                        || format!("{} (default)", k.default_text()),
+                        |v| crate::safe::line(&v).into_owned()
+                    )
                 )?;
             }
         }
         &Some(ConfigAction::Get { key: k }) => match store.setting(k.stored_as())? {
-            Some(v) => crate::outln!("{v}")?,
+            Some(v) => crate::outln!("{}", crate::safe::line(&v))?,
             None => crate::outln!("{} (default)", k.default_text())?,
         },
         Some(ConfigAction::Set { key: k, value }) => {

@@ -43,8 +43,8 @@ pub fn run(env: &Env, args: &JsonArgs) -> Result<Exit> {
             "{:width$}  {:>5}  {} ({})",
             r.deck,
             r.card_count,
-            r.title,
-            r.origin
+            crate::safe::line(r.title),
+            crate::safe::line(r.origin)
         )?;
     }
     Ok(Exit::Ok)

@@ -10,6 +10,7 @@ use crate::cli::{ExperimentsAction, ExperimentsArgs};
 use crate::env::output::{paint, style, when, write_json};
 use crate::env::{Env, Exit};
 use crate::practical::{self, Environment, Experiment, Kind, Outcome};
+use crate::safe;
 
 /// Runs `portquiz experiments`.
 pub fn run(env: &Env, args: &ExperimentsArgs) -> Result<Exit> {
@@ -202,7 +203,7 @@ pub fn run_selected(
             paint(when(color, style::EMPHASIS), "environment")
         )?;
         for (name, value) in env.facts() {
-            writeln!(out, "  {name:<30} {value}")?;
+            writeln!(out, "  {name:<30} {}", safe::line(&value))?;
         }
     } else {
         let report = RunAll {
@@ -243,7 +244,7 @@ fn write_outcome(
     match outcome {
         Outcome::Observed(observation) => {
             for line in &observation.transcript {
-                writeln!(out, "    {line}")?;
+                writeln!(out, "    {}", safe::line(line))?;
             }
             let answers: Vec<&str> = observation
                 .correct
@@ -254,22 +255,24 @@ fn write_outcome(
                 out,
                 "  {} {}",
                 paint(when(color, style::CONCLUSION), "=>"),
-                observation.conclusion
+                safe::line(&observation.conclusion)
             )?;
             writeln!(out, "  answer: {}", answers.join(" / "))?;
             if let Some(note) = &observation.note {
-                writeln!(out, "  note: {note}")?;
+                writeln!(out, "  note: {}", safe::line(note))?;
             }
         }
         Outcome::Unavailable { reason } => writeln!(
             out,
-            "  {} {reason}",
-            paint(when(color, style::WARNING), "not available here:")
+            "  {} {}",
+            paint(when(color, style::WARNING), "not available here:"),
+            safe::line(reason)
         )?,
         Outcome::Errored { message } => writeln!(
             out,
-            "  {} {message}",
-            paint(when(color, style::ERROR), "error:")
+            "  {} {}",
+            paint(when(color, style::ERROR), "error:"),
+            safe::line(message)
         )?,
     }
     writeln!(out)?;

@@ -1,8 +1,8 @@
-//! `portquiz export anki FILE.tsv`: decks as Anki's text-import format.
-use std::path::Path;
+//! `portquiz export anki FILE` and `portquiz export reviews FILE`: decks as Anki's text-import format, the
+//! review log as CSV. Files are written by [`super::write`]'s rules (`-` is standard output).
+use anyhow::Result;
 
-use anyhow::{Context, Result, bail};
-
+use super::write::{Overwrite, Written, write_text};
 use crate::cli::{ExportArgs, ExportWhat};
 use crate::env::{Env, Exit};
 use crate::interchange::anki;
@@ -15,18 +15,24 @@ pub fn run(env: &Env, args: &ExportArgs) -> Result<Exit> {
         ExportWhat::Anki { file } => {
             let decks = library::load_decks(env)?;
             let out = anki::export(&decks);
-            write_file(file, &out.text, true)?;
-            crate::outln!(
-                "Exported {} from {} to {}; in Anki: File > Import.",
-                plural(out.notes, "card"),
-                plural(decks.len(), "deck"),
-                file.display()
+            let written = write_text(file, &out.text, Overwrite::force(args.force))?;
+            report(
+                &written,
+                &format!(
+                    "Exported {} from {} to {}; in Anki: File > Import.",
+                    plural(out.notes, "card"),
+                    plural(decks.len(), "deck"),
+                    shown(&written)
+                ),
             )?;
             if !out.skipped.is_empty() {
-                crate::outln!(
-                    "Left out {} that only portquiz can check live: {}",
-                    plural(out.skipped.len(), "practical or lab card"),
-                    out.skipped.join(", ")
+                report(
+                    &written,
+                    &format!(
+                        "Left out {} that only portquiz can check live: {}",
+                        plural(out.skipped.len(), "practical or lab card"),
+                        out.skipped.join(", ")
+                    ),
                 )?;
             }
             Ok(Exit::Ok)
@@ -36,45 +42,38 @@ pub fn run(env: &Env, args: &ExportArgs) -> Result<Exit> {
             // Cram answers did not change any schedule, so FSRS tools must not see them.
             let mut log = crate::progress::review_log(&store)?;
             log.retain(|r| !r.cram);
-            write_file(file, &crate::interchange::revlog::to_csv(&log), true)?;
-            crate::outln!(
-                "Exported {} to {} (card_id,review_time,review_rating,review_state,review_duration).",
-                plural(log.len(), "review"),
-                file.display()
+            let written = write_text(
+                file,
+                &crate::interchange::revlog::to_csv(&log),
+                Overwrite::force(args.force),
+            )?;
+            report(
+                &written,
+                &format!(
+                    "Exported {} to {} (card_id,review_time,review_rating,review_state,review_duration).",
+                    plural(log.len(), "review"),
+                    shown(&written)
+                ),
             )?;
             Ok(Exit::Ok)
         }
     }
 }
 
-/// Writes `text` to `path` atomically (a temporary file in the same directory, then renamed), creating
-/// the directory. With `overwrite` false an existing file is an error and is left untouched.
-pub(crate) fn write_file(path: &Path, text: &str, overwrite: bool) -> Result<()> {
-    if !overwrite && path.exists() {
-        bail!(
-            "{} already exists; pass another path with --out, or move the file away",
-            path.display()
-        );
+fn shown(written: &Written) -> String {
+    match written {
+        Written::Stdout => "standard output".to_string(),
+        Written::File(path) => path.display().to_string(),
     }
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => std::path::PathBuf::from("."),
-    };
-    fs_err::create_dir_all(&dir)?;
-    let mut tmp = tempfile::NamedTempFile::new_in(&dir)
-        .with_context(|| format!("could not create a file in {}", dir.display()))?;
-    std::io::Write::write_all(&mut tmp, text.as_bytes())
-        .with_context(|| format!("could not write {}", path.display()))?;
-    if overwrite {
-        tmp.persist(path)
-            .with_context(|| format!("could not write {}", path.display()))?;
-    } else {
-        tmp.persist_noclobber(path).with_context(|| {
-            format!(
-                "could not write {} (does it exist already? pass another path with --out)",
-                path.display()
-            )
-        })?;
+}
+
+/// A line about what was written: on stdout, or on stderr when stdout carried the data itself.
+fn report(written: &Written, line: &str) -> std::io::Result<()> {
+    match written {
+        Written::Stdout => {
+            eprintln!("{line}");
+            Ok(())
+        }
+        Written::File(_) => crate::outln!("{line}"),
     }
-    Ok(())
 }

@@ -2,8 +2,9 @@
 //! Every malformed line is reported with its number and nothing is written.
 use anyhow::{Context, Result};
 
-use super::export::write_file;
+use super::write::{Overwrite, write_text};
 use crate::cli::{ImportArgs, ImportWhat};
+use crate::deck::load::MAX_DECK_BYTES;
 use crate::deck::parse_deck;
 use crate::env::{Env, Exit};
 use crate::interchange::anki;
@@ -47,9 +48,18 @@ pub fn run(env: &Env, args: &ImportArgs) -> Result<Exit> {
         .filter(|t| !t.trim().is_empty())
         .unwrap_or_else(|| id.to_string());
     let yaml = anki::to_deck_yaml(id, &title, &notes);
-    let path = out
-        .clone()
-        .unwrap_or_else(|| env.user_decks_dir().join(format!("{id}.yaml")));
+    if yaml.len() as u64 > MAX_DECK_BYTES {
+        anyhow::bail!(
+            "the deck made from {} would be {:.1} MB, over the {} MB a deck file may hold, so portquiz would not load it; nothing was written: export the Anki deck in parts (by subdeck or tag) and import each part with its own --id",
+            file.display(),
+            yaml.len() as f64 / (1024.0 * 1024.0),
+            MAX_DECK_BYTES / (1024 * 1024)
+        );
+    }
+    let path = match out {
+        Some(path) => path.clone(),
+        None => default_deck_path(env, id.as_str())?,
+    };
     // The generated text must pass the same check as any deck before it is written.
     if let Err(diags) = parse_deck(&yaml, &path.display().to_string(), &library::known()) {
         for d in &diags {
@@ -57,11 +67,19 @@ pub fn run(env: &Env, args: &ImportArgs) -> Result<Exit> {
         }
         anyhow::bail!("the imported deck does not pass `portquiz check`; nothing was written");
     }
-    write_file(&path, &yaml, false)?;
+    write_text(&path, &yaml, Overwrite::Never)?;
     crate::outln!(
         "Imported {} into deck `{id}` at {}",
         crate::text::plural(notes.len(), "card"),
         path.display()
     )?;
     Ok(Exit::Ok)
+}
+
+/// `<data-dir>/decks/ID.yaml`, creating the decks folder (the user's own; an explicit path's folder must
+/// exist already).
+pub(crate) fn default_deck_path(env: &Env, id: &str) -> Result<std::path::PathBuf> {
+    let dir = env.user_decks_dir();
+    fs_err::create_dir_all(&dir)?;
+    Ok(dir.join(format!("{id}.yaml")))
 }

@@ -1,7 +1,7 @@
 //! `portquiz new ID [--out PATH]`: writes a starter deck that passes `portquiz check` as written.
 use anyhow::Result;
 
-use super::export::write_file;
+use super::write::{Overwrite, write_text};
 use crate::authoring::starter;
 use crate::cli::NewArgs;
 use crate::deck::id::{DeckId, MAX_ID_LEN, slug};
@@ -20,11 +20,11 @@ pub(super) fn deck_id_arg(text: &str) -> Result<DeckId> {
 /// Runs `portquiz new`.
 pub fn run(env: &Env, args: &NewArgs) -> Result<Exit> {
     let id = deck_id_arg(&args.id)?;
-    let path = args
-        .out
-        .clone()
-        .unwrap_or_else(|| env.user_decks_dir().join(format!("{}.yaml", args.id)));
-    write_file(&path, &starter::starter_deck(&id), false)?;
+    let path = match &args.out {
+        Some(path) => path.clone(),
+        None => super::import::default_deck_path(env, &args.id)?,
+    };
+    write_text(&path, &starter::starter_deck(&id), Overwrite::Never)?;
     crate::outln!(
         "Wrote {}: edit it, then run `portquiz check {}`",
         path.display(),

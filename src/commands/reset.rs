@@ -5,8 +5,8 @@ use std::io::IsTerminal;
 use anyhow::{Result, bail};
 
 use crate::cli::ResetArgs;
-use crate::env::{Env, Exit};
-use crate::progress;
+use crate::env::{DeckSelection, Env, Exit};
+use crate::{library, progress};
 
 /// Runs `portquiz reset`.
 pub fn run(env: &Env, args: &ResetArgs) -> Result<Exit> {
@@ -14,6 +14,24 @@ pub fn run(env: &Env, args: &ResetArgs) -> Result<Exit> {
     let ids = &env.decks.ids;
     if args.card.is_some() && ids.len() != 1 {
         bail!("--card needs exactly one --deck ID: card ids are unique within a deck");
+    }
+    let mut store = progress::open_store(env)?;
+    // An id is known when progress is stored under it (its deck file may be gone) or a deck has it; a
+    // typo is refused as every other command refuses it, instead of "Reset 0 cards".
+    let mut unknown = Vec::new();
+    for id in ids {
+        if store.deck_states(id)?.is_empty() {
+            unknown.push(id.clone());
+        }
+    }
+    if !unknown.is_empty() {
+        library::load_decks(&Env {
+            decks: DeckSelection {
+                ids: unknown,
+                paths: env.decks.paths.clone(),
+            },
+            ..env.clone()
+        })?;
     }
     let what = match (&args.card, ids.as_slice()) {
         (Some(card), [deck]) => format!("card {deck}/{card}"),
@@ -38,7 +56,6 @@ pub fn run(env: &Env, args: &ResetArgs) -> Result<Exit> {
             return Ok(Exit::Ok);
         }
     }
-    let mut store = progress::open_store(env)?;
     let mut n = 0;
     if ids.is_empty() {
         n += store.forget(None, None)?;

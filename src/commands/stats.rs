@@ -31,7 +31,7 @@ struct Progress {
 /// most [`stats::WINDOW_DAYS`] days, so a year-long log is not read whole; the streak asks the store about
 /// older days one by one. The log is read without a string per row: each deck and card id is kept once.
 fn read_progress(env: &Env) -> Result<Progress> {
-    let store = progress::open_store(env)?;
+    let store = Store::open_to_read(env.db_path())?;
     let scheduler = progress::scheduler(&store)?;
     let states = store.all_states()?;
     let today = scheduler.study_day(env.now);

@@ -105,18 +105,26 @@ impl Diagnostic {
         let _ = writeln!(
             out,
             "{}: {level}: {}",
-            location(&self.file, self.pos),
-            self.message
+            crate::safe::line(&location(&self.file, self.pos)),
+            crate::safe::line(&self.message)
         );
         if let (Some(pos), Some(line)) = (self.pos, &self.source_line) {
             let number = pos.line.to_string();
             let gutter = " ".repeat(number.len());
-            let shown: String = line
+            // Deck text is shown safe (`\u{1b}`), so the caret moves by each escape's width.
+            let chars: Vec<char> = line
                 .chars()
                 .take(200)
-                .collect::<String>()
-                .replace('\t', " ");
-            let col = (pos.col.max(1) - 1) as usize;
+                .map(|c| if c == '\t' { ' ' } else { c })
+                .collect();
+            let shown = crate::safe::line(&chars.iter().collect::<String>()).into_owned();
+            let skipped = (pos.col.max(1) - 1) as usize;
+            let col: usize = chars
+                .iter()
+                .take(skipped)
+                .map(|&c| crate::safe::shown_width(c))
+                .sum::<usize>()
+                + skipped.saturating_sub(chars.len());
             let width = (self.width as usize).min(shown.chars().count().saturating_sub(col).max(1));
             let _ = writeln!(out, "{gutter} |");
             let _ = writeln!(out, "{number} | {shown}");
@@ -126,12 +134,12 @@ impl Diagnostic {
             let _ = writeln!(
                 out,
                 "{}: note: {}",
-                location(&note.file, note.pos),
-                note.message
+                crate::safe::line(&location(&note.file, note.pos)),
+                crate::safe::line(&note.message)
             );
         }
         if let Some(help) = &self.help {
-            let _ = writeln!(out, "help: {help}");
+            let _ = writeln!(out, "help: {}", crate::safe::line(help));
         }
         out
     }

@@ -127,8 +127,10 @@ pub fn write_json(mut out: impl Write, body: &impl Serialize) -> io::Result<()> 
         format: JSON_FORMAT,
         body,
     };
-    serde_json::to_writer_pretty(&mut out, &versioned)?;
-    writeln!(out)?;
+    // Text from decks and other databases is data: DEL, C1 and bidi controls become `\uXXXX` escapes
+    // (the same JSON value), as serde_json already writes C0 ones.
+    let text = crate::safe::json(&versioned).map_err(io::Error::from)?;
+    writeln!(out, "{text}")?;
     out.flush()
 }
 

@@ -60,7 +60,9 @@ fn with_explain(back: String, card: &Card) -> String {
 }
 
 /// Quotes a field when it holds a tab, a newline or a double quote (quotes doubled), as Anki reads it.
+/// Other control characters and bidi overrides are written visibly ([`crate::safe::block`]).
 fn field(text: &str) -> String {
+    let text = crate::safe::block(text);
     if text.contains(['\t', '\n', '\r', '"']) {
         format!("\"{}\"", text.replace('"', "\"\""))
     } else {
@@ -419,9 +421,11 @@ fn describe_sep(sep: char) -> String {
     }
 }
 
-/// A YAML double-quoted scalar: JSON string escapes are valid YAML.
+/// A YAML double-quoted scalar: JSON string escapes are valid YAML. Control and bidi characters are
+/// written as escapes ([`crate::safe::json`]), so the deck file shows them to whoever opens it.
 fn quoted(text: &str) -> String {
-    serde_json::Value::String(text.to_string()).to_string()
+    // Serialising a string cannot fail.
+    crate::safe::json(text).unwrap_or_default()
 }
 
 /// Builds the deck YAML text for imported notes: flashcards with kebab-case ids made unique from the

@@ -20,7 +20,9 @@ pub fn key(r: &Review) -> ReviewKey {
     )
 }
 
+/// A CSV field: control and bidi characters shown visibly ([`crate::safe::line`]), quoted when needed.
 fn csv_field(text: &str) -> String {
+    let text = crate::safe::line(text);
     if text.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", text.replace('"', "\"\""))
     } else {

@@ -159,18 +159,24 @@ pub(crate) enum Fail {
 
 pub(crate) type Res<T> = Result<T, Fail>;
 
-/// Turns an unexpected io error into [`Fail::Errored`] naming the step.
+/// Turns an unexpected io error into [`Fail::Errored`] naming the step; running out of descriptors
+/// (EMFILE, ENFILE) is [`Fail::Unavailable`] instead, for every experiment and in every command (`study`,
+/// `experiments run`, `check --practicals`): the machine's limits, not the experiment, stopped it.
 pub(crate) trait Step<T> {
     fn step(self, what: impl Display) -> Res<T>;
 }
 
 impl<T> Step<T> for std::io::Result<T> {
     fn step(self, what: impl Display) -> Res<T> {
-        self.map_err(|err| {
-            Fail::Errored(format!(
+        self.map_err(|err| match err.raw_os_error() {
+            Some(libc::EMFILE | libc::ENFILE) => Fail::Unavailable(format!(
+                "{what} failed with {}: no more files may be opened here (the open-files limit, `ulimit -n`, is too low); try `ulimit -n 1024` before starting portquiz",
+                net::errno_name(&err)
+            )),
+            _ => Fail::Errored(format!(
                 "{what} failed unexpectedly: {}",
                 net::errno_name(&err)
-            ))
+            )),
         })
     }
 }

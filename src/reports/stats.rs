@@ -306,7 +306,7 @@ pub fn render(out: &mut impl Write, stats: &Stats, color: bool) -> io::Result<()
             let prompt = l
                 .prompt
                 .as_deref()
-                .map(|p| format!(": {}", p.lines().next().unwrap_or("")))
+                .map(|p| format!(": {}", crate::safe::line(p.lines().next().unwrap_or(""))))
                 .unwrap_or_default();
             writeln!(out, "  {}/{} ({} lapses){prompt}", l.deck, l.card, l.lapses)?;
         }

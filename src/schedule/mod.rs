@@ -31,7 +31,7 @@ mod training;
 pub use card::{CardState, ParseRatingError, ParseStateError, Rating, State};
 pub use fuzz::{fuzz_bounds, fuzz_delta, fuzzed_days};
 pub use queue::{QueueEntry, QueueKind, QueueLimits, build_queue, next_due};
-pub use scheduler::{Outcome, ScheduleError, Scheduler, SchedulerConfig};
+pub use scheduler::{Outcome, ScheduleError, Scheduler, SchedulerConfig, check_parameters};
 pub use training::training_items;
 
 #[cfg(test)]

@@ -79,6 +79,19 @@ pub enum ScheduleError {
         /// What the crate said.
         reason: String,
     },
+    /// A parameter outside the range the FSRS optimiser keeps it in: the formulas divide by zero, overflow
+    /// or loop on such values (21 zeros spun the simulator; 1e38 made it panic).
+    #[error("FSRS parameter w[{index}] is {value}, outside the range FSRS allows ({min} to {max})")]
+    ParameterOutOfRange {
+        /// 0-based position in the list.
+        index: usize,
+        /// The rejected value.
+        value: f32,
+        /// The smallest value allowed.
+        min: f32,
+        /// The largest value allowed.
+        max: f32,
+    },
     /// A learning or relearning step that is not a positive duration.
     #[error("{which} step {step} is not a positive duration: use steps like 1m, 10m")]
     InvalidStep {
@@ -171,6 +184,50 @@ pub struct Scheduler {
     tz: TimeZone,
 }
 
+/// The range of each FSRS-6 parameter, as the `fsrs` crate's optimiser clamps them (its clipper is private):
+/// initial stabilities from 0.001 to 100 days, difficulty from 1 to 10, and so on. `w[17]` and `w[18]` use
+/// the ceiling for at most one relearning step.
+const PARAMETER_RANGES: [(f32, f32); 21] = [
+    (0.001, 100.0),
+    (0.001, 100.0),
+    (0.001, 100.0),
+    (0.001, 100.0),
+    (1.0, 10.0),
+    (0.001, 4.0),
+    (0.001, 4.0),
+    (0.001, 0.75),
+    (0.0, 4.5),
+    (0.0, 0.8),
+    (0.001, 3.5),
+    (0.001, 5.0),
+    (0.001, 0.25),
+    (0.001, 0.9),
+    (0.0, 4.0),
+    (0.0, 1.0),
+    (1.0, 6.0),
+    (0.0, 2.0),
+    (0.0, 2.0),
+    (0.0, 0.8),
+    (0.1, 0.8),
+];
+
+/// Checks each parameter against the range FSRS allows (NaN and infinities fail too). An empty list (the
+/// defaults) passes; the count is the `fsrs` crate's to check.
+pub fn check_parameters(parameters: &[f32]) -> Result<(), ScheduleError> {
+    for (index, (&value, &(min, max))) in parameters.iter().zip(PARAMETER_RANGES.iter()).enumerate()
+    {
+        if !(min..=max).contains(&value) {
+            return Err(ScheduleError::ParameterOutOfRange {
+                index,
+                value,
+                min,
+                max,
+            });
+        }
+    }
+    Ok(())
+}
+
 impl Scheduler {
     /// Checks the configuration and builds the FSRS model. Days are UTC study days until
     /// [`Scheduler::with_time_zone`] sets another zone.
@@ -205,6 +262,7 @@ impl Scheduler {
                 reason: String::from("a value is not finite"),
             });
         }
+        check_parameters(&config.parameters)?;
         let fsrs =
             fsrs::FSRS::new(&config.parameters).map_err(|e| ScheduleError::InvalidParameters {
                 count,

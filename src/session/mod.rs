@@ -39,7 +39,7 @@ use crate::practical::{self, Experiment};
 use crate::schedule::{
     CardState, QueueEntry, QueueKind, QueueLimits, Rating, Scheduler, State, build_queue,
 };
-use crate::store::{Answer, AnswerId};
+use crate::store::{Answer, AnswerId, StoreError};
 use crate::ui::{GradeChoice, GradeReply, LabReply, Reply, Style, Ui, UiError};
 
 /// Limits and mode of one session.
@@ -671,29 +671,41 @@ impl<'a> Session<'a> {
         shown_at: Timestamp,
     ) -> Result<(), SessionError> {
         let now = self.planner.now();
-        let before = &self.states[index];
-        let was_new = before.state == State::New;
-        let outcome = self
-            .planner
-            .scheduler
-            .answer(before, rating, now, &mut self.planner.rng)?;
+        let mut before = self.states[index].clone();
         let duration_ms =
             u64::try_from(now.duration_since(shown_at).as_millis().max(0)).unwrap_or(u64::MAX);
-        let after = if self.config.cram {
-            before.clone()
-        } else {
-            outcome.card
+        // The state is computed from the one this session knows; if another portquiz changed the card
+        // meanwhile (a merge, a second session), the store refuses and hands back the current one.
+        let mut attempts = 0;
+        let (answer_id, after) = loop {
+            let outcome =
+                self.planner
+                    .scheduler
+                    .answer(&before, rating, now, &mut self.planner.rng)?;
+            let after = if self.config.cram {
+                before.clone()
+            } else {
+                outcome.card
+            };
+            let recorded = self.progress.record(&Answer {
+                card: &self.keys[index],
+                time: now,
+                rating,
+                elapsed_days: outcome.elapsed_days,
+                duration_ms,
+                new_state: (!self.config.cram).then_some(&after),
+                overridden: verdict == Verdict::Claimed,
+                based_on: Some(&before),
+            });
+            match recorded {
+                Err(StoreError::Stale { current, .. }) if attempts < 3 => {
+                    attempts += 1;
+                    before = *current;
+                }
+                other => break (other?, after),
+            }
         };
-        let key = &self.keys[index];
-        let answer_id = self.progress.record(&Answer {
-            card: key,
-            time: now,
-            rating,
-            elapsed_days: outcome.elapsed_days,
-            duration_ms,
-            new_state: (!self.config.cram).then_some(&after),
-            overridden: verdict == Verdict::Claimed,
-        })?;
+        let was_new = before.state == State::New;
         self.states[index] = after;
         self.summary.answered += 1;
         match verdict {

@@ -234,6 +234,7 @@ mod tests {
             duration_ms: 1500,
             new_state,
             overridden: false,
+            based_on: None,
         };
         let first = progress.record(&answer(&a, Some(&learning))).unwrap();
         progress.record(&answer(&b, None)).unwrap();

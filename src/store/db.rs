@@ -7,11 +7,16 @@ use std::time::Duration;
 use jiff::Timestamp;
 use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, TransactionBehavior, params};
 
-use super::error::StoreError;
+use super::error::{Blocker, StoreError};
 use super::migrations::{APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION};
 use crate::deck::CardRef;
 use crate::review::{AnswerId, Review};
 use crate::schedule::{CardState, Rating, State};
+
+/// Every table and index portquiz's migrations create, as an SQL list: a file without portquiz's mark that
+/// holds anything else is another program's.
+const OWN_OBJECTS: &str =
+    "'cards', 'cards_due', 'reviews', 'reviews_time', 'reviews_card', 'settings', 'suspended'";
 
 /// How long a write waits for another portquiz process holding the database before giving up.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -34,6 +39,10 @@ pub struct Answer<'a> {
     pub new_state: Option<&'a CardState>,
     /// Whether the candidate overrode portquiz's verdict of wrong ("I was right") and graded it themself.
     pub overridden: bool,
+    /// The state `new_state` was computed from. When the stored state differs (another portquiz changed
+    /// the card meanwhile: `merge`, a second session), nothing is written and [`StoreError::Stale`] hands
+    /// back the stored state to compute from again. `None`: no such check.
+    pub based_on: Option<&'a CardState>,
 }
 
 /// What [`Store::undo`] reverted.
@@ -50,8 +59,53 @@ pub struct Undone {
 /// The progress database: card states, the review log, settings. Each process (or thread) opens its own.
 #[derive(Debug)]
 pub struct Store {
-    conn: Connection,
-    path: PathBuf,
+    pub(super) conn: Connection,
+    pub(super) path: PathBuf,
+    /// For [`Store::open_read_only`] of a file with a pending write-ahead log: the private copy read instead.
+    pub(super) _copy: Option<tempfile::TempDir>,
+    /// A damage check running beside the session ([`Store::check_for_damage_in_background`]); the first
+    /// write waits for its verdict.
+    pub(super) damage_check: Option<std::thread::JoinHandle<Vec<String>>>,
+}
+
+/// A write transaction (`BEGIN IMMEDIATE`) for work that reads the log and writes from what it read
+/// (`merge`): other writers wait until it commits, so no answer can fall between its read and its write.
+/// Dropped without [`WriteTx::commit`], it rolls back.
+pub struct WriteTx<'s> {
+    tx: rusqlite::Transaction<'s>,
+    path: &'s Path,
+}
+
+impl WriteTx<'_> {
+    /// Every review-log row, in recording order (see [`Store::scan_reviews`]).
+    pub fn scan_reviews(&self, f: impl FnMut(Review<&'_ str>)) -> Result<(), StoreError> {
+        scan_reviews(&self.tx, self.path, None, f)
+    }
+
+    /// One card's review log, oldest first (see [`Store::card_reviews`]).
+    pub fn card_reviews(&self, deck: &str, card: &str) -> Result<Vec<Review>, StoreError> {
+        card_reviews(&self.tx, self.path, deck, card)
+    }
+
+    /// Appends a review-log row (its `id` is ignored) with the card's state before it, for undo.
+    pub fn insert_review(
+        &self,
+        review: Review<&'_ str>,
+        before: Option<&CardState>,
+    ) -> Result<(), StoreError> {
+        // The log does not carry the "I was right" mark of another machine's answers (merge, repair).
+        insert_review(&self.tx, self.path, review, before, false)
+    }
+
+    /// Sets a card's state.
+    pub fn write_state(&self, deck: &str, card: &str, state: &CardState) -> Result<(), StoreError> {
+        write_state(&self.tx, self.path, deck, card, state)
+    }
+
+    /// Commits everything written in the transaction.
+    pub fn commit(self) -> Result<(), StoreError> {
+        self.tx.commit().map_err(|e| classify(self.path, e))
+    }
 }
 
 impl Store {
@@ -71,11 +125,17 @@ impl Store {
             })?;
         }
         check_header(&path)?;
+        check_writable(&path)?;
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(&path, flags).map_err(|e| classify(&path, e))?;
-        let mut store = Store { conn, path };
+        let mut store = Store {
+            conn,
+            path,
+            _copy: None,
+            damage_check: None,
+        };
         store
             .conn
             .busy_timeout(BUSY_TIMEOUT)
@@ -84,6 +144,82 @@ impl Store {
         store.configure()?;
         store.migrate()?;
         Ok(store)
+    }
+
+    /// [`Store::open_read_only`] without the checks that the file is a portquiz database of a known schema
+    /// (`repair` reads damaged files with it).
+    pub(super) fn open_read_only_unchecked(path: impl AsRef<Path>) -> Result<Store, StoreError> {
+        let path = path.as_ref().to_path_buf();
+        let unreadable = |error| StoreError::Unreadable {
+            path: path.clone(),
+            error,
+        };
+        let meta = std::fs::File::open(&path)
+            .and_then(|f| f.metadata())
+            .map_err(unreadable)?;
+        check_header(&path)?;
+        if !meta.is_file() || meta.len() == 0 {
+            return Err(StoreError::NotADatabase { path });
+        }
+        let wal = sibling(&path, "-wal");
+        let pending = std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0);
+        let (conn, copy) = if pending {
+            let dir = tempfile::tempdir().map_err(unreadable)?;
+            let main = dir.path().join("other.sqlite3");
+            std::fs::copy(&path, &main).map_err(unreadable)?;
+            std::fs::copy(&wal, dir.path().join("other.sqlite3-wal")).map_err(unreadable)?;
+            let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+            let conn = Connection::open_with_flags(&main, flags).map_err(|e| classify(&path, e))?;
+            (conn, Some(dir))
+        } else {
+            let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
+                | OpenFlags::SQLITE_OPEN_URI
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+            let uri = format!("{}?mode=ro&immutable=1", file_uri(&path));
+            let conn = Connection::open_with_flags(uri, flags).map_err(|e| classify(&path, e))?;
+            (conn, None)
+        };
+        Ok(Store {
+            conn,
+            path,
+            _copy: copy,
+            damage_check: None,
+        })
+    }
+
+    /// Opens another portquiz database (`portquiz merge`) only to read it, and leaves it byte for byte as it
+    /// was: no journal-mode switch, no migration, no lock or `-shm` file beside it (SQLite's `immutable`
+    /// mode; the file is not expected to change while it is read). A non-empty `-wal` beside it holds answers
+    /// not yet in the file: then a private copy of both is read instead. An empty file, another program's
+    /// database or a newer schema is refused.
+    pub fn open_read_only(path: impl AsRef<Path>) -> Result<Store, StoreError> {
+        let store = Store::open_read_only_unchecked(path)?;
+        store.check_before_writing()?;
+        // A portquiz database has its schema; version 0 is an empty SQLite file.
+        if store.schema_version()? < 1 {
+            return Err(StoreError::NotADatabase { path: store.path });
+        }
+        Ok(store)
+    }
+
+    /// For commands that only read (`stats`, `cards`): [`Store::open`], except that a database this user
+    /// cannot write is read as [`Store::open_read_only`] reads another machine's, leaving nothing beside it.
+    pub fn open_to_read(path: impl AsRef<Path>) -> Result<Store, StoreError> {
+        match Store::open(path.as_ref()) {
+            Err(StoreError::ReadOnly { .. }) => Store::open_read_only(path),
+            other => other,
+        }
+    }
+
+    /// Starts a [`WriteTx`], waiting up to [`BUSY_TIMEOUT`] for another writer.
+    pub fn write_transaction(&mut self) -> Result<WriteTx<'_>, StoreError> {
+        self.ensure_undamaged()?;
+        let path = &self.path;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| classify(path, e))?;
+        Ok(WriteTx { tx, path })
     }
 
     /// The database file.
@@ -102,14 +238,18 @@ impl Store {
     fn check_before_writing(&self) -> Result<(), StoreError> {
         // One statement, so one snapshot: another portquiz may create the schema between two separate reads,
         // and version 0 read before its commit with its tables counted after would look like a foreign file.
-        let (version, app_id, tables): (i64, i32, i64) = self
+        let (version, app_id, tables, foreign): (i64, i32, i64, i64) = self
             .conn
             .query_row(
-                "SELECT (SELECT user_version FROM pragma_user_version),
-                        (SELECT application_id FROM pragma_application_id),
-                        (SELECT COUNT(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%')",
+                &format!(
+                    "SELECT (SELECT user_version FROM pragma_user_version),
+                            (SELECT application_id FROM pragma_application_id),
+                            (SELECT COUNT(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'),
+                            (SELECT COUNT(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'
+                                AND name NOT IN ({OWN_OBJECTS}))"
+                ),
                 [],
-                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
             )
             .map_err(|e| self.err(e))?;
         if app_id != 0 && app_id != APPLICATION_ID {
@@ -124,8 +264,9 @@ impl Store {
                 supported: SCHEMA_VERSION,
             });
         }
-        // Version 0 must be an empty database: tables there belong to some other program.
-        if version < 0 || (version == 0 && tables > 0) {
+        // Version 0 must be an empty database: tables there belong to some other program. A file without
+        // portquiz's mark (written before the mark existed) must hold portquiz's tables and nothing else.
+        if version < 0 || (version == 0 && tables > 0) || (app_id == 0 && foreign > 0) {
             return Err(StoreError::NotADatabase {
                 path: self.path.clone(),
             });
@@ -181,6 +322,15 @@ impl Store {
             });
         }
         if version == SCHEMA_VERSION {
+            // A portquiz database from before the mark gets it (the checks above found only our tables).
+            let app_id: i32 = tx
+                .pragma_query_value(None, "application_id", |row| row.get(0))
+                .map_err(|e| classify(&path, e))?;
+            if app_id == 0 {
+                tx.pragma_update(None, "application_id", APPLICATION_ID)
+                    .map_err(|e| classify(&path, e))?;
+                tx.commit().map_err(|e| classify(&path, e))?;
+            }
             return Ok(());
         }
         let start = usize::try_from(version).unwrap_or(0);
@@ -198,6 +348,7 @@ impl Store {
     /// and, unless it is a cram answer, the card's new state. Returns the answer's id. When this returns
     /// `Ok`, the answer is on disk.
     pub fn record_answer(&mut self, answer: &Answer<'_>) -> Result<AnswerId, StoreError> {
+        self.ensure_undamaged()?;
         let path = self.path.clone();
         let tx = self
             .conn
@@ -205,6 +356,15 @@ impl Store {
             .map_err(|e| classify(&path, e))?;
         let (deck, card) = (answer.card.deck.as_str(), answer.card.card.as_str());
         let before = read_state(&tx, &path, deck, card)?;
+        if let (Some(_), Some(based_on)) = (answer.new_state, answer.based_on) {
+            let stored = before.clone().unwrap_or_default();
+            if !same_as_stored(&stored, based_on) {
+                return Err(StoreError::Stale {
+                    card: answer.card.to_string(),
+                    current: Box::new(stored),
+                });
+            }
+        }
         let entry = Review {
             id: 0,
             deck,
@@ -229,6 +389,7 @@ impl Store {
     /// restores the card's state exactly as it was before (removing the row of a card that had none).
     /// Only a card's latest scheduled answer can be undone.
     pub fn undo(&mut self, id: AnswerId) -> Result<Undone, StoreError> {
+        self.ensure_undamaged()?;
         let path = self.path.clone();
         let tx = self
             .conn
@@ -402,27 +563,9 @@ impl Store {
     pub fn scan_reviews(
         &self,
         since: Option<Timestamp>,
-        mut f: impl FnMut(Review<&str>),
+        f: impl FnMut(Review<&'_ str>),
     ) -> Result<(), StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare(if since.is_some() {
-                "SELECT id, deck, card, time, rating, state_before, elapsed_days, duration_ms, cram
-                 FROM reviews WHERE time >= ?1"
-            } else {
-                "SELECT id, deck, card, time, rating, state_before, elapsed_days, duration_ms, cram
-                 FROM reviews ORDER BY id"
-            })
-            .map_err(|e| self.err(e))?;
-        let mut rows = match since {
-            Some(t) => stmt.query([t.as_microsecond()]),
-            None => stmt.query([]),
-        }
-        .map_err(|e| self.err(e))?;
-        while let Some(row) = rows.next().map_err(|e| self.err(e))? {
-            f(self.review_ref(row)?);
-        }
-        Ok(())
+        scan_reviews(&self.conn, &self.path, since, f)
     }
 
     /// Whether an answer was given in `[from, to)` to a deck for which `wanted` is true (found through the
@@ -517,61 +660,11 @@ impl Store {
 
     /// The review log of one card, oldest first.
     pub fn card_reviews(&self, deck: &str, card: &str) -> Result<Vec<Review>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare(
-                "SELECT id, deck, card, time, rating, state_before, elapsed_days, duration_ms, cram
-                 FROM reviews WHERE deck = ?1 AND card = ?2 ORDER BY time, id",
-            )
-            .map_err(|e| self.err(e))?;
-        let mut rows = stmt.query([deck, card]).map_err(|e| self.err(e))?;
-        let mut out = Vec::new();
-        while let Some(row) = rows.next().map_err(|e| self.err(e))? {
-            out.push(self.log_entry(row)?);
-        }
-        Ok(out)
+        card_reviews(&self.conn, &self.path, deck, card)
     }
 
     fn log_entry(&self, row: &rusqlite::Row<'_>) -> Result<Review, StoreError> {
-        self.review_ref(row).map(|r| r.owned())
-    }
-
-    /// Reads a review-log row (the columns `id, deck, card, time, rating, state_before, elapsed_days,
-    /// duration_ms, cram`, in that order), refusing values portquiz could not have written.
-    fn review_ref<'r>(&self, row: &'r rusqlite::Row<'_>) -> Result<Review<&'r str>, StoreError> {
-        let get_err = |e| self.err(e);
-        let text = |i: usize| -> Result<&'r str, StoreError> {
-            row.get_ref(i)
-                .map_err(get_err)?
-                .as_str()
-                .map_err(|e| self.err(e.into()))
-        };
-        let id: i64 = row.get(0).map_err(get_err)?;
-        let what = |field: &str| format!("{field} of answer {id}");
-        let time: i64 = row.get(3).map_err(get_err)?;
-        let rating: i64 = row.get(4).map_err(get_err)?;
-        let state_before = text(5)?;
-        let elapsed_days: i64 = row.get(6).map_err(get_err)?;
-        let duration_ms: i64 = row.get(7).map_err(get_err)?;
-        Ok(Review {
-            id,
-            deck: text(1)?,
-            card: text(2)?,
-            time: timestamp(&self.path, || what("time"), time)?,
-            rating: u8::try_from(rating)
-                .ok()
-                .and_then(Rating::from_u8)
-                .ok_or_else(|| corrupt(&self.path, &what("rating"), rating.to_string()))?,
-            state_before: state_before
-                .parse()
-                .map_err(|_| corrupt(&self.path, &what("state_before"), state_before.to_owned()))?,
-            elapsed_days: u32::try_from(elapsed_days).map_err(|_| {
-                corrupt(&self.path, &what("elapsed_days"), elapsed_days.to_string())
-            })?,
-            duration_ms: u64::try_from(duration_ms)
-                .map_err(|_| corrupt(&self.path, &what("duration_ms"), duration_ms.to_string()))?,
-            cram: row.get(8).map_err(get_err)?,
-        })
+        review_ref(&self.path, row).map(|r| r.owned())
     }
 
     /// A setting's value (`None` if unset). Keys used by portquiz are in [`crate::settings`].
@@ -607,6 +700,7 @@ impl Store {
     /// `None`; only `card` when given), so they are new again, in one transaction. The review log is kept
     /// as history (for `optimize` and `stats`). Returns how many cards were reset.
     pub fn forget(&mut self, deck: Option<&str>, card: Option<&str>) -> Result<usize, StoreError> {
+        self.ensure_undamaged()?;
         let path = self.path.clone();
         let tx = self
             .conn
@@ -633,6 +727,7 @@ impl Store {
         reviews: &[(Review, Option<CardState>)],
         states: &[(CardRef, CardState)],
     ) -> Result<(), StoreError> {
+        self.ensure_undamaged()?;
         let path = self.path.clone();
         let tx = self
             .conn
@@ -650,6 +745,96 @@ impl Store {
     fn err(&self, e: rusqlite::Error) -> StoreError {
         classify(&self.path, e)
     }
+}
+
+/// Reads a review-log row (the columns `id, deck, card, time, rating, state_before, elapsed_days,
+/// duration_ms, cram`, in that order), refusing values portquiz could not have written.
+pub(super) fn review_ref<'r>(
+    path: &Path,
+    row: &'r rusqlite::Row<'_>,
+) -> Result<Review<&'r str>, StoreError> {
+    let get_err = |e| classify(path, e);
+    let text = |i: usize| -> Result<&'r str, StoreError> {
+        row.get_ref(i)
+            .map_err(get_err)?
+            .as_str()
+            .map_err(|e| classify(path, e.into()))
+    };
+    let id: i64 = row.get(0).map_err(get_err)?;
+    let what = |field: &str| format!("{field} of answer {id}");
+    let time: i64 = row.get(3).map_err(get_err)?;
+    let rating: i64 = row.get(4).map_err(get_err)?;
+    let state_before = text(5)?;
+    let elapsed_days: i64 = row.get(6).map_err(get_err)?;
+    let duration_ms: i64 = row.get(7).map_err(get_err)?;
+    Ok(Review {
+        id,
+        deck: text(1)?,
+        card: text(2)?,
+        time: timestamp(path, || what("time"), time)?,
+        rating: u8::try_from(rating)
+            .ok()
+            .and_then(Rating::from_u8)
+            .ok_or_else(|| corrupt(path, &what("rating"), rating.to_string()))?,
+        state_before: state_before
+            .parse()
+            .map_err(|_| corrupt(path, &what("state_before"), state_before.to_owned()))?,
+        elapsed_days: u32::try_from(elapsed_days)
+            .map_err(|_| corrupt(path, &what("elapsed_days"), elapsed_days.to_string()))?,
+        duration_ms: u64::try_from(duration_ms)
+            .map_err(|_| corrupt(path, &what("duration_ms"), duration_ms.to_string()))?,
+        cram: row.get(8).map_err(get_err)?,
+    })
+}
+
+/// [`Store::scan_reviews`] on any connection (the store's, or a [`WriteTx`]'s).
+fn scan_reviews(
+    conn: &Connection,
+    path: &Path,
+    since: Option<Timestamp>,
+    mut f: impl FnMut(Review<&'_ str>),
+) -> Result<(), StoreError> {
+    let err = |e| classify(path, e);
+    let mut stmt = conn
+        .prepare(if since.is_some() {
+            "SELECT id, deck, card, time, rating, state_before, elapsed_days, duration_ms, cram
+             FROM reviews WHERE time >= ?1"
+        } else {
+            "SELECT id, deck, card, time, rating, state_before, elapsed_days, duration_ms, cram
+             FROM reviews ORDER BY id"
+        })
+        .map_err(err)?;
+    let mut rows = match since {
+        Some(t) => stmt.query([t.as_microsecond()]),
+        None => stmt.query([]),
+    }
+    .map_err(err)?;
+    while let Some(row) = rows.next().map_err(err)? {
+        f(review_ref(path, row)?);
+    }
+    Ok(())
+}
+
+/// [`Store::card_reviews`] on any connection.
+fn card_reviews(
+    conn: &Connection,
+    path: &Path,
+    deck: &str,
+    card: &str,
+) -> Result<Vec<Review>, StoreError> {
+    let err = |e| classify(path, e);
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT id, deck, card, time, rating, state_before, elapsed_days, duration_ms, cram
+             FROM reviews WHERE deck = ?1 AND card = ?2 ORDER BY time, id",
+        )
+        .map_err(err)?;
+    let mut rows = stmt.query([deck, card]).map_err(err)?;
+    let mut out = Vec::new();
+    while let Some(row) = rows.next().map_err(err)? {
+        out.push(review_ref(path, row)?.owned());
+    }
+    Ok(out)
 }
 
 /// Appends one review-log row (its `id` is ignored: SQLite gives the next one), with the card's state before
@@ -683,6 +868,88 @@ fn insert_review(
     )
     .map_err(|e| classify(path, e))?;
     Ok(())
+}
+
+/// Whether two states are the same once stored: timestamps are kept to the microsecond.
+fn same_as_stored(a: &CardState, b: &CardState) -> bool {
+    let micros = |t: Option<Timestamp>| t.map(Timestamp::as_microsecond);
+    a.state == b.state
+        && a.step == b.step
+        && a.stability == b.stability
+        && a.difficulty == b.difficulty
+        && micros(a.due) == micros(b.due)
+        && a.reps == b.reps
+        && a.lapses == b.lapses
+        && micros(a.last_review) == micros(b.last_review)
+}
+
+/// `path` with `suffix` added to its file name (`-wal`, `-shm`).
+fn sibling(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+/// Whether this process may write `path` (a regular file): opened for writing, not written, not truncated;
+/// non-blocking, so a FIFO put there cannot hang it.
+fn writable_file(path: &Path) -> bool {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file())
+        && std::fs::OpenOptions::new()
+            .write(true)
+            .custom_flags(libc::O_NONBLOCK)
+            .open(path)
+            .is_ok()
+}
+
+/// Before SQLite opens an existing database to write it: the file, its `-wal` and `-shm` (when present) and,
+/// when those must be created, its folder must be writable. Otherwise SQLite falls back to reading, leaves
+/// a read-only `-shm` behind, and fails only at the first answer, with a message about the folder.
+fn check_writable(path: &Path) -> Result<(), StoreError> {
+    if std::fs::symlink_metadata(path).is_err() {
+        return Ok(());
+    }
+    let blocked = |file: &Path, blocker| StoreError::ReadOnly {
+        db: path.to_path_buf(),
+        path: file.to_path_buf(),
+        blocker,
+    };
+    if !writable_file(path) {
+        return Err(blocked(path, Blocker::File));
+    }
+    let mut missing = false;
+    for suffix in ["-wal", "-shm"] {
+        let side = sibling(path, suffix);
+        if std::fs::symlink_metadata(&side).is_err() {
+            missing = true;
+        } else if !writable_file(&side) {
+            return Err(blocked(&side, Blocker::Leftover));
+        }
+    }
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    // An unnamed temporary file: creating it proves the folder writable and leaves no entry in it.
+    if missing && tempfile::tempfile_in(&dir).is_err() {
+        return Err(blocked(&dir, Blocker::Folder));
+    }
+    Ok(())
+}
+
+/// `path` as an SQLite `file:` URI: every byte but unreserved ones and `/` percent-encoded, so `?`, `#` and
+/// `%` in a file name stay part of the name.
+fn file_uri(path: &Path) -> String {
+    use std::os::unix::ffi::OsStrExt;
+    let mut uri = String::from("file:");
+    for &b in path.as_os_str().as_bytes() {
+        if b.is_ascii_alphanumeric() || b"/-_.~".contains(&b) {
+            uri.push(char::from(b));
+        } else {
+            uri.push_str(&format!("%{b:02X}"));
+        }
+    }
+    uri
 }
 
 /// Refuses, without writing, an existing non-empty file that does not start with SQLite's header.
@@ -719,12 +986,14 @@ fn check_header(path: &Path) -> Result<(), StoreError> {
 }
 
 /// Maps SQLite errors to the variants a user can act on.
-fn classify(path: &Path, e: rusqlite::Error) -> StoreError {
+pub(super) fn classify(path: &Path, e: rusqlite::Error) -> StoreError {
     let path = path.to_path_buf();
     match e.sqlite_error_code() {
-        Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => {
-            StoreError::NotADatabase { path }
-        }
+        Some(ErrorCode::NotADatabase) => StoreError::NotADatabase { path },
+        Some(ErrorCode::DatabaseCorrupt) => StoreError::Damaged {
+            path,
+            problems: vec![e.to_string()],
+        },
         Some(ErrorCode::ReadOnly | ErrorCode::CannotOpen | ErrorCode::PermissionDenied) => {
             StoreError::NotWritable {
                 path,

@@ -25,6 +25,37 @@ pub enum StoreError {
         /// The file.
         path: PathBuf,
     },
+    /// The file cannot be opened for reading (missing, or no permission).
+    #[error("cannot read {}: {error}", path.display())]
+    Unreadable {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error (part of the message).
+        error: std::io::Error,
+    },
+    /// SQLite found the file damaged (random bytes, a bad disk): portquiz stops writing to it.
+    #[error(
+        "{} is damaged ({}); portquiz stopped before writing to it: run `portquiz repair` to copy every answer that can still be read into a fresh database (the damaged file is kept beside it)",
+        path.display(),
+        problems.join("; ")
+    )]
+    Damaged {
+        /// The file.
+        path: PathBuf,
+        /// What SQLite reported (the first few problems).
+        problems: Vec<String>,
+    },
+    /// An answer computed from a card state that another portquiz has changed since (a `merge`, a second
+    /// session): nothing was written; compute it again from `current`.
+    #[error(
+        "{card} was changed by another portquiz while this answer was computed; nothing was written"
+    )]
+    Stale {
+        /// The card, as `deck/card`.
+        card: String,
+        /// Its state as stored now.
+        current: Box<crate::schedule::CardState>,
+    },
     /// The database was written by a newer portquiz. Nothing was written to it.
     #[error(
         "{} was written by a newer portquiz (schema version {found}, this portquiz knows up to {supported}); portquiz left it untouched: upgrade portquiz, or pass --data-dir to use another directory",
@@ -37,6 +68,22 @@ pub enum StoreError {
         found: i64,
         /// The newest schema version this build understands.
         supported: i64,
+    },
+    /// The database cannot be written because of one file or folder, found before SQLite opened it (so no
+    /// answer is taken and lost, and no read-only `-shm` is left behind).
+    #[error(
+        "cannot write the progress database {}: {}; {}, or pass --data-dir to use another directory",
+        db.display(),
+        blocker.describe(path),
+        blocker.fix(path)
+    )]
+    ReadOnly {
+        /// The database.
+        db: PathBuf,
+        /// The file or folder that cannot be written.
+        path: PathBuf,
+        /// What it is.
+        blocker: Blocker,
     },
     /// The database (or its directory) cannot be written.
     #[error(
@@ -102,4 +149,40 @@ pub enum StoreError {
         /// What SQLite said (part of the message, not a separate cause, so it is not printed twice).
         error: rusqlite::Error,
     },
+}
+
+/// What keeps a database from being written ([`StoreError::ReadOnly`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Blocker {
+    /// The database file itself is read-only.
+    File,
+    /// Its `-wal` or `-shm` file is read-only (left by a run while the database was read-only).
+    Leftover,
+    /// Its folder is read-only and SQLite must create `-wal` and `-shm` files there.
+    Folder,
+}
+
+impl Blocker {
+    fn describe(self, path: &std::path::Path) -> String {
+        match self {
+            Blocker::File => "the file is read-only for you".to_string(),
+            Blocker::Leftover => format!(
+                "{} is read-only for you (left by an earlier run while the database was read-only)",
+                path.display()
+            ),
+            Blocker::Folder => format!(
+                "its folder {} is read-only for you, and SQLite keeps two working files beside the database",
+                path.display()
+            ),
+        }
+    }
+
+    fn fix(self, path: &std::path::Path) -> String {
+        match self {
+            Blocker::File | Blocker::Folder => {
+                format!("make it writable (chmod u+w {})", path.display())
+            }
+            Blocker::Leftover => format!("delete {} (no data is lost)", path.display()),
+        }
+    }
 }

@@ -12,11 +12,13 @@
 mod db;
 mod error;
 mod migrations;
+mod repair;
 
 pub use crate::review::AnswerId;
-pub use db::{Answer, BUSY_TIMEOUT, Store, Undone};
-pub use error::StoreError;
+pub use db::{Answer, BUSY_TIMEOUT, Store, Undone, WriteTx};
+pub use error::{Blocker, StoreError};
 pub use migrations::SCHEMA_VERSION;
+pub use repair::Salvaged;
 
 /// File name of the database inside the data directory.
 pub const DB_FILE_NAME: &str = "portquiz.sqlite3";

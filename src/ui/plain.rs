@@ -7,7 +7,42 @@ use super::{
     Answer, Command, GradeChoice, GradeReply, LabReply, NO_HINT, Picks, Reply, Style, Ui, UiError,
     read_command,
 };
+use crate::safe;
 use crate::schedule::Rating;
+
+/// The longest answer line kept, in bytes. A longer line (or endless input without a line break) is read
+/// to its end and dropped, so memory stays bounded whatever comes in.
+pub const MAX_LINE: usize = 64 * 1024;
+
+/// Reads one line (through `\n`) into `out`, keeping at most [`MAX_LINE`] bytes. Returns the bytes consumed
+/// (0 at end of input) and whether the line was longer than that.
+fn read_line_capped(input: &mut impl BufRead, out: &mut Vec<u8>) -> std::io::Result<(usize, bool)> {
+    let (mut consumed, mut cut) = (0, false);
+    loop {
+        let buf = match input.fill_buf() {
+            Ok(buf) => buf,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if buf.is_empty() {
+            return Ok((consumed, cut));
+        }
+        let (take, done) = match buf.iter().position(|&b| b == b'\n') {
+            Some(i) => (i + 1, true),
+            None => (buf.len(), false),
+        };
+        let room = MAX_LINE.saturating_sub(out.len());
+        if take > room {
+            cut = true;
+        }
+        out.extend_from_slice(&buf[..take.min(room)]);
+        input.consume(take);
+        consumed += take;
+        if done {
+            return Ok((consumed, cut));
+        }
+    }
+}
 
 /// Plain front end over any reader and writer.
 pub struct PlainUi<R, W> {
@@ -35,14 +70,22 @@ impl<R: BufRead, W: Write> PlainUi<R, W> {
     }
 
     fn prompt(&mut self, label: &str) -> Result<Line, UiError> {
-        write!(self.out, "{label}> ")?;
+        write!(self.out, "{}> ", safe::line(label))?;
         self.out.flush()?;
         let mut bytes = Vec::new();
-        let n = self.input.read_until(b'\n', &mut bytes)?;
+        let (n, cut) = read_line_capped(&mut self.input, &mut bytes)?;
         if n == 0 {
             // End of input ends the session; answers already given are kept.
             writeln!(self.out)?;
             return Ok(Line::Quit);
+        }
+        if cut {
+            writeln!(
+                self.out,
+                "(that line was longer than {} KiB and was skipped)",
+                MAX_LINE / 1024
+            )?;
+            return Ok(Line::Unreadable);
         }
         let Ok(text) = String::from_utf8(bytes) else {
             return Ok(Line::Unreadable);
@@ -131,13 +174,13 @@ pub fn parse_bool(line: &str) -> Option<bool> {
 
 impl<R: BufRead, W: Write> Ui for PlainUi<R, W> {
     fn say(&mut self, _style: Style, text: &str) -> Result<(), UiError> {
-        writeln!(self.out, "{text}")?;
+        writeln!(self.out, "{}", safe::block(text))?;
         Ok(())
     }
 
     fn choose(&mut self, options: &[String], multi: bool, hint_available: bool) -> Answer<Picks> {
         for (i, option) in options.iter().enumerate() {
-            writeln!(self.out, "  {}) {option}", i + 1)?;
+            writeln!(self.out, "  {}) {}", i + 1, safe::line(option))?;
         }
         let label = if multi {
             format!(
@@ -200,7 +243,7 @@ impl<R: BufRead, W: Write> Ui for PlainUi<R, W> {
     ) -> Result<GradeReply, UiError> {
         let list: Vec<String> = choices
             .iter()
-            .map(|c| format!("{} {}", c.rating.as_u8(), c.label))
+            .map(|c| format!("{} {}", c.rating.as_u8(), safe::line(&c.label)))
             .collect();
         let mut grades = format!("grades: {}", list.join(", "));
         if claim {
@@ -303,6 +346,28 @@ mod tests {
              true or false (y/n, u undo, q quit)> (could not read that: y, yes, true or t; n, no, false or f; q quits, u undoes the last answer)\n\
              true or false (y/n, u undo, q quit)> "
         );
+    }
+
+    #[test]
+    fn a_line_longer_than_the_cap_is_skipped_with_a_notice_and_memory_stays_bounded() {
+        let mut input = vec![b'x'; 3 * MAX_LINE];
+        input.extend_from_slice(b"\ny\n");
+        let mut ui = PlainUi::new(&input[..], Vec::new());
+        assert_eq!(ui.true_false(false).unwrap(), Reply::Value(true));
+        let (_, out) = ui.into_inner();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "true or false (y/n, u undo, q quit)> (that line was longer than 64 KiB and was skipped)\n\
+             (could not read that: y, yes, true or t; n, no, false or f; q quits, u undoes the last answer)\n\
+             true or false (y/n, u undo, q quit)> "
+        );
+        let mut kept = Vec::new();
+        let endless = vec![b'z'; 10 * MAX_LINE];
+        assert_eq!(
+            read_line_capped(&mut &endless[..], &mut kept).unwrap(),
+            (10 * MAX_LINE, true)
+        );
+        assert_eq!(kept.len(), MAX_LINE);
     }
 
     #[test]

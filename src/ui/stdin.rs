@@ -35,7 +35,9 @@ pub struct InterruptibleStdin {
 impl InterruptibleStdin {
     /// Starts the reader thread and installs the Ctrl-C handler (once per process).
     pub fn start() -> Result<Self, ctrlc::Error> {
-        let (tx, rx) = mpsc::channel();
+        // Bounded: input arriving faster than the session reads it (500 MB piped in) waits in the pipe,
+        // not in memory. 64 chunks of 8 KiB at most.
+        let (tx, rx) = mpsc::sync_channel(64);
         let on_ctrl_c = tx.clone();
         ctrlc::set_handler(move || {
             let _ = on_ctrl_c.send(Chunk::Interrupt);

@@ -11,6 +11,7 @@ use super::{
     Answer, Command, GradeChoice, GradeReply, LabReply, NO_HINT, Picks, Reply, Style, Ui, UiError,
     read_command,
 };
+use crate::safe;
 
 const HINT: &str = "(show the hint)";
 const UNDO: &str = "(undo the last answer)";
@@ -58,7 +59,7 @@ impl TerminalUi {
         hint: bool,
         undo: bool,
     ) -> Answer<usize> {
-        let mut all: Vec<String> = items.to_vec();
+        let mut all: Vec<String> = items.iter().map(|i| safe::line(i).into_owned()).collect();
         if hint {
             all.push(HINT.into());
         }
@@ -67,7 +68,7 @@ impl TerminalUi {
         }
         all.push(QUIT.into());
         let picked = Select::with_theme(&self.theme)
-            .with_prompt(prompt)
+            .with_prompt(safe::line(prompt))
             .items(&all)
             .default(default)
             .interact_on_opt(&self.term)
@@ -96,6 +97,7 @@ pub fn restore_terminal() {
 
 impl Ui for TerminalUi {
     fn say(&mut self, style: Style, text: &str) -> Result<(), UiError> {
+        let text = safe::block(text);
         let shown = match style {
             Style::Text => text.normal(),
             Style::Header => text.cyan().bold(),
@@ -127,7 +129,7 @@ impl Ui for TerminalUi {
                 .with_prompt(
                     "Pick every right option (Space to mark, Enter to answer, Esc to quit)",
                 )
-                .items(options)
+                .items(options.iter().map(|o| safe::line(o)))
                 .interact_on_opt(&self.term)
                 .map_err(map_err)?;
             match picked {

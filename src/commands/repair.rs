@@ -1,0 +1,105 @@
+//! `portquiz repair`: when the progress database is damaged, copies every answer that can still be read into
+//! a fresh database, rebuilds every card's schedule by replaying its log (as `merge` does), keeps the
+//! readable settings, puts the fresh file in place and keeps the damaged one beside it under a dated name.
+//! The damaged file is only read.
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+
+use super::replay::{self, Added, Cards};
+use crate::env::{Env, Exit};
+use crate::store::{Salvaged, Store};
+
+/// Runs `portquiz repair`.
+pub fn run(env: &Env) -> Result<Exit> {
+    let path = env.db_path();
+    if !path.is_file() {
+        bail!(
+            "there is no progress database at {} to repair",
+            path.display()
+        );
+    }
+    let damaged = Store::open_damaged(&path)?;
+    let problems = damaged.damage()?;
+    if problems.is_empty() {
+        crate::outln!(
+            "{} is not damaged (SQLite's quick_check found no problem); nothing to repair.",
+            path.display()
+        )?;
+        return Ok(Exit::Ok);
+    }
+    eprintln!("{} is damaged: {}", path.display(), problems.join("; "));
+
+    let fresh_path = with_suffix(&path, ".repairing");
+    remove_if_present(&fresh_path)?;
+    let mut fresh = Store::open(&fresh_path)?;
+    let settings = damaged.salvage_settings();
+    for (key, value) in &settings {
+        fresh.set_setting(key, value)?;
+    }
+    // Suspended cards stay suspended (from now: when they were suspended is not worth a failed repair).
+    let suspended = damaged.suspended().unwrap_or_default();
+    for card in &suspended {
+        fresh.set_suspended(card, true, env.now)?;
+    }
+    let mut cards = Cards::default();
+    let mut added = Vec::new();
+    let salvaged: Salvaged = damaged.salvage_reviews(|r| {
+        added.push(Added::of(&mut cards, r));
+    });
+    drop(damaged);
+    let scheduler = crate::progress::scheduler(&fresh)?;
+    let tx = fresh.write_transaction()?;
+    let rebuilt = replay::rebuild(&tx, &scheduler, &cards, &mut added)?;
+    tx.commit()?;
+    drop(fresh);
+
+    // The damaged file (and its -wal and -shm, if any) keeps its bytes under a dated name; the fresh one
+    // takes its place.
+    let stamp = env.now.strftime("%Y%m%dT%H%M%SZ").to_string();
+    let kept = with_suffix(&path, &format!(".damaged-{stamp}"));
+    for suffix in ["-wal", "-shm"] {
+        let side = with_suffix(&path, suffix);
+        if side.exists() {
+            fs_err::rename(&side, with_suffix(&kept, suffix))?;
+        }
+    }
+    fs_err::rename(&path, &kept)?;
+    fs_err::rename(&fresh_path, &path)
+        .with_context(|| format!("the damaged file is at {}", kept.display()))?;
+    crate::outln!(
+        "Saved {} into a fresh {} and rebuilt the schedule of {}; kept {} and {}.",
+        crate::text::plural(salvaged.saved as usize, "answer"),
+        path.display(),
+        crate::text::plural(rebuilt, "card"),
+        crate::text::plural(settings.len(), "setting"),
+        crate::text::plural(suspended.len(), "suspended card"),
+    )?;
+    if salvaged.unreadable + salvaged.invalid + salvaged.missing > 0 {
+        crate::outln!(
+            "Not saved: {} on damaged pages, {} with impossible values; {} more answer ids are missing (undone answers leave such gaps too).",
+            crate::text::plural(salvaged.unreadable as usize, "answer"),
+            crate::text::plural(salvaged.invalid as usize, "answer"),
+            salvaged.missing,
+        )?;
+    }
+    crate::outln!("The damaged file is kept at {}.", kept.display())?;
+    Ok(Exit::Ok)
+}
+
+fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+/// Removes a file left by an interrupted repair, with its -wal and -shm.
+fn remove_if_present(path: &Path) -> Result<()> {
+    for suffix in ["", "-wal", "-shm"] {
+        let file = with_suffix(path, suffix);
+        if file.exists() {
+            fs_err::remove_file(&file)?;
+        }
+    }
+    Ok(())
+}
