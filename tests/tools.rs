@@ -26,7 +26,7 @@ fn new_writes_a_starter_deck_that_passes_check() {
     let check = sandbox.run(&["check", path.to_str().unwrap()]);
     assert_eq!(
         (check.code, check.stdout.as_str(), check.stderr.as_str()),
-        (0, "1 deck, 11 cards: ok\n", "")
+        (0, "1 deck, 10 cards: ok\n", "")
     );
     // Never overwrites.
     let again = sandbox.run(&["new", "my-ports"]);

@@ -238,6 +238,8 @@ const ROWS_QUESTION: &str = "What is the {column} of {aspect}?";
 const ROW_STATEMENT: &str = "\"{aspect}\" is true of {who}.";
 /// The default statement of a true/false cell in a table of rows.
 const CELL_STATEMENT: &str = "\"{column}\" is true of {aspect}.";
+/// The default statement of a true/false cell in a row of a table of columns that also holds text.
+const MIXED_STATEMENT: &str = "\"{aspect}\" is true of {column}.";
 
 const MAX_DISTRACTORS: usize = 3;
 
@@ -249,7 +251,7 @@ fn default_template(text: &str) -> Template {
 /// Expands a table into cards. Text cells become choice cards (distractors of the same kind: the same row
 /// in a table of columns, the same column in a table of rows; a flashcard when there is none); a true/false
 /// row of a table of columns becomes one statement with the first column's id; a true/false cell of a
-/// table of rows becomes a statement about that cell. Fails when a cell's id breaks the id rule.
+/// table of rows (or of a row that also holds text) becomes a statement about that cell. Fails when a cell's id breaks the id rule.
 pub fn expand(table: &Table, deck_tags: &[String]) -> Result<Vec<Card>, IdError> {
     let mut cards = Vec::new();
     let mut tags = vec!["table".to_string()];
@@ -286,10 +288,12 @@ pub fn expand(table: &Table, deck_tags: &[String]) -> Result<Vec<Card>, IdError>
             let fill = |slot: &Slot| fill_cell(table, row, column, slot);
             let (prompt, kind) = match cell {
                 Cell::Bool(b) => {
-                    let template = column
-                        .question
-                        .clone()
-                        .unwrap_or_else(|| default_template(CELL_STATEMENT));
+                    let template = column.question.clone().unwrap_or_else(|| {
+                        default_template(match table.compare {
+                            Compare::Columns => MIXED_STATEMENT,
+                            Compare::Rows => CELL_STATEMENT,
+                        })
+                    });
                     (template.render(&fill), CardKind::TrueFalse { answer: *b })
                 }
                 Cell::Text(text) => {
@@ -627,6 +631,22 @@ mod tests {
              ranges/registered-ports/used-for | What are ports 1024-49151 used for? [Registered services / Client ports / Standard services]\n\
              ranges/dynamic-ports/range | What is the range of dynamic ports? [49152-65535 / 0-1023 / 1024-49151]\n\
              ranges/dynamic-ports/used-for | What are ports 49152-65535 used for? [Client ports / Standard services / Registered services]\n"
+        );
+    }
+
+    #[test]
+    fn a_row_mixing_true_false_and_text_makes_a_statement_per_true_false_cell() {
+        let mut table = tcp_udp();
+        table.columns.push(column("QUIC"));
+        table.rows = vec![row(
+            "Ordered",
+            vec![Cell::Bool(true), Cell::Bool(false), text("Per stream")],
+        )];
+        assert_eq!(
+            seen(&expand(&table, &[]).unwrap_or_default()),
+            "t/ordered/tcp | \"Ordered\" is true of TCP. (true)\n\
+             t/ordered/udp | \"Ordered\" is true of UDP. (false)\n\
+             t/ordered/quic | What is QUIC's ordered? -> Per stream\n"
         );
     }
 

@@ -316,20 +316,6 @@ impl Cx<'_> {
                             },
                         }
                     }
-                    let bools = out
-                        .iter()
-                        .filter(|c| matches!(c, table::Cell::Bool(_)))
-                        .count();
-                    if ok && bools > 0 && bools < out.len() {
-                        let d = self
-                            .error(
-                                Some(n.pos),
-                                "this row mixes true/false with text: a row states a property (all true/false) or gives a value per column (all text)",
-                            )
-                            .help("quote the words that should be text, e.g. \"yes\", or make every value true or false");
-                        self.push(d);
-                        ok = false;
-                    }
                     ok.then_some(out)
                 }
                 other => {
@@ -457,16 +443,6 @@ mod tests {
                 "format: 1\nid: d\ntitle: D\ntables:\n  - id: tab\n    columns: [TCP, UDP]\n    rows:\n      - aspect: Connection\n        values: [Connection-oriented, Connectionless]\n      - aspect: Reliable\n        values: [true, false]\n"
             ),
             "ok: 3 cards"
-        );
-    }
-
-    #[test]
-    fn a_row_is_all_true_false_or_all_text() {
-        assert_eq!(
-            check(
-                "format: 1\nid: d\ntitle: D\ntables:\n  - id: tab\n    columns: [TCP, UDP]\n    rows:\n      - aspect: Reliable\n        values: [true, sometimes]\n"
-            ),
-            "d.yaml:9:17: error: this row mixes true/false with text: a row states a property (all true/false) or gives a value per column (all text)\n  |\n9 |         values: [true, sometimes]\n  |                 ^\nhelp: quote the words that should be text, e.g. \"yes\", or make every value true or false\n"
         );
     }
 
