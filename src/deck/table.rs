@@ -623,9 +623,11 @@ mod tests {
         };
         let mut table = table;
         table.columns[1].question = Template::parse("What are ports {cell:range} used for?").ok();
+        // In a table of rows the column's template wins over the row's.
+        table.rows[0].question = Template::parse("Which {column} do the {aspect} have?").ok();
         assert_eq!(
             seen(&expand(&table, &[]).unwrap_or_default()),
-            "ranges/well-known-ports/range | What is the range of well-known ports? [0-1023 / 1024-49151 / 49152-65535]\n\
+            "ranges/well-known-ports/range | Which range do the well-known ports have? [0-1023 / 1024-49151 / 49152-65535]\n\
              ranges/well-known-ports/used-for | What are ports 0-1023 used for? [Standard services / Registered services / Client ports]\n\
              ranges/registered-ports/range | What is the range of registered ports? [1024-49151 / 49152-65535 / 0-1023]\n\
              ranges/registered-ports/used-for | What are ports 1024-49151 used for? [Registered services / Client ports / Standard services]\n\
