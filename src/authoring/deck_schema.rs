@@ -102,7 +102,7 @@ pub fn deck_schema() -> Value {
             "description": {"type": "string", "description": "One line on what the deck is for."},
             "tags": string_list("Tags added to every card of the deck."),
             "cards": {"type": "array", "items": {"$ref": "#/$defs/card"}, "description": "The cards, in order."},
-            "tables": {"type": "array", "items": {"$ref": "#/$defs/table"}, "description": "Comparison tables; each cell becomes a card."}
+            "tables": {"type": "array", "items": {"$ref": "#/$defs/table"}, "description": "Comparison tables: each text cell becomes a choice card, each row of true/false values one statement."}
         },
         "$defs": {
             "card": {
