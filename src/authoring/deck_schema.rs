@@ -176,7 +176,7 @@ pub fn deck_schema() -> Value {
                         "properties": {
                             "name": text("The column's name, as shown in questions."),
                             "id": id("The column's id in its cards' ids (default: the name's slug); keep it when renaming the column."),
-                            "question": question("The question of this column's text cells.")
+                            "question": question("The question of this column's text cells (in a table of rows, also the statement of its true/false cells).")
                         }
                     }
                 ]

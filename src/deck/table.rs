@@ -288,12 +288,15 @@ pub fn expand(table: &Table, deck_tags: &[String]) -> Result<Vec<Card>, IdError>
             let fill = |slot: &Slot| fill_cell(table, row, column, slot);
             let (prompt, kind) = match cell {
                 Cell::Bool(b) => {
-                    let template = column.question.clone().unwrap_or_else(|| {
-                        default_template(match table.compare {
-                            Compare::Columns => MIXED_STATEMENT,
-                            Compare::Rows => CELL_STATEMENT,
-                        })
-                    });
+                    // A column's question in a table of columns asks for its text cells, so a true/false cell
+                    // of a mixed row keeps the default statement.
+                    let template = match table.compare {
+                        Compare::Columns => default_template(MIXED_STATEMENT),
+                        Compare::Rows => column
+                            .question
+                            .clone()
+                            .unwrap_or_else(|| default_template(CELL_STATEMENT)),
+                    };
                     (template.render(&fill), CardKind::TrueFalse { answer: *b })
                 }
                 Cell::Text(text) => {
@@ -640,6 +643,7 @@ mod tests {
     fn a_row_mixing_true_false_and_text_makes_a_statement_per_true_false_cell() {
         let mut table = tcp_udp();
         table.columns.push(column("QUIC"));
+        table.columns[0].question = Template::parse("Which is {column}'s {aspect}?").ok();
         table.rows = vec![row(
             "Ordered",
             vec![Cell::Bool(true), Cell::Bool(false), text("Per stream")],
