@@ -869,7 +869,9 @@ impl<'a> Session<'a> {
     }
 
     fn typed(&mut self, card: &Card, model: Option<&str>) -> Result<Checked, SessionError> {
-        self.ui.say(Style::Question, &card.prompt)?;
+        let ordered = matches!(card.kind, CardKind::Typed { ordered: true, .. });
+        let question = words::typed_question(&card.prompt, ordered);
+        self.ui.say(Style::Question, &question)?;
         let (given, hint_used) = match self.ask(card, |ui, hint| ui.text(hint))? {
             Asked::Value(given, hint_used) => (given, hint_used),
             Asked::Step(step) => return Ok(Checked::Step(step)),
@@ -879,15 +881,7 @@ impl<'a> Session<'a> {
         if right {
             self.ui.say(Style::Right, &words::typed_right(model))?;
         } else {
-            let mut missing = Vec::new();
-            if let CardKind::Typed { keywords, .. } = &card.kind {
-                let folded = crate::deck::fold(&given);
-                missing = keywords
-                    .iter()
-                    .filter(|group| !group.iter().any(|k| folded.contains(&crate::deck::fold(k))))
-                    .map(|group| group.join(" / "))
-                    .collect();
-            }
+            let missing = card.typed_missing(&given);
             self.ui
                 .say(Style::Wrong, &words::typed_wrong(model, &missing))?;
         }
