@@ -115,11 +115,14 @@ fn variants(input: &str, context: &Context) -> Vec<Vec<String>> {
     out
 }
 
-/// Words that change what an explanation or an echoed word means: never dropped, and an explanation that
-/// starts with one is not an explanation but a second answer (`80 (or 8080)`).
-const HEDGES: [&str; 10] = [
-    "or", "not", "no", "nor", "never", "maybe", "perhaps", "possibly", "unless", "either",
+/// Words that make what follows an answer a second answer or a doubt, not an explanation (`80 (or 8080)`,
+/// `EMFILE: not sure`).
+const HEDGES: [&str; 8] = [
+    "or", "maybe", "perhaps", "possibly", "probably", "either", "unless", "guess",
 ];
+
+/// Words that change what an answer means: never dropped as words of the question.
+const KEEP: [&str; 6] = ["not", "no", "nor", "never", "and", "without"];
 
 /// `4 (1 listening + 3 accepted)` -> `4`; `EMFILE: too many open files` -> `EMFILE`. The explanation must not
 /// offer another answer (`80 (or 8080)`).
@@ -133,10 +136,10 @@ fn leading_answer(input: &str) -> Vec<String> {
         .map(|(i, _)| i);
     for cut in [paren, colon].into_iter().flatten() {
         let (head, rest) = (&text[..cut], &text[cut + 1..]);
-        let explains = words(rest)
-            .first()
-            .is_none_or(|w| !HEDGES.contains(&w.as_str()));
-        if !head.trim().is_empty() && explains {
+        let rest = words(rest);
+        let doubt = rest.first().is_some_and(|w| HEDGES.contains(&w.as_str()))
+            || rest.starts_with(&["not".to_string(), "sure".to_string()]);
+        if !head.trim().is_empty() && !doubt {
             out.push(head.to_string());
         }
     }
@@ -189,13 +192,13 @@ fn drop_transport(w: Vec<String>, context: &Context) -> Vec<String> {
         .collect()
 }
 
-/// `port 80` for "Which port ...?": words the question used, except numbers and [`HEDGES`] (and `and`).
+/// `port 80` for "Which port ...?": words the question used, except numbers, [`HEDGES`] and [`KEEP`].
 fn drop_echo(w: Vec<String>, context: &Context) -> Vec<String> {
     w.into_iter()
         .filter(|t| {
             is_number(t)
                 || HEDGES.contains(&t.as_str())
-                || t == "and"
+                || KEEP.contains(&t.as_str())
                 || !context.prompt.contains(&singular(t))
         })
         .collect()

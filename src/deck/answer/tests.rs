@@ -167,6 +167,8 @@ fn an_explanation_after_the_answer_is_allowed() {
             ("4 (1 listening + 3 accepted)", true),
             ("4: one listening, three accepted", true),
             ("4 (or 5)", false),
+            ("4 (not 3: the listener counts)", true),
+            ("4: maybe", false),
             ("3 (plus the listener)", false),
             ("(4)", true),
         ],

@@ -1,0 +1,171 @@
+//! Typed answers graded as an interviewer would (issue 13): the realistic answers in `tests/grading/answers.txt`,
+//! each labelled right or wrong, are typed into the shipped typed cards through one `portquiz study --plain`
+//! session, and at least 90% must get the labelled verdict. A card with several answers is answered, its verdict
+//! read, and the answer undone at the grade prompt, so the card comes back for the next one.
+use std::collections::{HashMap, VecDeque};
+
+use portquiz::deck::CardKind;
+
+use crate::support::{PlainDriver, Sandbox, answer_line, card_index, current_card};
+
+const CORPUS: &str = include_str!("grading/answers.txt");
+
+/// One labelled answer: whether an interviewer calls it right, the `deck/card` it answers, the text typed.
+#[derive(Debug)]
+struct Case {
+    right: bool,
+    card: String,
+    text: String,
+}
+
+fn corpus() -> Vec<Case> {
+    CORPUS
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .map(|line| {
+            let mut parts = line.splitn(3, " | ");
+            let (label, card, text) = (parts.next(), parts.next(), parts.next());
+            let (Some(label), Some(card), Some(text)) = (label, card, text) else {
+                panic!("answers.txt: `right|wrong | deck/card | answer` expected, found {line:?}");
+            };
+            let right = match label {
+                "right" => true,
+                "wrong" => false,
+                _ => panic!("answers.txt: the label is `right` or `wrong`, found {line:?}"),
+            };
+            // The issue's examples are marked in the file; the mark is not part of the answer.
+            let text = text.trim_end_matches(" (issue)").to_string();
+            Case {
+                right,
+                card: card.to_string(),
+                text,
+            }
+        })
+        .collect()
+}
+
+/// The verdict the session printed after an answer: whether its first line says right.
+fn said_right(screen: &str) -> bool {
+    screen
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .is_some_and(|l| l.starts_with("Right"))
+}
+
+#[test]
+fn typed_answers_get_an_interviewers_verdict() {
+    let cases = corpus();
+    let cards = card_index(&[]);
+    assert!(
+        cases.len() >= 85,
+        "only {} answers in the corpus",
+        cases.len()
+    );
+    let mut queue: HashMap<&str, VecDeque<usize>> = HashMap::new();
+    for (i, case) in cases.iter().enumerate() {
+        let card = cards.get(&case.card);
+        assert!(
+            card.is_some_and(|c| matches!(c.kind, CardKind::Typed { .. })),
+            "answers.txt names {}, which is not a shipped typed card",
+            case.card
+        );
+        queue.entry(case.card.as_str()).or_default().push_back(i);
+    }
+    let mut decks: Vec<&str> = cases
+        .iter()
+        .filter_map(|c| c.card.split('/').next())
+        .collect();
+    decks.sort_unstable();
+    decks.dedup();
+
+    let sandbox = Sandbox::new();
+    let mut args = vec![
+        "study",
+        "--plain",
+        "--no-bury",
+        "--new",
+        "100000",
+        "--limit",
+        "100000",
+    ];
+    for deck in &decks {
+        args.extend(["--deck", deck]);
+    }
+    let mut cmd = sandbox.cmd(&args);
+    cmd.env("PORTQUIZ_NOW", "2026-01-05T09:00:00Z")
+        .env("TZ", "UTC");
+    let mut driver = PlainDriver::spawn(cmd);
+    let mut verdicts: Vec<Option<bool>> = vec![None; cases.len()];
+    // The case just typed, and its card: the next screen opens with its verdict, then the grade prompt.
+    let mut pending: Option<(usize, String)> = None;
+    let mut prompts = 0;
+    while let Some(screen) = driver.next_prompt() {
+        prompts += 1;
+        assert!(
+            prompts < 20 * cards.len(),
+            "no end after {prompts} prompts:\n{screen}"
+        );
+        let last = screen.lines().last().unwrap_or_default().to_string();
+        if let Some((case, card)) = pending.take() {
+            verdicts[case] = Some(said_right(&screen));
+            if last.starts_with("grade") {
+                // Undo brings the card back for its next answer; Enter takes the suggested grade.
+                let more = queue.get(card.as_str()).is_some_and(|q| !q.is_empty());
+                driver.answer(if more { "u" } else { "" });
+                continue;
+            }
+        }
+        if last.starts_with("grade") {
+            driver.answer("");
+            continue;
+        }
+        if last.starts_with("r retry the check") || last.starts_with("no checks left") {
+            driver.answer("s");
+            continue;
+        }
+        if queue.values().all(VecDeque::is_empty) {
+            driver.answer("q");
+            continue;
+        }
+        let id = current_card(&screen).expect("card header");
+        let card = &cards[&id];
+        let next = queue.get_mut(id.as_str()).and_then(VecDeque::pop_front);
+        let line = match (&card.kind, next) {
+            (CardKind::Typed { .. }, Some(case)) => {
+                pending = Some((case, id.clone()));
+                cases[case].text.clone()
+            }
+            (CardKind::Practical { .. }, _) => "1".to_string(),
+            _ => answer_line(card, &screen, true),
+        };
+        driver.answer(&line);
+    }
+    let run = driver.finish();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+
+    let mut misjudged = Vec::new();
+    for (case, verdict) in cases.iter().zip(&verdicts) {
+        let verdict = verdict.unwrap_or_else(|| panic!("{case:?} was never asked"));
+        if verdict != case.right {
+            let said = if verdict { "right" } else { "wrong" };
+            misjudged.push(format!(
+                "{}: {:?} is {}, portquiz said {said}",
+                case.card,
+                case.text,
+                if case.right { "right" } else { "wrong" }
+            ));
+        }
+    }
+    let good = cases.len() - misjudged.len();
+    let report = format!(
+        "{good} of {} typed answers got the right verdict; misjudged:\n{}\n",
+        cases.len(),
+        misjudged.join("\n")
+    );
+    {
+        use std::io::Write;
+        // Straight to the stream: the harness hides what a passing test prints with `eprintln!`.
+        let _ = std::io::stderr().write_all(report.as_bytes());
+    }
+    assert!(good * 10 >= cases.len() * 9, "{report}");
+}
