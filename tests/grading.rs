@@ -6,7 +6,7 @@ use std::collections::{HashMap, VecDeque};
 
 use portquiz::deck::CardKind;
 
-use crate::support::{PlainDriver, Sandbox, answer_line, card_index, current_card};
+use crate::support::{PlainDriver, Sandbox, answer_line, card_index, current_card, routine_reply};
 
 const CORPUS: &str = include_str!("grading/answers.txt");
 
@@ -79,15 +79,7 @@ fn typed_answers_get_an_interviewers_verdict() {
     decks.dedup();
 
     let sandbox = Sandbox::new();
-    let mut args = vec![
-        "study",
-        "--plain",
-        "--no-bury",
-        "--new",
-        "100000",
-        "--limit",
-        "100000",
-    ];
+    let mut args = crate::support::WALK.to_vec();
     for deck in &decks {
         args.extend(["--deck", deck]);
     }
@@ -98,29 +90,18 @@ fn typed_answers_get_an_interviewers_verdict() {
     let mut verdicts: Vec<Option<bool>> = vec![None; cases.len()];
     // The case just typed, and its card: the next screen opens with its verdict, then the grade prompt.
     let mut pending: Option<(usize, String)> = None;
-    let mut prompts = 0;
-    while let Some(screen) = driver.next_prompt() {
-        prompts += 1;
-        assert!(
-            prompts < 20 * cards.len(),
-            "no end after {prompts} prompts:\n{screen}"
-        );
-        let last = screen.lines().last().unwrap_or_default().to_string();
+    while let Some(screen) = driver.next_prompt_within(20 * cards.len()) {
         if let Some((case, card)) = pending.take() {
             verdicts[case] = Some(said_right(&screen));
-            if last.starts_with("grade") {
-                // Undo brings the card back for its next answer; Enter takes the suggested grade.
-                let more = queue.get(card.as_str()).is_some_and(|q| !q.is_empty());
-                driver.answer(if more { "u" } else { "" });
+            // Undo at the grade prompt brings the card back for its next answer.
+            let more = queue.get(card.as_str()).is_some_and(|q| !q.is_empty());
+            if more && routine_reply(&screen) == Some("") {
+                driver.answer("u");
                 continue;
             }
         }
-        if last.starts_with("grade") {
-            driver.answer("");
-            continue;
-        }
-        if last.starts_with("r retry the check") || last.starts_with("no checks left") {
-            driver.answer("s");
+        if let Some(reply) = routine_reply(&screen) {
+            driver.answer(reply);
             continue;
         }
         if queue.values().all(VecDeque::is_empty) {
