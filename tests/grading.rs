@@ -150,3 +150,45 @@ fn typed_answers_get_an_interviewers_verdict() {
     }
     assert!(good * 10 >= cases.len() * 9, "{report}");
 }
+
+/// An ordered card says "(in order)" when its prompt does not, calls the reversed handshake wrong (naming the
+/// group it did not find in order) and the right order right.
+#[test]
+fn an_ordered_card_says_so_and_refuses_the_reversed_order() {
+    let sandbox = Sandbox::new();
+    let deck = sandbox.path().join("order.yaml");
+    std::fs::write(
+        &deck,
+        "format: 1\nid: order\ntitle: Order\ncards:\n  - id: handshake\n    type: typed\n    prompt: Name the segments of the TCP handshake.\n    keywords: [syn, [syn-ack, synack], ack]\n    ordered: true\n    answer: SYN, SYN-ACK, ACK\n",
+    )
+    .unwrap();
+    let deck = deck.to_string_lossy().into_owned();
+    let run = sandbox.run_with_input(
+        &["study", "--plain", "--deck", &deck, "--deck", "order"],
+        &[("PORTQUIZ_NOW", "2026-01-05T09:00:00Z"), ("TZ", "UTC")],
+        "ACK, SYN-ACK, SYN\n\nSYN, SYN/ACK, ACK\n\nq\n",
+    );
+    assert_eq!(
+        run.stdout,
+        "1 card to study now: 0 learning, 0 to review, 1 new.
+
+[0 done · 1 left] order/handshake · typed · new
+Name the segments of the TCP handshake. (in order)
+your answer (type it, u undo, q quit)> Not quite. A model answer: SYN, SYN-ACK, ACK
+Missing: syn-ack / synack
+grades: 1 Again (next in 1m); r = I was right (grade it yourself)
+grade (Enter = again, r I was right, s suspend, u undo, q quit)> (recorded as Again)
+
+[1 done · 1 left] order/handshake · typed
+Name the segments of the TCP handshake. (in order)
+your answer (type it, u undo, q quit)> Right. A model answer: SYN, SYN-ACK, ACK
+grades: 2 Hard  (next in 6m), 3 Good  (next in 10m), 4 Easy  (next in 1d)
+grade (Enter = good, s suspend, u undo, q quit)> 
+[2 done · 1 left] order/handshake · typed
+Name the segments of the TCP handshake. (in order)
+your answer (type it, u undo, q quit)> 
+Session over: 2 answered (1 right, 1 wrong, 0 graded by you), 0 new cards learned, in 0 s.
+1 card still to study now: portquiz study goes on.
+"
+    );
+}
