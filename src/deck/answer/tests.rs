@@ -258,6 +258,16 @@ fn words_of_the_question_may_be_repeated() {
             ("not port 22", false),
         ],
     );
+    // A word that changes the meaning stays even when the question used it.
+    check(
+        "How many values make up the tuple (not counting the protocol)?",
+        &["4"],
+        &[
+            ("4 values", true),
+            ("not 4", false),
+            ("4 and protocol", false),
+        ],
+    );
 }
 
 #[test]
