@@ -1,7 +1,9 @@
 //! Typed answers graded as an interviewer would (issue 13): the realistic answers in `tests/grading/answers.txt`,
 //! each labelled right or wrong, are typed into the shipped typed cards through one `portquiz study --plain`
 //! session, and at least 90% must get the labelled verdict. A card with several answers is answered, its verdict
-//! read, and the answer undone at the grade prompt, so the card comes back for the next one.
+//! read, and the answer undone at the grade prompt, so the card comes back for the next one. An explanation card
+//! hands the grade to the candidate with a suggestion: it must not suggest the opposite of the label, and no
+//! wrong answer may be called right (or suggested Good) anywhere.
 use std::collections::{HashMap, VecDeque};
 
 use portquiz::deck::CardKind;
@@ -44,12 +46,41 @@ fn corpus() -> Vec<Case> {
         .collect()
 }
 
-/// The verdict the session printed after an answer: whether its first line says right.
-fn said_right(screen: &str) -> bool {
-    screen
-        .lines()
-        .find(|l| !l.trim().is_empty())
-        .is_some_and(|l| l.starts_with("Right"))
+/// What the session made of an answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Verdict {
+    /// A fact card's verdict: right or wrong.
+    Judged(bool),
+    /// An explanation card hands the grade to the candidate, suggesting one (`again`, `hard` or `good`).
+    Suggested(&'static str),
+}
+
+impl Verdict {
+    /// Read from the screen after the answer: a fact card's verdict line, or an explanation's suggested grade
+    /// (the grade prompt's `Enter = ...`).
+    fn read(screen: &str) -> Verdict {
+        let first = screen
+            .lines()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or_default();
+        if !first.starts_with("A model answer:") {
+            return Verdict::Judged(first.starts_with("Right"));
+        }
+        let suggested = ["again", "hard", "good", "easy"]
+            .into_iter()
+            .find(|g| screen.contains(&format!("(Enter = {g},")));
+        Verdict::Suggested(suggested.unwrap_or_else(|| panic!("no suggested grade:\n{screen}")))
+    }
+
+    /// Whether this is what an interviewer would say of an answer they call `right`: the same verdict, or,
+    /// on an explanation, a suggestion that is not the opposite (`hard` leaves it to the candidate).
+    fn agrees(self, right: bool) -> bool {
+        match self {
+            Verdict::Judged(said) => said == right,
+            Verdict::Suggested(grade) if right => grade != "again",
+            Verdict::Suggested(grade) => grade == "again" || grade == "hard",
+        }
+    }
 }
 
 #[test]
@@ -87,12 +118,12 @@ fn typed_answers_get_an_interviewers_verdict() {
     cmd.env("PORTQUIZ_NOW", "2026-01-05T09:00:00Z")
         .env("TZ", "UTC");
     let mut driver = PlainDriver::spawn(cmd);
-    let mut verdicts: Vec<Option<bool>> = vec![None; cases.len()];
+    let mut verdicts: Vec<Option<Verdict>> = vec![None; cases.len()];
     // The case just typed, and its card: the next screen opens with its verdict, then the grade prompt.
     let mut pending: Option<(usize, String)> = None;
     while let Some(screen) = driver.next_prompt_within(20 * cards.len()) {
         if let Some((case, card)) = pending.take() {
-            verdicts[case] = Some(said_right(&screen));
+            verdicts[case] = Some(Verdict::read(&screen));
             // Undo at the grade prompt brings the card back for its next answer.
             let more = queue.get(card.as_str()).is_some_and(|q| !q.is_empty());
             if more && routine_reply(&screen) == Some("") {
@@ -125,23 +156,36 @@ fn typed_answers_get_an_interviewers_verdict() {
     assert_eq!(run.code, 0, "{}", run.stderr);
 
     let mut misjudged = Vec::new();
+    let mut wrong_called_right = Vec::new();
+    let mut handed_over = Vec::new();
     for (case, verdict) in cases.iter().zip(&verdicts) {
         let verdict = verdict.unwrap_or_else(|| panic!("{case:?} was never asked"));
-        if verdict != case.right {
-            let said = if verdict { "right" } else { "wrong" };
-            misjudged.push(format!(
-                "{}: {:?} is {}, portquiz said {said}",
-                case.card,
-                case.text,
-                if case.right { "right" } else { "wrong" }
-            ));
+        let label = if case.right { "right" } else { "wrong" };
+        let line = format!(
+            "{}: {:?} is {label}, portquiz: {verdict:?}",
+            case.card, case.text
+        );
+        if matches!(verdict, Verdict::Suggested(_)) {
+            handed_over.push(line.clone());
+        }
+        if !verdict.agrees(case.right) {
+            misjudged.push(line.clone());
+        }
+        if !case.right
+            && matches!(
+                verdict,
+                Verdict::Judged(true) | Verdict::Suggested("good" | "easy")
+            )
+        {
+            wrong_called_right.push(line);
         }
     }
     let good = cases.len() - misjudged.len();
     let report = format!(
-        "{good} of {} typed answers got the right verdict; misjudged:\n{}\n",
+        "{good} of {} typed answers got the right verdict; misjudged:\n{}\nhanded to the candidate (explanation cards):\n{}\n",
         cases.len(),
-        misjudged.join("\n")
+        misjudged.join("\n"),
+        handed_over.join("\n")
     );
     {
         use std::io::Write;
@@ -149,6 +193,11 @@ fn typed_answers_get_an_interviewers_verdict() {
         let _ = std::io::stderr().write_all(report.as_bytes());
     }
     assert!(good * 10 >= cases.len() * 9, "{report}");
+    assert!(
+        wrong_called_right.is_empty(),
+        "wrong answers called right:\n{}",
+        wrong_called_right.join("\n")
+    );
 }
 
 /// An ordered card says "(in order)" when its prompt does not, calls the reversed handshake wrong (naming the
@@ -159,7 +208,7 @@ fn an_ordered_card_says_so_and_refuses_the_reversed_order() {
     let deck = sandbox.path().join("order.yaml");
     std::fs::write(
         &deck,
-        "format: 1\nid: order\ntitle: Order\ncards:\n  - id: handshake\n    type: typed\n    prompt: Name the segments of the TCP handshake.\n    keywords: [syn, [syn-ack, synack], ack]\n    ordered: true\n    answer: SYN, SYN-ACK, ACK\n",
+        "format: 1\nid: order\ntitle: Order\ncards:\n  - id: handshake\n    type: typed\n    prompt: Name the segments of the TCP handshake.\n    accept: [\"SYN, SYN-ACK, ACK\"]\n    keywords: [syn, [syn-ack, synack], ack]\n    ordered: true\n    answer: SYN, SYN-ACK, ACK\n",
     )
     .unwrap();
     let deck = deck.to_string_lossy().into_owned();

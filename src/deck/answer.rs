@@ -357,8 +357,8 @@ fn number_words(raw: Vec<String>) -> Vec<String> {
     out
 }
 
-/// Words that, just before a keyword, say the answer does not mean it (`not an event loop`); `t` is what is
-/// left of `isn't`.
+/// Words that, in the two words before a keyword, say the answer does not mean it (`not an event loop`); `t`
+/// is what is left of `isn't`.
 const NEGATIONS: [&str; 6] = ["not", "no", "never", "without", "nor", "t"];
 
 /// The keyword groups `input` lacks: a group is present when one of its alternatives starts a word of the
@@ -397,7 +397,10 @@ fn find(text: &[String], needle: &[String], from: usize) -> Option<(usize, usize
         } else {
             end.starts_with(last.as_str())
         };
-        let negated = i > 0 && NEGATIONS.contains(&text[i - 1].as_str())
+        // Two words back: `not an event loop` negates `loop` too (the article is already gone).
+        let negated = text[i.saturating_sub(2)..i]
+            .iter()
+            .any(|w| NEGATIONS.contains(&w.as_str()))
             || i > 1
                 && matches!(
                     (text[i - 2].as_str(), text[i - 1].as_str()),

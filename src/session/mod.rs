@@ -890,7 +890,8 @@ impl<'a> Session<'a> {
         };
         let model = model.unwrap_or_default();
         if let Some(groups) = card.explanation_ideas() {
-            return self.explanation(groups, &given, model, hint_used);
+            let missing = card.typed_judgement(&given).map(|j| j.missing);
+            return self.explanation(groups, &missing.unwrap_or_default(), model, hint_used);
         }
         let right = card.typed_is_right(&given);
         if right {
@@ -912,20 +913,22 @@ impl<'a> Session<'a> {
     fn explanation(
         &mut self,
         groups: &[Vec<String>],
-        given: &str,
+        missing: &[usize],
         model: &str,
         hint_used: bool,
     ) -> Result<Checked, SessionError> {
-        let folded = crate::deck::fold(given);
-        let (spotted, missed): (Vec<&Vec<String>>, Vec<&Vec<String>>) = groups
-            .iter()
-            .partition(|group| group.iter().any(|k| folded.contains(&crate::deck::fold(k))));
-        let names = |list: &[&Vec<String>]| -> Vec<String> {
-            list.iter().map(|group| group.join(" / ")).collect()
+        // What the matcher did not find (in order, on an ordered card) is missed.
+        let names = |missed: bool| -> Vec<String> {
+            let listed = groups.iter().enumerate();
+            listed
+                .filter(|(i, _)| missing.contains(i) == missed)
+                .map(|(_, group)| group.join(" / "))
+                .collect()
         };
+        let (spotted, missed) = (names(false), names(true));
         self.ui.say(
             Style::Text,
-            &words::explanation_feedback(model, &names(&spotted), &names(&missed)),
+            &words::explanation_feedback(model, &spotted, &missed),
         )?;
         let suggested = if missed.is_empty() {
             Rating::Good
