@@ -5,9 +5,14 @@
 //! Both sides are read as a list of words ([`words`]): case, spacing and punctuation do not count, `16bits` is
 //! `16 bits`, `four` is `4`, `65,535` is `65535`, a unit after a number is singular (`16 bits` = `16 bit`), and
 //! `a`/`an`/`the` are ignored. An answer is then right when its words equal an accepted answer's words, after
-//! removing, from the answer only, what the [`ANSWER_RULES`] allow: an explanation in parentheses or after a colon,
-//! a language prefix on a constant, a protocol prefix on a status, `tcp`/`udp` next to a port number, and words
-//! the question itself used. Nothing else is removed, so `8080`, `not 80` or `101 or 200` never equal `80`/`101`.
+//! removing, from the answer only, what the answer rules allow: an explanation in parentheses or after a colon
+//! (unless it offers another answer: `80 (or 8080)`), a language prefix on a constant, a protocol prefix on a
+//! status, `tcp`/`udp` next to a port number, and words the question itself used. Nothing else is removed, so
+//! `8080`, `not 80` or `101 or 200` never equal `80`/`101`.
+//!
+//! Keywords are found on the same words ([`missing_groups`]): a keyword starts a word, a negated one (`not an
+//! event loop`) does not count, and an ordered card needs each group after the one before (`ACK, SYN-ACK, SYN`
+//! is not the handshake).
 
 /// A typed card's checking rules, borrowed from the card.
 #[derive(Debug, Clone, Copy)]
@@ -26,7 +31,7 @@ pub struct Typed<'a> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Judgement {
     pub right: bool,
-    /// The keyword groups not found (in order, when ordered), each as its alternatives.
+    /// The indices of the keyword groups not found (not in order, on an ordered card).
     pub missing: Vec<usize>,
 }
 
