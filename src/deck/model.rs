@@ -214,4 +214,24 @@ mod tests {
         assert!(!card.typed_is_right("an endpoint with a port and a protocol"));
         assert!(!card.typed_is_right("zip support protocol"));
     }
+
+    /// The card's switches reach the matcher: `exact` keeps the fold-only comparison, `ordered` the order, and
+    /// the missing groups are named by their alternatives.
+    #[test]
+    fn typed_switches_reach_the_matcher() {
+        let mut card = typed(&["16-bit"], &[&["syn"], &["syn-ack", "synack"], &["ack"]]);
+        assert!(card.typed_is_right("16 bits"));
+        assert!(card.typed_is_right("ACK, SYN-ACK, SYN"));
+        if let CardKind::Typed { exact, ordered, .. } = &mut card.kind {
+            (*exact, *ordered) = (true, true);
+        }
+        assert!(!card.typed_is_right("16 bits"));
+        assert!(card.typed_is_right("16-BIT"));
+        assert!(!card.typed_is_right("ACK, SYN-ACK, SYN"));
+        assert_eq!(
+            card.typed_missing("ACK, SYN-ACK, SYN"),
+            ["syn-ack / synack"]
+        );
+        assert!(card.typed_is_right("SYN, SYN-ACK, ACK"));
+    }
 }
