@@ -359,3 +359,49 @@ fn decks_json_counts_table_cells_as_cards() {
         deck.cards.len()
     );
 }
+
+/// Issue 16: each question lives in one place (no card id in two built-in decks), and no shipped text speaks of
+/// "the seed", a source document the candidate never saw.
+#[test]
+fn built_in_decks_ask_each_card_id_once_and_never_mention_the_seed() {
+    let mut decks_of: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for key in crate::support::card_index(&[]).keys() {
+        let (deck, card) = key.split_once('/').unwrap();
+        decks_of
+            .entry(card.to_string())
+            .or_default()
+            .push(deck.to_string());
+    }
+    let repeated: Vec<String> = decks_of
+        .iter()
+        .filter(|(_, decks)| decks.len() > 1)
+        .map(|(card, decks)| format!("{card}: {}", decks.join(", ")))
+        .collect();
+    assert_eq!(repeated, Vec::<String>::new());
+
+    let mut mentions = Vec::new();
+    let mut files: Vec<std::path::PathBuf> =
+        std::fs::read_dir(crate::support::root().join("decks"))
+            .unwrap()
+            .map(|entry| entry.unwrap().path())
+            .filter(|path| path.extension().is_some_and(|ext| ext == "yaml"))
+            .collect();
+    files.sort();
+    for path in files {
+        let text = std::fs::read_to_string(&path).unwrap();
+        for (index, line) in text.lines().enumerate() {
+            if line.to_lowercase().contains("seed") {
+                let name = path.file_name().unwrap().to_string_lossy();
+                mentions.push(format!("{name}:{}: {}", index + 1, line.trim()));
+            }
+        }
+    }
+    for experiment in portquiz::practical::catalogue() {
+        for text in [experiment.title, experiment.question, experiment.explain] {
+            if text.to_lowercase().contains("seed") {
+                mentions.push(format!("experiment {}: {text}", experiment.id));
+            }
+        }
+    }
+    assert_eq!(mentions, Vec::<String>::new());
+}
