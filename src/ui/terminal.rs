@@ -24,6 +24,8 @@ use crate::safe;
 
 const HINT: &str = "(show the hint)";
 const UNDO: &str = "(undo the last answer)";
+/// Undo at a grade prompt takes back the answer just given: the card is asked again.
+const UNDO_ANSWER: &str = "(undo: take this answer back and answer again)";
 const QUIT: &str = "(quit)";
 const CLAIM: &str = "(I was right: let me grade it)";
 const SUSPEND: &str = "(suspend this card: take it out of rotation)";
@@ -98,17 +100,17 @@ impl TerminalUi {
         default: usize,
         hint: bool,
     ) -> Answer<usize> {
-        self.select_with(prompt, items, default, hint, true)
+        self.select_with(prompt, items, default, hint, Undo::Last)
     }
 
-    /// [`Self::select`], with the undo item only when `undo`.
+    /// [`Self::select`], with the undo item `undo` says.
     fn select_with(
         &mut self,
         prompt: &str,
         items: &[String],
         default: usize,
         hint: bool,
-        undo: bool,
+        undo: Undo,
     ) -> Answer<usize> {
         let width = self.width().saturating_sub(4);
         let mut all: Vec<String> = items
@@ -118,8 +120,10 @@ impl TerminalUi {
         if hint {
             all.push(HINT.into());
         }
-        if undo {
-            all.push(UNDO.into());
+        match undo {
+            Undo::Last => all.push(UNDO.into()),
+            Undo::ThisAnswer => all.push(UNDO_ANSWER.into()),
+            Undo::None => {}
         }
         all.push(QUIT.into());
         let picked = Select::with_theme(self.theme.as_ref())
@@ -135,7 +139,7 @@ impl TerminalUi {
             Some(i) if i < items.len() => Reply::Value(i),
             Some(i) => match all[i].as_str() {
                 HINT => Reply::Hint,
-                UNDO => Reply::Undo,
+                UNDO | UNDO_ANSWER => Reply::Undo,
                 _ => Reply::Quit,
             },
         };
@@ -147,6 +151,17 @@ impl TerminalUi {
         self.echo(&echoed)?;
         Ok(reply)
     }
+}
+
+/// Which undo item a menu offers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Undo {
+    /// Take back the last recorded answer (at a question).
+    Last,
+    /// Take back the answer just given (at its grade prompt).
+    ThisAnswer,
+    /// None (after a failed lab check).
+    None,
 }
 
 fn map_err(err: dialoguer::Error) -> UiError {
@@ -290,7 +305,13 @@ impl Ui for TerminalUi {
         }
         labels.push(SUSPEND.into());
         Ok(
-            match self.select("How well did you know it?", &labels, default, false)? {
+            match self.select_with(
+                "How well did you know it?",
+                &labels,
+                default,
+                false,
+                Undo::ThisAnswer,
+            )? {
                 Reply::Value(i) => match choices.get(i) {
                     Some(choice) => GradeReply::Grade(choice.rating),
                     None if labels[i] == CLAIM => GradeReply::Claim,
@@ -312,7 +333,7 @@ impl Ui for TerminalUi {
         items.push("Skip this lab for now".to_string());
         let offset = usize::from(!retry);
         Ok(
-            match self.select_with("What now?", &items, 0, false, false)? {
+            match self.select_with("What now?", &items, 0, false, Undo::None)? {
                 Reply::Value(i) => match i + offset {
                     0 => LabReply::Retry,
                     1 => LabReply::GiveUp,
