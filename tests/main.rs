@@ -6,6 +6,7 @@ mod deck_folders;
 mod decks;
 mod fuzz_corpus;
 mod grading;
+mod install;
 mod json;
 mod practical;
 mod robust;
