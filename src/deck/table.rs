@@ -88,6 +88,7 @@ pub fn expand(table: &Table, deck_tags: &[String]) -> Result<Vec<Card>, IdError>
                 hint: None,
                 tags: tags.clone(),
                 line: row.line,
+                follow_up: Vec::new(),
             });
         }
     }
