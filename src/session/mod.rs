@@ -696,6 +696,7 @@ impl<'a> Session<'a> {
                 new_state: (!self.config.cram).then_some(&after),
                 overridden: verdict == Verdict::Claimed,
                 based_on: Some(&before),
+                kind: crate::store::AnswerKind::Study,
             });
             match recorded {
                 Err(StoreError::Stale { current, .. }) if attempts < 3 => {

@@ -56,6 +56,11 @@ pub const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (deck, card)
     ) WITHOUT ROWID;
     "#,
+    // 2 -> 3: what kind of round an answer was given in (`study`, or `interview` for a mock interview).
+    r#"
+    ALTER TABLE reviews ADD COLUMN kind TEXT NOT NULL DEFAULT 'study' CHECK (kind IN ('study', 'interview'));
+    CREATE INDEX reviews_kind ON reviews (kind, time);
+    "#,
 ];
 
 /// The schema version this build writes.
