@@ -75,6 +75,16 @@ impl<'a> Planner<'a> {
     pub fn now(&self) -> Timestamp {
         (self.clock)()
     }
+
+    /// The scheduler (for rounds outside the study session: `portquiz interview`).
+    pub fn scheduler(&self) -> &'a Scheduler {
+        self.scheduler
+    }
+
+    /// The rng shuffles and fuzz draw from.
+    pub fn rng(&mut self) -> &mut StdRng {
+        &mut self.rng
+    }
 }
 
 /// How many checks a lab gets before only "give up" and "skip" are offered.
