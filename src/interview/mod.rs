@@ -66,7 +66,7 @@ pub struct Question {
     #[serde(rename = "type")]
     pub kind: &'static str,
     /// The card whose good answer led here.
-    pub follow_up_of: Option<String>,
+    pub follow_up_of: Option<CardRef>,
     /// The answer as given (option texts joined by `; `, `true`/`false`, or the text typed).
     pub answer: String,
     pub verdict: Verdict,
@@ -104,8 +104,8 @@ pub struct Scorecard {
     pub scored: usize,
     pub questions: Vec<Question>,
     pub topics: Vec<Topic>,
-    /// Cards missed (`deck/card`): due again today when the schedule counts.
-    pub missed: Vec<String>,
+    /// Cards missed: due again today when the schedule counts.
+    pub missed: Vec<CardRef>,
     /// Ended by Ctrl-C (no debrief).
     #[serde(skip)]
     pub interrupted: bool,
@@ -690,7 +690,7 @@ impl<'a> Round<'a> {
         let missed = scored
             .iter()
             .filter(|q| q.verdict == Some(Verdict::Wrong))
-            .map(|q| self.keys[q.card].to_string())
+            .map(|q| self.keys[q.card].clone())
             .collect();
         let total: i64 = asked
             .iter()
@@ -717,7 +717,7 @@ impl<'a> Round<'a> {
                         deck: deck.id.to_string(),
                         card: card.id.to_string(),
                         kind: card.kind.name(),
-                        follow_up_of: q.follow_up_of.map(|i| self.keys[i].to_string()),
+                        follow_up_of: q.follow_up_of.map(|i| self.keys[i].clone()),
                         answer: given_text(card, &q.given),
                         verdict: q.verdict.unwrap_or(Verdict::Unverified),
                         rating: q.rating,

@@ -236,7 +236,7 @@ fn a_whole_round_digs_deeper_after_good_answers_and_changes_topic_after_weak_one
         .map(|q| {
             (
                 format!("{}/{}", q.deck, q.card),
-                q.follow_up_of.clone(),
+                q.follow_up_of.as_ref().map(ToString::to_string),
                 q.verdict,
             )
         })
@@ -257,7 +257,8 @@ fn a_whole_round_digs_deeper_after_good_answers_and_changes_topic_after_weak_one
             ("t/range".into(), None, Verdict::Right),
         ]
     );
-    assert_eq!(card.missed, ["t/accept-queue", "u/upgrade"]);
+    let missed: Vec<String> = card.missed.iter().map(ToString::to_string).collect();
+    assert_eq!(missed, ["t/accept-queue", "u/upgrade"]);
     // Auto-checked answers are recorded as given; explanations and predictions at the debrief.
     assert_eq!(
         b.log(),

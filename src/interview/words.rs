@@ -101,6 +101,15 @@ pub fn machine(agrees: bool, answer: &str) -> String {
     }
 }
 
+/// `a/b, c/d`.
+fn list(cards: &[crate::deck::CardRef]) -> String {
+    cards
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// The scorecard screen.
 pub fn scorecard(s: &Scorecard) -> String {
     let mut out = String::from("\n=== Scorecard ===\n");
@@ -142,10 +151,10 @@ pub fn scorecard(s: &Scorecard) -> String {
     } else if s.schedule {
         out.push_str(&format!(
             "Missed, due again today (the next `portquiz study` starts with them): {}",
-            s.missed.join(", ")
+            list(&s.missed)
         ));
     } else {
-        out.push_str(&format!("Missed: {}", s.missed.join(", ")));
+        out.push_str(&format!("Missed: {}", list(&s.missed)));
     }
     out
 }
