@@ -5,6 +5,7 @@ mod colour;
 mod deck_folders;
 mod decks;
 mod fuzz_corpus;
+mod interview;
 mod json;
 mod practical;
 mod robust;
