@@ -188,13 +188,12 @@ fn ctrl_c_keeps_answers_prints_the_summary_and_exits_130() {
         s.send(ENTER).unwrap();
         match prompt.as_str() {
             "Your answer" => {
-                // A right answer asks for a grade next; a wrong one is recorded at once.
+                // Either verdict asks for a grade next (Again, or "I was right", after a wrong one).
                 let verdict = s.expect(Regex(r"(Right|Wrong)(: |\. )")).unwrap();
                 if verdict.get(1) == Some(b"Right".as_slice()) {
                     right += 1;
                 } else {
                     wrong += 1;
-                    recorded += 1;
                 }
             }
             "How well did you know it?" => recorded += 1,
@@ -204,13 +203,20 @@ fn ctrl_c_keeps_answers_prints_the_summary_and_exits_130() {
     let end = s.expect(Eof).unwrap();
     let end = String::from_utf8_lossy(end.as_bytes()).into_owned();
     let summary = end.lines().find(|l| l.starts_with("Session "));
-    assert_eq!(
-        summary.map(|l| l.trim_end_matches('\r')),
-        Some(
-            format!("Session interrupted: 2 answered, {right} right, {wrong} wrong, 2 new cards learned.")
-                .as_str()
-        ),
-        "{end}"
+    // The flashcard (Good, Enter's default) and a right choice are learned; a wrong one (Again) is not.
+    let learned = match 1 + right {
+        1 => "1 new card".to_string(),
+        n => format!("{n} new cards"),
+    };
+    let summary = summary
+        .map(|l| l.trim_end_matches('\r'))
+        .unwrap_or_default();
+    let expected = format!(
+        "Session interrupted: 2 answered ({right} right, {wrong} wrong, 1 graded by you), {learned} learned, in "
+    );
+    assert!(
+        summary.starts_with(&expected) && summary.ends_with(" s."),
+        "{summary:?} is not {expected:?}... s.\n{end}"
     );
     assert_eq!(exit_code(&s), 130, "{end}");
     let mut reps = reps(&sandbox);

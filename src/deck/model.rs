@@ -129,6 +129,18 @@ impl Card {
                 .all(|group| group.iter().any(|k| contains_word_start(&folded, &fold(k))))
     }
 
+    /// For an explanation card (a typed card judged by key ideas, with no exact answers to accept): its key
+    /// ideas. The session does not pretend to judge meaning there: the candidate grades themself, with the
+    /// ideas named or missed as a guide. `None` for every other card.
+    pub fn explanation_ideas(&self) -> Option<&[Vec<String>]> {
+        match &self.kind {
+            CardKind::Typed {
+                accept, keywords, ..
+            } if accept.is_empty() && !keywords.is_empty() => Some(keywords),
+            _ => None,
+        }
+    }
+
     /// For choice cards: whether the picked option indices are exactly the right ones.
     pub fn choice_is_right(&self, picks: &[usize]) -> bool {
         let CardKind::Choice { answers, .. } = &self.kind else {

@@ -309,7 +309,10 @@ fn verify_client(setup: &mut LabSetup, wait: Duration) -> LabResult {
         Err(err) => {
             // The accept loop polls a non-blocking socket: running out of time is "nothing came", in words.
             let what = if err.kind() == std::io::ErrorKind::WouldBlock {
-                format!("no connection came in {} s", wait.as_secs())
+                match wait.as_secs() {
+                    0 => format!("no connection came in {} ms", wait.as_millis()),
+                    secs => format!("no connection came in {secs} s"),
+                }
             } else {
                 net::errno_name(&err)
             };

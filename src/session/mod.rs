@@ -90,6 +90,9 @@ impl<'a> Planner<'a> {
 /// How many checks a lab gets before only "give up" and "skip" are offered.
 pub const MAX_LAB_CHECKS: u32 = 3;
 
+/// The four grades, as a flashcard offers them.
+const ALL_GRADES: &[Rating] = &[Rating::Again, Rating::Hard, Rating::Good, Rating::Easy];
+
 /// How many other cards come between two showings of one card, when there are that many.
 const SPACING: usize = 3;
 
@@ -209,6 +212,8 @@ enum Checked {
         /// decided: practical cards, labs given up).
         claimable: bool,
     },
+    /// The candidate grades it (an explanation), with this grade suggested.
+    SelfGrade(Rating),
     Step(Step),
 }
 
@@ -548,6 +553,12 @@ impl<'a> Session<'a> {
                 hint_used,
                 claimable,
             } => (right, hint_used, claimable),
+            Checked::SelfGrade(suggested) => {
+                if let Some(explain) = &card.explain {
+                    self.ui.say(Style::Explain, explain)?;
+                }
+                return self.grade(index, Grade::Explanation(suggested), shown_at);
+            }
             Checked::Step(step) => return Ok(step),
         };
         if let Some(explain) = &card.explain {
@@ -590,9 +601,10 @@ impl<'a> Session<'a> {
                 1,
                 Verdict::Claimed,
             ),
-            Grade::Flashcard => (
-                &[Rating::Again, Rating::Hard, Rating::Good, Rating::Easy],
-                2,
+            Grade::Flashcard => (ALL_GRADES, 2, Verdict::SelfGraded),
+            Grade::Explanation(suggested) => (
+                ALL_GRADES,
+                ALL_GRADES.iter().position(|&r| r == suggested).unwrap_or(2),
                 Verdict::SelfGraded,
             ),
         };
@@ -885,8 +897,11 @@ impl<'a> Session<'a> {
             Asked::Value(given, hint_used) => (given, hint_used),
             Asked::Step(step) => return Ok(Checked::Step(step)),
         };
-        let right = card.typed_is_right(&given);
         let model = model.unwrap_or_default();
+        if let Some(groups) = card.explanation_ideas() {
+            return self.explanation(groups, &given, model, hint_used);
+        }
+        let right = card.typed_is_right(&given);
         if right {
             self.ui.say(Style::Right, &words::typed_right(model))?;
         } else {
@@ -907,6 +922,41 @@ impl<'a> Session<'a> {
             hint_used,
             claimable: true,
         })
+    }
+
+    /// An explanation card: portquiz does not pretend to judge meaning. It shows the model answer and the key
+    /// ideas it spotted or missed, suggests a grade, and the candidate grades.
+    fn explanation(
+        &mut self,
+        groups: &[Vec<String>],
+        given: &str,
+        model: &str,
+        hint_used: bool,
+    ) -> Result<Checked, SessionError> {
+        let folded = crate::deck::fold(given);
+        let (spotted, missed): (Vec<&Vec<String>>, Vec<&Vec<String>>) = groups
+            .iter()
+            .partition(|group| group.iter().any(|k| folded.contains(&crate::deck::fold(k))));
+        let names = |list: &[&Vec<String>]| -> Vec<String> {
+            list.iter().map(|group| group.join(" / ")).collect()
+        };
+        self.ui.say(
+            Style::Text,
+            &words::explanation_feedback(model, &names(&spotted), &names(&missed)),
+        )?;
+        let suggested = if missed.is_empty() {
+            Rating::Good
+        } else if spotted.len() * 2 >= groups.len() {
+            Rating::Hard
+        } else {
+            Rating::Again
+        };
+        let suggested = if hint_used {
+            suggested.min(Rating::Hard)
+        } else {
+            suggested
+        };
+        Ok(Checked::SelfGrade(suggested))
     }
 
     /// Finds a practical card's experiment (or lab) and shows its question: the card's own prompt, else the
@@ -935,7 +985,13 @@ impl<'a> Session<'a> {
             return Ok(Checked::Step(Step::Unavailable));
         };
         self.ui.say(Style::Dim, words::RUNS_LIVE)?;
-        let options: Vec<String> = experiment.options.iter().map(|s| s.to_string()).collect();
+        // Shuffled like every choice card: where the right option sits must not give it away.
+        let mut order: Vec<usize> = (0..experiment.options.len()).collect();
+        order.shuffle(&mut self.planner.rng);
+        let options: Vec<String> = order
+            .iter()
+            .map(|&i| experiment.options[i].to_string())
+            .collect();
         let (picks, hint_used) =
             match self.ask(card, |ui, hint| ui.choose(&options, false, hint))? {
                 Asked::Value(picks, hint_used) => (picks, hint_used),
@@ -946,7 +1002,7 @@ impl<'a> Session<'a> {
                 for line in &obs.transcript {
                     self.ui.say(Style::Dim, line)?;
                 }
-                let mut picks = picks.indices().to_vec();
+                let mut picks: Vec<usize> = picks.indices().iter().map(|&i| order[i]).collect();
                 picks.sort_unstable();
                 let mut correct = obs.correct.clone();
                 correct.sort_unstable();
@@ -1052,6 +1108,8 @@ enum Grade {
     Claimed,
     /// A flashcard: Again, Hard, Good (default) or Easy.
     Flashcard,
+    /// An explanation the candidate grades: Again, Hard, Good or Easy, the suggestion as default.
+    Explanation(Rating),
 }
 
 /// Each card's sibling group: cards naming the same experiment (across decks), and cells of the same table

@@ -149,6 +149,20 @@ pub fn typed_wrong(model: &str, missing: &[String]) -> String {
     text
 }
 
+/// After an explanation: the model answer and the key ideas the answer named or did not; the candidate
+/// grades (portquiz does not judge meaning).
+pub fn explanation_feedback(model: &str, spotted: &[String], missed: &[String]) -> String {
+    let mut text = format!("A model answer: {model}");
+    if !spotted.is_empty() {
+        text.push_str(&format!("\nKey ideas you named: {}", spotted.join(", ")));
+    }
+    if !missed.is_empty() {
+        text.push_str(&format!("\nKey ideas not named: {}", missed.join(", ")));
+    }
+    text.push_str("\nGrade yourself: did your answer say the same? (portquiz suggests a grade from the key ideas)");
+    text
+}
+
 /// A practical or lab card whose experiment this build does not have.
 pub fn not_in_build(what: &str, id: &str) -> String {
     format!("(the {what} `{id}` is not in this build; the card is skipped)")
