@@ -146,15 +146,10 @@ pub struct Round<'a> {
     config: Config,
 }
 
-/// Whether a card's answer is a free-text explanation graded at the debrief.
+/// Whether a card's answer is free text graded by the candidate at the debrief: flashcards, and typed cards
+/// judged by key ideas (the session's explanation cards).
 fn explanation(card: &Card) -> bool {
-    match &card.kind {
-        CardKind::Flashcard { .. } => true,
-        CardKind::Typed {
-            keywords, answer, ..
-        } => !keywords.is_empty() || answer.is_some(),
-        _ => false,
-    }
+    matches!(card.kind, CardKind::Flashcard { .. }) || card.explanation_ideas().is_some()
 }
 
 /// Whether a free-text answer gives the question up.
@@ -375,10 +370,16 @@ impl<'a> Round<'a> {
                 };
                 self.ui.say(Style::Question, question)?;
                 self.ui.say(Style::Dim, words::PREDICT)?;
-                let options: Vec<String> = found.options.iter().map(|s| s.to_string()).collect();
+                // Shuffled like every choice, so the right option's place says nothing.
+                let mut order: Vec<usize> = (0..found.options.len()).collect();
+                order.shuffle(self.planner.rng());
+                let options: Vec<String> = order
+                    .iter()
+                    .map(|&i| found.options[i].to_string())
+                    .collect();
                 Ok(self
                     .reply(|ui| ui.choose(&options, false, false))?
-                    .map(|p| Given::Picks(p.indices().to_vec())))
+                    .map(|p| Given::Picks(p.indices().iter().map(|&i| order[i]).collect())))
             }
             CardKind::Flashcard { .. } | CardKind::Typed { .. } | CardKind::Lab { .. } => {
                 self.ui.say(Style::Question, &card.prompt)?;
@@ -589,15 +590,14 @@ impl<'a> Round<'a> {
             }
             _ => None,
         };
-        if let Some(model) = model {
-            self.ui.say(Style::Text, &words::model_answer(model))?;
-        }
         let (spotted, missed) = ideas(card, text);
         let has_ideas = !spotted.is_empty() || !missed.is_empty();
-        if has_ideas {
-            self.ui
-                .say(Style::Text, &words::key_ideas(&spotted, &missed))?;
-        }
+        let feedback = crate::session::words::explanation_feedback(
+            model.unwrap_or_default(),
+            &spotted,
+            &missed,
+        );
+        self.ui.say(Style::Text, &feedback)?;
         let default = if passed(text) || (has_ideas && spotted.is_empty()) {
             Rating::Again
         } else if missed.is_empty() {

@@ -219,7 +219,7 @@ fn a_whole_round_digs_deeper_after_good_answers_and_changes_topic_after_weak_one
             // upgrade: passed -> back to deck t.
             "pass",
             // double: a prediction, run at the debrief.
-            "1",
+            "EADDRINUSE",
             // range: the strength.
             "0-65535",
             // Debrief: socket graded Good, upgrade takes its default (Again).

@@ -65,26 +65,6 @@ pub fn your_answer(answer: &str) -> String {
     format!("Your answer: {answer}")
 }
 
-pub fn model_answer(answer: &str) -> String {
-    format!("Model answer: {answer}")
-}
-
-/// Key ideas the answer named and missed.
-pub fn key_ideas(spotted: &[String], missed: &[String]) -> String {
-    let list = |l: &[String]| {
-        if l.is_empty() {
-            "none".to_owned()
-        } else {
-            l.join("; ")
-        }
-    };
-    format!(
-        "Key ideas spotted: {}. Missed: {}.",
-        list(spotted),
-        list(missed)
-    )
-}
-
 pub fn verdict(verdict: Verdict, right_answer: &str) -> String {
     match verdict {
         Verdict::Right => "Right.".to_owned(),
