@@ -935,7 +935,7 @@ fn a_failing_log_callback_stops_the_scan_with_its_error() {
 }
 
 #[test]
-fn interview_answers_are_marked_in_the_log_and_older_rows_read_as_study() {
+fn interview_answers_are_marked_in_the_log_and_study_answers_are_not() {
     let dir = tempfile::tempdir().unwrap();
     let path = db_in(&dir);
     let mut store = Store::open(&path).unwrap();
@@ -962,12 +962,12 @@ fn interview_answers_are_marked_in_the_log_and_older_rows_read_as_study() {
     assert_eq!(marked, [("dns".to_owned(), Rating::Again, true)]);
     drop(store);
     let conn = rusqlite::Connection::open(&path).unwrap();
-    let kinds: Vec<String> = conn
+    let kinds: Vec<Option<String>> = conn
         .prepare("SELECT kind FROM reviews ORDER BY id")
         .unwrap()
         .query_map([], |r| r.get(0))
         .unwrap()
         .map(Result::unwrap)
         .collect();
-    assert_eq!(kinds, ["study", "interview"]);
+    assert_eq!(kinds, [None, Some("interview".to_owned())]);
 }

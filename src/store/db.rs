@@ -58,7 +58,15 @@ pub enum AnswerKind {
 }
 
 impl AnswerKind {
-    /// The name stored in the review log.
+    /// The value stored in the review log's `kind` column (`None`, NULL, for a study answer).
+    fn stored(self) -> Option<&'static str> {
+        match self {
+            AnswerKind::Study => None,
+            AnswerKind::Interview => Some("interview"),
+        }
+    }
+
+    /// The kind's name.
     pub fn as_str(self) -> &'static str {
         match self {
             AnswerKind::Study => "study",
@@ -921,7 +929,7 @@ fn insert_review(
             r.cram,
             before_json,
             marks.overridden,
-            marks.kind.as_str(),
+            marks.kind.stored(),
         ],
     )
     .map_err(|e| classify(path, e))?;
