@@ -309,3 +309,29 @@ fn the_round_stops_when_the_time_is_up_and_no_schedule_leaves_states_alone() {
         ]
     );
 }
+
+#[test]
+fn ctrl_c_ends_the_round_without_a_debrief_keeping_the_answers_given() {
+    let mut b = Bench::new();
+    let (card, text) = b.run(
+        &["an IP address, a port and a protocol", "The 4-tuple"],
+        End::CtrlC,
+        ROUND,
+    );
+    assert!(card.interrupted);
+    assert!(!text.contains("Debrief"), "{text}");
+    // The auto-checked answer was recorded as it was given; the explanation waits for a debrief.
+    assert_eq!(b.log(), ["t/tuple good scheduled interview"]);
+}
+
+#[test]
+fn the_pace_note_says_when_an_answer_took_longer_than_the_pace() {
+    assert_eq!(
+        words::took(SignedDuration::from_secs(95), PACE),
+        "(took 1:35, over the pace)"
+    );
+    assert_eq!(
+        words::took(SignedDuration::from_secs(90), PACE),
+        "(took 1:30)"
+    );
+}
