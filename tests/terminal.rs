@@ -202,7 +202,20 @@ fn ctrl_c_keeps_answers_prints_the_summary_and_exits_130() {
     }
     let end = s.expect(Eof).unwrap();
     let end = String::from_utf8_lossy(end.as_bytes()).into_owned();
-    let summary = end.lines().find(|l| l.starts_with("Session "));
+    // The summary is wrapped to the terminal's width: join its lines back into one sentence.
+    let lines: Vec<&str> = end.lines().map(|l| l.trim_end_matches('\r')).collect();
+    let start = lines.iter().position(|l| l.starts_with("Session "));
+    let mut joined = String::new();
+    for line in start.map_or(&[][..], |i| &lines[i..]) {
+        if !joined.is_empty() {
+            joined.push(' ');
+        }
+        joined.push_str(line);
+        if line.ends_with(" s.") {
+            break;
+        }
+    }
+    let summary = start.map(|_| joined.as_str());
     // The flashcard (Good, Enter's default) and a right choice are learned; a wrong one (Again) is not.
     let learned = match 1 + right {
         1 => "1 new card".to_string(),

@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 
 use crate::deck::CardType;
 use crate::deck::id::{ID_PATTERN, MAX_ID_LEN};
+use crate::deck::table::Compare;
 
 fn text(description: &str) -> Value {
     json!({"type": "string", "minLength": 1, "description": description})
@@ -18,6 +19,14 @@ fn id(description: &str) -> Value {
         "pattern": ID_PATTERN,
         "maxLength": MAX_ID_LEN,
         "description": description
+    })
+}
+
+fn question(description: &str) -> Value {
+    json!({
+        "type": "string",
+        "minLength": 1,
+        "description": format!("{description} Placeholders: {{title}}, {{column}}, {{aspect}} ({{Column}}, {{Aspect}} as written), {{cell:COLUMN-ID}}, and in a true/false row {{who}}.")
     })
 }
 
@@ -93,7 +102,7 @@ pub fn deck_schema() -> Value {
             "description": {"type": "string", "description": "One line on what the deck is for."},
             "tags": string_list("Tags added to every card of the deck."),
             "cards": {"type": "array", "items": {"$ref": "#/$defs/card"}, "description": "The cards, in order."},
-            "tables": {"type": "array", "items": {"$ref": "#/$defs/table"}, "description": "Comparison tables; each cell becomes a card."}
+            "tables": {"type": "array", "items": {"$ref": "#/$defs/table"}, "description": "Comparison tables: each text cell becomes a choice card, each row of true/false values one statement."}
         },
         "$defs": {
             "card": {
@@ -153,9 +162,29 @@ pub fn deck_schema() -> Value {
                     "id": id("The table id; cards are `table/row/column`."),
                     "title": text("The table's title, used in prompts."),
                     "description": {"type": "string"},
-                    "columns": {"type": "array", "items": {"type": "string"}, "minItems": 2, "description": "The things compared."},
+                    "compare": {
+                        "enum": Compare::NAMES,
+                        "description": "What the table compares: `columns` (each column a thing, each row an aspect; distractors from the same row) or `rows` (each row a thing, each column an attribute; distractors from the same column). Default: columns when a row is true/false or the title says \"vs\", else rows."
+                    },
+                    "question": question("The question of every text cell, unless its row or column has one."),
+                    "columns": {"type": "array", "items": {"$ref": "#/$defs/column"}, "minItems": 2, "description": "The columns: a name, or {name, id, question}."},
                     "rows": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/row"}}
                 }
+            },
+            "column": {
+                "oneOf": [
+                    {"type": "string", "minLength": 1, "description": "The column's name; its id is the name's slug."},
+                    {
+                        "type": "object",
+                        "additionalProperties": false,
+                        "required": ["name"],
+                        "properties": {
+                            "name": text("The column's name, as shown in questions."),
+                            "id": id("The column's id in its cards' ids (default: the name's slug); keep it when renaming the column."),
+                            "question": question("The question of this column's text cells (in a table of rows, also the statement of its true/false cells).")
+                        }
+                    }
+                ]
             },
             "row": {
                 "type": "object",
@@ -165,7 +194,8 @@ pub fn deck_schema() -> Value {
                     "id": id("Optional row id (default: from the aspect)."),
                     "aspect": text("What this row compares."),
                     "values": {"type": "array", "items": {"type": ["string", "boolean"]}, "description": "One cell per column: text, or true/false."},
-                    "explain": {"type": "string"}
+                    "explain": {"type": "string"},
+                    "question": question("The question of this row's text cells or, for a row of true/false values, its one statement (with {who}).")
                 }
             }
         }

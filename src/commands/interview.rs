@@ -46,7 +46,7 @@ pub fn run(env: &Env, args: &InterviewArgs) -> Result<Exit> {
         &mut plain_ui
     } else {
         ctrlc::set_handler(|| {}).context("cannot install the Ctrl-C handler")?;
-        terminal_ui = TerminalUi::new();
+        terminal_ui = TerminalUi::new(env.output);
         &mut terminal_ui
     };
     let mut machine = Machine::new();

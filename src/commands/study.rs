@@ -68,7 +68,7 @@ pub fn run(env: &Env, args: &StudyArgs) -> Result<Exit> {
     } else {
         // Ctrl-C then reaches the prompt as an `Interrupted` error instead of killing the process in raw mode.
         ctrlc::set_handler(|| {}).context("cannot install the Ctrl-C handler")?;
-        terminal_ui = TerminalUi::new();
+        terminal_ui = TerminalUi::new(env.output);
         &mut terminal_ui
     };
     if let Some(plan) =

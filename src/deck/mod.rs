@@ -9,6 +9,7 @@ pub mod cache;
 pub mod compile;
 pub mod diag;
 pub mod id;
+pub mod lint;
 pub mod load;
 pub mod model;
 pub mod par;

@@ -431,7 +431,12 @@ impl<'a> Session<'a> {
         }
         let outlook = self.outlook();
         self.summary.due_now = outlook.total();
-        self.summary.new_waiting = outlook.new_waiting;
+        // The limit stopped new cards only when none of today's are left to show.
+        self.summary.new_waiting = if outlook.new == 0 {
+            outlook.new_waiting
+        } else {
+            0
+        };
         self.summary.new_per_day = self.config.new_per_day;
         self.summary.spent = self.planner.now().duration_since(started);
         self.summary.next_due = self.next_due();

@@ -75,6 +75,17 @@ impl AnswerKind {
     }
 }
 
+/// How often the candidate overrode portquiz's verdict of wrong on one card ("I was right").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Overrides {
+    pub deck: String,
+    pub card: String,
+    /// Answers marked overridden.
+    pub overrides: u32,
+    /// Every answer to the card in the log.
+    pub answers: u32,
+}
+
 /// What [`Store::undo`] reverted.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Undone {
@@ -713,6 +724,29 @@ impl Store {
             }
         }
         Ok(false)
+    }
+
+    /// The cards whose verdict was overridden at least `at_least` times over the whole log, most overridden
+    /// first (then by deck and card).
+    pub fn overridden_cards(&self, at_least: u32) -> Result<Vec<Overrides>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT deck, card, SUM(overridden) AS o, COUNT(*) FROM reviews GROUP BY deck, card
+                 HAVING o >= ?1 ORDER BY o DESC, deck, card",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([at_least], |row| {
+                Ok(Overrides {
+                    deck: row.get(0)?,
+                    card: row.get(1)?,
+                    overrides: row.get(2)?,
+                    answers: row.get(3)?,
+                })
+            })
+            .map_err(|e| self.err(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
     }
 
     /// The review log of one card, oldest first.

@@ -7,7 +7,7 @@ use crate::library;
 
 mod practicals;
 use crate::cli::CheckArgs;
-use crate::deck::compile;
+use crate::deck::{compile, lint};
 use crate::env::output::{paint, style};
 use crate::env::{Env, Exit};
 use crate::text::plural;
@@ -20,6 +20,18 @@ pub fn run(env: &Env, args: &CheckArgs) -> Result<Exit> {
         library::read_paths(&args.paths)?
     };
     let mut lib = compile::compile(&sources, &library::known());
+    let lints: Vec<lint::Lint> = lib
+        .decks
+        .iter()
+        .map(|deck| {
+            let text = sources
+                .iter()
+                .find(|s| s.name == deck.origin)
+                .and_then(|s| s.text.as_deref().ok())
+                .unwrap_or_default();
+            lint::lint(deck, text)
+        })
+        .collect();
     // Follow-ups that leave their deck can only be checked once every deck is compiled.
     let across = crate::deck::validate::check_follow_ups_across(&lib.decks, &sources);
     let files: std::collections::HashSet<&str> = across.iter().map(|d| d.file.as_str()).collect();
@@ -27,8 +39,19 @@ pub fn run(env: &Env, args: &CheckArgs) -> Result<Exit> {
     lib.diagnostics.extend(across);
     let mut stderr = std::io::stderr().lock();
     let error = format!(": {}: ", paint(env.output.on_stderr(style::ERROR), "error"));
+    let warning = format!(
+        ": {}: ",
+        paint(env.output.on_stderr(style::WARNING), "warning")
+    );
     for d in &lib.diagnostics {
         write!(stderr, "{}", d.render().replacen(": error: ", &error, 1))?;
+    }
+    for d in lints.iter().flat_map(|l| &l.warnings) {
+        write!(
+            stderr,
+            "{}",
+            d.render().replacen(": warning: ", &warning, 1)
+        )?;
     }
     drop(stderr);
     let errors = lib.diagnostics.len();
@@ -49,8 +72,39 @@ pub fn run(env: &Env, args: &CheckArgs) -> Result<Exit> {
         )?;
         code = Exit::Problems;
     }
+    for l in &lints {
+        if let Some(line) = fairness(&l.figures) {
+            crate::outln!("{line}")?;
+        }
+    }
     if args.practicals {
         code = code.max(practicals::check(env, &lib.decks)?);
     }
     Ok(code)
+}
+
+/// A share of fewer cards than this says nothing about a deck, so `check` does not print it.
+const MIN_CARDS_FOR_A_SHARE: usize = 5;
+
+/// The fairness figures of one deck as `check` prints them, or nothing for a deck with fewer than
+/// [`MIN_CARDS_FOR_A_SHARE`] single-answer choice cards and as few true/false cards.
+fn fairness(f: &lint::Figures) -> Option<String> {
+    let mut parts = Vec::new();
+    if f.single_choice >= MIN_CARDS_FOR_A_SHARE {
+        parts.push(format!(
+            "right option longest in {} of {} single-answer choice cards ({}%)",
+            f.right_longest,
+            f.single_choice,
+            lint::percent(f.right_longest, f.single_choice)
+        ));
+    }
+    if f.true_false >= MIN_CARDS_FOR_A_SHARE {
+        parts.push(format!(
+            "true in {} of {} ({}%)",
+            f.answer_true,
+            plural(f.true_false, "true/false card"),
+            lint::percent(f.answer_true, f.true_false)
+        ));
+    }
+    (!parts.is_empty()).then(|| format!("fairness of {}: {}", f.deck, parts.join(", ")))
 }
