@@ -305,7 +305,18 @@ pub fn answer_line(card: &Card, screen: &str, right: bool) -> String {
             let picks: Vec<usize> = if right {
                 answers
                     .iter()
-                    .map(|&a| shown.iter().position(|s| *s == options[a].text).unwrap() + 1)
+                    .map(|&a| {
+                        shown
+                            .iter()
+                            .position(|s| *s == options[a].text)
+                            .unwrap_or_else(|| {
+                                panic!(
+                                    "option {:?} is not on the screen:\n{screen}",
+                                    options[a].text
+                                )
+                            })
+                            + 1
+                    })
                     .collect()
             } else {
                 let wrong = (0..options.len()).find(|i| !answers.contains(i)).unwrap();
