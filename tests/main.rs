@@ -5,6 +5,7 @@ mod colour;
 mod deck_folders;
 mod decks;
 mod fuzz_corpus;
+mod grading;
 mod interview;
 mod json;
 mod practical;

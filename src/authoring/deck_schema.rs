@@ -60,6 +60,7 @@ fn type_rule(card_type: CardType) -> Value {
         CardType::Typed => json!({
             "required": ["prompt"],
             "anyOf": [{"required": ["accept"]}, {"required": ["keywords"]}],
+            "dependentRequired": {"exact": ["accept"], "ordered": ["keywords"]},
             "properties": {"answer": text("A model answer shown after answering.")}
         }),
         CardType::Practical => json!({
@@ -129,13 +130,15 @@ pub fn deck_schema() -> Value {
                         "description": "Choice options."
                     },
                     "answer": {"description": "The answer; its type depends on the card type."},
-                    "accept": {"type": "array", "items": {"type": "string"}, "minItems": 1, "description": "Typed answers accepted as right (case and spacing ignored)."},
+                    "accept": {"type": "array", "items": {"type": "string"}, "minItems": 1, "description": "Typed answers accepted as right; the matcher also takes the ways people write facts (case, spacing, `16bits`, `four`, `tcp/80`, an explanation after the answer) unless `exact` is true."},
                     "keywords": {
                         "type": "array",
                         "minItems": 1,
                         "items": {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}, "minItems": 1}]},
                         "description": "Each group (a word or a list of alternatives) must start a word of the answer."
                     },
+                    "exact": {"type": "boolean", "description": "Typed: compare with `accept` letter for letter (case and spacing aside), where the spelling is the point. Needs `accept`."},
+                    "ordered": {"type": "boolean", "description": "Typed: the `keywords` must appear in the order given; the prompt says \"(in order)\". Needs `keywords`."},
                     "experiment": {"type": "string", "description": "The live experiment or lab (`portquiz experiments`)."}
                 },
                 "allOf": rules

@@ -740,29 +740,18 @@ fn verdict_of(rating: Rating) -> Verdict {
     }
 }
 
-/// The key ideas (keyword groups, `a / b`) an answer names and misses.
+/// The key ideas (keyword groups, `a / b`) an explanation names and misses, by the deck's one matcher.
 fn ideas(card: &Card, text: &str) -> (Vec<String>, Vec<String>) {
-    let CardKind::Typed { keywords, .. } = &card.kind else {
+    let Some(groups) = card.explanation_ideas() else {
         return (Vec::new(), Vec::new());
     };
-    let folded = crate::deck::fold(text);
-    keywords
+    let missed = card.typed_missing(text);
+    let spotted = groups
         .iter()
-        .map(|group| {
-            let found = group.iter().any(|k| folded.contains(&crate::deck::fold(k)));
-            (group.join(" / "), found)
-        })
-        .fold(
-            (Vec::new(), Vec::new()),
-            |(mut hit, mut miss), (idea, found)| {
-                if found {
-                    hit.push(idea);
-                } else {
-                    miss.push(idea);
-                }
-                (hit, miss)
-            },
-        )
+        .map(|group| group.join(" / "))
+        .filter(|idea| !missed.contains(idea))
+        .collect();
+    (spotted, missed)
 }
 
 /// The answer as the candidate gave it, in words.

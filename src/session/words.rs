@@ -136,6 +136,15 @@ pub fn true_false_verdict(right: bool, answer: bool) -> String {
     }
 }
 
+/// A typed question whose keywords must come in order says so, unless the author's prompt already does.
+pub fn typed_question(prompt: &str, ordered: bool) -> String {
+    if ordered && !prompt.to_lowercase().contains("in order") {
+        format!("{prompt} (in order)")
+    } else {
+        prompt.to_string()
+    }
+}
+
 pub fn typed_right(model: &str) -> String {
     format!("Right. A model answer: {model}")
 }
