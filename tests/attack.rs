@@ -1019,6 +1019,7 @@ fn the_first_write_waits_for_the_damage_check_and_is_refused_on_a_damaged_file()
         new_state: Some(&state),
         overridden: false,
         based_on: None,
+        kind: Default::default(),
     };
     // Appending to the log touches only its last page: without the check, this write would go through.
     let mut store = Store::open(&db).unwrap();

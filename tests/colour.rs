@@ -75,6 +75,11 @@ fn cases() -> Vec<Case> {
             Input::Answers(3),
         ),
         with_input("study", &["study", "--deck", "study"], Input::Lines("q\n")),
+        with_input(
+            "interview",
+            &["interview", "--plain", "--deck", "study"],
+            Input::Lines("1\ny\nq\n"),
+        ),
         case("check", 0, &["check", FIXTURE]),
         case("check", 1, &["check", "tests/decks/broken"]),
         case("check", 2, &["check", "tests/decks/no-such-file.yaml"]),
@@ -82,6 +87,7 @@ fn cases() -> Vec<Case> {
         case("decks", 0, &["decks", "--json"]),
         case("cards", 0, &["cards"]),
         case("cards", 0, &["cards", "--due", "--json"]),
+        case("man", 0, &["man"]),
         case(
             "suspend",
             0,

@@ -12,10 +12,12 @@ use super::model::{Deck, FORMAT_VERSION};
 use super::table;
 use super::yaml::{self, Node, Pos, Value};
 use fields::scalar_width;
+pub use follow::{across as check_follow_ups_across, parse_follow_up};
 
 mod cards;
 mod choice;
 mod fields;
+mod follow;
 mod syntax;
 mod tables;
 mod typed;
@@ -44,6 +46,8 @@ pub fn parse_deck(text: &str, file: &str, known: &Known) -> Result<Deck, Vec<Dia
         text,
         known,
         diags: Vec::new(),
+        deck_id: None,
+        follows: Vec::new(),
     };
     let root = match yaml::parse(text) {
         Ok(root) => root,
@@ -74,6 +78,10 @@ struct Cx<'a> {
     text: &'a str,
     known: &'a Known<'a>,
     diags: Vec<Diagnostic>,
+    /// The deck's id once read (follow-ups without a deck name it).
+    deck_id: Option<DeckId>,
+    /// Every follow-up written so far, checked once all cards are known.
+    follows: Vec<follow::Follow>,
 }
 
 impl Cx<'_> {
@@ -124,6 +132,7 @@ impl Cx<'_> {
             },
         }
         let id = self.id(&fields, "the deck", DeckId::new).map(|(id, _)| id);
+        self.deck_id = id.clone();
         let title = self.req_text(&fields, "title", "the deck", "A short title");
         let description = self.opt_text(&fields, "description");
         let tags = self.tags(&fields);
@@ -190,6 +199,7 @@ impl Cx<'_> {
                 }
             }
         }
+        self.check_follows(&cards);
         if !any_card_written {
             let d = self
                 .error(
