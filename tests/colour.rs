@@ -151,6 +151,8 @@ fn cases() -> Vec<Case> {
         case("completions", 0, &["completions", "bash"]),
         case("completions", 0, &["completions", "zsh"]),
         case("completions", 0, &["completions", "fish"]),
+        case("man", 0, &["man"]),
+        case("decks", 0, &["decks", "--ids"]),
     ]
 }
 
