@@ -87,7 +87,6 @@ fn cases() -> Vec<Case> {
         case("decks", 0, &["decks", "--json"]),
         case("cards", 0, &["cards"]),
         case("cards", 0, &["cards", "--due", "--json"]),
-        case("man", 0, &["man"]),
         case(
             "suspend",
             0,
