@@ -598,9 +598,11 @@ impl<'a> Round<'a> {
             &missed,
         );
         self.ui.say(Style::Text, &feedback)?;
+        // Without key ideas (a flashcard) portquiz cannot tell anything: it offers Hard, not Good, so Enter
+        // never calls an answer it has not looked at right.
         let default = if passed(text) || (has_ideas && spotted.is_empty()) {
             Rating::Again
-        } else if missed.is_empty() {
+        } else if has_ideas && missed.is_empty() {
             Rating::Good
         } else {
             Rating::Hard
