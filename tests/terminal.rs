@@ -474,6 +474,7 @@ fn portquiz_alone_in_a_terminal_starts_studying() {
     cmd.current_dir(root())
         .env("PORTQUIZ_DATA_DIR", sandbox.path())
         .env("PORTQUIZ_NOW", "2026-01-05T09:00:00Z")
+        .env("PORTQUIZ_SEED", "7")
         .env("TERM", "xterm");
     let mut s = Session::spawn(cmd).expect("spawn in a pty");
     s.set_expect_timeout(Some(DEADLINE));
@@ -485,7 +486,8 @@ fn portquiz_alone_in_a_terminal_starts_studying() {
     ))
     .unwrap();
     wait_for_key_read(&tty);
-    s.send("q").unwrap();
+    // `q` ends a menu at once; a typed answer's line editor needs Enter after it.
+    s.send("q\r").unwrap();
     let end = s.expect(Eof).unwrap();
     assert!(
         flat(&plain_text(end.as_bytes())).contains("Session over: 0 answered"),
