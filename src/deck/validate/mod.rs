@@ -11,7 +11,6 @@ use super::id::{CardId, DeckId};
 use super::model::{Deck, FORMAT_VERSION};
 use super::table;
 use super::yaml::{self, Node, Pos, Value};
-use fields::scalar_width;
 
 mod cards;
 mod choice;
@@ -88,7 +87,7 @@ impl Cx<'_> {
         if !matches!(root.value, Value::Map(_)) {
             let d = self
                 .error(Some(root.pos), format!("expected a deck (a mapping of keys to values), found {}", root.value.kind()))
-                .width(scalar_width(root))
+                .width(self.width(root))
                 .help("a deck file starts with `format: 1`, then `id:`, `title:` and `cards:`, each at the start of a line");
             self.push(d);
             return None;
@@ -108,7 +107,7 @@ impl Cx<'_> {
                 Value::Int(v) if v > FORMAT_VERSION => {
                     let d = self
                         .error(Some(node.pos), format!("this deck uses format {v}, but this portquiz reads format {FORMAT_VERSION} at most"))
-                        .width(scalar_width(node))
+                        .width(self.width(node))
                         .help("upgrade portquiz to read this deck");
                     self.push(d);
                     return None;
@@ -116,7 +115,7 @@ impl Cx<'_> {
                 _ => {
                     let d = self
                         .error(Some(node.pos), format!("`format` must be {FORMAT_VERSION}"))
-                        .width(scalar_width(node))
+                        .width(self.width(node))
                         .help(format!("write `format: {FORMAT_VERSION}`"));
                     self.push(d);
                     return None;

@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 
 use super::Cx;
+use super::cards::is_true_or_false;
 use crate::deck::id::{check_id, slug};
 use crate::deck::table;
 use crate::deck::yaml::{Node, Pos, Value};
@@ -144,8 +145,14 @@ impl Cx<'_> {
                     let mut ok = true;
                     for item in items {
                         match &item.value {
-                            Value::Bool(b) => out.push(table::Cell::Bool(*b)),
-                            _ => match self.text(item, "values") {
+                            Value::Bool(b) if is_true_or_false(item.written(self.text)) => {
+                                out.push(table::Cell::Bool(*b));
+                            }
+                            _ => match self.text_or(
+                                item,
+                                "values",
+                                Some("a true/false cell is written `true` or `false`"),
+                            ) {
                                 Some(t) => out.push(table::Cell::Text(t)),
                                 None => ok = false,
                             },
@@ -165,15 +172,19 @@ impl Cx<'_> {
                 }
             },
         };
-        if let (Some(values), Some(columns), Some(n)) = (&values, columns, values_node)
-            && values.len() != columns.len()
+        let written = match values_node.map(|n| &n.value) {
+            Some(Value::Seq(items)) => Some(items.len()),
+            _ => None,
+        };
+        if let (Some(count), Some(columns), Some(n)) = (written, columns, values_node)
+            && count != columns.len()
         {
             let d = self
                 .error(
                     Some(n.pos),
                     format!(
                         "this row has {} but the table has {} columns ({})",
-                        crate::text::plural(values.len(), "value"),
+                        crate::text::plural(count, "value"),
                         columns.len(),
                         columns.join(", ")
                     ),
@@ -255,7 +266,7 @@ mod tests {
             check(
                 "format: 1\nid: d\ntitle: D\ntables:\n  - id: tab\n    columns: [TCP, UDP]\n    rows:\n      - aspect: Connection\n        values: [Yes, No, Maybe]\n"
             ),
-            "d.yaml:9:17: error: this row has 3 values but the table has 2 columns (TCP, UDP)\n  |\n9 |         values: [Yes, No, Maybe]\n  |                 ^\nhelp: give exactly one value per column, in column order\n"
+            "d.yaml:9:17: error: this row has 3 values but the table has 2 columns (TCP, UDP)\n  |\n9 |         values: [Yes, No, Maybe]\n  |                 ^\nhelp: give exactly one value per column, in column order\nd.yaml:9:18: error: `values` is text, but YAML reads `Yes` as the boolean true\n  |\n9 |         values: [Yes, No, Maybe]\n  |                  ^^^\nhelp: quote it to keep it as written: \"Yes\" (a true/false cell is written `true` or `false`)\nd.yaml:9:23: error: `values` is text, but YAML reads `No` as the boolean false\n  |\n9 |         values: [Yes, No, Maybe]\n  |                       ^^\nhelp: quote it to keep it as written: \"No\" (a true/false cell is written `true` or `false`)\n"
         );
     }
 
