@@ -30,12 +30,13 @@ impl Cx<'_> {
         let id = self.id(&fields, "this card", CardId::written);
         if let Some((id, pos)) = &id {
             if let Some(first) = seen.get(id) {
-                let d = self
-                    .error(Some(*pos), format!("duplicate card id `{id}`"))
-                    .width(id.as_str().chars().count())
-                    .note(self.file, Some(*first), format!("`{id}` is first used here"))
-                    .help("card ids must be unique within a deck: rename one (progress is kept per deck id + card id)");
-                self.push(d);
+                let width = id.as_str().chars().count();
+                self.collision(
+                    [(*first, width), (*pos, width)],
+                    &format!("duplicate card id `{id}`"),
+                    &format!("`{id}` is also used here"),
+                    "card ids must be unique within a deck: rename one (progress is kept per deck id + card id)",
+                );
             } else {
                 seen.insert(id.clone(), *pos);
             }
@@ -214,7 +215,7 @@ mod tests {
             check_cards(
                 "  - id: a\n    type: truefalse\n    prompt: P\n    answer: true\n  - id: a\n    type: truefalse\n    prompt: Q\n    answer: false\n"
             ),
-            "d.yaml:9:9: error: duplicate card id `a`\n  |\n9 |   - id: a\n  |         ^\nd.yaml:5:9: note: `a` is first used here\nhelp: card ids must be unique within a deck: rename one (progress is kept per deck id + card id)\n"
+            "d.yaml:5:9: error: duplicate card id `a`\n  |\n5 |   - id: a\n  |         ^\nd.yaml:9:9: note: `a` is also used here\nhelp: card ids must be unique within a deck: rename one (progress is kept per deck id + card id)\nd.yaml:9:9: error: duplicate card id `a`\n  |\n9 |   - id: a\n  |         ^\nd.yaml:5:9: note: `a` is also used here\nhelp: card ids must be unique within a deck: rename one (progress is kept per deck id + card id)\n"
         );
     }
 

@@ -102,6 +102,25 @@ impl Cx<'_> {
         Some(fields)
     }
 
+    /// Two places that give one id: an error at each (`width` wide), each with a note pointing at the
+    /// other, so the author sees both wherever they look first.
+    pub(super) fn collision(
+        &mut self,
+        places: [(Pos, usize); 2],
+        message: &str,
+        note: &str,
+        help: &str,
+    ) {
+        for (here, other) in [(places[1], places[0]), (places[0], places[1])] {
+            let d = self
+                .error(Some(here.0), message)
+                .width(here.1)
+                .note(self.file, Some(other.0), note)
+                .help(help);
+            self.push(d);
+        }
+    }
+
     pub(super) fn missing(&mut self, fields: &Fields, key: &str, what: &str, example: &str) {
         let d = self
             .error(

@@ -157,8 +157,24 @@ impl Cx<'_> {
             match &node.value {
                 Value::Seq(items) => {
                     any_card_written |= !items.is_empty();
+                    let mut table_ids: HashMap<String, Pos> = HashMap::new();
                     for item in items {
                         if let Some(t) = self.table(item) {
+                            let pos = id_pos(item);
+                            if let Some(first) = table_ids.get(&t.id) {
+                                let width = t.id.chars().count();
+                                self.collision(
+                                    [(*first, width), (pos, width)],
+                                    &format!(
+                                        "two tables have the id `{}`: their cards would share ids",
+                                        t.id
+                                    ),
+                                    "the other table is here",
+                                    "give each table its own `id`",
+                                );
+                                continue;
+                            }
+                            table_ids.insert(t.id.clone(), pos);
                             match table::expand(&t, &tags) {
                                 Ok(expanded) => cards.extend(expanded),
                                 Err(err) => {
@@ -206,6 +222,17 @@ impl Cx<'_> {
             origin: self.file.to_string(),
             cards,
         })
+    }
+}
+
+/// Where the `id` of a mapping is written (the mapping itself when it has none).
+fn id_pos(node: &Node) -> Pos {
+    match &node.value {
+        Value::Map(entries) => entries
+            .iter()
+            .find(|(k, _)| matches!(&k.value, Value::Str(s) if s == "id"))
+            .map_or(node.pos, |(_, v)| v.pos),
+        _ => node.pos,
     }
 }
 
@@ -274,6 +301,16 @@ mod tests {
         assert_eq!(
             check("format: 1\nid: d\ntitle: D\ncards: none\ntables: 3\n"),
             "d.yaml:4:8: error: `cards` must be a list of cards, found a string\n  |\n4 | cards: none\n  |        ^\nhelp: start each card with `- id: ...` on its own line under `cards:`\nd.yaml:5:9: error: `tables` must be a list of tables, found a number\n  |\n5 | tables: 3\n  |         ^\nhelp: start each table with `- id: ...` on its own line under `tables:`\n"
+        );
+    }
+
+    #[test]
+    fn two_tables_with_one_id_are_refused_at_both() {
+        assert_eq!(
+            check(
+                "format: 1\nid: d\ntitle: D\ntables:\n  - id: versions\n    columns: [A, B]\n    rows:\n      - aspect: X\n        values: [a, b]\n  - id: versions\n    columns: [A, B]\n    rows:\n      - aspect: Z\n        values: [c, d]\n"
+            ),
+            "d.yaml:5:9: error: two tables have the id `versions`: their cards would share ids\n  |\n5 |   - id: versions\n  |         ^^^^^^^^\nd.yaml:10:9: note: the other table is here\nhelp: give each table its own `id`\nd.yaml:10:9: error: two tables have the id `versions`: their cards would share ids\n   |\n10 |   - id: versions\n   |         ^^^^^^^^\nd.yaml:5:9: note: the other table is here\nhelp: give each table its own `id`\n"
         );
     }
 }

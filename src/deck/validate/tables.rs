@@ -87,7 +87,7 @@ impl Cx<'_> {
             return true;
         };
         let mut ok = true;
-        let mut seen: Vec<(String, &str, Pos)> = Vec::new();
+        let mut seen: Vec<(String, &str, Pos, usize)> = Vec::new();
         for (column, item) in columns.iter().zip(items) {
             let id = slug(column);
             if id.is_empty() {
@@ -102,19 +102,20 @@ impl Cx<'_> {
                     .help("give the column a name with a letter or digit in it");
                 self.push(d);
                 ok = false;
-            } else if let Some((_, first, pos)) = seen.iter().find(|(s, _, _)| *s == id) {
-                let d = self
-                    .error(
-                        Some(item.pos),
-                        format!("the columns `{first}` and `{column}` would give their cards the same id `{id}`"),
-                    )
-                    .width(column.chars().count())
-                    .note(self.file, Some(*pos), format!("`{first}` is here"))
-                    .help("rename one of the columns");
-                self.push(d);
+            } else if let Some((_, first, pos, width)) = seen.iter().find(|(s, ..)| *s == id) {
+                let places = [(*pos, *width), (item.pos, self.width(item))];
+                let message = format!(
+                    "the columns `{first}` and `{column}` would give their cards the same id `{id}`"
+                );
+                self.collision(
+                    places,
+                    &message,
+                    "the other column is here",
+                    "rename one of the columns",
+                );
                 ok = false;
             } else {
-                seen.push((id, column, item.pos));
+                seen.push((id, column, item.pos, self.width(item)));
             }
         }
         ok
@@ -205,14 +206,12 @@ impl Cx<'_> {
             return None;
         }
         if let Some(first) = seen.get(&slug) {
-            let d = self
-                .error(
-                    Some(fields.pos),
-                    format!("two rows of this table have the id `{slug}`"),
-                )
-                .note(self.file, Some(*first), "the other row is here")
-                .help("give one of them an explicit `id:`");
-            self.push(d);
+            self.collision(
+                [(*first, 1), (fields.pos, 1)],
+                &format!("two rows of this table have the id `{slug}`"),
+                "the other row is here",
+                "give one of them an explicit `id:`",
+            );
             return None;
         }
         seen.insert(slug.clone(), fields.pos);
@@ -246,7 +245,17 @@ mod tests {
             check(
                 "format: 1\nid: d\ntitle: D\ntables:\n  - id: tab\n    columns: [TCP, tcp]\n    rows:\n      - aspect: Connection\n        values: [a, b]\n"
             ),
-            "d.yaml:6:20: error: the columns `TCP` and `tcp` would give their cards the same id `tcp`\n  |\n6 |     columns: [TCP, tcp]\n  |                    ^^^\nd.yaml:6:15: note: `TCP` is here\nhelp: rename one of the columns\n"
+            "d.yaml:6:15: error: the columns `TCP` and `tcp` would give their cards the same id `tcp`\n  |\n6 |     columns: [TCP, tcp]\n  |               ^^^\nd.yaml:6:20: note: the other column is here\nhelp: rename one of the columns\nd.yaml:6:20: error: the columns `TCP` and `tcp` would give their cards the same id `tcp`\n  |\n6 |     columns: [TCP, tcp]\n  |                    ^^^\nd.yaml:6:15: note: the other column is here\nhelp: rename one of the columns\n"
+        );
+    }
+
+    #[test]
+    fn columns_that_slug_alike_are_refused_at_both() {
+        assert_eq!(
+            check(
+                "format: 1\nid: d\ntitle: D\ntables:\n  - id: tab\n    columns: [\"HTTP/1.1\", \"HTTP 1.1\", a, a]\n    rows:\n      - aspect: Connection\n        values: [a, b, c, d]\n"
+            ),
+            "d.yaml:6:15: error: the columns `HTTP/1.1` and `HTTP 1.1` would give their cards the same id `http-1-1`\n  |\n6 |     columns: [\"HTTP/1.1\", \"HTTP 1.1\", a, a]\n  |               ^^^^^^^^^^\nd.yaml:6:27: note: the other column is here\nhelp: rename one of the columns\nd.yaml:6:27: error: the columns `HTTP/1.1` and `HTTP 1.1` would give their cards the same id `http-1-1`\n  |\n6 |     columns: [\"HTTP/1.1\", \"HTTP 1.1\", a, a]\n  |                           ^^^^^^^^^^\nd.yaml:6:15: note: the other column is here\nhelp: rename one of the columns\nd.yaml:6:39: error: the columns `a` and `a` would give their cards the same id `a`\n  |\n6 |     columns: [\"HTTP/1.1\", \"HTTP 1.1\", a, a]\n  |                                       ^\nd.yaml:6:42: note: the other column is here\nhelp: rename one of the columns\nd.yaml:6:42: error: the columns `a` and `a` would give their cards the same id `a`\n  |\n6 |     columns: [\"HTTP/1.1\", \"HTTP 1.1\", a, a]\n  |                                          ^\nd.yaml:6:39: note: the other column is here\nhelp: rename one of the columns\n"
         );
     }
 
@@ -276,7 +285,7 @@ mod tests {
             check(
                 "format: 1\nid: d\ntitle: D\ntables:\n  - id: tab\n    columns: [TCP, UDP]\n    rows:\n      - aspect: Connection\n        values: [a, b]\n      - aspect: connection!\n        values: [c, d]\n      - aspect: \"???\"\n        values: [e, f]\n"
             ),
-            "d.yaml:10:9: error: two rows of this table have the id `connection`\n   |\n10 |       - aspect: connection!\n   |         ^\nd.yaml:8:9: note: the other row is here\nhelp: give one of them an explicit `id:`\nd.yaml:12:9: error: this row needs an `id`: its aspect has no letters or digits\n   |\n12 |       - aspect: \"???\"\n   |         ^\nhelp: add `id: some-row-id`\n"
+            "d.yaml:8:9: error: two rows of this table have the id `connection`\n  |\n8 |       - aspect: Connection\n  |         ^\nd.yaml:10:9: note: the other row is here\nhelp: give one of them an explicit `id:`\nd.yaml:10:9: error: two rows of this table have the id `connection`\n   |\n10 |       - aspect: connection!\n   |         ^\nd.yaml:8:9: note: the other row is here\nhelp: give one of them an explicit `id:`\nd.yaml:12:9: error: this row needs an `id`: its aspect has no letters or digits\n   |\n12 |       - aspect: \"???\"\n   |         ^\nhelp: add `id: some-row-id`\n"
         );
     }
 
