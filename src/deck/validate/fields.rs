@@ -10,6 +10,9 @@ use crate::deck::yaml::{Node, Pos, Value};
 pub(super) struct Fields<'n> {
     pub(super) pos: Pos,
     pub(super) entries: Vec<(&'n str, &'n Node, &'n Node)>,
+    /// Keys an unknown key was reported as a likely typo of (`promt` for `prompt`): a missing one is not
+    /// reported again.
+    pub(super) typo_of: Vec<String>,
 }
 
 impl<'n> Fields<'n> {
@@ -70,6 +73,7 @@ impl Cx<'_> {
         let mut fields = Fields {
             pos: node.pos,
             entries: Vec::new(),
+            typo_of: Vec::new(),
         };
         for (key, value) in entries {
             let Value::Str(name) = &key.value else {
@@ -93,7 +97,10 @@ impl Cx<'_> {
                     .error(Some(key.pos), format!("unknown key `{name}` in {what}"))
                     .width(name.chars().count());
                 d = match suggest(name, allowed) {
-                    Some(s) => d.help(format!("did you mean `{s}`?")),
+                    Some(s) => {
+                        fields.typo_of.push(s.to_string());
+                        d.help(format!("did you mean `{s}`?"))
+                    }
                     None => d.help(format!("the keys {what} takes are: {}", allowed.join(", "))),
                 };
                 self.push(d);
@@ -122,6 +129,9 @@ impl Cx<'_> {
     }
 
     pub(super) fn missing(&mut self, fields: &Fields, key: &str, what: &str, example: &str) {
+        if fields.typo_of.iter().any(|k| k == key) {
+            return;
+        }
         let d = self
             .error(
                 Some(fields.pos),
@@ -293,7 +303,7 @@ mod tests {
     fn an_unknown_key_gets_the_nearest_known_one() {
         assert_eq!(
             check_cards("  - id: a\n    type: truefalse\n    promt: P\n    answer: true\n"),
-            "d.yaml:5:5: error: this card is missing the required key `prompt`\n  |\n5 |   - id: a\n  |     ^\nhelp: add `prompt: The question to ask?`\nd.yaml:7:5: error: unknown key `promt` in a card\n  |\n7 |     promt: P\n  |     ^^^^^\nhelp: did you mean `prompt`?\n"
+            "d.yaml:7:5: error: unknown key `promt` in a card\n  |\n7 |     promt: P\n  |     ^^^^^\nhelp: did you mean `prompt`?\n"
         );
     }
 

@@ -93,14 +93,16 @@ impl Cx<'_> {
             return None;
         }
         let fields = self.fields(root, "a deck", &DECK_KEYS, &|_| None)?;
-        // The format decides how to read everything else, so a bad one stops here.
+        // A deck of a newer format is read by other rules, so it stops here; a missing or bad format is
+        // reported and the rest is checked as format 1, so one run shows every problem.
+        let mut format_ok = true;
         match fields.get("format") {
             None => {
                 let d = self
                     .error(Some(fields.pos), "the deck has no `format`")
                     .help(format!("add `format: {FORMAT_VERSION}` as the first line"));
                 self.push(d);
-                return None;
+                format_ok = false;
             }
             Some(node) => match node.value {
                 Value::Int(v) if v == FORMAT_VERSION => {}
@@ -118,7 +120,7 @@ impl Cx<'_> {
                         .width(self.width(node))
                         .help(format!("write `format: {FORMAT_VERSION}`"));
                     self.push(d);
-                    return None;
+                    format_ok = false;
                 }
             },
         }
@@ -214,6 +216,9 @@ impl Cx<'_> {
                 .help("add a `cards:` list (or a `tables:` entry) with at least one card");
             self.push(d);
         }
+        if !format_ok {
+            return None;
+        }
         Some(Deck {
             id: id?,
             title: title?,
@@ -276,7 +281,7 @@ mod tests {
     fn the_format_is_required_and_not_newer_than_ours() {
         assert_eq!(
             check("id: d\ntitle: D\n"),
-            "d.yaml:1:1: error: the deck has no `format`\n  |\n1 | id: d\n  | ^\nhelp: add `format: 1` as the first line\n"
+            "d.yaml:1:1: error: the deck has no `format`\n  |\n1 | id: d\n  | ^\nhelp: add `format: 1` as the first line\nd.yaml:1:1: error: the deck has no cards\n  |\n1 | id: d\n  | ^\nhelp: add a `cards:` list (or a `tables:` entry) with at least one card\n"
         );
         assert_eq!(
             check("format: 2\nid: d\n"),
@@ -284,7 +289,7 @@ mod tests {
         );
         assert_eq!(
             check("format: one\nid: d\n"),
-            "d.yaml:1:9: error: `format` must be 1\n  |\n1 | format: one\n  |         ^^^\nhelp: write `format: 1`\n"
+            "d.yaml:1:1: error: the deck is missing the required key `title`\n  |\n1 | format: one\n  | ^\nhelp: add `title: A short title`\nd.yaml:1:1: error: the deck has no cards\n  |\n1 | format: one\n  | ^\nhelp: add a `cards:` list (or a `tables:` entry) with at least one card\nd.yaml:1:9: error: `format` must be 1\n  |\n1 | format: one\n  |         ^^^\nhelp: write `format: 1`\n"
         );
     }
 
