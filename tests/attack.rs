@@ -141,7 +141,7 @@ fn check_quotes_a_hostile_source_line_escaped_with_the_caret_under_the_right_cha
     assert_eq!(
         run.stderr,
         format!(
-            "{}:5:22: error: YAML syntax: unexpected character: `\\u{{1b}}'\n  |\n5 |   - {{id: a, prompt: \"\\u{{1b}}]52;c;eA==\\u{{7}}\"}}\n  |                      ^\n",
+            "{}:5:22: error: YAML syntax: unexpected character: `\\u{{1b}}'\n  |\n5 |   - {{id: a, prompt: \"\\u{{1b}}]52;c;eA==\\u{{7}}\"}}\n  |                      ^^^^^^\n",
             deck.display()
         )
     );

@@ -7,10 +7,10 @@
 use std::collections::HashMap;
 
 use super::diag::Diagnostic;
-use super::id::{CardId, DeckId};
+use super::id::{CardId, CardType, DeckId};
 use super::model::{Deck, FORMAT_VERSION};
 use super::table;
-use super::yaml::{self, Node, Pos, Value};
+use super::yaml::{self, Node, Pos, SyntaxKind, Value};
 
 mod cards;
 mod choice;
@@ -37,33 +37,92 @@ const DECK_KEYS: [&str; 7] = [
 ];
 
 /// Parses and validates one deck file. `file` is how the file is named in diagnostics.
+///
+/// Syntax mistakes do not stop the check: those [`syntax::scan`] knows are repaired, a line the parser
+/// still refuses is blanked, and the repaired text is parsed again (a few times at most), so one run
+/// reports every syntax error it can and every problem in what can still be read.
 pub fn parse_deck(text: &str, file: &str, known: &Known) -> Result<Deck, Vec<Diagnostic>> {
-    let mut cx = Cx {
-        file,
-        text,
-        known,
-        diags: Vec::new(),
-    };
-    let root = match yaml::parse(text) {
-        Ok(root) => root,
-        Err(err) => {
-            let (message, help) = syntax::syntax_message(&err);
-            let mut d = Diagnostic::error(file, text, err.pos, message);
-            if let Some(help) = help {
-                d = d.help(help);
+    let (slips, mut work) = syntax::scan(text, &all_keys());
+    let mut diags: Vec<Diagnostic> = slips
+        .iter()
+        .map(|s| {
+            Diagnostic::error(file, text, Some(s.pos), s.message.clone())
+                .width(s.width)
+                .help(s.help.clone())
+        })
+        .collect();
+    let mut blanked: Vec<u32> = Vec::new();
+    let root = loop {
+        match yaml::parse(&work) {
+            Ok(root) => break Some(root),
+            Err(err) => {
+                let (message, help) = syntax::syntax_message(&err);
+                let mut d = Diagnostic::error(file, text, err.pos, message);
+                if let Some(help) = help {
+                    d = d.help(help);
+                }
+                let line = err.pos.map(|p| p.line);
+                if !slips.iter().any(|s| Some(s.pos.line) == line) {
+                    diags.push(d);
+                }
+                // Only a located error in an ordinary line can be blanked and read past; hostile input
+                // and a second document stop here.
+                let go_on = matches!(
+                    err.kind,
+                    SyntaxKind::Indentation
+                        | SyntaxKind::ColonInValue
+                        | SyntaxKind::Quote
+                        | SyntaxKind::Other
+                );
+                match line {
+                    Some(line) if go_on && blanked.len() < 8 && !blanked.contains(&line) => {
+                        blanked.push(line);
+                        work = syntax::blank_line(&work, line);
+                    }
+                    _ => break None,
+                }
             }
-            return Err(vec![d]);
         }
     };
-    let deck = cx.deck(&root);
-    match deck {
-        Some(deck) if cx.diags.is_empty() => Ok(deck),
-        _ => {
-            // Report in file order, as an author reads the file.
-            cx.diags.sort_by_key(|d| d.pos);
-            Err(cx.diags)
+    let mut deck = None;
+    if let Some(root) = root {
+        let mut cx = Cx {
+            file,
+            text: &work,
+            known,
+            diags: Vec::new(),
+        };
+        deck = cx.deck(&root);
+        for mut d in cx.diags {
+            // Shown as the author wrote it, not as repaired; a mapping that lost a blanked line does
+            // not also report the key it lost.
+            d.source_line = Diagnostic::error(file, text, d.pos, "").source_line;
+            if !blanked
+                .iter()
+                .any(|&line| syntax::lost_with(text, line, d.pos))
+            {
+                diags.push(d);
+            }
         }
     }
+    match deck {
+        Some(deck) if diags.is_empty() => Ok(deck),
+        _ => {
+            // Report in file order, as an author reads the file.
+            diags.sort_by_key(|d| d.pos);
+            Err(diags)
+        }
+    }
+}
+
+/// Every key a deck file uses anywhere, for [`syntax::scan`].
+fn all_keys() -> Vec<&'static str> {
+    let mut keys: Vec<&'static str> = DECK_KEYS.to_vec();
+    keys.extend(CardType::COMMON_KEYS);
+    keys.extend(CardType::type_only_keys());
+    keys.extend(tables::KEYS);
+    keys.extend(choice::OPTION_KEYS);
+    keys
 }
 
 /// The state of one validation: the file, its text (for excerpts), the known experiments, and the

@@ -10,6 +10,17 @@ use crate::deck::yaml::{Node, Pos, Value};
 
 const TABLE_KEYS: [&str; 5] = ["id", "title", "description", "columns", "rows"];
 const ROW_KEYS: [&str; 4] = ["id", "aspect", "values", "explain"];
+/// The keys of tables and rows.
+pub(super) const KEYS: [&str; 8] = [
+    "title",
+    "description",
+    "columns",
+    "rows",
+    "id",
+    "aspect",
+    "values",
+    "explain",
+];
 
 impl Cx<'_> {
     pub(super) fn table(&mut self, node: &Node) -> Option<table::Table> {
