@@ -266,6 +266,9 @@ pub struct CheckArgs {
     /// Also run every practical experiment the decks use and report any that cannot run here
     #[arg(long)]
     pub practicals: bool,
+    /// Fail (exit 1) on warnings too, e.g. in a deck repository's CI
+    #[arg(long)]
+    pub deny_warnings: bool,
 }
 
 #[derive(Debug, Args)]

@@ -100,7 +100,7 @@ fn clean_deck_summary() {
     let path = sandbox.path().join("good.yaml");
     std::fs::write(
         &path,
-        "format: 1\nid: good\ntitle: Good\ncards:\n  - id: a\n    type: truefalse\n    prompt: Ports are 16-bit.\n    answer: true\n\
+        "format: 1\nid: good\ntitle: Good\ncards:\n  - id: a\n    type: truefalse\n    prompt: Ports are 16-bit.\n    answer: true\n    explain: 0 to 65535.\n\
          tables:\n  - id: t\n    columns: [Port, Socket]\n    rows:\n      - aspect: What it is\n        values: [A number, An endpoint]\n",
     )
     .unwrap();
@@ -357,5 +357,20 @@ fn decks_json_counts_table_cells_as_cards() {
     assert_eq!(
         ports["card_count"].as_u64().unwrap() as usize,
         deck.cards.len()
+    );
+}
+
+#[test]
+fn warnings_are_shown_and_fail_check_only_when_denied() {
+    let sandbox = Sandbox::new();
+    insta::assert_snapshot!(
+        sandbox
+            .run(&["check", "tests/decks/warn/warnings.yaml"])
+            .transcript()
+    );
+    insta::assert_snapshot!(
+        sandbox
+            .run(&["check", "--deny-warnings", "tests/decks/warn/warnings.yaml"])
+            .transcript()
     );
 }

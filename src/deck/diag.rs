@@ -64,6 +64,14 @@ impl Diagnostic {
         }
     }
 
+    /// A warning: like [`Self::error`], but it fails `check` only under `--deny-warnings`.
+    pub fn warning(file: &str, source: &str, pos: Option<Pos>, message: impl Into<String>) -> Self {
+        Self {
+            severity: Severity::Warning,
+            ..Self::error(file, source, pos, message)
+        }
+    }
+
     /// Sets the caret width.
     pub fn width(mut self, width: usize) -> Self {
         self.width = u32::try_from(width.max(1)).unwrap_or(1);

@@ -6,8 +6,9 @@ use anyhow::Result;
 use crate::library;
 
 mod practicals;
+mod warnings;
 use crate::cli::CheckArgs;
-use crate::deck::compile;
+use crate::deck::{Severity, compile};
 use crate::env::output::{paint, style};
 use crate::env::{Env, Exit};
 use crate::text::plural;
@@ -20,21 +21,44 @@ pub fn run(env: &Env, args: &CheckArgs) -> Result<Exit> {
         library::read_paths(&args.paths)?
     };
     let lib = compile::compile(&sources, &library::known());
+    let warnings = warnings::all(env, &sources, &lib.decks);
     let mut stderr = std::io::stderr().lock();
     let error = format!(": {}: ", paint(env.output.on_stderr(style::ERROR), "error"));
-    for d in &lib.diagnostics {
-        write!(stderr, "{}", d.render().replacen(": error: ", &error, 1))?;
+    let warning = format!(
+        ": {}: ",
+        paint(env.output.on_stderr(style::WARNING), "warning")
+    );
+    let mut all: Vec<_> = lib.diagnostics.iter().chain(&warnings).collect();
+    all.sort_by(|a, b| (&a.file, a.pos).cmp(&(&b.file, b.pos)));
+    for d in all {
+        let text = d.render();
+        let text = match d.severity {
+            Severity::Error => text.replacen(": error: ", &error, 1),
+            Severity::Warning => text.replacen(": warning: ", &warning, 1),
+        };
+        write!(stderr, "{text}")?;
     }
     drop(stderr);
     let errors = lib.diagnostics.len();
     let mut code = Exit::Ok;
     if errors == 0 {
         let cards: usize = lib.decks.iter().map(|d| d.cards.len()).sum();
+        let verdict = match (warnings.len(), args.deny_warnings) {
+            (0, _) => paint(env.output.on_stdout(style::OK), "ok").to_string(),
+            (n, false) => format!(
+                "{} ({})",
+                paint(env.output.on_stdout(style::OK), "ok"),
+                plural(n, "warning")
+            ),
+            (n, true) => {
+                code = Exit::Problems;
+                format!("{}, denied by --deny-warnings", plural(n, "warning"))
+            }
+        };
         crate::outln!(
-            "{}, {}: {}",
+            "{}, {}: {verdict}",
             plural(lib.decks.len(), "deck"),
             plural(cards, "card"),
-            paint(env.output.on_stdout(style::OK), "ok")
         )?;
     } else {
         crate::outln!(
