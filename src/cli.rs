@@ -269,6 +269,9 @@ pub struct CheckArgs {
     /// Fail (exit 1) on warnings too, e.g. in a deck repository's CI
     #[arg(long)]
     pub deny_warnings: bool,
+    /// Print JSON instead of text: every problem with its file, line, column, severity, code, message and help
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

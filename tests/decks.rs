@@ -374,3 +374,17 @@ fn warnings_are_shown_and_fail_check_only_when_denied() {
             .transcript()
     );
 }
+
+#[test]
+fn check_json_lists_every_problem_with_its_place_and_code() {
+    insta::assert_snapshot!(
+        Sandbox::new()
+            .run(&[
+                "check",
+                "--json",
+                "tests/decks/warn/warnings.yaml",
+                "tests/decks/broken/unknown-keys.yaml",
+            ])
+            .transcript()
+    );
+}

@@ -34,6 +34,9 @@ pub struct Note {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
     pub severity: Severity,
+    /// What kind of problem, stable for scripts (`check --json`): `unknown-key`, `yaml-tab`, `no-explain`,
+    /// ...; `deck` for a kind without a code of its own.
+    pub code: &'static str,
     /// The file as the user named it (or `builtin:<name>` for decks compiled into the binary).
     pub file: String,
     pub pos: Option<Pos>,
@@ -54,6 +57,7 @@ impl Diagnostic {
             .map(str::to_string);
         Self {
             severity: Severity::Error,
+            code: "deck",
             file: file.to_string(),
             pos,
             width: 1,
@@ -70,6 +74,12 @@ impl Diagnostic {
             severity: Severity::Warning,
             ..Self::error(file, source, pos, message)
         }
+    }
+
+    /// Sets the code (see [`Self::code`]).
+    pub fn code(mut self, code: &'static str) -> Self {
+        self.code = code;
+        self
     }
 
     /// Sets the caret width.

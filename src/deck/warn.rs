@@ -25,6 +25,7 @@ pub fn warnings(deck: &Deck, text: &str) -> Vec<Diagnostic> {
         if card.explain.is_none() && !explains_itself {
             out.push(
                 warn(start, format!("card `{}` has no `explain`", card.id))
+                    .code("no-explain")
                     .help("add `explain:` with why the answer is right: it is shown after every answer, right or wrong"),
             );
         }
@@ -43,6 +44,7 @@ pub fn warnings(deck: &Deck, text: &str) -> Vec<Diagnostic> {
                         ),
                     )
                     .width(answer.chars().count())
+                    .code("own-answer-wrong")
                     .help("add the answer to `accept`, or make `keywords` match it"),
                 );
             }
@@ -55,6 +57,7 @@ pub fn warnings(deck: &Deck, text: &str) -> Vec<Diagnostic> {
                         let pos = key_pos_after(text, card.line, "why", nth).unwrap_or(start);
                         out.push(
                             warn(pos, format!("card `{}`: the right option `{}` has a `why`", card.id, option.text))
+                                .code("why-on-right-option")
                                 .help("`why` says why a wrong option is wrong; say why the answer is right in the card's `explain`"),
                         );
                     }
@@ -110,6 +113,7 @@ pub fn orphaned_progress<'a>(
                 deck.id
             ),
         )
+        .code("orphaned-progress")
         .help("`portquiz reset` forgets progress you no longer want"),
     )
 }

@@ -5,6 +5,7 @@ use anyhow::Result;
 
 use crate::library;
 
+mod json;
 mod practicals;
 mod warnings;
 use crate::cli::CheckArgs;
@@ -22,6 +23,9 @@ pub fn run(env: &Env, args: &CheckArgs) -> Result<Exit> {
     };
     let lib = compile::compile(&sources, &library::known());
     let warnings = warnings::all(env, &sources, &lib.decks);
+    if args.json {
+        return json::write(&lib, &warnings, args.deny_warnings);
+    }
     let mut stderr = std::io::stderr().lock();
     let error = format!(": {}: ", paint(env.output.on_stderr(style::ERROR), "error"));
     let warning = format!(

@@ -95,6 +95,7 @@ impl Cx<'_> {
             } else {
                 let mut d = self
                     .error(Some(key.pos), format!("unknown key `{name}` in {what}"))
+                    .code("unknown-key")
                     .width(name.chars().count());
                 d = match suggest(name, allowed) {
                     Some(s) => {
@@ -121,6 +122,7 @@ impl Cx<'_> {
         for (here, other) in [(places[1], places[0]), (places[0], places[1])] {
             let d = self
                 .error(Some(here.0), message)
+                .code("duplicate-id")
                 .width(here.1)
                 .note(self.file, Some(other.0), note)
                 .help(help);
@@ -137,6 +139,7 @@ impl Cx<'_> {
                 Some(fields.pos),
                 format!("{what} is missing the required key `{key}`"),
             )
+            .code("missing-key")
             .help(format!("add `{key}: {example}`"));
         self.push(d);
     }
@@ -185,6 +188,7 @@ impl Cx<'_> {
                         Some(node.pos),
                         format!("`{key}` is text, but YAML reads `{written}` as {what} {read}"),
                     )
+                    .code("misread-value")
                     .width(self.width(node))
                     .help(help);
                 self.push(d);

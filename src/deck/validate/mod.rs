@@ -47,6 +47,7 @@ pub fn parse_deck(text: &str, file: &str, known: &Known) -> Result<Deck, Vec<Dia
         .iter()
         .map(|s| {
             Diagnostic::error(file, text, Some(s.pos), s.message.clone())
+                .code(s.code)
                 .width(s.width)
                 .help(s.help.clone())
         })
@@ -57,7 +58,7 @@ pub fn parse_deck(text: &str, file: &str, known: &Known) -> Result<Deck, Vec<Dia
             Ok(root) => break Some(root),
             Err(err) => {
                 let (message, help) = syntax::syntax_message(&err);
-                let mut d = Diagnostic::error(file, text, err.pos, message);
+                let mut d = Diagnostic::error(file, text, err.pos, message).code("yaml-syntax");
                 if let Some(help) = help {
                     d = d.help(help);
                 }

@@ -13,6 +13,7 @@ pub(super) struct Slip {
     pub(super) width: usize,
     pub(super) message: String,
     pub(super) help: String,
+    pub(super) code: &'static str,
 }
 
 /// Reads `text` line by line for the mistakes the parser reports badly, and returns them with the text
@@ -67,6 +68,7 @@ pub(super) fn scan(text: &str, keys: &[&str]) -> (Vec<Slip>, String) {
                     width: 1,
                     message: "a tab in the indentation: YAML indents with spaces only".to_string(),
                     help: format!("replace the tab with spaces (this file indents by {unit})"),
+                    code: "yaml-tab",
                 });
                 lines[i] = format!(
                     "{}{}",
@@ -95,6 +97,7 @@ pub(super) fn scan(text: &str, keys: &[&str]) -> (Vec<Slip>, String) {
                     width: 1,
                     message: format!("a space is missing after `{key}:`, so YAML reads the line as one piece of text"),
                     help: format!("write `{key}: {after}`"),
+                    code: "yaml-missing-space",
                 });
                 lines[i] = format!("{}: {after}", &line[..colon]);
             }
@@ -221,6 +224,7 @@ fn close(
             width: 1,
             message: format!("this `{bracket}` is never closed"),
             help: format!("close the {what} with `{closer}`, e.g. {example}"),
+            code: "yaml-unclosed",
         });
     }
     let end = content_end
