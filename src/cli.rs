@@ -16,7 +16,7 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
 
-    /// Restrict to a deck id, or load an extra deck file or directory (repeatable)
+    /// Restrict to a deck id, or to the decks of a deck file or directory (loaded for it); repeatable
     #[arg(long = "deck", global = true, value_name = "ID|PATH")]
     pub decks: Vec<String>,
 

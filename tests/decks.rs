@@ -388,3 +388,16 @@ fn check_json_lists_every_problem_with_its_place_and_code() {
             .transcript()
     );
 }
+
+/// Regression (issue 15): `study --deck w/http-status.yaml` opened with a card of a built-in deck.
+#[test]
+fn a_deck_path_loads_that_deck_and_restricts_to_it() {
+    let run = Sandbox::new().run(&["decks", "--deck", "tests/decks/warn/warnings.yaml"]);
+    assert_eq!(
+        (run.code, run.stdout.as_str()),
+        (
+            0,
+            "id      cards  title (origin)\nwarned      2  A deck that passes with warnings (tests/decks/warn/warnings.yaml)\n"
+        )
+    );
+}
