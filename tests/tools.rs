@@ -11,16 +11,31 @@ fn new_writes_a_starter_deck_that_passes_check() {
     let sandbox = Sandbox::new();
     let run = sandbox.run(&["new", "my-ports"]);
     let path = sandbox.path().join("decks").join("my-ports.yaml");
+    let schema = sandbox.path().join("decks").join("deck.schema.json");
     assert_eq!(
         (run.code, run.stdout.clone(), run.stderr.as_str()),
         (
             0,
             format!(
-                "Wrote {}: edit it, then run `portquiz check {}`\n",
+                "Wrote {}: edit it, then run `portquiz check {}`\nWrote {}: editors check the deck against it (`portquiz schema` prints it again)\n",
                 path.display(),
-                path.display()
+                path.display(),
+                schema.display()
             ),
             ""
+        )
+    );
+    // The `$schema` comment of the deck points to a schema that exists: the one `portquiz schema` prints.
+    assert_eq!(
+        std::fs::read_to_string(&schema).unwrap(),
+        sandbox.run(&["schema"]).stdout
+    );
+    let second = sandbox.run(&["new", "more-ports"]);
+    assert_eq!(
+        second.stdout.lines().nth(1).unwrap(),
+        format!(
+            "Kept {}: editors check the deck against it",
+            schema.display()
         )
     );
     let check = sandbox.run(&["check", path.to_str().unwrap()]);
