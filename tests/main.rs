@@ -8,6 +8,7 @@ mod fuzz_corpus;
 mod json;
 mod practical;
 mod robust;
+mod schema;
 mod store;
 mod study;
 mod support;

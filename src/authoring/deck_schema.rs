@@ -8,8 +8,15 @@ use serde_json::{Value, json};
 use crate::deck::CardType;
 use crate::deck::id::{ID_PATTERN, MAX_ID_LEN};
 
+/// Text as the loader takes it: a string with a character that is not a space, or a whole number written
+/// as one (`443`).
 fn text(description: &str) -> Value {
-    json!({"type": "string", "minLength": 1, "description": description})
+    json!({"type": ["string", "integer"], "pattern": "\\S", "description": description})
+}
+
+/// A list of [`text`] items.
+fn text_list(description: &str, min_items: usize) -> Value {
+    json!({"type": "array", "items": text("One item."), "minItems": min_items, "description": description})
 }
 
 fn id(description: &str) -> Value {
@@ -22,7 +29,7 @@ fn id(description: &str) -> Value {
 }
 
 fn string_list(description: &str) -> Value {
-    json!({"type": "array", "items": {"type": "string"}, "description": description})
+    text_list(description, 0)
 }
 
 fn type_rule(card_type: CardType) -> Value {
@@ -46,7 +53,7 @@ fn type_rule(card_type: CardType) -> Value {
         }),
         CardType::TrueFalse => json!({
             "required": ["prompt", "answer"],
-            "properties": {"answer": {"type": "boolean", "description": "Whether the statement is true."}}
+            "properties": {"answer": {"type": "boolean", "description": "Whether the statement is true: `true` or `false`."}}
         }),
         CardType::Typed => json!({
             "required": ["prompt"],
@@ -90,10 +97,10 @@ pub fn deck_schema() -> Value {
             "format": {"const": crate::deck::FORMAT_VERSION, "description": "The deck format version."},
             "id": id("The deck id; progress is kept per deck id and card id."),
             "title": text("The deck's title."),
-            "description": {"type": "string", "description": "One line on what the deck is for."},
+            "description": text("One line on what the deck is for."),
             "tags": string_list("Tags added to every card of the deck."),
-            "cards": {"type": "array", "items": {"$ref": "#/$defs/card"}, "description": "The cards, in order."},
-            "tables": {"type": "array", "items": {"$ref": "#/$defs/table"}, "description": "Comparison tables; each cell becomes a card."}
+            "cards": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/card"}, "description": "The cards, in order."},
+            "tables": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/table"}, "description": "Comparison tables; each cell becomes a card."}
         },
         "$defs": {
             "card": {
@@ -104,8 +111,8 @@ pub fn deck_schema() -> Value {
                     "id": id("Stable id within the deck: keep it when editing the text."),
                     "type": {"enum": types, "description": "How the card is answered and checked."},
                     "prompt": text("The question. Optional on practical and lab cards (the experiment asks)."),
-                    "explain": {"type": "string", "description": "Shown after answering."},
-                    "hint": {"type": "string", "description": "Shown on request (`?`)."},
+                    "explain": text("Shown after answering: why the answer is right."),
+                    "hint": text("Shown on request (`?`)."),
                     "tags": string_list("The card's own tags."),
                     "options": {
                         "type": "array",
@@ -115,11 +122,11 @@ pub fn deck_schema() -> Value {
                         "description": "Choice options."
                     },
                     "answer": {"description": "The answer; its type depends on the card type."},
-                    "accept": {"type": "array", "items": {"type": "string"}, "minItems": 1, "description": "Typed answers accepted as right (case and spacing ignored)."},
+                    "accept": text_list("Typed answers accepted as right (case and spacing ignored).", 1),
                     "keywords": {
                         "type": "array",
                         "minItems": 1,
-                        "items": {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}, "minItems": 1}]},
+                        "items": {"oneOf": [text("A word."), text_list("Alternatives: any one of them.", 1)]},
                         "description": "Each group (a word or a list of alternatives) must start a word of the answer."
                     },
                     "experiment": {"type": "string", "description": "The live experiment or lab (`portquiz experiments`)."}
@@ -128,14 +135,14 @@ pub fn deck_schema() -> Value {
             },
             "option": {
                 "oneOf": [
-                    {"type": "string"},
+                    text("The option."),
                     {
                         "type": "object",
                         "additionalProperties": false,
                         "required": ["text"],
                         "properties": {
                             "text": text("The option."),
-                            "why": {"type": "string", "description": "Why this option is wrong, shown when picked."}
+                            "why": text("Why this option is wrong, shown when picked.")
                         }
                     }
                 ]
@@ -147,9 +154,9 @@ pub fn deck_schema() -> Value {
                 "properties": {
                     "id": id("The table id; cards are `table/row/column`."),
                     "title": text("The table's title, used in prompts."),
-                    "description": {"type": "string"},
-                    "columns": {"type": "array", "items": {"type": "string"}, "minItems": 2, "description": "The things compared."},
-                    "rows": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/row"}}
+                    "description": text("One line on what the table compares."),
+                    "columns": text_list("The things compared.", 2),
+                    "rows": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/row"}, "description": "One row per aspect compared: each cell becomes a card."}
                 }
             },
             "row": {
@@ -159,8 +166,8 @@ pub fn deck_schema() -> Value {
                 "properties": {
                     "id": id("Optional row id (default: from the aspect)."),
                     "aspect": text("What this row compares."),
-                    "values": {"type": "array", "items": {"type": ["string", "boolean"]}, "description": "One cell per column: text, or true/false."},
-                    "explain": {"type": "string"}
+                    "values": {"type": "array", "items": {"anyOf": [text("A cell."), {"type": "boolean"}]}, "description": "One cell per column: text, or true/false."},
+                    "explain": text("Shown after answering any card of this row.")
                 }
             }
         }

@@ -166,6 +166,8 @@ impl Cx<'_> {
             }
             Some(node) => match node.value {
                 Value::Int(v) if v == FORMAT_VERSION => {}
+                // The same number (as JSON Schema's `const` sees it).
+                Value::Float(v) if v == FORMAT_VERSION as f64 => {}
                 Value::Int(v) if v > FORMAT_VERSION => {
                     let d = self
                         .error(Some(node.pos), format!("this deck uses format {v}, but this portquiz reads format {FORMAT_VERSION} at most"))
@@ -194,15 +196,18 @@ impl Cx<'_> {
         let mut any_card_written = false;
         if let Some(node) = fields.get("cards") {
             match &node.value {
-                Value::Seq(items) => {
-                    any_card_written |= !items.is_empty();
+                Value::Seq(items) if !items.is_empty() => {
+                    any_card_written = true;
                     for item in items {
                         if let Some(card) = self.card(item, &tags, &mut seen) {
                             cards.push(card);
                         }
                     }
                 }
-                Value::Null => {}
+                Value::Seq(_) | Value::Null => {
+                    self.empty_list(node, "cards");
+                    any_card_written = true;
+                }
                 other => {
                     let d = self
                         .error(
@@ -217,8 +222,8 @@ impl Cx<'_> {
         }
         if let Some(node) = fields.get("tables") {
             match &node.value {
-                Value::Seq(items) => {
-                    any_card_written |= !items.is_empty();
+                Value::Seq(items) if !items.is_empty() => {
+                    any_card_written = true;
                     let mut table_ids: HashMap<String, Pos> = HashMap::new();
                     for item in items {
                         if let Some(t) = self.table(item) {
@@ -254,7 +259,10 @@ impl Cx<'_> {
                         }
                     }
                 }
-                Value::Null => {}
+                Value::Seq(_) | Value::Null => {
+                    self.empty_list(node, "tables");
+                    any_card_written = true;
+                }
                 other => {
                     let d = self
                         .error(
@@ -287,6 +295,18 @@ impl Cx<'_> {
             origin: self.file.to_string(),
             cards,
         })
+    }
+}
+
+impl Cx<'_> {
+    /// An empty `cards:` or `tables:`: an error, so the deck file says what it holds.
+    fn empty_list(&mut self, node: &Node, key: &str) {
+        let d = self
+            .error(Some(node.pos), format!("`{key}` is empty"))
+            .help(format!(
+                "add at least one item under `{key}:`, or remove the key"
+            ));
+        self.push(d);
     }
 }
 

@@ -9,9 +9,16 @@ impl Cx<'_> {
     pub(super) fn typed(&mut self, fields: &Fields) -> Option<CardKind> {
         let accept = match fields.get("accept") {
             None => Some(Vec::new()),
+            // A list, never a single value: the schema says so too, and `accept: [a, b]` is one habit.
             Some(node) => match &node.value {
-                Value::Seq(_) => self.text_list(node, "accept"),
-                _ => self.text(node, "accept").map(|t| vec![t]),
+                Value::Seq(items) if items.is_empty() => {
+                    let d = self.error(Some(node.pos), "`accept` is empty").help(
+                        "list the accepted answers, e.g. accept: [\"443\"], or remove the key",
+                    );
+                    self.push(d);
+                    None
+                }
+                _ => self.text_list(node, "accept"),
             },
         };
         let keywords = match fields.get("keywords") {
@@ -89,7 +96,7 @@ mod tests {
             check_cards(
                 "  - id: a\n    type: typed\n    prompt: P\n    accept: 443\n  - id: b\n    type: typed\n    prompt: P\n    keywords: [[ip, address], port]\n"
             ),
-            "ok: 2 cards"
+            "d.yaml:8:13: error: `accept` must be a list, found a number\n  |\n8 |     accept: 443\n  |             ^\nhelp: write it as a list, e.g. accept: [a, b]\n"
         );
     }
 }
