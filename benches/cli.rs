@@ -11,6 +11,8 @@
 mod generate;
 #[path = "cli/measure.rs"]
 mod measure;
+#[path = "cli/scale.rs"]
+mod scale;
 #[path = "cli/study.rs"]
 mod study;
 
@@ -129,6 +131,27 @@ fn run(quick: bool, write: bool) -> Result<()> {
     b.hostile()?;
     b.optimize(&small)?;
     b.peers(small_figures);
+    b.memory_every_command(&large, &small)?;
+    let huge = b.library(
+        "100k",
+        generate::Size {
+            cards: 100_000,
+            reviews: 1_000_000,
+            decks: 100,
+        },
+    )?;
+    b.hundred_thousand(&huge)?;
+    b.merge_million(&huge)?;
+    let folder = b.library(
+        "folder",
+        generate::Size {
+            cards: 30_000,
+            reviews: 0,
+            decks: 10_000,
+        },
+    )?;
+    b.deck_folder(&folder)?;
+    b.binary_size()?;
     b.floor_at_end()?;
     let load_after = loadavg();
     b.notes.push(format!(
@@ -310,20 +333,7 @@ impl Bench {
     /// `cards --due --json` and `stats --json`. With `base` (the 10k figures), the target is ≤ 5x those.
     /// `cards --due --json` and `stats --json` on the 10,000-card library.
     fn read_commands(&mut self, lib: &Library, scale: &str) -> Result<(Stats, Stats)> {
-        let sb = self.sandbox(&lib.data);
-        let cards = measure::repeat(
-            &|| sb.command(&["cards", "--due", "--json"]),
-            self.runs,
-            &[0],
-            &self.scratch(),
-        )?;
-        self.note_due(lib);
-        let stats = measure::repeat(
-            &|| sb.command(&["stats", "--json"]),
-            self.runs,
-            &[0],
-            &self.scratch(),
-        )?;
+        let (cards, stats) = self.due_and_stats(lib, &lib.data, self.runs)?;
         for (name, s) in [("`cards --due --json`", cards), ("`stats --json`", stats)] {
             self.row(
                 format!("{name}, {scale}"),
@@ -337,6 +347,25 @@ impl Bench {
                 Some(s.median <= Duration::from_millis(100) && s.maxrss_kib <= 64 * MB),
             );
         }
+        Ok((cards, stats))
+    }
+
+    /// `cards --due --json` then `stats --json` on `data` (a copy of `lib`'s data dir, or it), `runs` times.
+    fn due_and_stats(&mut self, lib: &Library, data: &Path, runs: usize) -> Result<(Stats, Stats)> {
+        let sb = self.sandbox(data);
+        let cards = measure::repeat(
+            &|| sb.command(&["cards", "--due", "--json"]),
+            runs,
+            &[0],
+            &self.scratch(),
+        )?;
+        self.note_due(lib);
+        let stats = measure::repeat(
+            &|| sb.command(&["stats", "--json"]),
+            runs,
+            &[0],
+            &self.scratch(),
+        )?;
         Ok((cards, stats))
     }
 

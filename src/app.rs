@@ -123,5 +123,6 @@ fn dispatch(cli: &Cli) -> Result<Exit> {
         Command::Schema => commands::schema::run(&env),
         Command::New(args) => commands::new::run(&env, args),
         Command::Completions(args) => commands::completions::run(&env, args),
+        Command::Man => commands::man::run(),
     }
 }

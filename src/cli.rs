@@ -43,7 +43,7 @@ pub enum Command {
     /// Check deck files and report every problem with its location
     Check(CheckArgs),
     /// List the loaded decks
-    Decks(JsonArgs),
+    Decks(DecksArgs),
     /// List every card with its schedule
     Cards(CardsArgs),
     /// Take cards out of rotation (they keep their progress), e.g. portquiz suspend socket-lab/double-bind
@@ -74,8 +74,10 @@ pub enum Command {
     Schema,
     /// Write a starter deck with one example of every card type
     New(NewArgs),
-    /// Print shell completions
+    /// Print shell completions (they complete deck ids after --deck)
     Completions(CompletionsArgs),
+    /// Print the man page (roff), e.g. portquiz man > ~/.local/share/man/man1/portquiz.1
+    Man,
 }
 
 #[derive(Debug, Args)]
@@ -226,6 +228,16 @@ pub enum Shell {
     Bash,
     Zsh,
     Fish,
+}
+
+#[derive(Debug, Args)]
+pub struct DecksArgs {
+    /// Print JSON instead of text
+    #[arg(long, conflicts_with = "ids")]
+    pub json: bool,
+    /// Print only the deck ids, one per line (what shell completion offers after --deck)
+    #[arg(long)]
+    pub ids: bool,
 }
 
 #[derive(Debug, Args)]

@@ -59,8 +59,6 @@ impl Env {
             _ => None,
         };
         let output = Output::detect(cli.color);
-        // The terminal front end (src/ui) still colours through `colored`; give it stdout's decision.
-        colored::control::set_override(output.stdout_color());
         Ok(Self {
             data_dir,
             now: clock.start(),

@@ -82,6 +82,21 @@ fn cases() -> Vec<Case> {
         case("decks", 0, &["decks", "--json"]),
         case("cards", 0, &["cards"]),
         case("cards", 0, &["cards", "--due", "--json"]),
+        case(
+            "suspend",
+            0,
+            &["suspend", "--deck", FIXTURE, "study/port-range"],
+        ),
+        case(
+            "suspend",
+            2,
+            &["suspend", "--deck", FIXTURE, "study/no-such-card"],
+        ),
+        case(
+            "unsuspend",
+            0,
+            &["unsuspend", "--deck", FIXTURE, "study/port-range"],
+        ),
         case("experiments", 0, &["experiments"]),
         case("experiments run", 0, &["experiments", "run", "port-65536"]),
         case(
@@ -399,7 +414,13 @@ fn study_without_a_terminal_falls_back_to_plain_and_says_so() {
     );
     assert_eq!(run.stderr, FALLBACK_NOTICE);
     // The plain front end asked the questions: card headers, then line prompts ending in `> `.
-    assert!(run.stdout.starts_with("\n[1/6] study/"), "{}", run.stdout);
+    assert!(
+        run.stdout.starts_with(
+            "6 cards to study now: 0 learning, 0 to review, 6 new.\n\n[0 done · 6 left] study/"
+        ),
+        "{}",
+        run.stdout
+    );
     // With --plain asked for explicitly there is nothing to explain.
     let mut cmd = sandbox.cmd(&["study", "--plain", "--deck", "study", "--deck", FIXTURE]);
     cmd.env("PORTQUIZ_NOW", NOW).env("TZ", "UTC");

@@ -5,6 +5,8 @@ mod colour;
 mod deck_folders;
 mod decks;
 mod fuzz_corpus;
+mod grading;
+mod install;
 mod json;
 mod practical;
 mod robust;

@@ -22,8 +22,19 @@ const DAY1: &str = "2026-01-05T09:00:00Z";
 const DB: &str = "portquiz.sqlite3";
 
 /// Study every card of the fixture, new or due, with no daily limit.
+// --no-bury: every cell of the fixture's table rows can come up in one session, so 100 answers fit.
 const STUDY: &[&str] = &[
-    "study", "--plain", "--deck", MANY, "--deck", "many", "--new", "1000", "--limit", "1000",
+    "study",
+    "--plain",
+    "--no-bury",
+    "--deck",
+    MANY,
+    "--deck",
+    "many",
+    "--new",
+    "1000",
+    "--limit",
+    "1000",
 ];
 
 fn study_cmd(sandbox: &Sandbox, now: &str) -> Command {
@@ -95,8 +106,12 @@ fn answer_until(
     stop: Stop,
 ) -> Played {
     let mut played = Played::default();
-    // The card of the question on screen (a grade prompt follows its question).
+    // The card of the question on screen (a grade prompt follows its question), and whether it was answered
+    // right: Enter at its grade prompt records Good for a right answer, Again for a wrong one.
     let mut card = String::new();
+    let mut right = true;
+    // A wrong answer sent once the target is reached: its grade line is the one left in flight.
+    let mut last = false;
     loop {
         let Some(screen) = driver.next_prompt() else {
             played.ended = true;
@@ -105,14 +120,17 @@ fn answer_until(
         if let Some(answer) = played.in_flight.take() {
             played.acked.push(answer);
         }
-        let last = screen.lines().last().unwrap_or_default();
-        if last.starts_with("grade") {
-            driver.answer(""); // Enter takes the suggestion, Good; this line records the answer
-            played.in_flight = Some((card.clone(), 3));
+        let prompt = screen.lines().last().unwrap_or_default();
+        if prompt.starts_with("grade") {
+            driver.answer(""); // Enter takes the suggestion; this line records the answer
+            played.in_flight = Some((card.clone(), if right { 3 } else { 1 }));
+            if last {
+                return played;
+            }
             continue;
         }
         assert!(
-            last.starts_with("answer (") || last.starts_with("true or false ("),
+            prompt.starts_with("answer (") || prompt.starts_with("true or false ("),
             "unexpected prompt in the fixture deck:\n{screen}"
         );
         card = current_card(&screen).expect("a card header before a question");
@@ -120,14 +138,9 @@ fn answer_until(
         if reached && matches!(stop, Stop::AtPrompt) {
             return played;
         }
-        let right = !reached && rng.random_bool(0.5);
+        right = !reached && rng.random_bool(0.5);
         driver.answer(&answer_line(&cards[&card], &screen, right));
-        if !right {
-            played.in_flight = Some((card.clone(), 1)); // a wrong answer is recorded at once, as Again
-            if reached {
-                return played;
-            }
-        }
+        last = reached;
     }
 }
 

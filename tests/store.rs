@@ -222,6 +222,42 @@ fn record_logs_the_state_before_and_undo_restores_it_exactly() {
     assert!(id3 > id2);
 }
 
+/// Issue 13: `stats` lists the cards whose verdict the candidate often overrode ("I was right").
+#[test]
+fn overridden_verdicts_are_counted_per_card_over_the_whole_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(db_in(&dir)).unwrap();
+    let state = review_state("2026-01-07T04:00:00Z", "2026-01-05T10:00:00Z");
+    let answers = [
+        ("net", "bits", true),
+        ("net", "bits", false),
+        ("net", "bits", true),
+        ("net", "dns", true),
+        ("web", "ws", true),
+        ("web", "ws", true),
+        ("web", "ws", true),
+    ];
+    for (i, (deck, card, overridden)) in answers.into_iter().enumerate() {
+        let time = format!("2026-01-05T10:00:0{i}Z");
+        let mut a = answer(deck, card, &time, Rating::Good, Some(&state));
+        a.overridden = overridden;
+        store.record_answer(&a).unwrap();
+    }
+    let found: Vec<(String, String, u32, u32)> = store
+        .overridden_cards(2)
+        .unwrap()
+        .into_iter()
+        .map(|o| (o.deck, o.card, o.overrides, o.answers))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("web".to_string(), "ws".to_string(), 3, 3),
+            ("net".to_string(), "bits".to_string(), 2, 3)
+        ]
+    );
+}
+
 #[test]
 fn cram_answers_are_logged_without_changing_the_card() {
     let dir = tempfile::tempdir().unwrap();

@@ -188,13 +188,12 @@ fn ctrl_c_keeps_answers_prints_the_summary_and_exits_130() {
         s.send(ENTER).unwrap();
         match prompt.as_str() {
             "Your answer" => {
-                // A right answer asks for a grade next; a wrong one is recorded at once.
+                // Either verdict asks for a grade next (Again, or "I was right", after a wrong one).
                 let verdict = s.expect(Regex(r"(Right|Wrong)(: |\. )")).unwrap();
                 if verdict.get(1) == Some(b"Right".as_slice()) {
                     right += 1;
                 } else {
                     wrong += 1;
-                    recorded += 1;
                 }
             }
             "How well did you know it?" => recorded += 1,
@@ -203,14 +202,34 @@ fn ctrl_c_keeps_answers_prints_the_summary_and_exits_130() {
     }
     let end = s.expect(Eof).unwrap();
     let end = String::from_utf8_lossy(end.as_bytes()).into_owned();
-    let summary = end.lines().find(|l| l.starts_with("Session "));
-    assert_eq!(
-        summary.map(|l| l.trim_end_matches('\r')),
-        Some(
-            format!("Session interrupted: 2 answered, {right} right, {wrong} wrong, 2 new cards learned.")
-                .as_str()
-        ),
-        "{end}"
+    // The summary is wrapped to the terminal's width: join its lines back into one sentence.
+    let lines: Vec<&str> = end.lines().map(|l| l.trim_end_matches('\r')).collect();
+    let start = lines.iter().position(|l| l.starts_with("Session "));
+    let mut joined = String::new();
+    for line in start.map_or(&[][..], |i| &lines[i..]) {
+        if !joined.is_empty() {
+            joined.push(' ');
+        }
+        joined.push_str(line);
+        if line.ends_with(" s.") {
+            break;
+        }
+    }
+    let summary = start.map(|_| joined.as_str());
+    // The flashcard (Good, Enter's default) and a right choice are learned; a wrong one (Again) is not.
+    let learned = match 1 + right {
+        1 => "1 new card".to_string(),
+        n => format!("{n} new cards"),
+    };
+    let summary = summary
+        .map(|l| l.trim_end_matches('\r'))
+        .unwrap_or_default();
+    let expected = format!(
+        "Session interrupted: 2 answered ({right} right, {wrong} wrong, 1 graded by you), {learned} learned, in "
+    );
+    assert!(
+        summary.starts_with(&expected) && summary.ends_with(" s."),
+        "{summary:?} is not {expected:?}... s.\n{end}"
     );
     assert_eq!(exit_code(&s), 130, "{end}");
     let mut reps = reps(&sandbox);
@@ -222,4 +241,256 @@ fn ctrl_c_keeps_answers_prints_the_summary_and_exits_130() {
             ("port-range".to_string(), 1)
         ]
     );
+}
+
+/// Removes escape sequences (colour, cursor moves) from terminal output.
+fn plain_text(bytes: &[u8]) -> String {
+    let text = String::from_utf8_lossy(bytes);
+    let escapes = regex::Regex::new(r"\x1b\[[0-9;?]*[A-Za-z]").unwrap();
+    escapes.replace_all(&text, "").replace('\r', "")
+}
+
+/// The text with every run of whitespace (line breaks from wrapping included) made one space.
+fn flat(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn enter_with_nothing_marked_in_a_multi_select_asks_again_and_never_undoes() {
+    let sandbox = Sandbox::new();
+    let mut s = spawn_study(
+        &sandbox,
+        &[
+            "--deck",
+            "tests/decks/good/pty-more.yaml",
+            "--deck",
+            "pty-more",
+        ],
+    );
+    let tty = terminal(&s);
+    s.expect("Pick every right option").unwrap();
+    wait_for_key_read(&tty);
+    s.send(ENTER).unwrap();
+    s.expect("(mark at least one option with Space, then press Enter)")
+        .unwrap();
+    s.expect("Pick every right option").unwrap();
+    wait_for_key_read(&tty);
+    s.send(ESC).unwrap();
+    let end = s.expect(Eof).unwrap();
+    let end = flat(&plain_text(end.as_bytes()));
+    assert!(!end.contains("undone"), "{end}");
+    assert!(end.contains("Session over: 0 answered"), "{end}");
+    assert_eq!(exit_code(&s), 0);
+}
+
+#[test]
+fn a_question_mark_on_a_typed_card_without_hint_is_not_graded() {
+    let sandbox = Sandbox::new();
+    let mut s = spawn_study(
+        &sandbox,
+        &[
+            "--deck",
+            "tests/decks/good/pty-typed.yaml",
+            "--deck",
+            "pty-typed",
+        ],
+    );
+    let tty = terminal(&s);
+    s.expect("Your answer (u undo, q quit").unwrap();
+    wait_for_key_read(&tty);
+    s.send("?\r").unwrap();
+    s.expect("(this card has no hint)").unwrap();
+    s.expect("Your answer (u undo, q quit").unwrap();
+    wait_for_key_read(&tty);
+    // A quoted q is an answer (wrong here), not quitting.
+    s.send("\"q\"\r").unwrap();
+    s.expect("Not quite. A model answer: 443").unwrap();
+    s.expect("How well did you know it?").unwrap();
+    wait_for_key_read(&tty);
+    s.send(ESC).unwrap();
+    let end = s.expect(Eof).unwrap();
+    let end = flat(&plain_text(end.as_bytes()));
+    assert!(
+        end.contains("Session over: 1 answered (0 right, 1 wrong, 0 graded by you)"),
+        "{end}"
+    );
+    assert_eq!(exit_code(&s), 0);
+}
+
+#[test]
+fn undo_at_a_grade_prompt_asks_the_same_card_again() {
+    let sandbox = Sandbox::new();
+    let mut s = spawn_study(
+        &sandbox,
+        &[
+            "--deck",
+            "tests/decks/good/pty-typed.yaml",
+            "--deck",
+            "pty-typed",
+        ],
+    );
+    let tty = terminal(&s);
+    s.expect("Your answer (u undo, q quit").unwrap();
+    wait_for_key_read(&tty);
+    s.send("443\r").unwrap();
+    s.expect("How well did you know it?").unwrap();
+    wait_for_key_read(&tty);
+    // Hard, Good (highlighted), Easy, suspend, then the undo item.
+    for _ in 0..3 {
+        s.send(DOWN).unwrap();
+        s.expect("❯").unwrap();
+        wait_for_key_read(&tty);
+    }
+    s.send(ENTER).unwrap();
+    s.expect("› (undo: take this answer back and answer again)")
+        .unwrap();
+    s.expect("pty-typed/https-port · typed · new").unwrap();
+    s.expect("Your answer (u undo, q quit").unwrap();
+    wait_for_key_read(&tty);
+    s.send("q\r").unwrap();
+    s.expect(Eof).unwrap();
+    assert_eq!(exit_code(&s), 0);
+    let run = sandbox.run(&[
+        "cards",
+        "--json",
+        "--deck",
+        "tests/decks/good/pty-typed.yaml",
+        "--deck",
+        "pty-typed",
+    ]);
+    let cards: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(
+        cards["cards"][0]["reps"], 0,
+        "nothing was recorded: {}",
+        run.stdout
+    );
+}
+
+#[test]
+fn text_wraps_at_word_boundaries_to_a_narrow_terminal() {
+    let sandbox = Sandbox::new();
+    let mut s = spawn_study(
+        &sandbox,
+        &[
+            "--deck",
+            "tests/decks/good/pty-more.yaml",
+            "--deck",
+            "pty-more",
+        ],
+    );
+    s.get_process_mut().set_window_size(40, 24).unwrap();
+    let tty = terminal(&s);
+    let shown = s.expect("Pick every right option").unwrap();
+    wait_for_key_read(&tty);
+    let screen = plain_text(shown.before());
+    // Every line fits the 40 columns, and joining the lines back gives the question whole: no word was cut.
+    assert!(screen.lines().all(|l| l.chars().count() <= 40), "{screen}");
+    assert!(
+        flat(&screen).contains(
+            "Which are parts of a socket's address on the wire, as the kernel uses it to find the right socket for an arriving packet? (pick 3)"
+        ),
+        "{screen}"
+    );
+    s.send(ESC).unwrap();
+    s.expect(Eof).unwrap();
+}
+
+#[test]
+fn without_colour_the_multi_select_shows_its_cursor_and_marks_as_characters() {
+    let sandbox = Sandbox::new();
+    let mut cmd = Command::new(bin());
+    cmd.args([
+        "study",
+        "--deck",
+        "tests/decks/good/pty-more.yaml",
+        "--deck",
+        "pty-more",
+    ])
+    .current_dir(root())
+    .env("PORTQUIZ_DATA_DIR", sandbox.path())
+    .env("PORTQUIZ_NOW", "2026-01-05T09:00:00Z")
+    .env("PORTQUIZ_SEED", "7")
+    .env("TERM", "xterm")
+    .env("NO_COLOR", "1");
+    let mut s = Session::spawn(cmd).expect("spawn in a pty");
+    s.set_expect_timeout(Some(DEADLINE));
+    let tty = terminal(&s);
+    let shown = s.expect("Pick every right option").unwrap();
+    let _ = shown;
+    let menu = s.expect(Regex(r"> \[ \] [A-Z]")).unwrap();
+    let _ = menu;
+    wait_for_key_read(&tty);
+    s.send(" ").unwrap();
+    s.expect(Regex(r"> \[x\] [A-Z]")).unwrap();
+    wait_for_key_read(&tty);
+    s.send(ESC).unwrap();
+    let end = s.expect(Eof).unwrap();
+    // Cursor movement is allowed; colour (SGR `m` codes) is not.
+    let sgr = regex::bytes::Regex::new(r"\x1b\[[0-9;]*m").unwrap();
+    assert!(
+        !sgr.is_match(end.as_bytes()),
+        "{}",
+        plain_text(end.as_bytes())
+    );
+}
+
+#[test]
+fn term_dumb_gets_the_plain_front_end_with_a_notice() {
+    let sandbox = Sandbox::new();
+    let mut cmd = Command::new(bin());
+    cmd.args([
+        "study",
+        "--deck",
+        "tests/decks/good/pty-typed.yaml",
+        "--deck",
+        "pty-typed",
+    ])
+    .current_dir(root())
+    .env("PORTQUIZ_DATA_DIR", sandbox.path())
+    .env("PORTQUIZ_NOW", "2026-01-05T09:00:00Z")
+    .env("TERM", "dumb");
+    let mut s = Session::spawn(cmd).expect("spawn in a pty");
+    s.set_expect_timeout(Some(DEADLINE));
+    s.expect(
+        "note: TERM=dumb cannot show menus, so portquiz uses the plain line-based mode (--plain)",
+    )
+    .unwrap();
+    s.expect("your answer (type it, u undo, q quit)> ").unwrap();
+    s.send("q\r").unwrap();
+    let end = s.expect(Eof).unwrap();
+    let sgr = regex::bytes::Regex::new(r"\x1b\[[0-9;]*m").unwrap();
+    assert!(
+        !sgr.is_match(end.as_bytes()),
+        "{}",
+        plain_text(end.as_bytes())
+    );
+    assert_eq!(exit_code(&s), 0);
+}
+
+#[test]
+fn portquiz_alone_in_a_terminal_starts_studying() {
+    let sandbox = Sandbox::new();
+    let mut cmd = Command::new(bin());
+    cmd.current_dir(root())
+        .env("PORTQUIZ_DATA_DIR", sandbox.path())
+        .env("PORTQUIZ_NOW", "2026-01-05T09:00:00Z")
+        .env("TERM", "xterm");
+    let mut s = Session::spawn(cmd).expect("spawn in a pty");
+    s.set_expect_timeout(Some(DEADLINE));
+    let tty = terminal(&s);
+    s.expect("cards to study now").unwrap();
+    s.expect(" done · ").unwrap();
+    s.expect(Regex(
+        r"(Your answer|Show the answer|Pick every|True or false)",
+    ))
+    .unwrap();
+    wait_for_key_read(&tty);
+    s.send("q").unwrap();
+    let end = s.expect(Eof).unwrap();
+    assert!(
+        flat(&plain_text(end.as_bytes())).contains("Session over: 0 answered"),
+        "{}",
+        plain_text(end.as_bytes())
+    );
+    assert_eq!(exit_code(&s), 0);
 }

@@ -41,7 +41,7 @@ fn new_writes_a_starter_deck_that_passes_check() {
     let check = sandbox.run(&["check", path.to_str().unwrap()]);
     assert_eq!(
         (check.code, check.stdout.as_str(), check.stderr.as_str()),
-        (0, "1 deck, 11 cards: ok\n", "")
+        (0, "1 deck, 10 cards: ok\n", "")
     );
     // Never overwrites.
     let again = sandbox.run(&["new", "my-ports"]);
@@ -388,6 +388,17 @@ fn without_time_spent(text: &str) -> String {
 #[test]
 fn stats_after_four_weeks() {
     let sandbox = four_weeks();
+    // Three of the typed card's verdicts were overridden ("I was right"): stats lists the card.
+    let db = rusqlite::Connection::open(sandbox.path().join("portquiz.sqlite3")).unwrap();
+    let marked = db
+        .execute(
+            "UPDATE reviews SET overridden = 1 WHERE id IN
+             (SELECT id FROM reviews WHERE card = 'https-port' ORDER BY id LIMIT 3)",
+            [],
+        )
+        .unwrap();
+    assert_eq!(marked, 3);
+    drop(db);
     let run = run_at(&sandbox, 27, &["stats"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     // Time spent is measured on the real clock; everything else is fixed by PORTQUIZ_NOW and the seed.
@@ -413,6 +424,8 @@ fn stats_after_four_weeks() {
         "Which range can a TCP or UDP port number take?"
     );
     assert!(v["leeches"][0]["lapses"].as_u64().unwrap() >= 8);
+    assert_eq!(v["overridden_verdicts"][0]["card"], "https-port");
+    assert_eq!(v["overridden_verdicts"][0]["overrides"], 3);
     // Time spent is measured on the real clock; the rest is fixed.
     let mut fixed = v.clone();
     assert!(fixed["today"]["seconds"].as_f64().unwrap() >= 0.0);

@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 
 use crate::deck::CardType;
 use crate::deck::id::{ID_PATTERN, MAX_ID_LEN};
+use crate::deck::table::Compare;
 
 /// Text as the loader takes it: a string with a character that is not a space, or a whole number written
 /// as one (`443`).
@@ -25,6 +26,14 @@ fn id(description: &str) -> Value {
         "pattern": ID_PATTERN,
         "maxLength": MAX_ID_LEN,
         "description": description
+    })
+}
+
+fn question(description: &str) -> Value {
+    json!({
+        "type": "string",
+        "pattern": "\\S",
+        "description": format!("{description} Placeholders: {{title}}, {{column}}, {{aspect}} ({{Column}}, {{Aspect}} as written), {{cell:COLUMN-ID}}, and in a true/false row {{who}}.")
     })
 }
 
@@ -58,6 +67,7 @@ fn type_rule(card_type: CardType) -> Value {
         CardType::Typed => json!({
             "required": ["prompt"],
             "anyOf": [{"required": ["accept"]}, {"required": ["keywords"]}],
+            "dependentRequired": {"exact": ["accept"], "ordered": ["keywords"]},
             "properties": {"answer": text("A model answer shown after answering.")}
         }),
         CardType::Practical => json!({
@@ -100,7 +110,7 @@ pub fn deck_schema() -> Value {
             "description": text("One line on what the deck is for."),
             "tags": string_list("Tags added to every card of the deck."),
             "cards": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/card"}, "description": "The cards, in order."},
-            "tables": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/table"}, "description": "Comparison tables; each cell becomes a card."}
+            "tables": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/table"}, "description": "Comparison tables: each text cell becomes a choice card, each row of true/false values one statement."}
         },
         "$defs": {
             "card": {
@@ -122,13 +132,15 @@ pub fn deck_schema() -> Value {
                         "description": "Choice options."
                     },
                     "answer": {"description": "The answer; its type depends on the card type."},
-                    "accept": text_list("Typed answers accepted as right (case and spacing ignored).", 1),
+                    "accept": text_list("Typed answers accepted as right; the matcher also takes the ways people write facts (case, spacing, `16bits`, `four`, `tcp/80`, an explanation after the answer) unless `exact` is true.", 1),
                     "keywords": {
                         "type": "array",
                         "minItems": 1,
                         "items": {"oneOf": [text("A word."), text_list("Alternatives: any one of them.", 1)]},
                         "description": "Each group (a word or a list of alternatives) must start a word of the answer."
                     },
+                    "exact": {"type": "boolean", "description": "Typed: compare with `accept` letter for letter (case and spacing aside), where the spelling is the point. Needs `accept`."},
+                    "ordered": {"type": "boolean", "description": "Typed: the `keywords` must appear in the order given; the prompt says \"(in order)\". Needs `keywords`."},
                     "experiment": {"type": "string", "description": "The live experiment or lab (`portquiz experiments`)."}
                 },
                 "allOf": rules
@@ -155,9 +167,29 @@ pub fn deck_schema() -> Value {
                     "id": id("The table id; cards are `table/row/column`."),
                     "title": text("The table's title, used in prompts."),
                     "description": text("One line on what the table compares."),
-                    "columns": text_list("The things compared.", 2),
-                    "rows": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/row"}, "description": "One row per aspect compared: each cell becomes a card."}
+                    "compare": {
+                        "enum": Compare::NAMES,
+                        "description": "What the table compares: `columns` (each column a thing, each row an aspect; distractors from the same row) or `rows` (each row a thing, each column an attribute; distractors from the same column). Default: columns when a row is true/false or the title says \"vs\", else rows."
+                    },
+                    "question": question("The question of every text cell, unless its row or column has one."),
+                    "columns": {"type": "array", "items": {"$ref": "#/$defs/column"}, "minItems": 2, "description": "The columns: a name, or {name, id, question}."},
+                    "rows": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/row"}, "description": "The rows: an aspect (or a thing) and one value per column."}
                 }
+            },
+            "column": {
+                "oneOf": [
+                    {"type": ["string", "integer"], "pattern": "\\S", "description": "The column's name; its id is the name's slug."},
+                    {
+                        "type": "object",
+                        "additionalProperties": false,
+                        "required": ["name"],
+                        "properties": {
+                            "name": text("The column's name, as shown in questions."),
+                            "id": id("The column's id in its cards' ids (default: the name's slug); keep it when renaming the column."),
+                            "question": question("The question of this column's text cells (in a table of rows, also the statement of its true/false cells).")
+                        }
+                    }
+                ]
             },
             "row": {
                 "type": "object",
@@ -167,7 +199,8 @@ pub fn deck_schema() -> Value {
                     "id": id("Optional row id (default: from the aspect)."),
                     "aspect": text("What this row compares."),
                     "values": {"type": "array", "items": {"anyOf": [text("A cell."), {"type": "boolean"}]}, "description": "One cell per column: text, or true/false."},
-                    "explain": text("Shown after answering any card of this row.")
+                    "explain": text("Shown after answering any card of this row."),
+                    "question": question("The question of this row's text cells or, for a row of true/false values, its one statement (with {who}).")
                 }
             }
         }

@@ -99,8 +99,8 @@ fn example(card_type: CardType) -> &'static str {
     }
 }
 
-const TABLES: &str = r#"# tables: each cell becomes a card (text cells: choice among the other cells; true/false cells: a
-# statement). Rows compare the columns on one aspect.
+const TABLES: &str = r#"# tables: text cells become choice cards (the other cells of their row are the distractors), a row of
+# true/false values one statement. Rows compare the columns on one aspect; see decks/README.md for `question:`.
 tables:
   - id: tcp-vs-udp
     title: TCP vs UDP

@@ -2,7 +2,7 @@
 use anyhow::Result;
 use serde::Serialize;
 
-use crate::cli::JsonArgs;
+use crate::cli::DecksArgs;
 use crate::env::output::write_json;
 use crate::env::{Env, Exit};
 use crate::library;
@@ -21,8 +21,14 @@ struct Listing<'a> {
 }
 
 /// Runs `portquiz decks`.
-pub fn run(env: &Env, args: &JsonArgs) -> Result<Exit> {
+pub fn run(env: &Env, args: &DecksArgs) -> Result<Exit> {
     let decks = library::load_decks(env)?;
+    if args.ids {
+        for d in &decks {
+            crate::outln!("{}", d.id.as_str())?;
+        }
+        return Ok(Exit::Ok);
+    }
     let rows: Vec<DeckRow> = decks
         .iter()
         .map(|d| DeckRow {

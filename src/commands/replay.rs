@@ -1,12 +1,13 @@
 //! Rebuilding card states from the review log, shared by `merge` (their new answers joined to ours) and
 //! `repair` (every answer saved from a damaged file, into a fresh database): each affected card's whole log,
-//! in time order, goes through the scheduler without fuzz, so the result is reproducible.
+//! in time order, goes through the scheduler without fuzz ([`crate::schedule::replay`], pure and unit-tested),
+//! so the result is reproducible. This file does the store's side: which answers, and writing them.
 use std::collections::HashMap;
 
 use anyhow::Result;
 
 use crate::review::Review;
-use crate::schedule::{CardState, Rating, Scheduler, State};
+use crate::schedule::{Rating, Scheduler, State};
 use crate::store::WriteTx;
 
 /// An answer to add to a log (from another machine, or saved from a damaged file), with its card as a
@@ -90,24 +91,9 @@ pub fn rebuild(
                 true,
             )
         }));
-        log.sort_by_key(|(r, added)| (r.time, *added));
-        let mut state: Option<CardState> = None;
-        for (mut row, added) in log {
-            let before = state.clone();
-            row.state_before = before.as_ref().map_or(State::New, |s| s.state);
-            if !row.cram {
-                let outcome = scheduler.outcome(
-                    &before.clone().unwrap_or_default(),
-                    row.rating,
-                    row.time,
-                    None,
-                )?;
-                row.elapsed_days = outcome.elapsed_days;
-                state = Some(outcome.card);
-            }
-            if added {
-                tx.insert_review(row, before.as_ref())?;
-            }
+        let (rows, state) = crate::schedule::replay(scheduler, log)?;
+        for replayed in rows.into_iter().filter(|r| r.added) {
+            tx.insert_review(replayed.row, replayed.before.as_ref())?;
         }
         if let Some(s) = state {
             tx.write_state(deck, card, &s)?;

@@ -127,6 +127,20 @@ pub fn run(env: &Env, args: &JsonArgs) -> Result<Exit> {
             .get(&(leech.deck.as_str(), leech.card.as_str()))
             .map(|p| p.to_string());
     }
+    result.overridden_verdicts = store
+        .overridden_cards(stats::OVERRIDDEN_AT_LEAST)?
+        .into_iter()
+        .filter(|o| deck_ids.contains(o.deck.as_str()))
+        .map(|o| stats::Overridden {
+            prompt: prompts
+                .get(&(o.deck.as_str(), o.card.as_str()))
+                .map(|p| p.to_string()),
+            deck: o.deck,
+            card: o.card,
+            overrides: o.overrides,
+            answers: o.answers,
+        })
+        .collect();
     if args.json {
         write_json(std::io::stdout().lock(), &result)?;
     } else {

@@ -14,10 +14,10 @@ use super::model::Deck;
 use super::par::par_map;
 use super::validate::Known;
 
-#[derive(Debug, Default, Serialize, Deserialize)]
+/// The cache file's whole shape (what [`CacheOut`] writes), read back by the tests.
+#[cfg(test)]
+#[derive(Debug, Default, Deserialize)]
 struct CacheFile {
-    /// Changes whenever the portquiz version or the known experiment names change.
-    salt: u64,
     /// Source name -> (text hash, compiled deck).
     entries: HashMap<String, (u64, Deck)>,
 }
@@ -79,10 +79,17 @@ pub fn compile_cached(sources: &[Source], known: &Known, path: &Path) -> Library
     let cached = parse_decks(&wanted);
     let from_cache: Vec<bool> = cached.iter().map(Option::is_some).collect();
     let lib = super::compile::compile_with(sources, known, cached);
+    // Source index by name: a linear search per deck is quadratic in a folder of 10,000 files.
+    let index: HashMap<&str, usize> = sources
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.name.as_str(), i))
+        .rev()
+        .collect();
     let mut changed = false;
     let mut entries = 0;
     for deck in &lib.decks {
-        if let Some(i) = sources.iter().position(|s| s.name == deck.origin)
+        if let Some(&i) = index.get(deck.origin.as_str())
             && hashes[i].is_some()
         {
             changed |= !from_cache[i];
@@ -91,31 +98,56 @@ pub fn compile_cached(sources: &[Source], known: &Known, path: &Path) -> Library
     }
     changed |= entries != old_entries;
     if changed {
-        let cache = CacheFile {
-            salt,
-            entries: lib
-                .decks
-                .iter()
-                .filter_map(|deck| {
-                    let i = sources.iter().position(|s| s.name == deck.origin)?;
-                    Some((deck.origin.clone(), (hashes[i]?, deck.clone())))
-                })
-                .collect(),
-        };
-        write_atomically(path, &cache);
+        // Unchanged decks are written back as the JSON they were read from: an edited deck in a large
+        // library re-serialises only itself.
+        let entries = lib
+            .decks
+            .iter()
+            .filter_map(|deck| {
+                let i = *index.get(deck.origin.as_str())?;
+                let entry = match wanted[i] {
+                    Some(json) if from_cache[i] => Entry::Raw(json),
+                    _ => Entry::Compiled(deck),
+                };
+                Some((deck.origin.as_str(), (hashes[i]?, entry)))
+            })
+            .collect();
+        write_atomically(path, &CacheOut { salt, entries });
     }
     lib
 }
 
-fn write_atomically(path: &Path, cache: &CacheFile) {
+/// The cache file as written: borrowed from the library just compiled and the file just read.
+#[derive(Serialize)]
+struct CacheOut<'a> {
+    /// Changes whenever the portquiz version or the known experiment names change.
+    salt: u64,
+    /// Source name -> (text hash, compiled deck).
+    entries: HashMap<&'a str, (u64, Entry<'a>)>,
+}
+
+/// One deck to write: the cached JSON as it was read, or a deck compiled in this run.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Entry<'a> {
+    Raw(&'a RawValue),
+    Compiled(&'a Deck),
+}
+
+/// Writes the cache through a buffer (unbuffered, serde_json makes one `write` call per token: 6.5
+/// million at 100,000 cards) into a temporary file renamed over the old one.
+fn write_atomically(path: &Path, cache: &CacheOut) {
     let Some(dir) = path.parent() else { return };
     if std::fs::create_dir_all(dir).is_err() {
         return;
     }
-    let Ok(mut tmp) = tempfile::NamedTempFile::new_in(dir) else {
+    let Ok(tmp) = tempfile::NamedTempFile::new_in(dir) else {
         return;
     };
-    if serde_json::to_writer(&mut tmp, cache).is_ok() {
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, tmp);
+    if serde_json::to_writer(&mut out, cache).is_ok()
+        && let Ok(tmp) = out.into_inner()
+    {
         let _ = tmp.persist(path);
     }
 }
@@ -186,5 +218,43 @@ mod tests {
         assert_eq!(rebuilt.decks, edited.decks);
         assert_eq!(compile_cached(&v2, &KNOWN, &path).decks, edited.decks);
         assert!(serde_json::from_slice::<CacheFile>(&std::fs::read(&path).unwrap()).is_ok());
+    }
+
+    #[test]
+    fn an_edit_rewrites_only_the_edited_deck_and_copies_the_others_as_they_were_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("decks.json");
+        let v1 = vec![
+            source("a.yaml", "a", "First."),
+            source("b.yaml", "b", "Second."),
+        ];
+        compile_cached(&v1, &KNOWN, &path);
+        // Indent deck a's cached JSON by hand: a re-serialised entry would lose the spaces.
+        let text = std::fs::read_to_string(&path).unwrap();
+        let raw: RawCacheFile = serde_json::from_str(&text).unwrap();
+        let a = raw.entries["a.yaml"].1.get();
+        let pretty =
+            serde_json::to_string_pretty(&serde_json::from_str::<serde_json::Value>(a).unwrap())
+                .unwrap();
+        let text = text.replacen(a, &pretty, 1);
+        std::fs::write(&path, &text).unwrap();
+
+        let v2 = vec![
+            source("a.yaml", "a", "First."),
+            source("b.yaml", "b", "Edited."),
+        ];
+        let edited = compile_cached(&v2, &KNOWN, &path);
+        let written = std::fs::read_to_string(&path).unwrap();
+        let raw: RawCacheFile = serde_json::from_str(&written).unwrap();
+        assert_eq!(raw.entries["a.yaml"].1.get(), pretty);
+        let cached: CacheFile = serde_json::from_str(&written).unwrap();
+        assert_eq!(cached.entries["b.yaml"].1.cards[0].prompt, "Edited.");
+        assert_eq!(
+            prompts(&edited),
+            vec![
+                ("a".into(), "First.".into()),
+                ("b".into(), "Edited.".into())
+            ]
+        );
     }
 }

@@ -100,6 +100,8 @@ pub fn compile_with(sources: &[Source], known: &Known, mut ready: Vec<Option<Dec
         ..Library::default()
     };
     let mut origins: Vec<(String, Pos)> = Vec::new();
+    // Deck id -> index in `lib.decks`: a linear search per deck is quadratic in a folder of 10,000 files.
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     let mut parsed = parse_all(sources, known, &ready);
     for (i, source) in sources.iter().enumerate() {
         let text = match &source.text {
@@ -118,7 +120,7 @@ pub fn compile_with(sources: &[Source], known: &Known, mut ready: Vec<Option<Dec
         };
         match result {
             Ok(deck) => {
-                if let Some(first) = lib.decks.iter().position(|d| d.id == deck.id) {
+                if let Some(&first) = seen.get(deck.id.as_str()) {
                     let pos = id_pos(text);
                     let (first_file, first_pos) = &origins[first];
                     lib.diagnostics.push(
@@ -130,6 +132,7 @@ pub fn compile_with(sources: &[Source], known: &Known, mut ready: Vec<Option<Dec
                     lib.files_with_errors += 1;
                 } else {
                     origins.push((source.name.clone(), id_pos(text)));
+                    seen.insert(deck.id.as_str().to_string(), lib.decks.len());
                     lib.decks.push(deck);
                 }
             }

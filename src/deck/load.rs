@@ -223,15 +223,19 @@ fn read_source(path: &Path) -> Source {
         Ok(file) => file,
         Err(cause) => return unreadable(path, &cause).source(path),
     };
-    match file.metadata() {
+    let size = match file.metadata() {
         Ok(meta) => {
             if let Err(unusable) = kind_of_file(&meta.file_type()) {
                 return unusable.source(path);
             }
+            meta.len()
         }
         Err(cause) => return Unusable::File(describe(&cause)).source(path),
-    }
-    let mut bytes = Vec::new();
+    };
+    // Sized from the metadata (`take` hides the file's size from `read_to_end`, which then reads in
+    // growing steps: 8 `read` calls per small deck file, 80,000 for a folder of 10,000).
+    let capacity = usize::try_from(size.min(MAX_DECK_BYTES) + 1).unwrap_or(0);
+    let mut bytes = Vec::with_capacity(capacity);
     if let Err(cause) = file.take(MAX_DECK_BYTES + 1).read_to_end(&mut bytes) {
         return Unusable::File(describe(&cause)).source(path);
     }

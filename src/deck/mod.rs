@@ -6,10 +6,12 @@
 //!
 //! Everything here is pure except [`load`] and [`cache`], the only modules that touch the file system
 //! (a grep in `.ci/run` keeps it so). The YAML crate is used only in [`yaml`], so it can be swapped.
+pub mod answer;
 pub mod cache;
 pub mod compile;
 pub mod diag;
 pub mod id;
+pub mod lint;
 pub mod load;
 pub mod model;
 pub mod par;

@@ -585,6 +585,8 @@ mod tests {
             accept: vec!["443".into()],
             keywords: vec![],
             answer: None,
+            exact: false,
+            ordered: false,
         };
         assert_eq!(front_back(&c).unwrap().1, "443");
     }

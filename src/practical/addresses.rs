@@ -46,7 +46,7 @@ pub(super) const ADDRESS_PART_OF_ENDPOINT: Experiment = Experiment {
         "Yes: the port is what counts",
         "No: ECONNREFUSED, another address is another endpoint",
     ],
-    explain: "The seed's mental model: the IP address is the building, the port the apartment. Apartment P in \
+    explain: "Think of the IP address as the building and the port as the apartment: apartment P in \
               another building is somewhere else. A socket is IP + port (+ protocol), so 127.0.0.2:P and [::1]:P \
               are endpoints of their own, and nobody listens there.",
     runner: Runner::Experiment(address_part_of_endpoint),
@@ -424,7 +424,7 @@ pub(super) const SHARED_CLIENT_PORT: Experiment = Experiment {
         "Yes, because the other end differs",
         "No: one client port carries one connection",
     ],
-    explain: "The full pair (client IP:port, server IP:port) identifies a connection, as the seed's visual shows. \
+    explain: "The full pair (client IP:port, server IP:port) identifies a connection. \
               Two connections may share any part of it as long as the whole 4-tuple differs; an identical 4-tuple \
               is refused with EADDRNOTAVAIL.",
     runner: Runner::Experiment(shared_client_port),

@@ -237,8 +237,8 @@ pub(super) const EPHEMERAL_PORT_RANGE: Experiment = Experiment {
         "One from the kernel's ephemeral range (ip_local_port_range)",
         "Any of 1024-65535, all equally likely",
     ],
-    explain: "Port 0 means \"any free port\": the kernel hands out an ephemeral port, the kind the seed shows on the \
-              client side (54000). Linux takes it from net.ipv4.ip_local_port_range; the range differs between \
+    explain: "Port 0 means \"any free port\": the kernel hands out an ephemeral port, the kind a client uses for its \
+              end of a connection. Linux takes it from net.ipv4.ip_local_port_range; the range differs between \
               systems, so servers use fixed ports and clients use these.",
     runner: Runner::Experiment(ephemeral_port_range),
 };
@@ -318,7 +318,7 @@ pub(super) const WHEN_PORT_ASSIGNED: Experiment = Experiment {
         "A random ephemeral port",
         "The port of the server it will talk to",
     ],
-    explain: "The seed says sockets use ports. The socket (a file descriptor) exists first; the port is attached \
+    explain: "Sockets use ports, not the other way round. The socket (a file descriptor) exists first; the port is attached \
               later, by bind(), or automatically by connect(), which picks an ephemeral port.",
     runner: Runner::Experiment(when_port_assigned),
 };
@@ -369,7 +369,7 @@ pub(super) const CONNECTION_FOUR_TUPLE: Experiment = Experiment {
         "Yes: the same pair seen from the other end",
         "No: the server sees other numbers",
     ],
-    explain: "The seed's picture (10.0.0.5:54000) -> (192.168.1.10:3000) is the whole identity of a connection: \
+    explain: "A pair such as (10.0.0.5:54000) -> (192.168.1.10:3000) is the whole identity of a connection: \
               source IP, source port, destination IP, destination port, plus the protocol. Both ends hold the same \
               four values, mirrored.",
     runner: Runner::Experiment(connection_four_tuple),
@@ -420,7 +420,7 @@ pub(super) const ACCEPTED_SOCKET_PORT: Experiment = Experiment {
                local port?",
     options: &["P, the listening port", "A new ephemeral port", "0 (none)"],
     explain: "The server does not move clients to new ports. Every accepted socket keeps the listening port; what \
-              tells them apart is the client's address and port. The seed: multiple users, multiple sockets, same port.",
+              tells them apart is the client's address and port. Many clients, many sockets, one port.",
     runner: Runner::Experiment(accepted_socket_port),
 };
 
@@ -466,8 +466,8 @@ pub(super) const SERVER_SOCKETS_PER_CLIENT: Experiment = Experiment {
     question: "A TCP server listens on port P; 3 clients connect and are accepted. How many sockets does the server \
                hold for port P?",
     options: &["1", "3", "4", "6"],
-    explain: "One listening socket plus one connected socket per client, all on the same local port: the seed's \
-              \"multiple users -> multiple sockets -> same port\". Node's server.listen(3000) works exactly like this.",
+    explain: "One listening socket plus one connected socket per client, all on the same local port: many \
+              clients, many sockets, one port. Node's server.listen(3000) works exactly like this.",
     runner: Runner::Experiment(server_sockets_per_client),
 };
 
@@ -528,7 +528,7 @@ pub(super) const UDP_ONE_SOCKET: Experiment = Experiment {
                from all of them?",
     options: &["1", "3", "4"],
     explain: "UDP has no connections and no accept(): each datagram carries the sender's address, so one socket \
-              serves every client. The per-client sockets of the seed's Node example are a TCP thing.",
+              serves every client. Per-client sockets are a TCP thing.",
     runner: Runner::Experiment(udp_one_socket),
 };
 
@@ -574,7 +574,7 @@ pub(super) const CONNECTION_REFUSED: Experiment = Experiment {
         "It hangs until a timeout",
         "It connects",
     ],
-    explain: "A port alone does nothing, as the seed says: without a listening socket the kernel answers the \
+    explain: "A port alone does nothing: without a listening socket the kernel answers the \
               connection attempt with a reset, and connect() fails with ECONNREFUSED right away.",
     runner: Runner::Experiment(connection_refused),
 };

@@ -31,7 +31,7 @@ pub(super) const EPOLL_THOUSAND_CONNECTIONS: Experiment = Experiment {
         "No: each connection needs its own server port",
         "No: one thread serves one connection at a time",
     ],
-    explain: "This is how Node serves the seed's server.listen(3000): one thread, one epoll instance, and a \
+    explain: "This is how Node serves server.listen(3000): one thread, one epoll instance, and a \
               socket per client, all with the same local port. The limit is not the port but the number of open \
               file descriptors (RLIMIT_NOFILE), since every socket is one.",
     runner: Runner::Experiment(epoll_thousand_connections),

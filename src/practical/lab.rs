@@ -27,7 +27,7 @@ pub(super) const START_LISTENER: Experiment = Experiment {
     title: "Lab: start a listener on a port portquiz names",
     question: "Start a TCP listener on the port portquiz names, then let portquiz connect to it.",
     options: &[],
-    explain: "server.listen(3000) in the seed is one listening socket: a process asks the kernel for (TCP, \
+    explain: "A call such as Node's server.listen(3000) makes one listening socket: a process asks the kernel for (TCP, \
               127.0.0.1, P), and from then on connections to that endpoint reach it. portquiz proves the socket \
               exists by connecting, and names the process that owns it.",
     runner: Runner::Lab(LabKind::StartListener),
@@ -39,7 +39,7 @@ pub(super) const CONNECT_CLIENT: Experiment = Experiment {
     title: "Lab: connect to portquiz and see your own 4-tuple",
     question: "portquiz listens on a port; connect to it with python3 or curl and see your connection's 4-tuple.",
     options: &[],
-    explain: "The client side of the seed's picture: your program got an ephemeral port from the kernel the moment \
+    explain: "You are the client now: your program got an ephemeral port from the kernel the moment \
               it connected, and (your IP:ephemeral port) -> (127.0.0.1:P) is the pair that identifies the connection.",
     runner: Runner::Lab(LabKind::ConnectClient),
 };
@@ -48,7 +48,7 @@ pub(super) const FIND_SERVICE_PORT: Experiment = Experiment {
     id: "lab-find-service-port",
     kind: Kind::Lab,
     title: "Lab: find a service's port and stand in for it",
-    question: "Find the default port of a service from the seed's list with real tools, then listen on it.",
+    question: "Find the default port of a well-known service with real tools, then listen on it.",
     options: &[],
     explain: "Well-known ports are conventions, recorded in /etc/services: 80 for HTTP, 443 for HTTPS, 3306 for \
               MySQL. The port only says where data should go; any program that listens there receives it.",
@@ -169,7 +169,7 @@ pub fn prepare_lab(lab: &Experiment, env: &Environment) -> Result<LabSetup, Stri
     }
 }
 
-/// Services from the seed's list whose ports an ordinary user may bind, with how to look them up.
+/// Well-known services whose ports an ordinary user may bind, with how to look them up.
 const SERVICES: &[(&str, u16, &str)] = &[
     (
         "MySQL",
@@ -179,7 +179,7 @@ const SERVICES: &[(&str, u16, &str)] = &[
     (
         "a Node.js app",
         3000,
-        "it is a convention rather than a registered service, so look in the seed's list of example ports",
+        "it is a convention rather than a registered service, so recall the usual development-server ports",
     ),
 ];
 
@@ -309,7 +309,10 @@ fn verify_client(setup: &mut LabSetup, wait: Duration) -> LabResult {
         Err(err) => {
             // The accept loop polls a non-blocking socket: running out of time is "nothing came", in words.
             let what = if err.kind() == std::io::ErrorKind::WouldBlock {
-                format!("no connection came in {} s", wait.as_secs())
+                match wait.as_secs() {
+                    0 => format!("no connection came in {} ms", wait.as_millis()),
+                    secs => format!("no connection came in {secs} s"),
+                }
             } else {
                 net::errno_name(&err)
             };

@@ -193,7 +193,8 @@ pub(super) const SO_REUSEPORT: Experiment = Experiment {
         "Yes, if both set SO_REUSEADDR",
     ],
     explain: "With SO_REUSEPORT (same user) the kernel lets several listening sockets share one port and spreads \
-              new connections between them by a hash of the 4-tuple; nginx workers and Node's cluster use this. \
+              new connections between them by a hash of the 4-tuple; nginx's `reuseport` listen option uses this \
+              (Node's cluster does not by default: its primary hands out connections round-robin). \
               Without it, or with SO_REUSEADDR alone, the second listener gets EADDRINUSE.",
     runner: Runner::Experiment(so_reuseport),
 };
@@ -307,7 +308,7 @@ pub(super) const PORT_65536: Experiment = Experiment {
     title: "Port 65536",
     question: "Can a program bind port 65536?",
     options: &["Yes", "No: a port is a 16-bit number, 0-65535"],
-    explain: "The seed gives the range 0-65535: the port field in TCP and UDP headers is 16 bits. 65536 cannot \
+    explain: "Ports run from 0 to 65535: the port field in TCP and UDP headers is 16 bits. 65536 cannot \
               even be written into a socket address; and 0 is not a real port but a request for any free one.",
     runner: Runner::Experiment(port_65536),
 };
@@ -372,7 +373,7 @@ pub(super) const PRIVILEGED_PORTS: Experiment = Experiment {
     question: "Can portquiz, running as you right now, bind 127.0.0.1:80?",
     options: &["Yes", "No, EACCES"],
     explain: "Ports below net.ipv4.ip_unprivileged_port_start (1024 by default) are reserved for root or a \
-              process with CAP_NET_BIND_SERVICE; that is why the seed's well-known ports (80 HTTP, 443 HTTPS) \
+              process with CAP_NET_BIND_SERVICE; that is why well-known ports (80 HTTP, 443 HTTPS) \
               belong to system services while a Node app picks 3000. The answer depends on who runs the program.",
     runner: Runner::Experiment(privileged_ports),
 };

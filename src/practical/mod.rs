@@ -17,12 +17,14 @@ use serde::Serialize;
 mod addresses;
 mod basics;
 mod bulk;
+mod connecting;
 mod env;
 pub mod guard;
 mod lab;
 mod lifecycle;
 mod net;
 mod protocols;
+mod teardown;
 
 pub use env::{Capability, Environment};
 pub use lab::{LabResult, LabSetup, prepare_lab, verify_lab};
@@ -50,7 +52,7 @@ pub struct Experiment {
     pub question: &'static str,
     /// The answer options (empty for labs).
     pub options: &'static [&'static str],
-    /// What the result shows, tied to the seed's claims.
+    /// What the result shows and why it matters.
     pub explain: &'static str,
     runner: Runner,
 }
@@ -249,7 +251,7 @@ pub(crate) fn option_index(options: &[&str], answer: &str) -> Res<usize> {
 
 const YES_NO: &[&str] = &["Yes", "No"];
 
-static CATALOGUE: [Experiment; 27] = [
+static CATALOGUE: [Experiment; 34] = [
     basics::DOUBLE_BIND,
     basics::TCP_UDP_SAME_PORT,
     basics::EPHEMERAL_PORT_RANGE,
@@ -274,6 +276,13 @@ static CATALOGUE: [Experiment; 27] = [
     protocols::WEBSOCKET_UPGRADE,
     bulk::EPOLL_THOUSAND_CONNECTIONS,
     protocols::STREAM_VS_DATAGRAM,
+    teardown::CLOSE_WAIT,
+    teardown::RST_VS_FIN,
+    teardown::HALF_CLOSE,
+    teardown::EPIPE_AFTER_RESET,
+    connecting::NONBLOCKING_CONNECT,
+    connecting::UNIX_DOMAIN_SOCKET,
+    connecting::CONNECTED_NEVER_ACCEPTED,
     lab::START_LISTENER,
     lab::CONNECT_CLIENT,
     lab::FIND_SERVICE_PORT,

@@ -59,6 +59,7 @@ pub(crate) fn errno_name(err: &io::Error) -> String {
         Some(libc::EAGAIN) => "EAGAIN (timed out)",
         Some(libc::EAFNOSUPPORT) => "EAFNOSUPPORT",
         Some(libc::ENOTCONN) => "ENOTCONN",
+        Some(libc::EPIPE) => "EPIPE",
         Some(other) => return format!("errno {other}"),
         None if err.kind() == io::ErrorKind::TimedOut => "timed out",
         None => return err.to_string(),
@@ -172,6 +173,13 @@ pub(crate) fn connect_nonblocking(socket: &Socket, addr: SocketAddr) -> io::Resu
     }
 }
 
+/// Starts a nonblocking connect and returns what connect() itself said (EINPROGRESS included), unchanged.
+pub(crate) fn connect_start(socket: &Socket, addr: SocketAddr) -> io::Result<()> {
+    let addr = guard::check(addr, Use::Endpoint)?;
+    socket.set_nonblocking(true)?;
+    socket.connect(&SockAddr::from(addr))
+}
+
 /// accept() within the listener's deadline; the new socket gets deadlines too.
 pub(crate) fn accept(listener: &Socket) -> io::Result<(Socket, SocketAddr)> {
     let (socket, peer) = listener.accept()?;
@@ -202,6 +210,65 @@ pub(crate) fn send_to(socket: &UdpSocket, data: &[u8], addr: SocketAddr) -> io::
 pub(crate) fn udp_connect(socket: &UdpSocket, addr: SocketAddr) -> io::Result<()> {
     let addr = guard::check(addr, Use::Endpoint)?;
     socket.connect(addr)
+}
+
+/// The TCP state of the connection from `local` to `peer` as the kernel lists it in /proc/net/tcp, for display
+/// and as a cross-check only (the row is found by its full address pair, never by scanning for counts); `None`
+/// when the table cannot be read or has no such row (e.g. the connection is gone).
+pub(crate) fn tcp_state(local: SocketAddr, peer: SocketAddr) -> Option<&'static str> {
+    let (SocketAddr::V4(local), SocketAddr::V4(peer)) = (local, peer) else {
+        return None;
+    };
+    // The kernel prints each address as its in-memory 32-bit value and the port in host order.
+    let hex = |addr: std::net::SocketAddrV4| {
+        format!(
+            "{:08X}:{:04X}",
+            u32::from_ne_bytes(addr.ip().octets()),
+            addr.port()
+        )
+    };
+    let (local, peer) = (hex(local), hex(peer));
+    let text = std::fs::read_to_string("/proc/net/tcp").ok()?;
+    let code = text.lines().skip(1).find_map(|line| {
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        (fields.get(1) == Some(&local.as_str()) && fields.get(2) == Some(&peer.as_str()))
+            .then(|| fields.get(3).copied())
+            .flatten()
+    })?;
+    Some(match code {
+        "01" => "ESTABLISHED",
+        "02" => "SYN_SENT",
+        "03" => "SYN_RECV",
+        "04" => "FIN_WAIT1",
+        "05" => "FIN_WAIT2",
+        "06" => "TIME_WAIT",
+        "07" => "CLOSE",
+        "08" => "CLOSE_WAIT",
+        "09" => "LAST_ACK",
+        "0A" => "LISTEN",
+        "0B" => "CLOSING",
+        _ => "another state",
+    })
+}
+
+/// A Unix-domain stream socket listening on `path` (a file in a directory the experiment created), with
+/// deadlines on accept and reads. Its address is the path: no IP address, no port.
+pub(crate) fn unix_listener(path: &std::path::Path) -> io::Result<Socket> {
+    let socket = Socket::new(Domain::UNIX, Type::STREAM, None)?;
+    socket.set_read_timeout(Some(DEADLINE))?;
+    socket.set_write_timeout(Some(DEADLINE))?;
+    socket.bind(&SockAddr::unix(path)?)?;
+    socket.listen(16)?;
+    Ok(socket)
+}
+
+/// A Unix-domain stream socket connected to `path`, with deadlines.
+pub(crate) fn unix_connect(path: &std::path::Path) -> io::Result<Socket> {
+    let socket = Socket::new(Domain::UNIX, Type::STREAM, None)?;
+    socket.set_read_timeout(Some(DEADLINE))?;
+    socket.set_write_timeout(Some(DEADLINE))?;
+    socket.connect_timeout(&SockAddr::unix(path)?, DEADLINE)?;
+    Ok(socket)
 }
 
 /// True for a read that ran into its deadline.

@@ -80,7 +80,7 @@ pub(super) const HTTP_KEEP_ALIVE: Experiment = Experiment {
     question: "A client sends two HTTP/1.1 requests with keep-alive, then two with \"Connection: close\". How many \
                connections does the server accept in each case?",
     options: &["1 and 2", "2 and 2", "1 and 1"],
-    explain: "HTTP is just bytes written to a TCP socket on the server's port (80 in the seed's list). With \
+    explain: "HTTP is just bytes written to a TCP socket on the server's port (80 by default). With \
               keep-alive the second request reuses the same socket and 4-tuple; with Connection: close each request \
               costs a new connection: a new client port, a new accepted socket, a new handshake.",
     runner: Runner::Experiment(http_keep_alive),

@@ -18,6 +18,9 @@ use crate::text::{Form, duration, plural, seconds};
 pub const MATURE_DAYS: f64 = 21.0;
 /// Lapses from which a card is a leech, as in Anki.
 pub const LEECH_LAPSES: u32 = 8;
+/// Overridden verdicts ("I was right") from which `stats` lists a card: once can be a slip, twice is a
+/// pattern worth a look at the card's accepted answers.
+pub const OVERRIDDEN_AT_LEAST: u32 = 2;
 /// Days in the due forecast and the retention window.
 pub const WINDOW_DAYS: usize = 30;
 
@@ -69,6 +72,20 @@ pub struct Leech {
     pub prompt: Option<String>,
 }
 
+/// A card whose verdict of wrong the candidate overrode ("I was right") at least [`OVERRIDDEN_AT_LEAST`]
+/// times: its accepted answers probably miss a way people write the answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Overridden {
+    pub deck: String,
+    pub card: String,
+    /// Answers whose verdict was overridden.
+    pub overrides: u32,
+    /// Every answer to the card.
+    pub answers: u32,
+    /// The card's question (first line), when its deck is loaded; filled in by the caller.
+    pub prompt: Option<String>,
+}
+
 /// Everything `portquiz stats` shows.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Stats {
@@ -86,6 +103,8 @@ pub struct Stats {
     pub streak_days: u32,
     pub decks: Vec<DeckCounts>,
     pub leeches: Vec<Leech>,
+    /// Cards whose verdict is often overridden, most first; filled in by the caller from the whole log.
+    pub overridden_verdicts: Vec<Overridden>,
 }
 
 fn days_between(from: Date, to: Date) -> i64 {
@@ -222,11 +241,19 @@ pub fn compute_recent<'r, S: 'r>(
         streak_days: streak,
         decks: decks.into_values().collect(),
         leeches,
+        overridden_verdicts: Vec::new(),
     }
 }
 
 fn percent(part: usize, whole: usize) -> f64 {
     (part as f64 * 1000.0 / whole as f64).round() / 10.0
+}
+
+/// `: <the prompt's first line>`, made safe for the terminal, or nothing without a prompt.
+fn first_line(prompt: Option<&str>) -> String {
+    prompt
+        .map(|p| format!(": {}", crate::safe::line(p.lines().next().unwrap_or(""))))
+        .unwrap_or_default()
 }
 
 /// Writes the statistics as text.
@@ -303,12 +330,26 @@ pub fn render(out: &mut impl Write, stats: &Stats, color: bool) -> io::Result<()
         writeln!(out)?;
         writeln!(out, "Leeches ({} or more lapses)", LEECH_LAPSES)?;
         for l in &stats.leeches {
-            let prompt = l
-                .prompt
-                .as_deref()
-                .map(|p| format!(": {}", crate::safe::line(p.lines().next().unwrap_or(""))))
-                .unwrap_or_default();
+            let prompt = first_line(l.prompt.as_deref());
             writeln!(out, "  {}/{} ({} lapses){prompt}", l.deck, l.card, l.lapses)?;
+        }
+    }
+    if !stats.overridden_verdicts.is_empty() {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "Verdicts often overridden (\"I was right\" {OVERRIDDEN_AT_LEAST} or more times): check what these cards accept"
+        )?;
+        for o in &stats.overridden_verdicts {
+            writeln!(
+                out,
+                "  {}/{} ({} of {}){}",
+                o.deck,
+                o.card,
+                o.overrides,
+                plural(o.answers as usize, "answer"),
+                first_line(o.prompt.as_deref())
+            )?;
         }
     }
     Ok(())
@@ -561,6 +602,22 @@ mod tests {
     fn renders_plain_text() {
         let mut s = sample();
         s.leeches[0].prompt = Some("What is a port?\nSecond line".into());
+        s.overridden_verdicts = vec![
+            Overridden {
+                deck: "ports".into(),
+                card: "bits".into(),
+                overrides: 3,
+                answers: 5,
+                prompt: Some("How many bits is a port?".into()),
+            },
+            Overridden {
+                deck: "gone".into(),
+                card: "x".into(),
+                overrides: 2,
+                answers: 1,
+                prompt: None,
+            },
+        ];
         let mut buf = Vec::new();
         render(&mut buf, &s, false).unwrap();
         let text = String::from_utf8(buf).unwrap();
@@ -571,7 +628,9 @@ mod tests {
              2 | #\n  | #\n  | #\n  | #   #                                     #\n  | #   #                                     #\n  | #   #                                     #\n\
              0 +------------------------------------------------------------\n    0         5         10        15        20        25\n\n\
              deck       new  learning  young  mature\nports        1         1      1       1\nsockets      0         0      1       1\n\n\
-             Leeches (8 or more lapses)\n  ports/b (9 lapses): What is a port?\n  sockets/e (8 lapses)\n"
+             Leeches (8 or more lapses)\n  ports/b (9 lapses): What is a port?\n  sockets/e (8 lapses)\n\n\
+             Verdicts often overridden (\"I was right\" 2 or more times): check what these cards accept\n\
+             \x20 ports/bits (3 of 5 answers): How many bits is a port?\n  gone/x (2 of 1 answer)\n"
         );
     }
 }

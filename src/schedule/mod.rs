@@ -25,12 +25,14 @@
 mod card;
 mod fuzz;
 mod queue;
+mod replay;
 mod scheduler;
 mod training;
 
 pub use card::{CardState, ParseRatingError, ParseStateError, Rating, State};
 pub use fuzz::{fuzz_bounds, fuzz_delta, fuzzed_days};
 pub use queue::{QueueEntry, QueueKind, QueueLimits, build_queue, next_due};
+pub use replay::{Replayed, replay};
 pub use scheduler::{Outcome, ScheduleError, Scheduler, SchedulerConfig, check_parameters};
 pub use training::training_items;
 

@@ -80,6 +80,9 @@ impl<'a> Planner<'a> {
 /// How many checks a lab gets before only "give up" and "skip" are offered.
 pub const MAX_LAB_CHECKS: u32 = 3;
 
+/// The four grades, as a flashcard offers them.
+const ALL_GRADES: &[Rating] = &[Rating::Again, Rating::Hard, Rating::Good, Rating::Easy];
+
 /// How many other cards come between two showings of one card, when there are that many.
 const SPACING: usize = 3;
 
@@ -199,6 +202,8 @@ enum Checked {
         /// decided: practical cards, labs given up).
         claimable: bool,
     },
+    /// The candidate grades it (an explanation), with this grade suggested.
+    SelfGrade(Rating),
     Step(Step),
 }
 
@@ -416,7 +421,12 @@ impl<'a> Session<'a> {
         }
         let outlook = self.outlook();
         self.summary.due_now = outlook.total();
-        self.summary.new_waiting = outlook.new_waiting;
+        // The limit stopped new cards only when none of today's are left to show.
+        self.summary.new_waiting = if outlook.new == 0 {
+            outlook.new_waiting
+        } else {
+            0
+        };
         self.summary.new_per_day = self.config.new_per_day;
         self.summary.spent = self.planner.now().duration_since(started);
         self.summary.next_due = self.next_due();
@@ -538,6 +548,12 @@ impl<'a> Session<'a> {
                 hint_used,
                 claimable,
             } => (right, hint_used, claimable),
+            Checked::SelfGrade(suggested) => {
+                if let Some(explain) = &card.explain {
+                    self.ui.say(Style::Explain, explain)?;
+                }
+                return self.grade(index, Grade::Explanation(suggested), shown_at);
+            }
             Checked::Step(step) => return Ok(step),
         };
         if let Some(explain) = &card.explain {
@@ -580,9 +596,10 @@ impl<'a> Session<'a> {
                 1,
                 Verdict::Claimed,
             ),
-            Grade::Flashcard => (
-                &[Rating::Again, Rating::Hard, Rating::Good, Rating::Easy],
-                2,
+            Grade::Flashcard => (ALL_GRADES, 2, Verdict::SelfGraded),
+            Grade::Explanation(suggested) => (
+                ALL_GRADES,
+                ALL_GRADES.iter().position(|&r| r == suggested).unwrap_or(2),
                 Verdict::SelfGraded,
             ),
         };
@@ -869,25 +886,23 @@ impl<'a> Session<'a> {
     }
 
     fn typed(&mut self, card: &Card, model: Option<&str>) -> Result<Checked, SessionError> {
-        self.ui.say(Style::Question, &card.prompt)?;
+        let ordered = matches!(card.kind, CardKind::Typed { ordered: true, .. });
+        let question = words::typed_question(&card.prompt, ordered);
+        self.ui.say(Style::Question, &question)?;
         let (given, hint_used) = match self.ask(card, |ui, hint| ui.text(hint))? {
             Asked::Value(given, hint_used) => (given, hint_used),
             Asked::Step(step) => return Ok(Checked::Step(step)),
         };
-        let right = card.typed_is_right(&given);
         let model = model.unwrap_or_default();
+        if let Some(groups) = card.explanation_ideas() {
+            let missing = card.typed_judgement(&given).map(|j| j.missing);
+            return self.explanation(groups, &missing.unwrap_or_default(), model, hint_used);
+        }
+        let right = card.typed_is_right(&given);
         if right {
             self.ui.say(Style::Right, &words::typed_right(model))?;
         } else {
-            let mut missing = Vec::new();
-            if let CardKind::Typed { keywords, .. } = &card.kind {
-                let folded = crate::deck::fold(&given);
-                missing = keywords
-                    .iter()
-                    .filter(|group| !group.iter().any(|k| folded.contains(&crate::deck::fold(k))))
-                    .map(|group| group.join(" / "))
-                    .collect();
-            }
+            let missing = card.typed_missing(&given);
             self.ui
                 .say(Style::Wrong, &words::typed_wrong(model, &missing))?;
         }
@@ -896,6 +911,43 @@ impl<'a> Session<'a> {
             hint_used,
             claimable: true,
         })
+    }
+
+    /// An explanation card: portquiz does not pretend to judge meaning. It shows the model answer and the key
+    /// ideas it spotted or missed, suggests a grade, and the candidate grades.
+    fn explanation(
+        &mut self,
+        groups: &[Vec<String>],
+        missing: &[usize],
+        model: &str,
+        hint_used: bool,
+    ) -> Result<Checked, SessionError> {
+        // What the matcher did not find (in order, on an ordered card) is missed.
+        let names = |missed: bool| -> Vec<String> {
+            let listed = groups.iter().enumerate();
+            listed
+                .filter(|(i, _)| missing.contains(i) == missed)
+                .map(|(_, group)| group.join(" / "))
+                .collect()
+        };
+        let (spotted, missed) = (names(false), names(true));
+        self.ui.say(
+            Style::Text,
+            &words::explanation_feedback(model, &spotted, &missed),
+        )?;
+        let suggested = if missed.is_empty() {
+            Rating::Good
+        } else if spotted.len() * 2 >= groups.len() {
+            Rating::Hard
+        } else {
+            Rating::Again
+        };
+        let suggested = if hint_used {
+            suggested.min(Rating::Hard)
+        } else {
+            suggested
+        };
+        Ok(Checked::SelfGrade(suggested))
     }
 
     /// Finds a practical card's experiment (or lab) and shows its question: the card's own prompt, else the
@@ -924,7 +976,13 @@ impl<'a> Session<'a> {
             return Ok(Checked::Step(Step::Unavailable));
         };
         self.ui.say(Style::Dim, words::RUNS_LIVE)?;
-        let options: Vec<String> = experiment.options.iter().map(|s| s.to_string()).collect();
+        // Shuffled like every choice card: where the right option sits must not give it away.
+        let mut order: Vec<usize> = (0..experiment.options.len()).collect();
+        order.shuffle(&mut self.planner.rng);
+        let options: Vec<String> = order
+            .iter()
+            .map(|&i| experiment.options[i].to_string())
+            .collect();
         let (picks, hint_used) =
             match self.ask(card, |ui, hint| ui.choose(&options, false, hint))? {
                 Asked::Value(picks, hint_used) => (picks, hint_used),
@@ -935,7 +993,7 @@ impl<'a> Session<'a> {
                 for line in &obs.transcript {
                     self.ui.say(Style::Dim, line)?;
                 }
-                let mut picks = picks.indices().to_vec();
+                let mut picks: Vec<usize> = picks.indices().iter().map(|&i| order[i]).collect();
                 picks.sort_unstable();
                 let mut correct = obs.correct.clone();
                 correct.sort_unstable();
@@ -1041,6 +1099,8 @@ enum Grade {
     Claimed,
     /// A flashcard: Again, Hard, Good (default) or Easy.
     Flashcard,
+    /// An explanation the candidate grades: Again, Hard, Good or Easy, the suggestion as default.
+    Explanation(Rating),
 }
 
 /// Each card's sibling group: cards naming the same experiment (across decks), and cells of the same table

@@ -157,6 +157,7 @@ struct Bench {
     new_per_day: u32,
     /// How long each prompt takes the candidate.
     tick: SignedDuration,
+    seed: u64,
 }
 
 impl Bench {
@@ -170,6 +171,7 @@ impl Bench {
             cram: false,
             new_per_day: 10,
             tick: SignedDuration::from_secs(5),
+            seed: 7,
         }
     }
 
@@ -191,7 +193,7 @@ impl Bench {
                 clock.set(now.checked_add(tick).unwrap());
                 now
             },
-            StdRng::seed_from_u64(7),
+            StdRng::seed_from_u64(self.seed),
         );
         let now = self.clock.get();
         let config = Config {
@@ -313,11 +315,46 @@ fn a_typed_answer_among_the_accepted_ones_is_right() {
 }
 
 #[test]
-fn a_typed_answer_missing_keywords_says_which() {
+fn an_explanation_is_graded_by_the_candidate_with_the_key_ideas_as_a_guide() {
     let mut b = Bench::new(&["socket"]);
-    let (_, text) = b.run(&["an endpoint with a port", ""], End::Eof);
+    let (summary, text) = b.run(&["an endpoint with a port", ""], End::Eof);
     transcript!("typed_missing", text);
+    // portquiz suggested Again (one key idea of three) and called nothing right or wrong.
     assert_eq!(b.ratings(), [("socket".into(), Rating::Again)]);
+    assert_eq!(
+        (summary.right, summary.wrong, summary.self_graded),
+        (0, 0, 1)
+    );
+    assert!(
+        !text.contains("Right") && !text.contains("Not quite"),
+        "{text}"
+    );
+    // Every idea named: Good is suggested (Enter); the candidate may still pick another grade.
+    let mut b = Bench::new(&["socket"]);
+    let (_, text) = b.run(
+        &["it is the pair IP address and port, plus the protocol", ""],
+        End::Eof,
+    );
+    assert!(text.contains("grade (Enter = good, "), "{text}");
+    assert_eq!(b.ratings(), [("socket".into(), Rating::Good)]);
+}
+
+#[test]
+fn a_practical_cards_right_option_is_not_always_in_one_place() {
+    let mut positions = [0usize; 3];
+    for seed in 0..20 {
+        let mut b = Bench::new(&["double"]);
+        b.seed = seed;
+        let (_, text) = b.run(&["q"], End::Eof);
+        let shown: Vec<&str> = text.lines().filter(|l| l.starts_with("  ")).collect();
+        let at = shown
+            .iter()
+            .position(|l| l.ends_with(") EADDRINUSE"))
+            .unwrap();
+        positions[at] += 1;
+    }
+    // 20 shuffles over 3 places: each place gets the right option at least 4 times (7 on average).
+    assert!(positions.iter().all(|&n| n >= 4), "{positions:?}");
 }
 
 #[test]
@@ -627,7 +664,7 @@ fn not_verified() -> LabResult {
 #[test]
 fn a_wrong_verdict_can_be_claimed_and_the_log_says_so() {
     let mut b = Bench::new(&["https"]);
-    let (summary, text) = b.run(&["tcp 443", "r", "3"], End::Eof);
+    let (summary, text) = b.run(&["443 over TLS", "r", "3"], End::Eof);
     transcript!("claim", text);
     assert_eq!(b.ratings(), [("https".into(), Rating::Good)]);
     assert!(b.progress.log[0].overridden);
@@ -741,7 +778,10 @@ fn siblings_are_buried_for_the_rest_of_the_day() {
         "proto/connection/udp",
     ]);
     b.live.outcome = Some(observed(0));
-    let (summary, text) = b.run(&["Connection-oriented", "3", "1", "3", "q"], End::Eof);
+    let (summary, text) = b.run(
+        &["Connection-oriented", "3", "EADDRINUSE", "3", "q"],
+        End::Eof,
+    );
     transcript!("siblings", text);
     assert_eq!(summary.answered, 2);
     let asked = |text: &str, id: &str| text.contains(&format!("t/{id} ·"));

@@ -9,7 +9,7 @@ mod json;
 mod practicals;
 mod warnings;
 use crate::cli::CheckArgs;
-use crate::deck::{Severity, compile};
+use crate::deck::{Severity, compile, lint};
 use crate::env::output::{paint, style};
 use crate::env::{Env, Exit};
 use crate::text::plural;
@@ -22,7 +22,20 @@ pub fn run(env: &Env, args: &CheckArgs) -> Result<Exit> {
         library::read_paths(&args.paths)?
     };
     let lib = compile::compile(&sources, &library::known());
-    let warnings = warnings::all(env, &sources, &lib.decks);
+    let lints: Vec<lint::Lint> = lib
+        .decks
+        .iter()
+        .map(|deck| {
+            let text = sources
+                .iter()
+                .find(|s| s.name == deck.origin)
+                .and_then(|s| s.text.as_deref().ok())
+                .unwrap_or_default();
+            lint::lint(deck, text)
+        })
+        .collect();
+    let mut warnings = warnings::all(env, &sources, &lib.decks);
+    warnings.extend(lints.iter().flat_map(|l| l.warnings.iter().cloned()));
     if args.json {
         return json::write(&lib, &warnings, args.deny_warnings);
     }
@@ -72,8 +85,38 @@ pub fn run(env: &Env, args: &CheckArgs) -> Result<Exit> {
         )?;
         code = Exit::Problems;
     }
+    for l in &lints {
+        if let Some(line) = fairness(&l.figures) {
+            crate::outln!("{line}")?;
+        }
+    }
     if args.practicals {
         code = code.max(practicals::check(env, &lib.decks)?);
     }
     Ok(code)
+}
+/// A share of fewer cards than this says nothing about a deck, so `check` does not print it.
+const MIN_CARDS_FOR_A_SHARE: usize = 5;
+
+/// The fairness figures of one deck as `check` prints them, or nothing for a deck with fewer than
+/// [`MIN_CARDS_FOR_A_SHARE`] single-answer choice cards and as few true/false cards.
+fn fairness(f: &lint::Figures) -> Option<String> {
+    let mut parts = Vec::new();
+    if f.single_choice >= MIN_CARDS_FOR_A_SHARE {
+        parts.push(format!(
+            "right option longest in {} of {} single-answer choice cards ({}%)",
+            f.right_longest,
+            f.single_choice,
+            lint::percent(f.right_longest, f.single_choice)
+        ));
+    }
+    if f.true_false >= MIN_CARDS_FOR_A_SHARE {
+        parts.push(format!(
+            "true in {} of {} ({}%)",
+            f.answer_true,
+            plural(f.true_false, "true/false card"),
+            lint::percent(f.answer_true, f.true_false)
+        ));
+    }
+    (!parts.is_empty()).then(|| format!("fairness of {}: {}", f.deck, parts.join(", ")))
 }

@@ -162,12 +162,13 @@ pub(super) fn lost_with(text: &str, line: u32, pos: Option<Pos>) -> bool {
                 .find(|&k| content(&lines[k]))
                 .unwrap_or(index);
             start = (k, lines.get(k).map_or(indent, |l| indent_of(l)) + 1);
-            parent = Some((j, indent_of(l) + 1));
+            parent = Some((j, 0));
         }
         break;
     }
     let at = |(line, col): (usize, usize)| pos.line == line_no(line) && pos.col as usize == col;
-    at(start) || parent.is_some_and(at)
+    // On the key that held the mapping, anything (its value is what was lost) is part of the loss.
+    at(start) || parent.is_some_and(|(line, _)| pos.line == line_no(line))
 }
 
 fn line_no(index: usize) -> u32 {

@@ -1,26 +1,42 @@
-//! Comparison tables: columns, rows (an aspect and one value per column; row ids unique), checked here and
-//! then expanded into cards by [`crate::deck::table`].
+//! Comparison tables: columns (a name, or a mapping with an `id` and a `question`), rows (an aspect and one
+//! value per column; row ids unique), the table's shape (`compare:`) and question templates, checked here
+//! and then expanded into cards by [`crate::deck::table`].
 use std::collections::HashMap;
 
 use super::Cx;
 use super::cards::is_true_or_false;
 use crate::deck::id::{check_id, slug};
-use crate::deck::table;
+use crate::deck::table::{self, Compare, Template, Use};
 use crate::deck::yaml::{Node, Pos, Value};
 
-const TABLE_KEYS: [&str; 5] = ["id", "title", "description", "columns", "rows"];
-const ROW_KEYS: [&str; 4] = ["id", "aspect", "values", "explain"];
-/// The keys of tables and rows.
-pub(super) const KEYS: [&str; 8] = [
+const TABLE_KEYS: [&str; 7] = [
+    "id",
     "title",
     "description",
+    "compare",
+    "question",
     "columns",
     "rows",
+];
+const COLUMN_KEYS: [&str; 3] = ["name", "id", "question"];
+const ROW_KEYS: [&str; 5] = ["id", "aspect", "values", "explain", "question"];
+/// Every key of tables, columns and rows (for the syntax scan).
+pub(super) const KEYS: [&str; 11] = [
     "id",
+    "title",
+    "description",
+    "compare",
+    "question",
+    "columns",
+    "rows",
+    "name",
     "aspect",
     "values",
     "explain",
 ];
+
+/// A template as written, with where it was written, until the table's shape says how it is used.
+type Placed = Option<(Template, Pos)>;
 
 impl Cx<'_> {
     pub(super) fn table(&mut self, node: &Node) -> Option<table::Table> {
@@ -28,12 +44,14 @@ impl Cx<'_> {
         let id = self.id(&fields, "this table", check_id).map(|(id, _)| id);
         let title = self.opt_text(&fields, "title");
         let _ = self.opt_text(&fields, "description");
+        let question = self.template(fields.get("question"));
+        let compare = self.compare(fields.get("compare"));
         let columns = match fields.get("columns") {
             None => {
                 self.missing(&fields, "columns", "this table", "[First, Second]");
                 None
             }
-            Some(n) => self.text_list(n, "columns"),
+            Some(n) => self.columns(n),
         };
         if let (Some(cols), Some(n)) = (&columns, fields.get("columns"))
             && cols.len() < 2
@@ -53,6 +71,9 @@ impl Cx<'_> {
             (Some(cols), Some(n)) => self.column_ids(cols, n),
             _ => true,
         };
+        let names: Option<Vec<String>> = columns
+            .as_ref()
+            .map(|cols| cols.iter().map(|(c, _)| c.name.clone()).collect());
         let mut rows = Vec::new();
         let mut seen: HashMap<String, Pos> = HashMap::new();
         match fields.get("rows") {
@@ -65,7 +86,7 @@ impl Cx<'_> {
             Some(n) => match &n.value {
                 Value::Seq(items) if !items.is_empty() => {
                     for item in items {
-                        if let Some(row) = self.row(item, columns.as_deref(), &mut seen) {
+                        if let Some(row) = self.row(item, names.as_deref(), &mut seen) {
                             rows.push(row);
                         }
                     }
@@ -83,24 +104,170 @@ impl Cx<'_> {
         if columns.len() < 2 || !columns_ok {
             return None;
         }
-        Some(table::Table {
-            title: title.unwrap_or_else(|| id.clone()),
+        let title = title.unwrap_or_else(|| id.clone());
+        let compare = compare?;
+        let (rows, row_questions): (Vec<table::Row>, Vec<Placed>) = rows.into_iter().unzip();
+        let compare = compare.unwrap_or_else(|| Compare::guess(&title, &rows));
+        let (columns, column_questions): (Vec<table::Column>, Vec<Placed>) =
+            columns.into_iter().unzip();
+        let mut ok = self.check_template(&question, Use::Cell, &columns);
+        for placed in &column_questions {
+            ok &= self.check_template(placed, Use::Cell, &columns);
+        }
+        for (row, placed) in rows.iter().zip(&row_questions) {
+            let used = if compare == Compare::Columns && row.is_bool() {
+                Use::Statement
+            } else {
+                Use::Cell
+            };
+            ok &= self.check_template(placed, used, &columns);
+        }
+        let strip = |p: Placed| p.map(|(t, _)| t);
+        let columns = columns
+            .into_iter()
+            .zip(column_questions)
+            .map(|(c, q)| table::Column {
+                question: strip(q),
+                ..c
+            })
+            .collect();
+        let rows = rows
+            .into_iter()
+            .zip(row_questions)
+            .map(|(r, q)| table::Row {
+                question: strip(q),
+                ..r
+            })
+            .collect();
+        ok.then(|| table::Table {
+            title,
             id,
             columns,
             rows,
+            compare,
+            question: strip(question),
         })
+    }
+
+    /// The `compare:` hint: `Some(None)` when absent, `None` when wrong (reported).
+    fn compare(&mut self, node: Option<&Node>) -> Option<Option<Compare>> {
+        let Some(node) = node else {
+            return Some(None);
+        };
+        if let Value::Str(s) = &node.value
+            && let Some(c) = Compare::from_name(s)
+        {
+            return Some(Some(c));
+        }
+        let d = self
+            .error(
+                Some(node.pos),
+                "`compare` must be `columns` (each column is a thing, each row an aspect of it) or `rows` (each row is a thing, each column an attribute)",
+            )
+            .width(self.width(node))
+            .help("write `compare: columns` or `compare: rows`, or leave it out to let portquiz decide");
+        self.push(d);
+        None
+    }
+
+    /// A `question:` template, parsed (its placeholders are checked once the table's shape is known).
+    fn template(&mut self, node: Option<&Node>) -> Placed {
+        let node = node?;
+        let text = self.text(node, "question")?;
+        match Template::parse(&text) {
+            Ok(t) => Some((t, node.pos)),
+            Err(err) => {
+                let d = self
+                    .error(Some(node.pos), err.to_string())
+                    .width(self.width(node))
+                    .help("see \"Tables\" in decks/README.md for the placeholders");
+                self.push(d);
+                None
+            }
+        }
+    }
+
+    fn check_template(&mut self, placed: &Placed, used: Use, columns: &[table::Column]) -> bool {
+        let Some((template, pos)) = placed else {
+            return true;
+        };
+        match template.check(used, columns) {
+            Ok(()) => true,
+            Err(err) => {
+                let d = self
+                    .error(Some(*pos), err.to_string())
+                    .help("see \"Tables\" in decks/README.md for the placeholders");
+                self.push(d);
+                false
+            }
+        }
+    }
+
+    /// The columns: each a name, or a mapping with a `name` and optionally an `id` (kept when the name is
+    /// reworded, so the cards keep their progress) and a `question`.
+    fn columns(&mut self, node: &Node) -> Option<Vec<(table::Column, Placed)>> {
+        let Value::Seq(items) = &node.value else {
+            let d = self
+                .error(
+                    Some(node.pos),
+                    format!("`columns` must be a list, found {}", node.value.kind()),
+                )
+                .help("write it as a list, e.g. columns: [TCP, UDP]");
+            self.push(d);
+            return None;
+        };
+        let mut out = Vec::new();
+        let mut ok = true;
+        for item in items {
+            if let Value::Map(_) = item.value {
+                let Some(fields) = self.fields(item, "a column", &COLUMN_KEYS, &|_| None) else {
+                    ok = false;
+                    continue;
+                };
+                let name = self.req_text(&fields, "name", "this column", "TCP");
+                let id = match fields.get("id") {
+                    Some(_) => self.id(&fields, "this column", check_id).map(|(id, _)| id),
+                    None => name.as_deref().map(slug),
+                };
+                let question = self.template(fields.get("question"));
+                match (name, id) {
+                    (Some(name), Some(id)) => out.push((
+                        table::Column {
+                            id,
+                            name,
+                            question: None,
+                        },
+                        question,
+                    )),
+                    _ => ok = false,
+                }
+            } else {
+                match self.text(item, "columns") {
+                    Some(name) => out.push((
+                        table::Column {
+                            id: slug(&name),
+                            name,
+                            question: None,
+                        },
+                        None,
+                    )),
+                    None => ok = false,
+                }
+            }
+        }
+        ok.then_some(out)
     }
 
     /// Checks that every column names its cards: `table/row/<column slug>` needs a slug, and one no other
     /// column has. `node` is the `columns` list, for positions.
-    fn column_ids(&mut self, columns: &[String], node: &Node) -> bool {
+    fn column_ids(&mut self, columns: &[(table::Column, Placed)], node: &Node) -> bool {
         let Value::Seq(items) = &node.value else {
             return true;
         };
         let mut ok = true;
         let mut seen: Vec<(String, &str, Pos, usize)> = Vec::new();
-        for (column, item) in columns.iter().zip(items) {
-            let id = slug(column);
+        for ((column, _), item) in columns.iter().zip(items) {
+            let (id, column) = (column.id.clone(), column.name.as_str());
             if id.is_empty() {
                 let d = self
                     .error(
@@ -137,10 +304,11 @@ impl Cx<'_> {
         node: &Node,
         columns: Option<&[String]>,
         seen: &mut HashMap<String, Pos>,
-    ) -> Option<table::Row> {
+    ) -> Option<(table::Row, Placed)> {
         let fields = self.fields(node, "a table row", &ROW_KEYS, &|_| None)?;
         let aspect = self.req_text(&fields, "aspect", "this row", "What it is");
         let explain = self.opt_text(&fields, "explain");
+        let question = self.template(fields.get("question"));
         let slug = match fields.get("id") {
             Some(_) => self.id(&fields, "this row", check_id).map(|(id, _)| id),
             None => aspect.as_deref().map(slug),
@@ -226,13 +394,15 @@ impl Cx<'_> {
             return None;
         }
         seen.insert(slug.clone(), fields.pos);
-        Some(table::Row {
+        let row = table::Row {
             slug,
             aspect: aspect?,
             values: values?,
             explain,
+            question: None,
             line: fields.pos.line,
-        })
+        };
+        Some((row, question))
     }
 }
 
@@ -284,9 +454,9 @@ mod tests {
     fn each_row_has_one_value_per_column() {
         assert_eq!(
             check(
-                "format: 1\nid: d\ntitle: D\ntables:\n  - id: tab\n    columns: [TCP, UDP]\n    rows:\n      - aspect: Connection\n        values: [Yes, No, Maybe]\n"
+                "format: 1\nid: d\ntitle: D\ntables:\n  - id: tab\n    columns: [TCP, UDP]\n    rows:\n      - aspect: Connection\n        values: [One, Two, Three]\n"
             ),
-            "d.yaml:9:17: error: this row has 3 values but the table has 2 columns (TCP, UDP)\n  |\n9 |         values: [Yes, No, Maybe]\n  |                 ^\nhelp: give exactly one value per column, in column order\nd.yaml:9:18: error: `values` is text, but YAML reads `Yes` as the boolean true\n  |\n9 |         values: [Yes, No, Maybe]\n  |                  ^^^\nhelp: quote it to keep it as written: \"Yes\" (a true/false cell is written `true` or `false`)\nd.yaml:9:23: error: `values` is text, but YAML reads `No` as the boolean false\n  |\n9 |         values: [Yes, No, Maybe]\n  |                       ^^\nhelp: quote it to keep it as written: \"No\" (a true/false cell is written `true` or `false`)\n"
+            "d.yaml:9:17: error: this row has 3 values but the table has 2 columns (TCP, UDP)\n  |\n9 |         values: [One, Two, Three]\n  |                 ^\nhelp: give exactly one value per column, in column order\n"
         );
     }
 
@@ -306,7 +476,23 @@ mod tests {
             check(
                 "format: 1\nid: d\ntitle: D\ntables:\n  - id: tab\n    columns: [TCP, UDP]\n    rows:\n      - aspect: Connection\n        values: [Connection-oriented, Connectionless]\n      - aspect: Reliable\n        values: [true, false]\n"
             ),
-            "ok: 4 cards"
+            "ok: 3 cards"
+        );
+    }
+
+    #[test]
+    fn columns_take_ids_and_templates_are_checked_where_they_are_written() {
+        assert_eq!(
+            check(
+                "format: 1\nid: d\ntitle: D\ntables:\n  - id: tab\n    compare: colums\n    question: \"Which is {colum}?\"\n    columns: [TCP, {name: UDP, id: u, question: \"{who} is it\"}]\n    rows:\n      - aspect: Reliable\n        values: [true, false]\n        question: \"{column} is reliable\"\n"
+            ),
+            "d.yaml:6:14: error: `compare` must be `columns` (each column is a thing, each row an aspect of it) or `rows` (each row is a thing, each column an attribute)\n  |\n6 |     compare: colums\n  |              ^^^^^^\nhelp: write `compare: columns` or `compare: rows`, or leave it out to let portquiz decide\nd.yaml:7:15: error: `{colum}` is not a placeholder: use {title}, {column}, {aspect} ({Column}, {Aspect} as written), {cell:COLUMN-ID} or, in a true/false row, {who}\n  |\n7 |     question: \"Which is {colum}?\"\n  |               ^^^^^^^^^^^^^^^^^^^\nhelp: see \"Tables\" in decks/README.md for the placeholders\n"
+        );
+        assert_eq!(
+            check(
+                "format: 1\nid: d\ntitle: D\ntables:\n  - id: tab\n    columns: [TCP, {name: UDP, id: u, question: \"{who} is it\"}]\n    rows:\n      - aspect: Reliable\n        values: [true, false]\n        question: \"{column} is reliable\"\n"
+            ),
+            "d.yaml:6:49: error: `{who}` has no meaning here: only a row of true/false values has columns it holds for\n  |\n6 |     columns: [TCP, {name: UDP, id: u, question: \"{who} is it\"}]\n  |                                                 ^\nhelp: see \"Tables\" in decks/README.md for the placeholders\nd.yaml:10:19: error: `{column}` has no meaning here: a true/false row makes one statement about all columns; use {who}\n   |\n10 |         question: \"{column} is reliable\"\n   |                   ^\nhelp: see \"Tables\" in decks/README.md for the placeholders\n"
         );
     }
 }
