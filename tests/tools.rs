@@ -117,7 +117,7 @@ fn export_then_import_anki_round_trips_the_cards() {
         )
     );
     let text = read(&tsv);
-    assert!(text.starts_with("#separator:tab\n#html:false\n#notetype:Basic\n"));
+    assert!(text.starts_with("#separator:tab\n#html:true\n#notetype:Basic\n"));
     assert!(text.contains("What is a port?\tA number that tells the OS which process gets the data.\t\tportquiz::study\tportquiz:study/port-definition\n"));
 
     let out = sandbox.path().join("back.yaml");

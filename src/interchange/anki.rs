@@ -59,6 +59,18 @@ fn with_explain(back: String, card: &Card) -> String {
     }
 }
 
+/// `text` as an HTML field (the export says `#html:true`): `&`, `<`, `>` and `"` escaped, so text such as
+/// `<port>` shows as written, and each line break a `<br>`, so Anki shows options and explanations on their
+/// own lines instead of run together.
+fn html(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace("\r\n", "<br>")
+        .replace(['\n', '\r'], "<br>")
+}
+
 /// Quotes a field when it holds a tab, a newline or a double quote (quotes doubled), as Anki reads it.
 /// Other control characters and bidi overrides are written visibly ([`crate::safe::block`]).
 fn field(text: &str) -> String {
@@ -70,11 +82,11 @@ fn field(text: &str) -> String {
     }
 }
 
-/// Exports decks as one Anki text file (tab-separated, plain text, Basic note type). Each deck becomes the
+/// Exports decks as one Anki text file (tab-separated, HTML fields, Basic note type). Each deck becomes the
 /// Anki deck `portquiz::<deck id>` through the deck column; tags are joined by spaces.
 pub fn export(decks: &[Deck]) -> Export {
     let mut text = String::from(
-        "#separator:tab\n#html:false\n#notetype:Basic\n#columns:Front\tBack\tTags\tDeck\tGUID\n#tags column:3\n#deck column:4\n#guid column:5\n",
+        "#separator:tab\n#html:true\n#notetype:Basic\n#columns:Front\tBack\tTags\tDeck\tGUID\n#tags column:3\n#deck column:4\n#guid column:5\n",
     );
     let mut notes = 0;
     let mut skipped = Vec::new();
@@ -91,8 +103,8 @@ pub fn export(decks: &[Deck]) -> Export {
                 .collect();
             text.push_str(&format!(
                 "{}\t{}\t{}\t{}\t{}\n",
-                field(&front),
-                field(&back),
+                field(&html(&front)),
+                field(&html(&back)),
                 field(&tags.join(" ")),
                 field(&format!("portquiz::{}", deck.id)),
                 field(&format!("{GUID_PREFIX}{}/{}", deck.id, card.id)),
@@ -541,16 +553,18 @@ mod tests {
                 &["basics", "two words"],
             ),
             flash("quote", "Say \"hi\"\ttab", "line one\nline two", &[]),
+            flash("markup", "Is <b> bold & safe?", "a < b > c", &[]),
             lab,
         ]);
         let out = export(&[d]);
         assert_eq!(
             out.text,
-            "#separator:tab\n#html:false\n#notetype:Basic\n#columns:Front\tBack\tTags\tDeck\tGUID\n#tags column:3\n#deck column:4\n#guid column:5\n\
+            "#separator:tab\n#html:true\n#notetype:Basic\n#columns:Front\tBack\tTags\tDeck\tGUID\n#tags column:3\n#deck column:4\n#guid column:5\n\
              What is a port?\tA number\tbasics two_words\tportquiz::ports\tportquiz:ports/port\n\
-             \"Say \"\"hi\"\"\ttab\"\t\"line one\nline two\"\t\tportquiz::ports\tportquiz:ports/quote\n"
+             \"Say &quot;hi&quot;\ttab\"\tline one<br>line two\t\tportquiz::ports\tportquiz:ports/quote\n\
+             Is &lt;b&gt; bold &amp; safe?\ta &lt; b &gt; c\t\tportquiz::ports\tportquiz:ports/markup\n"
         );
-        assert_eq!(out.notes, 2);
+        assert_eq!(out.notes, 3);
         assert_eq!(out.skipped, vec!["ports/lab".to_string()]);
     }
 
@@ -596,6 +610,7 @@ mod tests {
         let d = deck(vec![
             flash("port", "What is a port?", "A number", &["basics"]),
             flash("quote", "Say \"hi\"\ttab", "line one\nline two", &[]),
+            flash("markup", "Is <b> bold & safe?", "a < b > c", &[]),
         ]);
         let out = export(std::slice::from_ref(&d));
         let (_, notes) = parse(&out.text).unwrap();
