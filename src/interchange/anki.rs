@@ -36,7 +36,7 @@ pub fn front_back(card: &Card) -> Option<(String, String)> {
                 .filter_map(|&i| options.get(i).map(|o| o.text.clone()))
                 .collect::<Vec<_>>()
                 .join("; ");
-            return Some((front, with_explain(back, card)));
+            return Some((front, back));
         }
         CardKind::TrueFalse { answer } => if *answer { "True" } else { "False" }.to_string(),
         CardKind::Typed { accept, answer, .. } => answer
@@ -45,17 +45,38 @@ pub fn front_back(card: &Card) -> Option<(String, String)> {
             .unwrap_or_default(),
         CardKind::Practical { .. } | CardKind::Lab { .. } => return None,
     };
-    Some((card.prompt.clone(), with_explain(back, card)))
+    Some((card.prompt.clone(), back))
 }
 
-fn with_explain(back: String, card: &Card) -> String {
-    match &card.kind {
-        // A flashcard's back is its answer; the explanation is extra and would break the round trip.
-        CardKind::Flashcard { .. } => back,
-        _ => match &card.explain {
-            Some(explain) if !explain.trim().is_empty() => format!("{back}\n\n{explain}"),
-            _ => back,
-        },
+/// Where the answer ends on the back of an exported note and the explanation starts (a rule in Anki).
+const EXPLAIN_MARK: &str = "<hr id=explain>";
+/// Where the hint starts on the back of an exported note.
+const HINT_MARK: &str = "<hr id=hint>Hint: ";
+
+/// The back of an exported note as HTML: the answer, then the explanation and the hint after their marks,
+/// which the import reads back into `explain` and `hint`.
+fn back_html(back: &str, card: &Card) -> String {
+    let mut out = html(back);
+    if let Some(explain) = card.explain.as_deref().filter(|e| !e.trim().is_empty()) {
+        out.push_str(EXPLAIN_MARK);
+        out.push_str(&html(explain));
+    }
+    if let Some(hint) = card.hint.as_deref().filter(|h| !h.trim().is_empty()) {
+        out.push_str(HINT_MARK);
+        out.push_str(&html(hint));
+    }
+    out
+}
+
+/// A back as [`back_html`] writes it, split into the answer, the explanation and the hint (still HTML).
+fn split_back(back: &str) -> (&str, Option<&str>, Option<&str>) {
+    let (rest, hint) = match back.split_once(HINT_MARK) {
+        Some((rest, hint)) => (rest, Some(hint)),
+        None => (back, None),
+    };
+    match rest.split_once(EXPLAIN_MARK) {
+        Some((answer, explain)) => (answer, Some(explain), hint),
+        None => (rest, None, hint),
     }
 }
 
@@ -104,7 +125,7 @@ pub fn export(decks: &[Deck]) -> Export {
             text.push_str(&format!(
                 "{}\t{}\t{}\t{}\t{}\n",
                 field(&html(&front)),
-                field(&html(&back)),
+                field(&back_html(&back, card)),
                 field(&tags.join(" ")),
                 field(&format!("portquiz::{}", deck.id)),
                 field(&format!("{GUID_PREFIX}{}/{}", deck.id, card.id)),
@@ -151,6 +172,9 @@ pub struct Note {
     pub tags: Vec<String>,
     /// The card id from a portquiz GUID, when the file came from `export anki`.
     pub id: Option<String>,
+    /// The explanation and the hint `export anki` put on the back, after their marks.
+    pub explain: Option<String>,
+    pub hint: Option<String>,
     /// Line where the note starts.
     pub line: usize,
 }
@@ -382,7 +406,7 @@ pub fn parse(text: &str) -> Result<(Option<String>, Vec<Note>), Vec<LineError>> 
             }
         };
         let (front, back) = match note_fields.as_slice() {
-            [front, back, ..] => (clean(front), clean(back)),
+            [front, back, ..] => (clean(front), back.as_str()),
             _ => {
                 errors.push(LineError {
                     line: line_no,
@@ -394,6 +418,17 @@ pub fn parse(text: &str) -> Result<(Option<String>, Vec<Note>), Vec<LineError>> 
                 continue;
             }
         };
+        // Only an HTML export can carry the marks (in plain text they would be the author's own words).
+        let (back, explain, hint) = if headers.html {
+            split_back(back)
+        } else {
+            (back, None, None)
+        };
+        let (back, explain, hint) = (
+            clean(back),
+            explain.map(clean).filter(|e| !e.is_empty()),
+            hint.map(clean).filter(|h| !h.is_empty()),
+        );
         if front.is_empty() || back.is_empty() {
             errors.push(LineError {
                 line: line_no,
@@ -409,6 +444,8 @@ pub fn parse(text: &str) -> Result<(Option<String>, Vec<Note>), Vec<LineError>> 
             back,
             tags,
             id,
+            explain,
+            hint,
             line: line_no,
         });
     }
@@ -469,6 +506,11 @@ pub fn to_deck_yaml(id: &DeckId, title: &str, notes: &[Note]) -> String {
             quoted(&note.front),
             quoted(&note.back)
         ));
+        for (key, value) in [("explain", &note.explain), ("hint", &note.hint)] {
+            if let Some(value) = value {
+                out.push_str(&format!("    {key}: {}\n", quoted(value)));
+            }
+        }
         if !note.tags.is_empty() {
             let tags: Vec<String> = note.tags.iter().map(|t| quoted(t)).collect();
             out.push_str(&format!("    tags: [{}]\n", tags.join(", ")));
@@ -589,7 +631,7 @@ mod tests {
             front_back(&c).unwrap(),
             (
                 "Which range?\n1. 0-65535\n2. 1-1024".to_string(),
-                "0-65535\n\n16 bits.".to_string()
+                "0-65535".to_string()
             )
         );
         c.kind = CardKind::TrueFalse { answer: false };
@@ -603,6 +645,35 @@ mod tests {
             ordered: false,
         };
         assert_eq!(front_back(&c).unwrap().1, "443");
+    }
+
+    #[test]
+    fn explain_and_hint_go_on_the_back_and_come_back() {
+        let mut card = flash("port", "What is a port?", "A number", &[]);
+        card.explain = Some("It picks the socket.\nNot the host.".into());
+        card.hint = Some("16 bits".into());
+        let out = export(&[deck(vec![card])]);
+        assert_eq!(
+            out.text.lines().last().unwrap(),
+            "What is a port?\tA number<hr id=explain>It picks the socket.<br>Not the host.<hr id=hint>Hint: 16 bits\t\tportquiz::ports\tportquiz:ports/port"
+        );
+        let (_, notes) = parse(&out.text).unwrap();
+        assert_eq!(
+            (
+                notes[0].back.as_str(),
+                notes[0].explain.as_deref(),
+                notes[0].hint.as_deref()
+            ),
+            (
+                "A number",
+                Some("It picks the socket.\nNot the host."),
+                Some("16 bits")
+            )
+        );
+        assert_eq!(
+            to_deck_yaml(&deck_id("ports"), "Ports", &notes),
+            "# Imported from an Anki text file by `portquiz import anki`.\nformat: 1\nid: ports\ntitle: \"Ports\"\ncards:\n  - id: port\n    type: flashcard\n    prompt: \"What is a port?\"\n    answer: \"A number\"\n    explain: \"It picks the socket.\\nNot the host.\"\n    hint: \"16 bits\"\n"
+        );
     }
 
     #[test]
