@@ -175,6 +175,8 @@ pub struct Note {
     /// The explanation and the hint `export anki` put on the back, after their marks.
     pub explain: Option<String>,
     pub hint: Option<String>,
+    /// Images (`<img>`) dropped from the note: a deck holds text only.
+    pub images: usize,
     /// Line where the note starts.
     pub line: usize,
 }
@@ -277,8 +279,10 @@ fn split_record(lines: &[&str], sep: char) -> Result<(Vec<String>, usize), Strin
     }
 }
 
-/// Turns HTML from an Anki export into plain text: line breaks, tags dropped, common entities decoded.
-fn strip_html(text: &str) -> String {
+/// Turns HTML from an Anki export into plain text: line breaks (`<br>`, block ends, each list item on its
+/// own line), tags dropped, every entity decoded (`html-escape`: `&mdash;`, `&#x27;`, `&#8212;`). Counts
+/// the images dropped into `images`.
+fn strip_html(text: &str, images: &mut usize) -> String {
     let mut out = String::new();
     let mut rest = text;
     while let Some(start) = rest.find('<') {
@@ -286,8 +290,16 @@ fn strip_html(text: &str) -> String {
         match rest[start..].find('>') {
             Some(end) => {
                 let tag = rest[start + 1..start + end].trim().to_ascii_lowercase();
-                if tag.starts_with("br") || tag == "/div" || tag == "/p" {
-                    out.push('\n');
+                let name = tag.split_whitespace().next().unwrap_or_default();
+                match name {
+                    "img" | "img/" => *images += 1,
+                    "li" => out.push_str("\n- "),
+                    _ if name.starts_with("br")
+                        || ["/div", "/p", "ul", "/ul", "ol", "/ol"].contains(&name) =>
+                    {
+                        out.push('\n')
+                    }
+                    _ => {}
                 }
                 rest = &rest[start + end + 1..];
             }
@@ -298,14 +310,45 @@ fn strip_html(text: &str) -> String {
         }
     }
     out.push_str(rest);
-    out.replace("&nbsp;", " ")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&")
-        .trim()
-        .to_string()
+    let decoded = html_escape::decode_html_entities(&out).replace('\u{a0}', " ");
+    // Runs of blank lines left by nested blocks become one.
+    let mut lines: Vec<&str> = Vec::new();
+    for line in decoded.lines().map(str::trim_end) {
+        if !(line.is_empty() && lines.last().is_some_and(|l| l.is_empty())) {
+            lines.push(line);
+        }
+    }
+    lines.join("\n").trim().to_string()
+}
+
+/// A cloze note (`{{c1::443}}`, `{{c1::443::port}}`) as a question and its answer: each deletion shown as
+/// `[...]` (or `[hint]`), the answer the deleted texts in order. `None` for text without a deletion.
+fn cloze(text: &str) -> Option<(String, String)> {
+    let mut front = String::new();
+    let mut answers = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("{{c") {
+        let Some(len) = rest[start..].find("}}") else {
+            break;
+        };
+        let inner = &rest[start + 2..start + len];
+        let mut parts = inner.splitn(3, "::");
+        let (Some(number), Some(answer)) = (parts.next(), parts.next()) else {
+            break;
+        };
+        if !number[1..].chars().all(|c| c.is_ascii_digit()) {
+            break;
+        }
+        front.push_str(&rest[..start]);
+        match parts.next() {
+            Some(hint) => front.push_str(&format!("[{hint}]")),
+            None => front.push_str("[...]"),
+        }
+        answers.push(answer.to_string());
+        rest = &rest[start + len + 2..];
+    }
+    front.push_str(rest);
+    (!answers.is_empty()).then(|| (front, answers.join("; ")))
 }
 
 /// Reads an Anki text export: header lines (`#key:value`) first, then one note per record. Without a
@@ -398,15 +441,18 @@ pub fn parse(text: &str) -> Result<(Option<String>, Vec<Note>), Vec<LineError>> 
             .filter(|(n, _)| !headers.meta_columns.contains(&(n + 1)))
             .map(|(_, f)| f)
             .collect();
-        let clean = |s: &str| {
+        let mut images = 0;
+        let mut clean = |s: &str| {
             if headers.html {
-                strip_html(s)
+                strip_html(s, &mut images)
             } else {
                 s.trim().to_string()
             }
         };
         let (front, back) = match note_fields.as_slice() {
             [front, back, ..] => (clean(front), back.as_str()),
+            // A cloze note may have its text alone (no Extra field).
+            [front] if cloze(front).is_some() => (clean(front), ""),
             _ => {
                 errors.push(LineError {
                     line: line_no,
@@ -424,11 +470,22 @@ pub fn parse(text: &str) -> Result<(Option<String>, Vec<Note>), Vec<LineError>> 
         } else {
             (back, None, None)
         };
-        let (back, explain, hint) = (
+        let (mut front, mut back, explain, hint) = (
+            front,
             clean(back),
-            explain.map(clean).filter(|e| !e.is_empty()),
-            hint.map(clean).filter(|h| !h.is_empty()),
+            explain.map(&mut clean).filter(|e| !e.is_empty()),
+            hint.map(&mut clean).filter(|h| !h.is_empty()),
         );
+        // A cloze note asks its text with each deletion blanked; the answer is what was deleted, then
+        // its Extra field.
+        if let Some((question, answer)) = cloze(&front) {
+            back = if back.is_empty() {
+                answer
+            } else {
+                format!("{answer}\n\n{back}")
+            };
+            front = question;
+        }
         if front.is_empty() || back.is_empty() {
             errors.push(LineError {
                 line: line_no,
@@ -446,6 +503,7 @@ pub fn parse(text: &str) -> Result<(Option<String>, Vec<Note>), Vec<LineError>> 
             id,
             explain,
             hint,
+            images,
             line: line_no,
         });
     }
@@ -673,6 +731,27 @@ mod tests {
         assert_eq!(
             to_deck_yaml(&deck_id("ports"), "Ports", &notes),
             "# Imported from an Anki text file by `portquiz import anki`.\nformat: 1\nid: ports\ntitle: \"Ports\"\ncards:\n  - id: port\n    type: flashcard\n    prompt: \"What is a port?\"\n    answer: \"A number\"\n    explain: \"It picks the socket.\\nNot the host.\"\n    hint: \"16 bits\"\n"
+        );
+    }
+
+    #[test]
+    fn import_decodes_every_entity_keeps_list_items_apart_counts_images_and_reads_cloze() {
+        let text = "#separator:tab\n#html:true\n<ul><li>GET</li><li>HEAD</li></ul>Which are safe?\tBoth &mdash; &#x27;safe&#x27; &#8212; yes<img src=\"a.png\">\n{{c1::443}} is the port of {{c2::HTTPS::a protocol}}\t\n";
+        let (_, notes) = parse(text).unwrap();
+        let got: Vec<(&str, &str, usize)> = notes
+            .iter()
+            .map(|n| (n.front.as_str(), n.back.as_str(), n.images))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    "- GET\n- HEAD\nWhich are safe?",
+                    "Both \u{2014} 'safe' \u{2014} yes",
+                    1
+                ),
+                ("[...] is the port of [a protocol]", "443; HTTPS", 0),
+            ]
         );
     }
 
