@@ -177,6 +177,8 @@ pub struct Note {
     pub hint: Option<String>,
     /// Images (`<img>`) dropped from the note: a deck holds text only.
     pub images: usize,
+    /// A "Basic (type in the answer)" note: it becomes a typed card.
+    pub typed: bool,
     /// Line where the note starts.
     pub line: usize,
 }
@@ -188,6 +190,9 @@ struct Headers {
     deck: Option<String>,
     tags_column: Option<usize>,
     guid_column: Option<usize>,
+    deck_column: Option<usize>,
+    notetype: Option<String>,
+    notetype_column: Option<usize>,
     /// 1-based columns that are not note fields (notetype, deck, tags, guid).
     meta_columns: Vec<usize>,
 }
@@ -386,8 +391,16 @@ pub fn parse(text: &str) -> Result<(Option<String>, Vec<Note>), Vec<LineError>> 
                     headers.guid_column = column();
                     headers.meta_columns.extend(column());
                 }
-                "notetype column" | "deck column" => headers.meta_columns.extend(column()),
-                _ => {} // #notetype, #columns, #if matches, #tags: nothing to do for a deck.
+                "notetype column" => {
+                    headers.notetype_column = column();
+                    headers.meta_columns.extend(column());
+                }
+                "deck column" => {
+                    headers.deck_column = column();
+                    headers.meta_columns.extend(column());
+                }
+                "notetype" => headers.notetype = Some(value.trim().to_string()),
+                _ => {} // #columns, #if matches, #tags: nothing to do for a deck.
             }
         }
         start += 1;
@@ -430,11 +443,34 @@ pub fn parse(text: &str) -> Result<(Option<String>, Vec<Note>), Vec<LineError>> 
             .and_then(|c| fields.get(c - 1))
             .map(|t| t.split_whitespace().map(str::to_string).collect())
             .unwrap_or_default();
+        // A portquiz GUID gives back the card id; Anki's own GUID an id made from its bytes, so that
+        // fixing a typo in Anki and importing again keeps the card (and its progress).
         let id = headers
             .guid_column
             .and_then(|c| fields.get(c - 1))
-            .and_then(|g| g.strip_prefix(GUID_PREFIX))
-            .and_then(|g| g.split_once('/').map(|(_, card)| card.to_string()));
+            .filter(|g| !g.trim().is_empty())
+            .and_then(|g| match g.strip_prefix(GUID_PREFIX) {
+                Some(ours) => ours.split_once('/').map(|(_, card)| card.to_string()),
+                None => Some(format!(
+                    "anki-{}",
+                    g.trim()
+                        .bytes()
+                        .map(|b| format!("{b:02x}"))
+                        .collect::<String>()
+                )),
+            });
+        if headers.deck.is_none() {
+            headers.deck = headers
+                .deck_column
+                .and_then(|c| fields.get(c - 1))
+                .filter(|d| !d.trim().is_empty())
+                .cloned();
+        }
+        let typed = headers
+            .notetype_column
+            .and_then(|c| fields.get(c - 1))
+            .or(headers.notetype.as_ref())
+            .is_some_and(|t| t.to_lowercase().contains("type in the answer"));
         let note_fields: Vec<&String> = fields
             .iter()
             .enumerate()
@@ -504,6 +540,7 @@ pub fn parse(text: &str) -> Result<(Option<String>, Vec<Note>), Vec<LineError>> 
             explain,
             hint,
             images,
+            typed,
             line: line_no,
         });
     }
@@ -559,11 +596,19 @@ pub fn to_deck_yaml(id: &DeckId, title: &str, notes: &[Note]) -> String {
         }
     }
     for (note, card_id) in notes.iter().zip(ids.into_iter().flatten()) {
-        out.push_str(&format!(
-            "  - id: {card_id}\n    type: flashcard\n    prompt: {}\n    answer: {}\n",
-            quoted(&note.front),
-            quoted(&note.back)
-        ));
+        out.push_str(&if note.typed {
+            format!(
+                "  - id: {card_id}\n    type: typed\n    prompt: {}\n    accept: [{}]\n",
+                quoted(&note.front),
+                quoted(&note.back)
+            )
+        } else {
+            format!(
+                "  - id: {card_id}\n    type: flashcard\n    prompt: {}\n    answer: {}\n",
+                quoted(&note.front),
+                quoted(&note.back)
+            )
+        });
         for (key, value) in [("explain", &note.explain), ("hint", &note.hint)] {
             if let Some(value) = value {
                 out.push_str(&format!("    {key}: {}\n", quoted(value)));
@@ -752,6 +797,18 @@ mod tests {
                 ),
                 ("[...] is the port of [a protocol]", "443; HTTPS", 0),
             ]
+        );
+    }
+
+    /// What Anki's own "Notes in Plain Text" export carries: a GUID, note type and deck column.
+    #[test]
+    fn anki_guids_note_types_and_deck_column_are_used() {
+        let text = "#separator:tab\n#html:true\n#guid column:1\n#notetype column:2\n#deck column:3\nx/Fq!2\tBasic (type in the answer)\tOps::Networking::Ports\tHTTPS port?\t443\nb9Z\tBasic\tOps::Networking::Ports\tWhat is a port?\tA number\n";
+        let (deck, notes) = parse(text).unwrap();
+        assert_eq!(deck.as_deref(), Some("Ops::Networking::Ports"));
+        assert_eq!(
+            to_deck_yaml(&deck_id("ports"), "Ports", &notes),
+            "# Imported from an Anki text file by `portquiz import anki`.\nformat: 1\nid: ports\ntitle: \"Ports\"\ncards:\n  - id: anki-782f46712132\n    type: typed\n    prompt: \"HTTPS port?\"\n    accept: [\"443\"]\n  - id: anki-62395a\n    type: flashcard\n    prompt: \"What is a port?\"\n    answer: \"A number\"\n"
         );
     }
 
