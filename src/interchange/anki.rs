@@ -383,20 +383,15 @@ pub fn parse(text: &str) -> Result<(Option<String>, Vec<Note>), Vec<LineError>> 
                 },
                 "html" => headers.html = value.trim().eq_ignore_ascii_case("true"),
                 "deck" => headers.deck = Some(value.trim().to_string()),
-                "tags column" => {
-                    headers.tags_column = column();
-                    headers.meta_columns.extend(column());
-                }
-                "guid column" => {
-                    headers.guid_column = column();
-                    headers.meta_columns.extend(column());
-                }
-                "notetype column" => {
-                    headers.notetype_column = column();
-                    headers.meta_columns.extend(column());
-                }
-                "deck column" => {
-                    headers.deck_column = column();
+                "tags column" | "guid column" | "notetype column" | "deck column" => {
+                    // A column that is not a note field: where it is, and that it is not front or back.
+                    let slot = match key.as_str() {
+                        "tags column" => &mut headers.tags_column,
+                        "guid column" => &mut headers.guid_column,
+                        "notetype column" => &mut headers.notetype_column,
+                        _ => &mut headers.deck_column,
+                    };
+                    *slot = column();
                     headers.meta_columns.extend(column());
                 }
                 "notetype" => headers.notetype = Some(value.trim().to_string()),
