@@ -2,6 +2,7 @@
 //! contains, and the two switches of the matcher: `exact` (compare with `accept` letter for letter, case and
 //! spacing aside) and `ordered` (the keyword groups must come in the order given).
 use super::Cx;
+use super::cards::is_true_or_false;
 use super::fields::Fields;
 use crate::deck::model::CardKind;
 use crate::deck::yaml::{Node, Value};
@@ -79,7 +80,22 @@ impl Cx<'_> {
     fn switch(&mut self, fields: &Fields, key: &str) -> Option<bool> {
         match fields.get(key).map(|n| (n, &n.value)) {
             None => Some(false),
-            Some((_, Value::Bool(b))) => Some(*b),
+            Some((node, Value::Bool(b))) if is_true_or_false(node.written(self.text)) => Some(*b),
+            Some((node, Value::Bool(b))) => {
+                let written = node.written(self.text);
+                let d = self
+                    .error(
+                        Some(node.pos),
+                        format!(
+                            "`{key}` is written `true` or `false`; YAML reads `{written}` as {b}"
+                        ),
+                    )
+                    .width(self.width(node))
+                    .code("misread-value")
+                    .help(format!("write `{key}: {b}`"));
+                self.push(d);
+                None
+            }
             Some((node, other)) => {
                 let d = self
                     .error(
@@ -140,6 +156,16 @@ mod tests {
                 "  - id: a\n    type: typed\n    prompt: P\n    keywords: [port, []]\n  - id: b\n    type: typed\n    prompt: P\n    keywords: port\n"
             ),
             "d.yaml:8:22: error: an empty synonym list in `keywords`\n  |\n8 |     keywords: [port, []]\n  |                      ^\nhelp: remove `[]` or add words to it\nd.yaml:12:15: error: `keywords` must be a list, found a string\n   |\n12 |     keywords: port\n   |               ^\nhelp: write e.g. `keywords: [port, [ip, address]]`: every entry must appear; an inner list holds synonyms\n"
+        );
+    }
+
+    #[test]
+    fn a_switch_is_written_true_or_false() {
+        assert_eq!(
+            check_cards(
+                "  - id: a\n    type: typed\n    prompt: P\n    accept: [x]\n    exact: on\n"
+            ),
+            "d.yaml:9:12: error: `exact` is written `true` or `false`; YAML reads `on` as true\n  |\n9 |     exact: on\n  |            ^^\nhelp: write `exact: true`\n"
         );
     }
 
