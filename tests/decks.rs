@@ -36,6 +36,13 @@ diagnostic_snapshot!(
     "tests/decks/broken/missing-keys.yaml"
 );
 diagnostic_snapshot!(wrong_types, "tests/decks/broken/wrong-types.yaml");
+// Issue 15: the mistakes a new author makes, each reported at its own line in one run (a tab, `prompt:What`,
+// 0755 and 1.10, an unclosed `[`, a key typo, a duplicate id, `yes` as true, colliding columns and tables,
+// no `format`).
+diagnostic_snapshot!(
+    every_author_mistake_at_its_own_line,
+    "tests/decks/broken/author-mistakes.yaml"
+);
 diagnostic_snapshot!(unknown_card_type, "tests/decks/broken/unknown-type.yaml");
 diagnostic_snapshot!(
     duplicate_card_ids_show_both_places,

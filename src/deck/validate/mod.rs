@@ -226,22 +226,24 @@ impl Cx<'_> {
                     any_card_written = true;
                     let mut table_ids: HashMap<String, Pos> = HashMap::new();
                     for item in items {
-                        if let Some(t) = self.table(item) {
-                            let pos = id_pos(item);
-                            if let Some(first) = table_ids.get(&t.id) {
-                                let width = t.id.chars().count();
+                        // Ids as written, so a table with other problems still shows a clash.
+                        let (written, pos) = id_of(item);
+                        if let Some(id) = written {
+                            if let Some(first) = table_ids.get(id) {
+                                let width = id.chars().count();
                                 self.collision(
                                     [(*first, width), (pos, width)],
                                     &format!(
-                                        "two tables have the id `{}`: their cards would share ids",
-                                        t.id
+                                        "two tables have the id `{id}`: their cards would share ids"
                                     ),
                                     "the other table is here",
                                     "give each table its own `id`",
                                 );
                                 continue;
                             }
-                            table_ids.insert(t.id.clone(), pos);
+                            table_ids.insert(id.to_string(), pos);
+                        }
+                        if let Some(t) = self.table(item) {
                             match table::expand(&t, &tags) {
                                 Ok(expanded) => cards.extend(expanded),
                                 Err(err) => {
@@ -310,14 +312,20 @@ impl Cx<'_> {
     }
 }
 
-/// Where the `id` of a mapping is written (the mapping itself when it has none).
-fn id_pos(node: &Node) -> Pos {
-    match &node.value {
-        Value::Map(entries) => entries
-            .iter()
-            .find(|(k, _)| matches!(&k.value, Value::Str(s) if s == "id"))
-            .map_or(node.pos, |(_, v)| v.pos),
-        _ => node.pos,
+/// The `id` of a mapping as written (when it is text) and where it is (the mapping itself when it has none).
+fn id_of(node: &Node) -> (Option<&str>, Pos) {
+    let Value::Map(entries) = &node.value else {
+        return (None, node.pos);
+    };
+    match entries
+        .iter()
+        .find(|(k, _)| matches!(&k.value, Value::Str(s) if s == "id"))
+    {
+        Some((_, v)) => match &v.value {
+            Value::Str(s) => (Some(s.as_str()), v.pos),
+            _ => (None, v.pos),
+        },
+        None => (None, node.pos),
     }
 }
 

@@ -67,14 +67,17 @@ pub(super) fn scan(text: &str, keys: &[&str]) -> (Vec<Slip>, String) {
                     },
                     width: 1,
                     message: "a tab in the indentation: YAML indents with spaces only".to_string(),
-                    help: format!("replace the tab with spaces (this file indents by {unit})"),
+                    help: "replace the tab with spaces".to_string(),
                     code: "yaml-tab",
                 });
-                lines[i] = format!(
-                    "{}{}",
-                    lead.replace('\t', &" ".repeat(unit)),
-                    &line[indent..]
-                );
+                // Read on as a sibling of the line above (its key, past any `- `), the likeliest intent.
+                let above = (0..i)
+                    .rev()
+                    .map(|j| lines[j].as_str())
+                    .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'));
+                let width =
+                    above.map_or(unit, |l| l.len() - l.trim_start_matches([' ', '-']).len());
+                lines[i] = format!("{}{}", " ".repeat(width), &line[indent..]);
             }
         }
         let line = lines[i].clone();
@@ -412,7 +415,7 @@ mod tests {
             check(
                 "format: 1\nid: d\ntitle: D\ncards:\n  - id: a\n  \ttype: flashcard\n    prompt: P\n    answer: A\n  - id: B\n    type: flashcard\n    prompt: P\n    answer: A\n"
             ),
-            "d.yaml:6:3: error: a tab in the indentation: YAML indents with spaces only\n  |\n6 |    type: flashcard\n  |   ^\nhelp: replace the tab with spaces (this file indents by 2)\nd.yaml:9:9: error: bad id `B`: it contains 'B'; ids are kebab-case (a-z, 0-9 and single dashes), at most 64 characters\n  |\n9 |   - id: B\n  |         ^\nhelp: use `b`\n"
+            "d.yaml:6:3: error: a tab in the indentation: YAML indents with spaces only\n  |\n6 |    type: flashcard\n  |   ^\nhelp: replace the tab with spaces\nd.yaml:9:9: error: bad id `B`: it contains 'B'; ids are kebab-case (a-z, 0-9 and single dashes), at most 64 characters\n  |\n9 |   - id: B\n  |         ^\nhelp: use `b`\n"
         );
     }
 
