@@ -40,6 +40,8 @@ pub enum ColorChoice {
 pub enum Command {
     /// Study what is due today (the main job)
     Study(StudyArgs),
+    /// A mock interview: mixed decks, a clock, follow-up questions, then a debrief and a scorecard
+    Interview(InterviewArgs),
     /// Check deck files and report every problem with its location
     Check(CheckArgs),
     /// List the loaded decks
@@ -268,6 +270,23 @@ pub struct StudyArgs {
     /// Interview date (YYYY-MM-DD): no interval reaches past it [default: the stored interview date]
     #[arg(long, value_name = "DATE")]
     pub until: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct InterviewArgs {
+    /// Length of the round in minutes
+    #[arg(long, value_name = "N", default_value_t = crate::interview::DEFAULT_MINUTES,
+          value_parser = clap::value_parser!(u32).range(1..=180))]
+    pub minutes: u32,
+    /// Line-based mode for scripts and screen readers (automatic without a terminal)
+    #[arg(long)]
+    pub plain: bool,
+    /// Print the scorecard as JSON on stdout (the round talks on stderr)
+    #[arg(long)]
+    pub json: bool,
+    /// Log the answers as interview answers without changing the schedule
+    #[arg(long)]
+    pub no_schedule: bool,
 }
 
 #[derive(Debug, Args)]

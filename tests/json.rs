@@ -167,6 +167,20 @@ fn every_documented_output_has_the_documented_keys() {
 }
 
 #[test]
+fn interview_json_is_the_documented_scorecard_and_stdout_holds_only_it() {
+    let sandbox = Sandbox::new();
+    // Answers for whatever is asked (a choice, a true/false, free text), then the debrief's grades.
+    let input = "1\n1\ny\nan IP address and a port\n1\n1\nq\n3\n3\n";
+    let run = sandbox.run_with_input(
+        &["interview", "--json", "--deck", FIXTURE, "--deck", "study"],
+        &[("PORTQUIZ_SEED", "5")],
+        input,
+    );
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert_documented("`portquiz interview --json`", &run.stdout);
+}
+
+#[test]
 fn experiments_run_json_has_the_documented_keys_for_every_outcome() {
     use portquiz::commands::experiments::{Format, run_selected};
     let mut machine = Environment::detect();
@@ -216,6 +230,7 @@ fn the_readme_documents_every_json_flag_and_nothing_else() {
     // And every documented example is checked against a real output, here or in tests/tools.rs.
     let mut checked: BTreeSet<String> = cases().iter().map(|(l, _)| l.to_string()).collect();
     checked.insert("`portquiz experiments run --json`".into());
+    checked.insert("`portquiz interview --json`".into());
     checked.extend(CHECKED_IN_TOOLS.map(String::from));
     assert_eq!(documented.keys().cloned().collect::<BTreeSet<_>>(), checked);
     // The examples follow the vocabulary too.

@@ -7,6 +7,7 @@ mod decks;
 mod fuzz_corpus;
 mod grading;
 mod install;
+mod interview;
 mod json;
 mod practical;
 mod robust;

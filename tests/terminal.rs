@@ -52,7 +52,7 @@ const PROMPT: &str =
     r"(Your answer|Show the answer|How well did you know it\?)\x1b\[0m \x1b\[[0-9;]*m›";
 
 /// The terminal of a session (its pty's controlling side), for [`wait_for_key_read`].
-fn terminal(session: &OsSession) -> File {
+pub(crate) fn terminal(session: &OsSession) -> File {
     session
         .get_process()
         .get_raw_handle()
@@ -65,7 +65,7 @@ fn terminal(session: &OsSession) -> File {
 /// which the program's handler only acts on during a key read, so it would be lost. A person waits for the
 /// prompt; this waits for raw mode (checking the terminal's mode every millisecond until [`DEADLINE`]).
 #[allow(unsafe_code)]
-fn wait_for_key_read(terminal: &File) {
+pub(crate) fn wait_for_key_read(terminal: &File) {
     use std::os::fd::AsRawFd;
     let deadline = Instant::now() + DEADLINE;
     loop {

@@ -124,6 +124,11 @@ pub fn deck_schema() -> Value {
                     "explain": text("Shown after answering: why the answer is right."),
                     "hint": text("Shown on request (`?`)."),
                     "tags": string_list("The card's own tags."),
+                    "follow_up": {
+                        "type": "array",
+                        "items": {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*(/[a-z0-9]+(-[a-z0-9]+)*){0,3}$"},
+                        "description": "Cards an interviewer asks next after a good answer: `card-id` in this deck, `deck-id/card-id` in another."
+                    },
                     "options": {
                         "type": "array",
                         "minItems": 2,

@@ -295,7 +295,15 @@ impl CardType {
     ];
 
     /// Keys every card takes, whatever its type.
-    pub const COMMON_KEYS: [&'static str; 6] = ["id", "type", "prompt", "explain", "hint", "tags"];
+    pub const COMMON_KEYS: [&'static str; 7] = [
+        "id",
+        "type",
+        "prompt",
+        "explain",
+        "hint",
+        "tags",
+        "follow_up",
+    ];
 
     /// The `type:` name as written in decks.
     pub fn name(self) -> &'static str {

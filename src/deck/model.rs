@@ -43,6 +43,10 @@ pub struct Card {
     pub tags: Vec<String>,
     /// Line in the deck file where the card (or table row) starts.
     pub line: u32,
+    /// Cards an interviewer asks next after a good answer (`follow_up:`), in the order written. Within the
+    /// deck they exist and form no loop (checked here); in other decks `portquiz check` checks them.
+    #[serde(default)]
+    pub follow_up: Vec<CardRef>,
 }
 
 /// What kind of answer a card takes and how it is checked.
@@ -195,6 +199,7 @@ mod tests {
             hint: None,
             tags: vec![],
             line: 1,
+            follow_up: vec![],
         }
     }
 

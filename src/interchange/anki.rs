@@ -665,6 +665,7 @@ mod tests {
             hint: None,
             tags: tags.iter().map(|t| t.to_string()).collect(),
             line: 1,
+            follow_up: vec![],
         }
     }
 

@@ -75,6 +75,16 @@ impl<'a> Planner<'a> {
     pub fn now(&self) -> Timestamp {
         (self.clock)()
     }
+
+    /// The scheduler (for rounds outside the study session: `portquiz interview`).
+    pub fn scheduler(&self) -> &'a Scheduler {
+        self.scheduler
+    }
+
+    /// The rng shuffles and fuzz draw from.
+    pub fn rng(&mut self) -> &mut StdRng {
+        &mut self.rng
+    }
 }
 
 /// How many checks a lab gets before only "give up" and "skip" are offered.
@@ -713,6 +723,7 @@ impl<'a> Session<'a> {
                 new_state: (!self.config.cram).then_some(&after),
                 overridden: verdict == Verdict::Claimed,
                 based_on: Some(&before),
+                kind: crate::store::AnswerKind::Study,
             });
             match recorded {
                 Err(StoreError::Stale { current, .. }) if attempts < 3 => {

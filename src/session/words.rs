@@ -168,7 +168,10 @@ pub fn explanation_feedback(model: &str, spotted: &[String], missed: &[String]) 
     if !missed.is_empty() {
         text.push_str(&format!("\nKey ideas not named: {}", missed.join(", ")));
     }
-    text.push_str("\nGrade yourself: did your answer say the same? (portquiz suggests a grade from the key ideas)");
+    text.push_str("\nGrade yourself: did your answer say the same?");
+    if !spotted.is_empty() || !missed.is_empty() {
+        text.push_str(" (portquiz suggests a grade from the key ideas)");
+    }
     text
 }
 

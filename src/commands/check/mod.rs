@@ -21,7 +21,7 @@ pub fn run(env: &Env, args: &CheckArgs) -> Result<Exit> {
     } else {
         library::read_paths(&args.paths)?
     };
-    let lib = compile::compile(&sources, &library::known());
+    let mut lib = compile::compile(&sources, &library::known());
     let lints: Vec<lint::Lint> = lib
         .decks
         .iter()
@@ -34,6 +34,11 @@ pub fn run(env: &Env, args: &CheckArgs) -> Result<Exit> {
             lint::lint(deck, text)
         })
         .collect();
+    // Follow-ups that leave their deck can only be checked once every deck is compiled.
+    let across = crate::deck::validate::check_follow_ups_across(&lib.decks, &sources);
+    let files: std::collections::HashSet<&str> = across.iter().map(|d| d.file.as_str()).collect();
+    lib.files_with_errors += files.len();
+    lib.diagnostics.extend(across);
     let mut warnings = warnings::all(env, &sources, &lib.decks);
     warnings.extend(lints.iter().flat_map(|l| l.warnings.iter().cloned()));
     if args.json {

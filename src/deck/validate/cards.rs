@@ -97,6 +97,7 @@ impl Cx<'_> {
         };
         let explain = self.opt_text(&fields, "explain");
         let hint = self.opt_text(&fields, "hint");
+        let follow_up = self.follow_up(&fields, id.as_ref().map(|(id, _)| id));
         let mut tags = self.tags(&fields);
         tags.extend(deck_tags.iter().cloned());
 
@@ -122,6 +123,7 @@ impl Cx<'_> {
             hint,
             tags,
             line: fields.pos.line,
+            follow_up,
         })
     }
 

@@ -11,10 +11,12 @@ use super::id::{CardId, CardType, DeckId};
 use super::model::{Deck, FORMAT_VERSION};
 use super::table;
 use super::yaml::{self, Node, Pos, SyntaxKind, Value};
+pub use follow::{across as check_follow_ups_across, parse_follow_up};
 
 mod cards;
 mod choice;
 mod fields;
+mod follow;
 mod syntax;
 mod tables;
 mod typed;
@@ -92,6 +94,8 @@ pub fn parse_deck(text: &str, file: &str, known: &Known) -> Result<Deck, Vec<Dia
             text: &work,
             known,
             diags: Vec::new(),
+            deck_id: None,
+            follows: Vec::new(),
         };
         deck = cx.deck(&root);
         for mut d in cx.diags {
@@ -133,6 +137,10 @@ struct Cx<'a> {
     text: &'a str,
     known: &'a Known<'a>,
     diags: Vec<Diagnostic>,
+    /// The deck's id once read (follow-ups without a deck name it).
+    deck_id: Option<DeckId>,
+    /// Every follow-up written so far, checked once all cards are known.
+    follows: Vec<follow::Follow>,
 }
 
 impl Cx<'_> {
@@ -187,6 +195,7 @@ impl Cx<'_> {
             },
         }
         let id = self.id(&fields, "the deck", DeckId::new).map(|(id, _)| id);
+        self.deck_id = id.clone();
         let title = self.req_text(&fields, "title", "the deck", "A short title");
         let description = self.opt_text(&fields, "description");
         let tags = self.tags(&fields);
@@ -277,6 +286,7 @@ impl Cx<'_> {
                 }
             }
         }
+        self.check_follows(&cards);
         if !any_card_written {
             let d = self
                 .error(
