@@ -16,7 +16,7 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
 
-    /// Restrict to a deck id, or load an extra deck file or directory (repeatable)
+    /// Restrict to a deck id, or to the decks of a deck file or directory (loaded for it); repeatable
     #[arg(long = "deck", global = true, value_name = "ID|PATH")]
     pub decks: Vec<String>,
 
@@ -297,6 +297,12 @@ pub struct CheckArgs {
     /// Also run every practical experiment the decks use and report any that cannot run here
     #[arg(long)]
     pub practicals: bool,
+    /// Fail (exit 1) on warnings too, e.g. in a deck repository's CI
+    #[arg(long)]
+    pub deny_warnings: bool,
+    /// Print JSON instead of text: every problem with its file, line, column, severity, code, message and help
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

@@ -83,7 +83,7 @@ fn hostile_deck_text_is_shown_escaped_by_decks_check_and_plain_study() {
     );
 
     let check = sandbox.run(&["check", &deck]);
-    assert_eq!(check.stdout, "1 deck, 2 cards: ok\n");
+    assert_eq!(check.stdout, "1 deck, 2 cards: ok (1 warning)\n");
 
     // Every kind of answer, the hint, a flashcard's back, then the end of input.
     let input = "?\n1\n2\n3\n?\n\n1\n1\n1\n";
@@ -141,7 +141,7 @@ fn check_quotes_a_hostile_source_line_escaped_with_the_caret_under_the_right_cha
     assert_eq!(
         run.stderr,
         format!(
-            "{}:5:22: error: YAML syntax: unexpected character: `\\u{{1b}}'\n  |\n5 |   - {{id: a, prompt: \"\\u{{1b}}]52;c;eA==\\u{{7}}\"}}\n  |                      ^\n",
+            "{}:5:22: error: YAML syntax: unexpected character: `\\u{{1b}}'\n  |\n5 |   - {{id: a, prompt: \"\\u{{1b}}]52;c;eA==\\u{{7}}\"}}\n  |                      ^^^^^^\n",
             deck.display()
         )
     );

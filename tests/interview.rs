@@ -73,7 +73,7 @@ fn check_reports_a_follow_up_into_a_deck_that_is_not_loaded() {
     let deck = sandbox.path().join("lead.yaml");
     std::fs::write(
         &deck,
-        "format: 1\nid: lead\ntitle: Lead\ncards:\n  - id: a\n    type: flashcard\n    prompt: P\n    answer: A\n    follow_up: [elsewhere/b]\n",
+        "format: 1\nid: lead\ntitle: Lead\ncards:\n  - id: a\n    type: flashcard\n    prompt: P\n    answer: A\n    follow_up: [elsewhere/b]\n    explain: E\n",
     )
     .unwrap();
     let run = sandbox.run(&["check", deck.to_str().unwrap()]);

@@ -134,6 +134,10 @@ fn cases() -> Vec<(&'static str, Vec<&'static str>)> {
     let decks = ["--deck", FIXTURE, "--deck", "study"];
     let with = |args: &[&'static str]| [args, &decks[..]].concat();
     vec![
+        (
+            "`portquiz check --json`",
+            vec!["check", "--json", "tests/decks/warn/warnings.yaml"],
+        ),
         ("`portquiz decks --json`", with(&["decks", "--json"])),
         ("`portquiz cards --json`", with(&["cards", "--json"])),
         (

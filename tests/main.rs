@@ -11,6 +11,7 @@ mod interview;
 mod json;
 mod practical;
 mod robust;
+mod schema;
 mod store;
 mod study;
 mod support;
