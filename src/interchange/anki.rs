@@ -197,6 +197,11 @@ struct Headers {
     meta_columns: Vec<usize>,
 }
 
+/// The byte offset in `text` where its line `n` (0-based) starts, or the end of `text`.
+fn offset_of_line(text: &str, n: usize) -> usize {
+    text.split_inclusive('\n').take(n).map(str::len).sum()
+}
+
 fn separator_value(value: &str) -> Option<char> {
     match value.trim().to_ascii_lowercase().as_str() {
         "tab" | "\\t" => Some('\t'),
@@ -208,80 +213,102 @@ fn separator_value(value: &str) -> Option<char> {
         other => {
             let mut chars = value.chars();
             match (chars.next(), chars.next(), other.is_empty()) {
-                (Some(c), None, false) => Some(c),
+                (Some(c), None, false) if c.is_ascii() => Some(c),
                 _ => None,
             }
         }
     }
 }
 
-/// Splits one record into fields; quoted fields may span lines. Returns the fields and how many lines
-/// the record took, or an error message.
-fn split_record(lines: &[&str], sep: char) -> Result<(Vec<String>, usize), String> {
-    let mut fields = Vec::new();
-    let mut current = String::new();
-    let mut used = 1;
-    let mut line: Vec<char> = lines[0].chars().collect();
+const UNCLOSED_QUOTE: &str = "a quoted field is never closed (add the closing \")";
+const TEXT_AFTER_QUOTE: &str =
+    "text follows a closing quote; double a quote inside a quoted field (\"\")";
+
+/// The records of `body` (the file after its header lines, which start on line `first_line`), read by
+/// the `csv` crate: `sep` between fields, quoted fields that may span lines and double their quotes, no
+/// header row, records of any length. Each record comes with the 1-based line it starts on; blank records
+/// are skipped. Stops at the first error or quoting mistake (see [`quoting_mistake`]), as an unclosed quote
+/// swallows the rest of the file.
+fn records(
+    body: &str,
+    first_line: usize,
+    sep: u8,
+) -> (Vec<(usize, Vec<String>)>, Option<LineError>) {
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(sep)
+        .has_headers(false)
+        .flexible(true)
+        .double_quote(true)
+        .comment(None)
+        .from_reader(body.as_bytes());
+    let mut out = Vec::new();
+    let mut record = csv::StringRecord::new();
+    loop {
+        let start = reader.position().clone();
+        let more = match reader.read_record(&mut record) {
+            Ok(more) => more,
+            Err(e) => {
+                let at = e.position().map_or(start.line(), csv::Position::line);
+                let line = first_line + usize::try_from(at).unwrap_or(1).saturating_sub(1);
+                let message = e.to_string();
+                return (out, Some(LineError { line, message }));
+            }
+        };
+        if !more {
+            return (out, None);
+        }
+        let begin = usize::try_from(start.byte()).unwrap_or(usize::MAX);
+        let end = usize::try_from(reader.position().byte()).unwrap_or(usize::MAX);
+        let raw = body.get(begin..end).unwrap_or_default();
+        // csv skips empty lines itself; count the ones before this record to find its first line.
+        let blank = raw.len() - raw.trim_start_matches(['\r', '\n']).len();
+        let skipped = raw[..blank].matches('\n').count();
+        let line =
+            first_line + usize::try_from(start.line()).unwrap_or(1).saturating_sub(1) + skipped;
+        if let Some(message) = quoting_mistake(&raw[blank..], sep) {
+            let message = message.into();
+            return (out, Some(LineError { line, message }));
+        }
+        if raw.trim().is_empty() {
+            continue;
+        }
+        out.push((
+            line,
+            record.iter().map(|f| f.replace("\r\n", "\n")).collect(),
+        ));
+    }
+}
+
+/// A quoting mistake in one record's raw text that the `csv` crate reads leniently instead of refusing:
+/// text after a closing quote (csv appends it to the field) or a quote never closed (csv reads to the
+/// end of the file). Anki refuses both, so the import says where they are.
+fn quoting_mistake(raw: &str, sep: u8) -> Option<&'static str> {
+    let bytes = raw.as_bytes();
     let mut i = 0;
     let mut at_field_start = true;
-    loop {
-        // A quoted field is read up to its closing quote; then, as after any character, a separator or
-        // the end of the line ends the field.
-        let mut quote_closed = false;
-        if at_field_start && line.get(i) == Some(&'"') {
-            i += 1;
+    while let Some(&b) = bytes.get(i) {
+        i += 1;
+        if at_field_start && b == b'"' {
             loop {
-                match line.get(i) {
-                    Some('"') if line.get(i + 1) == Some(&'"') => {
-                        current.push('"');
-                        i += 2;
-                    }
-                    Some('"') => {
-                        i += 1;
-                        break;
-                    }
-                    Some(&c) => {
-                        current.push(c);
-                        i += 1;
-                    }
-                    None => {
-                        if used >= lines.len() {
-                            return Err(
-                                "a quoted field is never closed (add the closing \")".into()
-                            );
-                        }
-                        current.push('\n');
-                        line = lines[used].chars().collect();
-                        used += 1;
-                        i = 0;
-                    }
+                match (bytes.get(i), bytes.get(i + 1)) {
+                    (None, _) => return Some(UNCLOSED_QUOTE),
+                    (Some(b'"'), Some(b'"')) => i += 2,
+                    (Some(b'"'), _) => break,
+                    _ => i += 1,
                 }
             }
-            quote_closed = true;
+            i += 1;
+            match bytes.get(i) {
+                None | Some(b'\r' | b'\n') => return None,
+                Some(&next) if next == sep => {}
+                Some(_) => return Some(TEXT_AFTER_QUOTE),
+            }
+            i += 1;
+            continue;
         }
-        match line.get(i) {
-            None => {
-                fields.push(std::mem::take(&mut current));
-                return Ok((fields, used));
-            }
-            Some(&c) if c == sep => {
-                fields.push(std::mem::take(&mut current));
-                i += 1;
-                at_field_start = true;
-            }
-            Some(_) if quote_closed => {
-                return Err(
-                    "text follows a closing quote; double a quote inside a quoted field (\"\")"
-                        .into(),
-                );
-            }
-            Some(&c) => {
-                current.push(c);
-                i += 1;
-                at_field_start = false;
-            }
-        }
+        at_field_start = b == sep;
     }
+    None
 }
 
 /// Turns HTML from an Anki export into plain text: line breaks (`<br>`, block ends, each list item on its
@@ -414,25 +441,11 @@ pub fn parse(text: &str) -> Result<(Option<String>, Vec<Note>), Vec<LineError>> 
             ','
         }
     });
+    let body = &text[offset_of_line(text, start)..];
+    // `separator_value` and the guess give ASCII only, which csv takes as one byte.
+    let (records, quoting) = records(body, start + 1, u8::try_from(sep).unwrap_or(b','));
     let mut notes = Vec::new();
-    let mut i = start;
-    while i < lines.len() {
-        let line_no = i + 1;
-        if lines[i].trim().is_empty() {
-            i += 1;
-            continue;
-        }
-        let (fields, used) = match split_record(&lines[i..], sep) {
-            Ok(ok) => ok,
-            Err(message) => {
-                errors.push(LineError {
-                    line: line_no,
-                    message,
-                });
-                break; // an unclosed quote swallows the rest of the file
-            }
-        };
-        i += used;
+    for (line_no, fields) in records {
         let tags: Vec<String> = headers
             .tags_column
             .and_then(|c| fields.get(c - 1))
@@ -539,6 +552,7 @@ pub fn parse(text: &str) -> Result<(Option<String>, Vec<Note>), Vec<LineError>> 
             line: line_no,
         });
     }
+    errors.extend(quoting);
     if notes.is_empty() && errors.is_empty() {
         errors.push(LineError {
             line: lines.len().max(1),
@@ -902,5 +916,35 @@ mod tests {
         assert_eq!(notes[0].back, "b;c");
         let (_, notes) = parse("#separator:Semicolon\na;b,c\n").unwrap();
         assert_eq!(notes[0].back, "b,c");
+    }
+
+    #[test]
+    fn quoted_fields_span_lines_double_quotes_and_mistakes_are_located() {
+        let text =
+            "#separator:tab\r\n\r\n\r\n\"say \"\"hi\"\"\r\nthere\"\tback\r\n\r\nnext\tone\r\n";
+        let (_, notes) = parse(text).unwrap();
+        let got: Vec<(usize, &str, &str)> = notes
+            .iter()
+            .map(|n| (n.line, n.front.as_str(), n.back.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![(4, "say \"hi\"\nthere", "back"), (7, "next", "one")]
+        );
+        let shown: Vec<String> = parse("a\tb\n\n\"c\"d\te\nf\tg\n")
+            .unwrap_err()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(
+            shown,
+            vec![
+                "line 3: text follows a closing quote; double a quote inside a quoted field (\"\")"
+            ]
+        );
+        assert_eq!(
+            parse("#separator:\u{a7}\na\u{a7}b\n").unwrap_err()[0].to_string(),
+            "line 1: unknown separator \"\u{a7}\"; use tab, comma, semicolon, space, pipe, colon or one character"
+        );
     }
 }
