@@ -496,3 +496,35 @@ fn portquiz_alone_in_a_terminal_starts_studying() {
     );
     assert_eq!(exit_code(&s), 0);
 }
+
+#[test]
+fn a_cards_demo_runs_live_from_the_grade_menu() {
+    let sandbox = Sandbox::new();
+    let mut s = spawn_study(
+        &sandbox,
+        &[
+            "--deck",
+            "tests/decks/good/pty-demo.yaml",
+            "--deck",
+            "pty-demo",
+        ],
+    );
+    let tty = terminal(&s);
+    assert_eq!(next_prompt(&mut s, &tty), "Show the answer");
+    s.send(ENTER).unwrap();
+    assert_eq!(next_prompt(&mut s, &tty), "How well did you know it?");
+    // Again, Hard, Good (highlighted), Easy, then the demo.
+    for _ in 0..2 {
+        s.send(DOWN).unwrap();
+        s.expect("❯").unwrap();
+        wait_for_key_read(&tty);
+    }
+    s.send(ENTER).unwrap();
+    s.expect("(live, on loopback, not graded: Port 65536)")
+        .unwrap();
+    s.expect("=> ").unwrap();
+    assert_eq!(next_prompt(&mut s, &tty), "How well did you know it?");
+    s.send(ESC).unwrap();
+    s.expect(Eof).unwrap();
+    assert_eq!(exit_code(&s), 0);
+}
