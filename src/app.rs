@@ -105,6 +105,7 @@ fn dispatch(cli: &Cli) -> Result<Exit> {
     let env = Env::from_cli(cli)?;
     match &cli.command {
         Command::Study(args) => commands::study::run(&env, args),
+        Command::Interview(args) => commands::interview::run(&env, args),
         Command::Check(args) => commands::check::run(&env, args),
         Command::Decks(args) => commands::decks::run(&env, args),
         Command::Cards(args) => commands::cards::run(&env, args),

@@ -16,7 +16,7 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
 
-    /// Restrict to a deck id, or load an extra deck file or directory (repeatable)
+    /// Restrict to a deck id, or to the decks of a deck file or directory (loaded for it); repeatable
     #[arg(long = "deck", global = true, value_name = "ID|PATH")]
     pub decks: Vec<String>,
 
@@ -40,6 +40,8 @@ pub enum ColorChoice {
 pub enum Command {
     /// Study what is due today (the main job)
     Study(StudyArgs),
+    /// A mock interview: mixed decks, a clock, follow-up questions, then a debrief and a scorecard
+    Interview(InterviewArgs),
     /// Check deck files and report every problem with its location
     Check(CheckArgs),
     /// List the loaded decks
@@ -271,6 +273,23 @@ pub struct StudyArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct InterviewArgs {
+    /// Length of the round in minutes
+    #[arg(long, value_name = "N", default_value_t = crate::interview::DEFAULT_MINUTES,
+          value_parser = clap::value_parser!(u32).range(1..=180))]
+    pub minutes: u32,
+    /// Line-based mode for scripts and screen readers (automatic without a terminal)
+    #[arg(long)]
+    pub plain: bool,
+    /// Print the scorecard as JSON on stdout (the round talks on stderr)
+    #[arg(long)]
+    pub json: bool,
+    /// Log the answers as interview answers without changing the schedule
+    #[arg(long)]
+    pub no_schedule: bool,
+}
+
+#[derive(Debug, Args)]
 pub struct CheckArgs {
     /// Deck files or directories [default: every deck portquiz would load]
     #[arg(value_name = "PATH")]
@@ -278,6 +297,12 @@ pub struct CheckArgs {
     /// Also run every practical experiment the decks use and report any that cannot run here
     #[arg(long)]
     pub practicals: bool,
+    /// Fail (exit 1) on warnings too, e.g. in a deck repository's CI
+    #[arg(long)]
+    pub deny_warnings: bool,
+    /// Print JSON instead of text: every problem with its file, line, column, severity, code, message and help
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

@@ -23,6 +23,7 @@ pub mod commands;
 pub mod deck;
 pub mod env;
 pub mod interchange;
+pub mod interview;
 pub mod library;
 pub mod practical;
 pub mod progress;

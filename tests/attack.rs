@@ -83,7 +83,7 @@ fn hostile_deck_text_is_shown_escaped_by_decks_check_and_plain_study() {
     );
 
     let check = sandbox.run(&["check", &deck]);
-    assert_eq!(check.stdout, "1 deck, 2 cards: ok\n");
+    assert_eq!(check.stdout, "1 deck, 2 cards: ok (1 warning)\n");
 
     // Every kind of answer, the hint, a flashcard's back, then the end of input.
     let input = "?\n1\n2\n3\n?\n\n1\n1\n1\n";
@@ -141,7 +141,7 @@ fn check_quotes_a_hostile_source_line_escaped_with_the_caret_under_the_right_cha
     assert_eq!(
         run.stderr,
         format!(
-            "{}:5:22: error: YAML syntax: unexpected character: `\\u{{1b}}'\n  |\n5 |   - {{id: a, prompt: \"\\u{{1b}}]52;c;eA==\\u{{7}}\"}}\n  |                      ^\n",
+            "{}:5:22: error: YAML syntax: unexpected character: `\\u{{1b}}'\n  |\n5 |   - {{id: a, prompt: \"\\u{{1b}}]52;c;eA==\\u{{7}}\"}}\n  |                      ^^^^^^\n",
             deck.display()
         )
     );
@@ -302,18 +302,22 @@ fn terminal_front_end_shows_hostile_deck_text_escaped() {
     use expectrl::{Eof, Expect};
     let (sandbox, deck) = hostile_sandbox();
     let mut s = crate::terminal::spawn_study(&sandbox, &["--deck", &deck, "--deck", "hostile"]);
+    let tty = crate::terminal::terminal(&s);
     let mut seen = Vec::new();
-    // Two cards: answer whatever is asked with Enter until the session is over.
+    // Two cards: answer whatever is asked with Enter, once the prompt is drawn and a key is being read,
+    // until the session is over.
+    // Any active prompt: its label's style reset, then the dim `›` (an echoed choice starts with `›` instead).
+    let prompt = r"(\x1b\[0m \x1b\[[0-9;]*m›|Session over)";
     loop {
         let found = s
-            .expect(expectrl::Regex("(›|Session over)"))
-            .expect("a prompt");
+            .expect(expectrl::Regex(prompt))
+            .unwrap_or_else(|e| panic!("a prompt: {e}\n{}", String::from_utf8_lossy(&seen)));
         seen.extend_from_slice(found.before());
         seen.extend_from_slice(found.get(0).unwrap_or_default());
         if found.get(0) == Some(b"Session over".as_slice()) {
             break;
         }
-        std::thread::sleep(Duration::from_millis(150));
+        crate::terminal::wait_for_key_read(&tty);
         s.send("\r").unwrap();
     }
     let rest = s.expect(Eof).unwrap();
@@ -1015,6 +1019,7 @@ fn the_first_write_waits_for_the_damage_check_and_is_refused_on_a_damaged_file()
         new_state: Some(&state),
         overridden: false,
         based_on: None,
+        kind: Default::default(),
     };
     // Appending to the log touches only its last page: without the check, this write would go through.
     let mut store = Store::open(&db).unwrap();

@@ -75,6 +75,11 @@ fn cases() -> Vec<Case> {
             Input::Answers(3),
         ),
         with_input("study", &["study", "--deck", "study"], Input::Lines("q\n")),
+        with_input(
+            "interview",
+            &["interview", "--plain", "--deck", "study"],
+            Input::Lines("1\ny\nq\n"),
+        ),
         case("check", 0, &["check", FIXTURE]),
         case("check", 1, &["check", "tests/decks/broken"]),
         case("check", 2, &["check", "tests/decks/no-such-file.yaml"]),

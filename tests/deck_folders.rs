@@ -13,7 +13,7 @@ use crate::support::{Run, Sandbox};
 /// How long a command on a small deck folder may take before it counts as hung.
 const DEADLINE: Duration = Duration::from_secs(20);
 
-const GOOD_DECK: &str = "format: 1\nid: good\ntitle: Good\ncards:\n  - id: a\n    type: truefalse\n    prompt: Ports are 16-bit.\n    answer: true\n";
+const GOOD_DECK: &str = "format: 1\nid: good\ntitle: Good\ncards:\n  - id: a\n    type: truefalse\n    prompt: Ports are 16-bit.\n    answer: true\n    explain: 0 to 65535.\n";
 
 /// Runs `cmd` to the end within [`DEADLINE`] (killing it and failing the test when it hangs), with the
 /// sandbox's path in the output replaced by `<DATA>`.
@@ -180,6 +180,6 @@ fn a_second_yaml_document_is_explained_without_the_parsers_hint() {
     let checked = run(&sandbox, &["check", path.to_str().unwrap()]);
     assert_eq!(
         checked.transcript(),
-        "exit: 1\n--- stdout\n1 error in 1 deck\n--- stderr\n<DATA>/two.yaml:10:1: error: the file holds more than one YAML document: a `---` line starts another\n   |\n10 | format: 1\n   | ^\nhelp: a deck file is one document: remove the `---` line, or put each deck in its own file\n"
+        "exit: 1\n--- stdout\n1 error in 1 deck\n--- stderr\n<DATA>/two.yaml:11:1: error: the file holds more than one YAML document: a `---` line starts another\n   |\n11 | format: 1\n   | ^\nhelp: a deck file is one document: remove the `---` line, or put each deck in its own file\n"
     );
 }

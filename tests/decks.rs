@@ -36,6 +36,13 @@ diagnostic_snapshot!(
     "tests/decks/broken/missing-keys.yaml"
 );
 diagnostic_snapshot!(wrong_types, "tests/decks/broken/wrong-types.yaml");
+// Issue 15: the mistakes a new author makes, each reported at its own line in one run (a tab, `prompt:What`,
+// 0755 and 1.10, an unclosed `[`, a key typo, a duplicate id, `yes` as true, colliding columns and tables,
+// no `format`).
+diagnostic_snapshot!(
+    every_author_mistake_at_its_own_line,
+    "tests/decks/broken/author-mistakes.yaml"
+);
 diagnostic_snapshot!(unknown_card_type, "tests/decks/broken/unknown-type.yaml");
 diagnostic_snapshot!(
     duplicate_card_ids_show_both_places,
@@ -127,7 +134,7 @@ fn check_warns_about_giveaway_options_and_prints_the_fairness_figures() {
         (run.code, run.stdout.as_str(), run.stderr),
         (
             0,
-            "1 deck, 10 cards: ok\nfairness of fair: right option longest in 2 of 5 single-answer choice cards (40%), true in 3 of 5 true/false cards (60%)\n",
+            "1 deck, 10 cards: ok (1 warning)\nfairness of fair: right option longest in 2 of 5 single-answer choice cards (40%), true in 3 of 5 true/false cards (60%)\n",
             format!(
                 "{file}:29:5: warning: the right option of card `c4` has 52 characters and the longest distractor 5: a candidate can pick it by its length alone\n   |\n29 |   - id: c4\n   |     ^\nhelp: move the detail of the right option into `explain`, or give the distractors as much detail\n"
             )
@@ -141,7 +148,7 @@ fn clean_deck_summary() {
     let path = sandbox.path().join("good.yaml");
     std::fs::write(
         &path,
-        "format: 1\nid: good\ntitle: Good\ncards:\n  - id: a\n    type: truefalse\n    prompt: Ports are 16-bit.\n    answer: true\n\
+        "format: 1\nid: good\ntitle: Good\ncards:\n  - id: a\n    type: truefalse\n    prompt: Ports are 16-bit.\n    answer: true\n    explain: 0 to 65535.\n\
          tables:\n  - id: t\n    columns: [Port, Socket]\n    rows:\n      - aspect: What it is\n        values: [A number, An endpoint]\n",
     )
     .unwrap();
@@ -398,6 +405,48 @@ fn decks_json_counts_table_cells_as_cards() {
     assert_eq!(
         ports["card_count"].as_u64().unwrap() as usize,
         deck.cards.len()
+    );
+}
+
+#[test]
+fn warnings_are_shown_and_fail_check_only_when_denied() {
+    let sandbox = Sandbox::new();
+    insta::assert_snapshot!(
+        sandbox
+            .run(&["check", "tests/decks/warn/warnings.yaml"])
+            .transcript()
+    );
+    insta::assert_snapshot!(
+        sandbox
+            .run(&["check", "--deny-warnings", "tests/decks/warn/warnings.yaml"])
+            .transcript()
+    );
+}
+
+#[test]
+fn check_json_lists_every_problem_with_its_place_and_code() {
+    insta::assert_snapshot!(
+        Sandbox::new()
+            .run(&[
+                "check",
+                "--json",
+                "tests/decks/warn/warnings.yaml",
+                "tests/decks/broken/unknown-keys.yaml",
+            ])
+            .transcript()
+    );
+}
+
+/// Regression (issue 15): `study --deck w/http-status.yaml` opened with a card of a built-in deck.
+#[test]
+fn a_deck_path_loads_that_deck_and_restricts_to_it() {
+    let run = Sandbox::new().run(&["decks", "--deck", "tests/decks/warn/warnings.yaml"]);
+    assert_eq!(
+        (run.code, run.stdout.as_str()),
+        (
+            0,
+            "id      cards  title (origin)\nwarned      2  A deck that passes with warnings (tests/decks/warn/warnings.yaml)\n"
+        )
     );
 }
 

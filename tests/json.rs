@@ -134,6 +134,10 @@ fn cases() -> Vec<(&'static str, Vec<&'static str>)> {
     let decks = ["--deck", FIXTURE, "--deck", "study"];
     let with = |args: &[&'static str]| [args, &decks[..]].concat();
     vec![
+        (
+            "`portquiz check --json`",
+            vec!["check", "--json", "tests/decks/warn/warnings.yaml"],
+        ),
         ("`portquiz decks --json`", with(&["decks", "--json"])),
         ("`portquiz cards --json`", with(&["cards", "--json"])),
         (
@@ -160,6 +164,20 @@ fn every_documented_output_has_the_documented_keys() {
         assert_eq!(run.code, 0, "{label}: {}", run.transcript());
         assert_documented(label, &run.stdout);
     }
+}
+
+#[test]
+fn interview_json_is_the_documented_scorecard_and_stdout_holds_only_it() {
+    let sandbox = Sandbox::new();
+    // Answers for whatever is asked (a choice, a true/false, free text), then the debrief's grades.
+    let input = "1\n1\ny\nan IP address and a port\n1\n1\nq\n3\n3\n";
+    let run = sandbox.run_with_input(
+        &["interview", "--json", "--deck", FIXTURE, "--deck", "study"],
+        &[("PORTQUIZ_SEED", "5")],
+        input,
+    );
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert_documented("`portquiz interview --json`", &run.stdout);
 }
 
 #[test]
@@ -212,6 +230,7 @@ fn the_readme_documents_every_json_flag_and_nothing_else() {
     // And every documented example is checked against a real output, here or in tests/tools.rs.
     let mut checked: BTreeSet<String> = cases().iter().map(|(l, _)| l.to_string()).collect();
     checked.insert("`portquiz experiments run --json`".into());
+    checked.insert("`portquiz interview --json`".into());
     checked.extend(CHECKED_IN_TOOLS.map(String::from));
     assert_eq!(documented.keys().cloned().collect::<BTreeSet<_>>(), checked);
     // The examples follow the vocabulary too.

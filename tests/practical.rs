@@ -1586,6 +1586,10 @@ struct LabCard {
     #[serde(default)]
     #[allow(dead_code)]
     tags: Vec<String>,
+    // Where `portquiz interview` digs next after a good answer (issue 17).
+    #[serde(default)]
+    #[allow(dead_code)]
+    follow_up: Vec<String>,
 }
 
 #[test]

@@ -7,7 +7,7 @@ use portquiz::deck::CardRef;
 use portquiz::review::Review;
 use portquiz::schedule::{CardState, Rating, State};
 use portquiz::settings::Key;
-use portquiz::store::{Answer, SCHEMA_VERSION, Store, StoreError};
+use portquiz::store::{Answer, AnswerKind, SCHEMA_VERSION, Store, StoreError};
 
 fn ts(text: &str) -> Timestamp {
     text.parse().unwrap()
@@ -48,6 +48,7 @@ fn answer<'a>(
         new_state,
         overridden: false,
         based_on: None,
+        kind: Default::default(),
     }
 }
 
@@ -967,4 +968,42 @@ fn a_failing_log_callback_stops_the_scan_with_its_error() {
         "disk full while exporting b"
     );
     assert_eq!(seen, ["a", "b"]);
+}
+
+#[test]
+fn interview_answers_are_marked_in_the_log_and_study_answers_are_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = db_in(&dir);
+    let mut store = Store::open(&path).unwrap();
+    let state = review_state("2026-01-07T04:00:00Z", "2026-01-05T10:00:00Z");
+    let study = answer(
+        "net",
+        "ssh",
+        "2026-01-05T10:00:00Z",
+        Rating::Good,
+        Some(&state),
+    );
+    store.record_answer(&study).unwrap();
+    let interview = Answer {
+        kind: AnswerKind::Interview,
+        ..answer("net", "dns", "2026-01-05T10:01:00Z", Rating::Again, None)
+    };
+    store.record_answer(&interview).unwrap();
+    let marked: Vec<(String, Rating, bool)> = store
+        .interview_reviews()
+        .unwrap()
+        .into_iter()
+        .map(|r| (r.card, r.rating, r.cram))
+        .collect();
+    assert_eq!(marked, [("dns".to_owned(), Rating::Again, true)]);
+    drop(store);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let kinds: Vec<Option<String>> = conn
+        .prepare("SELECT kind FROM reviews ORDER BY id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(kinds, [None, Some("interview".to_owned())]);
 }

@@ -146,6 +146,31 @@ pub fn tool_for(test: &str, program: &str) -> bool {
     found
 }
 
+/// What a walk answers at a prompt that is not a card's question: Enter at a grade prompt (the suggested
+/// grade), `s` at a lab check that failed (a lab nobody did is skipped; nothing is recorded). `None` at a question.
+pub fn routine_reply(screen: &str) -> Option<&'static str> {
+    let last = screen.lines().last().unwrap_or_default();
+    if last.starts_with("grade") {
+        Some("")
+    } else if last.starts_with("r retry the check") || last.starts_with("no checks left") {
+        Some("s")
+    } else {
+        None
+    }
+}
+
+/// `study` arguments that show every card of the chosen decks in one plain session: no daily limits, and no
+/// burying, so siblings (one experiment in two decks, the cells of a table row) are all shown in one go.
+pub const WALK: [&str; 7] = [
+    "study",
+    "--plain",
+    "--no-bury",
+    "--new",
+    "100000",
+    "--limit",
+    "100000",
+];
+
 /// Drives a `study --plain` process interactively over pipes: reads its output up to each prompt
 /// (a line ending in `> `), then answers. Every read has a deadline, so a hung session fails the test.
 pub struct PlainDriver {
@@ -156,6 +181,8 @@ pub struct PlainDriver {
     pub output: String,
     /// Where the current screen (since the last answer) starts in `output`.
     mark: usize,
+    /// Prompts seen so far, for [`PlainDriver::next_prompt_within`].
+    prompts: usize,
 }
 
 /// How long one prompt may take to appear.
@@ -190,6 +217,7 @@ impl PlainDriver {
             bytes: rx,
             output: String::new(),
             mark: 0,
+            prompts: 0,
         }
     }
 
@@ -202,6 +230,19 @@ impl PlainDriver {
         let at_prompt = |out: &str, mark: usize| out.len() > mark && out.ends_with("> ");
         self.read_until(at_prompt, "no prompt")
             .then(|| self.output[self.mark..].to_string())
+    }
+
+    /// [`PlainDriver::next_prompt`], failing the test at the `bound`-th prompt: a card that can never be
+    /// answered (or a prompt loop) fails a walk instead of hanging it.
+    pub fn next_prompt_within(&mut self, bound: usize) -> Option<String> {
+        let screen = self.next_prompt()?;
+        self.prompts += 1;
+        assert!(
+            self.prompts < bound,
+            "no end after {} prompts:\n{screen}",
+            self.prompts
+        );
+        Some(screen)
     }
 
     /// Waits until the process closes its output by itself, with stdin still open (so an end of input
@@ -305,7 +346,18 @@ pub fn answer_line(card: &Card, screen: &str, right: bool) -> String {
             let picks: Vec<usize> = if right {
                 answers
                     .iter()
-                    .map(|&a| shown.iter().position(|s| *s == options[a].text).unwrap() + 1)
+                    .map(|&a| {
+                        shown
+                            .iter()
+                            .position(|s| *s == options[a].text)
+                            .unwrap_or_else(|| {
+                                panic!(
+                                    "option {:?} is not on the screen:\n{screen}",
+                                    options[a].text
+                                )
+                            })
+                            + 1
+                    })
                     .collect()
             } else {
                 let wrong = (0..options.len()).find(|i| !answers.contains(i)).unwrap();

@@ -52,7 +52,7 @@ const PROMPT: &str =
     r"(Your answer|Show the answer|How well did you know it\?)\x1b\[0m \x1b\[[0-9;]*m›";
 
 /// The terminal of a session (its pty's controlling side), for [`wait_for_key_read`].
-fn terminal(session: &OsSession) -> File {
+pub(crate) fn terminal(session: &OsSession) -> File {
     session
         .get_process()
         .get_raw_handle()
@@ -65,7 +65,7 @@ fn terminal(session: &OsSession) -> File {
 /// which the program's handler only acts on during a key read, so it would be lost. A person waits for the
 /// prompt; this waits for raw mode (checking the terminal's mode every millisecond until [`DEADLINE`]).
 #[allow(unsafe_code)]
-fn wait_for_key_read(terminal: &File) {
+pub(crate) fn wait_for_key_read(terminal: &File) {
     use std::os::fd::AsRawFd;
     let deadline = Instant::now() + DEADLINE;
     loop {
@@ -241,4 +241,258 @@ fn ctrl_c_keeps_answers_prints_the_summary_and_exits_130() {
             ("port-range".to_string(), 1)
         ]
     );
+}
+
+/// Removes escape sequences (colour, cursor moves) from terminal output.
+fn plain_text(bytes: &[u8]) -> String {
+    let text = String::from_utf8_lossy(bytes);
+    let escapes = regex::Regex::new(r"\x1b\[[0-9;?]*[A-Za-z]").unwrap();
+    escapes.replace_all(&text, "").replace('\r', "")
+}
+
+/// The text with every run of whitespace (line breaks from wrapping included) made one space.
+fn flat(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn enter_with_nothing_marked_in_a_multi_select_asks_again_and_never_undoes() {
+    let sandbox = Sandbox::new();
+    let mut s = spawn_study(
+        &sandbox,
+        &[
+            "--deck",
+            "tests/decks/good/pty-more.yaml",
+            "--deck",
+            "pty-more",
+        ],
+    );
+    let tty = terminal(&s);
+    s.expect("Pick every right option").unwrap();
+    wait_for_key_read(&tty);
+    s.send(ENTER).unwrap();
+    s.expect("(mark at least one option with Space, then press Enter)")
+        .unwrap();
+    s.expect("Pick every right option").unwrap();
+    wait_for_key_read(&tty);
+    s.send(ESC).unwrap();
+    let end = s.expect(Eof).unwrap();
+    let end = flat(&plain_text(end.as_bytes()));
+    assert!(!end.contains("undone"), "{end}");
+    assert!(end.contains("Session over: 0 answered"), "{end}");
+    assert_eq!(exit_code(&s), 0);
+}
+
+#[test]
+fn a_question_mark_on_a_typed_card_without_hint_is_not_graded() {
+    let sandbox = Sandbox::new();
+    let mut s = spawn_study(
+        &sandbox,
+        &[
+            "--deck",
+            "tests/decks/good/pty-typed.yaml",
+            "--deck",
+            "pty-typed",
+        ],
+    );
+    let tty = terminal(&s);
+    s.expect("Your answer (u undo, q quit").unwrap();
+    wait_for_key_read(&tty);
+    s.send("?\r").unwrap();
+    s.expect("(this card has no hint)").unwrap();
+    s.expect("Your answer (u undo, q quit").unwrap();
+    wait_for_key_read(&tty);
+    // A quoted q is an answer (wrong here), not quitting.
+    s.send("\"q\"\r").unwrap();
+    s.expect("Not quite. A model answer: 443").unwrap();
+    s.expect("How well did you know it?").unwrap();
+    wait_for_key_read(&tty);
+    s.send(ESC).unwrap();
+    let end = s.expect(Eof).unwrap();
+    let end = flat(&plain_text(end.as_bytes()));
+    assert!(
+        end.contains("Session over: 1 answered (0 right, 1 wrong, 0 graded by you)"),
+        "{end}"
+    );
+    assert_eq!(exit_code(&s), 0);
+}
+
+#[test]
+fn undo_at_a_grade_prompt_asks_the_same_card_again() {
+    let sandbox = Sandbox::new();
+    let mut s = spawn_study(
+        &sandbox,
+        &[
+            "--deck",
+            "tests/decks/good/pty-typed.yaml",
+            "--deck",
+            "pty-typed",
+        ],
+    );
+    let tty = terminal(&s);
+    s.expect("Your answer (u undo, q quit").unwrap();
+    wait_for_key_read(&tty);
+    s.send("443\r").unwrap();
+    s.expect("How well did you know it?").unwrap();
+    wait_for_key_read(&tty);
+    // Hard, Good (highlighted), Easy, suspend, then the undo item.
+    for _ in 0..3 {
+        s.send(DOWN).unwrap();
+        s.expect("❯").unwrap();
+        wait_for_key_read(&tty);
+    }
+    s.send(ENTER).unwrap();
+    s.expect("› (undo: take this answer back and answer again)")
+        .unwrap();
+    s.expect("pty-typed/https-port · typed · new").unwrap();
+    s.expect("Your answer (u undo, q quit").unwrap();
+    wait_for_key_read(&tty);
+    s.send("q\r").unwrap();
+    s.expect(Eof).unwrap();
+    assert_eq!(exit_code(&s), 0);
+    let run = sandbox.run(&[
+        "cards",
+        "--json",
+        "--deck",
+        "tests/decks/good/pty-typed.yaml",
+        "--deck",
+        "pty-typed",
+    ]);
+    let cards: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(
+        cards["cards"][0]["reps"], 0,
+        "nothing was recorded: {}",
+        run.stdout
+    );
+}
+
+#[test]
+fn text_wraps_at_word_boundaries_to_a_narrow_terminal() {
+    let sandbox = Sandbox::new();
+    let mut s = spawn_study(
+        &sandbox,
+        &[
+            "--deck",
+            "tests/decks/good/pty-more.yaml",
+            "--deck",
+            "pty-more",
+        ],
+    );
+    s.get_process_mut().set_window_size(40, 24).unwrap();
+    let tty = terminal(&s);
+    let shown = s.expect("Pick every right option").unwrap();
+    wait_for_key_read(&tty);
+    let screen = plain_text(shown.before());
+    // Every line fits the 40 columns, and joining the lines back gives the question whole: no word was cut.
+    assert!(screen.lines().all(|l| l.chars().count() <= 40), "{screen}");
+    assert!(
+        flat(&screen).contains(
+            "Which are parts of a socket's address on the wire, as the kernel uses it to find the right socket for an arriving packet? (pick 3)"
+        ),
+        "{screen}"
+    );
+    s.send(ESC).unwrap();
+    s.expect(Eof).unwrap();
+}
+
+#[test]
+fn without_colour_the_multi_select_shows_its_cursor_and_marks_as_characters() {
+    let sandbox = Sandbox::new();
+    let mut cmd = Command::new(bin());
+    cmd.args([
+        "study",
+        "--deck",
+        "tests/decks/good/pty-more.yaml",
+        "--deck",
+        "pty-more",
+    ])
+    .current_dir(root())
+    .env("PORTQUIZ_DATA_DIR", sandbox.path())
+    .env("PORTQUIZ_NOW", "2026-01-05T09:00:00Z")
+    .env("PORTQUIZ_SEED", "7")
+    .env("TERM", "xterm")
+    .env("NO_COLOR", "1");
+    let mut s = Session::spawn(cmd).expect("spawn in a pty");
+    s.set_expect_timeout(Some(DEADLINE));
+    let tty = terminal(&s);
+    let shown = s.expect("Pick every right option").unwrap();
+    let _ = shown;
+    let menu = s.expect(Regex(r"> \[ \] [A-Z]")).unwrap();
+    let _ = menu;
+    wait_for_key_read(&tty);
+    s.send(" ").unwrap();
+    s.expect(Regex(r"> \[x\] [A-Z]")).unwrap();
+    wait_for_key_read(&tty);
+    s.send(ESC).unwrap();
+    let end = s.expect(Eof).unwrap();
+    // Cursor movement is allowed; colour (SGR `m` codes) is not.
+    let sgr = regex::bytes::Regex::new(r"\x1b\[[0-9;]*m").unwrap();
+    assert!(
+        !sgr.is_match(end.as_bytes()),
+        "{}",
+        plain_text(end.as_bytes())
+    );
+}
+
+#[test]
+fn term_dumb_gets_the_plain_front_end_with_a_notice() {
+    let sandbox = Sandbox::new();
+    let mut cmd = Command::new(bin());
+    cmd.args([
+        "study",
+        "--deck",
+        "tests/decks/good/pty-typed.yaml",
+        "--deck",
+        "pty-typed",
+    ])
+    .current_dir(root())
+    .env("PORTQUIZ_DATA_DIR", sandbox.path())
+    .env("PORTQUIZ_NOW", "2026-01-05T09:00:00Z")
+    .env("TERM", "dumb");
+    let mut s = Session::spawn(cmd).expect("spawn in a pty");
+    s.set_expect_timeout(Some(DEADLINE));
+    s.expect(
+        "note: TERM=dumb cannot show menus, so portquiz uses the plain line-based mode (--plain)",
+    )
+    .unwrap();
+    s.expect("your answer (type it, u undo, q quit)> ").unwrap();
+    s.send("q\r").unwrap();
+    let end = s.expect(Eof).unwrap();
+    let sgr = regex::bytes::Regex::new(r"\x1b\[[0-9;]*m").unwrap();
+    assert!(
+        !sgr.is_match(end.as_bytes()),
+        "{}",
+        plain_text(end.as_bytes())
+    );
+    assert_eq!(exit_code(&s), 0);
+}
+
+#[test]
+fn portquiz_alone_in_a_terminal_starts_studying() {
+    let sandbox = Sandbox::new();
+    let mut cmd = Command::new(bin());
+    cmd.current_dir(root())
+        .env("PORTQUIZ_DATA_DIR", sandbox.path())
+        .env("PORTQUIZ_NOW", "2026-01-05T09:00:00Z")
+        .env("PORTQUIZ_SEED", "7")
+        .env("TERM", "xterm");
+    let mut s = Session::spawn(cmd).expect("spawn in a pty");
+    s.set_expect_timeout(Some(DEADLINE));
+    let tty = terminal(&s);
+    s.expect("cards to study now").unwrap();
+    s.expect(" done · ").unwrap();
+    s.expect(Regex(
+        r"(Your answer|Show the answer|Pick every|True or false)",
+    ))
+    .unwrap();
+    wait_for_key_read(&tty);
+    // `q` ends a menu at once; a typed answer's line editor needs Enter after it.
+    s.send("q\r").unwrap();
+    let end = s.expect(Eof).unwrap();
+    assert!(
+        flat(&plain_text(end.as_bytes())).contains("Session over: 0 answered"),
+        "{}",
+        plain_text(end.as_bytes())
+    );
+    assert_eq!(exit_code(&s), 0);
 }

@@ -11,16 +11,31 @@ fn new_writes_a_starter_deck_that_passes_check() {
     let sandbox = Sandbox::new();
     let run = sandbox.run(&["new", "my-ports"]);
     let path = sandbox.path().join("decks").join("my-ports.yaml");
+    let schema = sandbox.path().join("decks").join("deck.schema.json");
     assert_eq!(
         (run.code, run.stdout.clone(), run.stderr.as_str()),
         (
             0,
             format!(
-                "Wrote {}: edit it, then run `portquiz check {}`\n",
+                "Wrote {}: edit it, then run `portquiz check {}`\nWrote {}: editors check the deck against it (`portquiz schema` prints it again)\n",
                 path.display(),
-                path.display()
+                path.display(),
+                schema.display()
             ),
             ""
+        )
+    );
+    // The `$schema` comment of the deck points to a schema that exists: the one `portquiz schema` prints.
+    assert_eq!(
+        std::fs::read_to_string(&schema).unwrap(),
+        sandbox.run(&["schema"]).stdout
+    );
+    let second = sandbox.run(&["new", "more-ports"]);
+    assert_eq!(
+        second.stdout.lines().nth(1).unwrap(),
+        format!(
+            "Kept {}: editors check the deck against it",
+            schema.display()
         )
     );
     let check = sandbox.run(&["check", path.to_str().unwrap()]);
@@ -102,8 +117,8 @@ fn export_then_import_anki_round_trips_the_cards() {
         )
     );
     let text = read(&tsv);
-    assert!(text.starts_with("#separator:tab\n#html:false\n#notetype:Basic\n"));
-    assert!(text.contains("What is a port?\tA number that tells the OS which process gets the data.\t\tportquiz::study\tportquiz:study/port-definition\n"));
+    assert!(text.starts_with("#separator:tab\n#html:true\n#notetype:Basic\n"));
+    assert!(text.contains("What is a port?\tA number that tells the OS which process gets the data.<hr id=explain>Ports pick the service on a machine.\t\tportquiz::study\tportquiz:study/port-definition\n"));
 
     let out = sandbox.path().join("back.yaml");
     let run = sandbox.run(&[
@@ -144,7 +159,7 @@ fn export_then_import_anki_round_trips_the_cards() {
         assert!(yaml.contains(&format!("  - id: {id}\n")), "{id}");
     }
     assert!(yaml.contains(
-        "  - id: port-definition\n    type: flashcard\n    prompt: \"What is a port?\"\n    answer: \"A number that tells the OS which process gets the data.\"\n"
+        "  - id: port-definition\n    type: flashcard\n    prompt: \"What is a port?\"\n    answer: \"A number that tells the OS which process gets the data.\"\n    explain: \"Ports pick the service on a machine.\"\n"
     ));
 }
 

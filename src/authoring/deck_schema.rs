@@ -9,8 +9,15 @@ use crate::deck::CardType;
 use crate::deck::id::{ID_PATTERN, MAX_ID_LEN};
 use crate::deck::table::Compare;
 
+/// Text as the loader takes it: a string with a character that is not a space, or a whole number written
+/// as one (`443`).
 fn text(description: &str) -> Value {
-    json!({"type": "string", "minLength": 1, "description": description})
+    json!({"type": ["string", "integer"], "pattern": "\\S", "description": description})
+}
+
+/// A list of [`text`] items.
+fn text_list(description: &str, min_items: usize) -> Value {
+    json!({"type": "array", "items": text("One item."), "minItems": min_items, "description": description})
 }
 
 fn id(description: &str) -> Value {
@@ -25,13 +32,13 @@ fn id(description: &str) -> Value {
 fn question(description: &str) -> Value {
     json!({
         "type": "string",
-        "minLength": 1,
+        "pattern": "\\S",
         "description": format!("{description} Placeholders: {{title}}, {{column}}, {{aspect}} ({{Column}}, {{Aspect}} as written), {{cell:COLUMN-ID}}, and in a true/false row {{who}}.")
     })
 }
 
 fn string_list(description: &str) -> Value {
-    json!({"type": "array", "items": {"type": "string"}, "description": description})
+    text_list(description, 0)
 }
 
 fn type_rule(card_type: CardType) -> Value {
@@ -55,11 +62,12 @@ fn type_rule(card_type: CardType) -> Value {
         }),
         CardType::TrueFalse => json!({
             "required": ["prompt", "answer"],
-            "properties": {"answer": {"type": "boolean", "description": "Whether the statement is true."}}
+            "properties": {"answer": {"type": "boolean", "description": "Whether the statement is true: `true` or `false`."}}
         }),
         CardType::Typed => json!({
             "required": ["prompt"],
             "anyOf": [{"required": ["accept"]}, {"required": ["keywords"]}],
+            "dependentRequired": {"exact": ["accept"], "ordered": ["keywords"]},
             "properties": {"answer": text("A model answer shown after answering.")}
         }),
         CardType::Practical => json!({
@@ -99,10 +107,10 @@ pub fn deck_schema() -> Value {
             "format": {"const": crate::deck::FORMAT_VERSION, "description": "The deck format version."},
             "id": id("The deck id; progress is kept per deck id and card id."),
             "title": text("The deck's title."),
-            "description": {"type": "string", "description": "One line on what the deck is for."},
+            "description": text("One line on what the deck is for."),
             "tags": string_list("Tags added to every card of the deck."),
-            "cards": {"type": "array", "items": {"$ref": "#/$defs/card"}, "description": "The cards, in order."},
-            "tables": {"type": "array", "items": {"$ref": "#/$defs/table"}, "description": "Comparison tables: each text cell becomes a choice card, each row of true/false values one statement."}
+            "cards": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/card"}, "description": "The cards, in order."},
+            "tables": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/table"}, "description": "Comparison tables: each text cell becomes a choice card, each row of true/false values one statement."}
         },
         "$defs": {
             "card": {
@@ -113,9 +121,14 @@ pub fn deck_schema() -> Value {
                     "id": id("Stable id within the deck: keep it when editing the text."),
                     "type": {"enum": types, "description": "How the card is answered and checked."},
                     "prompt": text("The question. Optional on practical and lab cards (the experiment asks)."),
-                    "explain": {"type": "string", "description": "Shown after answering."},
-                    "hint": {"type": "string", "description": "Shown on request (`?`)."},
+                    "explain": text("Shown after answering: why the answer is right."),
+                    "hint": text("Shown on request (`?`)."),
                     "tags": string_list("The card's own tags."),
+                    "follow_up": {
+                        "type": "array",
+                        "items": {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*(/[a-z0-9]+(-[a-z0-9]+)*){0,3}$"},
+                        "description": "Cards an interviewer asks next after a good answer: `card-id` in this deck, `deck-id/card-id` in another."
+                    },
                     "options": {
                         "type": "array",
                         "minItems": 2,
@@ -124,27 +137,29 @@ pub fn deck_schema() -> Value {
                         "description": "Choice options."
                     },
                     "answer": {"description": "The answer; its type depends on the card type."},
-                    "accept": {"type": "array", "items": {"type": "string"}, "minItems": 1, "description": "Typed answers accepted as right (case and spacing ignored)."},
+                    "accept": text_list("Typed answers accepted as right; the matcher also takes the ways people write facts (case, spacing, `16bits`, `four`, `tcp/80`, an explanation after the answer) unless `exact` is true.", 1),
                     "keywords": {
                         "type": "array",
                         "minItems": 1,
-                        "items": {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}, "minItems": 1}]},
+                        "items": {"oneOf": [text("A word."), text_list("Alternatives: any one of them.", 1)]},
                         "description": "Each group (a word or a list of alternatives) must start a word of the answer."
                     },
+                    "exact": {"type": "boolean", "description": "Typed: compare with `accept` letter for letter (case and spacing aside), where the spelling is the point. Needs `accept`."},
+                    "ordered": {"type": "boolean", "description": "Typed: the `keywords` must appear in the order given; the prompt says \"(in order)\". Needs `keywords`."},
                     "experiment": {"type": "string", "description": "The live experiment or lab (`portquiz experiments`)."}
                 },
                 "allOf": rules
             },
             "option": {
                 "oneOf": [
-                    {"type": "string"},
+                    text("The option."),
                     {
                         "type": "object",
                         "additionalProperties": false,
                         "required": ["text"],
                         "properties": {
                             "text": text("The option."),
-                            "why": {"type": "string", "description": "Why this option is wrong, shown when picked."}
+                            "why": text("Why this option is wrong, shown when picked.")
                         }
                     }
                 ]
@@ -156,19 +171,19 @@ pub fn deck_schema() -> Value {
                 "properties": {
                     "id": id("The table id; cards are `table/row/column`."),
                     "title": text("The table's title, used in prompts."),
-                    "description": {"type": "string"},
+                    "description": text("One line on what the table compares."),
                     "compare": {
                         "enum": Compare::NAMES,
                         "description": "What the table compares: `columns` (each column a thing, each row an aspect; distractors from the same row) or `rows` (each row a thing, each column an attribute; distractors from the same column). Default: columns when a row is true/false or the title says \"vs\", else rows."
                     },
                     "question": question("The question of every text cell, unless its row or column has one."),
                     "columns": {"type": "array", "items": {"$ref": "#/$defs/column"}, "minItems": 2, "description": "The columns: a name, or {name, id, question}."},
-                    "rows": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/row"}}
+                    "rows": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/row"}, "description": "The rows: an aspect (or a thing) and one value per column."}
                 }
             },
             "column": {
                 "oneOf": [
-                    {"type": "string", "minLength": 1, "description": "The column's name; its id is the name's slug."},
+                    {"type": ["string", "integer"], "pattern": "\\S", "description": "The column's name; its id is the name's slug."},
                     {
                         "type": "object",
                         "additionalProperties": false,
@@ -188,8 +203,8 @@ pub fn deck_schema() -> Value {
                 "properties": {
                     "id": id("Optional row id (default: from the aspect)."),
                     "aspect": text("What this row compares."),
-                    "values": {"type": "array", "items": {"type": ["string", "boolean"]}, "description": "One cell per column: text, or true/false."},
-                    "explain": {"type": "string"},
+                    "values": {"type": "array", "items": {"anyOf": [text("A cell."), {"type": "boolean"}]}, "description": "One cell per column: text, or true/false."},
+                    "explain": text("Shown after answering any card of this row."),
                     "question": question("The question of this row's text cells or, for a row of true/false values, its one statement (with {who}).")
                 }
             }

@@ -70,6 +70,7 @@ fn example(card_type: CardType) -> &'static str {
     type: typed
     prompt: Which port does HTTPS use by default?
     accept: ["443", "port 443"]
+    explain: HTTPS listens on TCP 443 unless told otherwise; HTTP on 80.
 
   # typed with keywords: right when every group has a word the answer contains ([a, b] means a or b).
   - id: socket-one-liner
@@ -77,6 +78,7 @@ fn example(card_type: CardType) -> &'static str {
     prompt: In one line, what identifies a socket?
     keywords: [[ip, address], port, protocol]
     answer: Its IP address, port and protocol.
+    explain: An address alone names a host; the port and protocol pick the endpoint on it.
 "#
         }
         CardType::Practical => {

@@ -68,6 +68,14 @@ pub fn run(env: &Env, args: &ImportArgs) -> Result<Exit> {
         anyhow::bail!("the imported deck does not pass `portquiz check`; nothing was written");
     }
     write_text(&path, &yaml, Overwrite::Never)?;
+    for note in notes.iter().filter(|n| n.images > 0) {
+        eprintln!(
+            "warning: {}:{}: dropped {}: a deck holds text only",
+            file.display(),
+            note.line,
+            crate::text::plural(note.images, "image")
+        );
+    }
     crate::outln!(
         "Imported {} into deck `{id}` at {}",
         crate::text::plural(notes.len(), "card"),

@@ -9,6 +9,7 @@ pub mod decks;
 pub mod experiments;
 pub mod export;
 pub mod import;
+pub mod interview;
 pub mod man;
 pub mod merge;
 pub mod new;

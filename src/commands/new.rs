@@ -2,6 +2,7 @@
 use anyhow::Result;
 
 use super::write::{Overwrite, write_text};
+use crate::authoring::deck_schema::deck_schema_text;
 use crate::authoring::starter;
 use crate::cli::NewArgs;
 use crate::deck::id::{DeckId, MAX_ID_LEN, slug};
@@ -30,5 +31,19 @@ pub fn run(env: &Env, args: &NewArgs) -> Result<Exit> {
         path.display(),
         path.display()
     )?;
+    // The deck's first line points editors to `deck.schema.json` beside it: make sure it is there.
+    let schema = path.with_file_name("deck.schema.json");
+    if schema.exists() {
+        crate::outln!(
+            "Kept {}: editors check the deck against it",
+            schema.display()
+        )?;
+    } else {
+        write_text(&schema, &deck_schema_text(), Overwrite::Never)?;
+        crate::outln!(
+            "Wrote {}: editors check the deck against it (`portquiz schema` prints it again)",
+            schema.display()
+        )?;
+    }
     Ok(Exit::Ok)
 }

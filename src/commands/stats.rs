@@ -10,6 +10,7 @@ use crate::cli::JsonArgs;
 use crate::deck::CardRef;
 use crate::env::output::write_json;
 use crate::env::{Env, Exit};
+use crate::reports::interview_scores;
 use crate::reports::stats::{self, CardInfo, Earlier};
 use crate::review::Review;
 use crate::schedule::{CardState, Scheduler};
@@ -144,11 +145,15 @@ pub fn run(env: &Env, args: &JsonArgs) -> Result<Exit> {
     if args.json {
         write_json(std::io::stdout().lock(), &result)?;
     } else {
-        stats::render(
-            &mut std::io::stdout().lock(),
-            &result,
-            env.output.stdout_color(),
-        )?;
+        let mut out = std::io::stdout().lock();
+        stats::render(&mut out, &result, env.output.stdout_color())?;
+        let interviews: Vec<Review> = store
+            .interview_reviews()?
+            .into_iter()
+            .filter(|r| deck_ids.contains(r.deck.as_str()))
+            .collect();
+        let scores = interview_scores::by_day(&interviews, &|t| scheduler.study_day(t));
+        interview_scores::render(&mut out, &scores, env.output.stdout_color())?;
     }
     Ok(Exit::Ok)
 }

@@ -67,7 +67,10 @@ pub fn run(env: &Env, args: &StudyArgs) -> Result<Exit> {
         &mut plain_ui
     } else {
         // Ctrl-C then reaches the prompt as an `Interrupted` error instead of killing the process in raw mode.
-        ctrlc::set_handler(|| {}).context("cannot install the Ctrl-C handler")?;
+        // A Ctrl-C pressed while no key is being read (an answer being saved, an experiment running) is
+        // remembered and ends the session at the next prompt instead of being lost.
+        ctrlc::set_handler(crate::ui::terminal::note_ctrl_c)
+            .context("cannot install the Ctrl-C handler")?;
         terminal_ui = TerminalUi::new(env.output);
         &mut terminal_ui
     };

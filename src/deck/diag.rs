@@ -34,6 +34,9 @@ pub struct Note {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
     pub severity: Severity,
+    /// What kind of problem, stable for scripts (`check --json`): `unknown-key`, `yaml-tab`, `no-explain`,
+    /// ...; `deck` for a kind without a code of its own.
+    pub code: &'static str,
     /// The file as the user named it (or `builtin:<name>` for decks compiled into the binary).
     pub file: String,
     pub pos: Option<Pos>,
@@ -54,6 +57,7 @@ impl Diagnostic {
             .map(str::to_string);
         Self {
             severity: Severity::Error,
+            code: "deck",
             file: file.to_string(),
             pos,
             width: 1,
@@ -62,6 +66,20 @@ impl Diagnostic {
             notes: Vec::new(),
             help: None,
         }
+    }
+
+    /// A warning: like [`Self::error`], but it fails `check` only under `--deny-warnings`.
+    pub fn warning(file: &str, source: &str, pos: Option<Pos>, message: impl Into<String>) -> Self {
+        Self {
+            severity: Severity::Warning,
+            ..Self::error(file, source, pos, message)
+        }
+    }
+
+    /// Sets the code (see [`Self::code`]).
+    pub fn code(mut self, code: &'static str) -> Self {
+        self.code = code;
+        self
     }
 
     /// Sets the caret width.
@@ -111,21 +129,20 @@ impl Diagnostic {
         if let (Some(pos), Some(line)) = (self.pos, &self.source_line) {
             let number = pos.line.to_string();
             let gutter = " ".repeat(number.len());
-            // Deck text is shown safe (`\u{1b}`), so the caret moves by each escape's width.
+            // Deck text is shown safe (`\u{1b}`), so the caret moves by each escape's width, and a wide
+            // character (CJK, emoji) takes two columns of the terminal.
             let chars: Vec<char> = line
                 .chars()
                 .take(200)
                 .map(|c| if c == '\t' { ' ' } else { c })
                 .collect();
             let shown = crate::safe::line(&chars.iter().collect::<String>()).into_owned();
+            let columns = |cs: &[char]| -> usize { cs.iter().map(|&c| display_width(c)).sum() };
             let skipped = (pos.col.max(1) - 1) as usize;
-            let col: usize = chars
-                .iter()
-                .take(skipped)
-                .map(|&c| crate::safe::shown_width(c))
-                .sum::<usize>()
-                + skipped.saturating_sub(chars.len());
-            let width = (self.width as usize).min(shown.chars().count().saturating_sub(col).max(1));
+            let before = &chars[..skipped.min(chars.len())];
+            let col = columns(before) + skipped.saturating_sub(chars.len());
+            let under = &chars[before.len()..(before.len() + self.width as usize).min(chars.len())];
+            let width = columns(under).max(1);
             let _ = writeln!(out, "{gutter} |");
             let _ = writeln!(out, "{number} | {shown}");
             let _ = writeln!(out, "{gutter} | {}{}", " ".repeat(col), "^".repeat(width));
@@ -142,6 +159,15 @@ impl Diagnostic {
             let _ = writeln!(out, "help: {}", crate::safe::line(help));
         }
         out
+    }
+}
+
+/// The terminal columns `c` takes as shown: the length of its escape for a character shown escaped, two
+/// for a wide one (CJK, most emoji), none for a combining mark.
+fn display_width(c: char) -> usize {
+    match crate::safe::shown_width(c) {
+        1 => unicode_width::UnicodeWidthChar::width(c).unwrap_or(1),
+        escaped => escaped,
     }
 }
 
@@ -243,6 +269,21 @@ mod tests {
         assert_eq!(
             d.render(),
             "d.yaml: error: bad id `a\\nb\\tc`\nd.yaml: note: x\\u{7}\nhelp: use `a-b`\\r\n"
+        );
+    }
+
+    #[test]
+    fn carets_count_terminal_columns_of_wide_characters() {
+        let src = "prompt: 端口 🔌 and yes\n";
+        let d = Diagnostic::error("d.yaml", src, Some(Pos { line: 1, col: 18 }), "x").width(3);
+        assert_eq!(
+            d.render(),
+            "d.yaml:1:18: error: x\n  |\n1 | prompt: 端口 🔌 and yes\n  |                     ^^^\n"
+        );
+        let d = Diagnostic::error("d.yaml", src, Some(Pos { line: 1, col: 9 }), "x").width(2);
+        assert_eq!(
+            d.render(),
+            "d.yaml:1:9: error: x\n  |\n1 | prompt: 端口 🔌 and yes\n  |         ^^^^\n"
         );
     }
 

@@ -295,7 +295,15 @@ impl CardType {
     ];
 
     /// Keys every card takes, whatever its type.
-    pub const COMMON_KEYS: [&'static str; 6] = ["id", "type", "prompt", "explain", "hint", "tags"];
+    pub const COMMON_KEYS: [&'static str; 7] = [
+        "id",
+        "type",
+        "prompt",
+        "explain",
+        "hint",
+        "tags",
+        "follow_up",
+    ];
 
     /// The `type:` name as written in decks.
     pub fn name(self) -> &'static str {
@@ -334,7 +342,7 @@ impl CardType {
     }
 
     /// Every key that only some types take.
-    pub fn type_only_keys() -> [&'static str; 5] {
+    pub fn type_only_keys() -> [&'static str; 7] {
         TYPE_KEYS.map(|(key, _)| key)
     }
 
@@ -349,7 +357,7 @@ impl CardType {
 
 /// Keys that only some card types take, with the types that take them: the one table behind
 /// [`CardType::keys`], the validator and the JSON Schema.
-const TYPE_KEYS: [(&str, &[CardType]); 5] = [
+const TYPE_KEYS: [(&str, &[CardType]); 7] = [
     ("options", &[CardType::Choice]),
     (
         "answer",
@@ -362,6 +370,8 @@ const TYPE_KEYS: [(&str, &[CardType]); 5] = [
     ),
     ("accept", &[CardType::Typed]),
     ("keywords", &[CardType::Typed]),
+    ("exact", &[CardType::Typed]),
+    ("ordered", &[CardType::Typed]),
     ("experiment", &[CardType::Practical, CardType::Lab]),
 ];
 
@@ -515,9 +525,20 @@ mod tests {
         assert_eq!(CardType::from_name("true-false"), None);
         assert_eq!(
             CardType::type_only_keys(),
-            ["options", "answer", "accept", "keywords", "experiment"]
+            [
+                "options",
+                "answer",
+                "accept",
+                "keywords",
+                "exact",
+                "ordered",
+                "experiment"
+            ]
         );
-        assert_eq!(CardType::Typed.keys(), ["answer", "accept", "keywords"]);
+        assert_eq!(
+            CardType::Typed.keys(),
+            ["answer", "accept", "keywords", "exact", "ordered"]
+        );
         assert_eq!(
             CardType::taking("answer"),
             [

@@ -1,10 +1,12 @@
 //! The deck format (YAML, version 1): typed ids ([`id`]), parsing into a located tree, validation that
 //! collects every problem as a located [`Diagnostic`], table expansion, the checked [`Deck`] model, and
 //! the pipeline that turns deck files into a library: [`load`] reads files, [`compile`] checks them (in
-//! parallel, [`par`]), [`cache`] keeps compiled decks between runs.
+//! parallel, [`par`]), [`cache`] keeps compiled decks between runs; [`warn`] finds what a checked deck
+//! should not ship with.
 //!
 //! Everything here is pure except [`load`] and [`cache`], the only modules that touch the file system
 //! (a grep in `.ci/run` keeps it so). The YAML crate is used only in [`yaml`], so it can be swapped.
+pub mod answer;
 pub mod cache;
 pub mod compile;
 pub mod diag;
@@ -15,6 +17,7 @@ pub mod model;
 pub mod par;
 pub mod table;
 pub mod validate;
+pub mod warn;
 pub mod yaml;
 
 pub use diag::{Diagnostic, Severity};

@@ -2,6 +2,8 @@
 //! ids are kebab-case, choice answers are among the options, experiments exist.
 use serde::{Deserialize, Serialize};
 
+pub use super::answer::fold;
+use super::answer::{self, Judgement};
 use super::id::{CardId, CardRef, CardType, DeckId};
 
 /// The newest deck format this portquiz understands.
@@ -41,6 +43,10 @@ pub struct Card {
     pub tags: Vec<String>,
     /// Line in the deck file where the card (or table row) starts.
     pub line: u32,
+    /// Cards an interviewer asks next after a good answer (`follow_up:`), in the order written. Within the
+    /// deck they exist and form no loop (checked here); in other decks `portquiz check` checks them.
+    #[serde(default)]
+    pub follow_up: Vec<CardRef>,
 }
 
 /// What kind of answer a card takes and how it is checked.
@@ -56,11 +62,18 @@ pub enum CardKind {
     },
     /// A statement that is true or false.
     TrueFalse { answer: bool },
-    /// A typed answer: equal to one of `accept` (after folding), or containing every keyword group.
+    /// A typed answer: saying the same as one of `accept` (see [`super::answer`]), or containing every
+    /// keyword group.
     Typed {
         accept: Vec<String>,
         keywords: Vec<Vec<String>>,
         answer: Option<String>,
+        /// Compare with `accept` after folding case and spacing only (the spelling is the point).
+        #[serde(default)]
+        exact: bool,
+        /// The keyword groups must appear in the order given (the prompt says "in order").
+        #[serde(default)]
+        ordered: bool,
     },
     /// A live socket experiment decides the right option.
     Practical { experiment: String },
@@ -94,35 +107,48 @@ impl CardKind {
     }
 }
 
-/// Folds text for comparison: trimmed, lower-case, runs of whitespace made one space.
-pub fn fold(text: &str) -> String {
-    text.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
-}
-
 impl Card {
-    /// Whether a typed answer is right: it equals an accepted answer after folding, or (when keywords are
-    /// given) every keyword group has a member that starts a word in the answer.
-    pub fn typed_is_right(&self, input: &str) -> bool {
+    /// How a typed answer is judged: `None` for cards of other types.
+    pub fn typed_judgement(&self, input: &str) -> Option<Judgement> {
         let CardKind::Typed {
-            accept, keywords, ..
+            accept,
+            keywords,
+            exact,
+            ordered,
+            ..
         } = &self.kind
         else {
-            return false;
+            return None;
         };
-        let folded = fold(input);
-        if folded.is_empty() {
-            return false;
-        }
-        if accept.iter().any(|a| fold(a) == folded) {
-            return true;
-        }
-        !keywords.is_empty()
-            && keywords
-                .iter()
-                .all(|group| group.iter().any(|k| contains_word_start(&folded, &fold(k))))
+        let rules = answer::Typed {
+            prompt: &self.prompt,
+            accept,
+            keywords,
+            exact: *exact,
+            ordered: *ordered,
+        };
+        Some(rules.judge(input))
+    }
+
+    /// Whether a typed answer is right: it says the same as an accepted answer, or (when keywords are given)
+    /// contains every keyword group (in order, when the card is `ordered`). See [`super::answer`].
+    pub fn typed_is_right(&self, input: &str) -> bool {
+        self.typed_judgement(input).is_some_and(|j| j.right)
+    }
+
+    /// The keyword groups a typed answer lacks, each written as its alternatives joined by ` / `.
+    pub fn typed_missing(&self, input: &str) -> Vec<String> {
+        let (Some(judgement), CardKind::Typed { keywords, .. }) =
+            (self.typed_judgement(input), &self.kind)
+        else {
+            return Vec::new();
+        };
+        judgement
+            .missing
+            .iter()
+            .filter_map(|&g| keywords.get(g))
+            .map(|group| group.join(" / "))
+            .collect()
     }
 
     /// For an explanation card (a typed card judged by key ideas, with no exact answers to accept): its key
@@ -151,19 +177,6 @@ impl Card {
     }
 }
 
-/// Whether `needle` occurs in `haystack` starting at a word boundary ("port" matches "ports", not "support").
-fn contains_word_start(haystack: &str, needle: &str) -> bool {
-    if needle.is_empty() {
-        return true;
-    }
-    haystack.match_indices(needle).any(|(i, _)| {
-        haystack[..i]
-            .chars()
-            .next_back()
-            .is_none_or(|c| !c.is_alphanumeric())
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -179,11 +192,14 @@ mod tests {
                     .map(|g| g.iter().map(|s| s.to_string()).collect())
                     .collect(),
                 answer: None,
+                exact: false,
+                ordered: false,
             },
             explain: None,
             hint: None,
             tags: vec![],
             line: 1,
+            follow_up: vec![],
         }
     }
 
@@ -202,5 +218,25 @@ mod tests {
         assert!(card.typed_is_right("address + ports + protocols"));
         assert!(!card.typed_is_right("an endpoint with a port and a protocol"));
         assert!(!card.typed_is_right("zip support protocol"));
+    }
+
+    /// The card's switches reach the matcher: `exact` keeps the fold-only comparison, `ordered` the order, and
+    /// the missing groups are named by their alternatives.
+    #[test]
+    fn typed_switches_reach_the_matcher() {
+        let mut card = typed(&["16-bit"], &[&["syn"], &["syn-ack", "synack"], &["ack"]]);
+        assert!(card.typed_is_right("16 bits"));
+        assert!(card.typed_is_right("ACK, SYN-ACK, SYN"));
+        if let CardKind::Typed { exact, ordered, .. } = &mut card.kind {
+            (*exact, *ordered) = (true, true);
+        }
+        assert!(!card.typed_is_right("16 bits"));
+        assert!(card.typed_is_right("16-BIT"));
+        assert!(!card.typed_is_right("ACK, SYN-ACK, SYN"));
+        assert_eq!(
+            card.typed_missing("ACK, SYN-ACK, SYN"),
+            ["syn-ack / synack"]
+        );
+        assert!(card.typed_is_right("SYN, SYN-ACK, ACK"));
     }
 }

@@ -270,6 +270,7 @@ pub fn expand(table: &Table, deck_tags: &[String]) -> Result<Vec<Card>, IdError>
             hint: None,
             tags: tags.clone(),
             line: row.line,
+            follow_up: Vec::new(),
         };
         if table.compare == Compare::Columns && row.is_bool() {
             let Some(first) = table.columns.first() else {

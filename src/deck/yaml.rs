@@ -18,6 +18,24 @@ pub struct Pos {
 pub struct Node {
     pub pos: Pos,
     pub value: Value,
+    /// Where the value is written, as a byte range of the source (for an alias: where its anchor's value is).
+    pub span: Span,
+}
+
+/// A byte range of the source text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Span {
+    pub start: usize,
+    pub len: usize,
+}
+
+impl Node {
+    /// The text of this value as written in `source` (the text it was parsed from), quotes included.
+    pub fn written<'t>(&self, source: &'t str) -> &'t str {
+        source
+            .get(self.span.start..self.span.start.saturating_add(self.span.len))
+            .unwrap_or_default()
+    }
 }
 
 /// The value of a [`Node`].
@@ -188,9 +206,15 @@ fn plain_message(err: &serde_saphyr::Error) -> String {
 }
 
 fn from_spanned(s: Spanned<NodeValue>) -> Node {
+    let span = s.defined.span();
+    let to_usize = |n: Option<u64>| n.and_then(|n| usize::try_from(n).ok()).unwrap_or(0);
     Node {
         pos: to_pos(&s.referenced),
         value: s.value.0,
+        span: Span {
+            start: to_usize(span.byte_offset()),
+            len: to_usize(span.byte_len()),
+        },
     }
 }
 
@@ -271,6 +295,22 @@ impl<'de> Visitor<'de> for NodeVisitor {
 #[allow(clippy::expect_used, clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spans_cover_what_was_written_quotes_included() {
+        let text = "a: 0755\nb: \"x y\"\nc: [yes, 'n', 1.10]\nd: &v 1.0\ne: *v\n";
+        let node = parse(text).unwrap();
+        let Value::Map(entries) = &node.value else {
+            panic!("{node:?}")
+        };
+        let written: Vec<&str> = entries.iter().map(|(_, v)| v.written(text)).collect();
+        assert_eq!(written, ["0755", "\"x y\"", "[", "1.0", "1.0"]);
+        let Value::Seq(items) = &entries[2].1.value else {
+            panic!()
+        };
+        let written: Vec<&str> = items.iter().map(|v| v.written(text)).collect();
+        assert_eq!(written, ["yes", "'n'", "1.10"]);
+    }
 
     #[test]
     fn positions_of_keys_and_values() {

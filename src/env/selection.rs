@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 pub struct DeckSelection {
     /// Deck ids: only these decks (plus those loaded from `paths`) are used.
     pub ids: Vec<String>,
-    /// Extra deck files or directories to load.
+    /// Deck files or directories to load; their decks (plus those named in `ids`) are the only ones used.
     pub paths: Vec<PathBuf>,
 }
 
@@ -27,9 +27,10 @@ impl DeckSelection {
         selection
     }
 
-    /// Whether any deck id restricts the loaded decks.
+    /// Whether the loaded decks are restricted: to the decks named by id and those loaded from the paths
+    /// (`--deck w/http-status.yaml` studies that deck, not every deck plus it).
     pub fn restricts(&self) -> bool {
-        !self.ids.is_empty()
+        !self.ids.is_empty() || !self.paths.is_empty()
     }
 }
 
@@ -52,6 +53,7 @@ mod tests {
             }
         );
         assert!(selection.restricts());
+        assert!(DeckSelection::parse(&["extra.yaml".into()]).restricts());
         assert!(!DeckSelection::parse(&[]).restricts());
     }
 }

@@ -36,7 +36,7 @@ pub fn front_back(card: &Card) -> Option<(String, String)> {
                 .filter_map(|&i| options.get(i).map(|o| o.text.clone()))
                 .collect::<Vec<_>>()
                 .join("; ");
-            return Some((front, with_explain(back, card)));
+            return Some((front, back));
         }
         CardKind::TrueFalse { answer } => if *answer { "True" } else { "False" }.to_string(),
         CardKind::Typed { accept, answer, .. } => answer
@@ -45,18 +45,51 @@ pub fn front_back(card: &Card) -> Option<(String, String)> {
             .unwrap_or_default(),
         CardKind::Practical { .. } | CardKind::Lab { .. } => return None,
     };
-    Some((card.prompt.clone(), with_explain(back, card)))
+    Some((card.prompt.clone(), back))
 }
 
-fn with_explain(back: String, card: &Card) -> String {
-    match &card.kind {
-        // A flashcard's back is its answer; the explanation is extra and would break the round trip.
-        CardKind::Flashcard { .. } => back,
-        _ => match &card.explain {
-            Some(explain) if !explain.trim().is_empty() => format!("{back}\n\n{explain}"),
-            _ => back,
-        },
+/// Where the answer ends on the back of an exported note and the explanation starts (a rule in Anki).
+const EXPLAIN_MARK: &str = "<hr id=explain>";
+/// Where the hint starts on the back of an exported note.
+const HINT_MARK: &str = "<hr id=hint>Hint: ";
+
+/// The back of an exported note as HTML: the answer, then the explanation and the hint after their marks,
+/// which the import reads back into `explain` and `hint`.
+fn back_html(back: &str, card: &Card) -> String {
+    let mut out = html(back);
+    if let Some(explain) = card.explain.as_deref().filter(|e| !e.trim().is_empty()) {
+        out.push_str(EXPLAIN_MARK);
+        out.push_str(&html(explain));
     }
+    if let Some(hint) = card.hint.as_deref().filter(|h| !h.trim().is_empty()) {
+        out.push_str(HINT_MARK);
+        out.push_str(&html(hint));
+    }
+    out
+}
+
+/// A back as [`back_html`] writes it, split into the answer, the explanation and the hint (still HTML).
+fn split_back(back: &str) -> (&str, Option<&str>, Option<&str>) {
+    let (rest, hint) = match back.split_once(HINT_MARK) {
+        Some((rest, hint)) => (rest, Some(hint)),
+        None => (back, None),
+    };
+    match rest.split_once(EXPLAIN_MARK) {
+        Some((answer, explain)) => (answer, Some(explain), hint),
+        None => (rest, None, hint),
+    }
+}
+
+/// `text` as an HTML field (the export says `#html:true`): `&`, `<`, `>` and `"` escaped, so text such as
+/// `<port>` shows as written, and each line break a `<br>`, so Anki shows options and explanations on their
+/// own lines instead of run together.
+fn html(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace("\r\n", "<br>")
+        .replace(['\n', '\r'], "<br>")
 }
 
 /// Quotes a field when it holds a tab, a newline or a double quote (quotes doubled), as Anki reads it.
@@ -70,11 +103,11 @@ fn field(text: &str) -> String {
     }
 }
 
-/// Exports decks as one Anki text file (tab-separated, plain text, Basic note type). Each deck becomes the
+/// Exports decks as one Anki text file (tab-separated, HTML fields, Basic note type). Each deck becomes the
 /// Anki deck `portquiz::<deck id>` through the deck column; tags are joined by spaces.
 pub fn export(decks: &[Deck]) -> Export {
     let mut text = String::from(
-        "#separator:tab\n#html:false\n#notetype:Basic\n#columns:Front\tBack\tTags\tDeck\tGUID\n#tags column:3\n#deck column:4\n#guid column:5\n",
+        "#separator:tab\n#html:true\n#notetype:Basic\n#columns:Front\tBack\tTags\tDeck\tGUID\n#tags column:3\n#deck column:4\n#guid column:5\n",
     );
     let mut notes = 0;
     let mut skipped = Vec::new();
@@ -91,8 +124,8 @@ pub fn export(decks: &[Deck]) -> Export {
                 .collect();
             text.push_str(&format!(
                 "{}\t{}\t{}\t{}\t{}\n",
-                field(&front),
-                field(&back),
+                field(&html(&front)),
+                field(&back_html(&back, card)),
                 field(&tags.join(" ")),
                 field(&format!("portquiz::{}", deck.id)),
                 field(&format!("{GUID_PREFIX}{}/{}", deck.id, card.id)),
@@ -139,6 +172,13 @@ pub struct Note {
     pub tags: Vec<String>,
     /// The card id from a portquiz GUID, when the file came from `export anki`.
     pub id: Option<String>,
+    /// The explanation and the hint `export anki` put on the back, after their marks.
+    pub explain: Option<String>,
+    pub hint: Option<String>,
+    /// Images (`<img>`) dropped from the note: a deck holds text only.
+    pub images: usize,
+    /// A "Basic (type in the answer)" note: it becomes a typed card.
+    pub typed: bool,
     /// Line where the note starts.
     pub line: usize,
 }
@@ -150,6 +190,9 @@ struct Headers {
     deck: Option<String>,
     tags_column: Option<usize>,
     guid_column: Option<usize>,
+    deck_column: Option<usize>,
+    notetype: Option<String>,
+    notetype_column: Option<usize>,
     /// 1-based columns that are not note fields (notetype, deck, tags, guid).
     meta_columns: Vec<usize>,
 }
@@ -241,8 +284,10 @@ fn split_record(lines: &[&str], sep: char) -> Result<(Vec<String>, usize), Strin
     }
 }
 
-/// Turns HTML from an Anki export into plain text: line breaks, tags dropped, common entities decoded.
-fn strip_html(text: &str) -> String {
+/// Turns HTML from an Anki export into plain text: line breaks (`<br>`, block ends, each list item on its
+/// own line), tags dropped, every entity decoded (`html-escape`: `&mdash;`, `&#x27;`, `&#8212;`). Counts
+/// the images dropped into `images`.
+fn strip_html(text: &str, images: &mut usize) -> String {
     let mut out = String::new();
     let mut rest = text;
     while let Some(start) = rest.find('<') {
@@ -250,8 +295,16 @@ fn strip_html(text: &str) -> String {
         match rest[start..].find('>') {
             Some(end) => {
                 let tag = rest[start + 1..start + end].trim().to_ascii_lowercase();
-                if tag.starts_with("br") || tag == "/div" || tag == "/p" {
-                    out.push('\n');
+                let name = tag.split_whitespace().next().unwrap_or_default();
+                match name {
+                    "img" | "img/" => *images += 1,
+                    "li" => out.push_str("\n- "),
+                    _ if name.starts_with("br")
+                        || ["/div", "/p", "ul", "/ul", "ol", "/ol"].contains(&name) =>
+                    {
+                        out.push('\n')
+                    }
+                    _ => {}
                 }
                 rest = &rest[start + end + 1..];
             }
@@ -262,14 +315,45 @@ fn strip_html(text: &str) -> String {
         }
     }
     out.push_str(rest);
-    out.replace("&nbsp;", " ")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&")
-        .trim()
-        .to_string()
+    let decoded = html_escape::decode_html_entities(&out).replace('\u{a0}', " ");
+    // Runs of blank lines left by nested blocks become one.
+    let mut lines: Vec<&str> = Vec::new();
+    for line in decoded.lines().map(str::trim_end) {
+        if !(line.is_empty() && lines.last().is_some_and(|l| l.is_empty())) {
+            lines.push(line);
+        }
+    }
+    lines.join("\n").trim().to_string()
+}
+
+/// A cloze note (`{{c1::443}}`, `{{c1::443::port}}`) as a question and its answer: each deletion shown as
+/// `[...]` (or `[hint]`), the answer the deleted texts in order. `None` for text without a deletion.
+fn cloze(text: &str) -> Option<(String, String)> {
+    let mut front = String::new();
+    let mut answers = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("{{c") {
+        let Some(len) = rest[start..].find("}}") else {
+            break;
+        };
+        let inner = &rest[start + 2..start + len];
+        let mut parts = inner.splitn(3, "::");
+        let (Some(number), Some(answer)) = (parts.next(), parts.next()) else {
+            break;
+        };
+        if !number[1..].chars().all(|c| c.is_ascii_digit()) {
+            break;
+        }
+        front.push_str(&rest[..start]);
+        match parts.next() {
+            Some(hint) => front.push_str(&format!("[{hint}]")),
+            None => front.push_str("[...]"),
+        }
+        answers.push(answer.to_string());
+        rest = &rest[start + len + 2..];
+    }
+    front.push_str(rest);
+    (!answers.is_empty()).then(|| (front, answers.join("; ")))
 }
 
 /// Reads an Anki text export: header lines (`#key:value`) first, then one note per record. Without a
@@ -299,16 +383,19 @@ pub fn parse(text: &str) -> Result<(Option<String>, Vec<Note>), Vec<LineError>> 
                 },
                 "html" => headers.html = value.trim().eq_ignore_ascii_case("true"),
                 "deck" => headers.deck = Some(value.trim().to_string()),
-                "tags column" => {
-                    headers.tags_column = column();
+                "tags column" | "guid column" | "notetype column" | "deck column" => {
+                    // A column that is not a note field: where it is, and that it is not front or back.
+                    let slot = match key.as_str() {
+                        "tags column" => &mut headers.tags_column,
+                        "guid column" => &mut headers.guid_column,
+                        "notetype column" => &mut headers.notetype_column,
+                        _ => &mut headers.deck_column,
+                    };
+                    *slot = column();
                     headers.meta_columns.extend(column());
                 }
-                "guid column" => {
-                    headers.guid_column = column();
-                    headers.meta_columns.extend(column());
-                }
-                "notetype column" | "deck column" => headers.meta_columns.extend(column()),
-                _ => {} // #notetype, #columns, #if matches, #tags: nothing to do for a deck.
+                "notetype" => headers.notetype = Some(value.trim().to_string()),
+                _ => {} // #columns, #if matches, #tags: nothing to do for a deck.
             }
         }
         start += 1;
@@ -351,26 +438,52 @@ pub fn parse(text: &str) -> Result<(Option<String>, Vec<Note>), Vec<LineError>> 
             .and_then(|c| fields.get(c - 1))
             .map(|t| t.split_whitespace().map(str::to_string).collect())
             .unwrap_or_default();
+        // A portquiz GUID gives back the card id; Anki's own GUID an id made from its bytes, so that
+        // fixing a typo in Anki and importing again keeps the card (and its progress).
         let id = headers
             .guid_column
             .and_then(|c| fields.get(c - 1))
-            .and_then(|g| g.strip_prefix(GUID_PREFIX))
-            .and_then(|g| g.split_once('/').map(|(_, card)| card.to_string()));
+            .filter(|g| !g.trim().is_empty())
+            .and_then(|g| match g.strip_prefix(GUID_PREFIX) {
+                Some(ours) => ours.split_once('/').map(|(_, card)| card.to_string()),
+                None => Some(format!(
+                    "anki-{}",
+                    g.trim()
+                        .bytes()
+                        .map(|b| format!("{b:02x}"))
+                        .collect::<String>()
+                )),
+            });
+        if headers.deck.is_none() {
+            headers.deck = headers
+                .deck_column
+                .and_then(|c| fields.get(c - 1))
+                .filter(|d| !d.trim().is_empty())
+                .cloned();
+        }
+        let typed = headers
+            .notetype_column
+            .and_then(|c| fields.get(c - 1))
+            .or(headers.notetype.as_ref())
+            .is_some_and(|t| t.to_lowercase().contains("type in the answer"));
         let note_fields: Vec<&String> = fields
             .iter()
             .enumerate()
             .filter(|(n, _)| !headers.meta_columns.contains(&(n + 1)))
             .map(|(_, f)| f)
             .collect();
-        let clean = |s: &str| {
+        let mut images = 0;
+        let mut clean = |s: &str| {
             if headers.html {
-                strip_html(s)
+                strip_html(s, &mut images)
             } else {
                 s.trim().to_string()
             }
         };
         let (front, back) = match note_fields.as_slice() {
-            [front, back, ..] => (clean(front), clean(back)),
+            [front, back, ..] => (clean(front), back.as_str()),
+            // A cloze note may have its text alone (no Extra field).
+            [front] if cloze(front).is_some() => (clean(front), ""),
             _ => {
                 errors.push(LineError {
                     line: line_no,
@@ -382,6 +495,28 @@ pub fn parse(text: &str) -> Result<(Option<String>, Vec<Note>), Vec<LineError>> 
                 continue;
             }
         };
+        // Only an HTML export can carry the marks (in plain text they would be the author's own words).
+        let (back, explain, hint) = if headers.html {
+            split_back(back)
+        } else {
+            (back, None, None)
+        };
+        let (mut front, mut back, explain, hint) = (
+            front,
+            clean(back),
+            explain.map(&mut clean).filter(|e| !e.is_empty()),
+            hint.map(&mut clean).filter(|h| !h.is_empty()),
+        );
+        // A cloze note asks its text with each deletion blanked; the answer is what was deleted, then
+        // its Extra field.
+        if let Some((question, answer)) = cloze(&front) {
+            back = if back.is_empty() {
+                answer
+            } else {
+                format!("{answer}\n\n{back}")
+            };
+            front = question;
+        }
         if front.is_empty() || back.is_empty() {
             errors.push(LineError {
                 line: line_no,
@@ -397,6 +532,10 @@ pub fn parse(text: &str) -> Result<(Option<String>, Vec<Note>), Vec<LineError>> 
             back,
             tags,
             id,
+            explain,
+            hint,
+            images,
+            typed,
             line: line_no,
         });
     }
@@ -452,11 +591,24 @@ pub fn to_deck_yaml(id: &DeckId, title: &str, notes: &[Note]) -> String {
         }
     }
     for (note, card_id) in notes.iter().zip(ids.into_iter().flatten()) {
-        out.push_str(&format!(
-            "  - id: {card_id}\n    type: flashcard\n    prompt: {}\n    answer: {}\n",
-            quoted(&note.front),
-            quoted(&note.back)
-        ));
+        out.push_str(&if note.typed {
+            format!(
+                "  - id: {card_id}\n    type: typed\n    prompt: {}\n    accept: [{}]\n",
+                quoted(&note.front),
+                quoted(&note.back)
+            )
+        } else {
+            format!(
+                "  - id: {card_id}\n    type: flashcard\n    prompt: {}\n    answer: {}\n",
+                quoted(&note.front),
+                quoted(&note.back)
+            )
+        });
+        for (key, value) in [("explain", &note.explain), ("hint", &note.hint)] {
+            if let Some(value) = value {
+                out.push_str(&format!("    {key}: {}\n", quoted(value)));
+            }
+        }
         if !note.tags.is_empty() {
             let tags: Vec<String> = note.tags.iter().map(|t| quoted(t)).collect();
             out.push_str(&format!("    tags: [{}]\n", tags.join(", ")));
@@ -513,6 +665,7 @@ mod tests {
             hint: None,
             tags: tags.iter().map(|t| t.to_string()).collect(),
             line: 1,
+            follow_up: vec![],
         }
     }
 
@@ -541,16 +694,18 @@ mod tests {
                 &["basics", "two words"],
             ),
             flash("quote", "Say \"hi\"\ttab", "line one\nline two", &[]),
+            flash("markup", "Is <b> bold & safe?", "a < b > c", &[]),
             lab,
         ]);
         let out = export(&[d]);
         assert_eq!(
             out.text,
-            "#separator:tab\n#html:false\n#notetype:Basic\n#columns:Front\tBack\tTags\tDeck\tGUID\n#tags column:3\n#deck column:4\n#guid column:5\n\
+            "#separator:tab\n#html:true\n#notetype:Basic\n#columns:Front\tBack\tTags\tDeck\tGUID\n#tags column:3\n#deck column:4\n#guid column:5\n\
              What is a port?\tA number\tbasics two_words\tportquiz::ports\tportquiz:ports/port\n\
-             \"Say \"\"hi\"\"\ttab\"\t\"line one\nline two\"\t\tportquiz::ports\tportquiz:ports/quote\n"
+             \"Say &quot;hi&quot;\ttab\"\tline one<br>line two\t\tportquiz::ports\tportquiz:ports/quote\n\
+             Is &lt;b&gt; bold &amp; safe?\ta &lt; b &gt; c\t\tportquiz::ports\tportquiz:ports/markup\n"
         );
-        assert_eq!(out.notes, 2);
+        assert_eq!(out.notes, 3);
         assert_eq!(out.skipped, vec!["ports/lab".to_string()]);
     }
 
@@ -575,7 +730,7 @@ mod tests {
             front_back(&c).unwrap(),
             (
                 "Which range?\n1. 0-65535\n2. 1-1024".to_string(),
-                "0-65535\n\n16 bits.".to_string()
+                "0-65535".to_string()
             )
         );
         c.kind = CardKind::TrueFalse { answer: false };
@@ -585,8 +740,72 @@ mod tests {
             accept: vec!["443".into()],
             keywords: vec![],
             answer: None,
+            exact: false,
+            ordered: false,
         };
         assert_eq!(front_back(&c).unwrap().1, "443");
+    }
+
+    #[test]
+    fn explain_and_hint_go_on_the_back_and_come_back() {
+        let mut card = flash("port", "What is a port?", "A number", &[]);
+        card.explain = Some("It picks the socket.\nNot the host.".into());
+        card.hint = Some("16 bits".into());
+        let out = export(&[deck(vec![card])]);
+        assert_eq!(
+            out.text.lines().last().unwrap(),
+            "What is a port?\tA number<hr id=explain>It picks the socket.<br>Not the host.<hr id=hint>Hint: 16 bits\t\tportquiz::ports\tportquiz:ports/port"
+        );
+        let (_, notes) = parse(&out.text).unwrap();
+        assert_eq!(
+            (
+                notes[0].back.as_str(),
+                notes[0].explain.as_deref(),
+                notes[0].hint.as_deref()
+            ),
+            (
+                "A number",
+                Some("It picks the socket.\nNot the host."),
+                Some("16 bits")
+            )
+        );
+        assert_eq!(
+            to_deck_yaml(&deck_id("ports"), "Ports", &notes),
+            "# Imported from an Anki text file by `portquiz import anki`.\nformat: 1\nid: ports\ntitle: \"Ports\"\ncards:\n  - id: port\n    type: flashcard\n    prompt: \"What is a port?\"\n    answer: \"A number\"\n    explain: \"It picks the socket.\\nNot the host.\"\n    hint: \"16 bits\"\n"
+        );
+    }
+
+    #[test]
+    fn import_decodes_every_entity_keeps_list_items_apart_counts_images_and_reads_cloze() {
+        let text = "#separator:tab\n#html:true\n<ul><li>GET</li><li>HEAD</li></ul>Which are safe?\tBoth &mdash; &#x27;safe&#x27; &#8212; yes<img src=\"a.png\">\n{{c1::443}} is the port of {{c2::HTTPS::a protocol}}\t\n";
+        let (_, notes) = parse(text).unwrap();
+        let got: Vec<(&str, &str, usize)> = notes
+            .iter()
+            .map(|n| (n.front.as_str(), n.back.as_str(), n.images))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    "- GET\n- HEAD\nWhich are safe?",
+                    "Both \u{2014} 'safe' \u{2014} yes",
+                    1
+                ),
+                ("[...] is the port of [a protocol]", "443; HTTPS", 0),
+            ]
+        );
+    }
+
+    /// What Anki's own "Notes in Plain Text" export carries: a GUID, note type and deck column.
+    #[test]
+    fn anki_guids_note_types_and_deck_column_are_used() {
+        let text = "#separator:tab\n#html:true\n#guid column:1\n#notetype column:2\n#deck column:3\nx/Fq!2\tBasic (type in the answer)\tOps::Networking::Ports\tHTTPS port?\t443\nb9Z\tBasic\tOps::Networking::Ports\tWhat is a port?\tA number\n";
+        let (deck, notes) = parse(text).unwrap();
+        assert_eq!(deck.as_deref(), Some("Ops::Networking::Ports"));
+        assert_eq!(
+            to_deck_yaml(&deck_id("ports"), "Ports", &notes),
+            "# Imported from an Anki text file by `portquiz import anki`.\nformat: 1\nid: ports\ntitle: \"Ports\"\ncards:\n  - id: anki-782f46712132\n    type: typed\n    prompt: \"HTTPS port?\"\n    accept: [\"443\"]\n  - id: anki-62395a\n    type: flashcard\n    prompt: \"What is a port?\"\n    answer: \"A number\"\n"
+        );
     }
 
     #[test]
@@ -594,6 +813,7 @@ mod tests {
         let d = deck(vec![
             flash("port", "What is a port?", "A number", &["basics"]),
             flash("quote", "Say \"hi\"\ttab", "line one\nline two", &[]),
+            flash("markup", "Is <b> bold & safe?", "a < b > c", &[]),
         ]);
         let out = export(std::slice::from_ref(&d));
         let (_, notes) = parse(&out.text).unwrap();

@@ -107,10 +107,18 @@ fn close_wait(_env: &Environment) -> Res<Observation> {
     }
     net::abortive(&server).step("SO_LINGER")?;
     drop(server);
+    // Freed at once unless another process holds a copy of the descriptor for a moment (a fork elsewhere in
+    // this program, between fork and exec): wait for the row to go, with a deadline.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_millis(500);
+    let mut after_close = net::tcp_state(addr, client_addr);
+    while after_close.is_some() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        after_close = net::tcp_state(addr, client_addr);
+    }
     log.step(
         "TCP",
         "server close()",
-        net::tcp_state(addr, client_addr).unwrap_or("gone from the kernel's table"),
+        after_close.unwrap_or("gone from the kernel's table"),
     );
     Ok(log.observe(
         0,

@@ -5,4 +5,5 @@ pub mod chart;
 pub mod fit;
 pub mod forecast;
 pub mod interview_date;
+pub mod interview_scores;
 pub mod stats;

@@ -336,6 +336,28 @@ impl Scheduler {
         u32::try_from(days.max(0)).unwrap_or(u32::MAX)
     }
 
+    /// The probability that the candidate recalls `card` at `now` (FSRS's retrievability), from its stability
+    /// and the time since its last review; `None` for a card never answered.
+    pub fn retrievability(&self, card: &CardState, now: Timestamp) -> Option<f64> {
+        let (stability, difficulty, last) = (card.stability?, card.difficulty?, card.last_review?);
+        let memory = fsrs::MemoryState {
+            stability: stability as f32,
+            difficulty: difficulty as f32,
+        };
+        let days = now.duration_since(last).as_secs_f64().max(0.0) / 86_400.0;
+        let decay = self
+            .config
+            .parameters
+            .get(20)
+            .copied()
+            .unwrap_or(fsrs::FSRS6_DEFAULT_DECAY);
+        Some(f64::from(fsrs::current_retrievability(
+            memory,
+            days as f32,
+            decay,
+        )))
+    }
+
     /// Answers `card` with `rating` at `now`. Fuzz (if enabled) draws one number from `rng`; the rest is
     /// deterministic. Never returns a card due before `now`.
     pub fn review(

@@ -75,6 +75,16 @@ impl<'a> Planner<'a> {
     pub fn now(&self) -> Timestamp {
         (self.clock)()
     }
+
+    /// The scheduler (for rounds outside the study session: `portquiz interview`).
+    pub fn scheduler(&self) -> &'a Scheduler {
+        self.scheduler
+    }
+
+    /// The rng shuffles and fuzz draw from.
+    pub fn rng(&mut self) -> &mut StdRng {
+        &mut self.rng
+    }
 }
 
 /// How many checks a lab gets before only "give up" and "skip" are offered.
@@ -713,6 +723,7 @@ impl<'a> Session<'a> {
                 new_state: (!self.config.cram).then_some(&after),
                 overridden: verdict == Verdict::Claimed,
                 based_on: Some(&before),
+                kind: crate::store::AnswerKind::Study,
             });
             match recorded {
                 Err(StoreError::Stale { current, .. }) if attempts < 3 => {
@@ -886,28 +897,23 @@ impl<'a> Session<'a> {
     }
 
     fn typed(&mut self, card: &Card, model: Option<&str>) -> Result<Checked, SessionError> {
-        self.ui.say(Style::Question, &card.prompt)?;
+        let ordered = matches!(card.kind, CardKind::Typed { ordered: true, .. });
+        let question = words::typed_question(&card.prompt, ordered);
+        self.ui.say(Style::Question, &question)?;
         let (given, hint_used) = match self.ask(card, |ui, hint| ui.text(hint))? {
             Asked::Value(given, hint_used) => (given, hint_used),
             Asked::Step(step) => return Ok(Checked::Step(step)),
         };
         let model = model.unwrap_or_default();
         if let Some(groups) = card.explanation_ideas() {
-            return self.explanation(groups, &given, model, hint_used);
+            let missing = card.typed_judgement(&given).map(|j| j.missing);
+            return self.explanation(groups, &missing.unwrap_or_default(), model, hint_used);
         }
         let right = card.typed_is_right(&given);
         if right {
             self.ui.say(Style::Right, &words::typed_right(model))?;
         } else {
-            let mut missing = Vec::new();
-            if let CardKind::Typed { keywords, .. } = &card.kind {
-                let folded = crate::deck::fold(&given);
-                missing = keywords
-                    .iter()
-                    .filter(|group| !group.iter().any(|k| folded.contains(&crate::deck::fold(k))))
-                    .map(|group| group.join(" / "))
-                    .collect();
-            }
+            let missing = card.typed_missing(&given);
             self.ui
                 .say(Style::Wrong, &words::typed_wrong(model, &missing))?;
         }
@@ -923,20 +929,22 @@ impl<'a> Session<'a> {
     fn explanation(
         &mut self,
         groups: &[Vec<String>],
-        given: &str,
+        missing: &[usize],
         model: &str,
         hint_used: bool,
     ) -> Result<Checked, SessionError> {
-        let folded = crate::deck::fold(given);
-        let (spotted, missed): (Vec<&Vec<String>>, Vec<&Vec<String>>) = groups
-            .iter()
-            .partition(|group| group.iter().any(|k| folded.contains(&crate::deck::fold(k))));
-        let names = |list: &[&Vec<String>]| -> Vec<String> {
-            list.iter().map(|group| group.join(" / ")).collect()
+        // What the matcher did not find (in order, on an ordered card) is missed.
+        let names = |missed: bool| -> Vec<String> {
+            let listed = groups.iter().enumerate();
+            listed
+                .filter(|(i, _)| missing.contains(i) == missed)
+                .map(|(_, group)| group.join(" / "))
+                .collect()
         };
+        let (spotted, missed) = (names(false), names(true));
         self.ui.say(
             Style::Text,
-            &words::explanation_feedback(model, &names(&spotted), &names(&missed)),
+            &words::explanation_feedback(model, &spotted, &missed),
         )?;
         let suggested = if missed.is_empty() {
             Rating::Good

@@ -91,6 +91,8 @@ pub struct Recorded {
     pub after: Option<CardState>,
     /// The candidate overrode a verdict of wrong.
     pub overridden: bool,
+    /// The round it was given in.
+    pub kind: crate::store::AnswerKind,
 }
 
 /// Progress in memory, for tests: the same rules as the store (cram answers are logged and change no state;
@@ -154,6 +156,7 @@ impl Progress for MemoryProgress {
             before,
             after: answer.new_state.cloned(),
             overridden: answer.overridden,
+            kind: answer.kind,
         });
         Ok(self.next_id)
     }
@@ -235,6 +238,7 @@ mod tests {
             new_state,
             overridden: false,
             based_on: None,
+            kind: Default::default(),
         };
         let first = progress.record(&answer(&a, Some(&learning))).unwrap();
         progress.record(&answer(&b, None)).unwrap();

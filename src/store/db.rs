@@ -43,6 +43,36 @@ pub struct Answer<'a> {
     /// the card meanwhile: `merge`, a second session), nothing is written and [`StoreError::Stale`] hands
     /// back the stored state to compute from again. `None`: no such check.
     pub based_on: Option<&'a CardState>,
+    /// The round the answer was given in (the review log marks interview answers).
+    pub kind: AnswerKind,
+}
+
+/// The round an answer was given in, as the review log's `kind` column names it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum AnswerKind {
+    /// `portquiz study` (and everything recorded before interviews existed).
+    #[default]
+    Study,
+    /// `portquiz interview`: a mock interview round.
+    Interview,
+}
+
+impl AnswerKind {
+    /// The value stored in the review log's `kind` column (`None`, NULL, for a study answer).
+    fn stored(self) -> Option<&'static str> {
+        match self {
+            AnswerKind::Study => None,
+            AnswerKind::Interview => Some("interview"),
+        }
+    }
+
+    /// The kind's name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AnswerKind::Study => "study",
+            AnswerKind::Interview => "interview",
+        }
+    }
 }
 
 /// How often the candidate overrode portquiz's verdict of wrong on one card ("I was right").
@@ -105,7 +135,7 @@ impl WriteTx<'_> {
         before: Option<&CardState>,
     ) -> Result<(), StoreError> {
         // The log does not carry the "I was right" mark of another machine's answers (merge, repair).
-        insert_review(&self.tx, self.path, review, before, false)
+        insert_review(&self.tx, self.path, review, before, Marks::default())
     }
 
     /// Sets a card's state.
@@ -387,8 +417,18 @@ impl Store {
             duration_ms: answer.duration_ms,
             cram: answer.new_state.is_none(),
         };
-        insert_review(&tx, &path, entry, before.as_ref(), answer.overridden)?;
+        insert_review(
+            &tx,
+            &path,
+            entry,
+            before.as_ref(),
+            Marks {
+                overridden: answer.overridden,
+                kind: answer.kind,
+            },
+        )?;
         let id = tx.last_insert_rowid();
+
         if let Some(state) = answer.new_state {
             write_state(&tx, &path, deck, card, state)?;
         }
@@ -563,6 +603,23 @@ impl Store {
             f(self.log_entry(row)?)?;
         }
         Ok(())
+    }
+
+    /// The answers given in mock interviews (`kind = 'interview'`), in time order.
+    pub fn interview_reviews(&self) -> Result<Vec<Review>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT id, deck, card, time, rating, state_before, elapsed_days, duration_ms, cram
+                 FROM reviews WHERE kind = 'interview' ORDER BY time, id",
+            )
+            .map_err(|e| self.err(e))?;
+        let mut rows = stmt.query([]).map_err(|e| self.err(e))?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next().map_err(|e| self.err(e))? {
+            out.push(self.log_entry(row)?);
+        }
+        Ok(out)
     }
 
     /// Calls `f` for every review-log row in recording order (by id, not by time), with the deck and card
@@ -774,7 +831,7 @@ impl Store {
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(|e| classify(&path, e))?;
         for (r, before) in reviews {
-            insert_review(&tx, &path, r.borrowed(), before.as_ref(), false)?;
+            insert_review(&tx, &path, r.borrowed(), before.as_ref(), Marks::default())?;
         }
         for (key, state) in states {
             write_state(&tx, &path, key.deck.as_str(), key.card.as_str(), state)?;
@@ -877,6 +934,14 @@ fn card_reviews(
     Ok(out)
 }
 
+/// What the review log marks about an answer beyond the [`Review`] row.
+#[derive(Debug, Clone, Copy, Default)]
+struct Marks {
+    /// The candidate overrode a verdict of wrong.
+    overridden: bool,
+    kind: AnswerKind,
+}
+
 /// Appends one review-log row (its `id` is ignored: SQLite gives the next one), with the card's state before
 /// it as JSON for undo.
 fn insert_review(
@@ -884,7 +949,7 @@ fn insert_review(
     path: &Path,
     r: Review<&str>,
     before: Option<&CardState>,
-    overridden: bool,
+    marks: Marks,
 ) -> Result<(), StoreError> {
     let before_json = before
         .map(serde_json::to_string)
@@ -892,8 +957,8 @@ fn insert_review(
         .map_err(|e| corrupt(path, "card state", e.to_string()))?;
     // Cached: `merge` and `repair` insert a million rows through here (parsing the SQL each time was 8% of it).
     tx.prepare_cached(
-        "INSERT INTO reviews (deck, card, time, rating, state_before, elapsed_days, duration_ms, cram, card_before, overridden)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        "INSERT INTO reviews (deck, card, time, rating, state_before, elapsed_days, duration_ms, cram, card_before, overridden, kind)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     )
     .and_then(|mut stmt| {
         stmt.execute(params![
@@ -906,7 +971,8 @@ fn insert_review(
             i64::try_from(r.duration_ms).unwrap_or(i64::MAX),
             r.cram,
             before_json,
-            overridden,
+            marks.overridden,
+            marks.kind.stored(),
         ])
     })
     .map_err(|e| classify(path, e))?;

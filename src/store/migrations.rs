@@ -56,6 +56,12 @@ pub const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (deck, card)
     ) WITHOUT ROWID;
     "#,
+    // 2 -> 3: answers given in a mock interview (`kind = 'interview'`); NULL is a study answer, so the rows
+    // of the common case stay as small as before.
+    r#"
+    -- No index: only `stats` reads interview answers, and a scan of the log is what it does anyway.
+    ALTER TABLE reviews ADD COLUMN kind TEXT CHECK (kind IS NULL OR kind = 'interview');
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -15,7 +15,7 @@ mod migrations;
 mod repair;
 
 pub use crate::review::AnswerId;
-pub use db::{Answer, BUSY_TIMEOUT, Overrides, Store, Undone, WriteTx};
+pub use db::{Answer, AnswerKind, BUSY_TIMEOUT, Overrides, Store, Undone, WriteTx};
 pub use error::{Blocker, StoreError};
 pub use migrations::SCHEMA_VERSION;
 pub use repair::Salvaged;

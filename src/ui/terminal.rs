@@ -112,6 +112,7 @@ impl TerminalUi {
         hint: bool,
         undo: Undo,
     ) -> Answer<usize> {
+        pending_ctrl_c()?;
         let width = self.width().saturating_sub(4);
         let mut all: Vec<String> = items
             .iter()
@@ -169,6 +170,23 @@ fn map_err(err: dialoguer::Error) -> UiError {
     UiError::from(io)
 }
 
+/// Set by the Ctrl-C handler; read (and cleared) before each prompt.
+static CTRL_C: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// The Ctrl-C handler of a terminal session: during a key read dialoguer sees Ctrl-C itself (raw mode);
+/// at any other moment the signal lands here and the next prompt ends the session as Ctrl-C would.
+pub fn note_ctrl_c() {
+    CTRL_C.store(true, std::sync::atomic::Ordering::SeqCst);
+}
+
+/// `Interrupted` when Ctrl-C was pressed since the last prompt.
+fn pending_ctrl_c() -> Result<(), UiError> {
+    if CTRL_C.swap(false, std::sync::atomic::Ordering::SeqCst) {
+        return Err(UiError::Interrupted);
+    }
+    Ok(())
+}
+
 /// Restores the cursor (dialoguer hides it while a prompt is open); call after Ctrl-C.
 pub fn restore_terminal() {
     let _ = Term::stderr().show_cursor();
@@ -208,6 +226,7 @@ impl Ui for TerminalUi {
             .map(|o| Self::wrap(&safe::line(o), width, "    "))
             .collect();
         loop {
+            pending_ctrl_c()?;
             let picked = MultiSelect::with_theme(self.theme.as_ref())
                 .with_prompt(Self::wrap(
                     "Pick every right option (Space marks, Enter answers, Esc quits)",
@@ -263,6 +282,7 @@ impl Ui for TerminalUi {
             "Your answer (u undo, q quit; quote a word to answer it, e.g. \"q\"):"
         };
         loop {
+            pending_ctrl_c()?;
             // A plain line editor, not a redrawn widget: an answer longer than a line wraps like any typed
             // text and leaves nothing stale behind.
             let label = Self::wrap(prompt, self.width(), "");

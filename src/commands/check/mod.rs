@@ -5,9 +5,11 @@ use anyhow::Result;
 
 use crate::library;
 
+mod json;
 mod practicals;
+mod warnings;
 use crate::cli::CheckArgs;
-use crate::deck::{compile, lint};
+use crate::deck::{Severity, compile, lint};
 use crate::env::output::{paint, style};
 use crate::env::{Env, Exit};
 use crate::text::plural;
@@ -19,7 +21,7 @@ pub fn run(env: &Env, args: &CheckArgs) -> Result<Exit> {
     } else {
         library::read_paths(&args.paths)?
     };
-    let lib = compile::compile(&sources, &library::known());
+    let mut lib = compile::compile(&sources, &library::known());
     let lints: Vec<lint::Lint> = lib
         .decks
         .iter()
@@ -32,32 +34,53 @@ pub fn run(env: &Env, args: &CheckArgs) -> Result<Exit> {
             lint::lint(deck, text)
         })
         .collect();
+    // Follow-ups that leave their deck can only be checked once every deck is compiled.
+    let across = crate::deck::validate::check_follow_ups_across(&lib.decks, &sources);
+    let files: std::collections::HashSet<&str> = across.iter().map(|d| d.file.as_str()).collect();
+    lib.files_with_errors += files.len();
+    lib.diagnostics.extend(across);
+    let mut warnings = warnings::all(env, &sources, &lib.decks);
+    warnings.extend(lints.iter().flat_map(|l| l.warnings.iter().cloned()));
+    if args.json {
+        return json::write(&lib, &warnings, args.deny_warnings);
+    }
     let mut stderr = std::io::stderr().lock();
     let error = format!(": {}: ", paint(env.output.on_stderr(style::ERROR), "error"));
     let warning = format!(
         ": {}: ",
         paint(env.output.on_stderr(style::WARNING), "warning")
     );
-    for d in &lib.diagnostics {
-        write!(stderr, "{}", d.render().replacen(": error: ", &error, 1))?;
-    }
-    for d in lints.iter().flat_map(|l| &l.warnings) {
-        write!(
-            stderr,
-            "{}",
-            d.render().replacen(": warning: ", &warning, 1)
-        )?;
+    let mut all: Vec<_> = lib.diagnostics.iter().chain(&warnings).collect();
+    all.sort_by(|a, b| (&a.file, a.pos).cmp(&(&b.file, b.pos)));
+    for d in all {
+        let text = d.render();
+        let text = match d.severity {
+            Severity::Error => text.replacen(": error: ", &error, 1),
+            Severity::Warning => text.replacen(": warning: ", &warning, 1),
+        };
+        write!(stderr, "{text}")?;
     }
     drop(stderr);
     let errors = lib.diagnostics.len();
     let mut code = Exit::Ok;
     if errors == 0 {
         let cards: usize = lib.decks.iter().map(|d| d.cards.len()).sum();
+        let verdict = match (warnings.len(), args.deny_warnings) {
+            (0, _) => paint(env.output.on_stdout(style::OK), "ok").to_string(),
+            (n, false) => format!(
+                "{} ({})",
+                paint(env.output.on_stdout(style::OK), "ok"),
+                plural(n, "warning")
+            ),
+            (n, true) => {
+                code = Exit::Problems;
+                format!("{}, denied by --deny-warnings", plural(n, "warning"))
+            }
+        };
         crate::outln!(
-            "{}, {}: {}",
+            "{}, {}: {verdict}",
             plural(lib.decks.len(), "deck"),
             plural(cards, "card"),
-            paint(env.output.on_stdout(style::OK), "ok")
         )?;
     } else {
         crate::outln!(
@@ -77,7 +100,6 @@ pub fn run(env: &Env, args: &CheckArgs) -> Result<Exit> {
     }
     Ok(code)
 }
-
 /// A share of fewer cards than this says nothing about a deck, so `check` does not print it.
 const MIN_CARDS_FOR_A_SHARE: usize = 5;
 

@@ -4,11 +4,17 @@
 use std::collections::HashMap;
 
 use super::Cx;
-use super::fields::{Fields, scalar_width};
+use super::fields::Fields;
 use crate::deck::diag::suggest;
 use crate::deck::id::{CardId, CardType};
 use crate::deck::model::{Card, CardKind};
 use crate::deck::yaml::{Node, Pos, Value};
+
+/// Whether `written` is how a true/false value is written: `true` or `false` (not YAML 1.1's `yes`, `on`,
+/// `y`, which other tools read as text).
+pub(super) fn is_true_or_false(written: &str) -> bool {
+    matches!(written, "true" | "false")
+}
 
 impl Cx<'_> {
     pub(super) fn card(
@@ -24,12 +30,13 @@ impl Cx<'_> {
         let id = self.id(&fields, "this card", CardId::written);
         if let Some((id, pos)) = &id {
             if let Some(first) = seen.get(id) {
-                let d = self
-                    .error(Some(*pos), format!("duplicate card id `{id}`"))
-                    .width(id.as_str().chars().count())
-                    .note(self.file, Some(*first), format!("`{id}` is first used here"))
-                    .help("card ids must be unique within a deck: rename one (progress is kept per deck id + card id)");
-                self.push(d);
+                let width = id.as_str().chars().count();
+                self.collision(
+                    [(*first, width), (*pos, width)],
+                    &format!("duplicate card id `{id}`"),
+                    &format!("`{id}` is also used here"),
+                    "card ids must be unique within a deck: rename one (progress is kept per deck id + card id)",
+                );
             } else {
                 seen.insert(id.clone(), *pos);
             }
@@ -90,6 +97,7 @@ impl Cx<'_> {
         };
         let explain = self.opt_text(&fields, "explain");
         let hint = self.opt_text(&fields, "hint");
+        let follow_up = self.follow_up(&fields, id.as_ref().map(|(id, _)| id));
         let mut tags = self.tags(&fields);
         tags.extend(deck_tags.iter().cloned());
 
@@ -115,6 +123,7 @@ impl Cx<'_> {
             hint,
             tags,
             line: fields.pos.line,
+            follow_up,
         })
     }
 
@@ -124,7 +133,21 @@ impl Cx<'_> {
             return None;
         };
         match &node.value {
-            Value::Bool(b) => Some(CardKind::TrueFalse { answer: *b }),
+            Value::Bool(b) if is_true_or_false(node.written(self.text)) => {
+                Some(CardKind::TrueFalse { answer: *b })
+            }
+            Value::Bool(b) => {
+                let written = node.written(self.text);
+                let d = self
+                    .error(
+                        Some(node.pos),
+                        format!("a truefalse `answer` is written `true` or `false`; YAML reads `{written}` as {b}"),
+                    )
+                    .width(self.width(node))
+                    .help(format!("write `answer: {b}`"));
+                self.push(d);
+                None
+            }
             other => {
                 let d = self
                     .error(
@@ -134,7 +157,7 @@ impl Cx<'_> {
                             other.kind()
                         ),
                     )
-                    .width(scalar_width(node))
+                    .width(self.width(node))
                     .help("write `answer: true` or `answer: false`, without quotes");
                 self.push(d);
                 None
@@ -194,7 +217,7 @@ mod tests {
             check_cards(
                 "  - id: a\n    type: truefalse\n    prompt: P\n    answer: true\n  - id: a\n    type: truefalse\n    prompt: Q\n    answer: false\n"
             ),
-            "d.yaml:9:9: error: duplicate card id `a`\n  |\n9 |   - id: a\n  |         ^\nd.yaml:5:9: note: `a` is first used here\nhelp: card ids must be unique within a deck: rename one (progress is kept per deck id + card id)\n"
+            "d.yaml:5:9: error: duplicate card id `a`\n  |\n5 |   - id: a\n  |         ^\nd.yaml:9:9: note: `a` is also used here\nhelp: card ids must be unique within a deck: rename one (progress is kept per deck id + card id)\nd.yaml:9:9: error: duplicate card id `a`\n  |\n9 |   - id: a\n  |         ^\nd.yaml:5:9: note: `a` is also used here\nhelp: card ids must be unique within a deck: rename one (progress is kept per deck id + card id)\n"
         );
     }
 
@@ -220,7 +243,7 @@ mod tests {
     fn a_truefalse_answer_must_be_a_boolean() {
         assert_eq!(
             check_cards("  - id: a\n    type: truefalse\n    prompt: P\n    answer: \"yes\"\n"),
-            "d.yaml:8:13: error: a truefalse `answer` must be true or false, found a string\n  |\n8 |     answer: \"yes\"\n  |             ^^^\nhelp: write `answer: true` or `answer: false`, without quotes\n"
+            "d.yaml:8:13: error: a truefalse `answer` must be true or false, found a string\n  |\n8 |     answer: \"yes\"\n  |             ^^^^^\nhelp: write `answer: true` or `answer: false`, without quotes\n"
         );
     }
 

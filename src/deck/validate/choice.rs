@@ -6,7 +6,7 @@ use crate::deck::diag::suggest;
 use crate::deck::model::{CardKind, ChoiceOption, fold};
 use crate::deck::yaml::{Node, Pos, Value};
 
-const OPTION_KEYS: [&str; 2] = ["text", "why"];
+pub(super) const OPTION_KEYS: [&str; 2] = ["text", "why"];
 const MAX_OPTIONS: usize = 8;
 
 impl Cx<'_> {

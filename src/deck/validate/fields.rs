@@ -10,6 +10,9 @@ use crate::deck::yaml::{Node, Pos, Value};
 pub(super) struct Fields<'n> {
     pub(super) pos: Pos,
     pub(super) entries: Vec<(&'n str, &'n Node, &'n Node)>,
+    /// Keys an unknown key was reported as a likely typo of (`promt` for `prompt`): a missing one is not
+    /// reported again.
+    pub(super) typo_of: Vec<String>,
 }
 
 impl<'n> Fields<'n> {
@@ -27,12 +30,12 @@ impl<'n> Fields<'n> {
     }
 }
 
-pub(super) fn scalar_width(node: &Node) -> usize {
-    match &node.value {
-        Value::Str(s) => s.lines().next().map_or(1, |l| l.chars().count()),
-        Value::Int(i) => i.to_string().len(),
-        Value::Bool(b) => b.to_string().len(),
-        _ => 1,
+/// `written` in the quotes that keep it as written: double quotes, or single ones when it holds a `"`.
+pub(super) fn quoted(written: &str) -> String {
+    if written.contains('"') {
+        format!("'{written}'")
+    } else {
+        format!("\"{written}\"")
     }
 }
 
@@ -63,13 +66,14 @@ impl Cx<'_> {
                         node.value.kind()
                     ),
                 )
-                .width(scalar_width(node));
+                .width(self.width(node));
             self.push(d);
             return None;
         };
         let mut fields = Fields {
             pos: node.pos,
             entries: Vec::new(),
+            typo_of: Vec::new(),
         };
         for (key, value) in entries {
             let Value::Str(name) = &key.value else {
@@ -91,9 +95,13 @@ impl Cx<'_> {
             } else {
                 let mut d = self
                     .error(Some(key.pos), format!("unknown key `{name}` in {what}"))
+                    .code("unknown-key")
                     .width(name.chars().count());
                 d = match suggest(name, allowed) {
-                    Some(s) => d.help(format!("did you mean `{s}`?")),
+                    Some(s) => {
+                        fields.typo_of.push(s.to_string());
+                        d.help(format!("did you mean `{s}`?"))
+                    }
                     None => d.help(format!("the keys {what} takes are: {}", allowed.join(", "))),
                 };
                 self.push(d);
@@ -102,42 +110,117 @@ impl Cx<'_> {
         Some(fields)
     }
 
+    /// Two places that give one id: an error at each (`width` wide), each with a note pointing at the
+    /// other, so the author sees both wherever they look first.
+    pub(super) fn collision(
+        &mut self,
+        places: [(Pos, usize); 2],
+        message: &str,
+        note: &str,
+        help: &str,
+    ) {
+        for (here, other) in [(places[1], places[0]), (places[0], places[1])] {
+            let d = self
+                .error(Some(here.0), message)
+                .code("duplicate-id")
+                .width(here.1)
+                .note(self.file, Some(other.0), note)
+                .help(help);
+            self.push(d);
+        }
+    }
+
     pub(super) fn missing(&mut self, fields: &Fields, key: &str, what: &str, example: &str) {
+        if fields.typo_of.iter().any(|k| k == key) {
+            return;
+        }
         let d = self
             .error(
                 Some(fields.pos),
                 format!("{what} is missing the required key `{key}`"),
             )
+            .code("missing-key")
             .help(format!("add `{key}: {example}`"));
         self.push(d);
     }
 
-    /// A text value (numbers are taken as their text, so `accept: [443]` works).
+    /// A text value, kept as written: a number YAML reads without changing it is taken as its text (so
+    /// `accept: [443]` works), but a plain value YAML would read as a boolean (`yes`, `on`, `n`) or as a
+    /// different number (`0755`, `1.10`) is refused with how it was read and how to quote it.
     pub(super) fn text(&mut self, node: &Node, key: &str) -> Option<String> {
+        self.text_or(node, key, None)
+    }
+
+    /// [`Self::text`], with `also` added to the help of a misread value (e.g. what else the key takes).
+    pub(super) fn text_or(&mut self, node: &Node, key: &str, also: Option<&str>) -> Option<String> {
         match &node.value {
             Value::Str(s) if s.trim().is_empty() => {
                 let d = self
                     .error(Some(node.pos), format!("`{key}` is empty"))
+                    .width(self.width(node))
                     .help(format!("write the {key}, or remove the key"));
                 self.push(d);
                 None
             }
             Value::Str(s) => Some(s.clone()),
-            Value::Int(i) => Some(i.to_string()),
-            Value::Float(f) => Some(f.to_string()),
+            Value::Int(_) | Value::Float(_) | Value::Bool(_) => {
+                let read = match &node.value {
+                    Value::Int(i) => i.to_string(),
+                    Value::Float(f) => f.to_string(),
+                    Value::Bool(b) => b.to_string(),
+                    _ => String::new(),
+                };
+                let written = node.written(self.text);
+                let is_bool = matches!(node.value, Value::Bool(_));
+                // A number whose text YAML keeps (or one whose spelling we cannot see, from an alias of a
+                // merge) is the text the author meant.
+                if !is_bool && (read == written || written.is_empty()) {
+                    return Some(read);
+                }
+                let what = if is_bool { "the boolean" } else { "the number" };
+                let help = format!("quote it to keep it as written: {}", quoted(written));
+                let help = match also {
+                    Some(also) if is_bool => format!("{help} ({also})"),
+                    _ => help,
+                };
+                let d = self
+                    .error(
+                        Some(node.pos),
+                        format!("`{key}` is text, but YAML reads `{written}` as {what} {read}"),
+                    )
+                    .code("misread-value")
+                    .width(self.width(node))
+                    .help(help);
+                self.push(d);
+                None
+            }
             other => {
                 let mut d = self
                     .error(
                         Some(node.pos),
                         format!("`{key}` must be text, found {}", other.kind()),
                     )
-                    .width(scalar_width(node));
-                if matches!(other, Value::Bool(_) | Value::Null) {
-                    d = d.help("put the text in quotes, e.g. \"yes\"");
+                    .width(self.width(node));
+                if matches!(other, Value::Null) {
+                    d = d.help(format!(
+                        "write the {key}, or quote it to keep it as written, e.g. \"~\""
+                    ));
                 }
                 self.push(d);
                 None
             }
+        }
+    }
+
+    /// The caret width of `node`: its first line as written, in characters (at least 1).
+    pub(super) fn width(&self, node: &Node) -> usize {
+        match &node.value {
+            Value::Seq(_) | Value::Map(_) => 1,
+            _ => node
+                .written(self.text)
+                .lines()
+                .next()
+                .map_or(1, |l| l.chars().count()),
         }
     }
 
@@ -164,11 +247,10 @@ impl Cx<'_> {
     pub(super) fn text_list(&mut self, node: &Node, key: &str) -> Option<Vec<String>> {
         match &node.value {
             Value::Seq(items) => {
-                let mut out = Vec::new();
-                for item in items {
-                    out.push(self.text(item, key)?);
-                }
-                Some(out)
+                // Every item is checked, so each bad one is reported.
+                let out: Vec<Option<String>> =
+                    items.iter().map(|item| self.text(item, key)).collect();
+                out.into_iter().collect()
             }
             _ => {
                 let d = self
@@ -225,7 +307,7 @@ mod tests {
     fn an_unknown_key_gets_the_nearest_known_one() {
         assert_eq!(
             check_cards("  - id: a\n    type: truefalse\n    promt: P\n    answer: true\n"),
-            "d.yaml:5:5: error: this card is missing the required key `prompt`\n  |\n5 |   - id: a\n  |     ^\nhelp: add `prompt: The question to ask?`\nd.yaml:7:5: error: unknown key `promt` in a card\n  |\n7 |     promt: P\n  |     ^^^^^\nhelp: did you mean `prompt`?\n"
+            "d.yaml:7:5: error: unknown key `promt` in a card\n  |\n7 |     promt: P\n  |     ^^^^^\nhelp: did you mean `prompt`?\n"
         );
     }
 
@@ -235,7 +317,7 @@ mod tests {
             check_cards(
                 "  - id: a\n    type: truefalse\n    prompt: P\n    answer: true\n    colour: red\n"
             ),
-            "d.yaml:9:5: error: unknown key `colour` in a card\n  |\n9 |     colour: red\n  |     ^^^^^^\nhelp: the keys a card takes are: id, type, prompt, explain, hint, tags, options, answer, accept, keywords, experiment\n"
+            "d.yaml:9:5: error: unknown key `colour` in a card\n  |\n9 |     colour: red\n  |     ^^^^^^\nhelp: the keys a card takes are: id, type, prompt, explain, hint, tags, follow_up, options, answer, accept, keywords, exact, ordered, experiment\n"
         );
     }
 
@@ -253,7 +335,7 @@ mod tests {
             check_cards(
                 "  - id: a\n    type: flashcard\n    prompt: [P]\n    answer: yes\n    hint: \"  \"\n"
             ),
-            "d.yaml:7:13: error: `prompt` must be text, found a list\n  |\n7 |     prompt: [P]\n  |             ^\nd.yaml:8:13: error: `answer` must be text, found a boolean\n  |\n8 |     answer: yes\n  |             ^^^\nhelp: put the text in quotes, e.g. \"yes\"\nd.yaml:9:11: error: `hint` is empty\n  |\n9 |     hint: \"  \"\n  |           ^\nhelp: write the hint, or remove the key\n"
+            "d.yaml:7:13: error: `prompt` must be text, found a list\n  |\n7 |     prompt: [P]\n  |             ^\nd.yaml:8:13: error: `answer` is text, but YAML reads `yes` as the boolean true\n  |\n8 |     answer: yes\n  |             ^^^\nhelp: quote it to keep it as written: \"yes\"\nd.yaml:9:11: error: `hint` is empty\n  |\n9 |     hint: \"  \"\n  |           ^^^^\nhelp: write the hint, or remove the key\n"
         );
     }
 
@@ -282,6 +364,47 @@ mod tests {
                 "format: 1\nid: My Deck\ntitle: D\ncards:\n  - id: a/b/c\n    type: truefalse\n    prompt: P\n    answer: true\n"
             ),
             "d.yaml:2:5: error: bad id `My Deck`: it contains 'M'; ids are kebab-case (a-z, 0-9 and single dashes), at most 64 characters\n  |\n2 | id: My Deck\n  |     ^^^^^^^\nhelp: use `my-deck`\nd.yaml:5:9: error: bad id `a/b/c`: it contains '/'; ids are kebab-case (a-z, 0-9 and single dashes), at most 64 characters\n  |\n5 |   - id: a/b/c\n  |         ^^^^^\nhelp: use `a-b-c`\n"
+        );
+    }
+
+    #[test]
+    fn values_yaml_would_change_are_refused_with_how_they_were_read() {
+        assert_eq!(
+            check_cards(
+                "  - id: a\n    type: typed\n    prompt: P\n    accept: [0755, 1.10, 1.0, y, \"n\", 443, 2.5]\n"
+            ),
+            "d.yaml:8:14: error: `accept` is text, but YAML reads `0755` as the number 755\n  |\n8 |     accept: [0755, 1.10, 1.0, y, \"n\", 443, 2.5]\n  |              ^^^^\nhelp: quote it to keep it as written: \"0755\"\nd.yaml:8:20: error: `accept` is text, but YAML reads `1.10` as the number 1.1\n  |\n8 |     accept: [0755, 1.10, 1.0, y, \"n\", 443, 2.5]\n  |                    ^^^^\nhelp: quote it to keep it as written: \"1.10\"\nd.yaml:8:26: error: `accept` is text, but YAML reads `1.0` as the number 1\n  |\n8 |     accept: [0755, 1.10, 1.0, y, \"n\", 443, 2.5]\n  |                          ^^^\nhelp: quote it to keep it as written: \"1.0\"\nd.yaml:8:31: error: `accept` is text, but YAML reads `y` as the boolean true\n  |\n8 |     accept: [0755, 1.10, 1.0, y, \"n\", 443, 2.5]\n  |                               ^\nhelp: quote it to keep it as written: \"y\"\n"
+        );
+        for word in ["yes", "no", "on", "off", "n"] {
+            let out = check_cards(&format!(
+                "  - id: a\n    type: flashcard\n    prompt: P\n    answer: {word}\n"
+            ));
+            assert!(
+                out.starts_with(&format!(
+                    "d.yaml:8:13: error: `answer` is text, but YAML reads `{word}` as the boolean "
+                )),
+                "{out}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_true_false_answer_is_true_or_false_only() {
+        assert_eq!(
+            check_cards(
+                "  - id: a\n    type: truefalse\n    prompt: P\n    answer: yes\n  - id: b\n    type: truefalse\n    prompt: P\n    answer: false\n"
+            ),
+            "d.yaml:8:13: error: a truefalse `answer` is written `true` or `false`; YAML reads `yes` as true\n  |\n8 |     answer: yes\n  |             ^^^\nhelp: write `answer: true`\n"
+        );
+    }
+
+    #[test]
+    fn table_cells_keep_what_was_written() {
+        assert_eq!(
+            check(
+                "format: 1\nid: d\ntitle: D\ntables:\n  - id: versions\n    columns: [Old, New]\n    rows:\n      - aspect: Version\n        values: [1.0, \"1.10\"]\n      - aspect: Encrypted\n        values: [n, true]\n"
+            ),
+            "d.yaml:9:18: error: `values` is text, but YAML reads `1.0` as the number 1\n  |\n9 |         values: [1.0, \"1.10\"]\n  |                  ^^^\nhelp: quote it to keep it as written: \"1.0\"\nd.yaml:11:18: error: `values` is text, but YAML reads `n` as the boolean false\n   |\n11 |         values: [n, true]\n   |                  ^\nhelp: quote it to keep it as written: \"n\" (a true/false cell is written `true` or `false`)\n"
         );
     }
 }

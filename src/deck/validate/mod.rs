@@ -7,15 +7,16 @@
 use std::collections::HashMap;
 
 use super::diag::Diagnostic;
-use super::id::{CardId, DeckId};
+use super::id::{CardId, CardType, DeckId};
 use super::model::{Deck, FORMAT_VERSION};
 use super::table;
-use super::yaml::{self, Node, Pos, Value};
-use fields::scalar_width;
+use super::yaml::{self, Node, Pos, SyntaxKind, Value};
+pub use follow::{across as check_follow_ups_across, parse_follow_up};
 
 mod cards;
 mod choice;
 mod fields;
+mod follow;
 mod syntax;
 mod tables;
 mod typed;
@@ -38,33 +39,95 @@ const DECK_KEYS: [&str; 7] = [
 ];
 
 /// Parses and validates one deck file. `file` is how the file is named in diagnostics.
+///
+/// Syntax mistakes do not stop the check: those [`syntax::scan`] knows are repaired, a line the parser
+/// still refuses is blanked, and the repaired text is parsed again (a few times at most), so one run
+/// reports every syntax error it can and every problem in what can still be read.
 pub fn parse_deck(text: &str, file: &str, known: &Known) -> Result<Deck, Vec<Diagnostic>> {
-    let mut cx = Cx {
-        file,
-        text,
-        known,
-        diags: Vec::new(),
-    };
-    let root = match yaml::parse(text) {
-        Ok(root) => root,
-        Err(err) => {
-            let (message, help) = syntax::syntax_message(&err);
-            let mut d = Diagnostic::error(file, text, err.pos, message);
-            if let Some(help) = help {
-                d = d.help(help);
+    let (slips, mut work) = syntax::scan(text, &all_keys());
+    let mut diags: Vec<Diagnostic> = slips
+        .iter()
+        .map(|s| {
+            Diagnostic::error(file, text, Some(s.pos), s.message.clone())
+                .code(s.code)
+                .width(s.width)
+                .help(s.help.clone())
+        })
+        .collect();
+    let mut blanked: Vec<u32> = Vec::new();
+    let root = loop {
+        match yaml::parse(&work) {
+            Ok(root) => break Some(root),
+            Err(err) => {
+                let (message, help) = syntax::syntax_message(&err);
+                let mut d = Diagnostic::error(file, text, err.pos, message).code("yaml-syntax");
+                if let Some(help) = help {
+                    d = d.help(help);
+                }
+                let line = err.pos.map(|p| p.line);
+                if !slips.iter().any(|s| Some(s.pos.line) == line) {
+                    diags.push(d);
+                }
+                // Only a located error in an ordinary line can be blanked and read past; hostile input
+                // and a second document stop here.
+                let go_on = matches!(
+                    err.kind,
+                    SyntaxKind::Indentation
+                        | SyntaxKind::ColonInValue
+                        | SyntaxKind::Quote
+                        | SyntaxKind::Other
+                );
+                match line {
+                    Some(line) if go_on && blanked.len() < 8 && !blanked.contains(&line) => {
+                        blanked.push(line);
+                        work = syntax::blank_line(&work, line);
+                    }
+                    _ => break None,
+                }
             }
-            return Err(vec![d]);
         }
     };
-    let deck = cx.deck(&root);
-    match deck {
-        Some(deck) if cx.diags.is_empty() => Ok(deck),
-        _ => {
-            // Report in file order, as an author reads the file.
-            cx.diags.sort_by_key(|d| d.pos);
-            Err(cx.diags)
+    let mut deck = None;
+    if let Some(root) = root {
+        let mut cx = Cx {
+            file,
+            text: &work,
+            known,
+            diags: Vec::new(),
+            deck_id: None,
+            follows: Vec::new(),
+        };
+        deck = cx.deck(&root);
+        for mut d in cx.diags {
+            // Shown as the author wrote it, not as repaired; a mapping that lost a blanked line does
+            // not also report the key it lost.
+            d.source_line = Diagnostic::error(file, text, d.pos, "").source_line;
+            if !blanked
+                .iter()
+                .any(|&line| syntax::lost_with(text, line, d.pos))
+            {
+                diags.push(d);
+            }
         }
     }
+    match deck {
+        Some(deck) if diags.is_empty() => Ok(deck),
+        _ => {
+            // Report in file order, as an author reads the file.
+            diags.sort_by_key(|d| d.pos);
+            Err(diags)
+        }
+    }
+}
+
+/// Every key a deck file uses anywhere, for [`syntax::scan`].
+fn all_keys() -> Vec<&'static str> {
+    let mut keys: Vec<&'static str> = DECK_KEYS.to_vec();
+    keys.extend(CardType::COMMON_KEYS);
+    keys.extend(CardType::type_only_keys());
+    keys.extend(tables::KEYS);
+    keys.extend(choice::OPTION_KEYS);
+    keys
 }
 
 /// The state of one validation: the file, its text (for excerpts), the known experiments, and the
@@ -74,6 +137,10 @@ struct Cx<'a> {
     text: &'a str,
     known: &'a Known<'a>,
     diags: Vec<Diagnostic>,
+    /// The deck's id once read (follow-ups without a deck name it).
+    deck_id: Option<DeckId>,
+    /// Every follow-up written so far, checked once all cards are known.
+    follows: Vec<follow::Follow>,
 }
 
 impl Cx<'_> {
@@ -88,27 +155,31 @@ impl Cx<'_> {
         if !matches!(root.value, Value::Map(_)) {
             let d = self
                 .error(Some(root.pos), format!("expected a deck (a mapping of keys to values), found {}", root.value.kind()))
-                .width(scalar_width(root))
+                .width(self.width(root))
                 .help("a deck file starts with `format: 1`, then `id:`, `title:` and `cards:`, each at the start of a line");
             self.push(d);
             return None;
         }
         let fields = self.fields(root, "a deck", &DECK_KEYS, &|_| None)?;
-        // The format decides how to read everything else, so a bad one stops here.
+        // A deck of a newer format is read by other rules, so it stops here; a missing or bad format is
+        // reported and the rest is checked as format 1, so one run shows every problem.
+        let mut format_ok = true;
         match fields.get("format") {
             None => {
                 let d = self
                     .error(Some(fields.pos), "the deck has no `format`")
                     .help(format!("add `format: {FORMAT_VERSION}` as the first line"));
                 self.push(d);
-                return None;
+                format_ok = false;
             }
             Some(node) => match node.value {
                 Value::Int(v) if v == FORMAT_VERSION => {}
+                // The same number (as JSON Schema's `const` sees it).
+                Value::Float(v) if v == FORMAT_VERSION as f64 => {}
                 Value::Int(v) if v > FORMAT_VERSION => {
                     let d = self
                         .error(Some(node.pos), format!("this deck uses format {v}, but this portquiz reads format {FORMAT_VERSION} at most"))
-                        .width(scalar_width(node))
+                        .width(self.width(node))
                         .help("upgrade portquiz to read this deck");
                     self.push(d);
                     return None;
@@ -116,14 +187,15 @@ impl Cx<'_> {
                 _ => {
                     let d = self
                         .error(Some(node.pos), format!("`format` must be {FORMAT_VERSION}"))
-                        .width(scalar_width(node))
+                        .width(self.width(node))
                         .help(format!("write `format: {FORMAT_VERSION}`"));
                     self.push(d);
-                    return None;
+                    format_ok = false;
                 }
             },
         }
         let id = self.id(&fields, "the deck", DeckId::new).map(|(id, _)| id);
+        self.deck_id = id.clone();
         let title = self.req_text(&fields, "title", "the deck", "A short title");
         let description = self.opt_text(&fields, "description");
         let tags = self.tags(&fields);
@@ -133,15 +205,18 @@ impl Cx<'_> {
         let mut any_card_written = false;
         if let Some(node) = fields.get("cards") {
             match &node.value {
-                Value::Seq(items) => {
-                    any_card_written |= !items.is_empty();
+                Value::Seq(items) if !items.is_empty() => {
+                    any_card_written = true;
                     for item in items {
                         if let Some(card) = self.card(item, &tags, &mut seen) {
                             cards.push(card);
                         }
                     }
                 }
-                Value::Null => {}
+                Value::Seq(_) | Value::Null => {
+                    self.empty_list(node, "cards");
+                    any_card_written = true;
+                }
                 other => {
                     let d = self
                         .error(
@@ -156,9 +231,27 @@ impl Cx<'_> {
         }
         if let Some(node) = fields.get("tables") {
             match &node.value {
-                Value::Seq(items) => {
-                    any_card_written |= !items.is_empty();
+                Value::Seq(items) if !items.is_empty() => {
+                    any_card_written = true;
+                    let mut table_ids: HashMap<String, Pos> = HashMap::new();
                     for item in items {
+                        // Ids as written, so a table with other problems still shows a clash.
+                        let (written, pos) = id_of(item);
+                        if let Some(id) = written {
+                            if let Some(first) = table_ids.get(id) {
+                                let width = id.chars().count();
+                                self.collision(
+                                    [(*first, width), (pos, width)],
+                                    &format!(
+                                        "two tables have the id `{id}`: their cards would share ids"
+                                    ),
+                                    "the other table is here",
+                                    "give each table its own `id`",
+                                );
+                                continue;
+                            }
+                            table_ids.insert(id.to_string(), pos);
+                        }
                         if let Some(t) = self.table(item) {
                             match table::expand(&t, &tags) {
                                 Ok(expanded) => cards.extend(expanded),
@@ -177,7 +270,10 @@ impl Cx<'_> {
                         }
                     }
                 }
-                Value::Null => {}
+                Value::Seq(_) | Value::Null => {
+                    self.empty_list(node, "tables");
+                    any_card_written = true;
+                }
                 other => {
                     let d = self
                         .error(
@@ -190,6 +286,7 @@ impl Cx<'_> {
                 }
             }
         }
+        self.check_follows(&cards);
         if !any_card_written {
             let d = self
                 .error(
@@ -199,6 +296,9 @@ impl Cx<'_> {
                 .help("add a `cards:` list (or a `tables:` entry) with at least one card");
             self.push(d);
         }
+        if !format_ok {
+            return None;
+        }
         Some(Deck {
             id: id?,
             title: title?,
@@ -207,6 +307,35 @@ impl Cx<'_> {
             origin: self.file.to_string(),
             cards,
         })
+    }
+}
+
+impl Cx<'_> {
+    /// An empty `cards:` or `tables:`: an error, so the deck file says what it holds.
+    fn empty_list(&mut self, node: &Node, key: &str) {
+        let d = self
+            .error(Some(node.pos), format!("`{key}` is empty"))
+            .help(format!(
+                "add at least one item under `{key}:`, or remove the key"
+            ));
+        self.push(d);
+    }
+}
+
+/// The `id` of a mapping as written (when it is text) and where it is (the mapping itself when it has none).
+fn id_of(node: &Node) -> (Option<&str>, Pos) {
+    let Value::Map(entries) = &node.value else {
+        return (None, node.pos);
+    };
+    match entries
+        .iter()
+        .find(|(k, _)| matches!(&k.value, Value::Str(s) if s == "id"))
+    {
+        Some((_, v)) => match &v.value {
+            Value::Str(s) => (Some(s.as_str()), v.pos),
+            _ => (None, v.pos),
+        },
+        None => (None, node.pos),
     }
 }
 
@@ -250,7 +379,7 @@ mod tests {
     fn the_format_is_required_and_not_newer_than_ours() {
         assert_eq!(
             check("id: d\ntitle: D\n"),
-            "d.yaml:1:1: error: the deck has no `format`\n  |\n1 | id: d\n  | ^\nhelp: add `format: 1` as the first line\n"
+            "d.yaml:1:1: error: the deck has no `format`\n  |\n1 | id: d\n  | ^\nhelp: add `format: 1` as the first line\nd.yaml:1:1: error: the deck has no cards\n  |\n1 | id: d\n  | ^\nhelp: add a `cards:` list (or a `tables:` entry) with at least one card\n"
         );
         assert_eq!(
             check("format: 2\nid: d\n"),
@@ -258,7 +387,7 @@ mod tests {
         );
         assert_eq!(
             check("format: one\nid: d\n"),
-            "d.yaml:1:9: error: `format` must be 1\n  |\n1 | format: one\n  |         ^^^\nhelp: write `format: 1`\n"
+            "d.yaml:1:1: error: the deck is missing the required key `title`\n  |\n1 | format: one\n  | ^\nhelp: add `title: A short title`\nd.yaml:1:1: error: the deck has no cards\n  |\n1 | format: one\n  | ^\nhelp: add a `cards:` list (or a `tables:` entry) with at least one card\nd.yaml:1:9: error: `format` must be 1\n  |\n1 | format: one\n  |         ^^^\nhelp: write `format: 1`\n"
         );
     }
 
@@ -275,6 +404,16 @@ mod tests {
         assert_eq!(
             check("format: 1\nid: d\ntitle: D\ncards: none\ntables: 3\n"),
             "d.yaml:4:8: error: `cards` must be a list of cards, found a string\n  |\n4 | cards: none\n  |        ^\nhelp: start each card with `- id: ...` on its own line under `cards:`\nd.yaml:5:9: error: `tables` must be a list of tables, found a number\n  |\n5 | tables: 3\n  |         ^\nhelp: start each table with `- id: ...` on its own line under `tables:`\n"
+        );
+    }
+
+    #[test]
+    fn two_tables_with_one_id_are_refused_at_both() {
+        assert_eq!(
+            check(
+                "format: 1\nid: d\ntitle: D\ntables:\n  - id: versions\n    columns: [A, B]\n    rows:\n      - aspect: X\n        values: [a, b]\n  - id: versions\n    columns: [A, B]\n    rows:\n      - aspect: Z\n        values: [c, d]\n"
+            ),
+            "d.yaml:5:9: error: two tables have the id `versions`: their cards would share ids\n  |\n5 |   - id: versions\n  |         ^^^^^^^^\nd.yaml:10:9: note: the other table is here\nhelp: give each table its own `id`\nd.yaml:10:9: error: two tables have the id `versions`: their cards would share ids\n   |\n10 |   - id: versions\n   |         ^^^^^^^^\nd.yaml:5:9: note: the other table is here\nhelp: give each table its own `id`\n"
         );
     }
 }

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use super::Cx;
+use super::cards::is_true_or_false;
 use crate::deck::id::{check_id, slug};
 use crate::deck::table::{self, Compare, Template, Use};
 use crate::deck::yaml::{Node, Pos, Value};
@@ -19,6 +20,20 @@ const TABLE_KEYS: [&str; 7] = [
 ];
 const COLUMN_KEYS: [&str; 3] = ["name", "id", "question"];
 const ROW_KEYS: [&str; 5] = ["id", "aspect", "values", "explain", "question"];
+/// Every key of tables, columns and rows (for the syntax scan).
+pub(super) const KEYS: [&str; 11] = [
+    "id",
+    "title",
+    "description",
+    "compare",
+    "question",
+    "columns",
+    "rows",
+    "name",
+    "aspect",
+    "values",
+    "explain",
+];
 
 /// A template as written, with where it was written, until the table's shape says how it is used.
 type Placed = Option<(Template, Pos)>;
@@ -149,7 +164,7 @@ impl Cx<'_> {
                 Some(node.pos),
                 "`compare` must be `columns` (each column is a thing, each row an aspect of it) or `rows` (each row is a thing, each column an attribute)",
             )
-            .width(super::fields::scalar_width(node))
+            .width(self.width(node))
             .help("write `compare: columns` or `compare: rows`, or leave it out to let portquiz decide");
         self.push(d);
         None
@@ -164,7 +179,7 @@ impl Cx<'_> {
             Err(err) => {
                 let d = self
                     .error(Some(node.pos), err.to_string())
-                    .width(super::fields::scalar_width(node))
+                    .width(self.width(node))
                     .help("see \"Tables\" in decks/README.md for the placeholders");
                 self.push(d);
                 None
@@ -250,7 +265,7 @@ impl Cx<'_> {
             return true;
         };
         let mut ok = true;
-        let mut seen: Vec<(String, &str, Pos)> = Vec::new();
+        let mut seen: Vec<(String, &str, Pos, usize)> = Vec::new();
         for ((column, _), item) in columns.iter().zip(items) {
             let (id, column) = (column.id.clone(), column.name.as_str());
             if id.is_empty() {
@@ -265,19 +280,20 @@ impl Cx<'_> {
                     .help("give the column a name with a letter or digit in it");
                 self.push(d);
                 ok = false;
-            } else if let Some((_, first, pos)) = seen.iter().find(|(s, _, _)| *s == id) {
-                let d = self
-                    .error(
-                        Some(item.pos),
-                        format!("the columns `{first}` and `{column}` would give their cards the same id `{id}`"),
-                    )
-                    .width(column.chars().count())
-                    .note(self.file, Some(*pos), format!("`{first}` is here"))
-                    .help("rename one of the columns");
-                self.push(d);
+            } else if let Some((_, first, pos, width)) = seen.iter().find(|(s, ..)| *s == id) {
+                let places = [(*pos, *width), (item.pos, self.width(item))];
+                let message = format!(
+                    "the columns `{first}` and `{column}` would give their cards the same id `{id}`"
+                );
+                self.collision(
+                    places,
+                    &message,
+                    "the other column is here",
+                    "rename one of the columns",
+                );
                 ok = false;
             } else {
-                seen.push((id, column, item.pos));
+                seen.push((id, column, item.pos, self.width(item)));
             }
         }
         ok
@@ -309,8 +325,14 @@ impl Cx<'_> {
                     let mut ok = true;
                     for item in items {
                         match &item.value {
-                            Value::Bool(b) => out.push(table::Cell::Bool(*b)),
-                            _ => match self.text(item, "values") {
+                            Value::Bool(b) if is_true_or_false(item.written(self.text)) => {
+                                out.push(table::Cell::Bool(*b));
+                            }
+                            _ => match self.text_or(
+                                item,
+                                "values",
+                                Some("a true/false cell is written `true` or `false`"),
+                            ) {
                                 Some(t) => out.push(table::Cell::Text(t)),
                                 None => ok = false,
                             },
@@ -330,15 +352,19 @@ impl Cx<'_> {
                 }
             },
         };
-        if let (Some(values), Some(columns), Some(n)) = (&values, columns, values_node)
-            && values.len() != columns.len()
+        let written = match values_node.map(|n| &n.value) {
+            Some(Value::Seq(items)) => Some(items.len()),
+            _ => None,
+        };
+        if let (Some(count), Some(columns), Some(n)) = (written, columns, values_node)
+            && count != columns.len()
         {
             let d = self
                 .error(
                     Some(n.pos),
                     format!(
                         "this row has {} but the table has {} columns ({})",
-                        crate::text::plural(values.len(), "value"),
+                        crate::text::plural(count, "value"),
                         columns.len(),
                         columns.join(", ")
                     ),
@@ -359,14 +385,12 @@ impl Cx<'_> {
             return None;
         }
         if let Some(first) = seen.get(&slug) {
-            let d = self
-                .error(
-                    Some(fields.pos),
-                    format!("two rows of this table have the id `{slug}`"),
-                )
-                .note(self.file, Some(*first), "the other row is here")
-                .help("give one of them an explicit `id:`");
-            self.push(d);
+            self.collision(
+                [(*first, 1), (fields.pos, 1)],
+                &format!("two rows of this table have the id `{slug}`"),
+                "the other row is here",
+                "give one of them an explicit `id:`",
+            );
             return None;
         }
         seen.insert(slug.clone(), fields.pos);
@@ -402,7 +426,17 @@ mod tests {
             check(
                 "format: 1\nid: d\ntitle: D\ntables:\n  - id: tab\n    columns: [TCP, tcp]\n    rows:\n      - aspect: Connection\n        values: [a, b]\n"
             ),
-            "d.yaml:6:20: error: the columns `TCP` and `tcp` would give their cards the same id `tcp`\n  |\n6 |     columns: [TCP, tcp]\n  |                    ^^^\nd.yaml:6:15: note: `TCP` is here\nhelp: rename one of the columns\n"
+            "d.yaml:6:15: error: the columns `TCP` and `tcp` would give their cards the same id `tcp`\n  |\n6 |     columns: [TCP, tcp]\n  |               ^^^\nd.yaml:6:20: note: the other column is here\nhelp: rename one of the columns\nd.yaml:6:20: error: the columns `TCP` and `tcp` would give their cards the same id `tcp`\n  |\n6 |     columns: [TCP, tcp]\n  |                    ^^^\nd.yaml:6:15: note: the other column is here\nhelp: rename one of the columns\n"
+        );
+    }
+
+    #[test]
+    fn columns_that_slug_alike_are_refused_at_both() {
+        assert_eq!(
+            check(
+                "format: 1\nid: d\ntitle: D\ntables:\n  - id: tab\n    columns: [\"HTTP/1.1\", \"HTTP 1.1\", a, a]\n    rows:\n      - aspect: Connection\n        values: [a, b, c, d]\n"
+            ),
+            "d.yaml:6:15: error: the columns `HTTP/1.1` and `HTTP 1.1` would give their cards the same id `http-1-1`\n  |\n6 |     columns: [\"HTTP/1.1\", \"HTTP 1.1\", a, a]\n  |               ^^^^^^^^^^\nd.yaml:6:27: note: the other column is here\nhelp: rename one of the columns\nd.yaml:6:27: error: the columns `HTTP/1.1` and `HTTP 1.1` would give their cards the same id `http-1-1`\n  |\n6 |     columns: [\"HTTP/1.1\", \"HTTP 1.1\", a, a]\n  |                           ^^^^^^^^^^\nd.yaml:6:15: note: the other column is here\nhelp: rename one of the columns\nd.yaml:6:39: error: the columns `a` and `a` would give their cards the same id `a`\n  |\n6 |     columns: [\"HTTP/1.1\", \"HTTP 1.1\", a, a]\n  |                                       ^\nd.yaml:6:42: note: the other column is here\nhelp: rename one of the columns\nd.yaml:6:42: error: the columns `a` and `a` would give their cards the same id `a`\n  |\n6 |     columns: [\"HTTP/1.1\", \"HTTP 1.1\", a, a]\n  |                                          ^\nd.yaml:6:39: note: the other column is here\nhelp: rename one of the columns\n"
         );
     }
 
@@ -432,7 +466,7 @@ mod tests {
             check(
                 "format: 1\nid: d\ntitle: D\ntables:\n  - id: tab\n    columns: [TCP, UDP]\n    rows:\n      - aspect: Connection\n        values: [a, b]\n      - aspect: connection!\n        values: [c, d]\n      - aspect: \"???\"\n        values: [e, f]\n"
             ),
-            "d.yaml:10:9: error: two rows of this table have the id `connection`\n   |\n10 |       - aspect: connection!\n   |         ^\nd.yaml:8:9: note: the other row is here\nhelp: give one of them an explicit `id:`\nd.yaml:12:9: error: this row needs an `id`: its aspect has no letters or digits\n   |\n12 |       - aspect: \"???\"\n   |         ^\nhelp: add `id: some-row-id`\n"
+            "d.yaml:8:9: error: two rows of this table have the id `connection`\n  |\n8 |       - aspect: Connection\n  |         ^\nd.yaml:10:9: note: the other row is here\nhelp: give one of them an explicit `id:`\nd.yaml:10:9: error: two rows of this table have the id `connection`\n   |\n10 |       - aspect: connection!\n   |         ^\nd.yaml:8:9: note: the other row is here\nhelp: give one of them an explicit `id:`\nd.yaml:12:9: error: this row needs an `id`: its aspect has no letters or digits\n   |\n12 |       - aspect: \"???\"\n   |         ^\nhelp: add `id: some-row-id`\n"
         );
     }
 
@@ -452,7 +486,7 @@ mod tests {
             check(
                 "format: 1\nid: d\ntitle: D\ntables:\n  - id: tab\n    compare: colums\n    question: \"Which is {colum}?\"\n    columns: [TCP, {name: UDP, id: u, question: \"{who} is it\"}]\n    rows:\n      - aspect: Reliable\n        values: [true, false]\n        question: \"{column} is reliable\"\n"
             ),
-            "d.yaml:6:14: error: `compare` must be `columns` (each column is a thing, each row an aspect of it) or `rows` (each row is a thing, each column an attribute)\n  |\n6 |     compare: colums\n  |              ^^^^^^\nhelp: write `compare: columns` or `compare: rows`, or leave it out to let portquiz decide\nd.yaml:7:15: error: `{colum}` is not a placeholder: use {title}, {column}, {aspect} ({Column}, {Aspect} as written), {cell:COLUMN-ID} or, in a true/false row, {who}\n  |\n7 |     question: \"Which is {colum}?\"\n  |               ^^^^^^^^^^^^^^^^^\nhelp: see \"Tables\" in decks/README.md for the placeholders\n"
+            "d.yaml:6:14: error: `compare` must be `columns` (each column is a thing, each row an aspect of it) or `rows` (each row is a thing, each column an attribute)\n  |\n6 |     compare: colums\n  |              ^^^^^^\nhelp: write `compare: columns` or `compare: rows`, or leave it out to let portquiz decide\nd.yaml:7:15: error: `{colum}` is not a placeholder: use {title}, {column}, {aspect} ({Column}, {Aspect} as written), {cell:COLUMN-ID} or, in a true/false row, {who}\n  |\n7 |     question: \"Which is {colum}?\"\n  |               ^^^^^^^^^^^^^^^^^^^\nhelp: see \"Tables\" in decks/README.md for the placeholders\n"
         );
         assert_eq!(
             check(

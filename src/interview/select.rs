@@ -1,0 +1,112 @@
+//! How an interviewer picks questions: mostly what the candidate knows least (lowest retrievability, leeches,
+//! cards never studied), one strength now and then, a practical prediction early on; cards that are only
+//! reached as follow-ups wait until a good answer leads to them. Pure: states, the scheduler's recall
+//! estimate and the rng come in as values.
+use rand::RngExt;
+use rand::rngs::StdRng;
+
+use crate::deck::{Card, CardKind};
+use crate::reports::stats::LEECH_LAPSES;
+use crate::schedule::{CardState, Scheduler, State};
+use jiff::Timestamp;
+
+/// Every how many questions one is a strength (a card recalled well), so a round is not only misses.
+pub const STRENGTH_EVERY: usize = 4;
+
+/// The latest position (0-based) by which a practical prediction is asked, when the decks have one.
+pub const PRACTICAL_BY: usize = 2;
+
+/// How little the candidate knows `state` at `now`, from 0 (sure to recall) up: a card never studied
+/// counts as 0.9 (a topic never studied is a gap an interviewer finds), a leech gets one more.
+pub fn weakness(state: &CardState, scheduler: &Scheduler, now: Timestamp) -> f64 {
+    let recall = match state.state {
+        State::New => 0.1,
+        _ => scheduler.retrievability(state, now).unwrap_or(0.0),
+    };
+    let leech = if state.lapses >= LEECH_LAPSES {
+        1.0
+    } else {
+        0.0
+    };
+    1.0 - recall + leech
+}
+
+/// Whether a card can be asked in an interview: labs need the candidate at a shell, not in a conversation.
+pub fn askable(card: &Card) -> bool {
+    !matches!(card.kind, CardKind::Lab { .. })
+}
+
+/// The lead questions in order (indices into `weakness`): weakest first, every [`STRENGTH_EVERY`]th the
+/// strongest card left that was studied, a practical card by position [`PRACTICAL_BY`]. `followed` marks the
+/// cards some other card names as a follow-up: they come after all the others. Ties are broken by a random
+/// rank drawn from `rng`, so two rounds over the same progress differ.
+pub fn leads(
+    weakness: &[f64],
+    studied: &[bool],
+    practical: &[bool],
+    followed: &[bool],
+    rng: &mut StdRng,
+) -> Vec<usize> {
+    let rank: Vec<u32> = (0..weakness.len()).map(|_| rng.random()).collect();
+    let mut weak: Vec<usize> = (0..weakness.len()).collect();
+    weak.sort_by(|&a, &b| {
+        followed[a]
+            .cmp(&followed[b])
+            .then(weakness[b].total_cmp(&weakness[a]))
+            .then(rank[a].cmp(&rank[b]))
+    });
+    let mut order: Vec<usize> = Vec::with_capacity(weak.len());
+    let mut taken = vec![false; weak.len()];
+    let mut cursor = 0;
+    while order.len() < weak.len() {
+        let strength = (order.len() + 1).is_multiple_of(STRENGTH_EVERY);
+        let pick = if strength {
+            weak.iter()
+                .rev()
+                .copied()
+                .find(|&i| !taken[i] && studied[i] && !followed[i])
+        } else {
+            None
+        };
+        let pick = match pick {
+            Some(i) => i,
+            None => {
+                while taken[weak[cursor]] {
+                    cursor += 1;
+                }
+                weak[cursor]
+            }
+        };
+        taken[pick] = true;
+        order.push(pick);
+    }
+    if !order.iter().take(PRACTICAL_BY + 1).any(|&i| practical[i])
+        && let Some(at) = order.iter().position(|&i| practical[i] && !followed[i])
+    {
+        let card = order.remove(at);
+        order.insert(PRACTICAL_BY.min(order.len()), card);
+    }
+    order
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use rand::SeedableRng;
+
+    use super::*;
+
+    #[test]
+    fn weakest_first_a_strength_every_fourth_a_practical_early_and_follow_ups_last() {
+        // Card 5 is the weakest but only a follow-up; 6 is a practical; 0 and 1 are strong and studied.
+        let weakness = [0.05, 0.2, 0.9, 0.8, 0.7, 1.9, 0.3, 0.6];
+        let studied = [true, true, false, true, true, true, true, true];
+        let practical = [false, false, false, false, false, false, true, false];
+        let followed = [false, false, false, false, false, true, false, false];
+        let mut rng = StdRng::seed_from_u64(1);
+        assert_eq!(
+            leads(&weakness, &studied, &practical, &followed, &mut rng),
+            [2, 3, 6, 4, 0, 7, 1, 5]
+        );
+    }
+}
