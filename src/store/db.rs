@@ -726,14 +726,20 @@ impl Store {
         Ok(false)
     }
 
-    /// The cards whose verdict was overridden at least `at_least` times over the whole log, most overridden
+    /// The cards whose verdict was overridden at least `at_least` (1 or more) times over the whole log, most overridden
     /// first (then by deck and card).
     pub fn overridden_cards(&self, at_least: u32) -> Result<Vec<Overrides>, StoreError> {
         let mut stmt = self
             .conn
             .prepare_cached(
-                "SELECT deck, card, SUM(overridden) AS o, COUNT(*) FROM reviews GROUP BY deck, card
-                 HAVING o >= ?1 ORDER BY o DESC, deck, card",
+                // The log read in table order for its few overridden rows, then each such card's answers
+                // counted on the (deck, card) index: grouping the whole log by that index looked every row
+                // up in the table (1,000,000 random seeks: `stats` 0.7 -> 5 s of CPU at 100,000 cards).
+                "WITH o AS (SELECT deck, card, COUNT(*) AS n FROM reviews NOT INDEXED WHERE overridden
+                            GROUP BY deck, card HAVING n >= ?1)
+                 SELECT deck, card, n,
+                        (SELECT COUNT(*) FROM reviews r WHERE r.deck = o.deck AND r.card = o.card)
+                 FROM o ORDER BY n DESC, deck, card",
             )
             .map_err(|e| self.err(e))?;
         let rows = stmt
