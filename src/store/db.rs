@@ -639,32 +639,26 @@ impl Store {
     /// Whether an answer was given in `[from, to)` to a deck for which `wanted` is true (found through the
     /// The cards answered (cram included) at or after `since`, e.g. today, for burying their siblings.
     pub fn cards_answered_since(&self, since: Timestamp) -> Result<HashSet<CardRef>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT DISTINCT deck, card FROM reviews WHERE time >= ?1")
-            .map_err(|e| self.err(e))?;
-        let mut rows = stmt
-            .query([since.as_microsecond()])
-            .map_err(|e| self.err(e))?;
-        let mut out = HashSet::new();
-        while let Some(row) = rows.next().map_err(|e| self.err(e))? {
-            let deck: String = row.get(0).map_err(|e| self.err(e))?;
-            let card: String = row.get(1).map_err(|e| self.err(e))?;
-            // A row whose ids break the rule (a hand-edited file) cannot name a loaded card: skip it.
-            if let Ok(card) = CardRef::parse(&deck, &card) {
-                out.insert(card);
-            }
-        }
-        Ok(out)
+        self.card_refs(
+            "SELECT DISTINCT deck, card FROM reviews WHERE time >= ?1",
+            [since.as_microsecond()],
+        )
     }
 
     /// The suspended cards (taken out of rotation by the candidate).
     pub fn suspended(&self) -> Result<HashSet<CardRef>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT deck, card FROM suspended")
-            .map_err(|e| self.err(e))?;
-        let mut rows = stmt.query([]).map_err(|e| self.err(e))?;
+        self.card_refs("SELECT deck, card FROM suspended", [])
+    }
+
+    /// The `(deck, card)` rows of a query as card references. A row whose ids break the rule (a hand-edited
+    /// file) cannot name a loaded card: it is skipped.
+    fn card_refs<P: rusqlite::Params>(
+        &self,
+        sql: &str,
+        params: P,
+    ) -> Result<HashSet<CardRef>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(sql).map_err(|e| self.err(e))?;
+        let mut rows = stmt.query(params).map_err(|e| self.err(e))?;
         let mut out = HashSet::new();
         while let Some(row) = rows.next().map_err(|e| self.err(e))? {
             let deck: String = row.get(0).map_err(|e| self.err(e))?;
