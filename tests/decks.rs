@@ -495,3 +495,17 @@ fn built_in_decks_ask_each_card_id_once_and_never_mention_the_seed() {
     }
     assert_eq!(mentions, Vec::<String>::new());
 }
+
+/// Issue 16: theory cards back their claim with the machine in front of the candidate.
+#[test]
+fn at_least_thirty_shipped_theory_cards_have_a_demo() {
+    let mut demos = 0;
+    for entry in std::fs::read_dir(crate::support::root().join("decks")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "yaml") {
+            let text = std::fs::read_to_string(&path).unwrap();
+            demos += text.lines().filter(|l| l.starts_with("    demo: ")).count();
+        }
+    }
+    assert!(demos >= 30, "{demos} cards with a demo");
+}

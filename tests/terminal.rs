@@ -243,6 +243,12 @@ fn ctrl_c_keeps_answers_prints_the_summary_and_exits_130() {
     );
 }
 
+/// `portquiz study` in a pseudo-terminal on the fixture deck `tests/decks/good/ID.yaml` (deck id `ID`) alone.
+fn spawn_fixture(sandbox: &Sandbox, id: &str) -> OsSession {
+    let path = format!("tests/decks/good/{id}.yaml");
+    spawn_study(sandbox, &["--deck", &path, "--deck", id])
+}
+
 /// Removes escape sequences (colour, cursor moves) from terminal output.
 fn plain_text(bytes: &[u8]) -> String {
     let text = String::from_utf8_lossy(bytes);
@@ -258,15 +264,7 @@ fn flat(text: &str) -> String {
 #[test]
 fn enter_with_nothing_marked_in_a_multi_select_asks_again_and_never_undoes() {
     let sandbox = Sandbox::new();
-    let mut s = spawn_study(
-        &sandbox,
-        &[
-            "--deck",
-            "tests/decks/good/pty-more.yaml",
-            "--deck",
-            "pty-more",
-        ],
-    );
+    let mut s = spawn_fixture(&sandbox, "pty-more");
     let tty = terminal(&s);
     s.expect("Pick every right option").unwrap();
     wait_for_key_read(&tty);
@@ -286,15 +284,7 @@ fn enter_with_nothing_marked_in_a_multi_select_asks_again_and_never_undoes() {
 #[test]
 fn a_question_mark_on_a_typed_card_without_hint_is_not_graded() {
     let sandbox = Sandbox::new();
-    let mut s = spawn_study(
-        &sandbox,
-        &[
-            "--deck",
-            "tests/decks/good/pty-typed.yaml",
-            "--deck",
-            "pty-typed",
-        ],
-    );
+    let mut s = spawn_fixture(&sandbox, "pty-typed");
     let tty = terminal(&s);
     s.expect("Your answer (u undo, q quit").unwrap();
     wait_for_key_read(&tty);
@@ -320,15 +310,7 @@ fn a_question_mark_on_a_typed_card_without_hint_is_not_graded() {
 #[test]
 fn undo_at_a_grade_prompt_asks_the_same_card_again() {
     let sandbox = Sandbox::new();
-    let mut s = spawn_study(
-        &sandbox,
-        &[
-            "--deck",
-            "tests/decks/good/pty-typed.yaml",
-            "--deck",
-            "pty-typed",
-        ],
-    );
+    let mut s = spawn_fixture(&sandbox, "pty-typed");
     let tty = terminal(&s);
     s.expect("Your answer (u undo, q quit").unwrap();
     wait_for_key_read(&tty);
@@ -369,15 +351,7 @@ fn undo_at_a_grade_prompt_asks_the_same_card_again() {
 #[test]
 fn text_wraps_at_word_boundaries_to_a_narrow_terminal() {
     let sandbox = Sandbox::new();
-    let mut s = spawn_study(
-        &sandbox,
-        &[
-            "--deck",
-            "tests/decks/good/pty-more.yaml",
-            "--deck",
-            "pty-more",
-        ],
-    );
+    let mut s = spawn_fixture(&sandbox, "pty-more");
     s.get_process_mut().set_window_size(40, 24).unwrap();
     let tty = terminal(&s);
     let shown = s.expect("Pick every right option").unwrap();
@@ -494,5 +468,29 @@ fn portquiz_alone_in_a_terminal_starts_studying() {
         "{}",
         plain_text(end.as_bytes())
     );
+    assert_eq!(exit_code(&s), 0);
+}
+
+#[test]
+fn a_cards_demo_runs_live_from_the_grade_menu() {
+    let sandbox = Sandbox::new();
+    let mut s = spawn_fixture(&sandbox, "pty-demo");
+    let tty = terminal(&s);
+    assert_eq!(next_prompt(&mut s, &tty), "Show the answer");
+    s.send(ENTER).unwrap();
+    assert_eq!(next_prompt(&mut s, &tty), "How well did you know it?");
+    // Again, Hard, Good (highlighted), Easy, then the demo.
+    for _ in 0..2 {
+        s.send(DOWN).unwrap();
+        s.expect("❯").unwrap();
+        wait_for_key_read(&tty);
+    }
+    s.send(ENTER).unwrap();
+    s.expect("(live, on loopback, not graded: Port 65536)")
+        .unwrap();
+    s.expect("=> ").unwrap();
+    assert_eq!(next_prompt(&mut s, &tty), "How well did you know it?");
+    s.send(ESC).unwrap();
+    s.expect(Eof).unwrap();
     assert_eq!(exit_code(&s), 0);
 }

@@ -129,6 +129,10 @@ pub fn deck_schema() -> Value {
                         "items": {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*(/[a-z0-9]+(-[a-z0-9]+)*){0,3}$"},
                         "description": "Cards an interviewer asks next after a good answer: `card-id` in this deck, `deck-id/card-id` in another."
                     },
+                    "demo": {
+                        "enum": crate::practical::experiment_ids(),
+                        "description": "A live experiment that shows this card's point (`portquiz experiments`): after the answer, the candidate can ask to see it run, ungraded."
+                    },
                     "options": {
                         "type": "array",
                         "minItems": 2,

@@ -26,8 +26,6 @@ pub fn run(env: &Env, args: &StudyArgs) -> Result<Exit> {
         );
     }
     let mut store = Store::open(env.db_path())?;
-    // A damaged file must not be written to: checked beside the first question, before the first answer.
-    store.check_for_damage_in_background();
     let scheduler = progress::scheduler_until(&store, args.until.as_deref())?;
     // Under PORTQUIZ_NOW the session's clock starts at that instant and runs on in real time, so answers
     // keep distinct, ordered instants (as they would on the wall clock) while the day stays the one asked for.

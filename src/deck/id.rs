@@ -295,7 +295,7 @@ impl CardType {
     ];
 
     /// Keys every card takes, whatever its type.
-    pub const COMMON_KEYS: [&'static str; 7] = [
+    pub const COMMON_KEYS: [&'static str; 8] = [
         "id",
         "type",
         "prompt",
@@ -303,6 +303,7 @@ impl CardType {
         "hint",
         "tags",
         "follow_up",
+        "demo",
     ];
 
     /// The `type:` name as written in decks.

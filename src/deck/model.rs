@@ -47,6 +47,10 @@ pub struct Card {
     /// deck they exist and form no loop (checked here); in other decks `portquiz check` checks them.
     #[serde(default)]
     pub follow_up: Vec<CardRef>,
+    /// An experiment that shows this card's point happening (`demo:`): after the answer the candidate can
+    /// ask to see it run live, ungraded.
+    #[serde(default)]
+    pub demo: Option<String>,
 }
 
 /// What kind of answer a card takes and how it is checked.
@@ -200,6 +204,7 @@ mod tests {
             tags: vec![],
             line: 1,
             follow_up: vec![],
+            demo: None,
         }
     }
 

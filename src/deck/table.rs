@@ -271,6 +271,7 @@ pub fn expand(table: &Table, deck_tags: &[String]) -> Result<Vec<Card>, IdError>
             tags: tags.clone(),
             line: row.line,
             follow_up: Vec::new(),
+            demo: None,
         };
         if table.compare == Compare::Columns && row.is_bool() {
             let Some(first) = table.columns.first() else {

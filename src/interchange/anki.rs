@@ -680,6 +680,7 @@ mod tests {
             tags: tags.iter().map(|t| t.to_string()).collect(),
             line: 1,
             follow_up: vec![],
+            demo: None,
         }
     }
 

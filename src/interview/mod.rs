@@ -617,7 +617,7 @@ impl<'a> Round<'a> {
                 })
                 .collect();
             let at = Rating::ALL.iter().position(|&r| r == default).unwrap_or(0);
-            match self.ui.grade(&choices, at, false) {
+            match self.ui.grade(&choices, at, false, false) {
                 Ok(GradeReply::Grade(rating)) => rating,
                 Ok(GradeReply::Quit) => {
                     keep = false;

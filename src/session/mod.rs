@@ -392,6 +392,7 @@ impl<'a> Session<'a> {
     pub fn run(mut self) -> Result<Summary, SessionError> {
         let started = self.planner.now();
         let outlook = self.outlook();
+        self.progress.first_question();
         self.ui
             .say(Style::Dim, &words::outlook(&outlook, self.config.cram))?;
         loop {
@@ -614,13 +615,27 @@ impl<'a> Session<'a> {
             ),
         };
         let choices = self.grade_choices(index, ratings);
-        let reply = match self.ui.grade(&choices, default, grade == Grade::Wrong) {
-            Ok(reply) => reply,
-            Err(UiError::Interrupted) => {
-                self.keep_on_quit(index, ratings[default], verdict, shown_at)?;
-                return Err(UiError::Interrupted.into());
+        let demo = self.cards[index]
+            .1
+            .demo
+            .as_deref()
+            .and_then(practical::find);
+        let reply = loop {
+            match self
+                .ui
+                .grade(&choices, default, grade == Grade::Wrong, demo.is_some())
+            {
+                Ok(GradeReply::Demo) => match demo {
+                    Some(experiment) => self.show_demo(experiment)?,
+                    None => continue,
+                },
+                Ok(reply) => break reply,
+                Err(UiError::Interrupted) => {
+                    self.keep_on_quit(index, ratings[default], verdict, shown_at)?;
+                    return Err(UiError::Interrupted.into());
+                }
+                Err(err) => return Err(err.into()),
             }
-            Err(err) => return Err(err.into()),
         };
         match reply {
             GradeReply::Grade(rating) => {
@@ -646,11 +661,39 @@ impl<'a> Session<'a> {
                 Ok(Step::Answered)
             }
             GradeReply::Undo => Ok(Step::Again),
+            // Answered inside the loop above.
+            GradeReply::Demo => Ok(Step::Again),
             GradeReply::Quit => {
                 self.keep_on_quit(index, ratings[default], verdict, shown_at)?;
                 Ok(Step::Quit)
             }
         }
+    }
+
+    /// Runs a card's demo experiment live and shows what happened; nothing is graded or recorded.
+    fn show_demo(&mut self, experiment: &'static Experiment) -> Result<(), SessionError> {
+        self.ui
+            .say(Style::Dim, &words::demo_intro(experiment.title))?;
+        match self.live.run(experiment) {
+            practical::Outcome::Observed(obs) => {
+                for line in &obs.transcript {
+                    self.ui.say(Style::Dim, line)?;
+                }
+                self.ui
+                    .say(Style::Text, &words::conclusion(&obs.conclusion))?;
+                if let Some(note) = &obs.note {
+                    self.ui.say(Style::Dim, note)?;
+                }
+            }
+            practical::Outcome::Unavailable { reason } => {
+                self.ui.say(Style::Dim, &words::demo_unavailable(&reason))?;
+            }
+            practical::Outcome::Errored { message } => {
+                self.ui
+                    .say(Style::Dim, &words::demo_unavailable(&message))?;
+            }
+        }
+        Ok(())
     }
 
     fn keep_on_quit(

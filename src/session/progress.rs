@@ -24,6 +24,9 @@ pub trait Progress {
     fn answered_since(&self, since: Timestamp) -> Result<HashSet<CardRef>, StoreError>;
     /// The cards the candidate took out of rotation.
     fn suspended(&self) -> Result<HashSet<CardRef>, StoreError>;
+    /// Called once the session has loaded and is about to show its first question: a store starts its
+    /// damage check here, beside the candidate's reading time instead of beside the start-up's work.
+    fn first_question(&mut self) {}
     /// Suspends a card, or brings it back.
     fn set_suspended(
         &mut self,
@@ -66,6 +69,11 @@ impl Progress for Store {
 
     fn suspended(&self) -> Result<HashSet<CardRef>, StoreError> {
         Store::suspended(self)
+    }
+
+    fn first_question(&mut self) {
+        // A damaged file must not be written to: checked beside the first question, before the first answer.
+        self.check_for_damage_in_background();
     }
 
     fn set_suspended(

@@ -71,6 +71,11 @@ cards:
     type: practical
     experiment: double-bind
     prompt: Two TCP sockets bind the same address and port. What does the second bind get?
+  - id: shown-live
+    type: flashcard
+    prompt: What does a second bind of a taken address and port give?
+    answer: EADDRINUSE, while the first socket holds it.
+    demo: double-bind
 tables:
   - id: proto
     title: TCP vs UDP
@@ -819,4 +824,16 @@ fn the_new_card_limit_is_said_when_it_stops_new_cards() {
     assert_eq!((summary.answered, summary.new_waiting), (1, 1));
     let (_, text) = b.run(&[], End::Eof);
     transcript!("new_limit_nothing_due", text);
+}
+
+#[test]
+fn a_card_with_a_demo_shows_the_experiment_live_at_the_grade_prompt_ungraded() {
+    let mut b = Bench::new(&["shown-live"]);
+    b.live.outcome = Some(observed(0));
+    let (summary, text) = b.run(&["", "d", "3"], End::Eof);
+    transcript!("demo", text);
+    assert_eq!(b.live.runs, 1);
+    // The demo changed nothing: one answer, the grade picked after it.
+    assert_eq!(b.ratings(), [("shown-live".into(), Rating::Good)]);
+    assert_eq!(summary.answered, 1);
 }

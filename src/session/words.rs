@@ -180,6 +180,16 @@ pub fn not_in_build(what: &str, id: &str) -> String {
     format!("(the {what} `{id}` is not in this build; the card is skipped)")
 }
 
+/// Before a card's demo runs.
+pub fn demo_intro(title: &str) -> String {
+    format!("(live, on loopback, not graded: {title})")
+}
+
+/// A demo this machine cannot run.
+pub fn demo_unavailable(reason: &str) -> String {
+    format!("(the demo cannot run here: {reason})")
+}
+
 pub const RUNS_LIVE: &str =
     "(portquiz will run this live on loopback and compare with your prediction)";
 

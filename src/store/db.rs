@@ -639,32 +639,26 @@ impl Store {
     /// Whether an answer was given in `[from, to)` to a deck for which `wanted` is true (found through the
     /// The cards answered (cram included) at or after `since`, e.g. today, for burying their siblings.
     pub fn cards_answered_since(&self, since: Timestamp) -> Result<HashSet<CardRef>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT DISTINCT deck, card FROM reviews WHERE time >= ?1")
-            .map_err(|e| self.err(e))?;
-        let mut rows = stmt
-            .query([since.as_microsecond()])
-            .map_err(|e| self.err(e))?;
-        let mut out = HashSet::new();
-        while let Some(row) = rows.next().map_err(|e| self.err(e))? {
-            let deck: String = row.get(0).map_err(|e| self.err(e))?;
-            let card: String = row.get(1).map_err(|e| self.err(e))?;
-            // A row whose ids break the rule (a hand-edited file) cannot name a loaded card: skip it.
-            if let Ok(card) = CardRef::parse(&deck, &card) {
-                out.insert(card);
-            }
-        }
-        Ok(out)
+        self.card_refs(
+            "SELECT DISTINCT deck, card FROM reviews WHERE time >= ?1",
+            [since.as_microsecond()],
+        )
     }
 
     /// The suspended cards (taken out of rotation by the candidate).
     pub fn suspended(&self) -> Result<HashSet<CardRef>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT deck, card FROM suspended")
-            .map_err(|e| self.err(e))?;
-        let mut rows = stmt.query([]).map_err(|e| self.err(e))?;
+        self.card_refs("SELECT deck, card FROM suspended", [])
+    }
+
+    /// The `(deck, card)` rows of a query as card references. A row whose ids break the rule (a hand-edited
+    /// file) cannot name a loaded card: it is skipped.
+    fn card_refs<P: rusqlite::Params>(
+        &self,
+        sql: &str,
+        params: P,
+    ) -> Result<HashSet<CardRef>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(sql).map_err(|e| self.err(e))?;
+        let mut rows = stmt.query(params).map_err(|e| self.err(e))?;
         let mut out = HashSet::new();
         while let Some(row) = rows.next().map_err(|e| self.err(e))? {
             let deck: String = row.get(0).map_err(|e| self.err(e))?;
@@ -726,14 +720,20 @@ impl Store {
         Ok(false)
     }
 
-    /// The cards whose verdict was overridden at least `at_least` times over the whole log, most overridden
+    /// The cards whose verdict was overridden at least `at_least` (1 or more) times over the whole log, most overridden
     /// first (then by deck and card).
     pub fn overridden_cards(&self, at_least: u32) -> Result<Vec<Overrides>, StoreError> {
         let mut stmt = self
             .conn
             .prepare_cached(
-                "SELECT deck, card, SUM(overridden) AS o, COUNT(*) FROM reviews GROUP BY deck, card
-                 HAVING o >= ?1 ORDER BY o DESC, deck, card",
+                // The log read in table order for its few overridden rows, then each such card's answers
+                // counted on the (deck, card) index: grouping the whole log by that index looked every row
+                // up in the table (1,000,000 random seeks: `stats` 0.7 -> 5 s of CPU at 100,000 cards).
+                "WITH o AS (SELECT deck, card, COUNT(*) AS n FROM reviews NOT INDEXED WHERE overridden
+                            GROUP BY deck, card HAVING n >= ?1)
+                 SELECT deck, card, n,
+                        (SELECT COUNT(*) FROM reviews r WHERE r.deck = o.deck AND r.card = o.card)
+                 FROM o ORDER BY n DESC, deck, card",
             )
             .map_err(|e| self.err(e))?;
         let rows = stmt

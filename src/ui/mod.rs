@@ -49,6 +49,8 @@ pub enum GradeReply {
     Claim,
     /// Take the card out of rotation (the answer just given is kept with the default grade).
     Suspend,
+    /// Show the card's demo: run its experiment live, ungraded (offered only when the card has one).
+    Demo,
     /// Take back the answer just given (the card is asked again).
     Undo,
     /// End the session.
@@ -181,12 +183,14 @@ pub trait Ui {
     fn text(&mut self, hint_available: bool) -> Answer<String>;
     /// Waits until the candidate is ready (reveal a flashcard's back, or a lab is done).
     fn proceed(&mut self, what: &str, hint_available: bool) -> Answer<()>;
-    /// Picks a grade; `default` is taken on Enter. `claim` offers "I was right" (after a wrong verdict).
+    /// Picks a grade; `default` is taken on Enter. `claim` offers "I was right" (after a wrong verdict);
+    /// `demo` offers to show the card's experiment live.
     fn grade(
         &mut self,
         choices: &[GradeChoice],
         default: usize,
         claim: bool,
+        demo: bool,
     ) -> Result<GradeReply, UiError>;
     /// After a failed lab check: retry (when `retry` is offered), give up, or skip.
     fn lab_failed(&mut self, retry: bool) -> Result<LabReply, UiError>;

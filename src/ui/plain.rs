@@ -240,6 +240,7 @@ impl<R: BufRead, W: Write> Ui for PlainUi<R, W> {
         choices: &[GradeChoice],
         default: usize,
         claim: bool,
+        demo: bool,
     ) -> Result<GradeReply, UiError> {
         let list: Vec<String> = choices
             .iter()
@@ -249,12 +250,16 @@ impl<R: BufRead, W: Write> Ui for PlainUi<R, W> {
         if claim {
             grades.push_str("; r = I was right (grade it yourself)");
         }
+        if demo {
+            grades.push_str("; d = see it happen live (ungraded)");
+        }
         writeln!(self.out, "{grades}")?;
         let default_rating = choices.get(default).map(|c| c.rating);
         let label = format!(
-            "grade (Enter = {}{}, s suspend, u undo, q quit)",
+            "grade (Enter = {}{}{}, s suspend, u undo, q quit)",
             default_rating.map_or("", |r| r.as_str()),
-            if claim { ", r I was right" } else { "" }
+            if claim { ", r I was right" } else { "" },
+            if demo { ", d see it live" } else { "" }
         );
         let allowed: Vec<String> = choices
             .iter()
@@ -277,6 +282,9 @@ impl<R: BufRead, W: Write> Ui for PlainUi<R, W> {
                     }
                     if matches!(word.as_str(), "s" | "suspend") {
                         return Ok(GradeReply::Suspend);
+                    }
+                    if demo && matches!(word.as_str(), "d" | "demo") {
+                        return Ok(GradeReply::Demo);
                     }
                     if let Ok(r) = word.parse::<Rating>()
                         && choices.iter().any(|c| c.rating == r)

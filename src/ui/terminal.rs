@@ -28,6 +28,7 @@ const UNDO: &str = "(undo the last answer)";
 const UNDO_ANSWER: &str = "(undo: take this answer back and answer again)";
 const QUIT: &str = "(quit)";
 const CLAIM: &str = "(I was right: let me grade it)";
+const DEMO: &str = "(see it happen live: run the experiment, ungraded)";
 const SUSPEND: &str = "(suspend this card: take it out of rotation)";
 
 /// The narrowest width text is wrapped to, whatever the terminal says.
@@ -318,10 +319,14 @@ impl Ui for TerminalUi {
         choices: &[GradeChoice],
         default: usize,
         claim: bool,
+        demo: bool,
     ) -> Result<GradeReply, UiError> {
         let mut labels: Vec<String> = choices.iter().map(|c| c.label.clone()).collect();
         if claim {
             labels.push(CLAIM.into());
+        }
+        if demo {
+            labels.push(DEMO.into());
         }
         labels.push(SUSPEND.into());
         Ok(
@@ -335,6 +340,7 @@ impl Ui for TerminalUi {
                 Reply::Value(i) => match choices.get(i) {
                     Some(choice) => GradeReply::Grade(choice.rating),
                     None if labels[i] == CLAIM => GradeReply::Claim,
+                    None if labels[i] == DEMO => GradeReply::Demo,
                     None => GradeReply::Suspend,
                 },
                 Reply::Undo => GradeReply::Undo,

@@ -98,6 +98,7 @@ impl Cx<'_> {
         let explain = self.opt_text(&fields, "explain");
         let hint = self.opt_text(&fields, "hint");
         let follow_up = self.follow_up(&fields, id.as_ref().map(|(id, _)| id));
+        let demo = self.demo(&fields);
         let mut tags = self.tags(&fields);
         tags.extend(deck_tags.iter().cloned());
 
@@ -124,6 +125,7 @@ impl Cx<'_> {
             tags,
             line: fields.pos.line,
             follow_up,
+            demo,
         })
     }
 
@@ -163,6 +165,31 @@ impl Cx<'_> {
                 None
             }
         }
+    }
+
+    /// The card's `demo:` experiment, which must be one of the catalogue's experiments (not a lab).
+    pub(super) fn demo(&mut self, fields: &Fields) -> Option<String> {
+        let node = fields.get("demo")?;
+        let name = self.opt_text(fields, "demo")?;
+        if self.known.experiments.contains(&name.as_str()) {
+            return Some(name);
+        }
+        let d = self
+            .error(
+                Some(node.pos),
+                format!("unknown experiment `{name}` for `demo`"),
+            )
+            .width(name.chars().count());
+        let d = match suggest(&name, self.known.experiments) {
+            Some(s) => d.help(format!(
+                "did you mean `{s}`? (`portquiz experiments` lists them all)"
+            )),
+            None => d.help(
+                "a demo names one of portquiz's built-in experiments: `portquiz experiments` lists them",
+            ),
+        };
+        self.push(d);
+        None
     }
 
     pub(super) fn experiment(&mut self, fields: &Fields, lab: bool) -> Option<String> {
@@ -210,6 +237,25 @@ impl Cx<'_> {
 #[cfg(test)]
 mod tests {
     use super::super::test_support::check_cards;
+
+    #[test]
+    fn a_demo_names_an_experiment_of_the_catalogue() {
+        let card = |demo: &str| {
+            format!(
+                "  - id: a\n    type: flashcard\n    prompt: P\n    answer: A\n    explain: E\n    demo: {demo}\n"
+            )
+        };
+        assert_eq!(check_cards(&card("tcp-udp-same-port")), "ok: 1 cards");
+        assert_eq!(
+            check_cards(&card("tcp-udp-same-prot")),
+            "d.yaml:10:11: error: unknown experiment `tcp-udp-same-prot` for `demo`\n   |\n10 |     demo: tcp-udp-same-prot\n   |           ^^^^^^^^^^^^^^^^^\nhelp: did you mean `tcp-udp-same-port`? (`portquiz experiments` lists them all)\n"
+        );
+        // A lab is not a demo: it needs the candidate.
+        assert_eq!(
+            check_cards(&card("lab-start-listener")),
+            "d.yaml:10:11: error: unknown experiment `lab-start-listener` for `demo`\n   |\n10 |     demo: lab-start-listener\n   |           ^^^^^^^^^^^^^^^^^^\nhelp: a demo names one of portquiz's built-in experiments: `portquiz experiments` lists them\n"
+        );
+    }
 
     #[test]
     fn a_duplicate_card_id_points_at_the_first() {

@@ -317,7 +317,7 @@ mod tests {
             check_cards(
                 "  - id: a\n    type: truefalse\n    prompt: P\n    answer: true\n    colour: red\n"
             ),
-            "d.yaml:9:5: error: unknown key `colour` in a card\n  |\n9 |     colour: red\n  |     ^^^^^^\nhelp: the keys a card takes are: id, type, prompt, explain, hint, tags, follow_up, options, answer, accept, keywords, exact, ordered, experiment\n"
+            "d.yaml:9:5: error: unknown key `colour` in a card\n  |\n9 |     colour: red\n  |     ^^^^^^\nhelp: the keys a card takes are: id, type, prompt, explain, hint, tags, follow_up, demo, options, answer, accept, keywords, exact, ordered, experiment\n"
         );
     }
 
