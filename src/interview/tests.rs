@@ -6,8 +6,6 @@ use std::cell::Cell;
 use std::rc::Rc;
 
 use jiff::{SignedDuration, Timestamp};
-use rand::SeedableRng;
-use rand::rngs::StdRng;
 
 use super::*;
 use crate::deck::{Known, parse_deck};
@@ -154,17 +152,8 @@ impl Bench {
 
     fn run(&mut self, lines: &[&str], end: End, config: Config) -> (Scorecard, String) {
         let (mut ui, transcript) = scripted(lines.iter().copied(), end);
-        let clock = self.clock.clone();
-        let tick = self.tick;
-        let planner = Planner::new(
-            &self.scheduler,
-            move || {
-                let now = clock.get();
-                clock.set(now.checked_add(tick).unwrap());
-                now
-            },
-            StdRng::seed_from_u64(7),
-        );
+        // Every reading of the clock moves it on by `tick`.
+        let planner = Planner::ticking(&self.scheduler, self.clock.clone(), self.tick, 7);
         let mut live = FakeLive(observed(0));
         let round = Round::new(
             &self.decks,

@@ -96,6 +96,29 @@ const ALL_GRADES: &[Rating] = &[Rating::Again, Rating::Hard, Rating::Good, Ratin
 /// How many other cards come between two showings of one card, when there are that many.
 const SPACING: usize = 3;
 
+#[cfg(test)]
+impl<'a> Planner<'a> {
+    /// For tests: a clock that starts at the instant in `clock` and moves it on by `tick` at every reading, and
+    /// an rng seeded with `seed`.
+    pub(crate) fn ticking(
+        scheduler: &'a Scheduler,
+        clock: std::rc::Rc<std::cell::Cell<Timestamp>>,
+        tick: jiff::SignedDuration,
+        seed: u64,
+    ) -> Self {
+        use rand::SeedableRng;
+        Planner::new(
+            scheduler,
+            move || {
+                let now = clock.get();
+                clock.set(now.checked_add(tick).unwrap_or(now));
+                now
+            },
+            StdRng::seed_from_u64(seed),
+        )
+    }
+}
+
 /// What a session did, for the closing summary. `answered = right + wrong + self_graded`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Summary {

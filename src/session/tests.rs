@@ -6,8 +6,6 @@ use std::cell::Cell;
 use std::rc::Rc;
 
 use jiff::{SignedDuration, Timestamp};
-use rand::SeedableRng;
-use rand::rngs::StdRng;
 
 use super::*;
 use crate::deck::{Known, parse_deck};
@@ -188,18 +186,8 @@ impl Bench {
     /// closing summary or the "nothing due" screen, as `portquiz study` prints them).
     fn run(&mut self, lines: &[&str], end: End) -> (Summary, String) {
         let (mut ui, transcript) = scripted(lines.iter().copied(), end);
-        let clock = self.clock.clone();
-        let tick = self.tick;
-        // Every reading of the clock moves it on by `tick` (five seconds unless a test says otherwise).
-        let planner = Planner::new(
-            &self.scheduler,
-            move || {
-                let now = clock.get();
-                clock.set(now.checked_add(tick).unwrap());
-                now
-            },
-            StdRng::seed_from_u64(self.seed),
-        );
+        // Every reading of the clock moves it on by `tick`.
+        let planner = Planner::ticking(&self.scheduler, self.clock.clone(), self.tick, self.seed);
         let now = self.clock.get();
         let config = Config {
             new_per_day: self.new_per_day,
