@@ -231,6 +231,15 @@ pub fn grade_label(rating: Rating, next: Option<&str>) -> String {
     }
 }
 
+/// "2026-11-25 14:03 (in 3 days)": when a card is due, and how far off that is.
+fn when_due(now: Timestamp, tz: &TimeZone, due: Timestamp) -> String {
+    format!(
+        "{} (in {})",
+        local_time(due, tz),
+        duration(due.duration_since(now), Form::Long)
+    )
+}
+
 /// The screen when the queue is empty at the start.
 pub fn nothing_due(
     now: Timestamp,
@@ -245,9 +254,8 @@ pub fn nothing_due(
     let mut text = "Nothing is due now.".to_string();
     if let Some(due) = next {
         text.push_str(&format!(
-            " The next card is due {} (in {}).",
-            local_time(due, tz),
-            duration(due.duration_since(now), Form::Long)
+            " The next card is due {}.",
+            when_due(now, tz, due)
         ));
     }
     if outlook.new_waiting > 0 {
@@ -307,11 +315,7 @@ pub fn summary(now: Timestamp, tz: &TimeZone, s: &super::Summary) -> String {
             plural(s.due_now, "card")
         ));
     } else if let Some(due) = s.next_due {
-        text.push_str(&format!(
-            "\nNext card due {} (in {}).",
-            local_time(due, tz),
-            duration(due.duration_since(now), Form::Long)
-        ));
+        text.push_str(&format!("\nNext card due {}.", when_due(now, tz, due)));
     }
     if s.new_waiting > 0 {
         text.push_str(&format!(

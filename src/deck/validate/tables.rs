@@ -408,6 +408,21 @@ impl Cx<'_> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_syntax_scans_keys_are_the_keys_of_tables_columns_and_rows() {
+        let mut union: Vec<&str> = super::TABLE_KEYS
+            .iter()
+            .chain(&super::COLUMN_KEYS)
+            .chain(&super::ROW_KEYS)
+            .copied()
+            .collect();
+        union.sort_unstable();
+        union.dedup();
+        let mut keys = super::KEYS.to_vec();
+        keys.sort_unstable();
+        assert_eq!(keys, union);
+    }
+
     use super::super::test_support::check;
 
     #[test]
