@@ -11,6 +11,7 @@ use crate::deck::load;
 use crate::deck::{Card, CardRef, Deck, Known};
 use crate::env::Env;
 use crate::schedule::CardState;
+use crate::store::{Store, StoreError};
 
 /// The experiment and lab names decks may use: the practical catalogue.
 pub fn known() -> Known<'static> {
@@ -107,10 +108,35 @@ pub struct CardWithState<'d> {
     pub state: CardState,
 }
 
-/// Every card of `decks`, in deck and card order, with its state taken from `stored` (as
-/// [`crate::store::Store::all_states`] returns them); a card with no stored state is new. Stored states of
-/// cards that no loaded deck has (history of removed cards, other decks) are left out.
-pub fn with_states(decks: &[Deck], stored: HashMap<CardRef, CardState>) -> Vec<CardWithState<'_>> {
+/// Where stored card states come from: the store (streamed, nothing allocated per card), or a map in
+/// memory (tests, and `stats`, which reads the states beside the decks).
+pub trait StoredStates {
+    /// Hands every stored state to `f` with its deck and card ids.
+    fn each_state(&self, f: &mut dyn FnMut(&str, &str, CardState)) -> Result<(), StoreError>;
+}
+
+impl StoredStates for Store {
+    fn each_state(&self, f: &mut dyn FnMut(&str, &str, CardState)) -> Result<(), StoreError> {
+        Store::each_state(self, f)
+    }
+}
+
+impl StoredStates for HashMap<CardRef, CardState> {
+    fn each_state(&self, f: &mut dyn FnMut(&str, &str, CardState)) -> Result<(), StoreError> {
+        for (key, state) in self {
+            f(key.deck.as_str(), key.card.as_str(), state.clone());
+        }
+        Ok(())
+    }
+}
+
+/// Every card of `decks`, in deck and card order, with its state taken from `stored` (the store, or a map
+/// as [`crate::store::Store::all_states`] returns it); a card with no stored state is new. Stored states
+/// of cards that no loaded deck has (history of removed cards, other decks) are left out.
+pub fn with_states<'d>(
+    decks: &'d [Deck],
+    stored: &dyn StoredStates,
+) -> Result<Vec<CardWithState<'d>>, StoreError> {
     let mut cards: Vec<CardWithState<'_>> = decks
         .iter()
         .flat_map(|deck| {
@@ -132,18 +158,18 @@ pub fn with_states(decks: &[Deck], stored: HashMap<CardRef, CardState>) -> Vec<C
                 .or_insert(i)
         })
         .collect();
-    for (key, state) in stored {
-        if let Some(&i) = index.get(&(key.deck.as_str(), key.card.as_str())) {
+    stored.each_state(&mut |deck, card, state| {
+        if let Some(&i) = index.get(&(deck, card)) {
             cards[i].state = state;
         }
-    }
+    })?;
     // Two loaded copies of one deck id share its progress.
     for (i, &f) in first.iter().enumerate() {
         if f != i {
             cards[i].state = cards[f].state.clone();
         }
     }
-    cards
+    Ok(cards)
 }
 
 #[cfg(test)]
@@ -187,7 +213,8 @@ mod tests {
             (card("ports", "gone"), state(State::Review, 9)),
             (card("other", "dns"), state(State::Relearning, 4)),
         ]);
-        let joined: Vec<String> = with_states(&decks, stored)
+        let joined: Vec<String> = with_states(&decks, &stored)
+            .unwrap()
             .iter()
             .map(|c| {
                 format!(
@@ -205,6 +232,6 @@ mod tests {
                 "ports/ssh review 3"
             ]
         );
-        assert!(with_states(&[], HashMap::new()).is_empty());
+        assert!(with_states(&[], &HashMap::new()).unwrap().is_empty());
     }
 }

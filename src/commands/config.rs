@@ -107,7 +107,7 @@ pub fn interview_plan(
     let Some(until) = scheduler.config().until else {
         return Ok(None);
     };
-    let remaining = library::with_states(decks, store.all_states()?)
+    let remaining = library::with_states(decks, store)?
         .iter()
         .filter(|c| c.state.state == crate::schedule::State::New)
         .count();

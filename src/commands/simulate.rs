@@ -37,7 +37,7 @@ pub fn run(env: &Env, args: &SimulateArgs) -> Result<Exit> {
     let scheduler = progress::scheduler(&store)?;
     let mut studied = Vec::new();
     let mut unseen = 0usize;
-    for card in library::with_states(&decks, store.all_states()?) {
+    for card in library::with_states(&decks, &store)? {
         let s = card.state;
         if s.state == State::New {
             unseen += 1;

@@ -78,7 +78,7 @@ pub fn run(env: &Env, args: &JsonArgs) -> Result<Exit> {
     } = progress?;
     let mut prompts: HashMap<(&str, &str), &str> = HashMap::new();
     let mut cards = Vec::new();
-    for library::CardWithState { deck, card, state } in library::with_states(&decks, states) {
+    for library::CardWithState { deck, card, state } in library::with_states(&decks, &states)? {
         prompts.insert((deck.id.as_str(), card.id.as_str()), &card.prompt);
         cards.push(CardInfo {
             deck: deck.id.to_string(),

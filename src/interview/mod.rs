@@ -172,7 +172,7 @@ impl<'a> Round<'a> {
     ) -> Result<Self, SessionError> {
         let suspended = progress.suspended()?;
         let (cards, states): (Vec<(&Deck, &Card)>, Vec<CardState>) =
-            crate::library::with_states(decks, progress.states()?)
+            crate::library::with_states(decks, progress.states())?
                 .into_iter()
                 .filter(|c| select::askable(c.card))
                 .filter(|c| !suspended.contains(&c.deck.card_ref(c.card)))

@@ -290,7 +290,7 @@ impl<'a> Session<'a> {
         config: Config,
     ) -> Result<Self, SessionError> {
         let (cards, states): (Vec<(&Deck, &Card)>, Vec<CardState>) =
-            crate::library::with_states(decks, progress.states()?)
+            crate::library::with_states(decks, progress.states())?
                 .into_iter()
                 .map(|c| ((c.deck, c.card), c.state))
                 .unzip();

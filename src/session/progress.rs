@@ -13,7 +13,7 @@ use crate::store::{Answer, AnswerId, Store, StoreError, Undone};
 /// The progress a session reads and writes.
 pub trait Progress {
     /// Every stored card state.
-    fn states(&self) -> Result<HashMap<CardRef, CardState>, StoreError>;
+    fn states(&self) -> &dyn crate::library::StoredStates;
     /// New cards introduced and reviews answered (cram excluded) at or after `since`.
     fn done_since(&self, since: Timestamp) -> Result<Today, StoreError>;
     /// Records one answer durably (log row + the card's new state) and returns its id for undo.
@@ -44,8 +44,8 @@ pub struct Today {
 }
 
 impl Progress for Store {
-    fn states(&self) -> Result<HashMap<CardRef, CardState>, StoreError> {
-        self.all_states()
+    fn states(&self) -> &dyn crate::library::StoredStates {
+        self
     }
 
     fn done_since(&self, since: Timestamp) -> Result<Today, StoreError> {
@@ -120,8 +120,8 @@ impl MemoryProgress {
 }
 
 impl Progress for MemoryProgress {
-    fn states(&self) -> Result<HashMap<CardRef, CardState>, StoreError> {
-        Ok(self.states.clone())
+    fn states(&self) -> &dyn crate::library::StoredStates {
+        &self.states
     }
 
     fn done_since(&self, since: Timestamp) -> Result<Today, StoreError> {
