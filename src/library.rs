@@ -47,7 +47,7 @@ pub fn load_decks(env: &Env) -> Result<Vec<Deck>> {
     let lib = crate::deck::cache::compile_cached(
         &sources,
         &known(),
-        &env.data_dir.join("cache").join("decks.json"),
+        &env.data_dir.join("cache").join("decks.bin"),
     );
     // Files that could not be read are named here; those with bad content are counted.
     let unread: Vec<_> = sources

@@ -12,7 +12,7 @@ use super::{Bench, Library, MB, study};
 
 /// The deck cache of a data dir: removing it makes the next run compile every deck ("cold").
 fn deck_cache(data: &Path) -> PathBuf {
-    data.join("cache").join("decks.json")
+    data.join("cache").join("decks.bin")
 }
 
 fn timed(s: &Stats) -> String {

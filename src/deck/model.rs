@@ -54,8 +54,10 @@ pub struct Card {
 }
 
 /// What kind of answer a card takes and how it is checked.
+///
+/// Serialised externally tagged (the deck cache is postcard, which cannot read an internally tagged enum).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "lowercase")]
+#[serde(rename_all = "lowercase")]
 pub enum CardKind {
     /// Front and back; the candidate grades themself.
     Flashcard { back: String },
