@@ -1091,6 +1091,24 @@ fn a_damaged_database_stops_study_before_it_writes_and_repair_saves_every_readab
         "study wrote to the damaged file"
     );
 
+    // A mock interview is refused the same way, before its first question.
+    let interview = sandbox.run_with_input(
+        &["interview", "--plain", "--deck", MANY, "--deck", "many"],
+        &[("PORTQUIZ_NOW", "2026-01-05T09:00:00Z"), ("TZ", "UTC")],
+        "1\n",
+    );
+    assert_eq!(
+        (interview.code, interview.stdout.as_str()),
+        (2, ""),
+        "{}",
+        interview.transcript()
+    );
+    assert_eq!(interview.stderr, study.stderr);
+    assert!(
+        std::fs::read(&db).unwrap() == bytes,
+        "interview wrote to the damaged file"
+    );
+
     let repair = sandbox.run(&["repair"]);
     assert_eq!(repair.code, 0, "{}", repair.transcript());
     let kept = sandbox.path().join(format!(

@@ -33,9 +33,7 @@ pub fn run(env: &Env, args: &CardsArgs) -> Result<Exit> {
     let store = Store::open_to_read(env.db_path())?;
     let suspended = store.suspended()?;
     let mut rows = Vec::new();
-    for library::CardWithState { deck, card, state } in
-        library::with_states(&decks, &store)?
-    {
+    for library::CardWithState { deck, card, state } in library::with_states(&decks, &store)? {
         let is_suspended = !suspended.is_empty() && suspended.contains(&deck.card_ref(card));
         if args.due && (is_suspended || !state.is_due(env.now)) {
             continue;

@@ -9,24 +9,32 @@
 //! written back as the bytes it was read from. Decoding postcard is several times cheaper than parsing the
 //! same decks from JSON (no field names, no escapes, no buffering of the card type's tag), and the file is
 //! smaller.
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
-use std::io::Write;
-use std::path::Path;
+use std::io::{Read as _, Write as _};
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::compile::{Library, Source};
+use super::compile::{Input, Library, Source, id_pos};
+use super::load::{Loaded, Stamp};
 use super::model::Deck;
 use super::par::par_map;
 use super::validate::Known;
+use super::yaml::Pos;
 
 /// The first bytes of a cache file; the digit changes with the layout.
-const MAGIC: &[u8; 8] = b"PQDECKS1";
+const MAGIC: &[u8; 8] = b"PQDECKS2";
 
 /// The file name of the cache written by portquiz 0.1 before the binary layout; removed when the new one
 /// is written.
 pub const OLD_JSON_CACHE: &str = "decks.json";
+
+/// How long before a run started reading a file's stamp must be for that run to trust it later: an edit
+/// made after the read gets a later `ctime` (file times tick at most a few milliseconds behind the clock),
+/// so an unchanged stamp that old means unchanged text. Younger files are read and hashed.
+const SETTLE_NANOS: i128 = 1_000_000_000;
 
 fn hash_of(parts: &[&str]) -> u64 {
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
@@ -45,117 +53,265 @@ fn salt(known: &Known) -> u64 {
     hash_of(&parts)
 }
 
+/// Nanoseconds since the Unix epoch, as file times are compared.
+fn nanos((secs, nsecs): (i64, i64)) -> i128 {
+    i128::from(secs) * 1_000_000_000 + i128::from(nsecs)
+}
+
+fn now_nanos() -> i128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i128::try_from(d.as_nanos()).unwrap_or(0))
+}
+
 /// The header: what the file holds and where.
 #[derive(Debug, Serialize, Deserialize)]
 struct Header<S> {
     /// Changes whenever the portquiz version or the known experiment names change.
     salt: u64,
+    /// When the run that wrote the file started reading deck files (nanoseconds since the epoch).
+    read_at: i128,
     entries: Vec<Entry<S>>,
 }
 
 /// One source's compiled deck.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 struct Entry<S> {
     /// The source's name (`builtin:<file>` or the path as given).
     name: S,
     /// Hash of the source's text when the deck was compiled.
     hash: u64,
+    /// The file's stamp when it was read (`None` for built-in decks).
+    stamp: Option<Stamp>,
+    /// Where the source's `id:` value is (line, column), for duplicate-id diagnostics without the text.
+    id_pos: (u32, u32),
     /// Where the deck's bytes start, counted from the end of the header.
     start: u64,
     len: u64,
 }
 
-/// A cache file as read: the header, and each entry's deck bytes lent from the file.
-struct Read<'a> {
+/// The deck cache file as read at start-up: its entries by source name, and the decks' bytes.
+pub struct Cache {
+    path: PathBuf,
     salt: u64,
-    entries: HashMap<&'a str, (u64, &'a [u8])>,
+    /// When this run started: the `read_at` of the file it writes.
+    started: i128,
+    /// The file's bytes; decks are decoded from slices of it.
+    bytes: Vec<u8>,
+    /// Where the decks' bytes begin in `bytes`.
+    blobs_at: usize,
+    read_at: i128,
+    entries: HashMap<String, Entry<String>>,
+    /// [`SETTLE_NANOS`], shorter in tests.
+    settle: i128,
 }
 
-impl<'a> Read<'a> {
-    /// Splits a cache file into its entries; `None` when it is not one (another layout, cut short, corrupt).
-    fn parse(bytes: &'a [u8]) -> Option<Read<'a>> {
-        let rest = bytes.strip_prefix(MAGIC.as_slice())?;
-        let (len, rest) = rest.split_first_chunk::<8>()?;
-        let len = usize::try_from(u64::from_le_bytes(*len)).ok()?;
-        let (header, blobs) = rest.split_at_checked(len)?;
-        let header: Header<&str> = postcard::from_bytes(header).ok()?;
-        let mut entries = HashMap::with_capacity(header.entries.len());
-        for e in header.entries {
-            let start = usize::try_from(e.start).ok()?;
-            let end = start.checked_add(usize::try_from(e.len).ok()?)?;
-            entries.insert(e.name, (e.hash, blobs.get(start..end)?));
-        }
-        Some(Read {
-            salt: header.salt,
-            entries,
-        })
-    }
-}
-
-/// Decodes the wanted cached decks, spread over the cores. An entry that does not decode is `None`: its
-/// source is compiled again.
-fn decode_decks(wanted: &[Option<&[u8]>]) -> Vec<Option<Deck>> {
-    par_map(wanted, |w| w.and_then(|bytes| postcard::from_bytes::<Deck>(bytes).ok()))
-}
-
-/// Compiles `sources`, reusing decks from the cache file at `path` whose text is unchanged, and writes the
-/// cache back when anything new was compiled. Diagnostics are the same as [`super::compile::compile`].
-pub fn compile_cached(sources: &[Source], known: &Known, path: &Path) -> Library {
-    let salt = salt(known);
-    let bytes = std::fs::read(path).unwrap_or_default();
-    let read: Option<Read> = Read::parse(&bytes).filter(|c| c.salt == salt);
-    let hashes: Vec<Option<u64>> = sources
-        .iter()
-        .map(|s| s.text.as_ref().ok().map(|t| hash_of(&[t])))
-        .collect();
-    let old_entries = read.as_ref().map_or(0, |c| c.entries.len());
-    let wanted: Vec<Option<&[u8]>> = sources
-        .iter()
-        .zip(&hashes)
-        .map(|(s, h)| {
-            let (hash, bytes) = read.as_ref()?.entries.get(s.name.as_str())?;
-            (Some(*hash) == *h).then_some(*bytes)
-        })
-        .collect();
-    let cached = decode_decks(&wanted);
-    let from_cache: Vec<bool> = cached.iter().map(Option::is_some).collect();
-    let lib = super::compile::compile_with(sources, known, cached);
-    // Source index by name: a linear search per deck is quadratic in a folder of 10,000 files.
-    let index: HashMap<&str, usize> = sources
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (s.name.as_str(), i))
-        .rev()
-        .collect();
-    let mut changed = false;
-    let mut entries = 0;
-    for deck in &lib.decks {
-        if let Some(&i) = index.get(deck.origin.as_str())
-            && hashes[i].is_some()
+impl Cache {
+    /// Reads the cache file at `path` (a missing, unreadable or corrupt one, or one written for other
+    /// experiment names or another version, is an empty cache).
+    pub fn open(path: &Path, known: &Known) -> Cache {
+        let mut cache = Cache {
+            path: path.to_path_buf(),
+            salt: salt(known),
+            started: now_nanos(),
+            bytes: Vec::new(),
+            blobs_at: 0,
+            read_at: 0,
+            entries: HashMap::new(),
+            settle: SETTLE_NANOS,
+        };
+        let mut bytes = Vec::new();
+        if std::fs::File::open(path)
+            .and_then(|mut f| f.read_to_end(&mut bytes))
+            .is_err()
         {
-            changed |= !from_cache[i];
-            entries += 1;
+            return cache;
         }
+        if let Some((header, blobs_at)) = parse_header(&bytes)
+            && header.salt == cache.salt
+        {
+            cache.read_at = header.read_at;
+            cache.blobs_at = blobs_at;
+            cache.entries = header
+                .entries
+                .into_iter()
+                .map(|e| (e.name.clone(), e))
+                .collect();
+            cache.bytes = bytes;
+        }
+        cache
     }
-    changed |= entries != old_entries;
-    if changed {
+
+    /// Whether the deck of the file `name` is in the cache for exactly this `stamp`, and the stamp is old
+    /// enough to be trusted (see [`SETTLE_NANOS`]): then the file need not be read.
+    pub fn knows(&self, name: &str, stamp: &Stamp) -> bool {
+        self.entries.get(name).is_some_and(|e| {
+            e.stamp.as_ref() == Some(stamp)
+                && settled(stamp, self.read_at, self.settle)
+                && self.blob(e).is_some()
+        })
+    }
+
+    /// The deck bytes of an entry; `None` when they lie outside the file (a corrupt header).
+    fn blob(&self, e: &Entry<String>) -> Option<&[u8]> {
+        let start = self.blobs_at.checked_add(usize::try_from(e.start).ok()?)?;
+        let end = start.checked_add(usize::try_from(e.len).ok()?)?;
+        self.bytes.get(start..end)
+    }
+
+    /// Compiles the loaded files (in order), taking each deck whose text is unchanged from the cache, and
+    /// writes the cache back when anything changed. Diagnostics are those of
+    /// [`super::compile::compile`] (a duplicate-id one about a cached deck without its source line).
+    pub fn compile(self, loaded: Vec<Loaded>, known: &Known) -> Library {
+        // Per file: its text hash, and the cached deck bytes when they are for this text.
+        let mut hashes: Vec<Option<u64>> = Vec::with_capacity(loaded.len());
+        let mut wanted: Vec<Option<&[u8]>> = Vec::with_capacity(loaded.len());
+        for item in &loaded {
+            let entry = self.entries.get(item.name());
+            let hash = match item {
+                Loaded::Read(source, _) => source.text.as_ref().ok().map(|t| hash_of(&[t])),
+                Loaded::Unread { .. } => entry.map(|e| e.hash),
+            };
+            hashes.push(hash);
+            wanted.push(
+                entry
+                    .filter(|e| Some(e.hash) == hash)
+                    .and_then(|e| self.blob(e)),
+            );
+        }
+        let mut decoded = decode_decks(&wanted);
+        // A file left unread whose cached deck does not decode after all is read now.
+        let reread: Vec<Option<(Source, Option<Stamp>)>> = loaded
+            .iter()
+            .zip(&decoded)
+            .map(|(item, deck)| match (item, deck) {
+                (Loaded::Unread { name, .. }, None) => Some(read_again(name)),
+                _ => None,
+            })
+            .collect();
+        for (i, again) in reread.iter().enumerate() {
+            if let Some((source, _)) = again {
+                hashes[i] = source.text.as_ref().ok().map(|t| hash_of(&[t]));
+            }
+        }
+        let from_cache: Vec<bool> = decoded.iter().map(Option::is_some).collect();
+        // Where each file's `id:` is: from the cache for cached decks, from the text for the others.
+        let positions: Vec<Option<Pos>> = loaded
+            .iter()
+            .zip(&reread)
+            .zip(&from_cache)
+            .map(|((item, again), &cached)| {
+                if cached {
+                    let e = self.entries.get(item.name())?;
+                    return Some(Pos {
+                        line: e.id_pos.0,
+                        col: e.id_pos.1,
+                    });
+                }
+                let source = match (item, again) {
+                    (_, Some((source, _))) | (Loaded::Read(source, _), None) => source,
+                    (Loaded::Unread { .. }, None) => return None,
+                };
+                source.text.as_ref().ok().map(|t| id_pos(t))
+            })
+            .collect();
+        let inputs: Vec<Input> = loaded
+            .iter()
+            .zip(&reread)
+            .zip(decoded.iter_mut())
+            .zip(&positions)
+            .filter_map(|(((item, again), deck), pos)| {
+                Some(match (deck.take(), again, item) {
+                    (Some(deck), _, _) => Input::Ready {
+                        name: item.name(),
+                        deck,
+                        id_pos: (*pos)?,
+                    },
+                    (None, Some((source, _)), _) | (None, None, Loaded::Read(source, _)) => {
+                        Input::Source(source)
+                    }
+                    (None, None, Loaded::Unread { .. }) => return None,
+                })
+            })
+            .collect();
+        let lib = super::compile::compile_with(inputs, known);
+        let stamps: Vec<Option<Stamp>> = loaded
+            .iter()
+            .zip(&reread)
+            .map(|(item, again)| match (item, again) {
+                (_, Some((_, stamp))) => *stamp,
+                (Loaded::Read(_, stamp), None) => *stamp,
+                (Loaded::Unread { stamp, .. }, None) => Some(*stamp),
+            })
+            .collect();
+        self.write_back(
+            &lib,
+            &loaded,
+            &hashes,
+            &stamps,
+            &positions,
+            &wanted,
+            &from_cache,
+        );
+        lib
+    }
+
+    /// Writes the cache again when a deck was compiled, a source left, or a file's stamp changed in a way
+    /// the next run could trust (a `touch`ed file is then not read again).
+    #[allow(clippy::too_many_arguments)]
+    fn write_back(
+        &self,
+        lib: &Library,
+        loaded: &[Loaded],
+        hashes: &[Option<u64>],
+        stamps: &[Option<Stamp>],
+        positions: &[Option<Pos>],
+        wanted: &[Option<&[u8]>],
+        from_cache: &[bool],
+    ) {
+        // Source index by name: a linear search per deck is quadratic in a folder of 10,000 files.
+        let index: HashMap<&str, usize> = loaded
+            .iter()
+            .enumerate()
+            .map(|(i, item)| (item.name(), i))
+            .rev()
+            .collect();
+        let mut changed = false;
+        let mut kept = 0;
+        for deck in &lib.decks {
+            if let Some(&i) = index.get(deck.origin.as_str())
+                && hashes[i].is_some()
+            {
+                changed |= !from_cache[i];
+                let old = self.entries.get(deck.origin.as_str()).and_then(|e| e.stamp);
+                changed |= stamps[i] != old
+                    && stamps[i].is_some_and(|s| settled(&s, self.started, self.settle));
+                kept += 1;
+            }
+        }
+        if !changed && kept == self.entries.len() {
+            return;
+        }
         // Unchanged decks are written back as the bytes they were read from: an edited deck in a large
         // library encodes only itself.
         let mut header = Header {
-            salt,
+            salt: self.salt,
+            read_at: self.started,
             entries: Vec::new(),
         };
-        let mut blobs: Vec<std::borrow::Cow<[u8]>> = Vec::new();
+        let mut blobs: Vec<Cow<[u8]>> = Vec::new();
         let mut at = 0u64;
         for deck in &lib.decks {
             let Some(&i) = index.get(deck.origin.as_str()) else {
                 continue;
             };
-            let Some(hash) = hashes[i] else { continue };
+            let (Some(hash), Some(pos)) = (hashes[i], positions[i]) else {
+                continue;
+            };
             let blob = match wanted[i] {
-                Some(bytes) if from_cache[i] => std::borrow::Cow::Borrowed(bytes),
+                Some(bytes) if from_cache[i] => Cow::Borrowed(bytes),
                 _ => match postcard::to_allocvec(deck) {
-                    Ok(bytes) => std::borrow::Cow::Owned(bytes),
+                    Ok(bytes) => Cow::Owned(bytes),
                     Err(_) => continue,
                 },
             };
@@ -163,20 +319,66 @@ pub fn compile_cached(sources: &[Source], known: &Known, path: &Path) -> Library
             header.entries.push(Entry {
                 name: deck.origin.as_str(),
                 hash,
+                stamp: stamps[i],
+                id_pos: (pos.line, pos.col),
                 start: at,
                 len,
             });
             at += len;
             blobs.push(blob);
         }
-        write_atomically(path, &header, &blobs);
+        write_atomically(&self.path, &header, &blobs);
     }
-    lib
+}
+
+/// Whether a file with `stamp` was last changed at least `settle` nanoseconds before `read_at`.
+fn settled(stamp: &Stamp, read_at: i128, settle: i128) -> bool {
+    nanos(stamp.ctime).max(nanos(stamp.mtime)) < read_at - settle
+}
+
+/// Reads one file the cache skipped, when its cached deck turned out unusable.
+fn read_again(name: &str) -> (Source, Option<Stamp>) {
+    let gone = || Source {
+        name: name.to_string(),
+        text: Err(super::diag::Diagnostic::error(
+            name,
+            "",
+            None,
+            "the file changed while portquiz was reading it",
+        )
+        .help("run the command again")),
+    };
+    match super::load::read_path_unless(Path::new(name), &|_, _| false) {
+        Ok(mut found) if found.len() == 1 => match found.pop() {
+            Some(Loaded::Read(source, stamp)) => (source, stamp),
+            _ => (gone(), None),
+        },
+        _ => (gone(), None),
+    }
+}
+
+/// Splits a cache file into its header and where the decks' bytes begin; `None` when it is not one
+/// (another layout, cut short, corrupt).
+fn parse_header(bytes: &[u8]) -> Option<(Header<String>, usize)> {
+    let rest = bytes.strip_prefix(MAGIC.as_slice())?;
+    let (len, rest) = rest.split_first_chunk::<8>()?;
+    let len = usize::try_from(u64::from_le_bytes(*len)).ok()?;
+    let header = rest.get(..len)?;
+    let header: Header<String> = postcard::from_bytes(header).ok()?;
+    Some((header, MAGIC.len() + 8 + len))
+}
+
+/// Decodes the wanted cached decks, spread over the cores. An entry that does not decode is `None`: its
+/// source is compiled again.
+fn decode_decks(wanted: &[Option<&[u8]>]) -> Vec<Option<Deck>> {
+    par_map(wanted, |w| {
+        w.and_then(|bytes| postcard::from_bytes::<Deck>(bytes).ok())
+    })
 }
 
 /// Writes the cache through a buffer into a temporary file renamed over the old one, then removes the
 /// JSON cache of earlier versions beside it.
-fn write_atomically(path: &Path, header: &Header<&str>, blobs: &[std::borrow::Cow<[u8]>]) {
+fn write_atomically(path: &Path, header: &Header<&str>, blobs: &[Cow<[u8]>]) {
     let Some(dir) = path.parent() else { return };
     if std::fs::create_dir_all(dir).is_err() {
         return;
@@ -206,6 +408,16 @@ fn write_atomically(path: &Path, header: &Header<&str>, blobs: &[std::borrow::Co
 mod tests {
     use super::*;
 
+    /// Compiles `sources` (read, without stamps) through the cache at `path`.
+    fn compile_cached(sources: &[Source], known: &Known, path: &Path) -> Library {
+        let loaded = sources
+            .iter()
+            .cloned()
+            .map(|s| Loaded::Read(s, None))
+            .collect();
+        Cache::open(path, known).compile(loaded, known)
+    }
+
     const KNOWN: Known<'static> = Known {
         experiments: &[],
         labs: &[],
@@ -229,12 +441,12 @@ mod tests {
 
     /// Each entry of the cache file at `path`: (name, hash, the deck's bytes).
     fn entries(path: &Path) -> Vec<(String, u64, Vec<u8>)> {
-        let bytes = std::fs::read(path).unwrap();
-        let read = Read::parse(&bytes).expect("a cache file");
-        let mut out: Vec<_> = read
+        let cache = Cache::open(path, &KNOWN);
+        assert!(!cache.entries.is_empty(), "a cache file");
+        let mut out: Vec<_> = cache
             .entries
-            .iter()
-            .map(|(name, (hash, blob))| (name.to_string(), *hash, blob.to_vec()))
+            .values()
+            .map(|e| (e.name.clone(), e.hash, cache.blob(e).unwrap().to_vec()))
             .collect();
         out.sort();
         out
@@ -290,7 +502,10 @@ mod tests {
             ]
         );
 
-        // A corrupt or cut-short cache is ignored and rebuilt; nothing panics.
+        // A corrupt or cut-short cache is ignored and rebuilt (a deck whose bytes are whole may still be
+        // taken from it); nothing panics.
+        std::fs::remove_file(&path).unwrap();
+        compile_cached(&v2, &KNOWN, &path);
         let good = std::fs::read(&path).unwrap();
         let mut huge = good[..MAGIC.len()].to_vec();
         huge.extend_from_slice(&u64::MAX.to_le_bytes());
@@ -367,5 +582,136 @@ mod tests {
             let back: Deck = postcard::from_bytes(&bytes).unwrap();
             assert_eq!(&back, deck, "{}", deck.id);
         }
+    }
+
+    fn deck_text(id: &str, prompt: &str) -> String {
+        format!(
+            "format: 1\nid: {id}\ntitle: T\ncards:\n  - id: c\n    type: truefalse\n    prompt: {prompt}\n    answer: true\n"
+        )
+    }
+
+    /// One run of the loader over the folder `dir` with the cache at `cache`, trusting stamps `settle`
+    /// nanoseconds old: which files were left unread, and the decks' prompts.
+    fn run(dir: &Path, cache: &Path, settle: i128) -> (Vec<String>, Vec<(String, String)>) {
+        let mut c = Cache::open(cache, &KNOWN);
+        c.settle = settle;
+        let loaded = super::super::load::read_path_unless(dir, &|n, s| c.knows(n, s)).unwrap();
+        let unread = loaded
+            .iter()
+            .filter(|l| matches!(l, Loaded::Unread { .. }))
+            .map(|l| {
+                Path::new(l.name())
+                    .file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect();
+        (unread, prompts(&c.compile(loaded, &KNOWN)))
+    }
+
+    /// A temporary folder with `decks/a.yaml` in it, and where its cache goes.
+    fn folder() -> (tempfile::TempDir, PathBuf, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let decks = dir.path().join("decks");
+        std::fs::create_dir(&decks).unwrap();
+        let cache = dir.path().join("decks.bin");
+        std::fs::write(decks.join("a.yaml"), deck_text("a", "First.")).unwrap();
+        (dir, decks, cache)
+    }
+
+    #[test]
+    fn a_file_whose_stamp_is_unchanged_is_not_read_and_an_edited_or_touched_one_is() {
+        let (_dir, decks, cache) = folder();
+        std::fs::write(decks.join("b.yaml"), deck_text("b", "Second.")).unwrap();
+        let both = vec![
+            ("a".to_string(), "First.".to_string()),
+            ("b".to_string(), "Second.".to_string()),
+        ];
+
+        // The first run reads everything; the next trusts the stamps it recorded.
+        assert_eq!(run(&decks, &cache, 0), (vec![], both.clone()));
+        assert_eq!(
+            run(&decks, &cache, 0),
+            (vec!["a.yaml".into(), "b.yaml".into()], both)
+        );
+
+        // An edit changes the stamp: that file is read and compiled again, the other is not read.
+        std::fs::write(decks.join("b.yaml"), deck_text("b", "Edited, longer.")).unwrap();
+        let edited = vec![
+            ("a".to_string(), "First.".to_string()),
+            ("b".to_string(), "Edited, longer.".to_string()),
+        ];
+        assert_eq!(
+            run(&decks, &cache, 0),
+            (vec!["a.yaml".into()], edited.clone())
+        );
+        assert_eq!(run(&decks, &cache, 0).0, vec!["a.yaml", "b.yaml"]);
+
+        // Rewritten with the same text: read once (and taken from the cache), then trusted again.
+        std::fs::write(decks.join("a.yaml"), deck_text("a", "First.")).unwrap();
+        assert_eq!(
+            run(&decks, &cache, 0),
+            (vec!["b.yaml".into()], edited.clone())
+        );
+        assert_eq!(
+            run(&decks, &cache, 0),
+            (vec!["a.yaml".into(), "b.yaml".into()], edited)
+        );
+    }
+
+    #[test]
+    fn a_file_changed_less_than_a_second_before_the_cache_was_written_is_always_read() {
+        let (_dir, decks, cache) = folder();
+        run(&decks, &cache, SETTLE_NANOS);
+        // Written just now: an edit in the same clock tick could keep its stamp, so it is not trusted.
+        assert_eq!(run(&decks, &cache, SETTLE_NANOS).0, Vec::<String>::new());
+
+        // Settled or not, a different stamp is never known.
+        let mut c = Cache::open(&cache, &KNOWN);
+        c.read_at = now_nanos() + 10 * SETTLE_NANOS;
+        let name = decks.join("a.yaml").display().to_string();
+        let meta = std::fs::metadata(&name).unwrap();
+        let mut other = Stamp::of(&meta);
+        assert!(c.knows(&name, &other));
+        other.len += 1;
+        assert!(!c.knows(&name, &other));
+        assert!(!c.knows("elsewhere.yaml", &Stamp::of(&meta)));
+
+        let stamp = |secs: i64| Stamp {
+            dev: 1,
+            ino: 2,
+            len: 3,
+            mtime: (secs, 0),
+            ctime: (secs, 500_000_000),
+        };
+        let read_at = nanos((100, 0));
+        assert!(settled(&stamp(98), read_at, SETTLE_NANOS));
+        assert!(!settled(&stamp(99), read_at, SETTLE_NANOS), "ctime 99.5 s");
+        assert!(!settled(&stamp(100), read_at, SETTLE_NANOS));
+        assert!(
+            !settled(&stamp(200), read_at, SETTLE_NANOS),
+            "a time ahead of the clock"
+        );
+    }
+
+    #[test]
+    fn an_unread_file_whose_cached_deck_is_damaged_is_read_after_all() {
+        let (_dir, decks, cache) = folder();
+        run(&decks, &cache, 0);
+        // Overwrite the deck's bytes (not the header) with bytes postcard cannot decode.
+        let c = Cache::open(&cache, &KNOWN);
+        let e = c.entries.values().next().unwrap();
+        let start = c.blobs_at + usize::try_from(e.start).unwrap();
+        let mut bytes = std::fs::read(&cache).unwrap();
+        bytes[start..].fill(0xff);
+        std::fs::write(&cache, bytes).unwrap();
+
+        let (unread, decks_seen) = run(&decks, &cache, 0);
+        assert_eq!(unread, vec!["a.yaml"], "the stamp was trusted");
+        assert_eq!(decks_seen, vec![("a".to_string(), "First.".to_string())]);
+        // The cache was written again, whole.
+        assert_eq!(run(&decks, &cache, 0).1, decks_seen);
+        assert!(Cache::open(&cache, &KNOWN).blob(e).is_some());
     }
 }

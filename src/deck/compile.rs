@@ -74,64 +74,80 @@ fn end_pos(prefix: &str) -> Pos {
 
 /// Compiles sources into decks, collecting every diagnostic; deck ids must be unique across all of them.
 pub fn compile(sources: &[Source], known: &Known) -> Library {
-    compile_with(sources, known, Vec::new())
+    compile_with(sources.iter().map(Input::Source).collect(), known)
 }
 
 type Parsed = Result<Deck, Vec<Diagnostic>>;
 
-/// Parses the sources that have text and no precompiled deck in `ready` (same index), spread over the
-/// cores; `None` for the others.
-fn parse_all(sources: &[Source], known: &Known, ready: &[Option<Deck>]) -> Vec<Option<Parsed>> {
-    let indices: Vec<usize> = (0..sources.len()).collect();
-    par_map(&indices, |&i| {
-        if ready.get(i).is_some_and(Option::is_some) {
-            return None;
+/// One deck file for [`compile_with`], in load order.
+pub enum Input<'a> {
+    /// A source to parse.
+    Source(&'a Source),
+    /// A deck the caller already has (the deck cache), with its source's name and where the source's
+    /// `id:` value is. A duplicate-id diagnostic about it has no source line to show (its text may not
+    /// have been read); `portquiz check` compiles every text and shows them.
+    Ready {
+        name: &'a str,
+        deck: Deck,
+        id_pos: Pos,
+    },
+}
+
+/// Parses the sources that have text, spread over the cores; `None` for the others.
+fn parse_all(inputs: &[Input], known: &Known) -> Vec<Option<Parsed>> {
+    par_map(inputs, |input| match input {
+        Input::Source(source) => {
+            let text = source.text.as_ref().ok()?;
+            Some(parse_deck(text, &source.name, known))
         }
-        let text = sources[i].text.as_ref().ok()?;
-        Some(parse_deck(text, &sources[i].name, known))
+        Input::Ready { .. } => None,
     })
 }
 
-/// Like [`compile`], reusing the decks in `ready` (same index as `sources`) instead of parsing them again.
-/// Takes them by value: a 10,000-card library is too large to copy on every start.
-pub fn compile_with(sources: &[Source], known: &Known, mut ready: Vec<Option<Deck>>) -> Library {
+/// Like [`compile`], over sources and decks the caller already has. Takes the ready decks by value: a
+/// 10,000-card library is too large to copy on every start.
+pub fn compile_with(inputs: Vec<Input>, known: &Known) -> Library {
     let mut lib = Library {
-        files: sources.len(),
+        files: inputs.len(),
         ..Library::default()
     };
     let mut origins: Vec<(String, Pos)> = Vec::new();
     // Deck id -> index in `lib.decks`: a linear search per deck is quadratic in a folder of 10,000 files.
     let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-    let mut parsed = parse_all(sources, known, &ready);
-    for (i, source) in sources.iter().enumerate() {
-        let text = match &source.text {
-            Ok(text) => text,
-            Err(d) => {
-                lib.diagnostics.push(d.clone());
-                lib.files_with_errors += 1;
-                continue;
+    let mut parsed = parse_all(&inputs, known);
+    for (i, input) in inputs.into_iter().enumerate() {
+        // The deck, its source's name and text (empty when not read), and where its `id:` is.
+        let (result, name, text, pos) = match input {
+            Input::Source(source) => {
+                let text = match &source.text {
+                    Ok(text) => text.as_str(),
+                    Err(d) => {
+                        lib.diagnostics.push(d.clone());
+                        lib.files_with_errors += 1;
+                        continue;
+                    }
+                };
+                let result = parsed[i]
+                    .take()
+                    .unwrap_or_else(|| parse_deck(text, &source.name, known));
+                (result, source.name.as_str(), text, None)
             }
-        };
-        let result = match ready.get_mut(i).and_then(Option::take) {
-            Some(deck) => Ok(deck),
-            None => parsed[i]
-                .take()
-                .unwrap_or_else(|| parse_deck(text, &source.name, known)),
+            Input::Ready { name, deck, id_pos } => (Ok(deck), name, "", Some(id_pos)),
         };
         match result {
             Ok(deck) => {
+                let pos = pos.unwrap_or_else(|| id_pos(text));
                 if let Some(&first) = seen.get(deck.id.as_str()) {
-                    let pos = id_pos(text);
                     let (first_file, first_pos) = &origins[first];
                     lib.diagnostics.push(
-                        Diagnostic::error(&source.name, text, Some(pos), format!("duplicate deck id `{}`", deck.id))
+                        Diagnostic::error(name, text, Some(pos), format!("duplicate deck id `{}`", deck.id))
                             .width(deck.id.as_str().chars().count())
                             .note(first_file, Some(*first_pos), format!("`{}` is already the id of this deck", deck.id))
                             .help("deck ids must be unique across all loaded decks: rename one (progress is kept per deck id)"),
                     );
                     lib.files_with_errors += 1;
                 } else {
-                    origins.push((source.name.clone(), id_pos(text)));
+                    origins.push((name.to_string(), pos));
                     seen.insert(deck.id.as_str().to_string(), lib.decks.len());
                     lib.decks.push(deck);
                 }
@@ -146,7 +162,7 @@ pub fn compile_with(sources: &[Source], known: &Known, mut ready: Vec<Option<Dec
 }
 
 /// Where the top-level `id:` value starts (for duplicate-deck diagnostics).
-fn id_pos(text: &str) -> Pos {
+pub fn id_pos(text: &str) -> Pos {
     for (i, line) in super::diag::yaml_lines(text).enumerate() {
         if let Some(rest) = line.strip_prefix("id:") {
             let col = 4 + rest.len() - rest.trim_start().len();

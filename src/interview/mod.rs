@@ -202,6 +202,8 @@ impl<'a> Round<'a> {
 
     /// Runs the round, then the debrief; returns the scorecard.
     pub fn run(mut self) -> Result<Scorecard, SessionError> {
+        // A damaged file must not be written to (as in a study session).
+        self.progress.first_question()?;
         let length = self.length();
         let start = self.planner.now();
         let index: HashMap<&CardRef, usize> =

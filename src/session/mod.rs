@@ -415,7 +415,7 @@ impl<'a> Session<'a> {
     pub fn run(mut self) -> Result<Summary, SessionError> {
         let started = self.planner.now();
         let outlook = self.outlook();
-        self.progress.first_question();
+        self.progress.first_question()?;
         self.ui
             .say(Style::Dim, &words::outlook(&outlook, self.config.cram))?;
         loop {

@@ -24,9 +24,11 @@ pub trait Progress {
     fn answered_since(&self, since: Timestamp) -> Result<HashSet<CardRef>, StoreError>;
     /// The cards the candidate took out of rotation.
     fn suspended(&self) -> Result<HashSet<CardRef>, StoreError>;
-    /// Called once the session has loaded and is about to show its first question: a store starts its
-    /// damage check here, beside the candidate's reading time instead of beside the start-up's work.
-    fn first_question(&mut self) {}
+    /// Called once the session has loaded and is about to show its first question: a store checks itself
+    /// for damage here (a large one beside the candidate's reading time, not beside the start-up's work).
+    fn first_question(&mut self) -> Result<(), StoreError> {
+        Ok(())
+    }
     /// Suspends a card, or brings it back.
     fn set_suspended(
         &mut self,
@@ -71,9 +73,10 @@ impl Progress for Store {
         Store::suspended(self)
     }
 
-    fn first_question(&mut self) {
-        // A damaged file must not be written to: checked beside the first question, before the first answer.
-        self.check_for_damage_in_background();
+    fn first_question(&mut self) -> Result<(), StoreError> {
+        // A damaged file must not be written to: checked before the first question (a large one beside it,
+        // before the first answer is written).
+        self.check_for_damage()
     }
 
     fn set_suspended(

@@ -539,10 +539,7 @@ impl Store {
 
     /// Hands every stored card state to `f` with its deck and card ids lent from the row: nothing is
     /// allocated per card (at 100,000 cards, building a map of owned keys was a third of the start-up).
-    pub fn each_state(
-        &self,
-        f: &mut dyn FnMut(&str, &str, CardState),
-    ) -> Result<(), StoreError> {
+    pub fn each_state(&self, f: &mut dyn FnMut(&str, &str, CardState)) -> Result<(), StoreError> {
         self.each_state_of(STATES_SQL, [], f)
     }
 
@@ -1177,9 +1174,9 @@ fn read_state(
 /// Column `i` of `row` as text, lent from the row.
 fn text_at<'r>(row: &'r rusqlite::Row<'_>, i: usize) -> rusqlite::Result<&'r str> {
     let value = row.get_ref(i)?;
-    value.as_str().map_err(|e| {
-        rusqlite::Error::FromSqlConversionFailure(i, value.data_type(), Box::new(e))
-    })
+    value
+        .as_str()
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, value.data_type(), Box::new(e)))
 }
 
 fn state_from_row(

@@ -29,6 +29,10 @@ pub struct Salvaged {
     pub invalid: u64,
 }
 
+/// The largest database checked for damage before a session's first question (about 30,000 answers);
+/// larger ones are checked beside it.
+pub const CHECKED_UP_FRONT: u64 = 8 * 1024 * 1024;
+
 fn quick_check(conn: &Connection) -> Result<Vec<String>, rusqlite::Error> {
     let mut stmt = conn.prepare(&format!("PRAGMA quick_check({PROBLEMS_SHOWN})"))?;
     let rows = stmt.query_map([], |row| row.get::<_, String>(0))?;
@@ -54,6 +58,28 @@ impl Store {
             Err(e) if is_damage(&e) => Ok(vec![e.to_string()]),
             Err(e) => Err(classify(&self.path, e)),
         }
+    }
+
+    /// Checks the file for damage before a session's first question: a small file (up to
+    /// [`CHECKED_UP_FRONT`] bytes, a few milliseconds of `quick_check`) at once, refusing the session as
+    /// [`StoreError::Damaged`] before anything is asked; a larger one on a thread of its own (reading a
+    /// 300 MB file takes over a second), whose verdict the first write waits for.
+    pub fn check_for_damage(&mut self) -> Result<(), StoreError> {
+        let small = std::fs::metadata(&self.path).is_ok_and(|m| m.len() <= CHECKED_UP_FRONT);
+        if !small {
+            self.check_for_damage_in_background();
+            return Ok(());
+        }
+        let problems = self.damage()?;
+        if problems.is_empty() {
+            return Ok(());
+        }
+        let verdict = problems.clone();
+        self.damage_check = Some(std::thread::spawn(move || verdict));
+        Err(StoreError::Damaged {
+            path: self.path.clone(),
+            problems,
+        })
     }
 
     /// Starts [`Store::damage`] on a connection of its own, beside whatever runs next (the first question of
