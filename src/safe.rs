@@ -62,7 +62,9 @@ pub fn shown_width(c: char) -> usize {
 /// the same JSON value, safe to print. serde_json already escapes C0; DEL, C1 and bidi it writes raw.
 pub fn json<T: serde::Serialize + ?Sized>(value: &T) -> serde_json::Result<String> {
     let text = serde_json::to_string_pretty(value)?;
-    if !text.chars().any(|c| unsafe_char(c, true)) {
+    // Every character escaped here is DEL or beyond ASCII: a byte scan clears most output at once (19 MB
+    // of `cards --json` at 100,000 cards: the character scan was a tenth of the command).
+    if !text.bytes().any(|b| b >= 0x7f) || !text.chars().any(|c| unsafe_char(c, true)) {
         return Ok(text);
     }
     // Outside strings JSON has only ASCII punctuation, digits, letters and whitespace, so every such

@@ -13,13 +13,31 @@ use crate::deck::CardRef;
 use crate::review::{AnswerId, Review};
 use crate::schedule::{CardState, Rating, State};
 
+/// Today's answers by the state their card was in (the daily limits); found on the time index.
+const COUNT_SINCE_SQL: &str =
+    "SELECT COUNT(*) FROM reviews WHERE cram = 0 AND state_before = ?1 AND time >= ?2";
+
+/// The cards answered since a time. No DISTINCT (the caller's set removes repeats): with it, SQLite
+/// walks the whole log in (deck, card) index order to find today's few rows, which was most of a
+/// session's start-up at 100,000 reviews.
+const ANSWERED_SINCE_SQL: &str = "SELECT deck, card FROM reviews WHERE time >= ?1";
+
+/// The cards overridden at least `?1` times, with their answer counts: the few overridden rows found on
+/// their partial index (schema 4), then each such card's answers counted on the (deck, card) index.
+/// Grouping the whole log by that index looked every row up in the table (1,000,000 random seeks:
+/// `stats` 0.7 -> 5 s of CPU at 100,000 cards); reading the log in table order for them was still 80 ms.
+const OVERRIDDEN_SQL: &str = "WITH o AS (SELECT deck, card, COUNT(*) AS n FROM reviews WHERE overridden
+                                 GROUP BY deck, card HAVING n >= ?1)
+     SELECT deck, card, n, (SELECT COUNT(*) FROM reviews r WHERE r.deck = o.deck AND r.card = o.card)
+     FROM o ORDER BY n DESC, deck, card";
+
 /// Every stored card state (the columns [`state_from_row`] reads).
 const STATES_SQL: &str = "SELECT deck, card, state, step, stability, difficulty, due, reps, lapses, last_review FROM cards";
 
 /// Every table and index portquiz's migrations create, as an SQL list: a file without portquiz's mark that
 /// holds anything else is another program's.
-const OWN_OBJECTS: &str =
-    "'cards', 'cards_due', 'reviews', 'reviews_time', 'reviews_card', 'settings', 'suspended'";
+const OWN_OBJECTS: &str = "'cards', 'cards_due', 'reviews', 'reviews_time', 'reviews_card', 'reviews_overridden', 'settings', \
+     'suspended'";
 
 /// How long a write waits for another portquiz process holding the database before giving up.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -574,7 +592,7 @@ impl Store {
         let n: i64 = self
             .conn
             .query_row(
-                "SELECT COUNT(*) FROM reviews WHERE cram = 0 AND state_before = ?1 AND time >= ?2",
+                COUNT_SINCE_SQL,
                 params![state_before, since.as_microsecond()],
                 |row| row.get(0),
             )
@@ -659,12 +677,7 @@ impl Store {
 
     /// The cards answered (cram included) at or after `since`, e.g. today, for burying their siblings.
     pub fn cards_answered_since(&self, since: Timestamp) -> Result<HashSet<CardRef>, StoreError> {
-        // No DISTINCT (the set removes repeats): with it, SQLite walks the whole log in (deck, card) index
-        // order to find today's few rows, which was most of the start-up at 100,000 reviews.
-        self.card_refs(
-            "SELECT deck, card FROM reviews WHERE time >= ?1",
-            [since.as_microsecond()],
-        )
+        self.card_refs(ANSWERED_SINCE_SQL, [since.as_microsecond()])
     }
 
     /// The suspended cards (taken out of rotation by the candidate).
@@ -747,16 +760,7 @@ impl Store {
     pub fn overridden_cards(&self, at_least: u32) -> Result<Vec<Overrides>, StoreError> {
         let mut stmt = self
             .conn
-            .prepare_cached(
-                // The log read in table order for its few overridden rows, then each such card's answers
-                // counted on the (deck, card) index: grouping the whole log by that index looked every row
-                // up in the table (1,000,000 random seeks: `stats` 0.7 -> 5 s of CPU at 100,000 cards).
-                "WITH o AS (SELECT deck, card, COUNT(*) AS n FROM reviews NOT INDEXED WHERE overridden
-                            GROUP BY deck, card HAVING n >= ?1)
-                 SELECT deck, card, n,
-                        (SELECT COUNT(*) FROM reviews r WHERE r.deck = o.deck AND r.card = o.card)
-                 FROM o ORDER BY n DESC, deck, card",
-            )
+            .prepare_cached(OVERRIDDEN_SQL)
             .map_err(|e| self.err(e))?;
         let rows = stmt
             .query_map([at_least], |row| {
@@ -1247,4 +1251,68 @@ fn write_state(
     })
     .map(drop)
     .map_err(|e| classify(path, e))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    /// SQLite's plan for `sql`, one step per line.
+    fn plan(store: &Store, sql: &str) -> String {
+        let mut stmt = store
+            .conn
+            .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+            .unwrap();
+        // Parameters left unbound (NULL): the plan does not depend on their values.
+        let mut rows = stmt.raw_query();
+        let mut steps = Vec::new();
+        while let Some(row) = rows.next().unwrap() {
+            steps.push(row.get::<_, String>(3).unwrap());
+        }
+        steps.join("\n")
+    }
+
+    #[test]
+    fn the_queries_before_the_first_question_and_in_stats_never_read_the_whole_log() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path().join("p.sqlite3")).unwrap();
+        assert_eq!(
+            plan(&store, ANSWERED_SINCE_SQL),
+            "SEARCH reviews USING INDEX reviews_time (time>?)"
+        );
+        assert_eq!(
+            plan(&store, COUNT_SINCE_SQL),
+            "SEARCH reviews USING INDEX reviews_time (time>?)"
+        );
+        assert_eq!(
+            plan(&store, OVERRIDDEN_SQL),
+            "CO-ROUTINE o\nSCAN reviews USING INDEX reviews_overridden\nSCAN o\n\
+             CORRELATED SCALAR SUBQUERY 2\n\
+             SEARCH r USING COVERING INDEX reviews_card (deck=? AND card=?)\n\
+             USE TEMP B-TREE FOR ORDER BY"
+        );
+        assert_eq!(plan(&store, STATES_SQL), "SCAN cards");
+    }
+
+    #[test]
+    fn own_objects_names_every_table_and_index_the_migrations_create() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path().join("p.sqlite3")).unwrap();
+        let mut stmt = store
+            .conn
+            .prepare("SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name")
+            .unwrap();
+        let created: Vec<String> = stmt
+            .query_map([], |row| row.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let mut own: Vec<String> = OWN_OBJECTS
+            .split(',')
+            .map(|n| n.trim().trim_matches('\'').to_string())
+            .collect();
+        own.sort();
+        assert_eq!(created, own);
+    }
 }
