@@ -283,9 +283,13 @@ impl Cache {
                 && hashes[i].is_some()
             {
                 changed |= !from_cache[i];
+                // A stamp the next run would trust and this file could not: a new one, or one that was
+                // too young when the cache was written (the file was read again only for that).
                 let old = self.entries.get(deck.origin.as_str()).and_then(|e| e.stamp);
-                changed |= stamps[i] != old
-                    && stamps[i].is_some_and(|s| settled(&s, self.started, self.settle));
+                changed |= stamps[i].is_some_and(|s| {
+                    settled(&s, self.started, self.settle)
+                        && (old != Some(s) || !settled(&s, self.read_at, self.settle))
+                });
                 kept += 1;
             }
         }
@@ -713,5 +717,26 @@ mod tests {
         // The cache was written again, whole.
         assert_eq!(run(&decks, &cache, 0).1, decks_seen);
         assert!(Cache::open(&cache, &KNOWN).blob(e).is_some());
+    }
+
+    #[test]
+    fn a_file_too_young_to_trust_when_the_cache_was_written_is_trusted_once_it_is_written_again() {
+        let (_dir, decks, cache) = folder();
+        run(&decks, &cache, 0);
+        // As if the cache had been written while a.yaml was young: its `read_at` before the file's ctime.
+        let bytes = std::fs::read(&cache).unwrap();
+        let (mut header, blobs_at) = parse_header(&bytes).unwrap();
+        let meta = std::fs::metadata(decks.join("a.yaml")).unwrap();
+        header.read_at = nanos(Stamp::of(&meta).ctime) - 1;
+        let encoded = postcard::to_allocvec(&header).unwrap();
+        let mut aged = MAGIC.to_vec();
+        aged.extend_from_slice(&(encoded.len() as u64).to_le_bytes());
+        aged.extend_from_slice(&encoded);
+        aged.extend_from_slice(&bytes[blobs_at..]);
+        std::fs::write(&cache, aged).unwrap();
+
+        // Read once more (not trusted), and the cache written again: from then on it is not read.
+        assert_eq!(run(&decks, &cache, 0).0, Vec::<String>::new());
+        assert_eq!(run(&decks, &cache, 0).0, vec!["a.yaml"]);
     }
 }

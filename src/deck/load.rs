@@ -278,6 +278,19 @@ fn walk(dir: &Path, depth: usize, out: &mut Vec<(PathBuf, Found)>) {
 fn read_source(path: &Path, known: &dyn Fn(&str, &Stamp) -> bool) -> Loaded {
     use std::os::unix::fs::OpenOptionsExt;
     let name = path.display().to_string();
+    // An unchanged file is recognised by its stamp alone (a `stat`, no open): 10,000 files cost 10,000
+    // system calls instead of 30,000. A name that is not the path's exact text (not UTF-8) could not be
+    // read again by name: such a file is always read.
+    if path.to_str().is_some()
+        && let Ok(meta) = std::fs::metadata(path)
+        && meta.file_type().is_file()
+        && known(&name, &Stamp::of(&meta))
+    {
+        return Loaded::Unread {
+            name,
+            stamp: Stamp::of(&meta),
+        };
+    }
     // Non-blocking, so that a FIFO put in the file's place after the type check cannot hang the open; the
     // file type is checked again on the opened file.
     let file = match std::fs::OpenOptions::new()
@@ -297,10 +310,6 @@ fn read_source(path: &Path, known: &dyn Fn(&str, &Stamp) -> bool) -> Loaded {
         }
         Err(cause) => return Loaded::Read(Unusable::File(describe(&cause)).source(path), None),
     };
-    // A name that is not the path's exact text (not UTF-8) could not be read again by name: always read.
-    if path.to_str().is_some() && known(&name, &stamp) {
-        return Loaded::Unread { name, stamp };
-    }
     Loaded::Read(read_text(file, name, size), Some(stamp))
 }
 
