@@ -7,10 +7,10 @@ use std::path::PathBuf;
 use anyhow::{Result, bail};
 
 use crate::deck::cache::Cache;
-use crate::deck::compile::{Library, Source};
+use crate::deck::compile::Source;
 use crate::deck::diag::Diagnostic;
 use crate::deck::load::{self, Loaded, Stamp};
-use crate::deck::{Card, CardRef, Deck, Known};
+use crate::deck::{CardRef, Cards, Deck, DeckHead, Known};
 use crate::env::Env;
 use crate::schedule::CardState;
 use crate::store::{Store, StoreError};
@@ -60,35 +60,56 @@ fn all_loaded(env: &Env, known: &dyn Fn(&str, &Stamp) -> bool) -> Result<Vec<Loa
 /// come from the deck cache when their files are unchanged; a file whose stamp (size, times, inode) is
 /// unchanged since an earlier run is not even read.
 pub fn load_decks(env: &Env) -> Result<Vec<Deck>> {
-    let known = known();
-    let cache = Cache::open(&env.data_dir.join("cache").join("decks.bin"), &known);
+    let (cache, loaded, unread) = open_library(env)?;
+    let lib = cache.compile(loaded, &known());
+    warn(&unread, lib.files_with_errors);
+    restrict(env, lib.decks)
+}
+
+/// The decks' heads (ids, types and prompts, no answers), for the commands that count, list or schedule
+/// cards: like [`load_decks`], with the same warnings, but when nothing changed only the heads are decoded
+/// from the cache (at 100,000 cards, decoding every text was most of `cards` and `stats`).
+pub fn load_heads(env: &Env) -> Result<Vec<DeckHead>> {
+    let (cache, loaded, unread) = open_library(env)?;
+    let heads = cache.heads(loaded, &known());
+    warn(&unread, heads.files_with_errors);
+    restrict(env, heads.decks)
+}
+
+/// The deck cache, the deck files (those the cache knows unchanged left unread), and the diagnostics of the
+/// files that could not be read.
+fn open_library(env: &Env) -> Result<(Cache, Vec<Loaded>, Vec<Diagnostic>)> {
+    let cache = Cache::open(&env.data_dir.join("cache").join("decks.bin"), &known());
     let loaded = all_loaded(env, &|name, stamp| cache.knows(name, stamp))?;
-    // Files that could not be read are named here; those with bad content are counted.
-    let unread: Vec<Diagnostic> = loaded
+    let unread = loaded
         .iter()
         .filter_map(|l| match l {
             Loaded::Read(source, _) => source.text.as_ref().err().cloned(),
             Loaded::Unread { .. } => None,
         })
         .collect();
-    let lib = cache.compile(loaded, &known);
-    for d in &unread {
+    Ok((cache, loaded, unread))
+}
+
+/// Names the files that could not be read and counts those with bad content, on stderr.
+fn warn(unread: &[Diagnostic], files_with_errors: usize) {
+    for d in unread {
         eprint!("{}", d.skipped().render());
     }
-    let bad = lib.files_with_errors.saturating_sub(unread.len());
+    let bad = files_with_errors.saturating_sub(unread.len());
     if bad > 0 {
         eprintln!(
             "warning: skipped {} with errors; run `portquiz check` to see them",
             crate::text::plural(bad, "deck file")
         );
     }
-    restrict(env, lib)
 }
 
-fn restrict(env: &Env, lib: Library) -> Result<Vec<Deck>> {
+/// The decks `--deck` asks for (all when it names none): by id, or by being under a `--deck` path.
+fn restrict<D: Cards>(env: &Env, decks: Vec<D>) -> Result<Vec<D>> {
     let ids = &env.decks.ids;
     if !env.decks.restricts() {
-        return Ok(lib.decks);
+        return Ok(decks);
     }
     let path_names: Vec<String> = env
         .decks
@@ -97,31 +118,32 @@ fn restrict(env: &Env, lib: Library) -> Result<Vec<Deck>> {
         .map(|p| p.display().to_string())
         .collect();
     for id in ids {
-        if !lib.decks.iter().any(|d| &d.id == id) {
-            let available: Vec<&str> = lib.decks.iter().map(|d| d.id.as_str()).collect();
+        if !decks.iter().any(|d| d.deck_id() == id) {
+            let available: Vec<&str> = decks.iter().map(|d| d.deck_id().as_str()).collect();
             bail!(
                 "no deck has the id `{id}`; the loaded decks are: {}",
                 available.join(", ")
             );
         }
     }
-    Ok(lib
-        .decks
+    Ok(decks
         .into_iter()
         .filter(|d| {
-            ids.iter().any(|id| d.id == *id)
-                || path_names.iter().any(|p| d.origin.starts_with(p.as_str()))
+            ids.iter().any(|id| d.deck_id() == id)
+                || path_names
+                    .iter()
+                    .any(|p| d.origin().starts_with(p.as_str()))
         })
         .collect())
 }
 
 /// A loaded card with its progress.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CardWithState<'d> {
+#[derive(Debug)]
+pub struct CardWithState<'d, D: Cards = Deck> {
     /// The card's deck.
-    pub deck: &'d Deck,
+    pub deck: &'d D,
     /// The card.
-    pub card: &'d Card,
+    pub card: &'d D::Card,
     /// Its stored state, or a new card's when none is stored.
     pub state: CardState,
 }
@@ -151,14 +173,14 @@ impl StoredStates for HashMap<CardRef, CardState> {
 /// Every card of `decks`, in deck and card order, with its state taken from `stored` (the store, or a map
 /// as [`crate::store::Store::all_states`] returns it); a card with no stored state is new. Stored states
 /// of cards that no loaded deck has (history of removed cards, other decks) are left out.
-pub fn with_states<'d>(
-    decks: &'d [Deck],
+pub fn with_states<'d, D: Cards>(
+    decks: &'d [D],
     stored: &dyn StoredStates,
-) -> Result<Vec<CardWithState<'d>>, StoreError> {
-    let mut cards: Vec<CardWithState<'_>> = decks
+) -> Result<Vec<CardWithState<'d, D>>, StoreError> {
+    let mut cards: Vec<CardWithState<'_, D>> = decks
         .iter()
         .flat_map(|deck| {
-            deck.cards.iter().map(move |card| CardWithState {
+            deck.cards().iter().map(move |card| CardWithState {
                 deck,
                 card,
                 state: CardState::new(),
@@ -175,7 +197,7 @@ pub fn with_states<'d>(
         .enumerate()
         .map(|(i, c)| {
             *index
-                .entry((c.deck.id.as_str(), c.card.id.as_str()))
+                .entry((c.deck.deck_id().as_str(), D::card_id(c.card).as_str()))
                 .or_insert(i)
         })
         .collect();
@@ -253,6 +275,10 @@ mod tests {
                 "ports/ssh review 3"
             ]
         );
-        assert!(with_states(&[], &HashMap::new()).unwrap().is_empty());
+        assert!(
+            with_states::<Deck>(&[], &HashMap::new())
+                .unwrap()
+                .is_empty()
+        );
     }
 }

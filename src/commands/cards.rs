@@ -29,7 +29,7 @@ pub struct CardRow<'a> {
 
 /// Runs `portquiz cards`.
 pub fn run(env: &Env, args: &CardsArgs) -> Result<Exit> {
-    let decks = library::load_decks(env)?;
+    let decks = library::load_heads(env)?;
     let store = Store::open_to_read(env.db_path())?;
     let suspended = store.suspended()?;
     let mut rows = Vec::new();
@@ -41,7 +41,7 @@ pub fn run(env: &Env, args: &CardsArgs) -> Result<Exit> {
         rows.push(CardRow {
             deck: deck.id.as_str(),
             card: card.id.as_str(),
-            kind: card.kind.name(),
+            kind: card.card_type.name(),
             state: state.state.as_str(),
             due: state.due,
             stability: state.stability,

@@ -22,7 +22,7 @@ struct Listing<'a> {
 
 /// Runs `portquiz decks`.
 pub fn run(env: &Env, args: &DecksArgs) -> Result<Exit> {
-    let decks = library::load_decks(env)?;
+    let decks = library::load_heads(env)?;
     if args.ids {
         for d in &decks {
             crate::outln!("{}", d.id.as_str())?;

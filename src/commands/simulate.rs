@@ -32,7 +32,7 @@ struct Report {
 
 /// Runs `portquiz simulate`.
 pub fn run(env: &Env, args: &SimulateArgs) -> Result<Exit> {
-    let decks = library::load_decks(env)?;
+    let decks = library::load_heads(env)?;
     let store = progress::open_store(env)?;
     let scheduler = progress::scheduler(&store)?;
     let mut studied = Vec::new();

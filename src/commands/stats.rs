@@ -64,7 +64,7 @@ fn read_progress(env: &Env) -> Result<Progress> {
 pub fn run(env: &Env, args: &JsonArgs) -> Result<Exit> {
     // The decks and the store do not depend on each other: read them at the same time.
     let (decks, progress) = std::thread::scope(|scope| {
-        let decks = scope.spawn(|| library::load_decks(env));
+        let decks = scope.spawn(|| library::load_heads(env));
         let progress = read_progress(env);
         (decks.join(), progress)
     });

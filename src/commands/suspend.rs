@@ -10,7 +10,7 @@ use crate::store::Store;
 
 /// Runs `portquiz suspend` (`suspend = true`) or `portquiz unsuspend`.
 pub fn run(env: &Env, args: &SuspendArgs, suspend: bool) -> Result<Exit> {
-    let decks = library::load_decks(env)?;
+    let decks = library::load_heads(env)?;
     let mut cards = Vec::new();
     for text in &args.cards {
         let Some((deck, card)) = text.split_once('/') else {

@@ -19,13 +19,13 @@ use serde::{Deserialize, Serialize};
 
 use super::compile::{Input, Library, Source, id_pos};
 use super::load::{Loaded, Stamp};
-use super::model::Deck;
+use super::model::{Deck, DeckHead};
 use super::par::par_map;
 use super::validate::Known;
 use super::yaml::Pos;
 
 /// The first bytes of a cache file; the digit changes with the layout.
-const MAGIC: &[u8; 8] = b"PQDECKS2";
+const MAGIC: &[u8; 8] = b"PQDECKS3";
 
 /// The file name of the cache written by portquiz 0.1 before the binary layout; removed when the new one
 /// is written.
@@ -159,26 +159,59 @@ impl Cache {
         self.bytes.get(start..end)
     }
 
+    /// Per loaded file: its text hash, and the cached bytes when they are for this text.
+    fn wanted(&self, loaded: &[Loaded]) -> (Vec<Option<u64>>, Vec<Option<&[u8]>>) {
+        loaded
+            .iter()
+            .map(|item| {
+                let entry = self.entries.get(item.name());
+                let hash = match item {
+                    Loaded::Read(source, _) => source.text.as_ref().ok().map(|t| hash_of(&[t])),
+                    Loaded::Unread { .. } => entry.map(|e| e.hash),
+                };
+                let blob = entry
+                    .filter(|e| Some(e.hash) == hash)
+                    .and_then(|e| self.blob(e));
+                (hash, blob)
+            })
+            .unzip()
+    }
+
+    /// The decks' heads ([`DeckHead`]): decoded alone when every file's deck is in the cache (the common
+    /// case: nothing changed), else taken from [`Cache::compile`]. A second deck with an id already seen
+    /// is left out and counted as a file with errors, as `compile` does.
+    pub fn heads(self, loaded: Vec<Loaded>, known: &Known) -> Heads {
+        let (_, wanted) = self.wanted(&loaded);
+        if wanted.iter().all(Option::is_some) {
+            let heads = par_map(&wanted, |w| {
+                let (head, _) = split(w.unwrap_or_default())?;
+                postcard::from_bytes::<DeckHead>(head).ok()
+            });
+            if heads.iter().all(Option::is_some) {
+                let mut out = Heads::default();
+                let mut seen = std::collections::HashSet::new();
+                for head in heads.into_iter().flatten() {
+                    if seen.insert(head.id.clone()) {
+                        out.decks.push(head);
+                    } else {
+                        out.files_with_errors += 1;
+                    }
+                }
+                return out;
+            }
+        }
+        let lib = self.compile(loaded, known);
+        Heads {
+            decks: lib.decks.iter().map(Deck::head).collect(),
+            files_with_errors: lib.files_with_errors,
+        }
+    }
+
     /// Compiles the loaded files (in order), taking each deck whose text is unchanged from the cache, and
     /// writes the cache back when anything changed. Diagnostics are those of
     /// [`super::compile::compile`] (a duplicate-id one about a cached deck without its source line).
     pub fn compile(self, loaded: Vec<Loaded>, known: &Known) -> Library {
-        // Per file: its text hash, and the cached deck bytes when they are for this text.
-        let mut hashes: Vec<Option<u64>> = Vec::with_capacity(loaded.len());
-        let mut wanted: Vec<Option<&[u8]>> = Vec::with_capacity(loaded.len());
-        for item in &loaded {
-            let entry = self.entries.get(item.name());
-            let hash = match item {
-                Loaded::Read(source, _) => source.text.as_ref().ok().map(|t| hash_of(&[t])),
-                Loaded::Unread { .. } => entry.map(|e| e.hash),
-            };
-            hashes.push(hash);
-            wanted.push(
-                entry
-                    .filter(|e| Some(e.hash) == hash)
-                    .and_then(|e| self.blob(e)),
-            );
-        }
+        let (mut hashes, wanted) = self.wanted(&loaded);
         let mut decoded = decode_decks(&wanted);
         // A file left unread whose cached deck does not decode after all is read now.
         let reread: Vec<Option<(Source, Option<Stamp>)>> = loaded
@@ -314,9 +347,9 @@ impl Cache {
             };
             let blob = match wanted[i] {
                 Some(bytes) if from_cache[i] => Cow::Borrowed(bytes),
-                _ => match postcard::to_allocvec(deck) {
-                    Ok(bytes) => Cow::Owned(bytes),
-                    Err(_) => continue,
+                _ => match encode(deck) {
+                    Some(bytes) => Cow::Owned(bytes),
+                    None => continue,
                 },
             };
             let len = blob.len() as u64;
@@ -376,8 +409,33 @@ fn parse_header(bytes: &[u8]) -> Option<(Header<String>, usize)> {
 /// source is compiled again.
 fn decode_decks(wanted: &[Option<&[u8]>]) -> Vec<Option<Deck>> {
     par_map(wanted, |w| {
-        w.and_then(|bytes| postcard::from_bytes::<Deck>(bytes).ok())
+        let (_, deck) = split((*w)?)?;
+        postcard::from_bytes::<Deck>(deck).ok()
     })
+}
+
+/// The decks (or only their heads) of files whose decks all came from the cache.
+#[derive(Debug, Default)]
+pub struct Heads {
+    pub decks: Vec<DeckHead>,
+    /// Files left out: a deck id seen before (the files that could not be compiled are in
+    /// [`Library::files_with_errors`] when the heads come from a compile).
+    pub files_with_errors: usize,
+}
+
+/// A deck's bytes in the cache: the length of its head (4 bytes, little-endian), its head, then the whole
+/// deck, so that the commands that need only heads decode only those.
+fn encode(deck: &Deck) -> Option<Vec<u8>> {
+    let head = postcard::to_allocvec(&deck.head()).ok()?;
+    let mut bytes = u32::try_from(head.len()).ok()?.to_le_bytes().to_vec();
+    bytes.extend_from_slice(&head);
+    postcard::to_extend(deck, bytes).ok()
+}
+
+/// A deck's bytes split into its head and its whole deck.
+fn split(bytes: &[u8]) -> Option<(&[u8], &[u8])> {
+    let (len, rest) = bytes.split_first_chunk::<4>()?;
+    rest.split_at_checked(usize::try_from(u32::from_le_bytes(*len)).ok()?)
 }
 
 /// Writes the cache through a buffer into a temporary file renamed over the old one, then removes the
@@ -456,16 +514,17 @@ mod tests {
         out
     }
 
-    /// Replaces `from` by `to` (same length) in the cache file's bytes: a deck then decodes with the
-    /// change only if it is taken from the cache.
+    /// Replaces every `from` by `to` (same length) in the cache file's bytes (a deck's head and the
+    /// deck): a deck then decodes with the change only if it is taken from the cache.
     fn tamper(path: &Path, from: &str, to: &str) {
         assert_eq!(from.len(), to.len());
         let mut bytes = std::fs::read(path).unwrap();
-        let at = bytes
-            .windows(from.len())
-            .position(|w| w == from.as_bytes())
-            .expect("text in the cache");
-        bytes[at..at + to.len()].copy_from_slice(to.as_bytes());
+        let mut found = 0;
+        while let Some(at) = bytes.windows(from.len()).position(|w| w == from.as_bytes()) {
+            bytes[at..at + to.len()].copy_from_slice(to.as_bytes());
+            found += 1;
+        }
+        assert_eq!(found, 2, "{from} in the head and in the deck");
         std::fs::write(path, bytes).unwrap();
     }
 
@@ -554,7 +613,7 @@ mod tests {
         assert_eq!(after[0], before[0], "deck a is kept as it was");
         assert_eq!(after[1].0, "b.yaml");
         assert_ne!(after[1].1, before[1].1, "deck b's text hash changed");
-        let b: Deck = postcard::from_bytes(&after[1].2).unwrap();
+        let b: Deck = postcard::from_bytes(split(&after[1].2).unwrap().1).unwrap();
         assert_eq!(b.cards[0].prompt, "Edited.");
 
         // A source gone from the library leaves the cache.
@@ -582,9 +641,13 @@ mod tests {
         let lib = super::super::compile::compile(&super::super::load::builtin_sources(), &known);
         assert!(lib.decks.len() > 5 && lib.diagnostics.is_empty());
         for deck in &lib.decks {
-            let bytes = postcard::to_allocvec(deck).unwrap();
-            let back: Deck = postcard::from_bytes(&bytes).unwrap();
+            let bytes = encode(deck).unwrap();
+            let (head, whole) = split(&bytes).unwrap();
+            let back: Deck = postcard::from_bytes(whole).unwrap();
             assert_eq!(&back, deck, "{}", deck.id);
+            let head: DeckHead = postcard::from_bytes(head).unwrap();
+            assert_eq!(head, deck.head());
+            assert_eq!(head.cards.len(), deck.cards.len());
         }
     }
 
@@ -738,5 +801,42 @@ mod tests {
         // Read once more (not trusted), and the cache written again: from then on it is not read.
         assert_eq!(run(&decks, &cache, 0).0, Vec::<String>::new());
         assert_eq!(run(&decks, &cache, 0).0, vec!["a.yaml"]);
+    }
+
+    #[test]
+    fn heads_are_decoded_alone_when_nothing_changed_and_taken_from_a_compile_otherwise() {
+        let (_dir, decks, cache) = folder();
+        std::fs::write(decks.join("b.yaml"), deck_text("b", "Second.")).unwrap();
+        let heads = || {
+            let mut c = Cache::open(&cache, &KNOWN);
+            c.settle = 0;
+            let loaded =
+                super::super::load::read_path_unless(&decks, &|n, s| c.knows(n, s)).unwrap();
+            let heads = c.heads(loaded, &KNOWN);
+            assert_eq!(heads.files_with_errors, 0);
+            heads
+                .decks
+                .iter()
+                .map(|h| {
+                    format!(
+                        "{} {} {}",
+                        h.id,
+                        h.cards[0].card_type.name(),
+                        h.cards[0].prompt
+                    )
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(heads(), ["a truefalse First.", "b truefalse Second."]);
+        // Change a's head only (it comes first in its bytes): the heads show it, the whole decks do not.
+        let mut bytes = std::fs::read(&cache).unwrap();
+        let at = bytes.windows(6).position(|w| w == b"First.").unwrap();
+        bytes[at..at + 6].copy_from_slice(b"Fir5t.");
+        std::fs::write(&cache, bytes).unwrap();
+        assert_eq!(heads(), ["a truefalse Fir5t.", "b truefalse Second."]);
+        assert_eq!(run(&decks, &cache, 0).1[0].1, "First.");
+        // A file changed: the heads come from compiling (a's from its cached whole deck).
+        std::fs::write(decks.join("b.yaml"), deck_text("b", "Edited.")).unwrap();
+        assert_eq!(heads(), ["a truefalse First.", "b truefalse Edited."]);
     }
 }

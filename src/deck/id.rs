@@ -273,7 +273,7 @@ impl fmt::Display for CardRef {
 }
 
 /// The card types a deck can use, each with its `type:` name and the keys only it (and its siblings) take.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum CardType {
     Flashcard,
     Choice,

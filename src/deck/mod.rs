@@ -22,5 +22,7 @@ pub mod yaml;
 
 pub use diag::{Diagnostic, Severity};
 pub use id::{CardId, CardRef, CardType, DeckId, IdError, slug};
-pub use model::{Card, CardKind, ChoiceOption, Deck, FORMAT_VERSION, fold};
+pub use model::{
+    Card, CardHead, CardKind, Cards, ChoiceOption, Deck, DeckHead, FORMAT_VERSION, fold,
+};
 pub use validate::{Known, parse_deck};

@@ -29,6 +29,96 @@ impl Deck {
     }
 }
 
+/// A deck without its cards' answers, options and explanations: what the commands that count, list or
+/// schedule cards need (`decks`, `cards`, `stats`, `simulate`, `suspend`). The deck cache keeps it beside
+/// each deck, so those commands decode neither the texts they never show nor their allocations.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeckHead {
+    pub id: DeckId,
+    pub title: String,
+    /// Where the deck came from, as [`Deck::origin`].
+    pub origin: String,
+    pub cards: Vec<CardHead>,
+}
+
+/// A card of a [`DeckHead`]: its id, type and prompt (`stats` names cards by their prompt).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CardHead {
+    pub id: CardId,
+    pub card_type: CardType,
+    pub prompt: String,
+}
+
+impl DeckHead {
+    /// The identity of one of this deck's cards across decks.
+    pub fn card_ref(&self, card: &CardHead) -> CardRef {
+        CardRef::new(self.id.clone(), card.id.clone())
+    }
+}
+
+impl Deck {
+    /// The deck without its cards' answers, options and explanations.
+    pub fn head(&self) -> DeckHead {
+        DeckHead {
+            id: self.id.clone(),
+            title: self.title.clone(),
+            origin: self.origin.clone(),
+            cards: self
+                .cards
+                .iter()
+                .map(|c| CardHead {
+                    id: c.id.clone(),
+                    card_type: c.kind.card_type(),
+                    prompt: c.prompt.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// What joining cards with their stored states needs of a deck, whole or head only.
+pub trait Cards {
+    /// The deck's card type ([`Card`] or [`CardHead`]).
+    type Card;
+    fn deck_id(&self) -> &DeckId;
+    /// Where the deck came from (`builtin:<file>` or the path as given).
+    fn origin(&self) -> &str;
+    fn cards(&self) -> &[Self::Card];
+    fn card_id(card: &Self::Card) -> &CardId;
+}
+
+impl Cards for Deck {
+    type Card = Card;
+    fn deck_id(&self) -> &DeckId {
+        &self.id
+    }
+    fn origin(&self) -> &str {
+        &self.origin
+    }
+    fn cards(&self) -> &[Card] {
+        &self.cards
+    }
+    fn card_id(card: &Card) -> &CardId {
+        &card.id
+    }
+}
+
+impl Cards for DeckHead {
+    type Card = CardHead;
+    fn deck_id(&self) -> &DeckId {
+        &self.id
+    }
+    fn origin(&self) -> &str {
+        &self.origin
+    }
+    fn cards(&self) -> &[CardHead] {
+        &self.cards
+    }
+    fn card_id(card: &CardHead) -> &CardId {
+        &card.id
+    }
+}
+
 /// One question.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Card {
