@@ -61,23 +61,84 @@ pub fn shown_width(c: char) -> usize {
 /// `value` as pretty JSON in which the characters [`line`] escapes are JSON escapes (`\u007f`, `\u202e`):
 /// the same JSON value, safe to print. serde_json already escapes C0; DEL, C1 and bidi it writes raw.
 pub fn json<T: serde::Serialize + ?Sized>(value: &T) -> serde_json::Result<String> {
-    let text = serde_json::to_string_pretty(value)?;
-    // Every character escaped here is DEL or beyond ASCII: a byte scan clears most output at once (19 MB
-    // of `cards --json` at 100,000 cards: the character scan was a tenth of the command).
-    if !text.bytes().any(|b| b >= 0x7f) || !text.chars().any(|c| unsafe_char(c, true)) {
-        return Ok(text);
-    }
-    // Outside strings JSON has only ASCII punctuation, digits, letters and whitespace, so every such
-    // character sits inside a string, where `\uXXXX` means the same character (all are in the BMP).
-    let mut out = String::with_capacity(text.len() + 16);
-    for c in text.chars() {
-        if unsafe_char(c, true) {
-            out.push_str(&format!("\\u{:04x}", u32::from(c)));
-        } else {
-            out.push(c);
+    let mut out = Vec::new();
+    write_json(&mut out, value)?;
+    // The serializer writes whole UTF-8 characters, and every escape is ASCII.
+    String::from_utf8(out).map_err(|e| serde_json::Error::io(std::io::Error::other(e)))
+}
+
+/// [`json`], written to `out` as it is made (`cards --json` at 100,000 cards is 19 MB: built whole and
+/// then scanned, it was a third of the command).
+pub fn write_json<W: std::io::Write, T: serde::Serialize + ?Sized>(
+    out: W,
+    value: &T,
+) -> serde_json::Result<()> {
+    let formatter = SafeFormatter(serde_json::ser::PrettyFormatter::new());
+    value.serialize(&mut serde_json::Serializer::with_formatter(out, formatter))
+}
+
+/// serde_json's pretty layout, with the characters it leaves raw in strings written as `\uXXXX`. Outside
+/// strings JSON has only ASCII punctuation, digits, letters and whitespace, so strings are all there is to
+/// escape, and `\uXXXX` means the same character there (all of them are in the BMP).
+struct SafeFormatter<'a>(serde_json::ser::PrettyFormatter<'a>);
+
+impl serde_json::ser::Formatter for SafeFormatter<'_> {
+    fn write_string_fragment<W: std::io::Write + ?Sized>(
+        &mut self,
+        out: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        // Every character escaped here is DEL or beyond ASCII: most fragments are written at once.
+        if !fragment.bytes().any(|b| b >= 0x7f) {
+            return out.write_all(fragment.as_bytes());
         }
+        let mut rest = fragment;
+        while let Some((i, c)) = rest.char_indices().find(|&(_, c)| unsafe_char(c, true)) {
+            out.write_all(&rest.as_bytes()[..i])?;
+            write!(out, "\\u{:04x}", u32::from(c))?;
+            rest = &rest[i + c.len_utf8()..];
+        }
+        out.write_all(rest.as_bytes())
     }
-    Ok(out)
+
+    fn begin_array<W: std::io::Write + ?Sized>(&mut self, out: &mut W) -> std::io::Result<()> {
+        self.0.begin_array(out)
+    }
+    fn end_array<W: std::io::Write + ?Sized>(&mut self, out: &mut W) -> std::io::Result<()> {
+        self.0.end_array(out)
+    }
+    fn begin_array_value<W: std::io::Write + ?Sized>(
+        &mut self,
+        out: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.0.begin_array_value(out, first)
+    }
+    fn end_array_value<W: std::io::Write + ?Sized>(&mut self, out: &mut W) -> std::io::Result<()> {
+        self.0.end_array_value(out)
+    }
+    fn begin_object<W: std::io::Write + ?Sized>(&mut self, out: &mut W) -> std::io::Result<()> {
+        self.0.begin_object(out)
+    }
+    fn end_object<W: std::io::Write + ?Sized>(&mut self, out: &mut W) -> std::io::Result<()> {
+        self.0.end_object(out)
+    }
+    fn begin_object_key<W: std::io::Write + ?Sized>(
+        &mut self,
+        out: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.0.begin_object_key(out, first)
+    }
+    fn begin_object_value<W: std::io::Write + ?Sized>(
+        &mut self,
+        out: &mut W,
+    ) -> std::io::Result<()> {
+        self.0.begin_object_value(out)
+    }
+    fn end_object_value<W: std::io::Write + ?Sized>(&mut self, out: &mut W) -> std::io::Result<()> {
+        self.0.end_object_value(out)
+    }
 }
 
 #[cfg(test)]
@@ -114,5 +175,22 @@ mod tests {
         assert_eq!(text, "[\n  \"\\u001b[2J\\u007f\\u202ex\\u0085\"\n]");
         let back: Vec<String> = serde_json::from_str(&text).unwrap();
         assert_eq!(back, value);
+
+        // Keys too, around serde_json's own escapes; other characters beyond ASCII stay as they are.
+        let value =
+            std::collections::BTreeMap::from([("k\u{2066}\"é", "日本 \"q\"\u{7f}\\ \u{200f}end")]);
+        let text = json(&value).unwrap();
+        assert_eq!(
+            text,
+            "{\n  \"k\\u2066\\\"é\": \"日本 \\\"q\\\"\\u007f\\\\ \\u200fend\"\n}"
+        );
+        let back: std::collections::BTreeMap<String, String> = serde_json::from_str(&text).unwrap();
+        assert_eq!(
+            back.into_iter().collect::<Vec<_>>(),
+            [(
+                "k\u{2066}\"é".to_string(),
+                "日本 \"q\"\u{7f}\\ \u{200f}end".to_string()
+            )]
+        );
     }
 }

@@ -7,13 +7,12 @@ use anyhow::Result;
 use jiff::civil::Date;
 
 use crate::cli::JsonArgs;
-use crate::deck::CardRef;
 use crate::env::output::write_json;
 use crate::env::{Env, Exit};
 use crate::reports::interview_scores;
 use crate::reports::stats::{self, CardInfo, Earlier};
 use crate::review::Review;
-use crate::schedule::{CardState, Scheduler};
+use crate::schedule::Scheduler;
 use crate::store::Store;
 use crate::{library, progress};
 
@@ -21,20 +20,19 @@ use crate::{library, progress};
 struct Progress {
     store: Store,
     scheduler: Scheduler,
-    states: HashMap<CardRef, CardState>,
     /// The first study day of `log` (today minus [`stats::WINDOW_DAYS`]).
     log_from: Date,
     /// The recent review log, its deck and card ids shared between rows.
     log: Vec<Review<Rc<str>>>,
 }
 
-/// Reads the settings, card states and the recent review log: every figure but the streak looks back at
-/// most [`stats::WINDOW_DAYS`] days, so a year-long log is not read whole; the streak asks the store about
-/// older days one by one. The log is read without a string per row: each deck and card id is kept once.
+/// Reads the settings and the recent review log (the card states are streamed into the join with the
+/// decks afterwards): every figure but the streak looks back at most [`stats::WINDOW_DAYS`] days, so a
+/// year-long log is not read whole; the streak asks the store about older days one by one. The log is
+/// read without a string per row: each deck and card id is kept once.
 fn read_progress(env: &Env) -> Result<Progress> {
     let store = Store::open_to_read(env.db_path())?;
     let scheduler = progress::scheduler(&store)?;
-    let states = store.all_states()?;
     let today = scheduler.study_day(env.now);
     let log_from = today
         .checked_sub(jiff::Span::new().days(stats::WINDOW_DAYS as i64))
@@ -54,7 +52,6 @@ fn read_progress(env: &Env) -> Result<Progress> {
     Ok(Progress {
         store,
         scheduler,
-        states,
         log_from,
         log,
     })
@@ -72,13 +69,12 @@ pub fn run(env: &Env, args: &JsonArgs) -> Result<Exit> {
     let Progress {
         store,
         scheduler,
-        states,
         log_from,
         log,
     } = progress?;
     let mut prompts: HashMap<(&str, &str), &str> = HashMap::new();
     let mut cards = Vec::new();
-    for library::CardWithState { deck, card, state } in library::with_states(&decks, &states)? {
+    for library::CardWithState { deck, card, state } in library::with_states(&decks, &store)? {
         prompts.insert((deck.id.as_str(), card.id.as_str()), &card.prompt);
         cards.push(CardInfo {
             deck: deck.id.to_string(),

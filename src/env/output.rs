@@ -128,9 +128,12 @@ pub fn write_json(mut out: impl Write, body: &impl Serialize) -> io::Result<()> 
         body,
     };
     // Text from decks and other databases is data: DEL, C1 and bidi controls become `\uXXXX` escapes
-    // (the same JSON value), as serde_json already writes C0 ones.
-    let text = crate::safe::json(&versioned).map_err(io::Error::from)?;
-    writeln!(out, "{text}")?;
+    // (the same JSON value), as serde_json already writes C0 ones. Written as it is made, through a buffer.
+    let mut buffered = io::BufWriter::with_capacity(1 << 16, &mut out);
+    crate::safe::write_json(&mut buffered, &versioned).map_err(io::Error::from)?;
+    writeln!(buffered)?;
+    buffered.flush()?;
+    drop(buffered);
     out.flush()
 }
 
