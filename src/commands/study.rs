@@ -18,14 +18,25 @@ use crate::ui::{Style, Ui};
 
 /// Runs `portquiz study`.
 pub fn run(env: &Env, args: &StudyArgs) -> Result<Exit> {
-    let decks = library::load_decks(env)?;
+    // The decks and the stored states do not depend on each other: the store is opened and its states read
+    // on a second thread while the decks load (a deck error is still reported first).
+    let (decks, store) = std::thread::scope(|scope| {
+        let store = scope.spawn(|| -> Result<Store> {
+            let mut store = Store::open(env.db_path())?;
+            store.prefetch_states()?;
+            Ok(store)
+        });
+        (library::load_decks(env), store.join())
+    });
+    let decks = decks?;
     if decks.is_empty() {
         anyhow::bail!(
             "there are no decks to study; check the --deck options, or add decks to {}",
             env.user_decks_dir().display()
         );
     }
-    let mut store = Store::open(env.db_path())?;
+    let mut store = store
+        .map_err(|_| anyhow::anyhow!("opening the progress database stopped unexpectedly"))??;
     let scheduler = progress::scheduler_until(&store, args.until.as_deref())?;
     // Under PORTQUIZ_NOW the session's clock starts at that instant and runs on in real time, so answers
     // keep distinct, ordered instants (as they would on the wall clock) while the day stays the one asked for.

@@ -255,7 +255,6 @@ enum Aside {
 pub struct Session<'a> {
     cards: Vec<(&'a Deck, &'a Card)>,
     /// The progress key of each card (same index as `cards`), built once.
-    keys: Vec<CardRef>,
     /// Each card's state (same index as `cards`; `CardState::new()` when the store has none).
     states: Vec<CardState>,
     /// Why a card is out of the queue, by index.
@@ -299,16 +298,25 @@ impl<'a> Session<'a> {
         rank.shuffle(&mut planner.rng);
         let mut by_rank: Vec<usize> = (0..cards.len()).collect();
         by_rank.sort_by_key(|&i| rank[i]);
-        let keys: Vec<CardRef> = cards
-            .iter()
-            .map(|(d, c)| CardRef::new(d.id.clone(), c.id.clone()))
-            .collect();
+        // Cards are named by borrowed ids here (a `CardRef` per card was 200,000 strings at 100,000 cards);
+        // the suspended and today's answered cards are few.
+        let key = |i: usize| (cards[i].0.id.as_str(), cards[i].1.id.as_str());
+        fn borrowed(
+            set: &std::collections::HashSet<CardRef>,
+        ) -> std::collections::HashSet<(&str, &str)> {
+            set.iter()
+                .map(|r| (r.deck.as_str(), r.card.as_str()))
+                .collect()
+        }
+        let has = |set: &std::collections::HashSet<(&str, &str)>, i: usize| {
+            !set.is_empty() && set.contains(&key(i))
+        };
         let siblings = sibling_groups(&cards);
-        let suspended = progress.suspended()?;
-        let mut aside: Vec<Aside> = keys
-            .iter()
-            .map(|k| {
-                if suspended.contains(k) {
+        let suspended_cards = progress.suspended()?;
+        let suspended = borrowed(&suspended_cards);
+        let mut aside: Vec<Aside> = (0..cards.len())
+            .map(|i| {
+                if has(&suspended, i) {
                     Aside::Suspended
                 } else {
                     Aside::No
@@ -316,16 +324,15 @@ impl<'a> Session<'a> {
             })
             .collect();
         if !config.cram && config.bury {
-            let answered = progress.answered_since(config.day_start)?;
-            let groups: std::collections::HashSet<usize> = keys
-                .iter()
-                .zip(&siblings)
-                .filter(|(k, _)| answered.contains(*k))
-                .filter_map(|(_, g)| *g)
+            let answered_cards = progress.answered_since(config.day_start)?;
+            let answered = borrowed(&answered_cards);
+            let groups: std::collections::HashSet<usize> = (0..cards.len())
+                .filter(|&i| has(&answered, i))
+                .filter_map(|i| siblings[i])
                 .collect();
-            for i in 0..keys.len() {
+            for i in 0..cards.len() {
                 if siblings[i].is_some_and(|g| groups.contains(&g))
-                    && !answered.contains(&keys[i])
+                    && !has(&answered, i)
                     && buriable(&states[i])
                     && aside[i] == Aside::No
                 {
@@ -338,7 +345,6 @@ impl<'a> Session<'a> {
             siblings,
             recent: std::collections::VecDeque::new(),
             cards,
-            keys,
             states,
             by_rank,
             progress,
@@ -355,6 +361,12 @@ impl<'a> Session<'a> {
 
     /// Cards still to be shown now, in order (learning, reviews most overdue first, new cards, learn-ahead),
     /// as indices into the session's cards. New cards (and cram) follow the session's shuffled rank.
+    /// The identity of card `i` (built when needed: the session asks a few cards of many).
+    fn key_of(&self, i: usize) -> CardRef {
+        let (deck, card) = self.cards[i];
+        deck.card_ref(card)
+    }
+
     pub fn queue(&self) -> Vec<usize> {
         self.entries().into_iter().map(|e| e.key).collect()
     }
@@ -494,13 +506,13 @@ impl<'a> Session<'a> {
         };
         let (answer_id, card, verdict, was_new, learned, buried) = match done {
             Done::Suspend { card } => {
+                let key = self.key_of(card);
                 self.progress
-                    .set_suspended(&self.keys[card], false, self.planner.now())?;
+                    .set_suspended(&key, false, self.planner.now())?;
                 self.aside[card] = Aside::No;
-                self.summary
-                    .suspended
-                    .retain(|c| *c != self.keys[card].to_string());
-                let text = words::unsuspended(&self.keys[card].to_string());
+                let name = key.to_string();
+                self.summary.suspended.retain(|c| *c != name);
+                let text = words::unsuspended(&name);
                 self.ui.say(Style::Dim, &text)?;
                 return Ok(());
             }
@@ -537,7 +549,7 @@ impl<'a> Session<'a> {
             .summary
             .kept_on_quit
             .as_ref()
-            .is_some_and(|(c, _)| *c == self.keys[card].to_string())
+            .is_some_and(|(c, _)| *c == self.key_of(card).to_string())
         {
             self.summary.kept_on_quit = None;
         }
@@ -563,7 +575,7 @@ impl<'a> Session<'a> {
             state.state == State::New,
             self.config.cram,
         );
-        let header = words::header(position, &self.keys[index], &tag);
+        let header = words::header(position, &self.key_of(index), &tag);
         self.ui.say(Style::Header, &header)?;
         let checked = match &card.kind {
             CardKind::Flashcard { back } => return self.flashcard(index, back, shown_at),
@@ -672,10 +684,10 @@ impl<'a> Session<'a> {
             GradeReply::Suspend => {
                 self.record(index, ratings[default], verdict, shown_at)?;
                 self.progress
-                    .set_suspended(&self.keys[index], true, self.planner.now())?;
+                    .set_suspended(&self.key_of(index), true, self.planner.now())?;
                 self.aside[index] = Aside::Suspended;
                 self.history.push(Done::Suspend { card: index });
-                let card = self.keys[index].to_string();
+                let card = self.key_of(index).to_string();
                 self.ui.say(
                     Style::Dim,
                     &words::suspended(&card, ratings[default].name()),
@@ -727,7 +739,7 @@ impl<'a> Session<'a> {
         shown_at: Timestamp,
     ) -> Result<(), SessionError> {
         self.record(index, rating, verdict, shown_at)?;
-        self.summary.kept_on_quit = Some((self.keys[index].to_string(), rating));
+        self.summary.kept_on_quit = Some((self.key_of(index).to_string(), rating));
         Ok(())
     }
 
@@ -781,7 +793,7 @@ impl<'a> Session<'a> {
                 outcome.card
             };
             let recorded = self.progress.record(&Answer {
-                card: &self.keys[index],
+                card: &self.key_of(index),
                 time: now,
                 rating,
                 elapsed_days: outcome.elapsed_days,

@@ -103,6 +103,8 @@ impl Store {
 
     /// Waits for a background damage check, if one runs; refuses to write when it found damage.
     pub(super) fn ensure_undamaged(&mut self) -> Result<(), StoreError> {
+        // Every write starts here: states read ahead may no longer be the stored ones.
+        self.prefetched = None;
         let Some(check) = self.damage_check.take() else {
             return Ok(());
         };
