@@ -50,7 +50,8 @@ pub fn run(env: &Env) -> Result<Exit> {
     drop(damaged);
     let scheduler = crate::progress::scheduler(&fresh)?;
     let tx = fresh.write_transaction()?;
-    let rebuilt = replay::rebuild(&tx, &scheduler, &cards, &mut added)?;
+    // Into a fresh database: no card has answers there yet, and the indexes are built once at the end.
+    let rebuilt = tx.bulk(|| replay::rebuild(&tx, &scheduler, &cards, &mut added, &|_| false))?;
     tx.commit()?;
     drop(fresh);
 

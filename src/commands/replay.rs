@@ -23,12 +23,28 @@ pub struct Added {
 impl Added {
     /// The answer `r`, whose card `cards` numbers (given a number now if new).
     pub fn of(cards: &mut Cards, r: Review<&str>) -> Added {
+        Added::new(cards.id(r.deck, r.card), &r)
+    }
+
+    /// The answer `r` to card number `card`.
+    pub fn new(card: u32, r: &Review<&str>) -> Added {
+        Added::from_parts(card, r.time, r.rating, r.duration_ms, r.cram)
+    }
+
+    /// An answer from its parts.
+    pub fn from_parts(
+        card: u32,
+        time: jiff::Timestamp,
+        rating: Rating,
+        duration_ms: u64,
+        cram: bool,
+    ) -> Added {
         Added {
-            card: cards.id(r.deck, r.card),
-            time: r.time,
-            rating: r.rating,
-            duration_ms: r.duration_ms,
-            cram: r.cram,
+            card,
+            time,
+            rating,
+            duration_ms,
+            cram,
         }
     }
 }
@@ -36,24 +52,49 @@ impl Added {
 /// Deck and card ids, each pair stored once and numbered.
 #[derive(Default)]
 pub struct Cards {
-    /// Deck id -> card id -> number: looked up with borrowed strings, so a row of a known card allocates
-    /// nothing.
-    index: HashMap<String, HashMap<String, u32>>,
+    /// Deck id -> its number (an index into `decks`).
+    deck_numbers: HashMap<String, usize, Fold>,
+    /// Per deck: its id, and card id -> card number. Looked up with borrowed strings, so a row of a known
+    /// card allocates nothing; the deck of the previous row is tried first (logs run in long stretches
+    /// of one deck).
+    decks: Vec<(String, HashMap<String, u32, Fold>)>,
+    last_deck: usize,
     keys: Vec<(String, String)>,
 }
 
+/// The hash of the card index (two million lookups in a merge of a million answers; the keys come from
+/// portquiz databases, where resisting hash flooding buys nothing).
+type Fold = foldhash::fast::RandomState;
+
 impl Cards {
+    /// How many cards have a number.
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
     /// The number of `deck`/`card`, given on first sight.
     pub fn id(&mut self, deck: &str, card: &str) -> u32 {
-        if let Some(&i) = self.index.get(deck).and_then(|cards| cards.get(card)) {
+        let d = match self.decks.get(self.last_deck) {
+            Some((name, _)) if name == deck => self.last_deck,
+            _ => match self.deck_numbers.get(deck) {
+                Some(&d) => d,
+                None => {
+                    self.deck_numbers.insert(deck.to_owned(), self.decks.len());
+                    self.decks.push((deck.to_owned(), HashMap::default()));
+                    self.decks.len() - 1
+                }
+            },
+        };
+        self.last_deck = d;
+        let Some((_, cards)) = self.decks.get_mut(d) else {
+            return u32::MAX;
+        };
+        if let Some(&i) = cards.get(card) {
             return i;
         }
         let i = u32::try_from(self.keys.len()).unwrap_or(u32::MAX);
         self.keys.push((deck.to_owned(), card.to_owned()));
-        self.index
-            .entry(deck.to_owned())
-            .or_default()
-            .insert(card.to_owned(), i);
+        cards.insert(card.to_owned(), i);
         i
     }
 }
@@ -61,18 +102,34 @@ impl Cards {
 /// Adds `added` to the log in `tx` and rebuilds the state of every card it touches by replaying the card's
 /// whole log (what `tx` holds, then these; the stored answers first on a tie). Each added row gets the state
 /// before it (for undo) and the elapsed days the replay counted. Returns how many cards got a state; a card
-/// with only cram answers keeps its schedule. Sorts `added`.
+/// with only cram answers keeps its schedule. Sorts `added`. `stored(card)` says whether the card may have
+/// answers in `tx` already (false: its log there is not read).
 pub fn rebuild(
     tx: &WriteTx<'_>,
     scheduler: &Scheduler,
     cards: &Cards,
     added: &mut [Added],
+    stored: &dyn Fn(u32) -> bool,
 ) -> Result<usize> {
-    added.sort_by_key(|a| (a.card, a.time));
+    // In (deck, card) order, then by time: the log's (deck, card, id) index and the cards table (keyed by
+    // deck and card) then grow at their ends, as the rows come, instead of at a random page per row.
+    let mut order: Vec<u32> = (0..u32::try_from(cards.keys.len()).unwrap_or(u32::MAX)).collect();
+    order.sort_by(|&a, &b| cards.keys[a as usize].cmp(&cards.keys[b as usize]));
+    let mut rank = vec![0u32; order.len()];
+    for (r, &card) in order.iter().enumerate() {
+        rank[card as usize] = u32::try_from(r).unwrap_or(u32::MAX);
+    }
+    added.sort_by_key(|a| (rank[a.card as usize], a.time));
     let mut rebuilt = 0usize;
     for group in added.chunk_by(|a, b| a.card == b.card) {
         let (deck, card) = &cards.keys[group[0].card as usize];
-        let stored = tx.card_reviews(deck, card)?;
+        // A card with no answers in the log here has none to read (80,000 queries saved when merging a
+        // whole library into a fresh database).
+        let stored = if stored(group[0].card) {
+            tx.card_reviews(deck, card)?
+        } else {
+            Vec::new()
+        };
         let mut log: Vec<(Review<&str>, bool)> =
             stored.iter().map(|r| (r.borrowed(), false)).collect();
         log.extend(group.iter().map(|a| {
