@@ -75,7 +75,7 @@ pub fn run(env: &Env, args: &MergeArgs) -> Result<Exit> {
     let ours = known.len();
     known.sort_unstable();
     // The cards that have answers here: every card seen so far (card ids are given in order of first sight).
-    let ours_cards = u32::try_from(cards.len()).unwrap_or(u32::MAX);
+    let ours_cards = u32::try_from(cards.count()).unwrap_or(u32::MAX);
     // Their answers, each with its key; a deck or card id portquiz would not write is checked once per id.
     // 24 bytes an answer: the key, and the duration and cram mark packed in one integer.
     let mut candidates: Vec<(Key, u64)> = Vec::new();

@@ -68,7 +68,7 @@ type Fold = foldhash::fast::RandomState;
 
 impl Cards {
     /// How many cards have a number.
-    pub fn len(&self) -> usize {
+    pub fn count(&self) -> usize {
         self.keys.len()
     }
 
