@@ -28,9 +28,13 @@ struct Key {
 
 impl Key {
     fn of(card: u32, r: &Review<&str>) -> Key {
+        Key::new(card, r.time.as_microsecond(), i64::from(r.rating.as_u8()))
+    }
+
+    fn new(card: u32, micros: i64, rating: i64) -> Key {
         Key {
-            card_rating: (u64::from(card) << 8) | u64::from(r.rating.as_u8()),
-            micros: r.time.as_microsecond(),
+            card_rating: (u64::from(card) << 8) | (rating.cast_unsigned() & 0xff),
+            micros,
         }
     }
 
@@ -71,7 +75,9 @@ pub fn run(env: &Env, args: &MergeArgs) -> Result<Exit> {
 
     let mut cards = Cards::default();
     let mut known: Vec<Key> = Vec::with_capacity(usize::try_from(tx.review_count()?).unwrap_or(0));
-    tx.scan_reviews(|r| known.push(Key::of(cards.id(r.deck, r.card), &r)))?;
+    tx.scan_answer_keys(|deck, card, micros, rating| {
+        known.push(Key::new(cards.id(deck, card), micros, rating));
+    })?;
     let ours = known.len();
     known.sort_unstable();
     // The cards that have answers here: every card seen so far (card ids are given in order of first sight).

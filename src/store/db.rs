@@ -166,6 +166,29 @@ impl WriteTx<'_> {
         review_count(&self.tx, self.path)
     }
 
+    /// What tells answers apart, for every row of the log: deck, card, instant (microseconds) and rating
+    /// as stored, unchecked (a merge only compares them; [`WriteTx::scan_reviews`] checks every field).
+    pub fn scan_answer_keys(
+        &self,
+        mut f: impl FnMut(&str, &str, i64, i64),
+    ) -> Result<(), StoreError> {
+        let err = |e| classify(self.path, e);
+        let mut stmt = self
+            .tx
+            .prepare("SELECT deck, card, time, rating FROM reviews")
+            .map_err(err)?;
+        let mut rows = stmt.query([]).map_err(err)?;
+        while let Some(row) = rows.next().map_err(err)? {
+            f(
+                text_at(row, 0).map_err(err)?,
+                text_at(row, 1).map_err(err)?,
+                row.get(2).map_err(err)?,
+                row.get(3).map_err(err)?,
+            );
+        }
+        Ok(())
+    }
+
     /// Appends a review-log row (its `id` is ignored) with the card's state before it, for undo.
     pub fn insert_review(
         &self,
