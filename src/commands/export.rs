@@ -2,10 +2,10 @@
 //! review log as CSV. Files are written by [`super::write`]'s rules (`-` is standard output).
 use anyhow::Result;
 
-use super::write::{Overwrite, Written, write_text};
+use super::write::{Overwrite, Written, write_text, write_with};
 use crate::cli::{ExportArgs, ExportWhat};
 use crate::env::{Env, Exit};
-use crate::interchange::anki;
+use crate::interchange::{anki, revlog};
 use crate::library;
 use crate::text::plural;
 
@@ -39,19 +39,34 @@ pub fn run(env: &Env, args: &ExportArgs) -> Result<Exit> {
         }
         ExportWhat::Reviews { file } => {
             let store = crate::progress::open_store(env)?;
-            // Cram answers did not change any schedule, so FSRS tools must not see them.
-            let mut log = crate::progress::review_log(&store)?;
-            log.retain(|r| !r.cram);
-            let written = write_text(
-                file,
-                &crate::interchange::revlog::to_csv(&log),
-                Overwrite::force(args.force),
-            )?;
+            // Streamed in time order (ties in recording order): the log is never held whole.
+            let (mut count, mut failed) = (0usize, None);
+            let written = write_with(file, Overwrite::force(args.force), &mut |out| {
+                out.write_all(revlog::CSV_HEADER.as_bytes())?;
+                store
+                    .try_for_each_review(None, |r| -> Result<(), anyhow::Error> {
+                        // Cram answers did not change any schedule, so FSRS tools must not see them.
+                        if !r.cram {
+                            count += 1;
+                            out.write_all(revlog::csv_row(&r).as_bytes())?;
+                        }
+                        Ok(())
+                    })
+                    .map_err(|e| {
+                        let io = std::io::Error::other(e.to_string());
+                        failed = Some(e);
+                        io
+                    })
+            });
+            if let Some(e) = failed {
+                return Err(e);
+            }
+            let written = written?;
             report(
                 &written,
                 &format!(
                     "Exported {} to {} (card_id,review_time,review_rating,review_state,review_duration).",
-                    plural(log.len(), "review"),
+                    plural(count, "review"),
                     shown(&written)
                 ),
             )?;

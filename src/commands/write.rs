@@ -141,13 +141,23 @@ fn inspect(path: &Path) -> Result<Existing, WriteError> {
 
 /// Writes `text` to `path` (`-`: standard output) by the rules in the module text.
 pub fn write_text(path: &Path, text: &str, overwrite: Overwrite) -> Result<Written, WriteError> {
+    write_with(path, overwrite, &mut |out| out.write_all(text.as_bytes()))
+}
+
+/// Like [`write_text`], with the text written by `write` as it is made (an export of a million reviews is
+/// never held whole). When `write` fails, a file is left as it was (the temporary file is removed).
+pub fn write_with(
+    path: &Path,
+    overwrite: Overwrite,
+    write: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<Written, WriteError> {
     let exists = || WriteError::Exists {
         path: path.to_path_buf(),
         forcible: overwrite != Overwrite::Never,
     };
     if path.as_os_str() == "-" {
-        let mut out = std::io::stdout().lock();
-        out.write_all(text.as_bytes())
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+        write(&mut out)
             .and_then(|()| out.flush())
             .map_err(|error| WriteError::Io {
                 path: path.to_path_buf(),
@@ -177,7 +187,10 @@ pub fn write_text(path: &Path, text: &str, overwrite: Overwrite) -> Result<Writt
         .permissions(std::fs::Permissions::from_mode(0o666))
         .tempfile_in(&dir)
         .map_err(io)?;
-    tmp.write_all(text.as_bytes()).map_err(io)?;
+    {
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, tmp.as_file_mut());
+        write(&mut out).and_then(|()| out.flush()).map_err(io)?;
+    }
     tmp.as_file().sync_all().map_err(io)?;
     if let Some(mode) = mode {
         tmp.as_file()

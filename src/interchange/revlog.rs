@@ -36,18 +36,26 @@ fn csv_field(text: &str) -> String {
 pub fn to_csv(log: &[Review]) -> String {
     let mut rows: Vec<&Review> = log.iter().collect();
     rows.sort_by_key(|r| (r.time, r.deck.clone(), r.card.clone()));
-    let mut out = String::from("card_id,review_time,review_rating,review_state,review_duration\n");
+    let mut out = String::from(CSV_HEADER);
     for r in rows {
-        out.push_str(&format!(
-            "{},{},{},{},{}\n",
-            csv_field(&format!("{}/{}", r.deck, r.card)),
-            r.time.as_millisecond(),
-            r.rating.as_u8(),
-            r.state_before.as_u8(),
-            r.duration_ms
-        ));
+        out.push_str(&csv_row(r));
     }
     out
+}
+
+/// The first line of [`to_csv`].
+pub const CSV_HEADER: &str = "card_id,review_time,review_rating,review_state,review_duration\n";
+
+/// One line of [`to_csv`], for writing a log as it is read.
+pub fn csv_row(r: &Review) -> String {
+    format!(
+        "{},{},{},{},{}\n",
+        csv_field(&format!("{}/{}", r.deck, r.card)),
+        r.time.as_millisecond(),
+        r.rating.as_u8(),
+        r.state_before.as_u8(),
+        r.duration_ms
+    )
 }
 
 /// The result of merging another log into ours.
