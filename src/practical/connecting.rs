@@ -164,6 +164,11 @@ fn connected_never_accepted(_env: &Environment) -> Res<Observation> {
             result_text(&sent)
         )
     })?;
+    // Client 2 connects now, so that client 1's wait for a reply is also client 2's wait for its connect
+    // (one quiet period instead of two: 8 runs at once took 311 ms p99).
+    let second = net::tcp_socket(addr, Opts::default()).step("TCP socket()")?;
+    net::abortive(&second).step("SO_LINGER")?;
+    net::connect_nonblocking(&second, addr).step("nonblocking connect")?;
     let mut buf = [0u8; 64];
     let reply = (&mut &first).read(&mut buf);
     log.step(
@@ -177,10 +182,6 @@ fn connected_never_accepted(_env: &Environment) -> Res<Observation> {
     claim(matches!(&reply, Err(err) if net::is_timeout(err)), || {
         format!("expected no reply, saw {}", result_text(&reply))
     })?;
-    let second = net::tcp_socket(addr, Opts::default()).step("TCP socket()")?;
-    net::abortive(&second).step("SO_LINGER")?;
-    net::connect_nonblocking(&second, addr).step("nonblocking connect")?;
-    std::thread::sleep(net::QUIET);
     let second_done = net::peer(&second).is_ok();
     log.step(
         "TCP",
