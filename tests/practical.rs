@@ -543,7 +543,7 @@ fn close_wait() {
 TCP  connect 127.0.0.1:P, accept  ok, ESTABLISHED
 TCP  client close(); server read  0 (end of stream)
 TCP  server side in the kernel's table  CLOSE_WAIT
-TCP  150 ms later: read, getpeername  0 (end of stream), peer 127.0.0.1:P
+TCP  100 ms later: read, getpeername  0 (end of stream), peer 127.0.0.1:P
 TCP  server side in the kernel's table  CLOSE_WAIT
 TCP  server close()  gone from the kernel's table
 => CLOSE_WAIT: the socket stays, end of stream on every read, until the program closes it
