@@ -59,13 +59,20 @@ fn read_progress(env: &Env) -> Result<Progress> {
 
 /// Runs `portquiz stats`.
 pub fn run(env: &Env, args: &JsonArgs) -> Result<Exit> {
-    // The decks and the store do not depend on each other: read them at the same time.
+    // The decks and the store do not depend on each other: read them at the same time. The card states
+    // are read on the decks' thread (on a connection of its own) once the decks are in, beside the log.
     let (decks, progress) = std::thread::scope(|scope| {
-        let decks = scope.spawn(|| library::load_heads(env));
+        let decks = scope.spawn(|| -> Result<_> {
+            let decks = library::load_heads(env)?;
+            let mut states = Store::open_to_read(env.db_path())?;
+            states.prefetch_states()?;
+            Ok((decks, states))
+        });
         let progress = read_progress(env);
         (decks.join(), progress)
     });
-    let decks = decks.map_err(|_| anyhow::anyhow!("loading the decks stopped unexpectedly"))??;
+    let (decks, states) =
+        decks.map_err(|_| anyhow::anyhow!("loading the decks stopped unexpectedly"))??;
     let Progress {
         store,
         scheduler,
@@ -74,7 +81,7 @@ pub fn run(env: &Env, args: &JsonArgs) -> Result<Exit> {
     } = progress?;
     let mut prompts: HashMap<(&str, &str), &str> = HashMap::new();
     let mut cards = Vec::new();
-    for library::CardWithState { deck, card, state } in library::with_states(&decks, &store)? {
+    for library::CardWithState { deck, card, state } in library::with_states(&decks, &states)? {
         prompts.insert((deck.id.as_str(), card.id.as_str()), &card.prompt);
         cards.push(CardInfo {
             deck: deck.id.to_string(),
