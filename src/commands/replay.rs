@@ -121,6 +121,7 @@ pub fn rebuild(
     }
     added.sort_by_key(|a| (rank[a.card as usize], a.time));
     let mut rebuilt = 0usize;
+    let mut inserter = tx.review_inserter()?;
     for group in added.chunk_by(|a, b| a.card == b.card) {
         let (deck, card) = &cards.keys[group[0].card as usize];
         // A card with no answers in the log here has none to read (80,000 queries saved when merging a
@@ -150,7 +151,7 @@ pub fn rebuild(
         }));
         let (rows, state) = crate::schedule::replay(scheduler, log)?;
         for replayed in rows.into_iter().filter(|r| r.added) {
-            tx.insert_review(replayed.row, replayed.before.as_ref())?;
+            inserter.insert(replayed.row, replayed.before.as_ref())?;
         }
         if let Some(s) = state {
             tx.write_state(deck, card, &s)?;
