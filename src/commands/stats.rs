@@ -84,8 +84,8 @@ pub fn run(env: &Env, args: &JsonArgs) -> Result<Exit> {
     for library::CardWithState { deck, card, state } in library::with_states(&decks, &states)? {
         prompts.insert((deck.id.as_str(), card.id.as_str()), &card.prompt);
         cards.push(CardInfo {
-            deck: deck.id.to_string(),
-            card: card.id.to_string(),
+            deck: deck.id.as_str(),
+            card: card.id.as_str(),
             state: state.state,
             due: state.due,
             interval_days: progress::interval_days(&state),

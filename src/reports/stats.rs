@@ -26,9 +26,10 @@ pub const WINDOW_DAYS: usize = 30;
 
 /// One card's current state, as stats need it.
 #[derive(Debug, Clone, PartialEq)]
-pub struct CardInfo {
-    pub deck: String,
-    pub card: String,
+pub struct CardInfo<'a> {
+    /// Lent by the loaded decks (two strings per card of a 100,000-card library otherwise).
+    pub deck: &'a str,
+    pub card: &'a str,
     pub state: State,
     /// When it is due next (`None` for new cards).
     pub due: Option<Timestamp>,
@@ -116,7 +117,7 @@ fn days_between(from: Date, to: Date) -> i64 {
 /// The log may be in any order: every figure is a count or a set. Cram answers count as work done today,
 /// not towards retention.
 pub fn compute<'r, S: 'r>(
-    cards: &[CardInfo],
+    cards: &[CardInfo<'_>],
     log: impl IntoIterator<Item = &'r Review<S>>,
     now: Timestamp,
     day_of: &dyn Fn(Timestamp) -> Date,
@@ -137,7 +138,7 @@ pub struct Earlier<'a> {
 /// [`WINDOW_DAYS`] back, so a log from `today - WINDOW_DAYS` on is enough, and a streak that reaches past it
 /// asks `earlier` about the older days instead of reading the whole history.
 pub fn compute_recent<'r, S: 'r>(
-    cards: &[CardInfo],
+    cards: &[CardInfo<'_>],
     log: impl IntoIterator<Item = &'r Review<S>>,
     now: Timestamp,
     day_of: &dyn Fn(Timestamp) -> Date,
@@ -196,8 +197,8 @@ pub fn compute_recent<'r, S: 'r>(
     let mut decks: BTreeMap<&str, DeckCounts> = BTreeMap::new();
     let mut leeches = Vec::new();
     for c in cards {
-        let counts = decks.entry(c.deck.as_str()).or_insert_with(|| DeckCounts {
-            deck: c.deck.clone(),
+        let counts = decks.entry(c.deck).or_insert_with(|| DeckCounts {
+            deck: c.deck.to_string(),
             new: 0,
             learning: 0,
             young: 0,
@@ -220,8 +221,8 @@ pub fn compute_recent<'r, S: 'r>(
         }
         if c.lapses >= LEECH_LAPSES {
             leeches.push(Leech {
-                deck: c.deck.clone(),
-                card: c.card.clone(),
+                deck: c.deck.to_string(),
+                card: c.card.to_string(),
                 lapses: c.lapses,
                 prompt: None,
             });
@@ -384,16 +385,16 @@ mod tests {
     }
 
     fn card(
-        deck: &str,
-        id: &str,
+        deck: &'static str,
+        id: &'static str,
         state: State,
         due: Option<&str>,
         ivl: f64,
         lapses: u32,
-    ) -> CardInfo {
+    ) -> CardInfo<'static> {
         CardInfo {
-            deck: deck.into(),
-            card: id.into(),
+            deck,
+            card: id,
             state,
             due: due.map(ts),
             interval_days: ivl,
