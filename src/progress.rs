@@ -6,7 +6,6 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
 use crate::env::Env;
-use crate::review::Review;
 use crate::schedule::{CardState, Scheduler, SchedulerConfig};
 use crate::settings::{self as config, FSRS_PARAMETERS, Key};
 use crate::store::Store;
@@ -50,13 +49,6 @@ pub fn scheduler(store: &Store) -> Result<Scheduler> {
     config.until =
         config::interview_date(store.setting(Key::InterviewDate.stored_as())?.as_deref());
     Ok(Scheduler::new(config)?.with_time_zone(TimeZone::system()))
-}
-
-/// Every review-log row, in time order.
-pub fn review_log(store: &Store) -> Result<Vec<Review>> {
-    let mut rows = Vec::new();
-    store.for_each_review(None, |row| rows.push(row))?;
-    Ok(rows)
 }
 
 /// Days (fractional) from `from` to `to`.

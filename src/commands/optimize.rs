@@ -12,16 +12,21 @@ use crate::settings::FSRS_PARAMETERS;
 /// Runs `portquiz optimize`.
 pub fn run(env: &Env, args: &JsonArgs) -> Result<Exit> {
     let store = progress::open_store(env)?;
-    let log = progress::review_log(&store)?;
-    let scheduled: Vec<_> = log.iter().filter(|r| !r.cram).collect();
     let current = match progress::stored_parameters(&store)? {
         p if p.is_empty() => fit::default_parameters(),
         p => p,
     };
-    let answers = scheduled
-        .iter()
-        .map(|r| ((r.deck.as_str(), r.card.as_str()), r.rating, r.elapsed_days));
-    let outcome = fit::optimize_answers(answers, scheduled.len(), &current)?;
+    // The scheduled answers in time order, each card as a number: 12 bytes an answer instead of the
+    // whole log with two strings per row (500,000 answers: about 50 MB less).
+    let mut cards = super::replay::Cards::default();
+    let mut answers = Vec::new();
+    store.scan_reviews(Some(jiff::Timestamp::MIN), |r| {
+        if !r.cram {
+            answers.push((cards.id(r.deck, r.card), r.rating, r.elapsed_days));
+        }
+    })?;
+    let count = answers.len();
+    let outcome = fit::optimize_answers(answers, count, &current)?;
     // Better or equal on the same reviews: the scheduler uses the new parameters from now on.
     let saved = match &outcome {
         Outcome::Optimized(report) if report.after.log_loss <= report.before.log_loss => {
