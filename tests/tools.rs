@@ -775,6 +775,10 @@ fn merge_unites_two_machines_and_is_idempotent() {
     let shared = log_a.iter().filter(|r| log_b.contains(r)).count();
     let expected = log_a.len() + log_b.len() - shared;
 
+    let last_own_id: i64 = rusqlite::Connection::open(&db_a)
+        .unwrap()
+        .query_row("SELECT MAX(id) FROM reviews", [], |r| r.get(0))
+        .unwrap();
     let run = run_at(&a, 23, &["merge", db_b.to_str().unwrap()]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let added: Vec<_> = log_b.iter().filter(|r| !log_a.contains(r)).collect();
@@ -807,6 +811,24 @@ fn merge_unites_two_machines_and_is_idempotent() {
         );
     }
     drop(store);
+    // The merged rows carry no copy of the card's state before them (only a session undoes, and only its
+    // own answers); the rows a session recorded keep theirs.
+    let conn = rusqlite::Connection::open(&db_a).unwrap();
+    let with_copy = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+    assert_eq!(
+        with_copy(&format!(
+            "SELECT COUNT(*) FROM reviews WHERE id > {last_own_id} AND card_before IS NOT NULL"
+        )),
+        0
+    );
+    assert_eq!(
+        with_copy(&format!(
+            "SELECT COUNT(*) FROM reviews WHERE id > {last_own_id}"
+        )),
+        i64::try_from(added.len()).unwrap()
+    );
+    assert!(with_copy("SELECT COUNT(*) FROM reviews WHERE card_before IS NOT NULL") > 0);
+    drop(conn);
 
     // Twice: nothing changes.
     let run = run_at(&a, 23, &["merge", db_b.to_str().unwrap()]);

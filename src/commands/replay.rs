@@ -101,9 +101,11 @@ impl Cards {
 
 /// Adds `added` to the log in `tx` and rebuilds the state of every card it touches by replaying the card's
 /// whole log (what `tx` holds, then these; the stored answers first on a tie). Each added row gets the state
-/// before it (for undo) and the elapsed days the replay counted. Returns how many cards got a state; a card
-/// with only cram answers keeps its schedule. Sorts `added`. `stored(card)` says whether the card may have
-/// answers in `tx` already (false: its log there is not read).
+/// and the elapsed days the replay counted; not the card's whole state before it (`card_before` stays NULL):
+/// that copy serves undo, and only a session undoes, its own answers, never a merged or salvaged one. Left
+/// out, a merged million answers take 115 MB instead of 285 and the merge 3.4 s instead of 4.8. Returns how
+/// many cards got a state; a card with only cram answers keeps its schedule. Sorts `added`.
+/// `stored(card)` says whether the card may have answers in `tx` already (false: its log there is not read).
 pub fn rebuild(
     tx: &WriteTx<'_>,
     scheduler: &Scheduler,
@@ -151,7 +153,7 @@ pub fn rebuild(
         }));
         let (rows, state) = crate::schedule::replay(scheduler, log)?;
         for replayed in rows.into_iter().filter(|r| r.added) {
-            inserter.insert(replayed.row, replayed.before.as_ref())?;
+            inserter.insert(replayed.row, None)?;
         }
         if let Some(s) = state {
             tx.write_state(deck, card, &s)?;

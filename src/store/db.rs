@@ -193,8 +193,8 @@ impl WriteTx<'_> {
         Ok(())
     }
 
-    /// A [`ReviewInserter`]: appends review-log rows with the card's state before each (for undo). The log
-    /// does not carry the "I was right" mark of another machine's answers (merge, repair).
+    /// A [`ReviewInserter`]: appends review-log rows, each with the card's state before it when given (for
+    /// undo). The log does not carry the "I was right" mark of another machine's answers (merge, repair).
     pub fn review_inserter(&self) -> Result<ReviewInserter<'_>, StoreError> {
         Ok(ReviewInserter {
             stmt: self
