@@ -3,12 +3,14 @@
 //! an edited file is always re-checked. The cache is an optimisation only: a missing, unreadable, corrupt or
 //! unwritable cache file is ignored and rebuilt.
 //!
-//! The file is binary ([`postcard`]): a magic line, the length of a header, the header (salt, and per
-//! source its name, text hash and where its deck's bytes are), then each deck's bytes. A deck is decoded
-//! only when its source is unchanged, each on its own slice and in parallel, and an unchanged deck is
-//! written back as the bytes it was read from. Decoding postcard is several times cheaper than parsing the
-//! same decks from JSON (no field names, no escapes, no buffering of the card type's tag), and the file is
-//! smaller.
+//! The file is binary ([`postcard`]): a magic line, the length of a header, the header (salt, the time the
+//! writing run started, and per source its name, text hash, file stamp, where its `id:` is, and where its
+//! bytes are), then each deck's bytes: its head ([`DeckHead`]) and then the whole deck. Only the header is
+//! read whole; a deck (or only its head, for the commands that need no card text) is read with `pread` and
+//! decoded when its source is unchanged, in parallel, and an unchanged deck is written back as the bytes it
+//! was read from. A file whose stamp is unchanged and was settled when the cache was written is not read at
+//! all ([`Cache::knows`]). Decoding postcard is several times cheaper than parsing the same decks from JSON
+//! (no field names, no escapes, no buffering of the card type's tag), and the file is smaller.
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
