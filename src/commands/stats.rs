@@ -64,8 +64,13 @@ pub fn run(env: &Env, args: &JsonArgs) -> Result<Exit> {
     let (decks, progress) = std::thread::scope(|scope| {
         let decks = scope.spawn(|| -> Result<_> {
             let decks = library::load_heads(env)?;
-            let mut states = Store::open_to_read(env.db_path())?;
-            states.prefetch_states()?;
+            // Only a database that opens for writing: a read-only one with a pending write-ahead log is
+            // read from a private copy, which one connection makes once, not twice. Any problem opening it
+            // is the main thread's to report; the states are then read there.
+            let states = Store::open(env.db_path()).ok().and_then(|mut states| {
+                states.prefetch_states().ok()?;
+                Some(states)
+            });
             Ok((decks, states))
         });
         let progress = read_progress(env);
@@ -81,7 +86,9 @@ pub fn run(env: &Env, args: &JsonArgs) -> Result<Exit> {
     } = progress?;
     let mut prompts: HashMap<(&str, &str), &str> = HashMap::new();
     let mut cards = Vec::new();
-    for library::CardWithState { deck, card, state } in library::with_states(&decks, &states)? {
+    for library::CardWithState { deck, card, state } in
+        library::with_states(&decks, states.as_ref().unwrap_or(&store))?
+    {
         prompts.insert((deck.id.as_str(), card.id.as_str()), &card.prompt);
         cards.push(CardInfo {
             deck: deck.id.as_str(),
