@@ -67,6 +67,26 @@ impl<S: AsRef<str>> Review<S> {
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
+impl Review {
+    /// For tests: a study answer to `deck/card` at `time` (RFC 3339) rated `rating`, from a new card, with
+    /// no duration; tests that need other values change those fields.
+    pub fn answered(deck: &str, card: &str, time: &str, rating: Rating) -> Review {
+        Review {
+            id: 0,
+            deck: deck.into(),
+            card: card.into(),
+            time: time.parse().unwrap(),
+            rating,
+            state_before: State::New,
+            elapsed_days: 0,
+            duration_ms: 0,
+            cram: false,
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use std::rc::Rc;
 

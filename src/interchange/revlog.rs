@@ -100,15 +100,9 @@ mod tests {
 
     fn r(card: &str, at: &str, rating: Rating, state_before: State) -> Review {
         Review {
-            id: 0,
-            deck: "ports".into(),
-            card: card.into(),
-            time: at.parse().unwrap(),
-            rating,
             state_before,
-            elapsed_days: 0,
             duration_ms: 4200,
-            cram: false,
+            ..Review::answered("ports", card, at, rating)
         }
     }
 

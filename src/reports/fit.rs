@@ -246,17 +246,7 @@ mod tests {
     use Rating::{Again, Good, Hard};
 
     fn review(card: &str, at: &str, rating: Rating) -> Review {
-        Review {
-            id: 0,
-            deck: "ports".into(),
-            card: card.into(),
-            time: at.parse().unwrap(),
-            rating,
-            state_before: State::New,
-            elapsed_days: 0,
-            duration_ms: 0,
-            cram: false,
-        }
+        Review::answered("ports", card, at, rating)
     }
 
     #[test]

@@ -83,20 +83,10 @@ pub fn render(out: &mut impl Write, scores: &[DayScore], color: bool) -> io::Res
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
-    use crate::schedule::{Rating, State};
+    use crate::schedule::Rating;
 
     fn row(time: &str, rating: Rating) -> Review {
-        Review {
-            id: 0,
-            deck: "d".into(),
-            card: "c".into(),
-            time: time.parse().unwrap(),
-            rating,
-            state_before: State::New,
-            elapsed_days: 0,
-            duration_ms: 0,
-            cram: false,
-        }
+        Review::answered("d", "c", time, rating)
     }
 
     #[test]

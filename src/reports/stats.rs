@@ -372,15 +372,9 @@ mod tests {
 
     fn review(card: &str, at: &str, rating: Rating, state_before: State) -> Review {
         Review {
-            id: 0,
-            deck: "ports".into(),
-            card: card.into(),
-            time: ts(at),
-            rating,
             state_before,
-            elapsed_days: 0,
             duration_ms: 6_000,
-            cram: false,
+            ..Review::answered("ports", card, at, rating)
         }
     }
 
