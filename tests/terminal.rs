@@ -94,6 +94,13 @@ fn next_prompt(session: &mut OsSession, terminal: &File) -> String {
     label
 }
 
+/// Waits for `prompt` and for the program to read a key, then types `keys`.
+fn answer_at(session: &mut OsSession, terminal: &File, prompt: &str, keys: &str) {
+    session.expect(prompt).unwrap();
+    wait_for_key_read(terminal);
+    session.send(keys).unwrap();
+}
+
 /// At a choice prompt, moves the highlight from the first option to the second and waits for it to be redrawn.
 fn move_down(session: &mut OsSession, terminal: &File) {
     session.expect("❯").unwrap(); // the first option, highlighted
@@ -266,14 +273,10 @@ fn enter_with_nothing_marked_in_a_multi_select_asks_again_and_never_undoes() {
     let sandbox = Sandbox::new();
     let mut s = spawn_fixture(&sandbox, "pty-more");
     let tty = terminal(&s);
-    s.expect("Pick every right option").unwrap();
-    wait_for_key_read(&tty);
-    s.send(ENTER).unwrap();
+    answer_at(&mut s, &tty, "Pick every right option", ENTER);
     s.expect("(mark at least one option with Space, then press Enter)")
         .unwrap();
-    s.expect("Pick every right option").unwrap();
-    wait_for_key_read(&tty);
-    s.send(ESC).unwrap();
+    answer_at(&mut s, &tty, "Pick every right option", ESC);
     let end = s.expect(Eof).unwrap();
     let end = flat(&plain_text(end.as_bytes()));
     assert!(!end.contains("undone"), "{end}");
@@ -286,18 +289,12 @@ fn a_question_mark_on_a_typed_card_without_hint_is_not_graded() {
     let sandbox = Sandbox::new();
     let mut s = spawn_fixture(&sandbox, "pty-typed");
     let tty = terminal(&s);
-    s.expect("Your answer (u undo, q quit").unwrap();
-    wait_for_key_read(&tty);
-    s.send("?\r").unwrap();
+    answer_at(&mut s, &tty, "Your answer (u undo, q quit", "?\r");
     s.expect("(this card has no hint)").unwrap();
-    s.expect("Your answer (u undo, q quit").unwrap();
-    wait_for_key_read(&tty);
     // A quoted q is an answer (wrong here), not quitting.
-    s.send("\"q\"\r").unwrap();
+    answer_at(&mut s, &tty, "Your answer (u undo, q quit", "\"q\"\r");
     s.expect("Not quite. A model answer: 443").unwrap();
-    s.expect("How well did you know it?").unwrap();
-    wait_for_key_read(&tty);
-    s.send(ESC).unwrap();
+    answer_at(&mut s, &tty, "How well did you know it?", ESC);
     let end = s.expect(Eof).unwrap();
     let end = flat(&plain_text(end.as_bytes()));
     assert!(
@@ -312,9 +309,7 @@ fn undo_at_a_grade_prompt_asks_the_same_card_again() {
     let sandbox = Sandbox::new();
     let mut s = spawn_fixture(&sandbox, "pty-typed");
     let tty = terminal(&s);
-    s.expect("Your answer (u undo, q quit").unwrap();
-    wait_for_key_read(&tty);
-    s.send("443\r").unwrap();
+    answer_at(&mut s, &tty, "Your answer (u undo, q quit", "443\r");
     s.expect("How well did you know it?").unwrap();
     wait_for_key_read(&tty);
     // Hard, Good (highlighted), Easy, suspend, then the undo item.
@@ -327,9 +322,7 @@ fn undo_at_a_grade_prompt_asks_the_same_card_again() {
     s.expect("› (undo: take this answer back and answer again)")
         .unwrap();
     s.expect("pty-typed/https-port · typed · new").unwrap();
-    s.expect("Your answer (u undo, q quit").unwrap();
-    wait_for_key_read(&tty);
-    s.send("q\r").unwrap();
+    answer_at(&mut s, &tty, "Your answer (u undo, q quit", "q\r");
     s.expect(Eof).unwrap();
     assert_eq!(exit_code(&s), 0);
     let run = sandbox.run(&[
