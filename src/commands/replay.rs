@@ -31,6 +31,26 @@ impl Added {
         Added::from_parts(card, r.time, r.rating, r.duration_ms, r.cram)
     }
 
+    #[cfg(test)]
+    pub fn card(&self) -> u32 {
+        self.card
+    }
+
+    #[cfg(test)]
+    pub fn time(&self) -> jiff::Timestamp {
+        self.time
+    }
+
+    #[cfg(test)]
+    pub fn rating(&self) -> Rating {
+        self.rating
+    }
+
+    #[cfg(test)]
+    pub fn duration_ms(&self) -> u64 {
+        self.duration_ms
+    }
+
     /// An answer from its parts.
     pub fn from_parts(
         card: u32,

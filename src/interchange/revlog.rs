@@ -1,24 +1,6 @@
-//! Review-log tools: the CSV layout FSRS tools read (`card_id,review_time,review_rating,review_state,
-//! review_duration`, times in milliseconds) and the union of two review logs for `portquiz merge`.
-//! Pure: logs in, text or logs out; the store reads and writes them.
-use std::collections::BTreeMap;
-
+//! The review log as the CSV FSRS tools read (`card_id,review_time,review_rating,review_state,
+//! review_duration`, times in milliseconds). Pure: rows in, text out; the store reads them.
 use crate::review::Review;
-use crate::schedule::Rating;
-
-/// What makes two reviews the same review: deck, card, instant (to the microsecond, the store's
-/// precision) and rating. Two machines do not answer the same card in the same microsecond by chance.
-pub type ReviewKey = (String, String, i64, Rating);
-
-/// A review's identity (see [`ReviewKey`]).
-pub fn key(r: &Review) -> ReviewKey {
-    (
-        r.deck.clone(),
-        r.card.clone(),
-        r.time.as_microsecond(),
-        r.rating,
-    )
-}
 
 /// A CSV field: control and bidi characters shown visibly ([`crate::safe::line`]), quoted when needed.
 fn csv_field(text: &str) -> String {
@@ -58,44 +40,11 @@ pub fn csv_row(r: &Review) -> String {
     )
 }
 
-/// The result of merging another log into ours.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Merged {
-    /// Both logs, each review once, in time order.
-    pub log: Vec<Review>,
-    /// Reviews from `theirs` that `ours` did not have.
-    pub added: Vec<Review>,
-}
-
-/// Unites two review logs without duplicates (see [`key`]). Merging the same log twice adds
-/// nothing the second time; the result does not depend on which side a shared review came from
-/// (ours is kept).
-pub fn merge(ours: &[Review], theirs: &[Review]) -> Merged {
-    let mut all: BTreeMap<(i64, ReviewKey), Review> = BTreeMap::new();
-    for r in ours {
-        all.entry((r.time.as_microsecond(), key(r)))
-            .or_insert_with(|| r.clone());
-    }
-    let mut added = Vec::new();
-    for r in theirs {
-        let at = (r.time.as_microsecond(), key(r));
-        if let std::collections::btree_map::Entry::Vacant(slot) = all.entry(at) {
-            slot.insert(r.clone());
-            added.push(r.clone());
-        }
-    }
-    added.sort_by_key(|r| (r.time, r.deck.clone(), r.card.clone()));
-    Merged {
-        log: all.into_values().collect(),
-        added,
-    }
-}
-
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
-    use crate::schedule::State;
+    use crate::schedule::{Rating, State};
     use Rating::{Again, Easy, Good};
 
     fn r(card: &str, at: &str, rating: Rating, state_before: State) -> Review {
@@ -125,41 +74,5 @@ mod tests {
              ports/c,1767398400000,4,3,4200\n\
              ports/d,1767484800000,2,1,4200\n"
         );
-    }
-
-    #[test]
-    fn merge_is_a_union_without_duplicates_and_idempotent() {
-        let shared = r("a", "2026-01-01T09:00:00Z", Good, State::New);
-        let ours = vec![
-            shared.clone(),
-            r("a", "2026-01-03T09:00:00Z", Good, State::Review),
-        ];
-        let mut theirs_shared = shared.clone();
-        theirs_shared.duration_ms = 1; // same identity, other details: ours wins
-        let theirs = vec![
-            theirs_shared,
-            r("b", "2026-01-02T09:00:00Z", Again, State::New),
-            // Same card and time, other rating: a different review.
-            r("a", "2026-01-03T09:00:00Z", Easy, State::Review),
-        ];
-        let once = merge(&ours, &theirs);
-        let cards: Vec<(&str, Rating)> = once
-            .log
-            .iter()
-            .map(|r| (r.card.as_str(), r.rating))
-            .collect();
-        assert_eq!(
-            cards,
-            vec![("a", Good), ("b", Again), ("a", Good), ("a", Easy)]
-        );
-        assert_eq!(once.log[0].duration_ms, 4200);
-        assert_eq!(once.added.len(), 2);
-        let twice = merge(&once.log, &theirs);
-        assert_eq!(twice.log, once.log);
-        assert!(twice.added.is_empty());
-        // Either direction gives the same set of reviews.
-        let other_way = merge(&theirs, &ours);
-        let keys = |m: &Merged| m.log.iter().map(key).collect::<Vec<_>>();
-        assert_eq!(keys(&other_way), keys(&once));
     }
 }
