@@ -155,11 +155,6 @@ pub struct WriteTx<'s> {
 }
 
 impl WriteTx<'_> {
-    /// Every review-log row, in recording order (see [`Store::scan_reviews`]).
-    pub fn scan_reviews(&self, f: impl FnMut(Review<&'_ str>)) -> Result<(), StoreError> {
-        scan_reviews(&self.tx, self.path, None, f)
-    }
-
     /// One card's review log, oldest first (see [`Store::card_reviews`]).
     pub fn card_reviews(&self, deck: &str, card: &str) -> Result<Vec<Review>, StoreError> {
         card_reviews(&self.tx, self.path, deck, card)
@@ -171,7 +166,7 @@ impl WriteTx<'_> {
     }
 
     /// What tells answers apart, for every row of the log: deck, card, instant (microseconds) and rating
-    /// as stored, unchecked (a merge only compares them; [`WriteTx::scan_reviews`] checks every field).
+    /// as stored, unchecked (a merge only compares them; [`Store::scan_reviews`] checks every field).
     pub fn scan_answer_keys(
         &self,
         mut f: impl FnMut(&str, &str, i64, i64),
@@ -1018,7 +1013,7 @@ fn review_count(conn: &Connection, path: &Path) -> Result<u64, StoreError> {
     Ok(u64::try_from(n).unwrap_or(0))
 }
 
-/// [`Store::scan_reviews`] on any connection (the store's, or a [`WriteTx`]'s).
+/// The body of [`Store::scan_reviews`].
 fn scan_reviews(
     conn: &Connection,
     path: &Path,
