@@ -27,12 +27,67 @@ pub struct Typed<'a> {
     pub ordered: bool,
 }
 
+/// The matcher's verdict on a typed answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// The answer states the card's fact.
+    Right,
+    /// Near the fact but not it (a typo, part of a sequence, a right claim with something extra): the candidate is
+    /// shown what matched and what did not, and confirms a grade.
+    Close,
+    /// The answer does not state the fact.
+    Wrong,
+}
+
+/// What portquiz suggests for an explanation card (the candidate grades it), from the key ideas found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Suggestion {
+    Again,
+    Hard,
+    Good,
+}
+
 /// What the matcher decided.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Judgement {
-    pub right: bool,
+    pub verdict: Verdict,
     /// The indices of the keyword groups not found (not in order, on an ordered card).
     pub missing: Vec<usize>,
+    /// The indices of keyword groups found only negated (`not an event loop`).
+    pub negated: Vec<usize>,
+    /// An ordered relation of the card stated the wrong way round.
+    pub reversed: bool,
+    /// For a close verdict: the parts of the answer that matched, and the parts that did not, each a short phrase
+    /// for the candidate.
+    pub matched: Vec<String>,
+    pub unmatched: Vec<String>,
+}
+
+impl Judgement {
+    /// Whether the verdict is right.
+    pub fn is_right(&self) -> bool {
+        self.verdict == Verdict::Right
+    }
+
+    /// For an explanation card with `groups` key ideas: the grade portquiz suggests. Every idea named: Good; at
+    /// least half: Hard; fewer: Again. A negated idea or a reversed relation never gets Good.
+    pub fn explanation_suggestion(&self, groups: usize) -> Suggestion {
+        let spotted = groups.saturating_sub(self.missing.len());
+        let suggestion = if self.missing.is_empty() {
+            Suggestion::Good
+        } else if spotted * 2 >= groups {
+            Suggestion::Hard
+        } else {
+            Suggestion::Again
+        };
+        if self.reversed {
+            Suggestion::Again
+        } else if !self.negated.is_empty() {
+            suggestion.min(Suggestion::Hard)
+        } else {
+            suggestion
+        }
+    }
 }
 
 impl Typed<'_> {
@@ -47,7 +102,18 @@ impl Typed<'_> {
         let empty = input.trim().is_empty();
         let right =
             !empty && (self.accepts(input) || (!self.keywords.is_empty() && missing.is_empty()));
-        Judgement { right, missing }
+        Judgement {
+            verdict: if right {
+                Verdict::Right
+            } else {
+                Verdict::Wrong
+            },
+            missing,
+            negated: Vec::new(),
+            reversed: false,
+            matched: Vec::new(),
+            unmatched: Vec::new(),
+        }
     }
 
     /// Whether `input` says the same as one of the accepted answers.

@@ -229,7 +229,7 @@ impl Card {
     /// Whether a typed answer is right: it says the same as an accepted answer, or (when keywords are given)
     /// contains every keyword group (in order, when the card is `ordered`). See [`super::answer`].
     pub fn typed_is_right(&self, input: &str) -> bool {
-        self.typed_judgement(input).is_some_and(|j| j.right)
+        self.typed_judgement(input).is_some_and(|j| j.is_right())
     }
 
     /// The keyword groups a typed answer lacks, each written as its alternatives joined by ` / `.

@@ -34,6 +34,7 @@ use crate::deck::CardRef;
 pub use live::{Lab, Live, Machine};
 pub use progress::{MemoryProgress, Progress, Recorded, Today};
 
+use crate::deck::answer::{Judgement, Suggestion};
 use crate::deck::{Card, CardKind, ChoiceOption, Deck};
 use crate::practical::{self, Experiment};
 use crate::schedule::{
@@ -983,9 +984,10 @@ impl<'a> Session<'a> {
             Asked::Step(step) => return Ok(Checked::Step(step)),
         };
         let model = model.unwrap_or_default();
-        if let Some(groups) = card.explanation_ideas() {
-            let missing = card.typed_judgement(&given).map(|j| j.missing);
-            return self.explanation(groups, &missing.unwrap_or_default(), model, hint_used);
+        if let (Some(groups), Some(judgement)) =
+            (card.explanation_ideas(), card.typed_judgement(&given))
+        {
+            return self.explanation(groups, &judgement, model, hint_used);
         }
         let right = card.typed_is_right(&given);
         if right {
@@ -1007,7 +1009,7 @@ impl<'a> Session<'a> {
     fn explanation(
         &mut self,
         groups: &[Vec<String>],
-        missing: &[usize],
+        judgement: &Judgement,
         model: &str,
         hint_used: bool,
     ) -> Result<Checked, SessionError> {
@@ -1015,7 +1017,7 @@ impl<'a> Session<'a> {
         let names = |missed: bool| -> Vec<String> {
             let listed = groups.iter().enumerate();
             listed
-                .filter(|(i, _)| missing.contains(i) == missed)
+                .filter(|(i, _)| judgement.missing.contains(i) == missed)
                 .map(|(_, group)| group.join(" / "))
                 .collect()
         };
@@ -1024,12 +1026,10 @@ impl<'a> Session<'a> {
             Style::Text,
             &words::explanation_feedback(model, &spotted, &missed),
         )?;
-        let suggested = if missed.is_empty() {
-            Rating::Good
-        } else if spotted.len() * 2 >= groups.len() {
-            Rating::Hard
-        } else {
-            Rating::Again
+        let suggested = match judgement.explanation_suggestion(groups.len()) {
+            Suggestion::Good => Rating::Good,
+            Suggestion::Hard => Rating::Hard,
+            Suggestion::Again => Rating::Again,
         };
         let suggested = if hint_used {
             suggested.min(Rating::Hard)

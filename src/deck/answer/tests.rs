@@ -18,7 +18,7 @@ fn check(prompt: &str, accept: &[&str], cases: &[(&str, bool)]) {
     };
     let wrong: Vec<String> = cases
         .iter()
-        .filter(|(answer, right)| card.judge(answer).right != *right)
+        .filter(|(answer, right)| card.judge(answer).is_right() != *right)
         .map(|(answer, right)| {
             format!(
                 "{answer:?} should be {}",
@@ -307,10 +307,10 @@ fn exact_cards_fold_only_case_and_spacing() {
         exact: true,
         ordered: false,
     };
-    assert!(card.judge("  sec-websocket-key ").right);
-    assert!(!card.judge("sec websocket key").right);
-    assert!(!card.judge("Sec-WebSocket-Key.").right);
-    assert!(!card.judge("").right);
+    assert!(card.judge("  sec-websocket-key ").is_right());
+    assert!(!card.judge("sec websocket key").is_right());
+    assert!(!card.judge("Sec-WebSocket-Key.").is_right());
+    assert!(!card.judge("").is_right());
 }
 
 fn keywords(groups: &[&[&str]]) -> Vec<Vec<String>> {
@@ -335,8 +335,8 @@ fn keywords_start_words_and_may_not_be_negated() {
         judged("An event loop with non-blocking I/O").missing,
         Vec::<usize>::new()
     );
-    assert!(judged("event loops and asynchronous sockets").right);
-    assert!(judged("event-driven, non blocking").right);
+    assert!(judged("event loops and asynchronous sockets").is_right());
+    assert!(judged("event-driven, non blocking").is_right());
     assert_eq!(
         judged("Node spawns a thread per socket, not an event loop").missing,
         [0, 1]
@@ -356,8 +356,8 @@ fn keywords_start_words_and_may_not_be_negated() {
         exact: false,
         ordered: false,
     };
-    assert!(card.judge("port 80").right);
-    assert!(!card.judge("port 8080").right);
+    assert!(card.judge("port 80").is_right());
+    assert!(!card.judge("port 8080").is_right());
 }
 
 #[test]
@@ -380,13 +380,17 @@ fn ordered_keywords_must_come_in_order() {
         ("SYN, ACK, SYN-ACK", vec![2]),
     ] {
         assert_eq!(card.judge(answer).missing, missing, "{answer}");
-        assert_eq!(card.judge(answer).right, missing.is_empty(), "{answer}");
+        assert_eq!(
+            card.judge(answer).is_right(),
+            missing.is_empty(),
+            "{answer}"
+        );
     }
     let unordered = Typed {
         ordered: false,
         ..card
     };
-    assert!(unordered.judge("ACK, SYN-ACK, SYN").right);
+    assert!(unordered.judge("ACK, SYN-ACK, SYN").is_right());
 }
 
 #[test]
@@ -397,4 +401,36 @@ fn words_are_what_both_sides_are_compared_as() {
     );
     assert_eq!(words("epoll(7)"), ["epoll", "7"]);
     assert_eq!(words("isn't"), ["isn", "t"]);
+}
+
+#[test]
+fn an_explanation_suggestion_never_says_good_with_a_negated_idea_and_says_again_when_reversed() {
+    let judged = |missing: Vec<usize>, negated: Vec<usize>, reversed| Judgement {
+        verdict: Verdict::Wrong,
+        missing,
+        negated,
+        reversed,
+        matched: Vec::new(),
+        unmatched: Vec::new(),
+    };
+    assert_eq!(
+        judged(vec![], vec![], false).explanation_suggestion(3),
+        Suggestion::Good
+    );
+    assert_eq!(
+        judged(vec![2], vec![], false).explanation_suggestion(3),
+        Suggestion::Hard
+    );
+    assert_eq!(
+        judged(vec![1, 2], vec![], false).explanation_suggestion(3),
+        Suggestion::Again
+    );
+    assert_eq!(
+        judged(vec![], vec![0], false).explanation_suggestion(3),
+        Suggestion::Hard
+    );
+    assert_eq!(
+        judged(vec![], vec![], true).explanation_suggestion(3),
+        Suggestion::Again
+    );
 }
