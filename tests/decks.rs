@@ -178,6 +178,8 @@ fn check_runs_a_test_wise_guesser_and_warns_when_it_beats_chance() {
         ("UDP retransmits lost datagrams.", false),
         ("TCP keeps message boundaries.", false),
         ("Port zero is a port to connect to.", false),
+        ("Some sockets never carry data.", true),
+        ("A listening socket sends data.", false),
     ]
     .iter()
     .enumerate()
@@ -197,7 +199,7 @@ fn check_runs_a_test_wise_guesser_and_warns_when_it_beats_chance() {
         serde_json::json!([{
             "deck": "tells",
             "choice": {"cards": 10, "guessed": 10.0, "chance": 2.5},
-            "true_false": {"cards": 8, "guessed": 8.0, "chance": 4.0},
+            "true_false": {"cards": 10, "guessed": 8.0, "chance": 5.0},
             "right_by_length": [0, 10, 0, 0],
             "length_ties": 0
         }])

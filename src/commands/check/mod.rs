@@ -22,16 +22,18 @@ pub fn run(env: &Env, args: &CheckArgs) -> Result<Exit> {
         library::read_paths(&args.paths)?
     };
     let mut lib = compile::compile(&sources, &library::known());
+    let decks: Vec<&crate::deck::Deck> = lib.decks.iter().collect();
     let lints: Vec<lint::Lint> = lib
         .decks
         .iter()
-        .map(|deck| {
+        .zip(guess::guess_all(&decks))
+        .map(|(deck, guess)| {
             let text = sources
                 .iter()
                 .find(|s| s.name == deck.origin)
                 .and_then(|s| s.text.as_deref().ok())
                 .unwrap_or_default();
-            lint::lint(deck, text)
+            lint::lint(deck, text, guess)
         })
         .collect();
     // Follow-ups that leave their deck can only be checked once every deck is compiled.
