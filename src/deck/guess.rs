@@ -107,7 +107,8 @@ pub struct Guess {
     /// Each true/false cue: how many statements have it, and how many of those are true.
     #[serde(skip)]
     pub cues: Vec<CueBalance>,
-    /// Every scoreable card, in deck order, with what the held-out guesser made of it.
+    /// Every scoreable card with what the held-out guesser made of it: the choice cards, then the statements,
+    /// each in deck order.
     #[serde(skip)]
     pub cards: Vec<CardGuess>,
 }
