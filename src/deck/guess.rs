@@ -228,14 +228,21 @@ pub fn guess_all(decks: &[&Deck]) -> Vec<Guess> {
         .iter()
         .map(|d| {
             let choices: Vec<&ChoiceItem> = d.choices.iter().map(|(_, i)| i).collect();
-            let choice_guesses = cross_validate(&choice_pool, &choices, FOLDS, |c, item| {
-                ChoiceModel::fit(c).guess(item)
-            });
+            let choice_guesses = cross_validate(
+                &choice_pool,
+                &choices,
+                FOLDS,
+                ChoiceModel::fit,
+                ChoiceModel::guess,
+            );
             let statements: Vec<&StatementItem> = d.statements.iter().map(|(_, i)| i).collect();
-            let statement_guesses =
-                cross_validate(&statement_pool, &statements, FOLDS, |c, item| {
-                    StatementModel::fit(c).guess(item)
-                });
+            let statement_guesses = cross_validate(
+                &statement_pool,
+                &statements,
+                FOLDS,
+                StatementModel::fit,
+                StatementModel::guess,
+            );
             score(d, choice_guesses, statement_guesses)
         })
         .collect()
@@ -341,13 +348,14 @@ trait Counts: Clone {
     fn add(&mut self, item: &Self::Item, by: i64);
 }
 
-/// Guesses every item of one deck with the `pool` (every deck's items) less the item's own fold: item `i` is
-/// in fold `i % folds`. `guess` gets the training counts and the held-out item.
-fn cross_validate<C: Counts, R>(
+/// Guesses every item of one deck with a model `fit` on the `pool` (every deck's items) less the item's own
+/// fold: item `i` is in fold `i % folds`. One fit per fold.
+fn cross_validate<C: Counts, M, R>(
     pool: &C,
     items: &[&C::Item],
     folds: usize,
-    guess: impl Fn(&C, &C::Item) -> R,
+    fit: impl Fn(&C) -> M,
+    guess: impl Fn(&M, &C::Item) -> R,
 ) -> Vec<R> {
     let folds = folds.clamp(2, items.len().max(2));
     let mut out: Vec<Option<R>> = items.iter().map(|_| None).collect();
@@ -356,8 +364,9 @@ fn cross_validate<C: Counts, R>(
         for i in (fold..items.len()).step_by(folds) {
             train.add(items[i], -1);
         }
+        let model = fit(&train);
         for i in (fold..items.len()).step_by(folds) {
-            out[i] = Some(guess(&train, items[i]));
+            out[i] = Some(guess(&model, items[i]));
         }
     }
     out.into_iter().flatten().collect()
@@ -986,10 +995,13 @@ mod tests {
         // This deck's items are 0..13; 13..20 are other decks'.
         let items: Vec<usize> = (0..13).collect();
         let refs: Vec<&usize> = items.iter().collect();
-        let guessed = cross_validate(&pool, &refs, 5, |train, &item| {
-            let held_out: Vec<usize> = (0..20).filter(|i| train.0[i] == 0).collect();
-            (item, held_out)
-        });
+        let guessed = cross_validate(
+            &pool,
+            &refs,
+            5,
+            |train| (0..20).filter(|i| train.0[i] == 0).collect::<Vec<usize>>(),
+            |held_out, &item| (item, held_out.clone()),
+        );
         let expected: Vec<(usize, Vec<usize>)> = items
             .iter()
             .map(|&i| (i, (0..13).filter(|j| j % 5 == i % 5).collect()))
