@@ -46,6 +46,10 @@ pub const MAX_CUE_SHARE: f64 = 0.75;
 /// See [`MAX_CUE_SHARE`].
 pub const MIN_CUE_STATEMENTS: usize = 4;
 
+/// The words of a question and of an option compared for overlap: every pair is compared, so a hostile
+/// card of a million words each would otherwise take hours.
+const MAX_OVERLAP_WORDS: usize = 64;
+
 /// How many of the cards it gets right a `guessable` warning names.
 const SHOWN_HITS: usize = 5;
 
@@ -411,11 +415,16 @@ fn choice_cues(prompt: &str, texts: &[&str]) -> Vec<[bool; NC]> {
     let shortest = lengths.iter().copied().min().unwrap_or(0);
     let details: Vec<usize> = texts.iter().map(|t| detail(t)).collect();
     let most_detail = details.iter().copied().max().unwrap_or(0);
-    let question = words(prompt);
+    let capped = |text: &str| {
+        let mut w = words(text);
+        w.truncate(MAX_OVERLAP_WORDS);
+        w
+    };
+    let question = capped(prompt);
     let overlaps: Vec<usize> = texts
         .iter()
         .map(|t| {
-            words(t)
+            capped(t)
                 .iter()
                 .filter(|w| question.iter().any(|q| related(w, q)))
                 .count()
@@ -974,6 +983,22 @@ mod tests {
         );
         assert!(!g.choice.judged());
         assert_eq!(render(&warnings(&deck, &text, &g)), "");
+    }
+
+    /// A card of 100,000 words in its question and in each option: the overlap compares a budget of words
+    /// (all of them, pair by pair, took hours), and the guess still comes out.
+    #[test]
+    fn a_card_of_a_hundred_thousand_words_is_guessed_within_a_budget() {
+        let text = |tag: &str| -> String { (0..100_000).map(|i| format!("{tag}{i} ")).collect() };
+        let (prompt, a, b) = (text("word"), text("word"), text("other"));
+        let (deck, _) = deck(&format!(
+            "  - id: big\n    type: choice\n    prompt: {prompt}\n    options: [{a}, {b}]\n    answer: {a}\n    explain: x\n"
+        ));
+        let g = guess(&deck);
+        assert_eq!(
+            figures(&g),
+            "choice 0.5/1 (chance 0.5), true/false 0.0/0 (chance 0.0), right by length [0, 0, 0, 0], 0 tied"
+        );
     }
 
     /// Training counts that remember which items they hold.
