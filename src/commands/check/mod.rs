@@ -133,11 +133,7 @@ fn fairness(f: &lint::Figures) -> Option<String> {
 /// as [`fairness`]: its score against chance per kind of card, and the rank of the right option by length.
 fn guesser(deck: &crate::deck::DeckId, g: &guess::Guess) -> Option<String> {
     let score = |s: &guess::Score, kind: &str| {
-        let judged = if s.judged() {
-            String::new()
-        } else {
-            format!(", too few to judge (under {})", guess::MIN_CARDS_TO_JUDGE)
-        };
+        let judged = if s.judged() { "" } else { ": too few to judge" };
         (s.cards >= MIN_CARDS_FOR_A_SHARE).then(|| {
             format!(
                 "{kind} {:.0}% right (chance {:.0}%, {}{judged})",
