@@ -1,7 +1,8 @@
 //! Issue 24: the follow-up chains of the shipped decks dig like an interviewer. A chain is a path of
 //! `follow_up:` links from a card nothing follows to a card that follows nothing; `portquiz interview` walks
 //! it one good answer at a time. These tests hold the rules on the compiled built-in decks: enough long
-//! chains, every deck in one, none ending on trivia, and no step that states the next card's short answer.
+//! chains, every deck in one, none ending on trivia, no step that states the next card's short answer, and
+//! no card whose demo runs the experiment a later card of its chain asks the candidate to predict.
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use portquiz::deck::model::{Card, CardKind};
@@ -155,6 +156,30 @@ fn no_step_states_the_short_answer_of_the_card_after_it() {
     }
     told.sort();
     assert_eq!(told, Vec::<String>::new());
+}
+
+#[test]
+fn no_chain_demonstrates_an_experiment_before_asking_to_predict_it() {
+    let cards = shipped();
+    let mut shown_early = Vec::new();
+    for chain in chains(&cards) {
+        for (i, key) in chain.iter().enumerate() {
+            let Some(demo) = &cards[key].demo else {
+                continue;
+            };
+            for later in &chain[i + 1..] {
+                if matches!(&cards[later].kind, CardKind::Practical { experiment } if experiment == demo)
+                {
+                    shown_early.push(format!(
+                        "{key} demonstrates `{demo}` before {later} asks for it"
+                    ));
+                }
+            }
+        }
+    }
+    shown_early.sort();
+    shown_early.dedup();
+    assert_eq!(shown_early, Vec::<String>::new());
 }
 
 /// The rules themselves, on a small tree: one chain of four, one that ends on a number.
