@@ -475,7 +475,7 @@ fn decks_json_counts_table_cells_as_cards() {
     let deck =
         deck::parse_deck(&text, "ports-and-sockets.yaml", &portquiz::library::known()).unwrap();
     let from_tables = deck.cards.iter().filter(|c| c.id.is_cell()).count();
-    assert_eq!(from_tables, 11);
+    assert_eq!(from_tables, 12);
     assert_eq!(
         ports["card_count"].as_u64().unwrap() as usize,
         deck.cards.len()

@@ -418,15 +418,16 @@ pub(super) const SHARED_CLIENT_PORT: Experiment = Experiment {
     id: "shared-client-port",
     kind: Kind::Experiment,
     title: "One client port, two connections",
-    question: "Two live TCP connections leave from the same 127.0.0.1:C and go to two different servers. Can they \
-               share that client port?",
+    question: "Every client socket here sets SO_REUSEADDR before it binds 127.0.0.1:C. Two live TCP connections \
+               then leave from that same 127.0.0.1:C and go to two different servers. Can they share that client port?",
     options: &[
         "Yes, because the other end differs",
         "No: one client port carries one connection",
     ],
     explain: "The full pair (client IP:port, server IP:port) identifies a connection. \
               Two connections may share any part of it as long as the whole 4-tuple differs; an identical 4-tuple \
-              is refused with EADDRNOTAVAIL.",
+              is refused with EADDRNOTAVAIL. Without SO_REUSEADDR the second bind() would already fail with \
+              EADDRINUSE.",
     runner: Runner::Experiment(shared_client_port),
 };
 
