@@ -683,6 +683,9 @@ fn catalogue_has_the_agreed_ids_and_option_counts() {
             "lab-start-listener",
             "lab-connect-client",
             "lab-find-service-port",
+            "stale-pooled-socket",
+            "tcp-user-timeout",
+            "localhost-v6-first",
         ]
     );
     for experiment in practical::catalogue() {
@@ -1361,7 +1364,7 @@ fn catalogue_runs_eight_times_in_parallel_without_failures_or_leaks() {
         "the stress run failed:\n{stdout}\n{stderr}"
     );
     assert!(
-        stdout.contains("stress: 248 observed, 0 problems, 0 leaked descriptors\n"),
+        stdout.contains("stress: 272 observed, 0 problems, 0 leaked descriptors\n"),
         "{stdout}"
     );
     assert!(stdout.contains("test result: ok. 1 passed"), "{stdout}");
@@ -1404,9 +1407,9 @@ fn experiments_lists_the_catalogue() {
         lines[62],
         "lab-start-listener           lab        Lab: start a listener on a port portquiz names"
     );
-    assert_eq!(lines.len(), 34 * 2 + 2);
+    assert_eq!(lines.len(), 37 * 2 + 2);
     assert_eq!(
-        lines[69],
+        lines[75],
         "Run them with `portquiz experiments run [ID...]`; labs are done in `portquiz study`."
     );
     assert!(!stdout.contains('\u{1b}'));
@@ -1418,7 +1421,7 @@ fn experiments_json_lists_ids_kinds_and_options() {
     assert_eq!(output.status.code(), Some(0));
     let rows: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let rows = rows["experiments"].as_array().unwrap();
-    assert_eq!(rows.len(), 34);
+    assert_eq!(rows.len(), 37);
     assert_eq!(
         rows[1],
         serde_json::json!({
@@ -1430,6 +1433,7 @@ fn experiments_json_lists_ids_kinds_and_options() {
         })
     );
     assert_eq!(rows[33]["kind"], "lab");
+    assert_eq!(rows[36]["experiment"], "localhost-v6-first");
 }
 
 #[test]
@@ -1712,4 +1716,80 @@ fn the_id_lists_for_the_deck_loader_match_the_catalogue() {
         ids(Kind::Experiment).as_slice()
     );
     assert_eq!(practical::lab_ids(), ids(Kind::Lab).as_slice());
+}
+
+// ---- the senior experiments (issue 24) -------------------------------------------------------------------------
+
+#[test]
+fn stale_pooled_socket() {
+    check(
+        "stale-pooled-socket",
+        &[0],
+        r#"
+TCP  connect 127.0.0.1:P; one request and response  ok, 6 and 6 bytes; the connection goes idle in the pool
+TCP  server idle timeout: close(); FIN reaches the client  client socket now in CLOSE_WAIT
+TCP  client writes the next request  ok, 6 bytes
+TCP  client reads the response  0 (end of stream)
+TCP  client SO_ERROR (the server's kernel answered)  EPIPE
+TCP  client writes again  EPIPE
+=> the write succeeded into a connection the server had closed; the read gave end of stream, and the server's reset made the next write fail with EPIPE
+note: an HTTP client sees a response that never comes ("socket hang up"); it may retry only requests that are safe to repeat
+"#,
+    );
+}
+
+#[test]
+fn tcp_user_timeout() {
+    check(
+        "tcp-user-timeout",
+        &[0],
+        r#"
+TCP  listen 127.0.0.1:P, SO_RCVBUF 4096; never read()  ok
+TCP  client A: TCP_USER_TIMEOUT 100 ms; write until EAGAIN  window closed, data waits unsent
+TCP  client B: no TCP_USER_TIMEOUT; write until EAGAIN  window closed, data waits unsent
+TCP  client A: wait for SO_ERROR (window probes go on)  ETIMEDOUT after about * ms
+TCP  client B: SO_ERROR at the same moment  none: still open, probes answered
+TCP  client A: write again  EPIPE
+=> ETIMEDOUT: TCP_USER_TIMEOUT ended the connection whose data waited in a zero window; without it the connection stayed open
+note: the kernel checks the timeout when a window probe or retransmission fires, so the abort comes a little after the 100 ms
+"#,
+    );
+}
+
+#[test]
+fn localhost_v6_first() {
+    let env = Environment::detect();
+    if !env.ipv6_loopback.available {
+        let experiment = practical::find("localhost-v6-first").unwrap();
+        assert!(matches!(
+            practical::run(experiment, &env),
+            Outcome::Unavailable { .. }
+        ));
+        return;
+    }
+    check(
+        "localhost-v6-first",
+        &[0],
+        r#"
+TCP  listen 127.0.0.1:P; [::1]:P bound, nobody listens  ok
+TCP  client: connect [::1]:P (first address)  ECONNREFUSED at once
+TCP  client: connect 127.0.0.1:P (next address)  ok, accepted from 127.0.0.1:P
+=> ::1 was refused at once (nobody listens there); the next address, 127.0.0.1, connected
+note: a refusal costs no time, so trying the next address is cheap; Happy Eyeballs' 250 ms delay matters only when an attempt hangs
+"#,
+    );
+}
+
+#[test]
+fn localhost_v6_first_is_unavailable_without_ipv6_loopback() {
+    let mut env = Environment::detect();
+    env.ipv6_loopback = Capability::no("bind [::1]:0 gave EADDRNOTAVAIL");
+    let experiment = practical::find("localhost-v6-first").unwrap();
+    match practical::run(experiment, &env) {
+        Outcome::Unavailable { reason } => assert_eq!(
+            reason,
+            "IPv6 loopback is not usable here (bind [::1]:0 gave EADDRNOTAVAIL)"
+        ),
+        other => panic!("expected unavailable, got {other:?}"),
+    }
 }

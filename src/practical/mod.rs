@@ -24,6 +24,7 @@ mod lab;
 mod lifecycle;
 mod net;
 mod protocols;
+mod senior;
 mod teardown;
 
 pub use env::{Capability, Environment};
@@ -251,7 +252,7 @@ pub(crate) fn option_index(options: &[&str], answer: &str) -> Res<usize> {
 
 const YES_NO: &[&str] = &["Yes", "No"];
 
-static CATALOGUE: [Experiment; 34] = [
+static CATALOGUE: [Experiment; 37] = [
     basics::DOUBLE_BIND,
     basics::TCP_UDP_SAME_PORT,
     basics::EPHEMERAL_PORT_RANGE,
@@ -286,4 +287,7 @@ static CATALOGUE: [Experiment; 34] = [
     lab::START_LISTENER,
     lab::CONNECT_CLIENT,
     lab::FIND_SERVICE_PORT,
+    senior::STALE_POOLED_SOCKET,
+    senior::TCP_USER_TIMEOUT,
+    senior::LOCALHOST_V6_FIRST,
 ];
