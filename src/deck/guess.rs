@@ -985,6 +985,29 @@ mod tests {
         assert_eq!(render(&warnings(&deck, &text, &g)), "");
     }
 
+    /// A multi-answer card counts as guessed when the option the guesser is surest of is right; its chance is
+    /// the share of right options.
+    #[test]
+    fn a_multi_answer_card_is_guessed_by_its_surest_option() {
+        let cards: String = (0..10)
+            .map(|i| {
+                let options = four_options(i);
+                let quoted: Vec<String> = options.iter().map(|o| format!("\"{o}\"")).collect();
+                format!(
+                    "  - id: m{i}\n    type: choice\n    prompt: Which things {i}?\n    options: [{}]\n    answer: [\"{}\", \"{}\"]\n    explain: x\n",
+                    quoted.join(", "),
+                    options[2],
+                    options[3]
+                )
+            })
+            .collect();
+        let (deck, _) = deck(&cards);
+        assert_eq!(
+            figures(&guess(&deck)),
+            "choice 10.0/10 (chance 5.0), true/false 0.0/0 (chance 0.0), right by length [0, 0, 0, 0], 0 tied"
+        );
+    }
+
     /// A card of 100,000 words in its question and in each option: the overlap compares a budget of words
     /// (all of them, pair by pair, took hours), and the guess still comes out.
     #[test]

@@ -1,7 +1,8 @@
 //! Fairness lints over a checked deck (issue 13): warnings about options a candidate could pick without
 //! knowing the answer, and the figures `check` prints per deck (how often the right option is the longest,
-//! how often a true/false answer is true), with the test-wise guesser of [`super::guess`]. Pure: a [`Deck`] and its source text in, [`Lint`] out; it never
-//! fails a deck (every diagnostic here is a [`Severity::Warning`]) and never prints.
+//! how often a true/false answer is true), joined with what the test-wise guesser of [`super::guess`] found.
+//! Pure: a [`Deck`] and its source text in, [`Lint`] out; it never fails a deck (every diagnostic here is a
+//! [`Severity::Warning`]) and never prints.
 use super::diag::{Diagnostic, Severity};
 use super::guess::{self, Guess};
 use super::id::DeckId;
