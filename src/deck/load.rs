@@ -162,6 +162,8 @@ enum Unusable {
     Folder(String),
     /// A file that cannot be opened or read.
     File(String),
+    /// A folder holding deck files, below the deepest folder portquiz looks in.
+    TooDeep,
 }
 
 impl Unusable {
@@ -192,6 +194,12 @@ impl Unusable {
             Unusable::File(reason) => (
                 format!("cannot read the file: {reason}"),
                 "make the file readable, or move it out of the deck folder",
+            ),
+            Unusable::TooDeep => (
+                format!(
+                    "this folder holds deck files, but is more than {MAX_DIR_DEPTH} folders below the deck folder, so they are not read"
+                ),
+                "move these decks up, or pass this folder itself with --deck",
             ),
         };
         Source {
@@ -236,6 +244,18 @@ fn unreadable(path: &Path, cause: &std::io::Error) -> Unusable {
 /// not followed (no loops through folders); a link named `*.yaml` is followed to what it points at.
 fn walk(dir: &Path, depth: usize, out: &mut Vec<(PathBuf, Found)>) {
     if depth > MAX_DIR_DEPTH {
+        // Not read, but not silently: a folder this deep that holds deck files is reported (one listing,
+        // no descent, so the walk stays bounded).
+        let holds_decks = std::fs::read_dir(dir).is_ok_and(|entries| {
+            entries.flatten().any(|e| {
+                e.path()
+                    .extension()
+                    .is_some_and(|x| x == "yaml" || x == "yml")
+            })
+        });
+        if holds_decks {
+            out.push((dir.to_path_buf(), Err(Unusable::TooDeep)));
+        }
         return;
     }
     let entries = match std::fs::read_dir(dir) {
@@ -276,7 +296,6 @@ fn walk(dir: &Path, depth: usize, out: &mut Vec<(PathBuf, Found)>) {
 /// Reads one deck file: refuses what is not a regular file once open, files over [`MAX_DECK_BYTES`],
 /// invalid UTF-8 and NUL bytes, each with a diagnostic.
 fn read_source(path: &Path, known: &dyn Fn(&str, &Stamp) -> bool) -> Loaded {
-    use std::os::unix::fs::OpenOptionsExt;
     let name = path.display().to_string();
     // An unchanged file is recognised by its stamp alone (a `stat`, no open): 10,000 files cost 10,000
     // system calls instead of 30,000. A name that is not the path's exact text (not UTF-8) could not be
@@ -292,22 +311,21 @@ fn read_source(path: &Path, known: &dyn Fn(&str, &Stamp) -> bool) -> Loaded {
         };
     }
     // Non-blocking, so that a FIFO put in the file's place after the type check cannot hang the open; the
-    // file type is checked again on the opened file.
-    let file = match std::fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NONBLOCK)
-        .open(path)
-    {
+    // file type is checked again on the opened file ([`crate::open`]).
+    let file = match crate::open::open_regular(path) {
         Ok(file) => file,
-        Err(cause) => return Loaded::Read(unreadable(path, &cause).source(path), None),
+        Err(crate::open::OpenError::NotRegular { kind, .. }) => {
+            return Loaded::Read(Unusable::NotAFile(kind).source(path), None);
+        }
+        Err(crate::open::OpenError::Io { error, .. }) => {
+            return Loaded::Read(unreadable(path, &error).source(path), None);
+        }
+        Err(other) => {
+            return Loaded::Read(Unusable::File(other.to_string()).source(path), None);
+        }
     };
     let (size, stamp) = match file.metadata() {
-        Ok(meta) => {
-            if let Err(unusable) = kind_of_file(&meta.file_type()) {
-                return Loaded::Read(unusable.source(path), None);
-            }
-            (meta.len(), Stamp::of(&meta))
-        }
+        Ok(meta) => (meta.len(), Stamp::of(&meta)),
         Err(cause) => return Loaded::Read(Unusable::File(describe(&cause)).source(path), None),
     };
     Loaded::Read(read_text(file, name, size), Some(stamp))
