@@ -224,7 +224,7 @@ fn anki_export_and_import_carry_no_raw_escapes() {
 }
 
 /// A portquiz database at `path` (made by portquiz) whose review log holds one answer per `(deck, card)`.
-fn database_with_reviews(path: &Path, ids: &[(&str, &str)]) {
+pub(crate) fn database_with_reviews(path: &Path, ids: &[(&str, &str)]) {
     database_with_log(
         path,
         ids.iter()
@@ -235,7 +235,10 @@ fn database_with_reviews(path: &Path, ids: &[(&str, &str)]) {
 
 /// A portquiz database at `path` (made by portquiz) whose review log holds a Good answer for each
 /// `(deck, card, time in microseconds)`.
-fn database_with_log<'a>(path: &Path, rows: impl IntoIterator<Item = (&'a str, &'a str, i64)>) {
+pub(crate) fn database_with_log<'a>(
+    path: &Path,
+    rows: impl IntoIterator<Item = (&'a str, &'a str, i64)>,
+) {
     let dir = path.parent().unwrap();
     let run = Sandbox::at(dir.to_path_buf()).run(&["cards"]);
     assert!(path.exists(), "{}", run.transcript());
@@ -501,7 +504,7 @@ fn import_anki_refuses_a_deck_over_the_loader_limit_before_writing() {
 }
 
 /// The database files in `dir` (`portquiz.sqlite3` and any `-wal`, `-shm`, `-journal`), with their bytes.
-fn database_files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+pub(crate) fn database_files(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut files = files_in(dir);
     files.retain(|(name, _)| name.starts_with("portquiz.sqlite3"));
     files
@@ -797,7 +800,7 @@ fn merge_streams_the_other_log_instead_of_holding_it() {
 }
 
 /// Runs `portquiz ARGS` with a deadline: a spinning process fails the test instead of hanging it.
-fn run_within(sandbox: &Sandbox, args: &[&str], deadline: Duration) -> Run {
+pub(crate) fn run_within(sandbox: &Sandbox, args: &[&str], deadline: Duration) -> Run {
     let mut child = sandbox
         .cmd(args)
         .stdout(std::process::Stdio::piped())
@@ -870,7 +873,7 @@ fn hand_edited_fsrs_parameters_out_of_range_are_set_aside_not_panicked_or_spun_o
 
 /// Runs portquiz commands as a user for whom permission bits hold: this one, or `nobody` (uid 65534) when
 /// tests run as root. `None` when neither is possible (root without CAP_SETUID).
-fn unprivileged(dir: &Path) -> Option<Option<u32>> {
+pub(crate) fn unprivileged(dir: &Path) -> Option<Option<u32>> {
     let probe = dir.join("probe");
     std::fs::create_dir(&probe).unwrap();
     std::fs::set_permissions(&probe, std::os::unix::fs::PermissionsExt::from_mode(0o555)).unwrap();
@@ -980,7 +983,7 @@ fn a_read_only_database_is_refused_before_the_first_question_and_stats_leaves_no
 }
 
 /// Overwrites one page in the middle of the file (a leaf of the review log, here) and returns the new bytes.
-fn damage_one_page_in_the_middle(db: &Path) -> Vec<u8> {
+pub(crate) fn damage_one_page_in_the_middle(db: &Path) -> Vec<u8> {
     let mut bytes = std::fs::read(db).unwrap();
     let page = bytes.len() / 2 / 4096 * 4096;
     for (i, b) in bytes[page + 8..page + 4096].iter_mut().enumerate() {

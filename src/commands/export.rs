@@ -125,10 +125,24 @@ fn refuse_data_files(env: &Env, file: &Path) -> Result<()> {
     Ok(())
 }
 
-/// `file` with links followed: the file itself when it exists, else its folder's real path and its name.
+/// `file` with links followed: the file itself when it exists, else its folder's real path and its name. A
+/// link to nothing is followed by hand (the command may create its target, the database, before writing).
 fn resolved(file: &Path) -> Option<std::path::PathBuf> {
-    if let Ok(real) = std::fs::canonicalize(file) {
-        return Some(real);
+    let mut file = file.to_path_buf();
+    // A chain of links to nothing, at most this long (the system allows 40; a loop ends here).
+    for _ in 0..40 {
+        if let Ok(real) = std::fs::canonicalize(&file) {
+            return Some(real);
+        }
+        match std::fs::read_link(&file) {
+            Ok(target) => {
+                file = match file.parent() {
+                    Some(dir) => dir.join(target),
+                    None => target,
+                }
+            }
+            Err(_) => break,
+        }
     }
     let name = file.file_name()?;
     let dir = match file.parent() {

@@ -55,9 +55,7 @@ pub fn run(env: &Env, args: &SimulateArgs) -> Result<Exit> {
                 crate::deck::DeckHead::card_id(card.card),
             );
             anyhow::bail!(
-                "the stored state of {deck}/{id} is not a number (stability {}, difficulty {}); the database was changed outside portquiz or is damaged: run `portquiz reset --deck {deck} --card {id}` to start that card over, or restore a backup",
-                s.stability.unwrap_or(1.0),
-                s.difficulty.unwrap_or(5.0),
+                "the stored state of {deck}/{id} is not a number (stability {stability}, difficulty {difficulty}); the database was changed outside portquiz or is damaged: run `portquiz reset --deck {deck} --card {id}` to start that card over, or restore a backup"
             );
         }
         studied.push(StudiedCard {
