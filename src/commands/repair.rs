@@ -92,7 +92,7 @@ fn swap_in(path: &Path, fresh: &Path, env: &Env) -> Result<PathBuf> {
     let mut kept = with_suffix(path, &format!(".damaged-{stamp}"));
     let mut n = 2;
     loop {
-        match std::fs::hard_link(path, &kept) {
+        match keep_as(path, &kept) {
             Ok(()) => break,
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
                 kept = with_suffix(path, &format!(".damaged-{stamp}-{n}"));
@@ -114,7 +114,14 @@ fn swap_in(path: &Path, fresh: &Path, env: &Env) -> Result<PathBuf> {
     for suffix in ["-wal", "-shm"] {
         let side = with_suffix(path, suffix);
         if std::fs::symlink_metadata(&side).is_ok() {
-            fs_err::hard_link(&side, with_suffix(&kept, suffix))?;
+            let kept_side = with_suffix(&kept, suffix);
+            keep_as(&side, &kept_side).with_context(|| {
+                format!(
+                    "could not keep {} as {}",
+                    side.display(),
+                    kept_side.display()
+                )
+            })?;
         }
     }
     for suffix in ["-wal", "-shm"] {
@@ -126,6 +133,22 @@ fn swap_in(path: &Path, fresh: &Path, env: &Env) -> Result<PathBuf> {
     fs_err::rename(fresh, path)
         .with_context(|| format!("the damaged file is kept at {}", kept.display()))?;
     Ok(kept)
+}
+
+/// Gives the file at `from` the second name `to`, never replacing a file there (`AlreadyExists`): a hard
+/// link, or a copy where the file system has none (the copy is made under a temporary name and linked,
+/// without replacing, when whole).
+fn keep_as(from: &Path, to: &Path) -> std::io::Result<()> {
+    match std::fs::hard_link(from, to) {
+        Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => {
+            let dir = to.parent().unwrap_or(Path::new("."));
+            let tmp = tempfile::NamedTempFile::new_in(dir)?;
+            std::fs::copy(from, tmp.path())?;
+            tmp.as_file().sync_all()?;
+            tmp.persist_noclobber(to).map(drop).map_err(|e| e.error)
+        }
+        other => other,
+    }
 }
 
 fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
