@@ -227,18 +227,28 @@ fn export_never_replaces_the_database_its_working_files_or_the_cache() {
     }
     assert_eq!(database_files(data), before);
 
-    // A link to the database before it exists: export reviews creates the database, then would follow the
-    // link into it.
+    // A link to the database before it (or its data dir) exists: export reviews creates the database,
+    // then would follow the link into it.
     let fresh = Sandbox::new();
+    let fresh_data = fresh.path().join("not-yet");
     let dangling = link.path().join("dangling.csv");
-    std::os::unix::fs::symlink(fresh.path().join("portquiz.sqlite3"), &dangling).unwrap();
-    let run = fresh.run(&["export", "reviews", &s(&dangling), "--force"]);
+    std::os::unix::fs::symlink(fresh_data.join("portquiz.sqlite3"), &dangling).unwrap();
+    let run = fresh.run(&[
+        "--data-dir",
+        &s(&fresh_data),
+        "export",
+        "reviews",
+        &s(&dangling),
+        "--force",
+    ]);
     assert_eq!(run.code, 2, "{}", run.transcript());
     assert!(
         run.stderr.contains("is one of portquiz's own files"),
         "{}",
         run.stderr
     );
+    let header = std::fs::read(fresh_data.join("portquiz.sqlite3")).unwrap();
+    assert!(header.starts_with(b"SQLite format 3\0"));
 }
 
 #[test]

@@ -1,5 +1,6 @@
 //! `portquiz export anki FILE` and `portquiz export reviews FILE`: decks as Anki's text-import format, the
-//! review log as CSV. Files are written by [`super::write`]'s rules (`-` is standard output).
+//! review log as CSV. Files are written by [`super::write`]'s rules (`-` is standard output), never onto
+//! portquiz's own files in the data dir, even with `--force`.
 use std::path::Path;
 
 use anyhow::Result;
@@ -16,7 +17,6 @@ pub fn run(env: &Env, args: &ExportArgs) -> Result<Exit> {
     let file = match &args.what {
         ExportWhat::Anki { file } | ExportWhat::Reviews { file } => file,
     };
-    refuse_data_files(env, file)?;
     // `.portquiz-*`: the temporary file an export is written to before its rename; a killed export left it.
     if file.as_os_str() != "-"
         && let Some(dir) = resolved(file).as_deref().and_then(Path::parent)
@@ -26,6 +26,8 @@ pub fn run(env: &Env, args: &ExportArgs) -> Result<Exit> {
     match &args.what {
         ExportWhat::Anki { file } => {
             let decks = library::load_decks(env)?;
+            // After loading, which may have created the data dir and the cache a link could point into.
+            refuse_data_files(env, file)?;
             let out = anki::export(&decks);
             let written = write_text(file, &out.text, Overwrite::force(args.force))?;
             report(
@@ -52,6 +54,8 @@ pub fn run(env: &Env, args: &ExportArgs) -> Result<Exit> {
         ExportWhat::Reviews { file } => {
             // Only read: a data dir this user cannot write is read as it is.
             let store = crate::store::Store::open_to_read(env.db_path())?;
+            // After opening, which may have created the data dir and the database a link could point to.
+            refuse_data_files(env, file)?;
             // Streamed in time order (ties in recording order): the log is never held whole.
             let (mut count, mut failed) = (0usize, None);
             let written = write_with(file, Overwrite::force(args.force), &mut |out| {
