@@ -714,3 +714,51 @@ fn temporary_files_a_killed_export_left_are_removed_by_the_next_export_there() {
     assert_eq!(run.code, 0, "{}", run.transcript());
     assert!(!old.exists(), "the leftover is still there");
 }
+
+#[test]
+fn every_other_file_portquiz_opens_as_a_fifo_is_answered_at_once() {
+    let sandbox = Sandbox::new();
+    let data = sandbox.path();
+    let db = data.join("portquiz.sqlite3");
+    mkfifo(&db);
+    let run = run_within(&sandbox, &["stats"], DEADLINE);
+    assert_eq!(
+        (run.code, run.stderr),
+        (
+            2,
+            format!(
+                "error: {} is not a portquiz database (it is not an SQLite file, is damaged, or belongs to another program); portquiz left it untouched: move it aside, or pass --data-dir to use another directory\n",
+                s(&db)
+            )
+        )
+    );
+    std::fs::remove_file(&db).unwrap();
+
+    let other = data.join("other.sqlite3");
+    mkfifo(&other);
+    let run = run_within(&sandbox, &["merge", &s(&other)], DEADLINE);
+    assert_eq!(
+        (run.code, run.stderr),
+        (
+            2,
+            format!(
+                "error: {} is not a file; pass the portquiz.sqlite3 copied from the other machine\n",
+                s(&other)
+            )
+        )
+    );
+
+    std::fs::create_dir(data.join("decks")).unwrap();
+    let deck = data.join("decks/pipe.yaml");
+    mkfifo(&deck);
+    let run = run_within(&sandbox, &["decks"], DEADLINE);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert!(
+        run.stderr.starts_with(&format!(
+            "{}: warning: skipped: it is a FIFO (named pipe), not a regular file",
+            s(&deck)
+        )),
+        "{}",
+        run.stderr
+    );
+}
