@@ -1,6 +1,6 @@
 //! The attack corpus of issue 14: hostile decks, imports, foreign and damaged databases, special files at
 //! export targets. Each test reproduces an attack that worked before its fix.
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::support::{Run, Sandbox};
@@ -873,7 +873,7 @@ fn hand_edited_fsrs_parameters_out_of_range_are_set_aside_not_panicked_or_spun_o
 
 /// Runs portquiz commands as a user for whom permission bits hold: this one, or `nobody` (uid 65534) when
 /// tests run as root. `None` when neither is possible (root without CAP_SETUID).
-pub(crate) fn unprivileged(dir: &Path) -> Option<Option<u32>> {
+fn unprivileged(dir: &Path) -> Option<Option<u32>> {
     let probe = dir.join("probe");
     std::fs::create_dir(&probe).unwrap();
     std::fs::set_permissions(&probe, std::os::unix::fs::PermissionsExt::from_mode(0o555)).unwrap();
@@ -892,31 +892,45 @@ pub(crate) fn unprivileged(dir: &Path) -> Option<Option<u32>> {
         .map(|_| Some(65534))
 }
 
-#[test]
-fn a_read_only_database_is_refused_before_the_first_question_and_stats_leaves_nothing_behind() {
-    use std::os::unix::fs::PermissionsExt;
-    use std::os::unix::process::CommandExt;
-    let outer = Sandbox::new();
-    std::fs::set_permissions(outer.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
-    let Some(uid) = unprivileged(outer.path()) else {
-        eprintln!("skipped: permission bits do not apply and uid 65534 is not available");
-        return;
-    };
-    let data = outer.path().join("data");
-    std::fs::create_dir(&data).unwrap();
-    if let Some(uid) = uid {
-        std::os::unix::fs::chown(&data, Some(uid), Some(uid)).unwrap();
+/// A data dir (`data`, in a folder of its own) and portquiz run on it as [`unprivileged`] says, at
+/// 2026-01-05 09:00 UTC.
+pub(crate) struct Unprivileged {
+    _outer: Sandbox,
+    pub data: PathBuf,
+    sandbox: Sandbox,
+    pub uid: Option<u32>,
+}
+
+impl Unprivileged {
+    /// `None` (and a line saying the test is skipped) when permission bits cannot be made to hold.
+    pub fn new() -> Option<Self> {
+        use std::os::unix::fs::PermissionsExt;
+        let outer = Sandbox::new();
+        std::fs::set_permissions(outer.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+        let Some(uid) = unprivileged(outer.path()) else {
+            eprintln!("skipped: permission bits do not apply and uid 65534 is not available");
+            return None;
+        };
+        let data = outer.path().join("data");
+        std::fs::create_dir(&data).unwrap();
+        Some(Self {
+            sandbox: Sandbox::at(data.clone()),
+            _outer: outer,
+            data,
+            uid,
+        })
     }
-    let sandbox = Sandbox::at(data.clone());
-    let deck = "tests/decks/good/pty.yaml";
-    let run = |args: &[&str], input: &str| -> Run {
-        let mut cmd = sandbox.cmd(args);
+
+    /// Runs `portquiz ARGS` with `input` on stdin, as the unprivileged user.
+    pub fn run(&self, args: &[&str], input: &str) -> Run {
+        use std::os::unix::process::CommandExt;
+        let mut cmd = self.sandbox.cmd(args);
         cmd.env("PORTQUIZ_NOW", "2026-01-05T09:00:00Z")
             .env("TZ", "UTC")
             .stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped());
-        if let Some(uid) = uid {
+        if let Some(uid) = self.uid {
             cmd.uid(uid).gid(uid);
         }
         let mut child = cmd.spawn().unwrap();
@@ -925,7 +939,21 @@ fn a_read_only_database_is_refused_before_the_first_question_and_stats_leaves_no
             let _ = child.stdin.take().unwrap().write_all(input.as_bytes());
         }
         Run::from(child.wait_with_output().unwrap())
+    }
+}
+
+#[test]
+fn a_read_only_database_is_refused_before_the_first_question_and_stats_leaves_nothing_behind() {
+    use std::os::unix::fs::PermissionsExt;
+    let Some(user) = Unprivileged::new() else {
+        return;
     };
+    let (data, uid) = (user.data.clone(), user.uid);
+    if let Some(uid) = uid {
+        std::os::unix::fs::chown(&data, Some(uid), Some(uid)).unwrap();
+    }
+    let deck = "tests/decks/good/pty.yaml";
+    let run = |args: &[&str], input: &str| user.run(args, input);
     let study = ["study", "--plain", "--deck", deck, "--deck", "pty"];
     let first = run(&study, "1\n\n");
     assert_eq!(first.code, 0, "{}", first.transcript());

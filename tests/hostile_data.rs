@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::attack::{
-    damage_one_page_in_the_middle, database_files, database_with_log, run_within, unprivileged,
+    Unprivileged, damage_one_page_in_the_middle, database_files, database_with_log, run_within,
 };
 use crate::support::{Run, Sandbox};
 
@@ -570,28 +570,15 @@ fn simulate_refuses_a_stored_infinite_difficulty_with_the_card_named() {
 #[test]
 fn export_reviews_simulate_and_config_work_in_a_read_only_data_dir() {
     use std::os::unix::fs::PermissionsExt;
-    use std::os::unix::process::CommandExt;
-    let outer = Sandbox::new();
-    std::fs::set_permissions(outer.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
-    let Some(uid) = unprivileged(outer.path()) else {
-        eprintln!("skipped: permission bits do not apply and uid 65534 is not available");
+    let Some(user) = Unprivileged::new() else {
         return;
     };
-    let data = outer.path().join("data");
-    std::fs::create_dir(&data).unwrap();
-    let sandbox = Sandbox::at(data.clone());
+    let data = user.data.clone();
     database_with_log(
         &data.join("portquiz.sqlite3"),
         [("ports", "ssh-port", 1_767_600_000_000_000)],
     );
-    let run = |args: &[&str]| -> Run {
-        let mut cmd = sandbox.cmd(args);
-        cmd.env("PORTQUIZ_NOW", "2026-01-05T09:00:00Z");
-        if let Some(uid) = uid {
-            cmd.uid(uid).gid(uid);
-        }
-        Run::from(cmd.output().unwrap())
-    };
+    let run = |args: &[&str]| user.run(args, "");
     for file in std::fs::read_dir(&data).unwrap() {
         let path = file.unwrap().path();
         let mode = if path.is_dir() { 0o555 } else { 0o444 };
