@@ -209,21 +209,11 @@ impl Unusable {
     }
 }
 
-/// Whether a file type can be read as a deck file, and if not, why.
+/// Whether a file type can be read as a deck file, and if not, why ([`crate::open::irregular_kind`]).
 fn kind_of_file(file_type: &std::fs::FileType) -> Found {
-    use std::os::unix::fs::FileTypeExt;
-    if file_type.is_file() {
-        Ok(())
-    } else if file_type.is_dir() {
-        Err(Unusable::NotAFile("a directory"))
-    } else if file_type.is_fifo() {
-        Err(Unusable::NotAFile("a FIFO (named pipe)"))
-    } else if file_type.is_socket() {
-        Err(Unusable::NotAFile("a socket"))
-    } else if file_type.is_block_device() || file_type.is_char_device() {
-        Err(Unusable::NotAFile("a device"))
-    } else {
-        Err(Unusable::NotAFile("a special file"))
+    match crate::open::irregular_kind(file_type) {
+        None => Ok(()),
+        Some(kind) => Err(Unusable::NotAFile(kind)),
     }
 }
 
