@@ -12,6 +12,7 @@
 //!   deck schema and starter; pure, fed by the commands.
 //! - [`library`] (which decks a command sees), [`progress`] (the store and scheduler for the tool commands),
 //!   [`settings`] (the user settings' keys and checks), [`text`] (plurals and durations for every message).
+//! - [`open`]: the one way portquiz opens a file it reads (regular files only, never blocking on a FIFO).
 //! - [`safe`]: text from decks, imports and other databases made safe to print (no raw escapes).
 //! - [`env`]: what every command gets from outside (data dir, clock, seed, colour) and the exit codes.
 //! - [`cli`], [`app`] and [`commands`]: argument definitions, the wiring, and one file per subcommand.
@@ -25,6 +26,7 @@ pub mod env;
 pub mod interchange;
 pub mod interview;
 pub mod library;
+pub mod open;
 pub mod practical;
 pub mod progress;
 pub mod reports;

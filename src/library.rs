@@ -108,6 +108,10 @@ fn warn(unread: &[Diagnostic], files_with_errors: usize) {
 /// The decks `--deck` asks for (all when it names none): by id, or by being under a `--deck` path.
 fn restrict<D: Cards>(env: &Env, decks: Vec<D>) -> Result<Vec<D>> {
     let ids = &env.decks.ids;
+    env.decks
+        .notes()
+        .iter()
+        .for_each(|note| eprintln!("{note}"));
     if !env.decks.restricts() {
         return Ok(decks);
     }

@@ -49,6 +49,12 @@ pub fn block(text: &str) -> Cow<'_, str> {
     escape(text, true)
 }
 
+/// A path for one line of output (success and warning lines), as [`line`] shows text: a file name may hold
+/// any byte but `/` and NUL, escapes included.
+pub fn path(path: &std::path::Path) -> String {
+    line(&path.display().to_string()).into_owned()
+}
+
 /// How many characters [`line`] shows for `c` (1, or the length of its escape).
 pub fn shown_width(c: char) -> usize {
     if unsafe_char(c, false) {

@@ -1,6 +1,6 @@
 //! The attack corpus of issue 14: hostile decks, imports, foreign and damaged databases, special files at
 //! export targets. Each test reproduces an attack that worked before its fix.
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::support::{Run, Sandbox};
@@ -224,7 +224,7 @@ fn anki_export_and_import_carry_no_raw_escapes() {
 }
 
 /// A portquiz database at `path` (made by portquiz) whose review log holds one answer per `(deck, card)`.
-fn database_with_reviews(path: &Path, ids: &[(&str, &str)]) {
+pub(crate) fn database_with_reviews(path: &Path, ids: &[(&str, &str)]) {
     database_with_log(
         path,
         ids.iter()
@@ -235,7 +235,10 @@ fn database_with_reviews(path: &Path, ids: &[(&str, &str)]) {
 
 /// A portquiz database at `path` (made by portquiz) whose review log holds a Good answer for each
 /// `(deck, card, time in microseconds)`.
-fn database_with_log<'a>(path: &Path, rows: impl IntoIterator<Item = (&'a str, &'a str, i64)>) {
+pub(crate) fn database_with_log<'a>(
+    path: &Path,
+    rows: impl IntoIterator<Item = (&'a str, &'a str, i64)>,
+) {
     let dir = path.parent().unwrap();
     let run = Sandbox::at(dir.to_path_buf()).run(&["cards"]);
     assert!(path.exists(), "{}", run.transcript());
@@ -501,7 +504,7 @@ fn import_anki_refuses_a_deck_over_the_loader_limit_before_writing() {
 }
 
 /// The database files in `dir` (`portquiz.sqlite3` and any `-wal`, `-shm`, `-journal`), with their bytes.
-fn database_files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+pub(crate) fn database_files(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut files = files_in(dir);
     files.retain(|(name, _)| name.starts_with("portquiz.sqlite3"));
     files
@@ -797,7 +800,7 @@ fn merge_streams_the_other_log_instead_of_holding_it() {
 }
 
 /// Runs `portquiz ARGS` with a deadline: a spinning process fails the test instead of hanging it.
-fn run_within(sandbox: &Sandbox, args: &[&str], deadline: Duration) -> Run {
+pub(crate) fn run_within(sandbox: &Sandbox, args: &[&str], deadline: Duration) -> Run {
     let mut child = sandbox
         .cmd(args)
         .stdout(std::process::Stdio::piped())
@@ -889,31 +892,45 @@ fn unprivileged(dir: &Path) -> Option<Option<u32>> {
         .map(|_| Some(65534))
 }
 
-#[test]
-fn a_read_only_database_is_refused_before_the_first_question_and_stats_leaves_nothing_behind() {
-    use std::os::unix::fs::PermissionsExt;
-    use std::os::unix::process::CommandExt;
-    let outer = Sandbox::new();
-    std::fs::set_permissions(outer.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
-    let Some(uid) = unprivileged(outer.path()) else {
-        eprintln!("skipped: permission bits do not apply and uid 65534 is not available");
-        return;
-    };
-    let data = outer.path().join("data");
-    std::fs::create_dir(&data).unwrap();
-    if let Some(uid) = uid {
-        std::os::unix::fs::chown(&data, Some(uid), Some(uid)).unwrap();
+/// A data dir (`data`, in a folder of its own) and portquiz run on it as [`unprivileged`] says, at
+/// 2026-01-05 09:00 UTC.
+pub(crate) struct Unprivileged {
+    _outer: Sandbox,
+    pub data: PathBuf,
+    sandbox: Sandbox,
+    pub uid: Option<u32>,
+}
+
+impl Unprivileged {
+    /// `None` (and a line saying the test is skipped) when permission bits cannot be made to hold.
+    pub fn new() -> Option<Self> {
+        use std::os::unix::fs::PermissionsExt;
+        let outer = Sandbox::new();
+        std::fs::set_permissions(outer.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+        let Some(uid) = unprivileged(outer.path()) else {
+            eprintln!("skipped: permission bits do not apply and uid 65534 is not available");
+            return None;
+        };
+        let data = outer.path().join("data");
+        std::fs::create_dir(&data).unwrap();
+        Some(Self {
+            sandbox: Sandbox::at(data.clone()),
+            _outer: outer,
+            data,
+            uid,
+        })
     }
-    let sandbox = Sandbox::at(data.clone());
-    let deck = "tests/decks/good/pty.yaml";
-    let run = |args: &[&str], input: &str| -> Run {
-        let mut cmd = sandbox.cmd(args);
+
+    /// Runs `portquiz ARGS` with `input` on stdin, as the unprivileged user.
+    pub fn run(&self, args: &[&str], input: &str) -> Run {
+        use std::os::unix::process::CommandExt;
+        let mut cmd = self.sandbox.cmd(args);
         cmd.env("PORTQUIZ_NOW", "2026-01-05T09:00:00Z")
             .env("TZ", "UTC")
             .stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped());
-        if let Some(uid) = uid {
+        if let Some(uid) = self.uid {
             cmd.uid(uid).gid(uid);
         }
         let mut child = cmd.spawn().unwrap();
@@ -922,7 +939,21 @@ fn a_read_only_database_is_refused_before_the_first_question_and_stats_leaves_no
             let _ = child.stdin.take().unwrap().write_all(input.as_bytes());
         }
         Run::from(child.wait_with_output().unwrap())
+    }
+}
+
+#[test]
+fn a_read_only_database_is_refused_before_the_first_question_and_stats_leaves_nothing_behind() {
+    use std::os::unix::fs::PermissionsExt;
+    let Some(user) = Unprivileged::new() else {
+        return;
     };
+    let (data, uid) = (user.data.clone(), user.uid);
+    if let Some(uid) = uid {
+        std::os::unix::fs::chown(&data, Some(uid), Some(uid)).unwrap();
+    }
+    let deck = "tests/decks/good/pty.yaml";
+    let run = |args: &[&str], input: &str| user.run(args, input);
     let study = ["study", "--plain", "--deck", deck, "--deck", "pty"];
     let first = run(&study, "1\n\n");
     assert_eq!(first.code, 0, "{}", first.transcript());
@@ -980,7 +1011,7 @@ fn a_read_only_database_is_refused_before_the_first_question_and_stats_leaves_no
 }
 
 /// Overwrites one page in the middle of the file (a leaf of the review log, here) and returns the new bytes.
-fn damage_one_page_in_the_middle(db: &Path) -> Vec<u8> {
+pub(crate) fn damage_one_page_in_the_middle(db: &Path) -> Vec<u8> {
     let mut bytes = std::fs::read(db).unwrap();
     let page = bytes.len() / 2 / 4096 * 4096;
     for (i, b) in bytes[page + 8..page + 4096].iter_mut().enumerate() {

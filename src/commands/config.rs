@@ -25,7 +25,11 @@ struct Settings {
 
 /// Runs `portquiz config`.
 pub fn run(env: &Env, args: &ConfigArgs) -> Result<Exit> {
-    let store = progress::open_store(env)?;
+    // Listing and getting only read: a data dir this user cannot write is read as it is.
+    let store = match &args.action {
+        None | Some(ConfigAction::Get { .. }) => Store::open_to_read(env.db_path())?,
+        Some(_) => progress::open_store(env)?,
+    };
     match &args.action {
         None if args.json => {
             let mut settings = Vec::new();

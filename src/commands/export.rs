@@ -1,5 +1,8 @@
 //! `portquiz export anki FILE` and `portquiz export reviews FILE`: decks as Anki's text-import format, the
-//! review log as CSV. Files are written by [`super::write`]'s rules (`-` is standard output).
+//! review log as CSV. Files are written by [`super::write`]'s rules (`-` is standard output), never onto
+//! portquiz's own files in the data dir, even with `--force`.
+use std::path::Path;
+
 use anyhow::Result;
 
 use super::write::{Overwrite, Written, write_text, write_with};
@@ -11,9 +14,20 @@ use crate::text::plural;
 
 /// Runs `portquiz export ...`.
 pub fn run(env: &Env, args: &ExportArgs) -> Result<Exit> {
+    let file = match &args.what {
+        ExportWhat::Anki { file } | ExportWhat::Reviews { file } => file,
+    };
+    // `.portquiz-*`: the temporary file an export is written to before its rename; a killed export left it.
+    if file.as_os_str() != "-"
+        && let Some(dir) = resolved(file).as_deref().and_then(Path::parent)
+    {
+        crate::open::remove_stale_temporaries(dir, ".portquiz-");
+    }
     match &args.what {
         ExportWhat::Anki { file } => {
             let decks = library::load_decks(env)?;
+            // After loading, which may have created the data dir and the cache a link could point into.
+            refuse_data_files(env, file)?;
             let out = anki::export(&decks);
             let written = write_text(file, &out.text, Overwrite::force(args.force))?;
             report(
@@ -38,7 +52,10 @@ pub fn run(env: &Env, args: &ExportArgs) -> Result<Exit> {
             Ok(Exit::Ok)
         }
         ExportWhat::Reviews { file } => {
-            let store = crate::progress::open_store(env)?;
+            // Only read: a data dir this user cannot write is read as it is.
+            let store = crate::store::Store::open_to_read(env.db_path())?;
+            // After opening, which may have created the data dir and the database a link could point to.
+            refuse_data_files(env, file)?;
             // Streamed in time order (ties in recording order): the log is never held whole.
             let (mut count, mut failed) = (0usize, None);
             let written = write_with(file, Overwrite::force(args.force), &mut |out| {
@@ -78,8 +95,65 @@ pub fn run(env: &Env, args: &ExportArgs) -> Result<Exit> {
 fn shown(written: &Written) -> String {
     match written {
         Written::Stdout => "standard output".to_string(),
-        Written::File(path) => path.display().to_string(),
+        Written::File(path) => crate::safe::path(path),
     }
+}
+
+/// Refuses an export target that is one of portquiz's own files in the data dir: the progress database,
+/// its `-wal`, `-shm` and `-journal` (and the copies `repair` keeps beside it), and anything under the
+/// cache folder. `--force` replaces a file; it must never replace the progress with CSV. Links are
+/// followed, as the write would follow them.
+fn refuse_data_files(env: &Env, file: &Path) -> Result<()> {
+    if file.as_os_str() == "-" {
+        return Ok(());
+    }
+    let Ok(data_dir) = std::fs::canonicalize(&env.data_dir) else {
+        return Ok(());
+    };
+    let Some(target) = resolved(file) else {
+        return Ok(());
+    };
+    let db_name = env.db_path().file_name().map(|n| n.to_os_string());
+    let in_data_dir = target.parent() == Some(data_dir.as_path());
+    let names_db = target
+        .file_name()
+        .zip(db_name)
+        .is_some_and(|(name, db)| name.as_encoded_bytes().starts_with(db.as_encoded_bytes()));
+    if (in_data_dir && names_db) || target.starts_with(data_dir.join("cache")) {
+        anyhow::bail!(
+            "{} is one of portquiz's own files (the progress database in {}, its working files, or its cache); exporting there would replace it: choose another path",
+            file.display(),
+            env.data_dir.display()
+        );
+    }
+    Ok(())
+}
+
+/// `file` with links followed: the file itself when it exists, else its folder's real path and its name. A
+/// link to nothing is followed by hand (the command may create its target, the database, before writing).
+fn resolved(file: &Path) -> Option<std::path::PathBuf> {
+    let mut file = file.to_path_buf();
+    // A chain of links to nothing, at most this long (the system allows 40; a loop ends here).
+    for _ in 0..40 {
+        if let Ok(real) = std::fs::canonicalize(&file) {
+            return Some(real);
+        }
+        match std::fs::read_link(&file) {
+            Ok(target) => {
+                file = match file.parent() {
+                    Some(dir) => dir.join(target),
+                    None => target,
+                }
+            }
+            Err(_) => break,
+        }
+    }
+    let name = file.file_name()?;
+    let dir = match file.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    Some(std::fs::canonicalize(dir).ok()?.join(name))
 }
 
 /// A line about what was written: on stdout, or on stderr when stdout carried the data itself.

@@ -10,6 +10,10 @@ use crate::env::{Env, Exit};
 use crate::interchange::anki;
 use crate::library;
 
+/// The largest Anki text file `import anki` reads: twice what a deck file may hold (HTML and images are
+/// dropped on the way), so the file, its notes and the deck text stay well under 100 MB together.
+pub const MAX_IMPORT_BYTES: u64 = 2 * MAX_DECK_BYTES;
+
 /// Runs `portquiz import ...`.
 pub fn run(env: &Env, args: &ImportArgs) -> Result<Exit> {
     let ImportWhat::Anki { file, id, out } = &args.what;
@@ -22,7 +26,13 @@ pub fn run(env: &Env, args: &ImportArgs) -> Result<Exit> {
             existing.origin
         );
     }
-    let bytes = fs_err::read(file)?;
+    let bytes = match crate::open::read_regular(file, MAX_IMPORT_BYTES) {
+        Ok(bytes) => bytes,
+        Err(e @ crate::open::OpenError::TooLarge { .. }) => anyhow::bail!(
+            "{e}; nothing was written: export the Anki deck in parts (by subdeck or tag) and import each part with its own --id"
+        ),
+        Err(e) => return Err(e.into()),
+    };
     let text = String::from_utf8(bytes).with_context(|| {
         format!(
             "{} is not UTF-8 text; export it from Anki again (Notes in Plain Text)",
@@ -71,7 +81,7 @@ pub fn run(env: &Env, args: &ImportArgs) -> Result<Exit> {
     for note in notes.iter().filter(|n| n.images > 0) {
         eprintln!(
             "warning: {}:{}: dropped {}: a deck holds text only",
-            file.display(),
+            crate::safe::path(file),
             note.line,
             crate::text::plural(note.images, "image")
         );
@@ -79,7 +89,7 @@ pub fn run(env: &Env, args: &ImportArgs) -> Result<Exit> {
     crate::outln!(
         "Imported {} into deck `{id}` at {}",
         crate::text::plural(notes.len(), "card"),
-        path.display()
+        crate::safe::path(&path)
     )?;
     Ok(Exit::Ok)
 }

@@ -114,8 +114,15 @@ pub fn run(env: &Env, args: &MergeArgs) -> Result<Exit> {
     let mut candidates: Vec<(Key, u64)> = Vec::new();
     let mut valid: Vec<bool> = Vec::new();
     let (mut bad, mut first_bad) = (0usize, None);
+    // An answer dated after now (a clock set wrong, a crafted file) would take its card out of study until
+    // then: left out, and counted in the summary.
+    let mut future = 0usize;
     other
         .scan_reviews(None, |r| {
+            if r.time > env.now {
+                future += 1;
+                return;
+            }
             let card = cards.id(r.deck, r.card);
             let i = card as usize;
             if i >= valid.len() {
@@ -142,10 +149,18 @@ pub fn run(env: &Env, args: &MergeArgs) -> Result<Exit> {
             crate::safe::line(&example)
         );
     }
+    let shown = crate::safe::path(other_path);
+    let left_out = if future == 0 {
+        String::new()
+    } else {
+        format!(
+            "; left out {} dated after now (the other machine's clock was ahead, or the file was made by hand)",
+            crate::text::plural(future, "answer")
+        )
+    };
     if added.is_empty() {
         crate::outln!(
-            "Nothing to merge: all {theirs} answers from {} are already here.",
-            other_path.display()
+            "Nothing to merge: all {theirs} answers from {shown} are already here{left_out}."
         )?;
         return Ok(Exit::Ok);
     }
@@ -161,14 +176,13 @@ pub fn run(env: &Env, args: &MergeArgs) -> Result<Exit> {
     let rebuilt = if bulk { tx.bulk(rebuild)? } else { rebuild()? };
     tx.commit()?;
     crate::outln!(
-        "Merged {} new {} from {} ({} already here); rebuilt the schedule of {}.",
+        "Merged {} new {} from {shown} ({} already here); rebuilt the schedule of {}{left_out}.",
         added.len(),
         if added.len() == 1 {
             "answer"
         } else {
             "answers"
         },
-        other_path.display(),
         theirs - added.len(),
         crate::text::plural(rebuilt, "card")
     )?;

@@ -26,23 +26,20 @@ pub fn run(env: &Env, args: &NewArgs) -> Result<Exit> {
         None => super::import::default_deck_path(env, &args.id)?,
     };
     write_text(&path, &starter::starter_deck(&id), Overwrite::Never)?;
-    crate::outln!(
-        "Wrote {}: edit it, then run `portquiz check {}`",
-        path.display(),
-        path.display()
-    )?;
+    let shown = crate::safe::path(&path);
+    crate::outln!("Wrote {shown}: edit it, then run `portquiz check {shown}`")?;
     // The deck's first line points editors to `deck.schema.json` beside it: make sure it is there.
     let schema = path.with_file_name("deck.schema.json");
     if schema.exists() {
         crate::outln!(
             "Kept {}: editors check the deck against it",
-            schema.display()
+            crate::safe::path(&schema)
         )?;
     } else {
         write_text(&schema, &deck_schema_text(), Overwrite::Never)?;
         crate::outln!(
             "Wrote {}: editors check the deck against it (`portquiz schema` prints it again)",
-            schema.display()
+            crate::safe::path(&schema)
         )?;
     }
     Ok(Exit::Ok)

@@ -24,11 +24,15 @@ pub fn run(env: &Env) -> Result<Exit> {
     if problems.is_empty() {
         crate::outln!(
             "{} is not damaged (SQLite's quick_check found no problem); nothing to repair.",
-            path.display()
+            crate::safe::path(&path)
         )?;
         return Ok(Exit::Ok);
     }
-    eprintln!("{} is damaged: {}", path.display(), problems.join("; "));
+    eprintln!(
+        "{} is damaged: {}",
+        crate::safe::path(&path),
+        crate::safe::line(&problems.join("; "))
+    );
 
     let fresh_path = with_suffix(&path, ".repairing");
     remove_if_present(&fresh_path)?;
@@ -55,23 +59,12 @@ pub fn run(env: &Env) -> Result<Exit> {
     tx.commit()?;
     drop(fresh);
 
-    // The damaged file (and its -wal and -shm, if any) keeps its bytes under a dated name; the fresh one
-    // takes its place.
-    let stamp = env.now.strftime("%Y%m%dT%H%M%SZ").to_string();
-    let kept = with_suffix(&path, &format!(".damaged-{stamp}"));
-    for suffix in ["-wal", "-shm"] {
-        let side = with_suffix(&path, suffix);
-        if side.exists() {
-            fs_err::rename(&side, with_suffix(&kept, suffix))?;
-        }
-    }
-    fs_err::rename(&path, &kept)?;
-    fs_err::rename(&fresh_path, &path)
-        .with_context(|| format!("the damaged file is at {}", kept.display()))?;
+    let kept = swap_in(&path, &fresh_path, env)?;
+    let shown = crate::safe::path(&path);
     crate::outln!(
         "Saved {} into a fresh {} and rebuilt the schedule of {}; kept {} and {}.",
         crate::text::plural(salvaged.saved as usize, "answer"),
-        path.display(),
+        shown,
         crate::text::plural(rebuilt, "card"),
         crate::text::plural(settings.len(), "setting"),
         crate::text::plural(suspended.len(), "suspended card"),
@@ -84,8 +77,78 @@ pub fn run(env: &Env) -> Result<Exit> {
             salvaged.missing,
         )?;
     }
-    crate::outln!("The damaged file is kept at {}.", kept.display())?;
+    crate::outln!("The damaged file is kept at {}.", crate::safe::path(&kept))?;
     Ok(Exit::Ok)
+}
+
+/// Puts the fresh database at `path` and keeps the damaged one under a dated name, so that a repair killed
+/// at any point leaves a database at `path`: the damaged file (and its `-wal` and `-shm`) first gets a
+/// second name by a hard link, which never replaces anything (a name already taken, by a repair in the
+/// same second, gets `-2`, `-3`...); then its side files leave `path`'s side; then ONE rename puts the
+/// fresh file in its place. Before that rename `path` is still the damaged file (the next `repair` starts
+/// over); after it, the fresh one. Returns the kept name.
+fn swap_in(path: &Path, fresh: &Path, env: &Env) -> Result<PathBuf> {
+    let stamp = env.now.strftime("%Y%m%dT%H%M%SZ").to_string();
+    let mut kept = with_suffix(path, &format!(".damaged-{stamp}"));
+    let mut n = 2;
+    loop {
+        match keep_as(path, &kept) {
+            Ok(()) => break,
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                kept = with_suffix(path, &format!(".damaged-{stamp}-{n}"));
+                n += 1;
+            }
+            Err(e) => {
+                return Err(e).with_context(|| {
+                    format!(
+                        "could not keep the damaged file as {}; nothing was changed (the fresh database is at {})",
+                        kept.display(),
+                        fresh.display()
+                    )
+                });
+            }
+        }
+    }
+    // SQLite would read a `-wal` left beside the fresh file as its own: the damaged file's side files are
+    // kept under the new name and leave, just before the rename.
+    for suffix in ["-wal", "-shm"] {
+        let side = with_suffix(path, suffix);
+        if std::fs::symlink_metadata(&side).is_ok() {
+            let kept_side = with_suffix(&kept, suffix);
+            keep_as(&side, &kept_side).with_context(|| {
+                format!(
+                    "could not keep {} as {}",
+                    side.display(),
+                    kept_side.display()
+                )
+            })?;
+        }
+    }
+    for suffix in ["-wal", "-shm"] {
+        let side = with_suffix(path, suffix);
+        if std::fs::symlink_metadata(&side).is_ok() {
+            fs_err::remove_file(&side)?;
+        }
+    }
+    fs_err::rename(fresh, path)
+        .with_context(|| format!("the damaged file is kept at {}", kept.display()))?;
+    Ok(kept)
+}
+
+/// Gives the file at `from` the second name `to`, never replacing a file there (`AlreadyExists`): a hard
+/// link, or a copy where the file system has none (the copy is made under a temporary name and linked,
+/// without replacing, when whole).
+fn keep_as(from: &Path, to: &Path) -> std::io::Result<()> {
+    match std::fs::hard_link(from, to) {
+        Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => {
+            let dir = to.parent().unwrap_or(Path::new("."));
+            let tmp = tempfile::NamedTempFile::new_in(dir)?;
+            std::fs::copy(from, tmp.path())?;
+            tmp.as_file().sync_all()?;
+            tmp.persist_noclobber(to).map(drop).map_err(|e| e.error)
+        }
+        other => other,
+    }
 }
 
 fn with_suffix(path: &Path, suffix: &str) -> PathBuf {

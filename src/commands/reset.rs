@@ -29,6 +29,7 @@ pub fn run(env: &Env, args: &ResetArgs) -> Result<Exit> {
             decks: DeckSelection {
                 ids: unknown,
                 paths: env.decks.paths.clone(),
+                ..DeckSelection::default()
             },
             ..env.clone()
         })?;

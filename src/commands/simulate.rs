@@ -33,7 +33,8 @@ struct Report {
 /// Runs `portquiz simulate`.
 pub fn run(env: &Env, args: &SimulateArgs) -> Result<Exit> {
     let decks = library::load_heads(env)?;
-    let store = progress::open_store(env)?;
+    // Only read: a data dir this user cannot write is read as it is.
+    let store = crate::store::Store::open_to_read(env.db_path())?;
     let scheduler = progress::scheduler(&store)?;
     let mut studied = Vec::new();
     let mut unseen = 0usize;
@@ -43,9 +44,23 @@ pub fn run(env: &Env, args: &SimulateArgs) -> Result<Exit> {
             unseen += 1;
             continue;
         }
+        let stability = s.stability.unwrap_or(1.0) as f32;
+        let difficulty = s.difficulty.unwrap_or(5.0) as f32;
+        // The FSRS simulator panics on a state that is not a finite number (a database edited by hand or
+        // damaged): refused, naming the card.
+        if !stability.is_finite() || !difficulty.is_finite() {
+            use crate::deck::Cards;
+            let (deck, id) = (
+                card.deck.deck_id(),
+                crate::deck::DeckHead::card_id(card.card),
+            );
+            anyhow::bail!(
+                "the stored state of {deck}/{id} is not a number (stability {stability}, difficulty {difficulty}); the database was changed outside portquiz or is damaged: run `portquiz reset --deck {deck} --card {id}` to start that card over, or restore a backup"
+            );
+        }
         studied.push(StudiedCard {
-            stability: s.stability.unwrap_or(1.0) as f32,
-            difficulty: s.difficulty.unwrap_or(5.0) as f32,
+            stability,
+            difficulty,
             days_since_review: s
                 .last_review
                 .map_or(0.0, |t| progress::days(t, env.now) as f32),

@@ -5,7 +5,7 @@
 //! mode. The text is written to a temporary file beside the target and renamed over it, so a reader never
 //! sees half a file.
 use std::io::Write;
-use std::os::unix::fs::{FileTypeExt, PermissionsExt};
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 /// Where [`write_text`] put the text.
@@ -85,19 +85,7 @@ enum Existing {
 }
 
 fn kind_of(file_type: std::fs::FileType) -> &'static str {
-    if file_type.is_dir() {
-        "a directory"
-    } else if file_type.is_fifo() {
-        "a FIFO (named pipe)"
-    } else if file_type.is_char_device() {
-        "a character device"
-    } else if file_type.is_block_device() {
-        "a block device"
-    } else if file_type.is_socket() {
-        "a socket"
-    } else {
-        "not a regular file"
-    }
+    crate::open::irregular_kind(&file_type).unwrap_or("not a regular file")
 }
 
 fn inspect(path: &Path) -> Result<Existing, WriteError> {

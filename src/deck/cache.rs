@@ -27,7 +27,23 @@ use super::validate::Known;
 use super::yaml::Pos;
 
 /// The first bytes of a cache file; the digit changes with the layout.
-const MAGIC: &[u8; 8] = b"PQDECKS3";
+const MAGIC: &[u8; 8] = b"PQDECKS4";
+
+/// The largest header read (its length is in the file, so a damaged length must not decide an allocation):
+/// about 150 bytes a deck file, so 16 MB is 100,000 files.
+const MAX_HEADER_BYTES: u64 = 16 * 1024 * 1024;
+
+/// The largest deck entry read: a deck file holds at most [`super::load::MAX_DECK_BYTES`] of YAML, and its
+/// compiled bytes are smaller than the text (tables expand, so four times is the margin).
+const MAX_ENTRY_BYTES: u64 = 4 * super::load::MAX_DECK_BYTES;
+
+/// The checksum of a part of the file: a flipped bit in a cached prompt is found, and that deck compiled
+/// again from its source. foldhash with a fixed seed: fast (a few ms for the 26 MB of 100,000 cards), the
+/// same in every run of a build; another build's different value only makes it compile again.
+fn checksum(bytes: &[u8]) -> u64 {
+    use std::hash::BuildHasher;
+    foldhash::fast::FixedState::with_seed(0x5051_4445_434b_5334).hash_one(bytes)
+}
 
 /// The file name of the cache written by portquiz 0.1 before the binary layout; removed when the new one
 /// is written.
@@ -74,6 +90,9 @@ struct Header<S> {
     /// When the run that wrote the file started reading deck files (nanoseconds since the epoch).
     read_at: i128,
     entries: Vec<Entry<S>>,
+    /// The length of all decks' bytes after the header: the file's length must be exactly the header's end
+    /// plus this (a file cut short, or grown, is not used).
+    blobs_len: u64,
 }
 
 /// One source's compiled deck.
@@ -92,6 +111,9 @@ struct Entry<S> {
     len: u64,
     /// The length of the head, the first part of the bytes.
     head_len: u64,
+    /// [`checksum`] of the head's bytes and of the whole deck's bytes.
+    head_sum: u64,
+    deck_sum: u64,
 }
 
 /// The deck cache file as read at start-up: its entries by source name, and the decks' bytes.
@@ -125,7 +147,12 @@ impl Cache {
             entries: HashMap::new(),
             settle: SETTLE_NANOS,
         };
-        let Ok(mut file) = std::fs::File::open(path) else {
+        // `.tmp*`: what `tempfile` names the file a write is renamed from; a killed run leaves it.
+        if let Some(dir) = path.parent() {
+            crate::open::remove_stale_temporaries(dir, ".tmp");
+        }
+        // Never a FIFO (it would block) or a device: only a regular file is opened.
+        let Ok(mut file) = crate::open::open_regular(path) else {
             return cache;
         };
         let Ok(len) = file.metadata().map(|m| m.len()) else {
@@ -133,6 +160,7 @@ impl Cache {
         };
         if let Some((header, blobs_at)) = read_header(&mut file, len)
             && header.salt == cache.salt
+            && blobs_at.checked_add(header.blobs_len) == Some(len)
         {
             cache.read_at = header.read_at;
             cache.blobs_at = blobs_at;
@@ -160,6 +188,9 @@ impl Cache {
     /// entry or the file (a corrupt header).
     fn in_file(&self, e: &Entry<String>, offset: u64, len: u64) -> Option<u64> {
         let (_, file_len) = self.file.as_ref()?;
+        if e.len > MAX_ENTRY_BYTES {
+            return None;
+        }
         let end_in_entry = offset.checked_add(len)?;
         let at = self.blobs_at.checked_add(e.start)?.checked_add(offset)?;
         (end_in_entry <= e.len && at.checked_add(len)? <= *file_len).then_some(at)
@@ -175,20 +206,27 @@ impl Cache {
         Some(bytes)
     }
 
-    /// An entry's bytes: its head then its whole deck.
+    /// An entry's bytes: its head then its whole deck; `None` when either part fails its checksum.
     fn blob(&self, e: &Entry<String>) -> Option<Vec<u8>> {
-        self.read(e, 0, e.len)
+        let bytes = self.read(e, 0, e.len)?;
+        let (head, deck) = bytes.split_at_checked(usize::try_from(e.head_len).ok()?)?;
+        (checksum(head) == e.head_sum && checksum(deck) == e.deck_sum).then_some(bytes)
     }
 
-    /// An entry's whole deck, decoded; `None` when it cannot be read or decoded (it is compiled again).
+    /// An entry's whole deck, decoded; `None` when it cannot be read, fails its checksum or cannot be
+    /// decoded (it is compiled again). The head is checked too, so a deck taken from the cache can be
+    /// copied into the next one as it is.
     fn deck(&self, e: &Entry<String>) -> Option<Deck> {
-        let bytes = self.read(e, e.head_len, e.len.checked_sub(e.head_len)?)?;
-        postcard::from_bytes(&bytes).ok()
+        let bytes = self.blob(e)?;
+        postcard::from_bytes(bytes.get(usize::try_from(e.head_len).ok()?..)?).ok()
     }
 
-    /// An entry's head, decoded.
+    /// An entry's head, decoded; `None` when it fails its checksum.
     fn head(&self, e: &Entry<String>) -> Option<DeckHead> {
-        postcard::from_bytes(&self.read(e, 0, e.head_len)?).ok()
+        let bytes = self.read(e, 0, e.head_len)?;
+        (checksum(&bytes) == e.head_sum)
+            .then(|| postcard::from_bytes(&bytes).ok())
+            .flatten()
     }
 
     /// Per loaded file: its text hash, and its cache entry when it is for this text.
@@ -362,6 +400,7 @@ impl Cache {
             salt: self.salt,
             read_at: self.started,
             entries: Vec::new(),
+            blobs_len: 0,
         };
         // Cached decks are copied from the old file while the new one is written, one at a time.
         let mut blobs: Vec<Blob> = Vec::new();
@@ -373,12 +412,16 @@ impl Cache {
             let (Some(hash), Some(pos)) = (hashes[i], positions[i]) else {
                 continue;
             };
-            let (blob, len, head_len) = match wanted[i] {
-                Some(e) if from_cache[i] => (Blob::Cached(e), e.len, e.head_len),
+            let (blob, len, head_len, sums) = match wanted[i] {
+                Some(e) if from_cache[i] => {
+                    (Blob::Cached(e), e.len, e.head_len, (e.head_sum, e.deck_sum))
+                }
                 _ => match encode(deck) {
                     Some((bytes, head_len)) => {
                         let len = bytes.len() as u64;
-                        (Blob::Encoded(bytes), len, head_len)
+                        let (head, rest) = bytes.split_at(usize::try_from(head_len).unwrap_or(0));
+                        let sums = (checksum(head), checksum(rest));
+                        (Blob::Encoded(bytes), len, head_len, sums)
                     }
                     None => continue,
                 },
@@ -391,10 +434,13 @@ impl Cache {
                 start: at,
                 len,
                 head_len,
+                head_sum: sums.0,
+                deck_sum: sums.1,
             });
             at += len;
             blobs.push(blob);
         }
+        header.blobs_len = at;
         let bytes = blobs.iter().map(|blob| match blob {
             Blob::Cached(e) => self.blob(e).map(Cow::Owned),
             Blob::Encoded(bytes) => Some(Cow::Borrowed(bytes.as_slice())),
@@ -440,11 +486,18 @@ fn read_again(name: &str) -> (Source, Option<Stamp>) {
 fn parse_header(bytes: &[u8]) -> Option<(Header<String>, usize)> {
     let rest = bytes.strip_prefix(MAGIC.as_slice())?;
     let (len, rest) = rest.split_first_chunk::<8>()?;
+    let (sum, rest) = rest.split_first_chunk::<8>()?;
     let len = usize::try_from(u64::from_le_bytes(*len)).ok()?;
     let header = rest.get(..len)?;
+    if checksum(header) != u64::from_le_bytes(*sum) {
+        return None;
+    }
     let header: Header<String> = postcard::from_bytes(header).ok()?;
-    Some((header, MAGIC.len() + 8 + len))
+    Some((header, START + len))
 }
+
+/// The bytes before the header: the magic line, the header's length and its checksum.
+const START: usize = MAGIC.len() + 16;
 
 /// The decks (or only their heads) of files whose decks all came from the cache.
 #[derive(Debug, Default)]
@@ -466,10 +519,11 @@ fn encode(deck: &Deck) -> Option<(Vec<u8>, u64)> {
 /// Reads a cache file's header: the header and where the decks' bytes begin; `None` when the file is not
 /// a cache file of this layout (or is cut short, or corrupt).
 fn read_header(file: &mut std::fs::File, file_len: u64) -> Option<(Header<String>, u64)> {
-    let mut start = [0; MAGIC.len() + 8];
+    let mut start = [0; START];
     file.read_exact(&mut start).ok()?;
     let len = u64::from_le_bytes(*start[MAGIC.len()..].first_chunk::<8>()?);
-    if len > file_len {
+    // A length the file cannot hold, or larger than any header, is damage: nothing is allocated for it.
+    if len > file_len.saturating_sub(START as u64) || len > MAX_HEADER_BYTES {
         return None;
     }
     let mut bytes = start.to_vec();
@@ -500,6 +554,7 @@ fn write_atomically<'a>(
     let written = out
         .write_all(MAGIC)
         .and_then(|()| out.write_all(&(header.len() as u64).to_le_bytes()))
+        .and_then(|()| out.write_all(&checksum(&header).to_le_bytes()))
         .and_then(|()| out.write_all(&header))
         .and_then(|()| {
             blobs.try_for_each(|b| match b {
@@ -570,14 +625,43 @@ mod tests {
     /// deck): a deck then decodes with the change only if it is taken from the cache.
     fn tamper(path: &Path, from: &str, to: &str) {
         assert_eq!(from.len(), to.len());
-        let mut bytes = std::fs::read(path).unwrap();
-        let mut found = 0;
-        while let Some(at) = bytes.windows(from.len()).position(|w| w == from.as_bytes()) {
-            bytes[at..at + to.len()].copy_from_slice(to.as_bytes());
-            found += 1;
+        reseal(path, |bytes| {
+            let mut found = 0;
+            while let Some(at) = bytes.windows(from.len()).position(|w| w == from.as_bytes()) {
+                bytes[at..at + to.len()].copy_from_slice(to.as_bytes());
+                found += 1;
+            }
+            assert_eq!(found, 2, "{from} in the head and in the deck");
+        });
+    }
+
+    /// A cache file made of `header` and the decks' bytes, with every checksum and length as written.
+    fn sealed(mut header: Header<String>, blobs: &[u8]) -> Vec<u8> {
+        for e in &mut header.entries {
+            let at = usize::try_from(e.start).unwrap();
+            let head_end = at + usize::try_from(e.head_len).unwrap();
+            let end = at + usize::try_from(e.len).unwrap();
+            e.head_sum = checksum(&blobs[at..head_end]);
+            e.deck_sum = checksum(&blobs[head_end..end]);
         }
-        assert_eq!(found, 2, "{from} in the head and in the deck");
-        std::fs::write(path, bytes).unwrap();
+        header.blobs_len = blobs.len() as u64;
+        let encoded = postcard::to_allocvec(&header).unwrap();
+        let mut out = MAGIC.to_vec();
+        out.extend_from_slice(&(encoded.len() as u64).to_le_bytes());
+        out.extend_from_slice(&checksum(&encoded).to_le_bytes());
+        out.extend_from_slice(&encoded);
+        out.extend_from_slice(blobs);
+        out
+    }
+
+    /// Changes the decks' bytes of the cache at `path` by `edit` and writes the checksums to match, as if
+    /// portquiz had cached those bytes: what the cache then serves shows where a deck came from.
+    fn reseal(path: &Path, edit: impl FnOnce(&mut Vec<u8>)) {
+        let bytes = std::fs::read(path).unwrap();
+        let (header, blobs_at) = parse_header(&bytes).unwrap();
+        let mut blobs = bytes[blobs_at..].to_vec();
+        edit(&mut blobs);
+        std::fs::write(path, sealed(header, &blobs)).unwrap();
     }
 
     #[test]
@@ -595,6 +679,17 @@ mod tests {
         );
         let written = std::fs::read(&path).unwrap();
         assert!(written.starts_with(MAGIC));
+
+        // A byte flipped in a cached prompt (without the checksums portquiz writes) is found: the deck is
+        // compiled from its source again, and the cache written whole.
+        let mut flipped = written.clone();
+        let at = flipped.windows(6).position(|w| w == b"First.").unwrap();
+        flipped[at + 3] = b'5';
+        std::fs::write(&path, &flipped).unwrap();
+        assert_eq!(compile_cached(&v1, &KNOWN, &path).decks, first.decks);
+        let rewritten = std::fs::read(&path).unwrap();
+        assert!(!rewritten.windows(6).any(|w| w == b"Fir5t."));
+        let written = rewritten;
 
         // Unchanged sources: the same decks, and the cache file is not rewritten.
         let again = compile_cached(&v1, &KNOWN, &path);
@@ -844,12 +939,7 @@ mod tests {
         let (mut header, blobs_at) = parse_header(&bytes).unwrap();
         let meta = std::fs::metadata(decks.join("a.yaml")).unwrap();
         header.read_at = nanos(Stamp::of(&meta).ctime) - 1;
-        let encoded = postcard::to_allocvec(&header).unwrap();
-        let mut aged = MAGIC.to_vec();
-        aged.extend_from_slice(&(encoded.len() as u64).to_le_bytes());
-        aged.extend_from_slice(&encoded);
-        aged.extend_from_slice(&bytes[blobs_at..]);
-        std::fs::write(&cache, aged).unwrap();
+        std::fs::write(&cache, sealed(header, &bytes[blobs_at..])).unwrap();
 
         // Read once more (not trusted), and the cache written again: from then on it is not read.
         assert_eq!(run(&decks, &cache, 0).0, Vec::<String>::new());
@@ -882,10 +972,10 @@ mod tests {
         };
         assert_eq!(heads(), ["a truefalse First.", "b truefalse Second."]);
         // Change a's head only (it comes first in its bytes): the heads show it, the whole decks do not.
-        let mut bytes = std::fs::read(&cache).unwrap();
-        let at = bytes.windows(6).position(|w| w == b"First.").unwrap();
-        bytes[at..at + 6].copy_from_slice(b"Fir5t.");
-        std::fs::write(&cache, bytes).unwrap();
+        reseal(&cache, |bytes| {
+            let at = bytes.windows(6).position(|w| w == b"First.").unwrap();
+            bytes[at..at + 6].copy_from_slice(b"Fir5t.");
+        });
         assert_eq!(heads(), ["a truefalse Fir5t.", "b truefalse Second."]);
         assert_eq!(run(&decks, &cache, 0).1[0].1, "First.");
         // A file changed: the heads come from compiling (a's from its cached whole deck).

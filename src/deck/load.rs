@@ -162,6 +162,8 @@ enum Unusable {
     Folder(String),
     /// A file that cannot be opened or read.
     File(String),
+    /// A folder holding deck files, below the deepest folder portquiz looks in.
+    TooDeep,
 }
 
 impl Unusable {
@@ -193,6 +195,12 @@ impl Unusable {
                 format!("cannot read the file: {reason}"),
                 "make the file readable, or move it out of the deck folder",
             ),
+            Unusable::TooDeep => (
+                format!(
+                    "this folder holds deck files, but is more than {MAX_DIR_DEPTH} folders below the deck folder, so they are not read"
+                ),
+                "move these decks up, or pass this folder itself with --deck",
+            ),
         };
         Source {
             text: Err(Diagnostic::error(&name, "", None, message).help(help)),
@@ -201,21 +209,11 @@ impl Unusable {
     }
 }
 
-/// Whether a file type can be read as a deck file, and if not, why.
+/// Whether a file type can be read as a deck file, and if not, why ([`crate::open::irregular_kind`]).
 fn kind_of_file(file_type: &std::fs::FileType) -> Found {
-    use std::os::unix::fs::FileTypeExt;
-    if file_type.is_file() {
-        Ok(())
-    } else if file_type.is_dir() {
-        Err(Unusable::NotAFile("a directory"))
-    } else if file_type.is_fifo() {
-        Err(Unusable::NotAFile("a FIFO (named pipe)"))
-    } else if file_type.is_socket() {
-        Err(Unusable::NotAFile("a socket"))
-    } else if file_type.is_block_device() || file_type.is_char_device() {
-        Err(Unusable::NotAFile("a device"))
-    } else {
-        Err(Unusable::NotAFile("a special file"))
+    match crate::open::irregular_kind(file_type) {
+        None => Ok(()),
+        Some(kind) => Err(Unusable::NotAFile(kind)),
     }
 }
 
@@ -236,6 +234,18 @@ fn unreadable(path: &Path, cause: &std::io::Error) -> Unusable {
 /// not followed (no loops through folders); a link named `*.yaml` is followed to what it points at.
 fn walk(dir: &Path, depth: usize, out: &mut Vec<(PathBuf, Found)>) {
     if depth > MAX_DIR_DEPTH {
+        // Not read, but not silently: a folder this deep that holds deck files is reported (one listing,
+        // no descent, so the walk stays bounded).
+        let holds_decks = std::fs::read_dir(dir).is_ok_and(|entries| {
+            entries.flatten().any(|e| {
+                e.path()
+                    .extension()
+                    .is_some_and(|x| x == "yaml" || x == "yml")
+            })
+        });
+        if holds_decks {
+            out.push((dir.to_path_buf(), Err(Unusable::TooDeep)));
+        }
         return;
     }
     let entries = match std::fs::read_dir(dir) {
@@ -276,7 +286,6 @@ fn walk(dir: &Path, depth: usize, out: &mut Vec<(PathBuf, Found)>) {
 /// Reads one deck file: refuses what is not a regular file once open, files over [`MAX_DECK_BYTES`],
 /// invalid UTF-8 and NUL bytes, each with a diagnostic.
 fn read_source(path: &Path, known: &dyn Fn(&str, &Stamp) -> bool) -> Loaded {
-    use std::os::unix::fs::OpenOptionsExt;
     let name = path.display().to_string();
     // An unchanged file is recognised by its stamp alone (a `stat`, no open): 10,000 files cost 10,000
     // system calls instead of 30,000. A name that is not the path's exact text (not UTF-8) could not be
@@ -292,22 +301,21 @@ fn read_source(path: &Path, known: &dyn Fn(&str, &Stamp) -> bool) -> Loaded {
         };
     }
     // Non-blocking, so that a FIFO put in the file's place after the type check cannot hang the open; the
-    // file type is checked again on the opened file.
-    let file = match std::fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NONBLOCK)
-        .open(path)
-    {
+    // file type is checked again on the opened file ([`crate::open`]).
+    let file = match crate::open::open_regular(path) {
         Ok(file) => file,
-        Err(cause) => return Loaded::Read(unreadable(path, &cause).source(path), None),
+        Err(crate::open::OpenError::NotRegular { kind, .. }) => {
+            return Loaded::Read(Unusable::NotAFile(kind).source(path), None);
+        }
+        Err(crate::open::OpenError::Io { error, .. }) => {
+            return Loaded::Read(unreadable(path, &error).source(path), None);
+        }
+        Err(other) => {
+            return Loaded::Read(Unusable::File(other.to_string()).source(path), None);
+        }
     };
     let (size, stamp) = match file.metadata() {
-        Ok(meta) => {
-            if let Err(unusable) = kind_of_file(&meta.file_type()) {
-                return Loaded::Read(unusable.source(path), None);
-            }
-            (meta.len(), Stamp::of(&meta))
-        }
+        Ok(meta) => (meta.len(), Stamp::of(&meta)),
         Err(cause) => return Loaded::Read(Unusable::File(describe(&cause)).source(path), None),
     };
     Loaded::Read(read_text(file, name, size), Some(stamp))

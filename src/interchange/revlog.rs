@@ -2,9 +2,17 @@
 //! review_duration`, times in milliseconds). Pure: rows in, text out; the store reads them.
 use crate::review::Review;
 
-/// A CSV field: control and bidi characters shown visibly ([`crate::safe::line`]), quoted when needed.
+/// A CSV field: control and bidi characters shown visibly ([`crate::safe::line`]), a cell a spreadsheet
+/// would read as a formula (starting with `=`, `+`, `-` or `@`) prefixed with `'` as OWASP recommends, and
+/// quoted when needed. Only `card_id` is text, and ids portquiz writes never start so (kebab-case): only an
+/// id put in the database by other means is changed, and FSRS tools read it as an opaque key anyway.
 fn csv_field(text: &str) -> String {
     let text = crate::safe::line(text);
+    let text = if text.starts_with(['=', '+', '-', '@']) {
+        std::borrow::Cow::Owned(format!("'{text}"))
+    } else {
+        text
+    };
     if text.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", text.replace('"', "\"\""))
     } else {
@@ -73,6 +81,35 @@ mod tests {
              \"odd,deck/b\",1767312000500,1,2,0\n\
              ports/c,1767398400000,4,3,4200\n\
              ports/d,1767484800000,2,1,4200\n"
+        );
+    }
+
+    #[test]
+    fn cells_a_spreadsheet_would_run_as_formulas_are_prefixed() {
+        let log: Vec<Review> = ["=HYPERLINK(\"x\")", "+1", "-2", "@SUM(A1)", "ok"]
+            .iter()
+            .enumerate()
+            .map(|(i, deck)| Review {
+                deck: (*deck).into(),
+                ..r(&format!("c{i}"), "2026-01-01T00:00:00Z", Good, State::New)
+            })
+            .collect();
+        // Rows come in time order, then by deck: `+` `-` `=` `@` `o`.
+        let csv = to_csv(&log);
+        let rows: Vec<&str> = csv.lines().skip(1).collect();
+        let cells: Vec<&str> = rows
+            .iter()
+            .map(|row| row.rsplitn(5, ',').last().unwrap())
+            .collect();
+        assert_eq!(
+            cells,
+            [
+                "'+1/c1",
+                "'-2/c2",
+                "\"'=HYPERLINK(\"\"x\"\")/c0\"",
+                "'@SUM(A1)/c3",
+                "ok/c4"
+            ]
         );
     }
 }

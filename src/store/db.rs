@@ -263,6 +263,7 @@ impl Store {
                 error,
             })?;
         }
+        super::files::refuse_special_files(&path)?;
         check_header(&path)?;
         check_writable(&path)?;
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE

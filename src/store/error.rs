@@ -85,6 +85,21 @@ pub enum StoreError {
         /// What it is.
         blocker: Blocker,
     },
+    /// The database or one of SQLite's working files beside it is not a regular file (a FIFO, a device, a
+    /// folder): found before SQLite opened anything, which would have blocked on a FIFO.
+    #[error(
+        "cannot open the progress database {}: {} is {kind}, not a regular file, and SQLite would wait on it forever; remove it (portquiz never makes one), or pass --data-dir to use another directory",
+        db.display(),
+        path.display()
+    )]
+    SpecialFile {
+        /// The database.
+        db: PathBuf,
+        /// The file that is not a regular file.
+        path: PathBuf,
+        /// What it is ("a FIFO (named pipe)").
+        kind: &'static str,
+    },
     /// The database (or its directory) cannot be written.
     #[error(
         "cannot write the progress database {}: {reason}; make the data directory writable, or pass --data-dir to use another directory",

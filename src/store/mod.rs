@@ -11,6 +11,7 @@
 //! - Cards whose deck no longer has them keep their rows and history; they are simply not queued.
 mod db;
 mod error;
+mod files;
 mod migrations;
 mod repair;
 
