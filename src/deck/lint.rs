@@ -1,7 +1,8 @@
 //! Fairness lints over a checked deck (issue 13): warnings about options a candidate could pick without
 //! knowing the answer, and the figures `check` prints per deck (how often the right option is the longest,
-//! how often a true/false answer is true), with the test-wise guesser of [`super::guess`]. Pure: a [`Deck`] and its source text in, [`Lint`] out; it never
-//! fails a deck (every diagnostic here is a [`Severity::Warning`]) and never prints.
+//! how often a true/false answer is true), joined with what the test-wise guesser of [`super::guess`] found.
+//! Pure: a [`Deck`] and its source text in, [`Lint`] out; it never fails a deck (every diagnostic here is a
+//! [`Severity::Warning`]) and never prints.
 use super::diag::{Diagnostic, Severity};
 use super::guess::{self, Guess};
 use super::id::DeckId;
@@ -42,8 +43,9 @@ pub fn percent(part: usize, whole: usize) -> usize {
     (part * 100 + whole / 2).checked_div(whole).unwrap_or(0)
 }
 
-/// Lints `deck`, whose file text is `source` (for the excerpts of warnings).
-pub fn lint(deck: &Deck, source: &str) -> Lint {
+/// Lints `deck`, whose file text is `source` (for the excerpts of warnings), with what the test-wise guesser
+/// made of it ([`guess::guess_all`] over the decks checked together, or [`guess::guess`]).
+pub fn lint(deck: &Deck, source: &str, guess: Guess) -> Lint {
     let mut warnings = Vec::new();
     let mut figures = Figures {
         deck: deck.id.clone(),
@@ -98,7 +100,6 @@ pub fn lint(deck: &Deck, source: &str) -> Lint {
             _ => {}
         }
     }
-    let guess = guess::guess(deck);
     warnings.extend(guess::warnings(deck, source, &guess));
     Lint {
         warnings,
@@ -185,7 +186,7 @@ mod tests {
     fn run(text: &str) -> String {
         let deck = parse_deck(text, "d.yaml", &Known::default())
             .unwrap_or_else(|d| panic!("{}", d[0].render()));
-        let lint = lint(&deck, text);
+        let lint = lint(&deck, text, guess::guess(&deck));
         let mut out: String = lint.warnings.iter().map(Diagnostic::render).collect();
         let f = &lint.figures;
         out.push_str(&format!(
@@ -231,13 +232,14 @@ mod tests {
         let sources = crate::deck::load::builtin_sources();
         let lib = crate::deck::compile::compile(&sources, &crate::library::known());
         let mut out = String::new();
-        for deck in &lib.decks {
+        let decks: Vec<&Deck> = lib.decks.iter().collect();
+        for (deck, guess) in lib.decks.iter().zip(guess::guess_all(&decks)) {
             let text = sources
                 .iter()
                 .find(|s| s.name == deck.origin)
                 .and_then(|s| s.text.as_ref().ok())
                 .map_or("", String::as_str);
-            let lint = lint(deck, text);
+            let lint = lint(deck, text, guess);
             for w in &lint.warnings {
                 out.push_str(&w.render());
             }

@@ -22,16 +22,18 @@ pub fn run(env: &Env, args: &CheckArgs) -> Result<Exit> {
         library::read_paths(&args.paths)?
     };
     let mut lib = compile::compile(&sources, &library::known());
+    let decks: Vec<&crate::deck::Deck> = lib.decks.iter().collect();
     let lints: Vec<lint::Lint> = lib
         .decks
         .iter()
-        .map(|deck| {
+        .zip(guess::guess_all(&decks))
+        .map(|(deck, guess)| {
             let text = sources
                 .iter()
                 .find(|s| s.name == deck.origin)
                 .and_then(|s| s.text.as_deref().ok())
                 .unwrap_or_default();
-            lint::lint(deck, text)
+            lint::lint(deck, text, guess)
         })
         .collect();
     // Follow-ups that leave their deck can only be checked once every deck is compiled.
@@ -133,11 +135,7 @@ fn fairness(f: &lint::Figures) -> Option<String> {
 /// as [`fairness`]: its score against chance per kind of card, and the rank of the right option by length.
 fn guesser(deck: &crate::deck::DeckId, g: &guess::Guess) -> Option<String> {
     let score = |s: &guess::Score, kind: &str| {
-        let judged = if s.judged() {
-            String::new()
-        } else {
-            format!(", too few to judge (under {})", guess::MIN_CARDS_TO_JUDGE)
-        };
+        let judged = if s.judged() { "" } else { ": too few to judge" };
         (s.cards >= MIN_CARDS_FOR_A_SHARE).then(|| {
             format!(
                 "{kind} {:.0}% right (chance {:.0}%, {}{judged})",
