@@ -9,9 +9,10 @@ use jiff::{SignedDuration, Timestamp};
 
 use super::*;
 use crate::deck::{Known, parse_deck};
+use crate::practical::Outcome;
 use crate::practical::{Experiment, Observation};
+use crate::quiz::{Lab, MemoryProgress};
 use crate::schedule::{Scheduler, SchedulerConfig};
-use crate::session::{Lab, MemoryProgress};
 use crate::ui::script::{End, scripted};
 
 const START: &str = "2026-03-02T09:00:00Z";
@@ -211,8 +212,9 @@ fn a_whole_round_digs_deeper_after_good_answers_and_changes_topic_after_weak_one
             "EADDRINUSE",
             // range: the strength.
             "0-65535",
-            // Debrief: socket graded Good, upgrade takes its default (Again).
+            // Debrief: socket graded Good, accept-queue's Again kept, upgrade takes its default (Again).
             "3",
+            "",
             "",
         ],
         End::Eof,

@@ -9,7 +9,10 @@ use jiff::{SignedDuration, Timestamp};
 
 use super::*;
 use crate::deck::{Known, parse_deck};
-use crate::practical::{LabResult, Observation, Outcome};
+use crate::practical;
+use crate::practical::{Experiment, LabResult, Observation, Outcome};
+use crate::quiz::{Lab, MemoryProgress};
+use crate::schedule::Scheduler;
 use crate::schedule::SchedulerConfig;
 use crate::ui::script::{End, scripted};
 
