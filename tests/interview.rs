@@ -27,10 +27,12 @@ fn two_rounds_on_two_days_show_in_stats_as_interview_scores() {
     let sandbox = Sandbox::new();
     let first = round(&sandbox, "2026-03-02T09:00:00Z", "0-65535\nn\n443\nq\n");
     assert_eq!(first.code, 0, "{}", first.transcript());
+    // The round's clock starts at PORTQUIZ_NOW and runs on in real time: its readings are not asserted.
+    let clock = regex::Regex::new(r"\b\d+:\d\d\b").unwrap();
     let scorecard = &first.stdout[first.stdout.find("=== Scorecard ===").unwrap()..];
     assert_eq!(
-        scorecard,
-        "=== Scorecard ===\n3 of 3 scored answers right (100%) in 0:00; pace 1:30 a question, yours 0:00.\nEvery answer counts as a review in your schedule.\nBy topic:\n  deck:study  3/3\nNothing missed.\n"
+        clock.replace_all(scorecard, "M:SS"),
+        "=== Scorecard ===\n3 of 3 scored answers right (100%) in M:SS; pace M:SS a question, yours M:SS.\nEvery answer counts as a review in your schedule.\nBy topic:\n  deck:study  3/3\nNothing missed.\n"
     );
     // Day two: a weak explanation (graded Again by default at the end of input) and a flashcard.
     let second = round(&sandbox, "2026-03-03T09:00:00Z", "1\ny\nq\n");

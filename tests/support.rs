@@ -608,3 +608,72 @@ pub fn wait_with_peak_rss(child: std::process::Child) -> (i32, u64) {
     // Linux reports ru_maxrss in KiB.
     (code, u64::try_from(usage.ru_maxrss).unwrap_or(0))
 }
+
+/// Parses JSON text, failing on a key repeated in one object (serde_json's `Value` keeps the last copy and
+/// hides it: `interview --json` once printed `"format"` twice and passed).
+pub fn json_unique(text: &str) -> serde_json::Value {
+    use serde::de::{DeserializeSeed, Deserializer, Error, MapAccess, SeqAccess, Visitor};
+
+    struct Unique;
+
+    impl<'de> DeserializeSeed<'de> for Unique {
+        type Value = ();
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+            d.deserialize_any(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for Unique {
+        type Value = ();
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("JSON")
+        }
+        fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_str<E>(self, _: &str) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_unit<E>(self) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+            while seq.next_element_seed(Unique)?.is_some() {}
+            Ok(())
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+            let mut seen = std::collections::HashSet::new();
+            while let Some(key) = map.next_key::<String>()? {
+                if !seen.insert(key.clone()) {
+                    return Err(A::Error::custom(format!("duplicate key `{key}`")));
+                }
+                map.next_value_seed(Unique)?;
+            }
+            Ok(())
+        }
+    }
+
+    let mut de = serde_json::Deserializer::from_str(text);
+    if let Err(err) = Unique.deserialize(&mut de) {
+        panic!("{err}:\n{text}");
+    }
+    serde_json::from_str(text).unwrap_or_else(|err| panic!("{err}:\n{text}"))
+}
+
+#[test]
+fn json_unique_refuses_a_repeated_key() {
+    assert_eq!(json_unique(r#"{"a": [{"b": 1}]}"#)["a"][0]["b"], 1);
+    let repeated = std::panic::catch_unwind(|| {
+        json_unique(r#"{"format": 1, "x": {"format": 1, "format": 1}}"#)
+    });
+    assert!(repeated.is_err());
+}

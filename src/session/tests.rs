@@ -164,6 +164,8 @@ struct Bench {
     /// How long each prompt takes the candidate.
     tick: SignedDuration,
     seed: u64,
+    /// Judges typed answers (the deck's matcher unless a test needs a verdict it does not give yet).
+    judge: fn(&Card, &str) -> Option<crate::deck::answer::Judgement>,
 }
 
 impl Bench {
@@ -178,6 +180,7 @@ impl Bench {
             new_per_day: 10,
             tick: SignedDuration::from_secs(5),
             seed: 7,
+            judge: Card::typed_judgement,
         }
     }
 
@@ -190,7 +193,8 @@ impl Bench {
     fn run(&mut self, lines: &[&str], end: End) -> (Summary, String) {
         let (mut ui, transcript) = scripted(lines.iter().copied(), end);
         // Every reading of the clock moves it on by `tick`.
-        let planner = Planner::ticking(&self.scheduler, self.clock.clone(), self.tick, self.seed);
+        let planner = Planner::ticking(&self.scheduler, self.clock.clone(), self.tick, self.seed)
+            .with_judge(self.judge);
         let now = self.clock.get();
         let config = Config {
             new_per_day: self.new_per_day,
@@ -308,6 +312,39 @@ fn a_typed_answer_among_the_accepted_ones_is_right() {
     let (_, text) = b.run(&["Port  443", "4"], End::Eof);
     transcript!("typed_right", text);
     assert_eq!(b.ratings(), [("https".into(), Rating::Easy)]);
+}
+
+/// A stand-in for the matcher that calls `4433` close to `443` (the matcher does not say Close yet).
+fn close_judge(card: &Card, input: &str) -> Option<crate::deck::answer::Judgement> {
+    let mut judgement = card.typed_judgement(input)?;
+    if input.trim() == "4433" {
+        judgement.verdict = crate::deck::answer::Verdict::Close;
+        judgement.matched = vec!["443".into()];
+        judgement.unmatched = vec!["an extra 3".into()];
+    }
+    Some(judgement)
+}
+
+#[test]
+fn a_close_typed_answer_shows_what_matched_and_enter_confirms_hard() {
+    let mut b = Bench::new(&["https"]);
+    b.judge = close_judge;
+    let (summary, text) = b.run(&["4433", ""], End::Eof);
+    assert!(
+        text.contains(
+            "your answer (type it, u undo, q quit)> 4433\n\
+             Close. A model answer: 443\n\
+             Matched: 443\n\
+             Not matched: an extra 3\n\
+             Confirm a grade (Enter = Hard): was it what you meant?\n\
+             HTTPS listens on 443.\n\
+             grades: 1 Again (next in 1m), 2 Hard  (next in 6m), 3 Good  (next in 10m), 4 Easy  (next in 8d)\n\
+             grade (Enter = hard, s suspend, u undo, q quit)> \n"
+        ),
+        "{text}"
+    );
+    assert_eq!(b.ratings(), [("https".into(), Rating::Hard)]);
+    assert_eq!((summary.self_graded, summary.wrong), (1, 0));
 }
 
 #[test]
