@@ -9,6 +9,7 @@ mod grading;
 mod install;
 mod interview;
 mod json;
+mod layers;
 mod practical;
 mod robust;
 mod schema;

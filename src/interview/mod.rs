@@ -22,6 +22,7 @@
 //!   the candidate's grade, marked overridden, instead of Again; the scorecard counts the claims. A close answer
 //!   (see [`crate::deck::answer::Verdict::Close`]) is shown with what matched and what did not, and the
 //!   candidate confirms a grade (Enter = Hard).
+mod scorecard;
 mod select;
 pub mod words;
 
@@ -31,7 +32,6 @@ mod tests;
 use std::collections::{BTreeMap, HashMap};
 
 use jiff::{SignedDuration, Timestamp};
-use serde::Serialize;
 
 use crate::deck::answer::Verdict as Matched;
 use crate::deck::{Card, CardKind, CardRef, Deck};
@@ -45,6 +45,7 @@ use crate::store::{AnswerId, AnswerKind};
 use crate::ui::{GradeReply, Offer, Style, Ui, UiError};
 
 pub use crate::defaults::INTERVIEW_MINUTES as DEFAULT_MINUTES;
+pub use scorecard::{Question, Scorecard, Topic, Verdict};
 
 /// The pace an interviewer keeps: about this long a question.
 pub const PACE: SignedDuration = SignedDuration::from_secs(90);
@@ -55,73 +56,6 @@ pub struct Config {
     pub minutes: u32,
     /// Whether the answers change the schedule (`--no-schedule` sets false).
     pub schedule: bool,
-}
-
-/// How a question was judged.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Verdict {
-    Right,
-    Wrong,
-    /// A prediction this machine could not run: not scored.
-    Unverified,
-}
-
-/// One question of the round, for the scorecard.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Question {
-    pub deck: String,
-    pub card: String,
-    #[serde(rename = "type")]
-    pub kind: &'static str,
-    /// The card whose good answer led here.
-    pub follow_up_of: Option<CardRef>,
-    /// The answer as given (option texts joined by `; `, `true`/`false`, or the text typed).
-    pub answer: String,
-    pub verdict: Verdict,
-    /// The grade recorded (`None` when not scored).
-    pub rating: Option<Rating>,
-    /// The candidate claimed a refused answer ("I was right"): scored right with their grade.
-    pub claimed: bool,
-    pub seconds: f64,
-}
-
-/// The score of one topic: a deck (`deck:<id>`) or a tag (`tag:<name>`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Topic {
-    pub topic: String,
-    pub right: usize,
-    pub scored: usize,
-    /// Key ideas missed, then cards missed (at most three).
-    pub weakest: Vec<String>,
-}
-
-/// What a round did: the debrief's questions, the score, by topic, and the cards missed. `--json` writes it
-/// through [`crate::env::output::write_json`], which puts the one `"format"` key first.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Scorecard {
-    pub minutes: u32,
-    pub schedule: bool,
-    #[serde(skip)]
-    pub spent: SignedDuration,
-    #[serde(rename = "seconds")]
-    pub spent_seconds: f64,
-    #[serde(skip)]
-    pub pace: SignedDuration,
-    pub pace_seconds: f64,
-    #[serde(skip)]
-    pub average: SignedDuration,
-    pub right: usize,
-    pub scored: usize,
-    /// Of `right`, refused answers the candidate claimed.
-    pub claimed: usize,
-    pub questions: Vec<Question>,
-    pub topics: Vec<Topic>,
-    /// Cards missed: due again today when the schedule counts.
-    pub missed: Vec<CardRef>,
-    /// Ended by Ctrl-C (no debrief).
-    #[serde(skip)]
-    pub interrupted: bool,
 }
 
 /// One question asked.

@@ -2,7 +2,7 @@
 //! scorecard. The round decides what happened; this module says it. Pure string building; no I/O.
 use jiff::SignedDuration;
 
-use super::{Scorecard, Verdict};
+use super::scorecard::{Scorecard, Verdict};
 use crate::text::plural;
 
 /// `4:05` (minutes and seconds; hours count as minutes).

@@ -12,7 +12,7 @@ use crate::deck::{Known, parse_deck};
 use crate::practical;
 use crate::practical::{Experiment, LabResult, Observation, Outcome};
 use crate::quiz::{Lab, MemoryProgress};
-use crate::schedule::Scheduler;
+use crate::schedule::{Rating, Scheduler};
 use crate::schedule::SchedulerConfig;
 use crate::ui::script::{End, scripted};
 

@@ -3,6 +3,7 @@
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
+use super::summary::{Outlook, Summary};
 use crate::text::{Form, duration, plural};
 
 /// The header line above each card: `[3 done · 17 left] deck/card · choice · new`. "Left" counts this
@@ -14,7 +15,7 @@ pub fn header(position: (usize, usize), card: &impl std::fmt::Display, tag: &str
 }
 
 /// The opening line: what is due now.
-pub fn outlook(o: &super::Outlook, cram: bool) -> String {
+pub fn outlook(o: &Outlook, cram: bool) -> String {
     if cram {
         return format!(
             "{} to practise (cram: the schedule does not change).",
@@ -117,7 +118,7 @@ pub fn nothing_due(
     now: Timestamp,
     tz: &TimeZone,
     next: Option<Timestamp>,
-    outlook: &super::Outlook,
+    outlook: &Outlook,
     cram: bool,
 ) -> String {
     if cram {
@@ -144,7 +145,7 @@ pub fn nothing_due(
 }
 
 /// The closing summary: it adds up (answered = right + wrong + graded by you).
-pub fn summary(now: Timestamp, tz: &TimeZone, s: &super::Summary) -> String {
+pub fn summary(now: Timestamp, tz: &TimeZone, s: &Summary) -> String {
     let mut text = format!(
         "\nSession {}: {} answered ({} right, {} wrong, {} graded by you",
         if s.interrupted { "interrupted" } else { "over" },
