@@ -69,8 +69,8 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
         cause.downcast_ref::<std::io::Error>().is_some_and(broken)
             || matches!(cause.downcast_ref::<crate::ui::UiError>(), Some(crate::ui::UiError::Io(e)) if broken(e))
             || matches!(
-                cause.downcast_ref::<crate::session::SessionError>(),
-                Some(crate::session::SessionError::Ui(crate::ui::UiError::Io(e))) if broken(e)
+                cause.downcast_ref::<crate::quiz::QuizError>(),
+                Some(crate::quiz::QuizError::Ui(crate::ui::UiError::Io(e))) if broken(e)
             )
     })
 }

@@ -275,7 +275,7 @@ pub struct StudyArgs {
 #[derive(Debug, Args)]
 pub struct InterviewArgs {
     /// Length of the round in minutes
-    #[arg(long, value_name = "N", default_value_t = crate::interview::DEFAULT_MINUTES,
+    #[arg(long, value_name = "N", default_value_t = crate::defaults::INTERVIEW_MINUTES,
           value_parser = clap::value_parser!(u32).range(1..=180))]
     pub minutes: u32,
     /// Line-based mode for scripts and screen readers (automatic without a terminal)

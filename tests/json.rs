@@ -114,7 +114,7 @@ pub fn assert_documented(label: &str, stdout: &str) {
         stdout.starts_with("{\n  \"format\": 1,\n"),
         "{label}: `format` must come first:\n{stdout}"
     );
-    let actual: Value = serde_json::from_str(stdout).unwrap();
+    let actual: Value = crate::support::json_unique(stdout);
     assert_vocabulary(label, &actual);
     let documented = documented();
     let example = documented
@@ -196,7 +196,7 @@ fn experiments_run_json_has_the_documented_keys_for_every_outcome() {
     let exit = run_selected(&mut out, &chosen, &machine, Format::Json).unwrap();
     assert_eq!(exit, Exit::Problems);
     let stdout = String::from_utf8(out).unwrap();
-    let outcomes: Vec<Value> = serde_json::from_str::<Value>(&stdout).unwrap()["experiments"]
+    let outcomes: Vec<Value> = crate::support::json_unique(&stdout)["experiments"]
         .as_array()
         .unwrap()
         .iter()

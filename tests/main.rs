@@ -11,6 +11,7 @@ mod hostile_data;
 mod install;
 mod interview;
 mod json;
+mod layers;
 mod practical;
 mod robust;
 mod schema;

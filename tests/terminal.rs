@@ -487,3 +487,51 @@ fn a_cards_demo_runs_live_from_the_grade_menu() {
     s.expect(Eof).unwrap();
     assert_eq!(exit_code(&s), 0);
 }
+
+/// Issue 22: in a terminal, `interview --json` wrote the round's text to stdout before the JSON, and the JSON
+/// had `"format"` twice. stdout here is a file (through `sh`), stdin and stderr the terminal.
+#[test]
+fn interview_json_in_a_terminal_writes_only_the_json_to_stdout_with_one_format_key() {
+    let sandbox = Sandbox::new();
+    let out = sandbox.path().join("scorecard.json");
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c")
+        .arg(r#""$0" interview --json --deck tests/decks/good/pty.yaml --deck pty > "$1""#)
+        .arg(bin())
+        .arg(&out)
+        .current_dir(root())
+        .env("PORTQUIZ_DATA_DIR", sandbox.path())
+        .env("HOME", sandbox.path())
+        .env("PORTQUIZ_NOW", "2026-01-05T09:00:00Z")
+        .env("PORTQUIZ_SEED", "7")
+        .env("TZ", "UTC")
+        .env("TERM", "xterm")
+        .env_remove("NO_COLOR");
+    let mut session = Session::spawn(cmd).expect("spawn in a pty");
+    session.set_expect_timeout(Some(DEADLINE));
+    let terminal = terminal(&session);
+    // The round talks on the terminal (stderr): the opening, then the first question's menu.
+    session.expect("Mock interview").unwrap();
+    let shown = session.expect("›").unwrap();
+    let screen = plain_text(shown.before());
+    assert!(
+        screen.contains("[Q1 · ") && screen.contains(" of 15:00] pty/"),
+        "{screen}"
+    );
+    wait_for_key_read(&terminal);
+    // `q` at the first question ends the round (a typed answer's line, or a menu): nothing was answered.
+    session.send("q\r").unwrap();
+    session.expect(Eof).unwrap();
+    assert_eq!(exit_code(&session), 0);
+    let stdout = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        stdout.starts_with("{\n  \"format\": 1,\n  \"minutes\": 15,"),
+        "{stdout}"
+    );
+    let json = crate::support::json_unique(&stdout);
+    assert_eq!(
+        (json["scored"].as_u64(), json["claimed"].as_u64()),
+        (Some(0), Some(0))
+    );
+    assert_eq!(stdout.matches("\"format\"").count(), 1, "{stdout}");
+}

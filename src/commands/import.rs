@@ -2,7 +2,7 @@
 //! Every malformed line is reported with its number and nothing is written.
 use anyhow::{Context, Result};
 
-use super::write::{Overwrite, write_text};
+use super::write::{Overwrite, deck_id_arg, default_deck_path, write_text};
 use crate::cli::{ImportArgs, ImportWhat};
 use crate::deck::load::MAX_DECK_BYTES;
 use crate::deck::parse_deck;
@@ -17,7 +17,7 @@ pub const MAX_IMPORT_BYTES: u64 = 2 * MAX_DECK_BYTES;
 /// Runs `portquiz import ...`.
 pub fn run(env: &Env, args: &ImportArgs) -> Result<Exit> {
     let ImportWhat::Anki { file, id, out } = &args.what;
-    let id = &super::new::deck_id_arg(id)?;
+    let id = &deck_id_arg(id)?;
     let sources = library::all_sources(env)?;
     let loaded = crate::deck::compile::compile(&sources, &library::known());
     if let Some(existing) = loaded.decks.iter().find(|d| d.id == *id) {
@@ -92,12 +92,4 @@ pub fn run(env: &Env, args: &ImportArgs) -> Result<Exit> {
         crate::safe::path(&path)
     )?;
     Ok(Exit::Ok)
-}
-
-/// `<data-dir>/decks/ID.yaml`, creating the decks folder (the user's own; an explicit path's folder must
-/// exist already).
-pub(crate) fn default_deck_path(env: &Env, id: &str) -> Result<std::path::PathBuf> {
-    let dir = env.user_decks_dir();
-    fs_err::create_dir_all(&dir)?;
-    Ok(dir.join(format!("{id}.yaml")))
 }

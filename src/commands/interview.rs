@@ -1,8 +1,7 @@
 //! `portquiz interview`: a mock interview round on the loaded decks, its debrief and scorecard (text, or
-//! JSON with `--json`: the round itself then talks on stderr so stdout holds only the scorecard).
-use std::io::{IsTerminal, Write};
-
-use anyhow::{Context, Result};
+//! JSON with `--json`: the round itself then talks on stderr so stdout holds only the scorecard, in both front
+//! ends; see [`crate::ui::front`]).
+use anyhow::Result;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
@@ -11,12 +10,10 @@ use crate::env::{Env, Exit};
 use crate::interview::{Config, Round, words};
 use crate::library;
 use crate::progress;
-use crate::session::{Machine, Planner};
+use crate::quiz::{Machine, Planner};
 use crate::store::Store;
-use crate::ui::plain::PlainUi;
-use crate::ui::stdin::InterruptibleStdin;
-use crate::ui::terminal::{TerminalUi, restore_terminal};
-use crate::ui::{Style, Ui};
+use crate::ui::Style;
+use crate::ui::front::{FrontEnd, Wanted};
 
 /// Runs `portquiz interview`.
 pub fn run(env: &Env, args: &InterviewArgs) -> Result<Exit> {
@@ -30,25 +27,14 @@ pub fn run(env: &Env, args: &InterviewArgs) -> Result<Exit> {
         Some(seed) => StdRng::seed_from_u64(seed),
         None => StdRng::from_rng(&mut rand::rng()),
     };
-    let terminal = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
-    let dumb = std::env::var_os("TERM").is_some_and(|t| t == "dumb");
-    let plain = args.plain || !terminal || dumb;
-    let mut plain_ui;
-    let mut terminal_ui;
-    let ui: &mut dyn Ui = if plain {
-        let input = InterruptibleStdin::start().context("cannot install the Ctrl-C handler")?;
-        let out: Box<dyn Write> = if args.json {
-            Box::new(std::io::stderr())
-        } else {
-            Box::new(std::io::stdout())
-        };
-        plain_ui = PlainUi::new(std::io::BufReader::new(input), out);
-        &mut plain_ui
-    } else {
-        ctrlc::set_handler(|| {}).context("cannot install the Ctrl-C handler")?;
-        terminal_ui = TerminalUi::new(env.output);
-        &mut terminal_ui
-    };
+    let mut front = FrontEnd::build(
+        env.output,
+        Wanted {
+            plain: args.plain,
+            json: args.json,
+        },
+    )?;
+    let ui = front.ui();
     let mut machine = Machine::new();
     let planner = Planner::new(&scheduler, clock, rng);
     let config = Config {
@@ -61,11 +47,7 @@ pub fn run(env: &Env, args: &InterviewArgs) -> Result<Exit> {
         ui.say(Style::Text, words::NOTHING)?;
         return Ok(Exit::Ok);
     }
-    let result = round.run();
-    if !plain {
-        restore_terminal();
-    }
-    let card = result?;
+    let card = round.run()?;
     if args.json {
         crate::env::output::write_json(std::io::stdout().lock(), &card)?;
     } else {

@@ -1,29 +1,18 @@
 //! `portquiz new ID [--out PATH]`: writes a starter deck that passes `portquiz check` as written.
 use anyhow::Result;
 
-use super::write::{Overwrite, write_text};
+use super::write::{Overwrite, deck_id_arg, default_deck_path, write_text};
 use crate::authoring::deck_schema::deck_schema_text;
 use crate::authoring::starter;
 use crate::cli::NewArgs;
-use crate::deck::id::{DeckId, MAX_ID_LEN, slug};
 use crate::env::{Env, Exit};
-
-/// A deck id given on the command line (`--id`), checked by the id rule, with a suggestion when refused.
-pub(super) fn deck_id_arg(text: &str) -> Result<DeckId> {
-    DeckId::new(text).map_err(|_| {
-        anyhow::anyhow!(
-            "bad deck id `{text}`: ids are kebab-case (a-z, 0-9 and single dashes), at most {MAX_ID_LEN} characters; try `{}`",
-            slug(text)
-        )
-    })
-}
 
 /// Runs `portquiz new`.
 pub fn run(env: &Env, args: &NewArgs) -> Result<Exit> {
     let id = deck_id_arg(&args.id)?;
     let path = match &args.out {
         Some(path) => path.clone(),
-        None => super::import::default_deck_path(env, &args.id)?,
+        None => default_deck_path(env, &args.id)?,
     };
     write_text(&path, &starter::starter_deck(&id), Overwrite::Never)?;
     let shown = crate::safe::path(&path);

@@ -1,7 +1,5 @@
 //! `portquiz study`: the daily session on the loaded decks.
-use std::io::IsTerminal;
-
-use anyhow::{Context, Result};
+use anyhow::Result;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
@@ -9,12 +7,11 @@ use crate::cli::StudyArgs;
 use crate::env::{Env, Exit};
 use crate::library;
 use crate::progress;
-use crate::session::{Config, Machine, Planner, Session, words};
+use crate::quiz::{Machine, Planner};
+use crate::session::{Config, Session, words};
 use crate::store::Store;
-use crate::ui::plain::PlainUi;
-use crate::ui::stdin::InterruptibleStdin;
-use crate::ui::terminal::{TerminalUi, restore_terminal};
-use crate::ui::{Style, Ui};
+use crate::ui::Style;
+use crate::ui::front::{FrontEnd, Wanted};
 
 /// Runs `portquiz study`.
 pub fn run(env: &Env, args: &StudyArgs) -> Result<Exit> {
@@ -54,35 +51,14 @@ pub fn run(env: &Env, args: &StudyArgs) -> Result<Exit> {
         day_start: progress::day_start(&scheduler, env.now)?,
     };
 
-    let terminal = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
-    // A dumb terminal cannot move the cursor or show colour: menus would print as garbage.
-    let dumb = std::env::var_os("TERM").is_some_and(|t| t == "dumb");
-    let plain = args.plain || !terminal || dumb;
-    if !args.plain && !terminal {
-        eprintln!(
-            "note: stdin or stderr is not a terminal, so portquiz uses the plain line-based mode (--plain)"
-        );
-    } else if !args.plain && dumb {
-        eprintln!(
-            "note: TERM=dumb cannot show menus, so portquiz uses the plain line-based mode (--plain)"
-        );
-    }
-    let mut plain_ui;
-    let mut terminal_ui;
-    let ui: &mut dyn Ui = if plain {
-        // Ctrl-C at a prompt ends the session with its summary (exit 130); answers are saved as they come.
-        let input = InterruptibleStdin::start().context("cannot install the Ctrl-C handler")?;
-        plain_ui = PlainUi::new(std::io::BufReader::new(input), std::io::stdout());
-        &mut plain_ui
-    } else {
-        // Ctrl-C then reaches the prompt as an `Interrupted` error instead of killing the process in raw mode.
-        // A Ctrl-C pressed while no key is being read (an answer being saved, an experiment running) is
-        // remembered and ends the session at the next prompt instead of being lost.
-        ctrlc::set_handler(crate::ui::terminal::note_ctrl_c)
-            .context("cannot install the Ctrl-C handler")?;
-        terminal_ui = TerminalUi::new(env.output);
-        &mut terminal_ui
-    };
+    let mut front = FrontEnd::build(
+        env.output,
+        Wanted {
+            plain: args.plain,
+            json: false,
+        },
+    )?;
+    let ui = front.ui();
     if let Some(plan) =
         super::config::interview_plan(env, &store, &scheduler, &decks, args.new_per_day)?
     {
@@ -92,20 +68,12 @@ pub fn run(env: &Env, args: &StudyArgs) -> Result<Exit> {
     let planner = Planner::new(&scheduler, clock, rng);
     let session = Session::new(&decks, &mut store, planner, ui, &mut machine, config)?;
     if session.queue().is_empty() {
-        let next = session.next_due();
-        let outlook = session.outlook();
+        let text = session.nothing_due(env.now, scheduler.time_zone());
         drop(session);
-        ui.say(
-            Style::Text,
-            &words::nothing_due(env.now, scheduler.time_zone(), next, &outlook, args.cram),
-        )?;
+        ui.say(Style::Text, &text)?;
         return Ok(Exit::Ok);
     }
-    let result = session.run();
-    if !plain {
-        restore_terminal();
-    }
-    let summary = result?;
+    let summary = session.run()?;
     ui.say(
         Style::Text,
         &words::summary(env.now, scheduler.time_zone(), &summary),

@@ -3,10 +3,33 @@
 //! a directory, FIFO, device or socket is refused, never replaced); an existing file needs `--force`; the
 //! folder must exist; a new file gets the mode the umask gives (0666 minus umask), a replaced one keeps its
 //! mode. The text is written to a temporary file beside the target and renamed over it, so a reader never
-//! sees half a file.
+//! sees half a file. Also the two helpers `new` and `import` share: the deck id argument and the default deck path.
 use std::io::Write;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+
+use crate::deck::id::{DeckId, MAX_ID_LEN, slug};
+use crate::env::Env;
+
+/// A deck id given on the command line (`--id`), checked by the id rule, with a suggestion when refused.
+pub(crate) fn deck_id_arg(text: &str) -> Result<DeckId> {
+    DeckId::new(text).map_err(|_| {
+        anyhow::anyhow!(
+            "bad deck id `{text}`: ids are kebab-case (a-z, 0-9 and single dashes), at most {MAX_ID_LEN} characters; try `{}`",
+            slug(text)
+        )
+    })
+}
+
+/// `<data-dir>/decks/ID.yaml`, creating the decks folder (the user's own; an explicit path's folder must
+/// exist already).
+pub(crate) fn default_deck_path(env: &Env, id: &str) -> Result<std::path::PathBuf> {
+    let dir = env.user_decks_dir();
+    fs_err::create_dir_all(&dir)?;
+    Ok(dir.join(format!("{id}.yaml")))
+}
 
 /// Where [`write_text`] put the text.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -28,8 +28,8 @@ use serde::Serialize;
 
 use super::diag::{Diagnostic, yaml_lines};
 use super::id::CardId;
-use super::lint::{related, words};
 use super::model::{Card, CardKind, Deck};
+use super::words::{related, words};
 use super::yaml::Pos;
 
 /// How many folds the cross-validation uses.

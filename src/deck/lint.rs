@@ -7,6 +7,7 @@ use super::diag::{Diagnostic, Severity};
 use super::guess::{self, Guess};
 use super::id::DeckId;
 use super::model::{Card, CardKind, Deck};
+use super::words::{related, words};
 use super::yaml::Pos;
 
 /// A right option at least this many times as long as the longest distractor (and
@@ -125,33 +126,6 @@ fn warning(deck: &Deck, card: &Card, source: &str, message: String) -> Diagnosti
     let mut d = Diagnostic::error(&deck.origin, source, Some(pos), message);
     d.severity = Severity::Warning;
     d
-}
-
-/// Short words that carry no answer.
-const STOP_WORDS: [&str; 34] = [
-    "about", "all", "and", "any", "are", "but", "can", "does", "each", "for", "from", "has",
-    "have", "how", "into", "its", "not", "one", "only", "such", "that", "the", "their", "there",
-    "this", "use", "used", "uses", "was", "what", "when", "which", "who", "with",
-];
-
-/// The words of `text` that can give an answer away: lower-case runs of letters and digits, of at least 3
-/// characters (2 when they hold a digit, so `10,000` counts), without [`STOP_WORDS`].
-pub(super) fn words(text: &str) -> Vec<String> {
-    text.split(|c: char| !c.is_alphanumeric())
-        .map(str::to_lowercase)
-        .filter(|w| {
-            let digits = w.chars().any(|c| c.is_ascii_digit());
-            let long = w.chars().count() >= if digits { 2 } else { 3 };
-            long && !STOP_WORDS.contains(&w.as_str())
-        })
-        .collect()
-}
-
-/// Whether two words are forms of one word: one starts with the other (`data`, `datagrams`), or they share
-/// their first 5 characters (`connection`, `connectionless`).
-pub(super) fn related(a: &str, b: &str) -> bool {
-    let stem = |w: &str| w.chars().take(5).collect::<String>();
-    a.starts_with(b) || b.starts_with(a) || (a.chars().count() >= 5 && stem(a) == stem(b))
 }
 
 /// A word of the card's question and the word of its right option it is a form of, when no distractor

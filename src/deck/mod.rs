@@ -19,6 +19,7 @@ pub mod par;
 pub mod table;
 pub mod validate;
 pub mod warn;
+mod words;
 pub mod yaml;
 
 pub use diag::{Diagnostic, Severity};

@@ -259,6 +259,49 @@ impl Card {
         }
     }
 
+    /// The question to show: the card's prompt, or for a practical card without one, its experiment's
+    /// `fallback`.
+    pub fn question<'a>(&'a self, fallback: &'a str) -> &'a str {
+        if self.prompt.is_empty() {
+            fallback
+        } else {
+            &self.prompt
+        }
+    }
+
+    /// The model answer shown after an answer: a flashcard's back, a typed card's `answer` (else its first
+    /// accepted answer); `None` where the options or the machine say it.
+    pub fn model_answer(&self) -> Option<&str> {
+        match &self.kind {
+            CardKind::Flashcard { back } => Some(back),
+            CardKind::Typed { answer, accept, .. } => {
+                answer.as_deref().or(accept.first().map(String::as_str))
+            }
+            CardKind::Choice { .. }
+            | CardKind::TrueFalse { .. }
+            | CardKind::Practical { .. }
+            | CardKind::Lab { .. } => None,
+        }
+    }
+
+    /// The right answer in words, as a debrief says it: the right options joined by `; `, `it is true`, the
+    /// first accepted answer; empty where the machine decides (practical cards, labs) or the candidate
+    /// grades (flashcards).
+    pub fn right_answer(&self) -> String {
+        match &self.kind {
+            CardKind::Choice { options, answers } => answers
+                .iter()
+                .filter_map(|&i| options.get(i).map(|o| o.text.clone()))
+                .collect::<Vec<_>>()
+                .join("; "),
+            CardKind::TrueFalse { answer } => format!("it is {answer}"),
+            CardKind::Typed { accept, .. } => accept.first().cloned().unwrap_or_default(),
+            CardKind::Flashcard { .. } | CardKind::Practical { .. } | CardKind::Lab { .. } => {
+                String::new()
+            }
+        }
+    }
+
     /// For choice cards: whether the picked option indices are exactly the right ones.
     pub fn choice_is_right(&self, picks: &[usize]) -> bool {
         let CardKind::Choice { answers, .. } = &self.kind else {

@@ -1,11 +1,14 @@
-//! `portquiz interview`: a mock interview round, then its debrief and scorecard. Driven through the same
-//! [`Ui`], [`Progress`], [`Planner`] and [`Live`] as the study session, so whole rounds run in unit tests
-//! with a scripted UI, progress in memory, a fixed clock and seed, and injected experiment outcomes.
+//! `portquiz interview`: a mock interview round, then its debrief and scorecard, on the [`crate::quiz`] engine
+//! the study session uses (asking and checking each card kind, saving answers, the claim, undo, demos), driven
+//! through the same [`Ui`], [`Progress`], [`Planner`] and [`Live`], so whole rounds run in unit tests with a
+//! scripted UI, progress in memory, a fixed clock and seed, and injected experiment outcomes. What is the
+//! interview's own: the order of questions (weakest first, follow-ups), the clock, and feedback at the debrief.
 //!
 //! Rules it keeps:
 //! - Questions come from [`select`]: mostly the weakest cards, a strength now and then, a practical
 //!   prediction early. Labs are left out (they need a shell, not a conversation).
-//! - No hints, no undo and no feedback during the round; a clock and the pace stand above each question.
+//! - No hints and no feedback during the round; a clock and the pace stand above each question. Undo at a
+//!   question takes back the last answer (its record too) and asks that question again.
 //! - A good answer leads to the card's first follow-up not yet asked; a weak one moves to a lead question
 //!   from another deck (another topic), when there is one.
 //! - The round stops when the time is up (checked before each question), the questions run out, or the
@@ -15,6 +18,11 @@
 //!   practical predictions are run live there. Each is recorded as soon as its verdict is known, as an
 //!   interview answer (Good when right, Again when missed, the candidate's grade for explanations). With
 //!   `schedule: false` the answers are logged without changing any card's state.
+//! - At the debrief a refused answer can be claimed ("I was right"): it is then scored right and recorded with
+//!   the candidate's grade, marked overridden, instead of Again; the scorecard counts the claims. A close answer
+//!   (see [`crate::deck::answer::Verdict::Close`]) is shown with what matched and what did not, and the
+//!   candidate confirms a grade (Enter = Hard).
+mod scorecard;
 mod select;
 pub mod words;
 
@@ -24,18 +32,20 @@ mod tests;
 use std::collections::{BTreeMap, HashMap};
 
 use jiff::{SignedDuration, Timestamp};
-use rand::seq::SliceRandom;
-use serde::Serialize;
 
+use crate::deck::answer::Verdict as Matched;
 use crate::deck::{Card, CardKind, CardRef, Deck};
-use crate::practical::{self, Outcome};
+use crate::practical;
+use crate::quiz::{
+    self, ALL_GRADES, CLAIM_GRADES, CLOSE_GRADE, Check, Given, Live, Planner, Posed, Progress,
+    QuizError, Settle, words as say,
+};
 use crate::schedule::{CardState, Rating, State};
-use crate::session::{Live, Planner, Progress, SessionError};
-use crate::store::{Answer, AnswerKind, StoreError};
-use crate::ui::{GradeChoice, GradeReply, Reply, Style, Ui, UiError};
+use crate::store::{AnswerId, AnswerKind};
+use crate::ui::{GradeReply, Offer, Style, Ui, UiError};
 
-/// The length of a round unless `--minutes` says otherwise.
-pub const DEFAULT_MINUTES: u32 = 15;
+pub use crate::defaults::INTERVIEW_MINUTES as DEFAULT_MINUTES;
+pub use scorecard::{Question, Scorecard, Topic, Verdict};
 
 /// The pace an interviewer keeps: about this long a question.
 pub const PACE: SignedDuration = SignedDuration::from_secs(90);
@@ -46,78 +56,6 @@ pub struct Config {
     pub minutes: u32,
     /// Whether the answers change the schedule (`--no-schedule` sets false).
     pub schedule: bool,
-}
-
-/// How a question was judged.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Verdict {
-    Right,
-    Wrong,
-    /// A prediction this machine could not run: not scored.
-    Unverified,
-}
-
-/// One question of the round, for the scorecard.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Question {
-    pub deck: String,
-    pub card: String,
-    #[serde(rename = "type")]
-    pub kind: &'static str,
-    /// The card whose good answer led here.
-    pub follow_up_of: Option<CardRef>,
-    /// The answer as given (option texts joined by `; `, `true`/`false`, or the text typed).
-    pub answer: String,
-    pub verdict: Verdict,
-    /// The grade recorded (`None` when not scored).
-    pub rating: Option<Rating>,
-    pub seconds: f64,
-}
-
-/// The score of one topic: a deck (`deck:<id>`) or a tag (`tag:<name>`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Topic {
-    pub topic: String,
-    pub right: usize,
-    pub scored: usize,
-    /// Key ideas missed, then cards missed (at most three).
-    pub weakest: Vec<String>,
-}
-
-/// What a round did: the debrief's questions, the score, by topic, and the cards missed.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Scorecard {
-    pub format: u32,
-    pub minutes: u32,
-    pub schedule: bool,
-    #[serde(skip)]
-    pub spent: SignedDuration,
-    #[serde(rename = "seconds")]
-    pub spent_seconds: f64,
-    #[serde(skip)]
-    pub pace: SignedDuration,
-    pub pace_seconds: f64,
-    #[serde(skip)]
-    pub average: SignedDuration,
-    pub right: usize,
-    pub scored: usize,
-    pub questions: Vec<Question>,
-    pub topics: Vec<Topic>,
-    /// Cards missed: due again today when the schedule counts.
-    pub missed: Vec<CardRef>,
-    /// Ended by Ctrl-C (no debrief).
-    #[serde(skip)]
-    pub interrupted: bool,
-}
-
-/// What the candidate gave during the round.
-#[derive(Debug, Clone)]
-enum Given {
-    /// Option indices (choice cards, or a practical's prediction).
-    Picks(Vec<usize>),
-    Bool(bool),
-    Text(String),
 }
 
 /// One question asked.
@@ -132,6 +70,18 @@ struct Asked {
     rating: Option<Rating>,
     /// Key ideas missed (explanations).
     missed_ideas: Vec<String>,
+    /// The recorded answer (taken back by undo, or replaced by a claim).
+    answer_id: Option<AnswerId>,
+    /// A close verdict, confirmed at the debrief.
+    close: Option<Check>,
+    claimed: bool,
+}
+
+/// What a question prompt got.
+enum Put {
+    Given(Given),
+    Undo,
+    Quit,
 }
 
 /// A mock interview round over some decks.
@@ -144,12 +94,6 @@ pub struct Round<'a> {
     ui: &'a mut dyn Ui,
     live: &'a mut dyn Live,
     config: Config,
-}
-
-/// Whether a card's answer is free text graded by the candidate at the debrief: flashcards, and typed cards
-/// judged by key ideas (the session's explanation cards).
-fn explanation(card: &Card) -> bool {
-    matches!(card.kind, CardKind::Flashcard { .. }) || card.explanation_ideas().is_some()
 }
 
 /// Whether a free-text answer gives the question up.
@@ -169,10 +113,10 @@ impl<'a> Round<'a> {
         ui: &'a mut dyn Ui,
         live: &'a mut dyn Live,
         config: Config,
-    ) -> Result<Self, SessionError> {
+    ) -> Result<Self, QuizError> {
         let suspended = progress.suspended()?;
         let (cards, states): (Vec<(&Deck, &Card)>, Vec<CardState>) =
-            crate::library::with_states(decks, progress.states())?
+            crate::join::with_states(decks, progress.states())?
                 .into_iter()
                 .filter(|c| select::askable(c.card))
                 .filter(|c| !suspended.contains(&c.deck.card_ref(c.card)))
@@ -201,7 +145,7 @@ impl<'a> Round<'a> {
     }
 
     /// Runs the round, then the debrief; returns the scorecard.
-    pub fn run(mut self) -> Result<Scorecard, SessionError> {
+    pub fn run(mut self) -> Result<Scorecard, QuizError> {
         // A damaged file must not be written to (as in a study session).
         self.progress.first_question()?;
         let length = self.length();
@@ -251,6 +195,8 @@ impl<'a> Round<'a> {
         let mut next_follow: Option<(usize, usize)> = None;
         // The deck of a weak answer: the next lead comes from another.
         let mut avoid: Option<&'a Deck> = None;
+        // The question to ask again after an undo, with the card it followed.
+        let mut again: Option<(usize, Option<usize>)> = None;
         let mut interrupted = false;
         loop {
             let now = self.planner.now();
@@ -259,8 +205,11 @@ impl<'a> Round<'a> {
                 self.ui.say(Style::Text, words::TIME_UP)?;
                 break;
             }
-            let (card, follow_up_of) = match next_follow.take() {
-                Some((card, of)) => (card, Some(of)),
+            let next = again
+                .take()
+                .or_else(|| next_follow.take().map(|(card, of)| (card, Some(of))));
+            let (card, follow_up_of) = match next {
+                Some(next) => next,
                 None => {
                     let open = leads.iter().copied().filter(|&i| !done[i]);
                     let other = open
@@ -286,12 +235,26 @@ impl<'a> Round<'a> {
             );
             self.ui.say(Style::Header, &header)?;
             let given = match self.ask(card) {
-                Ok(Some(given)) => given,
-                Ok(None) => {
+                Ok(Put::Given(given)) => given,
+                Ok(Put::Quit) => {
                     self.ui.say(Style::Text, words::ENDED)?;
                     break;
                 }
-                Err(SessionError::Ui(UiError::Interrupted)) => {
+                Ok(Put::Undo) => {
+                    done[card] = false;
+                    again = Some((card, follow_up_of));
+                    let Some(last) = asked.pop() else {
+                        self.ui.say(Style::Dim, say::NOTHING_TO_UNDO)?;
+                        continue;
+                    };
+                    self.take_back(&last)?;
+                    done[last.card] = false;
+                    again = Some((last.card, last.follow_up_of));
+                    let id = self.cards[last.card].1.id.as_str();
+                    self.ui.say(Style::Dim, &say::undone(id))?;
+                    continue;
+                }
+                Err(QuizError::Ui(UiError::Interrupted)) => {
                     interrupted = true;
                     break;
                 }
@@ -311,6 +274,9 @@ impl<'a> Round<'a> {
                 verdict: None,
                 rating: None,
                 missed_ideas: Vec::new(),
+                answer_id: None,
+                close: None,
+                claimed: false,
             };
             let good = self.provisional(&mut question)?;
             if good {
@@ -327,7 +293,7 @@ impl<'a> Round<'a> {
         }
         if !interrupted && let Err(err) = self.debrief(&mut asked) {
             match err {
-                SessionError::Ui(UiError::Interrupted) => interrupted = true,
+                QuizError::Ui(UiError::Interrupted) => interrupted = true,
                 other => return Err(other),
             }
         }
@@ -337,145 +303,84 @@ impl<'a> Round<'a> {
         Ok(card)
     }
 
-    /// Asks one question without hints or feedback; `None` when the candidate quits.
-    fn ask(&mut self, index: usize) -> Result<Option<Given>, SessionError> {
+    /// Asks one question without hints or feedback: an answer, undo, or quit.
+    fn ask(&mut self, index: usize) -> Result<Put, QuizError> {
         let card = self.cards[index].1;
-        match &card.kind {
-            CardKind::Choice { options, answers } => {
-                let mut order: Vec<usize> = (0..options.len()).collect();
-                order.shuffle(self.planner.rng());
-                let shown: Vec<String> = order.iter().map(|&i| options[i].text.clone()).collect();
-                self.ui.say(
-                    Style::Question,
-                    &crate::session::words::choice_question(&card.prompt, answers.len()),
-                )?;
-                let multi = answers.len() > 1;
-                Ok(self
-                    .reply(|ui| ui.choose(&shown, multi, false))?
-                    .map(|p| Given::Picks(p.indices().iter().map(|&i| order[i]).collect())))
-            }
-            CardKind::TrueFalse { .. } => {
-                self.ui.say(
-                    Style::Question,
-                    &crate::session::words::true_false_question(&card.prompt),
-                )?;
-                Ok(self.reply(|ui| ui.true_false(false))?.map(Given::Bool))
-            }
-            CardKind::Practical { experiment } => {
-                let Some(found) = practical::find(experiment) else {
-                    return Ok(Some(Given::Picks(Vec::new())));
-                };
-                let question = if card.prompt.is_empty() {
-                    found.question
-                } else {
-                    card.prompt.as_str()
-                };
-                self.ui.say(Style::Question, question)?;
-                self.ui.say(Style::Dim, words::PREDICT)?;
-                // Shuffled like every choice, so the right option's place says nothing.
-                let mut order: Vec<usize> = (0..found.options.len()).collect();
-                order.shuffle(self.planner.rng());
-                let options: Vec<String> = order
-                    .iter()
-                    .map(|&i| found.options[i].to_string())
-                    .collect();
-                Ok(self
-                    .reply(|ui| ui.choose(&options, false, false))?
-                    .map(|p| Given::Picks(p.indices().iter().map(|&i| order[i]).collect())))
-            }
-            CardKind::Flashcard { .. } | CardKind::Typed { .. } | CardKind::Lab { .. } => {
-                self.ui.say(Style::Question, &card.prompt)?;
-                Ok(self.reply(|ui| ui.text(false))?.map(Given::Text))
-            }
-        }
+        let posed = quiz::pose(self.ui, self.planner.rng(), card, false, words::PREDICT)?;
+        Ok(match posed {
+            // A prediction this build cannot run: not scored.
+            Posed::Missing => Put::Given(Given::Picks(Vec::new())),
+            Posed::Asked(quiz::Asked::Value(given, _)) => Put::Given(given),
+            Posed::Asked(quiz::Asked::Undo) => Put::Undo,
+            Posed::Asked(quiz::Asked::Quit) => Put::Quit,
+        })
     }
 
-    /// Asks until an answer; hint and undo are not part of an interview.
-    fn reply<T>(
-        &mut self,
-        mut prompt: impl FnMut(&mut dyn Ui) -> Result<Reply<T>, UiError>,
-    ) -> Result<Option<T>, SessionError> {
-        loop {
-            match prompt(self.ui)? {
-                Reply::Value(value) => return Ok(Some(value)),
-                Reply::Quit => return Ok(None),
-                Reply::Hint => self.ui.say(Style::Dim, words::NO_HINTS)?,
-                Reply::Undo => self.ui.say(Style::Dim, words::NO_UNDO)?,
+    /// Takes back a question's recorded answer (undo): its log row goes and the card's state comes back.
+    fn take_back(&mut self, q: &Asked) -> Result<(), QuizError> {
+        if let Some(id) = q.answer_id {
+            let undone = self.progress.undo(id)?;
+            if self.config.schedule {
+                self.states[q.card] = undone.state;
             }
         }
+        Ok(())
     }
 
     /// Whether an answer is good enough to dig deeper, judged silently. Auto-checked answers get their
-    /// verdict (and are recorded) now; an explanation is good when it names every key idea (or, without
-    /// key ideas, when it was not passed); a prediction is taken as given until it is run.
-    fn provisional(&mut self, q: &mut Asked) -> Result<bool, SessionError> {
+    /// verdict (and are recorded) now; a close one waits for the candidate at the debrief; an explanation is
+    /// good when it names every key idea (or, without key ideas, when it was not passed); a prediction is taken
+    /// as given until it is run.
+    fn provisional(&mut self, q: &mut Asked) -> Result<bool, QuizError> {
         let card = self.cards[q.card].1;
-        let right = match (&card.kind, &q.given) {
-            (CardKind::Choice { .. }, Given::Picks(picks)) => card.choice_is_right(picks),
-            (CardKind::TrueFalse { answer }, Given::Bool(given)) => answer == given,
-            (CardKind::Typed { .. }, Given::Text(text)) if !explanation(card) => {
-                card.typed_is_right(text)
+        if let Some(check) = quiz::check(&self.planner, card, &q.given) {
+            if check.verdict == Matched::Close {
+                q.close = Some(check);
+                return Ok(false);
             }
-            (CardKind::Practical { .. }, Given::Picks(picks)) => return Ok(!picks.is_empty()),
+            let right = check.is_right();
+            self.record(q, if right { Rating::Good } else { Rating::Again }, false)?;
+            q.verdict = Some(verdict_of(right));
+            return Ok(right);
+        }
+        Ok(match (&card.kind, &q.given) {
+            (CardKind::Practical { .. }, Given::Picks(picks)) => !picks.is_empty(),
             (_, Given::Text(text)) => {
-                return Ok(!passed(text) && ideas(card, text).1.is_empty());
+                !passed(text) && quiz::ideas(&self.planner, card, text).missed.is_empty()
             }
-            _ => false,
-        };
-        let verdict = if right {
-            Verdict::Right
-        } else {
-            Verdict::Wrong
-        };
-        let rating = if right { Rating::Good } else { Rating::Again };
-        self.record(q, rating)?;
-        q.verdict = Some(verdict);
-        Ok(right)
+            (_, Given::Picks(_) | Given::Bool(_)) => false,
+        })
     }
 
     /// Records an interview answer (the log row and, when the schedule counts, the card's new state).
-    fn record(&mut self, q: &mut Asked, rating: Rating) -> Result<(), SessionError> {
-        let now = self.planner.now();
-        let duration_ms =
-            u64::try_from(q.answered_at.duration_since(q.asked_at).as_millis().max(0))
-                .unwrap_or(u64::MAX);
-        let mut before = self.states[q.card].clone();
-        let mut attempts = 0;
-        let after = loop {
-            let scheduler = self.planner.scheduler();
-            let outcome = scheduler.answer(&before, rating, now, self.planner.rng())?;
-            let recorded = self.progress.record(&Answer {
+    fn record(&mut self, q: &mut Asked, rating: Rating, claimed: bool) -> Result<(), QuizError> {
+        let time = self.planner.now();
+        let saved = quiz::save(
+            self.progress,
+            &mut self.planner,
+            Settle {
                 card: &self.keys[q.card],
-                time: now,
+                before: self.states[q.card].clone(),
                 rating,
-                elapsed_days: outcome.elapsed_days,
-                duration_ms,
-                new_state: self.config.schedule.then_some(&outcome.card),
-                overridden: false,
-                based_on: Some(&before),
+                time,
+                spent: q.answered_at.duration_since(q.asked_at),
+                schedule: self.config.schedule,
+                overridden: claimed,
                 kind: AnswerKind::Interview,
-            });
-            match recorded {
-                Err(StoreError::Stale { current, .. }) if attempts < 3 => {
-                    attempts += 1;
-                    before = *current;
-                }
-                other => {
-                    other?;
-                    break outcome.card;
-                }
-            }
-        };
+            },
+        )?;
         if self.config.schedule {
-            self.states[q.card] = after;
+            self.states[q.card] = saved.after;
         }
+        q.answer_id = Some(saved.id);
         q.rating = Some(rating);
         Ok(())
     }
 
-    /// Goes through every answer: auto verdicts are shown, explanations graded by the candidate, predictions
-    /// run live. Each verdict is recorded as soon as it is known.
-    fn debrief(&mut self, asked: &mut [Asked]) -> Result<(), SessionError> {
+    /// Goes through every answer: auto verdicts are shown (a refused one can be claimed), close answers and
+    /// explanations graded by the candidate, predictions run live. Each verdict is recorded as soon as it is
+    /// known.
+    fn debrief(&mut self, asked: &mut [Asked]) -> Result<(), QuizError> {
         if asked.is_empty() {
             return Ok(());
         }
@@ -489,35 +394,56 @@ impl<'a> Round<'a> {
                 Style::Header,
                 &words::debrief_header(n + 1, &self.keys[q.card], spent),
             )?;
-            let question = match (&card.kind, card.prompt.is_empty()) {
-                (CardKind::Practical { experiment }, true) => {
-                    practical::find(experiment).map_or("", |e| e.question)
+            let question = match &card.kind {
+                CardKind::Practical { experiment } => {
+                    card.question(practical::find(experiment).map_or("", |e| e.question))
                 }
-                _ => card.prompt.as_str(),
+                CardKind::Flashcard { .. }
+                | CardKind::Choice { .. }
+                | CardKind::TrueFalse { .. }
+                | CardKind::Typed { .. }
+                | CardKind::Lab { .. } => card.prompt.as_str(),
             };
             self.ui.say(Style::Question, question)?;
             self.ui.say(
                 Style::Text,
-                &words::your_answer(&given_text(card, &q.given)),
+                &words::your_answer(&quiz::given_text(card, &q.given)),
             )?;
-            match (&card.kind, &q.given, q.verdict) {
-                (_, _, Some(verdict)) => {
+            let model = card.model_answer().unwrap_or_default();
+            match (&card.kind, &q.given, q.verdict, q.close.take()) {
+                (_, _, Some(verdict), _) => {
                     let style = if verdict == Verdict::Right {
                         Style::Right
                     } else {
                         Style::Wrong
                     };
                     self.ui
-                        .say(style, &words::verdict(verdict, &right_answer(card)))?;
+                        .say(style, &words::verdict(verdict, &card.right_answer()))?;
+                    if verdict == Verdict::Wrong {
+                        prompting = self.offer_claim(q, prompting)?;
+                    }
                 }
-                (CardKind::Practical { experiment }, Given::Picks(picks), None) => {
+                (_, _, None, Some(check)) => {
+                    let feedback = say::close(model, &check.matched, &check.unmatched, CLOSE_GRADE);
+                    self.ui.say(Style::Text, &feedback)?;
+                    prompting = self.self_grade(q, CLOSE_GRADE, prompting, Vec::new())?;
+                }
+                (CardKind::Practical { experiment }, Given::Picks(picks), None, None) => {
                     self.verify(q, experiment, picks.clone())?;
                 }
-                (_, Given::Text(text), None) => {
+                (_, Given::Text(text), None, None) => {
                     let text = text.clone();
-                    prompting = self.grade_explanation(q, &text, prompting)?;
+                    let ideas = quiz::ideas(&self.planner, card, &text);
+                    let feedback = say::explanation_feedback(model, &ideas.spotted, &ideas.missed);
+                    self.ui.say(Style::Text, &feedback)?;
+                    let suggested = if passed(&text) {
+                        Rating::Again
+                    } else {
+                        ideas.suggested
+                    };
+                    prompting = self.self_grade(q, suggested, prompting, ideas.missed)?;
                 }
-                _ => {}
+                (_, Given::Picks(_) | Given::Bool(_), None, None) => {}
             }
             if let Some(explain) = &card.explain {
                 self.ui.say(Style::Explain, explain)?;
@@ -526,119 +452,108 @@ impl<'a> Round<'a> {
         Ok(())
     }
 
+    /// After a verdict of wrong: Enter keeps it (Again); "I was right" lets the candidate grade the answer, which
+    /// then replaces the recorded Again and is scored right. Returns whether to keep prompting.
+    fn offer_claim(&mut self, q: &mut Asked, prompting: bool) -> Result<bool, QuizError> {
+        if !prompting {
+            return Ok(false);
+        }
+        let card = self.cards[q.card].1;
+        let keep = quiz::plain_choices(&[Rating::Again]);
+        let offer = Offer {
+            claim: true,
+            demo: true,
+            ..Offer::default()
+        };
+        match quiz::grade_prompt(self.ui, self.live, card, &keep, 0, offer)? {
+            GradeReply::Claim => {}
+            GradeReply::Quit => return Ok(false),
+            GradeReply::Grade(_) | GradeReply::Suspend | GradeReply::Demo | GradeReply::Undo => {
+                return Ok(true);
+            }
+        }
+        let choices = quiz::plain_choices(CLAIM_GRADES);
+        let default = quiz::position(CLAIM_GRADES, Rating::Good);
+        let offer = Offer {
+            demo: true,
+            ..Offer::default()
+        };
+        let (rating, keep) =
+            match quiz::grade_prompt(self.ui, self.live, card, &choices, default, offer) {
+                Ok(GradeReply::Grade(rating)) => (rating, true),
+                Ok(GradeReply::Quit) => (CLAIM_GRADES[default], false),
+                Ok(_) => (CLAIM_GRADES[default], true),
+                Err(err) => return Err(err),
+            };
+        self.take_back(q)?;
+        self.record(q, rating, true)?;
+        q.verdict = Some(Verdict::Right);
+        q.claimed = true;
+        self.ui.say(Style::Dim, &words::claimed(rating))?;
+        Ok(keep)
+    }
+
     /// Runs a prediction live and records the machine's verdict.
     fn verify(
         &mut self,
         q: &mut Asked,
         experiment: &str,
         picks: Vec<usize>,
-    ) -> Result<(), SessionError> {
+    ) -> Result<(), QuizError> {
         let Some(found) = practical::find(experiment) else {
             q.verdict = Some(Verdict::Unverified);
             self.ui
                 .say(Style::Dim, &words::verdict(Verdict::Unverified, ""))?;
             return Ok(());
         };
-        match self.live.run(found) {
-            Outcome::Observed(obs) => {
-                for line in &obs.transcript {
-                    self.ui.say(Style::Dim, line)?;
-                }
-                let mut correct = obs.correct.clone();
-                correct.sort_unstable();
-                let mut picks = picks;
-                picks.sort_unstable();
-                let right = picks == correct;
-                let answer: Vec<&str> = correct
-                    .iter()
-                    .filter_map(|&i| found.options.get(i).copied())
-                    .collect();
-                let style = if right { Style::Right } else { Style::Wrong };
-                self.ui
-                    .say(style, &words::machine(right, &answer.join("; ")))?;
-                self.ui.say(
-                    Style::Text,
-                    &crate::session::words::conclusion(&obs.conclusion),
-                )?;
-                q.verdict = Some(if right {
-                    Verdict::Right
-                } else {
-                    Verdict::Wrong
-                });
-                self.record(q, if right { Rating::Good } else { Rating::Again })?;
+        match quiz::run_prediction(self.ui, self.live, found, &picks)? {
+            Some(right) => {
+                q.verdict = Some(verdict_of(right));
+                self.record(q, if right { Rating::Good } else { Rating::Again }, false)?;
             }
-            Outcome::Unavailable { reason } | Outcome::Errored { message: reason } => {
-                self.ui
-                    .say(Style::Dim, &crate::session::words::unavailable(&reason))?;
-                q.verdict = Some(Verdict::Unverified);
-            }
+            None => q.verdict = Some(Verdict::Unverified),
         }
         Ok(())
     }
 
-    /// Shows the model answer and the key ideas, and lets the candidate grade. Returns whether to keep
-    /// prompting (false once they quit: the rest take their default grades).
-    fn grade_explanation(
+    /// Lets the candidate grade an answer (an explanation, a close answer), `suggested` on Enter. Returns
+    /// whether to keep prompting (false once they quit: the rest take their default grades).
+    fn self_grade(
         &mut self,
         q: &mut Asked,
-        text: &str,
+        suggested: Rating,
         prompting: bool,
-    ) -> Result<bool, SessionError> {
+        missed: Vec<String>,
+    ) -> Result<bool, QuizError> {
         let card = self.cards[q.card].1;
-        let model = match &card.kind {
-            CardKind::Flashcard { back } => Some(back.as_str()),
-            CardKind::Typed { answer, accept, .. } => {
-                answer.as_deref().or(accept.first().map(String::as_str))
-            }
-            _ => None,
-        };
-        let (spotted, missed) = ideas(card, text);
-        let has_ideas = !spotted.is_empty() || !missed.is_empty();
-        let feedback = crate::session::words::explanation_feedback(
-            model.unwrap_or_default(),
-            &spotted,
-            &missed,
-        );
-        self.ui.say(Style::Text, &feedback)?;
-        // Without key ideas (a flashcard) portquiz cannot tell anything: it offers Hard, not Good, so Enter
-        // never calls an answer it has not looked at right.
-        let default = if passed(text) || (has_ideas && spotted.is_empty()) {
-            Rating::Again
-        } else if has_ideas && missed.is_empty() {
-            Rating::Good
-        } else {
-            Rating::Hard
-        };
         let mut keep = prompting;
         let rating = if prompting {
-            let choices: Vec<GradeChoice> = Rating::ALL
-                .iter()
-                .map(|&rating| GradeChoice {
-                    rating,
-                    label: rating.name().to_owned(),
-                })
-                .collect();
-            let at = Rating::ALL.iter().position(|&r| r == default).unwrap_or(0);
-            match self.ui.grade(&choices, at, false, false) {
+            let choices = quiz::plain_choices(ALL_GRADES);
+            let at = quiz::position(ALL_GRADES, suggested);
+            let offer = Offer {
+                demo: true,
+                ..Offer::default()
+            };
+            match quiz::grade_prompt(self.ui, self.live, card, &choices, at, offer) {
                 Ok(GradeReply::Grade(rating)) => rating,
                 Ok(GradeReply::Quit) => {
                     keep = false;
-                    default
+                    suggested
                 }
-                Ok(_) => default,
-                Err(UiError::Interrupted) => {
-                    self.record(q, default)?;
-                    q.verdict = Some(verdict_of(default));
+                Ok(_) => suggested,
+                Err(QuizError::Ui(UiError::Interrupted)) => {
+                    self.record(q, suggested, false)?;
+                    q.verdict = Some(verdict_of(suggested.is_pass()));
                     q.missed_ideas = missed;
                     return Err(UiError::Interrupted.into());
                 }
-                Err(err) => return Err(err.into()),
+                Err(err) => return Err(err),
             }
         } else {
-            default
+            suggested
         };
-        self.record(q, rating)?;
-        q.verdict = Some(verdict_of(rating));
+        self.record(q, rating, false)?;
+        q.verdict = Some(verdict_of(rating.is_pass()));
         q.missed_ideas = missed;
         Ok(keep)
     }
@@ -703,7 +618,6 @@ impl<'a> Round<'a> {
         let average =
             SignedDuration::from_secs(total / i64::try_from(asked.len().max(1)).unwrap_or(1));
         Scorecard {
-            format: 1,
             minutes: self.config.minutes,
             schedule: self.config.schedule,
             spent,
@@ -713,6 +627,7 @@ impl<'a> Round<'a> {
             average,
             right,
             scored: scored.len(),
+            claimed: asked.iter().filter(|q| q.claimed).count(),
             questions: asked
                 .iter()
                 .map(|q| {
@@ -722,9 +637,10 @@ impl<'a> Round<'a> {
                         card: card.id.to_string(),
                         kind: card.kind.name(),
                         follow_up_of: q.follow_up_of.map(|i| self.keys[i].clone()),
-                        answer: given_text(card, &q.given),
+                        answer: quiz::given_text(card, &q.given),
                         verdict: q.verdict.unwrap_or(Verdict::Unverified),
                         rating: q.rating,
+                        claimed: q.claimed,
                         seconds: q.answered_at.duration_since(q.asked_at).as_secs_f64(),
                     }
                 })
@@ -736,61 +652,10 @@ impl<'a> Round<'a> {
     }
 }
 
-fn verdict_of(rating: Rating) -> Verdict {
-    if rating.is_pass() {
+fn verdict_of(right: bool) -> Verdict {
+    if right {
         Verdict::Right
     } else {
         Verdict::Wrong
-    }
-}
-
-/// The key ideas (keyword groups, `a / b`) an explanation names and misses, by the deck's one matcher.
-fn ideas(card: &Card, text: &str) -> (Vec<String>, Vec<String>) {
-    let Some(groups) = card.explanation_ideas() else {
-        return (Vec::new(), Vec::new());
-    };
-    let missed = card.typed_missing(text);
-    let spotted = groups
-        .iter()
-        .map(|group| group.join(" / "))
-        .filter(|idea| !missed.contains(idea))
-        .collect();
-    (spotted, missed)
-}
-
-/// The answer as the candidate gave it, in words.
-fn given_text(card: &Card, given: &Given) -> String {
-    match (given, &card.kind) {
-        (Given::Picks(picks), CardKind::Choice { options, .. }) => picks
-            .iter()
-            .filter_map(|&i| options.get(i).map(|o| o.text.clone()))
-            .collect::<Vec<_>>()
-            .join("; "),
-        (Given::Picks(picks), CardKind::Practical { experiment }) => practical::find(experiment)
-            .map(|e| {
-                picks
-                    .iter()
-                    .filter_map(|&i| e.options.get(i).copied())
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            })
-            .unwrap_or_default(),
-        (Given::Bool(b), _) => b.to_string(),
-        (Given::Text(text), _) => text.clone(),
-        _ => String::new(),
-    }
-}
-
-/// The right answer of an auto-checked card, in words.
-fn right_answer(card: &Card) -> String {
-    match &card.kind {
-        CardKind::Choice { options, answers } => answers
-            .iter()
-            .filter_map(|&i| options.get(i).map(|o| o.text.clone()))
-            .collect::<Vec<_>>()
-            .join("; "),
-        CardKind::TrueFalse { answer } => format!("it is {answer}"),
-        CardKind::Typed { accept, .. } => accept.first().cloned().unwrap_or_default(),
-        _ => String::new(),
     }
 }

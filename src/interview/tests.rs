@@ -9,9 +9,10 @@ use jiff::{SignedDuration, Timestamp};
 
 use super::*;
 use crate::deck::{Known, parse_deck};
+use crate::practical::Outcome;
 use crate::practical::{Experiment, Observation};
+use crate::quiz::{Lab, MemoryProgress};
 use crate::schedule::{Scheduler, SchedulerConfig};
-use crate::session::{Lab, MemoryProgress};
 use crate::ui::script::{End, scripted};
 
 const START: &str = "2026-03-02T09:00:00Z";
@@ -151,9 +152,21 @@ impl Bench {
     }
 
     fn run(&mut self, lines: &[&str], end: End, config: Config) -> (Scorecard, String) {
+        self.run_judged(lines, end, config, Card::typed_judgement)
+    }
+
+    /// [`Self::run`] with typed answers judged by `judge` (a close verdict before the matcher gives one).
+    fn run_judged(
+        &mut self,
+        lines: &[&str],
+        end: End,
+        config: Config,
+        judge: impl Fn(&Card, &str) -> Option<crate::deck::answer::Judgement>,
+    ) -> (Scorecard, String) {
         let (mut ui, transcript) = scripted(lines.iter().copied(), end);
         // Every reading of the clock moves it on by `tick`.
-        let planner = Planner::ticking(&self.scheduler, self.clock.clone(), self.tick, 7);
+        let planner =
+            Planner::ticking(&self.scheduler, self.clock.clone(), self.tick, 7).with_judge(judge);
         let mut live = FakeLive(observed(0));
         let round = Round::new(
             &self.decks,
@@ -195,29 +208,9 @@ const ROUND: Config = Config {
 #[test]
 fn a_whole_round_digs_deeper_after_good_answers_and_changes_topic_after_weak_ones() {
     let mut b = Bench::new();
-    let (card, text) = b.run(
-        &[
-            // socket: every key idea -> its follow-up, tuple.
-            "an IP address, a port and a protocol",
-            // tuple: right -> its follow-up, accept-queue.
-            "The 4-tuple",
-            // accept-queue: wrong -> another topic (deck u), skipping `double` of deck t.
-            "y",
-            // http: right -> upgrade.
-            "80",
-            // upgrade: passed -> back to deck t.
-            "pass",
-            // double: a prediction, run at the debrief.
-            "EADDRINUSE",
-            // range: the strength.
-            "0-65535",
-            // Debrief: socket graded Good, upgrade takes its default (Again).
-            "3",
-            "",
-        ],
-        End::Eof,
-        ROUND,
-    );
+    // Debrief: socket graded Good, accept-queue's Again kept, upgrade takes its default (Again).
+    let lines: Vec<&str> = ROUND_ANSWERS.iter().copied().chain(["3", "", ""]).collect();
+    let (card, text) = b.run(&lines, End::Eof, ROUND);
     insta::assert_snapshot!("whole_round", text);
     let asked: Vec<(String, Option<String>, Verdict)> = card
         .questions
@@ -323,4 +316,186 @@ fn the_pace_note_says_when_an_answer_took_longer_than_the_pace() {
         words::took(SignedDuration::from_secs(90), PACE),
         "(took 1:30)"
     );
+}
+
+/// The answers of the whole round, up to the debrief.
+const ROUND_ANSWERS: [&str; 7] = [
+    // socket: every key idea -> its follow-up, tuple.
+    "an IP address, a port and a protocol",
+    // tuple: right -> its follow-up, accept-queue.
+    "The 4-tuple",
+    // accept-queue: wrong -> another topic (deck u), skipping `double` of deck t.
+    "y",
+    // http: right -> upgrade.
+    "80",
+    // upgrade: passed -> back to deck t.
+    "pass",
+    // double: a prediction, run at the debrief.
+    "EADDRINUSE",
+    // range: the strength.
+    "0-65535",
+];
+
+#[test]
+fn a_refused_answer_claimed_at_the_debrief_is_scored_and_scheduled_as_the_candidates_grade() {
+    let mut b = Bench::new();
+    // Debrief: socket Good; accept-queue claimed ("I was right") and graded Easy; upgrade's default.
+    let lines: Vec<&str> = ROUND_ANSWERS
+        .iter()
+        .copied()
+        .chain(["3", "r", "4", ""])
+        .collect();
+    let (card, text) = b.run(&lines, End::Eof, ROUND);
+    assert!(
+        text.contains(
+            "Wrong: it is false.\n\
+             grades: 1 Again; r = I was right (grade it yourself)\n\
+             grade (Enter = again, r I was right, q quit)> r\n\
+             grades: 2 Hard, 3 Good, 4 Easy\n\
+             grade (Enter = good, q quit)> 4\n\
+             (claimed: scored right and recorded as Easy)\n"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("6 of 7 scored answers right (85%, 1 claimed by you)"),
+        "{text}"
+    );
+    let queue = card
+        .questions
+        .iter()
+        .find(|q| q.card == "accept-queue")
+        .unwrap();
+    assert_eq!(
+        (queue.verdict, queue.rating, queue.claimed),
+        (Verdict::Right, Some(Rating::Easy), true)
+    );
+    assert_eq!((card.right, card.claimed), (6, 1));
+    let missed: Vec<String> = card.missed.iter().map(ToString::to_string).collect();
+    assert_eq!(missed, ["u/upgrade"]);
+    // The Again recorded during the round is gone; the claim is logged as the candidate's grade, overridden.
+    assert_eq!(
+        b.log(),
+        [
+            "t/tuple good scheduled interview",
+            "u/http good scheduled interview",
+            "t/range good scheduled interview",
+            "t/socket good scheduled interview",
+            "t/accept-queue easy scheduled interview",
+            "u/upgrade again scheduled interview",
+            "t/double good scheduled interview",
+        ]
+    );
+    let claimed = b
+        .progress
+        .log
+        .iter()
+        .find(|r| r.key.card.as_str() == "accept-queue")
+        .unwrap();
+    assert!(claimed.overridden);
+    // The schedule follows the claim: the card's state is the one an Easy answer to a new card gives.
+    let key = CardRef::parse("t", "accept-queue").unwrap();
+    let state = &b.progress.states[&key];
+    assert_eq!(Some(state), claimed.after.as_ref());
+    assert_eq!(
+        (state.state, state.reps, state.lapses),
+        (State::Review, 1, 0)
+    );
+}
+
+#[test]
+fn undo_at_a_question_takes_back_the_last_answer_and_asks_it_again() {
+    let mut b = Bench::new();
+    let (card, text) = b.run(
+        &[
+            "an IP address, a port and a protocol",
+            "The 4-tuple",
+            // At accept-queue: undo the tuple answer; tuple comes back and gets another answer.
+            "u",
+            "The MAC address",
+            "q",
+            // Debrief: socket Good; tuple's Again kept.
+            "3",
+            "",
+        ],
+        End::Eof,
+        ROUND,
+    );
+    assert!(
+        text.contains("(undone: the answer to `tuple` is forgotten; here it is again)"),
+        "{text}"
+    );
+    let asked: Vec<(String, Verdict)> = card
+        .questions
+        .iter()
+        .map(|q| (q.card.clone(), q.verdict))
+        .collect();
+    assert_eq!(
+        asked,
+        [
+            ("socket".to_owned(), Verdict::Right),
+            ("tuple".to_owned(), Verdict::Wrong)
+        ]
+    );
+    // The first answer to tuple (Good) left the log; its state is the one before it, then the Again.
+    assert_eq!(
+        b.log(),
+        [
+            "t/tuple again scheduled interview",
+            "t/socket good scheduled interview",
+        ]
+    );
+    let tuple = &b.progress.states[&CardRef::parse("t", "tuple").unwrap()];
+    assert_eq!((tuple.reps, tuple.lapses), (1, 0));
+}
+
+#[test]
+fn undo_with_nothing_answered_says_so_and_asks_the_same_question() {
+    let mut b = Bench::new();
+    let (card, text) = b.run(&["u", "q"], End::Eof, ROUND);
+    assert!(
+        text.contains(
+            "your answer (type it, u undo, q quit)> u\n(nothing to undo in this session)\n"
+        ),
+        "{text}"
+    );
+    assert!(card.questions.is_empty());
+    assert!(b.log().is_empty());
+}
+
+/// HTTP with a typed card that has an answer to accept, for a close verdict.
+const TYPED: &str = r#"format: 1
+id: v
+title: Typed
+cards:
+  - id: https
+    type: typed
+    prompt: Which port does HTTPS use by default?
+    accept: ["443"]
+"#;
+
+#[test]
+fn a_close_answer_is_confirmed_at_the_debrief_with_hard_on_enter() {
+    let known = Known {
+        experiments: crate::practical::experiment_ids(),
+        labs: crate::practical::lab_ids(),
+    };
+    let mut b = Bench::new();
+    b.decks = vec![parse_deck(TYPED, "v.yaml", &known).unwrap()];
+    let (card, text) = b.run_judged(&["4433", ""], End::Eof, ROUND, crate::quiz::close_judge);
+    assert!(
+        text.contains(
+            "Your answer: 4433\n\
+             Close. A model answer: 443\n\
+             Matched: 443\n\
+             Not matched: an extra 3\n\
+             Confirm a grade (Enter = Hard): was it what you meant?\n\
+             grades: 1 Again, 2 Hard, 3 Good, 4 Easy\n\
+             grade (Enter = hard, q quit)> \n"
+        ),
+        "{text}"
+    );
+    assert_eq!(card.questions[0].rating, Some(Rating::Hard));
+    assert_eq!(card.questions[0].verdict, Verdict::Right);
+    assert_eq!(b.log(), ["v/https hard scheduled interview"]);
 }

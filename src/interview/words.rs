@@ -2,7 +2,7 @@
 //! scorecard. The round decides what happened; this module says it. Pure string building; no I/O.
 use jiff::SignedDuration;
 
-use super::{Scorecard, Verdict};
+use super::scorecard::{Scorecard, Verdict};
 use crate::text::plural;
 
 /// `4:05` (minutes and seconds; hours count as minutes).
@@ -43,8 +43,6 @@ pub fn took(spent: SignedDuration, pace: SignedDuration) -> String {
     format!("(took {}{note})", clock(spent))
 }
 
-pub const NO_HINTS: &str = "(no hints in an interview: answer as best you can, or type `pass`)";
-pub const NO_UNDO: &str = "(no undo in an interview: the debrief lets you grade every answer)";
 pub const PREDICT: &str = "(a prediction: it is run live at the debrief)";
 pub const TIME_UP: &str = "\nTime is up.";
 pub const ENDED: &str = "\nRound ended.";
@@ -73,12 +71,9 @@ pub fn verdict(verdict: Verdict, right_answer: &str) -> String {
     }
 }
 
-pub fn machine(agrees: bool, answer: &str) -> String {
-    if agrees {
-        format!("The machine agrees: {answer}.")
-    } else {
-        format!("The machine says: {answer}.")
-    }
+/// After "I was right" at the debrief.
+pub fn claimed(rating: crate::schedule::Rating) -> String {
+    format!("(claimed: scored right and recorded as {})", rating.name())
 }
 
 /// `a/b, c/d`.
@@ -94,8 +89,13 @@ fn list(cards: &[crate::deck::CardRef]) -> String {
 pub fn scorecard(s: &Scorecard) -> String {
     let mut out = String::from("\n=== Scorecard ===\n");
     let percent = |right: usize, total: usize| (right * 100).checked_div(total).unwrap_or(0);
+    let claimed = if s.claimed > 0 {
+        format!(", {} claimed by you", s.claimed)
+    } else {
+        String::new()
+    };
     out.push_str(&format!(
-        "{} of {} right ({}%) in {}; pace {} a question, yours {}.\n",
+        "{} of {} right ({}%{claimed}) in {}; pace {} a question, yours {}.\n",
         s.right,
         plural(s.scored, "scored answer"),
         percent(s.right, s.scored),

@@ -26,6 +26,7 @@ mod card;
 mod fuzz;
 mod queue;
 mod replay;
+pub mod review;
 mod scheduler;
 mod training;
 

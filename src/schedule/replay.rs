@@ -1,8 +1,8 @@
 //! Replaying a card's review log through the scheduler, without fuzz: how `merge` and `repair` rebuild a
 //! card's state from answers joined from elsewhere. Pure: the log comes in, each answer with the state it
 //! was given before it and the final state come out; the commands read and write the store.
+use super::review::Review;
 use super::{CardState, ScheduleError, Scheduler, State};
-use crate::review::Review;
 
 /// One answer of a replayed log, in replay order.
 #[derive(Debug, Clone, PartialEq)]

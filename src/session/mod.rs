@@ -1,7 +1,9 @@
-//! The study session: one loop of "next card, answer, feedback, grade, record", driven through the
-//! [`Ui`] trait so the terminal and plain front ends share it, and through the [`Progress`] and [`Live`]
+//! The study session: one loop of "next card, answer, feedback, grade, record" on the [`crate::quiz`] engine
+//! (which asks and checks each card kind, saves answers, and holds the claim, hints and demos), driven through
+//! the [`Ui`] trait so the terminal and plain front ends share it, and through the [`Progress`] and [`Live`]
 //! traits so whole sessions run in unit tests with a scripted UI, progress in memory and injected
-//! experiment outcomes.
+//! experiment outcomes. What is the session's own: the order of cards (the due queue, spacing, burying),
+//! the daily limits, feedback at once, suspending, and its summary.
 //!
 //! Rules it keeps:
 //! - Each answer is written to the progress store (one transaction) before the next question is shown.
@@ -12,36 +14,33 @@
 //! - Quitting (q, Esc, end of input or Ctrl-C) at a grade prompt keeps the answer just given, recorded with
 //!   the grade the prompt offered as its default; the summary says so.
 //! - After a verdict of wrong the candidate may claim the answer ("I was right") and grade it themself; the
-//!   review log marks it as overridden.
+//!   review log marks it as overridden. A close verdict shows what matched and what did not, and the candidate
+//!   confirms a grade (Enter = Hard).
 //! - A card answered is not asked again before a few other cards, when there are any; its siblings (cards
 //!   naming the same experiment, cells of the same table row) are buried for the rest of the study day.
 //! - Suspended cards are never asked; a candidate suspends one at its grade prompt.
 //! - A lab whose check fails offers retry (at most [`MAX_LAB_CHECKS`] checks), give up (Again) or skip.
 //!
-//! The loop decides what happens; [`words`] says it; [`Planner`] holds the scheduler, the clock and the rng.
-mod live;
-mod progress;
+//! The loop decides what happens; [`words`] says it; [`Planner`] holds the scheduler, the clock, the rng and
+//! the judge.
+mod card;
+mod summary;
 pub mod words;
 
 #[cfg(test)]
 mod tests;
 
 use jiff::Timestamp;
-use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 
-use crate::deck::CardRef;
-pub use live::{Lab, Live, Machine};
-pub use progress::{MemoryProgress, Progress, Recorded, Today};
+pub use card::MAX_LAB_CHECKS;
+pub use summary::{Outlook, Summary};
 
-use crate::deck::answer::{Judgement, Suggestion};
-use crate::deck::{Card, CardKind, ChoiceOption, Deck};
-use crate::practical::{self, Experiment};
-use crate::schedule::{
-    CardState, QueueEntry, QueueKind, QueueLimits, Rating, Scheduler, State, build_queue,
-};
-use crate::store::{Answer, AnswerId, StoreError};
-use crate::ui::{GradeChoice, GradeReply, LabReply, Reply, Style, Ui, UiError};
+use crate::deck::{Card, CardKind, CardRef, Deck};
+use crate::quiz::{Live, Planner, Progress, QuizError, Today};
+use crate::schedule::{CardState, QueueEntry, QueueKind, QueueLimits, State, build_queue};
+use crate::store::AnswerId;
+use crate::ui::{Style, Ui, UiError};
 
 /// Limits and mode of one session.
 #[derive(Debug, Clone)]
@@ -55,136 +54,8 @@ pub struct Config {
     pub day_start: Timestamp,
 }
 
-/// The scheduler, the clock and the rng: what turns an answer into a new card state.
-pub struct Planner<'a> {
-    scheduler: &'a Scheduler,
-    clock: Box<dyn Fn() -> Timestamp + 'a>,
-    rng: StdRng,
-}
-
-impl<'a> Planner<'a> {
-    /// A planner reading "now" from `clock` and drawing shuffles and fuzz from `rng`.
-    pub fn new(scheduler: &'a Scheduler, clock: impl Fn() -> Timestamp + 'a, rng: StdRng) -> Self {
-        Self {
-            scheduler,
-            clock: Box::new(clock),
-            rng,
-        }
-    }
-
-    /// The clock's instant.
-    pub fn now(&self) -> Timestamp {
-        (self.clock)()
-    }
-
-    /// The scheduler (for rounds outside the study session: `portquiz interview`).
-    pub fn scheduler(&self) -> &'a Scheduler {
-        self.scheduler
-    }
-
-    /// The rng shuffles and fuzz draw from.
-    pub fn rng(&mut self) -> &mut StdRng {
-        &mut self.rng
-    }
-}
-
-/// How many checks a lab gets before only "give up" and "skip" are offered.
-pub const MAX_LAB_CHECKS: u32 = 3;
-
-/// The four grades, as a flashcard offers them.
-const ALL_GRADES: &[Rating] = &[Rating::Again, Rating::Hard, Rating::Good, Rating::Easy];
-
 /// How many other cards come between two showings of one card, when there are that many.
 const SPACING: usize = 3;
-
-#[cfg(test)]
-impl<'a> Planner<'a> {
-    /// For tests: a clock that starts at the instant in `clock` and moves it on by `tick` at every reading, and
-    /// an rng seeded with `seed`.
-    pub(crate) fn ticking(
-        scheduler: &'a Scheduler,
-        clock: std::rc::Rc<std::cell::Cell<Timestamp>>,
-        tick: jiff::SignedDuration,
-        seed: u64,
-    ) -> Self {
-        use rand::SeedableRng;
-        Planner::new(
-            scheduler,
-            move || {
-                let now = clock.get();
-                clock.set(now.checked_add(tick).unwrap_or(now));
-                now
-            },
-            StdRng::seed_from_u64(seed),
-        )
-    }
-}
-
-/// What a session did, for the closing summary. `answered = right + wrong + self_graded`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Summary {
-    /// Answers recorded (and not undone).
-    pub answered: u32,
-    /// Auto-checked answers that were right.
-    pub right: u32,
-    /// Auto-checked answers that were wrong.
-    pub wrong: u32,
-    /// Answers the candidate graded: flashcards, and verdicts they overrode.
-    pub self_graded: u32,
-    /// Of `self_graded`, verdicts of wrong the candidate overrode ("I was right").
-    pub claimed: u32,
-    /// New cards that left the new state with a passing grade.
-    pub learned: u32,
-    /// Cards skipped because this machine cannot run their experiment.
-    pub unavailable: u32,
-    /// Labs the candidate chose to skip.
-    pub skipped: u32,
-    pub undone: u32,
-    /// Cards suspended in this session (`deck/card`).
-    pub suspended: Vec<String>,
-    /// Ended by Ctrl-C.
-    pub interrupted: bool,
-    /// The answer recorded with its default grade because the candidate quit at its grade prompt.
-    pub kept_on_quit: Option<(String, Rating)>,
-    /// Time from the first question to the end.
-    pub spent: jiff::SignedDuration,
-    /// Cards still to study now when the session ended (0 when it ran out of cards).
-    pub due_now: usize,
-    /// Unseen cards held back by the daily new-card limit, and that limit.
-    pub new_waiting: usize,
-    pub new_per_day: u32,
-    /// When the next card of these decks becomes due.
-    pub next_due: Option<Timestamp>,
-}
-
-/// What is due now, for the opening line and the "nothing due" screen.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Outlook {
-    pub learning: usize,
-    pub review: usize,
-    pub new: usize,
-    /// Unseen cards beyond today's new-card limit.
-    pub new_waiting: usize,
-    pub new_per_day: u32,
-}
-
-impl Outlook {
-    /// Cards to study now (learning steps coming back within the session count).
-    pub fn total(&self) -> usize {
-        self.learning + self.review + self.new
-    }
-}
-
-/// Why a session stopped early with an error.
-#[derive(Debug, thiserror::Error)]
-pub enum SessionError {
-    #[error(transparent)]
-    Ui(#[from] UiError),
-    #[error(transparent)]
-    Store(#[from] crate::store::StoreError),
-    #[error(transparent)]
-    Schedule(#[from] crate::schedule::ScheduleError),
-}
 
 /// Something the candidate did that undo can take back.
 enum Done {
@@ -227,20 +98,6 @@ enum Step {
     Quit,
 }
 
-/// The result of asking an auto-checked card.
-enum Checked {
-    Verdict {
-        right: bool,
-        hint_used: bool,
-        /// Whether "I was right" is offered after a wrong verdict (not where the machine or the candidate
-        /// decided: practical cards, labs given up).
-        claimable: bool,
-    },
-    /// The candidate grades it (an explanation), with this grade suggested.
-    SelfGrade(Rating),
-    Step(Step),
-}
-
 /// Why a card is out of this session's queue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Aside {
@@ -255,7 +112,6 @@ enum Aside {
 /// The study session.
 pub struct Session<'a> {
     cards: Vec<(&'a Deck, &'a Card)>,
-    /// The progress key of each card (same index as `cards`), built once.
     /// Each card's state (same index as `cards`; `CardState::new()` when the store has none).
     states: Vec<CardState>,
     /// Why a card is out of the queue, by index.
@@ -288,15 +144,15 @@ impl<'a> Session<'a> {
         ui: &'a mut dyn Ui,
         live: &'a mut dyn Live,
         config: Config,
-    ) -> Result<Self, SessionError> {
+    ) -> Result<Self, QuizError> {
         let (cards, states): (Vec<(&Deck, &Card)>, Vec<CardState>) =
-            crate::library::with_states(decks, progress.states())?
+            crate::join::with_states(decks, progress.states())?
                 .into_iter()
                 .map(|c| ((c.deck, c.card), c.state))
                 .unzip();
         let today = progress.done_since(config.day_start)?;
         let mut rank: Vec<usize> = (0..cards.len()).collect();
-        rank.shuffle(&mut planner.rng);
+        rank.shuffle(planner.rng());
         let mut by_rank: Vec<usize> = (0..cards.len()).collect();
         by_rank.sort_by_key(|&i| rank[i]);
         // Cards are named by borrowed ids here (a `CardRef` per card was 200,000 strings at 100,000 cards);
@@ -360,14 +216,14 @@ impl<'a> Session<'a> {
         })
     }
 
-    /// Cards still to be shown now, in order (learning, reviews most overdue first, new cards, learn-ahead),
-    /// as indices into the session's cards. New cards (and cram) follow the session's shuffled rank.
     /// The identity of card `i` (built when needed: the session asks a few cards of many).
     fn key_of(&self, i: usize) -> CardRef {
         let (deck, card) = self.cards[i];
         deck.card_ref(card)
     }
 
+    /// Cards still to be shown now, in order (learning, reviews most overdue first, new cards, learn-ahead),
+    /// as indices into the session's cards. New cards (and cram) follow the session's shuffled rank.
     pub fn queue(&self) -> Vec<usize> {
         self.entries().into_iter().map(|e| e.key).collect()
     }
@@ -425,7 +281,7 @@ impl<'a> Session<'a> {
     }
 
     /// Runs the session until nothing is left, the candidate quits, or Ctrl-C.
-    pub fn run(mut self) -> Result<Summary, SessionError> {
+    pub fn run(mut self) -> Result<Summary, QuizError> {
         let started = self.planner.now();
         let outlook = self.outlook();
         self.progress.first_question()?;
@@ -459,7 +315,7 @@ impl<'a> Session<'a> {
                 Ok(Step::Again) => self.front = Some(next),
                 Ok(Step::Undo) => self.undo()?,
                 Ok(Step::Quit) => break,
-                Err(SessionError::Ui(UiError::Interrupted)) => {
+                Err(QuizError::Ui(UiError::Interrupted)) => {
                     self.summary.interrupted = true;
                     break;
                 }
@@ -489,6 +345,12 @@ impl<'a> Session<'a> {
             .copied()
     }
 
+    /// The screen when nothing is due at the start: when the next card is, and how to study anyway.
+    pub fn nothing_due(&self, now: Timestamp, tz: &jiff::tz::TimeZone) -> String {
+        let outlook = self.outlook();
+        words::nothing_due(now, tz, self.next_due(), &outlook, self.config.cram)
+    }
+
     /// When the next card of these decks becomes due (learning or review).
     pub fn next_due(&self) -> Option<Timestamp> {
         let now = self.planner.now();
@@ -500,9 +362,10 @@ impl<'a> Session<'a> {
             .min()
     }
 
-    fn undo(&mut self) -> Result<(), SessionError> {
+    fn undo(&mut self) -> Result<(), QuizError> {
         let Some(done) = self.history.pop() else {
-            self.ui.say(Style::Dim, words::NOTHING_TO_UNDO)?;
+            self.ui
+                .say(Style::Dim, crate::quiz::words::NOTHING_TO_UNDO)?;
             return Ok(());
         };
         let (answer_id, card, verdict, was_new, learned, buried) = match done {
@@ -562,634 +425,10 @@ impl<'a> Session<'a> {
             }
         }
         let id = self.cards[card].1.id.as_str();
-        self.ui.say(Style::Dim, &words::undone(id))?;
+        self.ui.say(Style::Dim, &crate::quiz::words::undone(id))?;
         self.front = Some(card);
         Ok(())
     }
-
-    fn card(&mut self, index: usize, position: (usize, usize)) -> Result<Step, SessionError> {
-        let (_, card) = self.cards[index];
-        let state = &self.states[index];
-        let shown_at = self.planner.now();
-        let tag = words::tag(
-            card.kind.name(),
-            state.state == State::New,
-            self.config.cram,
-        );
-        let header = words::header(position, &self.key_of(index), &tag);
-        self.ui.say(Style::Header, &header)?;
-        let checked = match &card.kind {
-            CardKind::Flashcard { back } => return self.flashcard(index, back, shown_at),
-            CardKind::Choice { options, answers } => self.choice(card, options, answers)?,
-            CardKind::TrueFalse { answer } => self.true_false(card, *answer)?,
-            CardKind::Typed { answer, accept, .. } => self.typed(
-                card,
-                answer.as_deref().or(accept.first().map(String::as_str)),
-            )?,
-            CardKind::Practical { experiment } => self.practical(card, experiment)?,
-            CardKind::Lab { experiment } => self.lab(card, experiment)?,
-        };
-        let (right, hint_used, claimable) = match checked {
-            Checked::Verdict {
-                right,
-                hint_used,
-                claimable,
-            } => (right, hint_used, claimable),
-            Checked::SelfGrade(suggested) => {
-                if let Some(explain) = &card.explain {
-                    self.ui.say(Style::Explain, explain)?;
-                }
-                return self.grade(index, Grade::Explanation(suggested), shown_at);
-            }
-            Checked::Step(step) => return Ok(step),
-        };
-        if let Some(explain) = &card.explain {
-            self.ui.say(Style::Explain, explain)?;
-        }
-        if !right && claimable {
-            return self.grade(index, Grade::Wrong, shown_at);
-        }
-        // A wrong answer nobody can claim, or a used hint, fixes the grade; say so only once it is saved.
-        if !right || hint_used {
-            let (rating, verdict, note) = if right {
-                (Rating::Hard, Verdict::Right, words::RECORDED_HARD_HINT)
-            } else {
-                (Rating::Again, Verdict::Wrong, words::RECORDED_AGAIN)
-            };
-            self.record(index, rating, verdict, shown_at)?;
-            self.ui.say(Style::Dim, note)?;
-            return Ok(Step::Answered);
-        }
-        self.grade(index, Grade::Right, shown_at)
-    }
-
-    /// The grade prompt after an answer; records the grade picked. Undo asks the card again; quitting
-    /// (or Ctrl-C) and suspending keep the answer with the default grade.
-    fn grade(
-        &mut self,
-        index: usize,
-        grade: Grade,
-        shown_at: Timestamp,
-    ) -> Result<Step, SessionError> {
-        let (ratings, default, verdict): (&[Rating], usize, Verdict) = match grade {
-            Grade::Right => (
-                &[Rating::Hard, Rating::Good, Rating::Easy],
-                1,
-                Verdict::Right,
-            ),
-            Grade::Wrong => (&[Rating::Again], 0, Verdict::Wrong),
-            Grade::Claimed => (
-                &[Rating::Hard, Rating::Good, Rating::Easy],
-                1,
-                Verdict::Claimed,
-            ),
-            Grade::Flashcard => (ALL_GRADES, 2, Verdict::SelfGraded),
-            Grade::Explanation(suggested) => (
-                ALL_GRADES,
-                ALL_GRADES.iter().position(|&r| r == suggested).unwrap_or(2),
-                Verdict::SelfGraded,
-            ),
-        };
-        let choices = self.grade_choices(index, ratings);
-        let demo = self.cards[index]
-            .1
-            .demo
-            .as_deref()
-            .and_then(practical::find);
-        let reply = loop {
-            match self
-                .ui
-                .grade(&choices, default, grade == Grade::Wrong, demo.is_some())
-            {
-                Ok(GradeReply::Demo) => match demo {
-                    Some(experiment) => self.show_demo(experiment)?,
-                    None => continue,
-                },
-                Ok(reply) => break reply,
-                Err(UiError::Interrupted) => {
-                    self.keep_on_quit(index, ratings[default], verdict, shown_at)?;
-                    return Err(UiError::Interrupted.into());
-                }
-                Err(err) => return Err(err.into()),
-            }
-        };
-        match reply {
-            GradeReply::Grade(rating) => {
-                self.record(index, rating, verdict, shown_at)?;
-                if grade == Grade::Wrong {
-                    self.ui.say(Style::Dim, words::RECORDED_AGAIN)?;
-                }
-                Ok(Step::Answered)
-            }
-            GradeReply::Claim => self.grade(index, Grade::Claimed, shown_at),
-            GradeReply::Suspend => {
-                self.record(index, ratings[default], verdict, shown_at)?;
-                self.progress
-                    .set_suspended(&self.key_of(index), true, self.planner.now())?;
-                self.aside[index] = Aside::Suspended;
-                self.history.push(Done::Suspend { card: index });
-                let card = self.key_of(index).to_string();
-                self.ui.say(
-                    Style::Dim,
-                    &words::suspended(&card, ratings[default].name()),
-                )?;
-                self.summary.suspended.push(card);
-                Ok(Step::Answered)
-            }
-            GradeReply::Undo => Ok(Step::Again),
-            // Answered inside the loop above.
-            GradeReply::Demo => Ok(Step::Again),
-            GradeReply::Quit => {
-                self.keep_on_quit(index, ratings[default], verdict, shown_at)?;
-                Ok(Step::Quit)
-            }
-        }
-    }
-
-    /// Runs a card's demo experiment live and shows what happened; nothing is graded or recorded.
-    fn show_demo(&mut self, experiment: &'static Experiment) -> Result<(), SessionError> {
-        self.ui
-            .say(Style::Dim, &words::demo_intro(experiment.title))?;
-        match self.live.run(experiment) {
-            practical::Outcome::Observed(obs) => {
-                for line in &obs.transcript {
-                    self.ui.say(Style::Dim, line)?;
-                }
-                self.ui
-                    .say(Style::Text, &words::conclusion(&obs.conclusion))?;
-                if let Some(note) = &obs.note {
-                    self.ui.say(Style::Dim, note)?;
-                }
-            }
-            practical::Outcome::Unavailable { reason } => {
-                self.ui.say(Style::Dim, &words::demo_unavailable(&reason))?;
-            }
-            practical::Outcome::Errored { message } => {
-                self.ui
-                    .say(Style::Dim, &words::demo_unavailable(&message))?;
-            }
-        }
-        Ok(())
-    }
-
-    fn keep_on_quit(
-        &mut self,
-        index: usize,
-        rating: Rating,
-        verdict: Verdict,
-        shown_at: Timestamp,
-    ) -> Result<(), SessionError> {
-        self.record(index, rating, verdict, shown_at)?;
-        self.summary.kept_on_quit = Some((self.key_of(index).to_string(), rating));
-        Ok(())
-    }
-
-    fn grade_choices(&self, index: usize, ratings: &[Rating]) -> Vec<GradeChoice> {
-        let now = self.planner.now();
-        let previews = if self.config.cram {
-            None
-        } else {
-            self.planner
-                .scheduler
-                .preview(&self.states[index], now)
-                .ok()
-        };
-        ratings
-            .iter()
-            .map(|&rating| {
-                let next = previews
-                    .as_ref()
-                    .and_then(|p| p.iter().find(|o| o.rating == rating))
-                    .map(|outcome| outcome.label(now));
-                GradeChoice {
-                    rating,
-                    label: words::grade_label(rating, next.as_deref()),
-                }
-            })
-            .collect()
-    }
-
-    fn record(
-        &mut self,
-        index: usize,
-        rating: Rating,
-        verdict: Verdict,
-        shown_at: Timestamp,
-    ) -> Result<(), SessionError> {
-        let now = self.planner.now();
-        let mut before = self.states[index].clone();
-        let duration_ms =
-            u64::try_from(now.duration_since(shown_at).as_millis().max(0)).unwrap_or(u64::MAX);
-        // The state is computed from the one this session knows; if another portquiz changed the card
-        // meanwhile (a merge, a second session), the store refuses and hands back the current one.
-        let mut attempts = 0;
-        let (answer_id, after) = loop {
-            let outcome =
-                self.planner
-                    .scheduler
-                    .answer(&before, rating, now, &mut self.planner.rng)?;
-            let after = if self.config.cram {
-                before.clone()
-            } else {
-                outcome.card
-            };
-            let recorded = self.progress.record(&Answer {
-                card: &self.key_of(index),
-                time: now,
-                rating,
-                elapsed_days: outcome.elapsed_days,
-                duration_ms,
-                new_state: (!self.config.cram).then_some(&after),
-                overridden: verdict == Verdict::Claimed,
-                based_on: Some(&before),
-                kind: crate::store::AnswerKind::Study,
-            });
-            match recorded {
-                Err(StoreError::Stale { current, .. }) if attempts < 3 => {
-                    attempts += 1;
-                    before = *current;
-                }
-                other => break (other?, after),
-            }
-        };
-        let was_new = before.state == State::New;
-        self.states[index] = after;
-        self.summary.answered += 1;
-        match verdict {
-            Verdict::Right => self.summary.right += 1,
-            Verdict::Wrong => self.summary.wrong += 1,
-            Verdict::SelfGraded => self.summary.self_graded += 1,
-            Verdict::Claimed => {
-                self.summary.self_graded += 1;
-                self.summary.claimed += 1;
-            }
-        }
-        let learned = was_new && rating != Rating::Again && !self.config.cram;
-        if learned {
-            self.summary.learned += 1;
-        }
-        let mut buried = Vec::new();
-        if self.config.cram {
-            self.aside[index] = Aside::Done;
-        } else {
-            if was_new {
-                self.today.new += 1;
-            } else {
-                self.today.reviews += 1;
-            }
-            if let Some(group) = self.siblings[index].filter(|_| self.config.bury) {
-                for i in 0..self.cards.len() {
-                    if i != index
-                        && self.siblings[i] == Some(group)
-                        && self.aside[i] == Aside::No
-                        && buriable(&self.states[i])
-                    {
-                        self.aside[i] = Aside::Buried;
-                        buried.push(i);
-                    }
-                }
-            }
-        }
-        self.history.push(Done::Answer {
-            answer_id,
-            card: index,
-            verdict,
-            was_new,
-            learned,
-            buried,
-        });
-        Ok(())
-    }
-
-    fn flashcard(
-        &mut self,
-        index: usize,
-        back: &str,
-        shown_at: Timestamp,
-    ) -> Result<Step, SessionError> {
-        let card = self.cards[index].1;
-        self.ui.say(Style::Question, &card.prompt)?;
-        let mut hint_available = card.hint.is_some();
-        loop {
-            match self
-                .ui
-                .proceed(words::reveal(hint_available), hint_available)?
-            {
-                Reply::Value(()) => break,
-                Reply::Hint => {
-                    self.show_hint(card)?;
-                    hint_available = false;
-                }
-                Reply::Undo => return Ok(Step::Undo),
-                Reply::Quit => return Ok(Step::Quit),
-            }
-        }
-        self.ui.say(Style::Text, &words::flashcard_back(back))?;
-        if let Some(explain) = &card.explain {
-            self.ui.say(Style::Explain, explain)?;
-        }
-        self.grade(index, Grade::Flashcard, shown_at)
-    }
-
-    fn show_hint(&mut self, card: &Card) -> Result<(), SessionError> {
-        if let Some(hint) = &card.hint {
-            self.ui.say(Style::Dim, &words::hint(hint))?;
-        }
-        Ok(())
-    }
-
-    /// Asks until an answer, undo or quit; a hint request shows the hint and asks again.
-    fn ask<T>(
-        &mut self,
-        card: &Card,
-        mut prompt: impl FnMut(&mut dyn Ui, bool) -> Result<Reply<T>, UiError>,
-    ) -> Result<Asked<T>, SessionError> {
-        let mut hint_used = false;
-        loop {
-            match prompt(self.ui, card.hint.is_some() && !hint_used)? {
-                Reply::Hint => {
-                    self.show_hint(card)?;
-                    hint_used = true;
-                }
-                Reply::Value(value) => return Ok(Asked::Value(value, hint_used)),
-                Reply::Undo => return Ok(Asked::Step(Step::Undo)),
-                Reply::Quit => return Ok(Asked::Step(Step::Quit)),
-            }
-        }
-    }
-
-    fn choice(
-        &mut self,
-        card: &Card,
-        options: &[ChoiceOption],
-        answers: &[usize],
-    ) -> Result<Checked, SessionError> {
-        let mut order: Vec<usize> = (0..options.len()).collect();
-        order.shuffle(&mut self.planner.rng);
-        let shown: Vec<String> = order.iter().map(|&i| options[i].text.clone()).collect();
-        let multi = answers.len() > 1;
-        self.ui.say(
-            Style::Question,
-            &words::choice_question(&card.prompt, answers.len()),
-        )?;
-        let (picks, hint_used) = match self.ask(card, |ui, hint| ui.choose(&shown, multi, hint))? {
-            Asked::Value(picks, hint_used) => (picks, hint_used),
-            Asked::Step(step) => return Ok(Checked::Step(step)),
-        };
-        let picks: Vec<usize> = picks.indices().iter().map(|&i| order[i]).collect();
-        let right = card.choice_is_right(&picks);
-        let correct: Vec<&str> = answers.iter().map(|&i| options[i].text.as_str()).collect();
-        if right {
-            self.ui.say(Style::Right, &words::choice_right(&correct))?;
-        } else {
-            self.ui.say(Style::Wrong, &words::choice_wrong(&correct))?;
-            for &p in picks.iter().filter(|p| !answers.contains(p)) {
-                if let Some(why) = &options[p].why {
-                    self.ui
-                        .say(Style::Text, &words::why_not(&options[p].text, why))?;
-                }
-            }
-        }
-        Ok(Checked::Verdict {
-            right,
-            hint_used,
-            claimable: true,
-        })
-    }
-
-    fn true_false(&mut self, card: &Card, answer: bool) -> Result<Checked, SessionError> {
-        self.ui
-            .say(Style::Question, &words::true_false_question(&card.prompt))?;
-        let (given, hint_used) = match self.ask(card, |ui, hint| ui.true_false(hint))? {
-            Asked::Value(given, hint_used) => (given, hint_used),
-            Asked::Step(step) => return Ok(Checked::Step(step)),
-        };
-        let right = given == answer;
-        let style = if right { Style::Right } else { Style::Wrong };
-        self.ui
-            .say(style, &words::true_false_verdict(right, answer))?;
-        Ok(Checked::Verdict {
-            right,
-            hint_used,
-            claimable: true,
-        })
-    }
-
-    fn typed(&mut self, card: &Card, model: Option<&str>) -> Result<Checked, SessionError> {
-        let ordered = matches!(card.kind, CardKind::Typed { ordered: true, .. });
-        let question = words::typed_question(&card.prompt, ordered);
-        self.ui.say(Style::Question, &question)?;
-        let (given, hint_used) = match self.ask(card, |ui, hint| ui.text(hint))? {
-            Asked::Value(given, hint_used) => (given, hint_used),
-            Asked::Step(step) => return Ok(Checked::Step(step)),
-        };
-        let model = model.unwrap_or_default();
-        if let (Some(groups), Some(judgement)) =
-            (card.explanation_ideas(), card.typed_judgement(&given))
-        {
-            return self.explanation(groups, &judgement, model, hint_used);
-        }
-        let right = card.typed_is_right(&given);
-        if right {
-            self.ui.say(Style::Right, &words::typed_right(model))?;
-        } else {
-            let missing = card.typed_missing(&given);
-            self.ui
-                .say(Style::Wrong, &words::typed_wrong(model, &missing))?;
-        }
-        Ok(Checked::Verdict {
-            right,
-            hint_used,
-            claimable: true,
-        })
-    }
-
-    /// An explanation card: portquiz does not pretend to judge meaning. It shows the model answer and the key
-    /// ideas it spotted or missed, suggests a grade, and the candidate grades.
-    fn explanation(
-        &mut self,
-        groups: &[Vec<String>],
-        judgement: &Judgement,
-        model: &str,
-        hint_used: bool,
-    ) -> Result<Checked, SessionError> {
-        // What the matcher did not find (in order, on an ordered card) is missed.
-        let names = |missed: bool| -> Vec<String> {
-            let listed = groups.iter().enumerate();
-            listed
-                .filter(|(i, _)| judgement.missing.contains(i) == missed)
-                .map(|(_, group)| group.join(" / "))
-                .collect()
-        };
-        let (spotted, missed) = (names(false), names(true));
-        self.ui.say(
-            Style::Text,
-            &words::explanation_feedback(model, &spotted, &missed),
-        )?;
-        let suggested = match judgement.explanation_suggestion(groups.len()) {
-            Suggestion::Good => Rating::Good,
-            Suggestion::Hard => Rating::Hard,
-            Suggestion::Again => Rating::Again,
-        };
-        let suggested = if hint_used {
-            suggested.min(Rating::Hard)
-        } else {
-            suggested
-        };
-        Ok(Checked::SelfGrade(suggested))
-    }
-
-    /// Finds a practical card's experiment (or lab) and shows its question: the card's own prompt, else the
-    /// experiment's. `None` (the card is skipped) when this build does not have it.
-    fn introduce_live(
-        &mut self,
-        card: &Card,
-        id: &str,
-        what: &str,
-    ) -> Result<Option<&'static Experiment>, SessionError> {
-        let Some(experiment) = practical::find(id) else {
-            self.ui.say(Style::Dim, &words::not_in_build(what, id))?;
-            return Ok(None);
-        };
-        let question = if card.prompt.is_empty() {
-            experiment.question
-        } else {
-            card.prompt.as_str()
-        };
-        self.ui.say(Style::Question, question)?;
-        Ok(Some(experiment))
-    }
-
-    fn practical(&mut self, card: &Card, id: &str) -> Result<Checked, SessionError> {
-        let Some(experiment) = self.introduce_live(card, id, "experiment")? else {
-            return Ok(Checked::Step(Step::Unavailable));
-        };
-        self.ui.say(Style::Dim, words::RUNS_LIVE)?;
-        // Shuffled like every choice card: where the right option sits must not give it away.
-        let mut order: Vec<usize> = (0..experiment.options.len()).collect();
-        order.shuffle(&mut self.planner.rng);
-        let options: Vec<String> = order
-            .iter()
-            .map(|&i| experiment.options[i].to_string())
-            .collect();
-        let (picks, hint_used) =
-            match self.ask(card, |ui, hint| ui.choose(&options, false, hint))? {
-                Asked::Value(picks, hint_used) => (picks, hint_used),
-                Asked::Step(step) => return Ok(Checked::Step(step)),
-            };
-        match self.live.run(experiment) {
-            practical::Outcome::Observed(obs) => {
-                for line in &obs.transcript {
-                    self.ui.say(Style::Dim, line)?;
-                }
-                let mut picks: Vec<usize> = picks.indices().iter().map(|&i| order[i]).collect();
-                picks.sort_unstable();
-                let mut correct = obs.correct.clone();
-                correct.sort_unstable();
-                let right = picks == correct;
-                let answer: Vec<&str> = correct
-                    .iter()
-                    .filter_map(|&i| experiment.options.get(i).copied())
-                    .collect();
-                if right {
-                    self.ui.say(Style::Right, &words::machine_agrees(&answer))?;
-                } else {
-                    self.ui
-                        .say(Style::Wrong, &words::machine_disagrees(&answer))?;
-                }
-                self.ui
-                    .say(Style::Text, &words::conclusion(&obs.conclusion))?;
-                if let Some(note) = &obs.note {
-                    self.ui.say(Style::Dim, note)?;
-                }
-                if card.explain.is_none() {
-                    self.ui.say(Style::Dim, experiment.explain)?;
-                }
-                Ok(Checked::Verdict {
-                    right,
-                    hint_used,
-                    // The machine decided.
-                    claimable: false,
-                })
-            }
-            practical::Outcome::Unavailable { reason } => {
-                self.ui.say(Style::Dim, &words::unavailable(&reason))?;
-                Ok(Checked::Step(Step::Unavailable))
-            }
-            practical::Outcome::Errored { message } => {
-                self.ui
-                    .say(Style::Dim, &words::could_not_finish(&message))?;
-                Ok(Checked::Step(Step::Unavailable))
-            }
-        }
-    }
-
-    fn lab(&mut self, card: &Card, id: &str) -> Result<Checked, SessionError> {
-        let Some(experiment) = self.introduce_live(card, id, "lab")? else {
-            return Ok(Checked::Step(Step::Unavailable));
-        };
-        let mut lab = match self.live.start_lab(experiment) {
-            Ok(lab) => lab,
-            Err(reason) => {
-                self.ui.say(Style::Dim, &words::unavailable(&reason))?;
-                return Ok(Checked::Step(Step::Unavailable));
-            }
-        };
-        self.ui.say(Style::Text, lab.instructions())?;
-        let hint_used = match self.ask(card, |ui, hint| ui.proceed(words::LAB_DONE, hint))? {
-            Asked::Value((), hint_used) => hint_used,
-            Asked::Step(step) => return Ok(Checked::Step(step)),
-        };
-        let mut checks = 0;
-        loop {
-            let result = lab.verify();
-            checks += 1;
-            for line in &result.transcript {
-                self.ui.say(Style::Dim, line)?;
-            }
-            if result.passed {
-                self.ui
-                    .say(Style::Right, &words::lab_verified(&result.conclusion))?;
-                return Ok(Checked::Verdict {
-                    right: true,
-                    hint_used,
-                    claimable: false,
-                });
-            }
-            self.ui
-                .say(Style::Wrong, &words::lab_not_verified(&result.conclusion))?;
-            match self.ui.lab_failed(checks < MAX_LAB_CHECKS)? {
-                LabReply::Retry => self.ui.say(Style::Dim, words::CHECKING_AGAIN)?,
-                LabReply::GiveUp => {
-                    return Ok(Checked::Verdict {
-                        right: false,
-                        hint_used,
-                        claimable: false,
-                    });
-                }
-                LabReply::Skip => {
-                    self.ui.say(Style::Dim, words::LAB_SKIPPED)?;
-                    return Ok(Checked::Step(Step::Skipped));
-                }
-                LabReply::Quit => return Ok(Checked::Step(Step::Quit)),
-            }
-        }
-    }
-}
-
-/// Which grade prompt follows an answer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Grade {
-    /// A right auto-checked answer: Hard, Good (default) or Easy.
-    Right,
-    /// A wrong one: Again (default), or "I was right".
-    Wrong,
-    /// After "I was right": the candidate grades it, Hard, Good (default) or Easy.
-    Claimed,
-    /// A flashcard: Again, Hard, Good (default) or Easy.
-    Flashcard,
-    /// An explanation the candidate grades: Again, Hard, Good or Easy, the suggestion as default.
-    Explanation(Rating),
 }
 
 /// Each card's sibling group: cards naming the same experiment (across decks), and cells of the same table
@@ -1232,10 +471,4 @@ fn sibling_groups(cards: &[(&Deck, &Card)]) -> Vec<Option<usize>> {
 /// learning step keeps its step.
 fn buriable(state: &CardState) -> bool {
     matches!(state.state, State::New | State::Review)
-}
-
-/// What [`Session::ask`] got: an answer (and whether the hint was shown first), or a step.
-enum Asked<T> {
-    Value(T, bool),
-    Step(Step),
 }

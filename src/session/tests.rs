@@ -9,8 +9,11 @@ use jiff::{SignedDuration, Timestamp};
 
 use super::*;
 use crate::deck::{Known, parse_deck};
-use crate::practical::{LabResult, Observation, Outcome};
+use crate::practical;
+use crate::practical::{Experiment, LabResult, Observation, Outcome};
+use crate::quiz::{Lab, MemoryProgress};
 use crate::schedule::SchedulerConfig;
+use crate::schedule::{Rating, Scheduler};
 use crate::ui::script::{End, scripted};
 
 const START: &str = "2026-03-02T09:00:00Z";
@@ -161,6 +164,8 @@ struct Bench {
     /// How long each prompt takes the candidate.
     tick: SignedDuration,
     seed: u64,
+    /// Judges typed answers (the deck's matcher unless a test needs a verdict it does not give yet).
+    judge: fn(&Card, &str) -> Option<crate::deck::answer::Judgement>,
 }
 
 impl Bench {
@@ -175,6 +180,7 @@ impl Bench {
             new_per_day: 10,
             tick: SignedDuration::from_secs(5),
             seed: 7,
+            judge: Card::typed_judgement,
         }
     }
 
@@ -187,7 +193,8 @@ impl Bench {
     fn run(&mut self, lines: &[&str], end: End) -> (Summary, String) {
         let (mut ui, transcript) = scripted(lines.iter().copied(), end);
         // Every reading of the clock moves it on by `tick`.
-        let planner = Planner::ticking(&self.scheduler, self.clock.clone(), self.tick, self.seed);
+        let planner = Planner::ticking(&self.scheduler, self.clock.clone(), self.tick, self.seed)
+            .with_judge(self.judge);
         let now = self.clock.get();
         let config = Config {
             new_per_day: self.new_per_day,
@@ -206,14 +213,9 @@ impl Bench {
         )
         .unwrap();
         if session.queue().is_empty() {
-            let next = session.next_due();
-            let outlook = session.outlook();
+            let text = session.nothing_due(now, self.scheduler.time_zone());
             drop(session);
-            ui.say(
-                Style::Text,
-                &words::nothing_due(now, self.scheduler.time_zone(), next, &outlook, self.cram),
-            )
-            .unwrap();
+            ui.say(Style::Text, &text).unwrap();
             return (Summary::default(), transcript.text());
         }
         let summary = session.run().unwrap();
@@ -305,6 +307,28 @@ fn a_typed_answer_among_the_accepted_ones_is_right() {
     let (_, text) = b.run(&["Port  443", "4"], End::Eof);
     transcript!("typed_right", text);
     assert_eq!(b.ratings(), [("https".into(), Rating::Easy)]);
+}
+
+#[test]
+fn a_close_typed_answer_shows_what_matched_and_enter_confirms_hard() {
+    let mut b = Bench::new(&["https"]);
+    b.judge = crate::quiz::close_judge;
+    let (summary, text) = b.run(&["4433", ""], End::Eof);
+    assert!(
+        text.contains(
+            "your answer (type it, u undo, q quit)> 4433\n\
+             Close. A model answer: 443\n\
+             Matched: 443\n\
+             Not matched: an extra 3\n\
+             Confirm a grade (Enter = Hard): was it what you meant?\n\
+             HTTPS listens on 443.\n\
+             grades: 1 Again (next in 1m), 2 Hard  (next in 6m), 3 Good  (next in 10m), 4 Easy  (next in 8d)\n\
+             grade (Enter = hard, s suspend, u undo, q quit)> \n"
+        ),
+        "{text}"
+    );
+    assert_eq!(b.ratings(), [("https".into(), Rating::Hard)]);
+    assert_eq!((summary.self_graded, summary.wrong), (1, 0));
 }
 
 #[test]

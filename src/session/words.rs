@@ -3,7 +3,7 @@
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
-use crate::schedule::Rating;
+use super::summary::{Outlook, Summary};
 use crate::text::{Form, duration, plural};
 
 /// The header line above each card: `[3 done · 17 left] deck/card · choice · new`. "Left" counts this
@@ -15,7 +15,7 @@ pub fn header(position: (usize, usize), card: &impl std::fmt::Display, tag: &str
 }
 
 /// The opening line: what is due now.
-pub fn outlook(o: &super::Outlook, cram: bool) -> String {
+pub fn outlook(o: &Outlook, cram: bool) -> String {
     if cram {
         return format!(
             "{} to practise (cram: the schedule does not change).",
@@ -75,13 +75,6 @@ pub fn tag(kind: &str, new: bool, cram: bool) -> String {
     tag
 }
 
-pub const NOTHING_TO_UNDO: &str = "(nothing to undo in this session)";
-
-/// After an undo: the card is asked again.
-pub fn undone(card: &str) -> String {
-    format!("(undone: the answer to `{card}` is forgotten; here it is again)")
-}
-
 pub const RECORDED_AGAIN: &str = "(recorded as Again)";
 pub const RECORDED_HARD_HINT: &str = "(the hint was used, so this was recorded as Hard)";
 
@@ -98,120 +91,8 @@ pub fn flashcard_back(back: &str) -> String {
     format!("Answer: {back}")
 }
 
-pub fn hint(hint: &str) -> String {
-    format!("Hint: {hint}")
-}
-
-/// A multi-answer choice question says how many to pick, unless the author's prompt already asks.
-pub fn choice_question(prompt: &str, answers: usize) -> String {
-    if answers > 1 && !prompt.to_lowercase().contains("pick") {
-        format!("{prompt} (pick {answers})")
-    } else {
-        prompt.to_string()
-    }
-}
-
-pub fn choice_right(correct: &[&str]) -> String {
-    format!("Right: {}", correct.join(", "))
-}
-
-pub fn choice_wrong(correct: &[&str]) -> String {
-    format!("Wrong. The answer is: {}", correct.join(", "))
-}
-
-pub fn why_not(option: &str, why: &str) -> String {
-    format!("Why not \"{option}\": {why}")
-}
-
-pub fn true_false_question(prompt: &str) -> String {
-    format!("True or false: {prompt}")
-}
-
-pub fn true_false_verdict(right: bool, answer: bool) -> String {
-    let word = if answer { "true" } else { "false" };
-    if right {
-        format!("Right: it is {word}.")
-    } else {
-        format!("Wrong: it is {word}.")
-    }
-}
-
-/// A typed question whose keywords must come in order says so, unless the author's prompt already does.
-pub fn typed_question(prompt: &str, ordered: bool) -> String {
-    if ordered && !prompt.to_lowercase().contains("in order") {
-        format!("{prompt} (in order)")
-    } else {
-        prompt.to_string()
-    }
-}
-
-pub fn typed_right(model: &str) -> String {
-    format!("Right. A model answer: {model}")
-}
-
-/// A wrong typed answer: the model answer, and the keyword groups the answer lacked.
-pub fn typed_wrong(model: &str, missing: &[String]) -> String {
-    let mut text = format!("Not quite. A model answer: {model}");
-    if !missing.is_empty() {
-        text.push_str(&format!("\nMissing: {}", missing.join(", ")));
-    }
-    text
-}
-
-/// After an explanation: the model answer and the key ideas the answer named or did not; the candidate
-/// grades (portquiz does not judge meaning).
-pub fn explanation_feedback(model: &str, spotted: &[String], missed: &[String]) -> String {
-    let mut text = format!("A model answer: {model}");
-    if !spotted.is_empty() {
-        text.push_str(&format!("\nKey ideas you named: {}", spotted.join(", ")));
-    }
-    if !missed.is_empty() {
-        text.push_str(&format!("\nKey ideas not named: {}", missed.join(", ")));
-    }
-    text.push_str("\nGrade yourself: did your answer say the same?");
-    if !spotted.is_empty() || !missed.is_empty() {
-        text.push_str(" (portquiz suggests a grade from the key ideas)");
-    }
-    text
-}
-
-/// A practical or lab card whose experiment this build does not have.
-pub fn not_in_build(what: &str, id: &str) -> String {
-    format!("(the {what} `{id}` is not in this build; the card is skipped)")
-}
-
-/// Before a card's demo runs.
-pub fn demo_intro(title: &str) -> String {
-    format!("(live, on loopback, not graded: {title})")
-}
-
-/// A demo this machine cannot run.
-pub fn demo_unavailable(reason: &str) -> String {
-    format!("(the demo cannot run here: {reason})")
-}
-
 pub const RUNS_LIVE: &str =
     "(portquiz will run this live on loopback and compare with your prediction)";
-
-pub fn machine_agrees(answer: &[&str]) -> String {
-    format!("Right, this machine agrees: {}", answer.join(", "))
-}
-
-pub fn machine_disagrees(answer: &[&str]) -> String {
-    format!("Not what this machine did: {}", answer.join(", "))
-}
-
-pub fn conclusion(text: &str) -> String {
-    format!("=> {text}")
-}
-
-pub fn unavailable(reason: &str) -> String {
-    format!("not available here: {reason}. The card is skipped, not graded.")
-}
-
-pub fn could_not_finish(message: &str) -> String {
-    format!("the experiment could not finish: {message}. The card is skipped, not graded.")
-}
 
 pub const LAB_DONE: &str = "Done? portquiz checks now";
 
@@ -221,14 +102,6 @@ pub fn lab_verified(conclusion: &str) -> String {
 
 pub fn lab_not_verified(conclusion: &str) -> String {
     format!("Not verified: {conclusion}")
-}
-
-/// A grade's label at the grade prompt: `Good  (next in 3 days)`, or the bare name in cram.
-pub fn grade_label(rating: Rating, next: Option<&str>) -> String {
-    match next {
-        Some(next) => format!("{:<5} (next in {next})", rating.name()),
-        None => rating.name().to_string(),
-    }
 }
 
 /// "2026-11-25 14:03 (in 3 days)": when a card is due, and how far off that is.
@@ -245,7 +118,7 @@ pub fn nothing_due(
     now: Timestamp,
     tz: &TimeZone,
     next: Option<Timestamp>,
-    outlook: &super::Outlook,
+    outlook: &Outlook,
     cram: bool,
 ) -> String {
     if cram {
@@ -272,7 +145,7 @@ pub fn nothing_due(
 }
 
 /// The closing summary: it adds up (answered = right + wrong + graded by you).
-pub fn summary(now: Timestamp, tz: &TimeZone, s: &super::Summary) -> String {
+pub fn summary(now: Timestamp, tz: &TimeZone, s: &Summary) -> String {
     let mut text = format!(
         "\nSession {}: {} answered ({} right, {} wrong, {} graded by you",
         if s.interrupted { "interrupted" } else { "over" },

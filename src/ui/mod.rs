@@ -1,5 +1,7 @@
 //! Front ends for the study session. The session talks to a [`Ui`]; it never reads a terminal or stdin
-//! itself, so the same session runs in a terminal ([`terminal`]), line by line ([`plain`]), or in tests.
+//! itself, so the same session runs in a terminal ([`terminal`]), line by line ([`plain`]), or in tests;
+//! [`front`] picks and builds one for a command.
+pub mod front;
 pub mod plain;
 pub mod script;
 pub mod stdin;
@@ -55,6 +57,19 @@ pub enum GradeReply {
     Undo,
     /// End the session.
     Quit,
+}
+
+/// The actions a grade prompt offers beside the grades.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Offer {
+    /// "I was right" (after a verdict of wrong).
+    pub claim: bool,
+    /// See the card's experiment live.
+    pub demo: bool,
+    /// Take the card out of rotation.
+    pub suspend: bool,
+    /// Take back the answer just given.
+    pub undo: bool,
 }
 
 /// What the candidate chose after a lab's check failed.
@@ -183,14 +198,13 @@ pub trait Ui {
     fn text(&mut self, hint_available: bool) -> Answer<String>;
     /// Waits until the candidate is ready (reveal a flashcard's back, or a lab is done).
     fn proceed(&mut self, what: &str, hint_available: bool) -> Answer<()>;
-    /// Picks a grade; `default` is taken on Enter. `claim` offers "I was right" (after a wrong verdict);
-    /// `demo` offers to show the card's experiment live.
+    /// Picks a grade; `default` is taken on Enter. `offer` says which other actions the prompt offers (and
+    /// accepts): a prompt never offers what its loop refuses.
     fn grade(
         &mut self,
         choices: &[GradeChoice],
         default: usize,
-        claim: bool,
-        demo: bool,
+        offer: Offer,
     ) -> Result<GradeReply, UiError>;
     /// After a failed lab check: retry (when `retry` is offered), give up, or skip.
     fn lab_failed(&mut self, retry: bool) -> Result<LabReply, UiError>;

@@ -4,8 +4,8 @@
 use std::io::{BufRead, Write};
 
 use super::{
-    Answer, Command, GradeChoice, GradeReply, LabReply, NO_HINT, Picks, Reply, Style, Ui, UiError,
-    read_command,
+    Answer, Command, GradeChoice, GradeReply, LabReply, NO_HINT, Offer, Picks, Reply, Style, Ui,
+    UiError, read_command,
 };
 use crate::safe;
 use crate::schedule::Rating;
@@ -239,9 +239,14 @@ impl<R: BufRead, W: Write> Ui for PlainUi<R, W> {
         &mut self,
         choices: &[GradeChoice],
         default: usize,
-        claim: bool,
-        demo: bool,
+        offer: Offer,
     ) -> Result<GradeReply, UiError> {
+        let Offer {
+            claim,
+            demo,
+            suspend,
+            undo,
+        } = offer;
         let list: Vec<String> = choices
             .iter()
             .map(|c| format!("{} {}", c.rating.as_u8(), safe::line(&c.label)))
@@ -256,10 +261,12 @@ impl<R: BufRead, W: Write> Ui for PlainUi<R, W> {
         writeln!(self.out, "{grades}")?;
         let default_rating = choices.get(default).map(|c| c.rating);
         let label = format!(
-            "grade (Enter = {}{}{}, s suspend, u undo, q quit)",
+            "grade (Enter = {}{}{}{}{}, q quit)",
             default_rating.map_or("", |r| r.as_str()),
             if claim { ", r I was right" } else { "" },
-            if demo { ", d see it live" } else { "" }
+            if demo { ", d see it live" } else { "" },
+            if suspend { ", s suspend" } else { "" },
+            if undo { ", u undo" } else { "" },
         );
         let allowed: Vec<String> = choices
             .iter()
@@ -269,7 +276,8 @@ impl<R: BufRead, W: Write> Ui for PlainUi<R, W> {
         loop {
             match self.prompt(&label)? {
                 Line::Quit => return Ok(GradeReply::Quit),
-                Line::Undo => return Ok(GradeReply::Undo),
+                Line::Undo if undo => return Ok(GradeReply::Undo),
+                Line::Undo => self.remind(&expected)?,
                 Line::Text(t) if t.trim().is_empty() => {
                     if let Some(r) = default_rating {
                         return Ok(GradeReply::Grade(r));
@@ -280,7 +288,7 @@ impl<R: BufRead, W: Write> Ui for PlainUi<R, W> {
                     if claim && matches!(word.as_str(), "r" | "right" | "i was right") {
                         return Ok(GradeReply::Claim);
                     }
-                    if matches!(word.as_str(), "s" | "suspend") {
+                    if suspend && matches!(word.as_str(), "s" | "suspend") {
                         return Ok(GradeReply::Suspend);
                     }
                     if demo && matches!(word.as_str(), "d" | "demo") {

@@ -1,5 +1,5 @@
 //! The terminal front end: dialoguer menus on stderr (arrow keys, Enter; Esc or `q` ends the session), a
-//! plain line editor for typed answers, and feedback on stdout. The only place dialoguer is used.
+//! plain line editor for typed answers, and feedback on stdout (on stderr when stdout holds JSON). The only place dialoguer is used.
 //!
 //! Screen rules: every text is wrapped at word boundaries to the terminal's width before it is shown
 //! (dialoguer counts lines by newlines, so text the terminal wrapped by itself would leave stale lines when a
@@ -15,8 +15,8 @@ use dialoguer::theme::{ColorfulTheme, SimpleTheme, Theme};
 use dialoguer::{MultiSelect, Select};
 
 use super::{
-    Answer, Command, GradeChoice, GradeReply, LabReply, NO_HINT, Picks, Reply, Style, Ui, UiError,
-    read_command,
+    Answer, Command, GradeChoice, GradeReply, LabReply, NO_HINT, Offer, Picks, Reply, Style, Ui,
+    UiError, read_command,
 };
 use crate::env::Output;
 use crate::env::output::{paint, style};
@@ -41,10 +41,13 @@ pub struct TerminalUi {
     output: Output,
     /// Screen lines written since the last card header: what a menu must leave room for.
     lines_since_header: usize,
+    /// Feedback goes to stderr beside the menus (`--json`: stdout holds the JSON alone), else to stdout.
+    feedback_on_stderr: bool,
 }
 
 impl TerminalUi {
-    pub fn new(output: Output) -> Self {
+    /// A terminal front end; `feedback_on_stderr` keeps stdout for a machine-readable result.
+    pub fn new(output: Output, feedback_on_stderr: bool) -> Self {
         // dialoguer styles through console, which would otherwise decide colour by itself.
         console::set_colors_enabled(output.stdout_color());
         console::set_colors_enabled_stderr(output.stderr_color());
@@ -58,6 +61,7 @@ impl TerminalUi {
             theme,
             output,
             lines_since_header: 0,
+            feedback_on_stderr,
         }
     }
 
@@ -78,11 +82,17 @@ impl TerminalUi {
         rows.saturating_sub(self.lines_since_header + 2).max(3)
     }
 
-    /// Writes a line (already wrapped) on stdout and counts it.
+    /// Writes a line (already wrapped) where feedback goes and counts it.
     fn write_out(&mut self, text: &str, painted: anstyle::Style) -> Result<(), UiError> {
-        let mut out = std::io::stdout().lock();
-        writeln!(out, "{}", paint(self.output.on_stdout(painted), text))?;
-        out.flush()?;
+        if self.feedback_on_stderr {
+            let mut out = std::io::stderr().lock();
+            writeln!(out, "{}", paint(self.output.on_stderr(painted), text))?;
+            out.flush()?;
+        } else {
+            let mut out = std::io::stdout().lock();
+            writeln!(out, "{}", paint(self.output.on_stdout(painted), text))?;
+            out.flush()?;
+        }
         self.lines_since_header += text.lines().count().max(1);
         Ok(())
     }
@@ -318,30 +328,36 @@ impl Ui for TerminalUi {
         &mut self,
         choices: &[GradeChoice],
         default: usize,
-        claim: bool,
-        demo: bool,
+        offer: Offer,
     ) -> Result<GradeReply, UiError> {
         let mut labels: Vec<String> = choices.iter().map(|c| c.label.clone()).collect();
-        if claim {
+        if offer.claim {
             labels.push(CLAIM.into());
         }
-        if demo {
+        if offer.demo {
             labels.push(DEMO.into());
         }
-        labels.push(SUSPEND.into());
+        if offer.suspend {
+            labels.push(SUSPEND.into());
+        }
         Ok(
             match self.select_with(
                 "How well did you know it?",
                 &labels,
                 default,
                 false,
-                Undo::ThisAnswer,
+                if offer.undo {
+                    Undo::ThisAnswer
+                } else {
+                    Undo::None
+                },
             )? {
                 Reply::Value(i) => match choices.get(i) {
                     Some(choice) => GradeReply::Grade(choice.rating),
                     None if labels[i] == CLAIM => GradeReply::Claim,
                     None if labels[i] == DEMO => GradeReply::Demo,
-                    None => GradeReply::Suspend,
+                    None if labels[i] == SUSPEND => GradeReply::Suspend,
+                    None => GradeReply::Quit,
                 },
                 Reply::Undo => GradeReply::Undo,
                 // No hint is offered here.

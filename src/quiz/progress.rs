@@ -1,6 +1,6 @@
-//! What the session needs from the progress store, as a trait: the stored states, today's counts, recording
-//! an answer and undoing one. [`crate::store::Store`] implements it on SQLite; [`MemoryProgress`] keeps it
-//! in memory so whole sessions run in unit tests without a database.
+//! What both quiz loops (the study session and the interview) need from the progress store, as a trait: the
+//! stored states, today's counts, recording an answer and undoing one. [`crate::store::Store`] implements it on
+//! SQLite; [`MemoryProgress`] keeps it in memory so whole sessions and rounds run in unit tests without a database.
 use std::collections::{HashMap, HashSet};
 
 use jiff::Timestamp;
@@ -13,7 +13,7 @@ use crate::store::{Answer, AnswerId, Store, StoreError, Undone};
 /// The progress a session reads and writes.
 pub trait Progress {
     /// Every stored card state.
-    fn states(&self) -> &dyn crate::library::StoredStates;
+    fn states(&self) -> &dyn crate::join::StoredStates;
     /// New cards introduced and reviews answered (cram excluded) at or after `since`.
     fn done_since(&self, since: Timestamp) -> Result<Today, StoreError>;
     /// Records one answer durably (log row + the card's new state) and returns its id for undo.
@@ -46,7 +46,7 @@ pub struct Today {
 }
 
 impl Progress for Store {
-    fn states(&self) -> &dyn crate::library::StoredStates {
+    fn states(&self) -> &dyn crate::join::StoredStates {
         self
     }
 
@@ -123,7 +123,7 @@ impl MemoryProgress {
 }
 
 impl Progress for MemoryProgress {
-    fn states(&self) -> &dyn crate::library::StoredStates {
+    fn states(&self) -> &dyn crate::join::StoredStates {
         &self.states
     }
 

@@ -1,6 +1,6 @@
-//! What the session needs to run practical cards: an experiment's outcome and a lab's setup and check, as a
+//! What the quiz loops need to run practical cards: an experiment's outcome and a lab's setup and check, as a
 //! trait. [`Machine`] runs them for real on loopback (detecting the environment once, on first use); tests
-//! inject outcomes instead, so a session with practical cards runs in-process without sockets.
+//! inject outcomes instead, so a session or a round with practical cards runs in-process without sockets.
 use std::time::Duration;
 
 use crate::practical::{self, Environment, Experiment, LabResult, LabSetup, Outcome};

@@ -1,0 +1,60 @@
+//! What a study session reports: what is due when it opens ([`Outlook`]) and what it did when it ends
+//! ([`Summary`]). Plain data, below both the loop that fills it and the words that say it.
+use jiff::Timestamp;
+
+use crate::schedule::Rating;
+
+/// What a session did, for the closing summary. `answered = right + wrong + self_graded`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Summary {
+    /// Answers recorded (and not undone).
+    pub answered: u32,
+    /// Auto-checked answers that were right.
+    pub right: u32,
+    /// Auto-checked answers that were wrong.
+    pub wrong: u32,
+    /// Answers the candidate graded: flashcards, and verdicts they overrode.
+    pub self_graded: u32,
+    /// Of `self_graded`, verdicts of wrong the candidate overrode ("I was right").
+    pub claimed: u32,
+    /// New cards that left the new state with a passing grade.
+    pub learned: u32,
+    /// Cards skipped because this machine cannot run their experiment.
+    pub unavailable: u32,
+    /// Labs the candidate chose to skip.
+    pub skipped: u32,
+    pub undone: u32,
+    /// Cards suspended in this session (`deck/card`).
+    pub suspended: Vec<String>,
+    /// Ended by Ctrl-C.
+    pub interrupted: bool,
+    /// The answer recorded with its default grade because the candidate quit at its grade prompt.
+    pub kept_on_quit: Option<(String, Rating)>,
+    /// Time from the first question to the end.
+    pub spent: jiff::SignedDuration,
+    /// Cards still to study now when the session ended (0 when it ran out of cards).
+    pub due_now: usize,
+    /// Unseen cards held back by the daily new-card limit, and that limit.
+    pub new_waiting: usize,
+    pub new_per_day: u32,
+    /// When the next card of these decks becomes due.
+    pub next_due: Option<Timestamp>,
+}
+
+/// What is due now, for the opening line and the "nothing due" screen.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Outlook {
+    pub learning: usize,
+    pub review: usize,
+    pub new: usize,
+    /// Unseen cards beyond today's new-card limit.
+    pub new_waiting: usize,
+    pub new_per_day: u32,
+}
+
+impl Outlook {
+    /// Cards to study now (learning steps coming back within the session count).
+    pub fn total(&self) -> usize {
+        self.learning + self.review + self.new
+    }
+}
