@@ -149,6 +149,7 @@ impl Typed<'_> {
     /// reading the answer as each accepted answer's kind (Right when one reading is right, Close when one is
     /// close). `missing`, `negated` and `reversed` report the keyword groups whenever the card has some.
     pub fn judge(&self, input: &str) -> Judgement {
+        let input = within_budget(input);
         let explanation = self.accept.is_empty();
         let ideas = if self.keywords.is_empty() {
             explain::Ideas::default()
@@ -184,7 +185,10 @@ impl Typed<'_> {
             && ideas.negated.is_empty()
             && !ideas.reversed
             && !self.accept.iter().any(|a| {
-                matches!(self.kind(a), Some(Kind::Sequence(_) | Kind::Set(_) | Kind::Headers(_)))
+                matches!(
+                    self.kind(a),
+                    Some(Kind::Sequence(_) | Kind::Set(_) | Kind::Headers(_))
+                )
             });
         let outcome = if by_ideas {
             Outcome::of(Verdict::Right)
@@ -268,6 +272,21 @@ impl Typed<'_> {
         let sysctl = self.accept.iter().any(|a| name::sysctl_key(a).is_some());
         name::NameAnswer::new(accepted, sysctl).map(Kind::Name)
     }
+}
+
+/// The longest answer read, in bytes: a typed answer is a line or two; a pasted megabyte is judged on its
+/// start, so no rule can turn it into seconds of work.
+pub const ANSWER_BUDGET: usize = 4096;
+
+fn within_budget(input: &str) -> &str {
+    if input.len() <= ANSWER_BUDGET {
+        return input;
+    }
+    let mut end = ANSWER_BUDGET;
+    while !input.is_char_boundary(end) {
+        end -= 1;
+    }
+    &input[..end]
 }
 
 /// Folds text for exact comparison: trimmed, lower-case, runs of whitespace made one space.

@@ -251,7 +251,11 @@ fn number_at(chars: &[(usize, char)], i: usize) -> Option<(usize, f64, usize)> {
         }
         // `HTTP/1.1`: a number after a slash is a version, unless a transport comes before it (`tcp/80`).
         if p == '/' {
-            let before: String = chars[..i - 1].iter().map(|&(_, c)| c).collect();
+            // Only the word before the slash is looked at (a long answer must not make this quadratic).
+            let before: String = chars[(i - 1).saturating_sub(8)..i - 1]
+                .iter()
+                .map(|&(_, c)| c)
+                .collect();
             let word = before
                 .rsplit(|c: char| !c.is_alphanumeric())
                 .next()
@@ -459,6 +463,15 @@ fn digits_for_words(text: &str) -> String {
                 .chars()
                 .last()
                 .is_some_and(|c| c.is_ascii_digit() || c == '_');
+        // `a minute`, `an hour`: one of the unit.
+        let one_unit = words.len() >= 2
+            && (words[0].eq_ignore_ascii_case("a") || words[0].eq_ignore_ascii_case("an"))
+            && unit(words[1]).is_some();
+        if one_unit && !glued {
+            out.push('1');
+            i = idx[0] + 1;
+            continue;
+        }
         match read_number_words(&words).filter(|_| !glued) {
             Some((value, used))
                 if used > 0 && !(used == 1 && words[0].eq_ignore_ascii_case("a")) =>
