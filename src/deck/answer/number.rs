@@ -88,16 +88,23 @@ impl NumberAnswer {
         if !lead_ok {
             return None;
         }
-        let quantities = quantities(&normalize(accepted));
-        let (_, _, expected) = *quantities.first()?;
+        let (_, _, expected) = *quantities(&normalize(accepted)).first()?;
         let transports = all_accepted
             .iter()
             .flat_map(|a| super::words(a))
             .filter(|w| TRANSPORTS.contains(&w.as_str()))
             .collect();
+        // A bare accepted number takes the question's unit, or the unit another accepted answer gives the same
+        // number (`7200` beside `7200 seconds`); with neither, the author left the unit free.
+        let sibling = all_accepted.iter().find_map(|a| {
+            quantities(&normalize(a))
+                .first()
+                .filter(|(_, _, q)| q.written == expected.written)
+                .and_then(|(_, _, q)| q.unit)
+        });
         Some(NumberAnswer {
             expected,
-            asked: asked_unit(prompt),
+            asked: asked_unit(prompt).or(sibling),
             transports,
             shown: accepted.to_string(),
         })
@@ -153,8 +160,7 @@ impl NumberAnswer {
         let (c, e) = (with_asked(claim), with_asked(self.expected));
         match (c.unit, e.unit) {
             (Some((cd, _)), Some((ed, _))) => cd == ed && (c.value() - e.value()).abs() < 1e-9,
-            (None, _) => (c.written - e.written).abs() < 1e-9,
-            (Some(_), None) => false,
+            (None, _) | (Some(_), None) => (c.written - e.written).abs() < 1e-9,
         }
     }
 }

@@ -874,3 +874,112 @@ fn a_huge_answer_is_read_within_the_budget() {
     let huge = format!("80{}", " ".repeat(1 << 20));
     assert_eq!(fact(PORT, &accept).judge(&huge).verdict, Right);
 }
+
+/// A row of the README's table: the prompt, the accepted answers, and answers right, close and wrong.
+type Row<'a> = (
+    &'a str,
+    &'a [&'a str],
+    &'a [&'a str],
+    &'a [&'a str],
+    &'a [&'a str],
+);
+
+/// The README's table of kinds ("How typed answers are read"), row by row.
+#[test]
+fn the_readme_examples_hold() {
+    let rows: [Row<'_>; 11] = [
+        (
+            "How many bytes?",
+            &["8 bytes"],
+            &["64 bits", "8 octets", "8B", "2^3 bytes", "eight"],
+            &[],
+            &["8 bits", "8 or 20 bytes"],
+        ),
+        (
+            "Largest payload?",
+            &["1472"],
+            &["1500 - 20 - 8 = 1472", "1,472 bytes"],
+            &[],
+            &["1500 - 20 = 1480"],
+        ),
+        (
+            PORT,
+            &["80", "tcp 80"],
+            &["tcp/80", ":80", "port 80, same as http"],
+            &[],
+            &["udp 80", "8080"],
+        ),
+        (
+            "Which type?",
+            &["SOCK_STREAM"],
+            &["sock_stream", "libc::SOCK_STREAM", "socket.SOCK_STREAM"],
+            &["SOCK_STEAM"],
+            &["SOCK_DGRAM"],
+        ),
+        ("Which record?", &["A"], &["an A record"], &[], &["AAAA"]),
+        (
+            "Which sysctl?",
+            &["net.ipv4.tcp_syncookies"],
+            &[
+                "tcp_syncookies",
+                "sysctl -w net.ipv4.tcp_syncookies=1",
+                "/proc/sys/net/ipv4/tcp_syncookies",
+            ],
+            &["net.ipv4.tcp_syncookie"],
+            &["net.ipv6.tcp_syncookies"],
+        ),
+        (
+            "Which command?",
+            &["ss -ltnp"],
+            &[
+                "ss -tlpn",
+                "ss -l -t -n -p",
+                "ss --listening --tcp --numeric --processes",
+                "sudo ss -plnt",
+            ],
+            &["ss -tlnpa"],
+            &["ss -tln"],
+        ),
+        (
+            "Which file?",
+            &["/etc/services"],
+            &["cat /etc/services"],
+            &["/etc/service"],
+            &["/etc/hosts"],
+        ),
+        (
+            "Which headers?",
+            &["Upgrade and Connection"],
+            &["Connection: Upgrade, Upgrade: websocket"],
+            &["Upgrade, Connection and Sec-WebSocket-Key"],
+            &["Sec-WebSocket-Key and Connection: Upgrade"],
+        ),
+        (
+            "Which NAT?",
+            &["carrier-grade NAT"],
+            &["carrier grade nat", "it's carrier-grade NAT"],
+            &[],
+            &["double NAT"],
+        ),
+        ("Which port?", &["443"], &["four four three"], &[], &[]),
+    ];
+    for (prompt, accept, right, close, wrong) in rows {
+        let accept = list(accept);
+        let cases: Vec<(&str, Verdict)> = right
+            .iter()
+            .map(|a| (*a, Right))
+            .chain(close.iter().map(|a| (*a, Close)))
+            .chain(wrong.iter().map(|a| (*a, Wrong)))
+            .collect();
+        verdicts(fact(prompt, &accept), &cases);
+    }
+    let accept = list(&["TCP_NODELAY"]);
+    verdicts(
+        fact("Which option?", &accept),
+        &[("setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, 1)", Right)],
+    );
+    let accept = list(&["FIN_WAIT_2"]);
+    verdicts(fact("Which state?", &accept), &[("FINWAIT2", Close)]);
+    let accept = list(&["ulimit -a"]);
+    verdicts(fact("Which invocation?", &accept), &[("ulimit", Wrong)]);
+}
