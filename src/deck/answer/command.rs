@@ -116,14 +116,43 @@ impl Command {
                 .any(|w| w.starts_with('-') || w.starts_with('/') || w.contains('='))
     }
 
+    /// `I'd use ss -tlnp`, `run ss -tlnp`: the command starts at this program when a few plain words come
+    /// before it.
+    fn from_program<'a>(&self, text: &'a str) -> &'a str {
+        let first = text.split_whitespace().next().unwrap_or_default();
+        if first == self.program || first == "sudo" {
+            return text;
+        }
+        let mut offset = 0;
+        for (n, word) in text.split_whitespace().enumerate().take(5) {
+            let at = text[offset..].find(word).map_or(offset, |i| offset + i);
+            if word == self.program || (word == "sudo" && n > 0) {
+                return &text[at..];
+            }
+            if word.starts_with(['-', '/']) || word.contains('=') {
+                break;
+            }
+            offset = at + word.len();
+        }
+        text
+    }
+
     /// Judges `input` against this accepted command.
     pub(super) fn judge(&self, input: &str) -> Outcome {
         // An explanation in parentheses is not part of the command; `(or ulimit -a)` is another answer,
         // which must be right too.
+        let input = input.trim().trim_matches('`');
         let (command, note) = match input.find(" (") {
             Some(i) => (&input[..i], Some(input[i + 2..].trim_end_matches(')'))),
             None => (input, None),
         };
+        // A comment after the command is not part of it: `ss -tlnp, needs root`, `ss -tlnp # as root`.
+        let command = [", ", "; ", " # ", " - ", " -- "]
+            .iter()
+            .filter_map(|sep| command.find(sep))
+            .min()
+            .map_or(command, |i| &command[..i]);
+        let command = self.from_program(command);
         if let Some(other) = note.and_then(|n| n.trim().strip_prefix("or ")) {
             let also = Command::parse(other).is_some_and(|c| c.program == self.program);
             if !also {

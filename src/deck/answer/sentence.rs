@@ -233,7 +233,7 @@ fn describes(after: &str) -> bool {
     super::words(after).first().is_some_and(|w| {
         matches!(
             w.as_str(),
-            "is" | "are" | "was" | "for" | "on" | "in" | "uses" | "means"
+            "is" | "are" | "was" | "for" | "on" | "in" | "uses" | "means" | "with"
         )
     })
 }

@@ -540,6 +540,7 @@ fn a_port_is_read_in_a_sentence_with_its_transport() {
             ("not 80", Wrong),
             ("80 and 443", Wrong),
             ("80, 443", Close),
+            ("Port 80 by default, 443 with TLS", Right),
         ],
     );
     let accept = list(&["53", "udp 53", "tcp 53"]);
@@ -664,6 +665,10 @@ fn commands_compare_the_program_and_its_set_of_flags() {
             ("ss --listening --tcp --numeric --processes", Right),
             ("sudo ss -plnt", Right),
             ("ss -tlnp (needs root)", Right),
+            ("`ss -tlnp`", Right),
+            ("I'd use ss -tlnp", Right),
+            ("ss -tlnp, as root to see every process", Right),
+            ("run ss -tln", Wrong),
             ("ss -tlnpa", Close),
             ("ss -tln", Wrong),
             ("netstat -tlnp", Wrong),
