@@ -118,7 +118,7 @@ impl Command {
 
     /// `I'd use ss -tlnp`, `run ss -tlnp`: the command starts at this program when a few plain words come
     /// before it.
-    fn from_program<'a>(&self, text: &'a str) -> &'a str {
+    fn starting_at_program<'a>(&self, text: &'a str) -> &'a str {
         let first = text.split_whitespace().next().unwrap_or_default();
         if first == self.program || first == "sudo" {
             return text;
@@ -152,7 +152,7 @@ impl Command {
             .filter_map(|sep| command.find(sep))
             .min()
             .map_or(command, |i| &command[..i]);
-        let command = self.from_program(command);
+        let command = self.starting_at_program(command);
         if let Some(other) = note.and_then(|n| n.trim().strip_prefix("or ")) {
             let also = Command::parse(other).is_some_and(|c| c.program == self.program);
             if !also {
