@@ -1,21 +1,38 @@
-//! Typed answers graded as an interviewer would (issue 13): the realistic answers in `tests/grading/answers.txt`,
-//! each labelled right or wrong, are typed into the shipped typed cards through one `portquiz study --plain`
-//! session, and at least 90% must get the labelled verdict. A card with several answers is answered, its verdict
-//! read, and the answer undone at the grade prompt, so the card comes back for the next one. An explanation card
-//! hands the grade to the candidate with a suggestion: it must not suggest the opposite of the label, and no
-//! wrong answer may be called right (or suggested Good) anywhere.
-use std::collections::{HashMap, VecDeque};
+//! Typed answers graded as an interviewer would (issues 13 and 23): the realistic answers in
+//! `tests/grading/answers.txt`, each labelled `right`, `wrong` or `close`, are judged by the matcher of the card they
+//! answer (the shipped decks, and `tests/grading/extra.yaml` for cards the decks lack), in process: the verdict is the
+//! matcher's, which every screen of the study and interview loops shows.
+//!
+//! What is counted, exactly:
+//! - a fact card's verdict agrees with its label when they are equal (`right` -> Right, `wrong` -> Wrong,
+//!   `close` -> Close); an explanation card (key ideas, no accepted answers) hands the grade to the candidate with a
+//!   suggestion, which agrees with `right` unless it is Again and with `wrong` unless it is Good;
+//! - a **false accept** is a `wrong` or `close` answer judged Right (or suggested Good): at most 1% of those answers;
+//! - a **false reject** is a `right` answer judged Wrong (or suggested Again): at most 5% of the `right` answers;
+//! - the **close rate** is the share of all answers labelled `right` or `wrong` that were judged Close (the matcher
+//!   was unsure where the interviewer was not): at most 10% of all answers. A `close` answer judged Wrong is neither
+//!   (refusing a typo is fair) but is not counted as agreeing either.
+use std::collections::HashMap;
 
-use portquiz::deck::CardKind;
+use portquiz::deck::answer::{Suggestion, Verdict};
+use portquiz::deck::{Card, CardKind};
 
-use crate::support::{PlainDriver, Sandbox, answer_line, card_index, current_card, routine_reply};
+use crate::support::{Sandbox, card_index};
 
 const CORPUS: &str = include_str!("grading/answers.txt");
 
-/// One labelled answer: whether an interviewer calls it right, the `deck/card` it answers, the text typed.
+/// An interviewer's label for an answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Label {
+    Right,
+    Wrong,
+    Close,
+}
+
+/// One labelled answer: the label, the `deck/card` it answers, the text typed.
 #[derive(Debug)]
 struct Case {
-    right: bool,
+    label: Label,
     card: String,
     text: String,
 }
@@ -28,17 +45,22 @@ fn corpus() -> Vec<Case> {
             let mut parts = line.splitn(3, " | ");
             let (label, card, text) = (parts.next(), parts.next(), parts.next());
             let (Some(label), Some(card), Some(text)) = (label, card, text) else {
-                panic!("answers.txt: `right|wrong | deck/card | answer` expected, found {line:?}");
+                panic!(
+                    "answers.txt: `right|wrong|close | deck/card | answer` expected, found {line:?}"
+                );
             };
-            let right = match label {
-                "right" => true,
-                "wrong" => false,
-                _ => panic!("answers.txt: the label is `right` or `wrong`, found {line:?}"),
+            let label = match label {
+                "right" => Label::Right,
+                "wrong" => Label::Wrong,
+                "close" => Label::Close,
+                _ => {
+                    panic!("answers.txt: the label is `right`, `wrong` or `close`, found {line:?}")
+                }
             };
             // The issue's examples are marked in the file; the mark is not part of the answer.
             let text = text.trim_end_matches(" (issue)").to_string();
             Case {
-                right,
+                label,
                 card: card.to_string(),
                 text,
             }
@@ -46,157 +68,142 @@ fn corpus() -> Vec<Case> {
         .collect()
 }
 
-/// What the session made of an answer.
+/// What the matcher made of an answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Verdict {
-    /// A fact card's verdict: right or wrong.
-    Judged(bool),
-    /// An explanation card hands the grade to the candidate, suggesting one (`again`, `hard` or `good`).
-    Suggested(&'static str),
+enum Outcome {
+    /// A fact card's verdict.
+    Judged(Verdict),
+    /// An explanation card's suggested grade.
+    Suggested(Suggestion),
 }
 
-impl Verdict {
-    /// Read from the screen after the answer: a fact card's verdict line, or an explanation's suggested grade
-    /// (the grade prompt's `Enter = ...`).
-    fn read(screen: &str) -> Verdict {
-        let first = screen
-            .lines()
-            .find(|l| !l.trim().is_empty())
-            .unwrap_or_default();
-        if !first.starts_with("A model answer:") {
-            return Verdict::Judged(first.starts_with("Right"));
-        }
-        let suggested = ["again", "hard", "good", "easy"]
-            .into_iter()
-            .find(|g| screen.contains(&format!("(Enter = {g},")));
-        Verdict::Suggested(suggested.unwrap_or_else(|| panic!("no suggested grade:\n{screen}")))
+fn judge(card: &Card, text: &str) -> Outcome {
+    let judgement = card
+        .typed_judgement(text)
+        .unwrap_or_else(|| panic!("{} is not a typed card", card.id));
+    match card.explanation_ideas() {
+        Some(ideas) => Outcome::Suggested(judgement.explanation_suggestion(ideas.len())),
+        None => Outcome::Judged(judgement.verdict),
     }
+}
 
-    /// Whether this is what an interviewer would say of an answer they call `right`: the same verdict, or,
-    /// on an explanation, a suggestion that is not the opposite (`hard` leaves it to the candidate).
-    fn agrees(self, right: bool) -> bool {
-        match self {
-            Verdict::Judged(said) => said == right,
-            Verdict::Suggested(grade) if right => grade != "again",
-            Verdict::Suggested(grade) => grade == "again" || grade == "hard",
-        }
-    }
+/// The figures the targets are set on.
+#[derive(Debug, Default)]
+struct Tally {
+    answers: usize,
+    agreed: usize,
+    right: usize,
+    false_rejects: usize,
+    not_right: usize,
+    false_accepts: usize,
+    close_on_right_or_wrong: usize,
+    close_labelled: usize,
+    close_found: usize,
 }
 
 #[test]
 fn typed_answers_get_an_interviewers_verdict() {
     let cases = corpus();
-    let cards = card_index(&[]);
+    let cards: HashMap<String, Card> = card_index(&["tests/grading/extra.yaml"]);
     assert!(
-        cases.len() >= 85,
+        cases.len() >= 500,
         "only {} answers in the corpus",
         cases.len()
     );
-    let mut queue: HashMap<&str, VecDeque<usize>> = HashMap::new();
-    for (i, case) in cases.iter().enumerate() {
-        let card = cards.get(&case.card);
-        assert!(
-            card.is_some_and(|c| matches!(c.kind, CardKind::Typed { .. })),
-            "answers.txt names {}, which is not a shipped typed card",
-            case.card
-        );
-        queue.entry(case.card.as_str()).or_default().push_back(i);
-    }
-    let mut decks: Vec<&str> = cases
-        .iter()
-        .filter_map(|c| c.card.split('/').next())
-        .collect();
-    decks.sort_unstable();
-    decks.dedup();
-
-    let sandbox = Sandbox::new();
-    let mut args = crate::support::WALK.to_vec();
-    for deck in &decks {
-        args.extend(["--deck", deck]);
-    }
-    let mut cmd = sandbox.cmd(&args);
-    cmd.env("PORTQUIZ_NOW", "2026-01-05T09:00:00Z")
-        .env("TZ", "UTC");
-    let mut driver = PlainDriver::spawn(cmd);
-    let mut verdicts: Vec<Option<Verdict>> = vec![None; cases.len()];
-    // The case just typed, and its card: the next screen opens with its verdict, then the grade prompt.
-    let mut pending: Option<(usize, String)> = None;
-    while let Some(screen) = driver.next_prompt_within(20 * cards.len()) {
-        if let Some((case, card)) = pending.take() {
-            verdicts[case] = Some(Verdict::read(&screen));
-            // Undo at the grade prompt brings the card back for its next answer.
-            let more = queue.get(card.as_str()).is_some_and(|q| !q.is_empty());
-            if more && routine_reply(&screen) == Some("") {
-                driver.answer("u");
-                continue;
+    let mut tally = Tally::default();
+    let mut lines: Vec<String> = Vec::new();
+    for case in &cases {
+        let card = cards
+            .get(&case.card)
+            .filter(|c| matches!(c.kind, CardKind::Typed { .. }));
+        let card = card.unwrap_or_else(|| {
+            panic!("answers.txt names {}, which is not a typed card", case.card)
+        });
+        let outcome = judge(card, &case.text);
+        tally.answers += 1;
+        let (agrees, false_accept, false_reject, close) = match (case.label, outcome) {
+            (label, Outcome::Judged(verdict)) => {
+                let agrees = matches!(
+                    (label, verdict),
+                    (Label::Right, Verdict::Right)
+                        | (Label::Wrong, Verdict::Wrong)
+                        | (Label::Close, Verdict::Close)
+                );
+                (
+                    agrees,
+                    label != Label::Right && verdict == Verdict::Right,
+                    label == Label::Right && verdict == Verdict::Wrong,
+                    label != Label::Close && verdict == Verdict::Close,
+                )
             }
-        }
-        if let Some(reply) = routine_reply(&screen) {
-            driver.answer(reply);
-            continue;
-        }
-        if queue.values().all(VecDeque::is_empty) {
-            driver.answer("q");
-            continue;
-        }
-        let id = current_card(&screen).expect("card header");
-        let card = &cards[&id];
-        let next = queue.get_mut(id.as_str()).and_then(VecDeque::pop_front);
-        let line = match (&card.kind, next) {
-            (CardKind::Typed { .. }, Some(case)) => {
-                pending = Some((case, id.clone()));
-                cases[case].text.clone()
+            (Label::Right, Outcome::Suggested(s)) => {
+                (s != Suggestion::Again, false, s == Suggestion::Again, false)
             }
-            (CardKind::Practical { .. }, _) => "1".to_string(),
-            _ => answer_line(card, &screen, true),
+            (_, Outcome::Suggested(s)) => {
+                (s != Suggestion::Good, s == Suggestion::Good, false, false)
+            }
         };
-        driver.answer(&line);
-    }
-    let run = driver.finish();
-    assert_eq!(run.code, 0, "{}", run.stderr);
-
-    let mut misjudged = Vec::new();
-    let mut wrong_called_right = Vec::new();
-    let mut handed_over = Vec::new();
-    for (case, verdict) in cases.iter().zip(&verdicts) {
-        let verdict = verdict.unwrap_or_else(|| panic!("{case:?} was never asked"));
-        let label = if case.right { "right" } else { "wrong" };
-        let line = format!(
-            "{}: {:?} is {label}, portquiz: {verdict:?}",
-            case.card, case.text
-        );
-        if matches!(verdict, Verdict::Suggested(_)) {
-            handed_over.push(line.clone());
+        match case.label {
+            Label::Right => tally.right += 1,
+            Label::Wrong => tally.not_right += 1,
+            Label::Close => {
+                tally.not_right += 1;
+                tally.close_labelled += 1;
+                tally.close_found += usize::from(agrees);
+            }
         }
-        if !verdict.agrees(case.right) {
-            misjudged.push(line.clone());
-        }
-        if !case.right
-            && matches!(
-                verdict,
-                Verdict::Judged(true) | Verdict::Suggested("good" | "easy")
-            )
-        {
-            wrong_called_right.push(line);
+        tally.agreed += usize::from(agrees);
+        tally.false_accepts += usize::from(false_accept);
+        tally.false_rejects += usize::from(false_reject);
+        tally.close_on_right_or_wrong += usize::from(close);
+        if !agrees {
+            let mark = if false_accept {
+                "FALSE ACCEPT"
+            } else if false_reject {
+                "FALSE REJECT"
+            } else {
+                "differs"
+            };
+            lines.push(format!(
+                "{mark}: {}: {:?} is {:?}, portquiz: {outcome:?}",
+                case.card, case.text, case.label
+            ));
         }
     }
-    let good = cases.len() - misjudged.len();
+    let pct = |n: usize, of: usize| 100.0 * n as f64 / of.max(1) as f64;
     let report = format!(
-        "{good} of {} typed answers got the right verdict; misjudged:\n{}\nhanded to the candidate (explanation cards):\n{}\n",
-        cases.len(),
-        misjudged.join("\n"),
-        handed_over.join("\n")
+        "{} typed answers: accuracy {:.1}% ({} agree); false accepts {} of {} not right ({:.1}%); false rejects {} of {} right ({:.1}%); close on right/wrong answers {} ({:.1}% of all); close answers found {} of {}\n{}\n",
+        tally.answers,
+        pct(tally.agreed, tally.answers),
+        tally.agreed,
+        tally.false_accepts,
+        tally.not_right,
+        pct(tally.false_accepts, tally.not_right),
+        tally.false_rejects,
+        tally.right,
+        pct(tally.false_rejects, tally.right),
+        tally.close_on_right_or_wrong,
+        pct(tally.close_on_right_or_wrong, tally.answers),
+        tally.close_found,
+        tally.close_labelled,
+        lines.join("\n"),
     );
     {
         use std::io::Write;
         // Straight to the stream: the harness hides what a passing test prints with `eprintln!`.
         let _ = std::io::stderr().write_all(report.as_bytes());
     }
-    assert!(good * 10 >= cases.len() * 9, "{report}");
     assert!(
-        wrong_called_right.is_empty(),
-        "wrong answers called right:\n{}",
-        wrong_called_right.join("\n")
+        tally.false_accepts * 100 <= tally.not_right,
+        "false accepts above 1%\n{report}"
+    );
+    assert!(
+        tally.false_rejects * 100 <= tally.right * 5,
+        "false rejects above 5%\n{report}"
+    );
+    assert!(
+        tally.close_on_right_or_wrong * 100 <= tally.answers * 10,
+        "close above 10%\n{report}"
     );
 }
 

@@ -1,18 +1,30 @@
-//! Judging a typed answer the way an interviewer would: the rules that decide whether what the candidate typed
-//! says the same fact as one of the card's accepted answers, or contains its keyword groups (in order, when the
-//! card asks for an order). Pure text handling: no I/O, no session, no deck format.
+//! Judging a typed answer the way an interviewer would: the answer is read by the kind of its card's accepted
+//! answers, and what the candidate claims is compared with them. Pure text handling: no I/O, no session, no deck
+//! format. The kinds, each in its own file:
 //!
-//! Both sides are read as a list of words ([`words`]): case, spacing and punctuation do not count, `16bits` is
-//! `16 bits`, `four` is `4`, `65,535` is `65535`, a unit after a number is singular (`16 bits` = `16 bit`), and
-//! `a`/`an`/`the` are ignored. An answer is then right when its words equal an accepted answer's words, after
-//! removing, from the answer only, what the answer rules allow: an explanation in parentheses or after a colon
-//! (unless it offers another answer: `80 (or 8080)`), a language prefix on a constant, a protocol prefix on a
-//! status, `tcp`/`udp` next to a port number, and words the question itself used. Nothing else is removed, so
-//! `8080`, `not 80` or `101 or 200` never equal `80`/`101`.
+//! - a number, perhaps with a unit or a transport ([`number`]): `64 bits` = `8 bytes`, `2^10`, `1500 - 20 - 8 =
+//!   1472`, `four four three`, `tcp/80`;
+//! - a name ([`name`]): a constant (`libc::SOCK_STREAM`), a sysctl key (`sysctl -w net.core.somaxconn=4096`), a
+//!   path, an address, a phrase; one typo away is close;
+//! - a command ([`command`]): the program and its set of flags (`ss -tlpn` = `ss -l -t -n -p`);
+//! - a list ([`list`]): an ordered sequence, a set of names, a set of headers;
+//! - an explanation ([`explain`]): key ideas, not negated, in the card's order.
 //!
-//! Keywords are found on the same words ([`missing_groups`]): a keyword starts a word, a negated one (`not an
-//! event loop`) does not count, and an ordered card needs each group after the one before (`ACK, SYN-ACK, SYN`
-//! is not the handshake).
+//! A number or a name is found in a sentence ([`sentence`]): hedges and explanations around it do not count
+//! (`I think it's 80`, `80, not 8080`, `Error: EMFILE`, `port 53 udp, tcp for large responses`), another claim
+//! of the same kind does (`80 or 8080`; `8080, like http`).
+//!
+//! Both sides are also read as a list of words ([`words`]) for the rules the kinds share: case, spacing and
+//! punctuation do not count, `16bits` is `16 bits`, `four` is `4`, `65,535` is `65535`, a unit after a number is
+//! singular, and `a`/`an`/`the` are ignored when other words follow (so the DNS record `A` and `ulimit -a` keep
+//! theirs).
+
+mod command;
+mod explain;
+mod list;
+mod name;
+mod number;
+mod sentence;
 
 /// A typed card's checking rules, borrowed from the card.
 #[derive(Debug, Clone, Copy)]
@@ -25,6 +37,8 @@ pub struct Typed<'a> {
     pub exact: bool,
     /// The keyword groups must appear in the order given.
     pub ordered: bool,
+    /// The card's model answer: a header set takes the values of its headers from it.
+    pub model: Option<&'a str>,
 }
 
 /// The matcher's verdict on a typed answer.
@@ -90,51 +104,189 @@ impl Judgement {
     }
 }
 
-impl Typed<'_> {
-    /// Judges `input`: right when it matches an accepted answer, or (when keywords are given) contains every
-    /// keyword group.
-    pub fn judge(&self, input: &str) -> Judgement {
-        let missing = if self.keywords.is_empty() {
-            Vec::new()
-        } else {
-            missing_groups(self.keywords, self.ordered, input)
-        };
-        let empty = input.trim().is_empty();
-        let right =
-            !empty && (self.accepts(input) || (!self.keywords.is_empty() && missing.is_empty()));
-        Judgement {
-            verdict: if right {
-                Verdict::Right
-            } else {
-                Verdict::Wrong
-            },
-            missing,
-            negated: Vec::new(),
-            reversed: false,
+/// What one reading of an answer came to: the verdict, and for a close one what matched and what did not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Outcome {
+    verdict: Verdict,
+    matched: Vec<String>,
+    unmatched: Vec<String>,
+}
+
+impl Outcome {
+    fn of(verdict: Verdict) -> Outcome {
+        Outcome {
+            verdict,
             matched: Vec::new(),
             unmatched: Vec::new(),
         }
     }
 
-    /// Whether `input` says the same as one of the accepted answers.
-    pub fn accepts(&self, input: &str) -> bool {
-        if self.exact {
-            let folded = fold(input);
-            return !folded.is_empty() && self.accept.iter().any(|a| fold(a) == folded);
-        }
-        let accepted: Vec<Vec<String>> = self.accept.iter().map(|a| words(a)).collect();
-        let context = Context {
-            prompt: words(self.prompt).iter().map(|w| singular(w)).collect(),
-            protocols: PROTOCOLS
-                .iter()
-                .copied()
-                .filter(|p| accepted.iter().any(|a| a.iter().any(|w| w == p)))
-                .collect(),
-        };
-        variants(input, &context)
-            .iter()
-            .any(|v| !v.is_empty() && accepted.contains(v))
+    fn wrong() -> Outcome {
+        Outcome::of(Verdict::Wrong)
     }
+
+    fn close(matched: Vec<String>, unmatched: Vec<String>) -> Outcome {
+        Outcome {
+            verdict: Verdict::Close,
+            matched,
+            unmatched,
+        }
+    }
+}
+
+/// The kind an accepted answer is read as (see the module documentation).
+enum Kind<'a> {
+    Sequence(Vec<Vec<String>>),
+    Set(Vec<String>),
+    Headers(&'a str),
+    Command(command::Command),
+    Number(number::NumberAnswer),
+    Name(name::NameAnswer),
+}
+
+impl Typed<'_> {
+    /// Judges `input`: an explanation card (key ideas, no accepted answers) by its ideas, any other card by
+    /// reading the answer as each accepted answer's kind (Right when one reading is right, Close when one is
+    /// close). `missing`, `negated` and `reversed` report the keyword groups whenever the card has some.
+    pub fn judge(&self, input: &str) -> Judgement {
+        let input = within_budget(input);
+        let explanation = self.accept.is_empty();
+        let ideas = if self.keywords.is_empty() {
+            explain::Ideas::default()
+        } else {
+            explain::ideas(self.keywords, self.ordered, explanation, input)
+        };
+        let outcome = if input.trim().is_empty() {
+            Outcome::wrong()
+        } else if explanation {
+            let right = ideas.missing.is_empty() && ideas.negated.is_empty() && !ideas.reversed;
+            Outcome::of(if right {
+                Verdict::Right
+            } else {
+                Verdict::Wrong
+            })
+        } else if self.exact {
+            let folded = fold(input);
+            Outcome::of(if self.accept.iter().any(|a| fold(a) == folded) {
+                Verdict::Right
+            } else {
+                Verdict::Wrong
+            })
+        } else {
+            self.read(input)
+        };
+        // Every key idea, in order, is right too, unless an accepted answer is a list: then the keywords only
+        // name its items' spellings, and a list needs nothing else claimed (`Sec-WebSocket-Key and Connection:
+        // Upgrade` names both keywords but not the Upgrade header).
+        let by_ideas = !explanation
+            && !self.keywords.is_empty()
+            && !input.trim().is_empty()
+            && ideas.missing.is_empty()
+            && ideas.negated.is_empty()
+            && !ideas.reversed
+            && !self.accept.iter().any(|a| {
+                matches!(
+                    self.kind(a),
+                    Some(Kind::Sequence(_) | Kind::Set(_) | Kind::Headers(_))
+                )
+            });
+        let outcome = if by_ideas {
+            Outcome::of(Verdict::Right)
+        } else {
+            outcome
+        };
+        Judgement {
+            verdict: outcome.verdict,
+            missing: ideas.missing,
+            negated: ideas.negated,
+            reversed: ideas.reversed,
+            matched: outcome.matched,
+            unmatched: outcome.unmatched,
+        }
+    }
+
+    /// Reads `input` as each accepted answer's kind: the best verdict wins.
+    fn read(&self, input: &str) -> Outcome {
+        let mut best = Outcome::wrong();
+        for accepted in self.accept {
+            let outcome = match self.kind(accepted) {
+                Some(Kind::Sequence(items)) => list::judge_sequence(input, &items),
+                Some(Kind::Set(items)) => list::judge_set(input, &items),
+                Some(Kind::Headers(accepted)) => list::judge_headers(input, accepted, self.model),
+                Some(Kind::Command(command)) => command.judge(input),
+                Some(Kind::Number(n)) => {
+                    sentence::read(&number::normalize(input), n.shown(), &|c| n.claims(c))
+                }
+                Some(Kind::Name(n)) => sentence::read(input, n.shown(), &|c| n.claims(c)),
+                None => Outcome::wrong(),
+            };
+            if outcome.verdict == Verdict::Right {
+                return outcome;
+            }
+            if outcome.verdict == Verdict::Close && best.verdict == Verdict::Wrong {
+                best = outcome;
+            }
+        }
+        best
+    }
+
+    /// The kind `accepted` is read as, given the rest of the card.
+    fn kind<'s>(&self, accepted: &'s str) -> Option<Kind<'s>> {
+        let items: Vec<String> = accepted
+            .split(',')
+            .map(str::trim)
+            .filter(|i| !i.is_empty())
+            .map(str::to_string)
+            .collect();
+        if self.ordered && items.len() >= 2 {
+            let aliases = self.keywords.len() == items.len();
+            let spellings = items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| {
+                    let mut s = vec![item.clone()];
+                    if aliases {
+                        s.extend(self.keywords[i].iter().cloned());
+                    }
+                    s
+                })
+                .collect();
+            return Some(Kind::Sequence(spellings));
+        }
+        if self.prompt.to_lowercase().contains("header") && accepted.contains(" and ") {
+            return Some(Kind::Headers(accepted));
+        }
+        if items.len() >= 2 {
+            return Some(Kind::Set(items));
+        }
+        let commands = self.accept.iter().any(|a| command::Command::looks_like(a));
+        let single_word = accepted
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+        if command::Command::looks_like(accepted) || (commands && single_word) {
+            return command::Command::parse(accepted).map(Kind::Command);
+        }
+        if let Some(n) = number::NumberAnswer::new(accepted, self.prompt, self.accept) {
+            return Some(Kind::Number(n));
+        }
+        let sysctl = self.accept.iter().any(|a| name::sysctl_key(a).is_some());
+        name::NameAnswer::new(accepted, sysctl).map(Kind::Name)
+    }
+}
+
+/// The longest answer read, in bytes: a typed answer is a line or two; a pasted megabyte is judged on its
+/// start, so no rule can turn it into seconds of work.
+pub const ANSWER_BUDGET: usize = 4096;
+
+fn within_budget(input: &str) -> &str {
+    if input.len() <= ANSWER_BUDGET {
+        return input;
+    }
+    let mut end = ANSWER_BUDGET;
+    while !input.is_char_boundary(end) {
+        end -= 1;
+    }
+    &input[..end]
 }
 
 /// Folds text for exact comparison: trimmed, lower-case, runs of whitespace made one space.
@@ -143,136 +295,6 @@ pub fn fold(text: &str) -> String {
         .collect::<Vec<_>>()
         .join(" ")
         .to_lowercase()
-}
-
-/// What the answer rules may use besides the answer: the question's words, and the transport protocols the
-/// accepted answers name (when they name one, only that one may be dropped: `tcp 67` is not `udp 67`).
-struct Context {
-    prompt: Vec<String>,
-    protocols: Vec<&'static str>,
-}
-
-const PROTOCOLS: [&str; 3] = ["tcp", "udp", "sctp"];
-
-/// A rule that removes something from an answer's words (never from an accepted answer's).
-type Rule = fn(Vec<String>, &Context) -> Vec<String>;
-
-/// The word-level rules, applied in this order, each on the result of the ones before: the answer is compared
-/// after each step.
-const ANSWER_RULES: [(&str, Rule); 3] = [
-    (
-        "protocol prefix on a status: HTTP/1.1 101",
-        drop_status_prefix,
-    ),
-    ("transport next to a port: tcp/80, 80/tcp", drop_transport),
-    ("words the question used: port 80", drop_echo),
-];
-
-/// The word lists an answer may be compared as: the whole answer, and the leading answer before an
-/// explanation or the constant without its language prefix; each also after every [`ANSWER_RULES`] step.
-fn variants(input: &str, context: &Context) -> Vec<Vec<String>> {
-    let mut texts = vec![input.to_string()];
-    texts.extend(leading_answer(input));
-    texts.extend(constant_name(input));
-    let mut out = Vec::new();
-    for text in texts {
-        let mut w = words(&text);
-        out.push(w.clone());
-        for (_, rule) in ANSWER_RULES {
-            w = rule(w, context);
-            out.push(w.clone());
-        }
-    }
-    out
-}
-
-/// Words that make what follows an answer a second answer or a doubt, not an explanation (`80 (or 8080)`,
-/// `EMFILE: not sure`).
-const HEDGES: [&str; 8] = [
-    "or", "maybe", "perhaps", "possibly", "probably", "either", "unless", "guess",
-];
-
-/// Words that change what an answer means: never dropped as words of the question.
-const KEEP: [&str; 6] = ["not", "no", "nor", "never", "and", "without"];
-
-/// `4 (1 listening + 3 accepted)` -> `4`; `EMFILE: too many open files` -> `EMFILE`. The explanation must not
-/// offer another answer (`80 (or 8080)`).
-fn leading_answer(input: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let text = input.trim();
-    let paren = text.find('(');
-    let colon = text
-        .char_indices()
-        .find(|&(i, c)| c == ':' && text[i + 1..].chars().next().is_none_or(char::is_whitespace))
-        .map(|(i, _)| i);
-    for cut in [paren, colon].into_iter().flatten() {
-        let (head, rest) = (&text[..cut], &text[cut + 1..]);
-        let rest = words(rest);
-        let doubt = rest.first().is_some_and(|w| HEDGES.contains(&w.as_str()))
-            || rest.starts_with(&["not".to_string(), "sure".to_string()]);
-        if !head.trim().is_empty() && !doubt {
-            out.push(head.to_string());
-        }
-    }
-    out
-}
-
-/// `socket.SOCK_STREAM`, `libc::SOCK_STREAM`, `errno.EMFILE` -> the constant's own name: a path of
-/// identifiers joined by `.` or `::`, nothing else.
-fn constant_name(input: &str) -> Option<String> {
-    let text = input.trim().replace("::", ".");
-    let parts: Vec<&str> = text.split('.').collect();
-    let identifier = |p: &&str| {
-        p.chars()
-            .next()
-            .is_some_and(|c| c.is_alphabetic() || c == '_')
-            && p.chars().all(|c| c.is_alphanumeric() || c == '_')
-    };
-    (parts.len() > 1 && parts.iter().all(identifier)).then(|| parts[parts.len() - 1].to_string())
-}
-
-/// `http 1 1 101` (from `HTTP/1.1 101`) -> `101`: a leading `http`/`https` and its version, before a
-/// three-digit status.
-fn drop_status_prefix(w: Vec<String>, _: &Context) -> Vec<String> {
-    if !w.first().is_some_and(|f| f == "http" || f == "https") {
-        return w;
-    }
-    let mut i = 1;
-    while i < w.len() && w[i].len() == 1 && is_number(&w[i]) {
-        i += 1;
-    }
-    if w.get(i).is_some_and(|s| s.len() == 3 && is_number(s)) {
-        w[i..].to_vec()
-    } else {
-        w
-    }
-}
-
-/// `tcp 80`, `80 tcp` -> `80`: a transport protocol right next to a number, when the accepted answers name
-/// no other protocol.
-fn drop_transport(w: Vec<String>, context: &Context) -> Vec<String> {
-    let allowed = |p: &str| {
-        PROTOCOLS.contains(&p) && (context.protocols.is_empty() || context.protocols.contains(&p))
-    };
-    let near_number =
-        |i: usize| (i > 0 && is_number(&w[i - 1])) || w.get(i + 1).is_some_and(|n| is_number(n));
-    w.iter()
-        .enumerate()
-        .filter(|&(i, t)| !(allowed(t) && near_number(i)))
-        .map(|(_, t)| t.clone())
-        .collect()
-}
-
-/// `port 80` for "Which port ...?": words the question used, except numbers, [`HEDGES`] and [`KEEP`].
-fn drop_echo(w: Vec<String>, context: &Context) -> Vec<String> {
-    w.into_iter()
-        .filter(|t| {
-            is_number(t)
-                || HEDGES.contains(&t.as_str())
-                || KEEP.contains(&t.as_str())
-                || !context.prompt.contains(&singular(t))
-        })
-        .collect()
 }
 
 fn is_number(word: &str) -> bool {
@@ -306,26 +328,51 @@ const UNITS: [(&str, &str); 9] = [
 
 /// The words of a text as the matcher compares them (see the module documentation).
 pub fn words(text: &str) -> Vec<String> {
-    let text = join_thousands(&text.to_lowercase());
-    let mut raw: Vec<String> = Vec::new();
-    for piece in text.split(|c: char| !c.is_alphanumeric()) {
-        // `16bits` -> `16 bits`; `ipv4` -> `ipv 4` (the same on both sides, so it still matches itself).
-        let mut current = String::new();
-        for c in piece.chars() {
-            if let Some(last) = current.chars().last()
-                && last.is_ascii_digit() != c.is_ascii_digit()
-            {
-                raw.push(std::mem::take(&mut current));
+    let text = join_thousands(text);
+    // Pieces with their original case (`A` the record, `a` the article), split at digit/letter changes:
+    // `16bits` -> `16 bits`; `ipv4` -> `ipv 4` (the same on both sides, so it still matches itself).
+    let mut raw: Vec<(String, bool)> = Vec::new();
+    for piece in text.split(|c: char| !c.is_alphanumeric() && c != '-') {
+        for (k, part) in piece.split('-').enumerate() {
+            let dashed = k > 0 || (piece.starts_with('-') && k == 0);
+            let mut current = String::new();
+            for c in part.chars() {
+                if let Some(last) = current.chars().last()
+                    && last.is_ascii_digit() != c.is_ascii_digit()
+                {
+                    raw.push((std::mem::take(&mut current), false));
+                }
+                current.push(c);
             }
-            current.push(c);
-        }
-        if !current.is_empty() {
-            raw.push(current);
+            if !current.is_empty() {
+                raw.push((current, dashed));
+            }
         }
     }
+    let lower: Vec<String> = raw.iter().map(|(w, _)| w.to_lowercase()).collect();
+    let mut numbered: Vec<(String, usize)> = Vec::new();
+    let mut i = 0;
+    while i < lower.len() {
+        let rest: Vec<&str> = lower[i..].iter().map(String::as_str).collect();
+        match number::read_number_words(&rest) {
+            Some((value, used)) if used > 0 && !(used == 1 && rest[0] == "a") => {
+                numbered.push((value.to_string(), i));
+                i += used;
+            }
+            _ => {
+                numbered.push((lower[i].clone(), i));
+                i += 1;
+            }
+        }
+    }
+    let count = numbered.len();
     let mut out: Vec<String> = Vec::new();
-    for w in number_words(raw) {
-        if matches!(w.as_str(), "a" | "an" | "the") {
+    for (k, (w, at)) in numbered.into_iter().enumerate() {
+        let (original, dashed) = &raw[at];
+        // An article before another word is dropped; `A` alone (the record), `-a` (a flag) and a last word stay.
+        let article =
+            matches!(w.as_str(), "a" | "an" | "the") && original != "A" && !dashed && k + 1 < count;
+        if article {
             continue;
         }
         if out.last().is_some_and(|p| is_number(p)) {
@@ -357,128 +404,6 @@ fn join_thousands(text: &str) -> String {
         }
     }
     out
-}
-
-const SMALL: [&str; 20] = [
-    "zero",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-    "thirteen",
-    "fourteen",
-    "fifteen",
-    "sixteen",
-    "seventeen",
-    "eighteen",
-    "nineteen",
-];
-const TENS: [&str; 8] = [
-    "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
-];
-
-fn number_word(w: &str) -> Option<u64> {
-    if let Some(n) = SMALL.iter().position(|s| *s == w) {
-        return Some(n as u64);
-    }
-    TENS.iter()
-        .position(|s| *s == w)
-        .map(|n| (n as u64 + 2) * 10)
-}
-
-/// `four` -> `4`, `sixty` -> `60`, `one hundred and one` -> `101`, `twenty one` -> `21`.
-fn number_words(raw: Vec<String>) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < raw.len() {
-        let starts =
-            number_word(&raw[i]).is_some() || matches!(raw[i].as_str(), "hundred" | "thousand");
-        if !starts {
-            out.push(raw[i].clone());
-            i += 1;
-            continue;
-        }
-        let (mut total, mut current) = (0u64, 0u64);
-        while i < raw.len() {
-            let w = raw[i].as_str();
-            if let Some(n) = number_word(w) {
-                current += n;
-            } else if w == "hundred" {
-                current = current.max(1) * 100;
-            } else if w == "thousand" {
-                total += current.max(1) * 1000;
-                current = 0;
-            } else if w == "and" && raw.get(i + 1).is_some_and(|n| number_word(n).is_some()) {
-                // "one hundred and one"
-            } else {
-                break;
-            }
-            i += 1;
-        }
-        out.push((total + current).to_string());
-    }
-    out
-}
-
-/// Words that, in the two words before a keyword, say the answer does not mean it (`not an event loop`); `t`
-/// is what is left of `isn't`.
-const NEGATIONS: [&str; 6] = ["not", "no", "never", "without", "nor", "t"];
-
-/// The keyword groups `input` lacks: a group is present when one of its alternatives starts a word of the
-/// answer (its last word may go on: `port` finds `ports`, but a number only itself) and is not negated.
-/// When `ordered`, each group must come after the one before it.
-pub fn missing_groups(keywords: &[Vec<String>], ordered: bool, input: &str) -> Vec<usize> {
-    let text = words(input);
-    let mut missing = Vec::new();
-    let mut from = 0;
-    for (g, group) in keywords.iter().enumerate() {
-        let found = group
-            .iter()
-            .filter_map(|k| find(&text, &words(k), if ordered { from } else { 0 }))
-            .min();
-        match found {
-            Some((start, len)) => {
-                if ordered {
-                    from = start + len;
-                }
-            }
-            None => missing.push(g),
-        }
-    }
-    missing
-}
-
-/// The first place at or after `from` where `needle` starts, not negated: (start, number of words).
-fn find(text: &[String], needle: &[String], from: usize) -> Option<(usize, usize)> {
-    let (last, head) = needle.split_last()?;
-    (from..text.len()).find_map(|i| {
-        let window = text.get(i..i + needle.len())?;
-        let head_ok = window.iter().zip(head).all(|(t, k)| t == k);
-        let end = &window[needle.len() - 1];
-        let last_ok = if is_number(last) {
-            end == last
-        } else {
-            end.starts_with(last.as_str())
-        };
-        // Two words back: `not an event loop` negates `loop` too (the article is already gone).
-        let negated = text[i.saturating_sub(2)..i]
-            .iter()
-            .any(|w| NEGATIONS.contains(&w.as_str()))
-            || i > 1
-                && matches!(
-                    (text[i - 2].as_str(), text[i - 1].as_str()),
-                    ("instead", "of") | ("rather", "than")
-                );
-        (head_ok && last_ok && !negated).then_some((i, needle.len()))
-    })
 }
 
 #[cfg(test)]

@@ -211,7 +211,7 @@ impl Card {
             keywords,
             exact,
             ordered,
-            ..
+            answer,
         } = &self.kind
         else {
             return None;
@@ -222,6 +222,7 @@ impl Card {
             keywords,
             exact: *exact,
             ordered: *ordered,
+            model: answer.as_deref(),
         };
         Some(rules.judge(input))
     }
@@ -347,7 +348,8 @@ mod tests {
     fn typed_accept_folds_case_and_space() {
         let card = typed(&["Port 443"], &[]);
         assert!(card.typed_is_right("  port   443 "));
-        assert!(!card.typed_is_right("443 port"));
+        assert!(card.typed_is_right("443 port"));
+        assert!(!card.typed_is_right("port 4430"));
         assert!(!card.typed_is_right(""));
     }
 

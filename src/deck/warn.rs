@@ -165,7 +165,7 @@ mod tests {
     use super::*;
     use crate::deck::{Known, parse_deck};
 
-    const DECK: &str = "format: 1\nid: d\ntitle: D\ncards:\n  - id: bare\n    type: flashcard\n    prompt: P\n    answer: A\n  - id: own\n    type: typed\n    prompt: P\n    accept: [\"443\"]\n    answer: port 443\n    explain: E\n  - id: pick\n    type: choice\n    prompt: P\n    explain: E\n    options:\n      - text: A\n        why: Because\n      - text: B\n        why: Not B\n    answer: A\ntables:\n  - id: t\n    columns: [X, Z]\n    rows:\n      - aspect: Permanent\n        values: [a, b]\n";
+    const DECK: &str = "format: 1\nid: d\ntitle: D\ncards:\n  - id: bare\n    type: flashcard\n    prompt: P\n    answer: A\n  - id: own\n    type: typed\n    prompt: P\n    accept: [\"443\"]\n    answer: port 444\n    explain: E\n  - id: pick\n    type: choice\n    prompt: P\n    explain: E\n    options:\n      - text: A\n        why: Because\n      - text: B\n        why: Not B\n    answer: A\ntables:\n  - id: t\n    columns: [X, Z]\n    rows:\n      - aspect: Permanent\n        values: [a, b]\n";
 
     fn render(ds: impl IntoIterator<Item = Diagnostic>) -> String {
         ds.into_iter().map(|d| d.render()).collect()
@@ -176,7 +176,7 @@ mod tests {
         let deck = parse_deck(DECK, "d.yaml", &Known::default()).unwrap();
         assert_eq!(
             render(warnings(&deck, DECK)),
-            "d.yaml:5:9: warning: card `bare` has no `explain`\n  |\n5 |   - id: bare\n  |         ^\nhelp: add `explain:` with why the answer is right: it is shown after every answer, right or wrong\nd.yaml:13:13: warning: card `own`: its own `answer` `port 443` would be graded wrong\n   |\n13 |     answer: port 443\n   |             ^^^^^^^^\nhelp: add the answer to `accept`, or make `keywords` match it\nd.yaml:21:14: warning: card `pick`: the right option `A` has a `why`\n   |\n21 |         why: Because\n   |              ^\nhelp: `why` says why a wrong option is wrong; say why the answer is right in the card's `explain`\n"
+            "d.yaml:5:9: warning: card `bare` has no `explain`\n  |\n5 |   - id: bare\n  |         ^\nhelp: add `explain:` with why the answer is right: it is shown after every answer, right or wrong\nd.yaml:13:13: warning: card `own`: its own `answer` `port 444` would be graded wrong\n   |\n13 |     answer: port 444\n   |             ^^^^^^^^\nhelp: add the answer to `accept`, or make `keywords` match it\nd.yaml:21:14: warning: card `pick`: the right option `A` has a `why`\n   |\n21 |         why: Because\n   |              ^\nhelp: `why` says why a wrong option is wrong; say why the answer is right in the card's `explain`\n"
         );
     }
 
