@@ -681,7 +681,7 @@ fn not_verified() -> LabResult {
 #[test]
 fn a_wrong_verdict_can_be_claimed_and_the_log_says_so() {
     let mut b = Bench::new(&["https"]);
-    let (summary, text) = b.run(&["443 over TLS", "r", "3"], End::Eof);
+    let (summary, text) = b.run(&["4-4-3", "r", "3"], End::Eof);
     transcript!("claim", text);
     assert_eq!(b.ratings(), [("https".into(), Rating::Good)]);
     assert!(b.progress.log[0].overridden);
