@@ -15,6 +15,7 @@ pub mod lint;
 pub mod load;
 pub mod model;
 pub mod par;
+pub mod source;
 pub mod table;
 pub mod validate;
 pub mod warn;
