@@ -11,6 +11,7 @@ pub mod cache;
 pub mod compile;
 pub mod diag;
 pub mod id;
+pub mod lines;
 pub mod lint;
 pub mod load;
 pub mod model;
