@@ -248,33 +248,44 @@ fn close(
         .rev()
         .map(|&(bracket, _, _)| if bracket == '[' { ']' } else { '}' })
         .collect();
-    // Columns counted as the brackets come (in the order of the text), not from each line's start for
-    // each: 100,000 brackets on one line would count 5 billion characters.
-    let mut counted: Option<(usize, usize, usize)> = None; // (line, byte, characters before it)
-    for &(bracket, line, byte) in open.iter() {
-        let chars = match counted {
-            Some((l, b, n)) if l == line && b <= byte => {
-                n + lines[line]
-                    .get(b..byte)
-                    .map_or(byte - b, |s| s.chars().count())
-            }
-            _ => lines[line].get(..byte).map_or(byte, |s| s.chars().count()),
-        };
-        counted = Some((line, byte, chars));
+    // One slip per line: the first bracket on it, with a count of those opened after it on the same line
+    // (100,000 `[` on one line are one mistake, not 100,000 diagnostics).
+    let mut i = 0;
+    while i < open.len() {
+        let (bracket, line, byte) = open[i];
+        let after = open[i + 1..].iter().take_while(|o| o.1 == line).count();
+        i += 1 + after;
         let closer = if bracket == '[' { ']' } else { '}' };
         let (what, example) = if bracket == '[' {
             ("list", "[a, b]")
         } else {
             ("mapping", "{a: 1, b: 2}")
         };
+        let (message, help) = match after {
+            0 => (
+                format!("this `{bracket}` is never closed"),
+                format!("close the {what} with `{closer}`, e.g. {example}"),
+            ),
+            n => (
+                format!(
+                    "this `{bracket}` is never closed, nor the {} opened after it on this line",
+                    if n == 1 {
+                        "bracket".to_string()
+                    } else {
+                        format!("{n} brackets")
+                    }
+                ),
+                "close each bracket, the last opened first: `]` for `[`, `}` for `{`".to_string(),
+            ),
+        };
         slips.push(Slip {
             pos: Pos {
                 line: line_no(line),
-                col: u32::try_from(chars + 1).unwrap_or(u32::MAX),
+                col: col_no(&lines[line], byte),
             },
             width: 1,
-            message: format!("this `{bracket}` is never closed"),
-            help: format!("close the {what} with `{closer}`, e.g. {example}"),
+            message,
+            help,
             code: "yaml-unclosed",
         });
     }
@@ -530,21 +541,31 @@ mod tests {
     }
 
     #[test]
-    fn many_unclosed_brackets_on_one_line_are_each_pointed_at() {
-        // Columns in characters, counted once along the line (not from its start for each bracket).
-        let (slips, repaired) = super::scan("cards: [é, {ü: [\n", &["cards"]);
+    fn many_unclosed_brackets_on_one_line_are_one_mistake() {
+        // The first on each line is pointed at (its column in characters), with a count of the others.
+        let (slips, repaired) = super::scan("cards: [é, {ü: [\n  - [a, [\nx: 1\n", &["cards"]);
         let at: Vec<(u32, u32, &str)> = slips
             .iter()
-            .map(|s| (s.pos.line, s.pos.col, s.code))
+            .map(|s| (s.pos.line, s.pos.col, s.message.as_str()))
             .collect();
         assert_eq!(
             at,
             [
-                (1, 8, "yaml-unclosed"),
-                (1, 12, "yaml-unclosed"),
-                (1, 16, "yaml-unclosed")
+                (
+                    1,
+                    8,
+                    "this `[` is never closed, nor the 2 brackets opened after it on this line"
+                ),
+                (
+                    2,
+                    5,
+                    "this `[` is never closed, nor the bracket opened after it on this line"
+                ),
             ]
         );
+        assert_eq!(repaired, "cards: [é, {ü: [\n  - [a, []]]}]\nx: 1\n");
+        let (slips, repaired) = super::scan("cards: [é, {ü: [\n", &["cards"]);
+        assert_eq!((slips.len(), slips[0].pos.col), (1, 8));
         assert_eq!(repaired, "cards: [é, {ü: []}]\n");
     }
 
