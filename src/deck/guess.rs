@@ -26,7 +26,7 @@
 //! chance is the share of right options. Pure: a [`Deck`] in, [`Guess`] and [`Diagnostic`]s out.
 use serde::Serialize;
 
-use super::diag::{Diagnostic, yaml_lines};
+use super::diag::{Diagnostic, Lines};
 use super::id::CardId;
 use super::model::{Card, CardKind, Deck};
 use super::words::{related, words};
@@ -714,7 +714,7 @@ fn project(bits: usize, looks_at: &[usize]) -> usize {
 
 /// The warnings about `deck` (file text `source`) that `guess` calls for: a guesser well above chance, a
 /// length rank holding too many 4-option cards, a true/false cue that gives the answer away.
-pub fn warnings(deck: &Deck, source: &str, guess: &Guess) -> Vec<Diagnostic> {
+pub fn warnings(deck: &Deck, source: &Lines, guess: &Guess) -> Vec<Diagnostic> {
     let pos = deck_pos(source);
     let warn = |message: String| Diagnostic::warning(&deck.origin, source, pos, message);
     let mut out = Vec::new();
@@ -813,11 +813,11 @@ pub fn warnings(deck: &Deck, source: &str, guess: &Guess) -> Vec<Diagnostic> {
 }
 
 /// Where the deck's `id:` is written (the warnings are about the whole deck).
-fn deck_pos(source: &str) -> Option<Pos> {
-    let line = yaml_lines(source).position(|l| l.starts_with("id:"))?;
-    let col = yaml_lines(source)
-        .nth(line)
-        .map_or(0, |l| l.len() - l[3..].trim_start().len());
+fn deck_pos(source: &Lines) -> Option<Pos> {
+    let (line, text) = (0..source.len())
+        .filter_map(|i| Some((i, source.get(i)?)))
+        .find(|(_, l)| l.starts_with("id:"))?;
+    let col = text.len() - text[3..].trim_start().len();
     Some(Pos {
         line: u32::try_from(line + 1).ok()?,
         col: u32::try_from(col + 1).ok()?,
@@ -902,7 +902,7 @@ mod tests {
             figures(&g),
             "choice 10.0/10 (chance 2.5), true/false 0.0/0 (chance 0.0), right by length [10, 0, 0, 0], 0 tied"
         );
-        insta::assert_snapshot!(render(&warnings(&deck, &text, &g)));
+        insta::assert_snapshot!(render(&warnings(&deck, &Lines::new(&text), &g)));
     }
 
     #[test]
@@ -936,7 +936,7 @@ mod tests {
             figures(&g),
             "choice 0.0/12 (chance 3.0), true/false 2.0/8 (chance 4.0), right by length [3, 3, 3, 3], 0 tied"
         );
-        assert_eq!(render(&warnings(&deck, &text, &g)), "");
+        assert_eq!(render(&warnings(&deck, &Lines::new(&text), &g)), "");
     }
 
     #[test]
@@ -963,7 +963,7 @@ mod tests {
             figures(&g),
             "choice 0.0/0 (chance 0.0), true/false 10.0/10 (chance 5.0), right by length [0, 0, 0, 0], 0 tied"
         );
-        insta::assert_snapshot!(render(&warnings(&deck, &text, &g)));
+        insta::assert_snapshot!(render(&warnings(&deck, &Lines::new(&text), &g)));
     }
 
     #[test]
@@ -982,7 +982,7 @@ mod tests {
             "choice 7.0/7 (chance 1.8), true/false 0.0/0 (chance 0.0), right by length [7, 0, 0, 0], 0 tied"
         );
         assert!(!g.choice.judged());
-        assert_eq!(render(&warnings(&deck, &text, &g)), "");
+        assert_eq!(render(&warnings(&deck, &Lines::new(&text), &g)), "");
     }
 
     /// A multi-answer card counts as guessed when the option the guesser is surest of is right; its chance is

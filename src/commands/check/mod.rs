@@ -5,10 +5,12 @@ use anyhow::Result;
 
 use crate::library;
 
+mod cap;
 mod json;
 mod practicals;
 mod warnings;
 use crate::cli::CheckArgs;
+use crate::deck::diag::Lines;
 use crate::deck::{Severity, compile, guess, lint};
 use crate::env::output::{paint, style};
 use crate::env::{Env, Exit};
@@ -22,26 +24,30 @@ pub fn run(env: &Env, args: &CheckArgs) -> Result<Exit> {
         library::read_paths(&args.paths)?
     };
     let mut lib = compile::compile(&sources, &library::known());
+    // Each deck's file indexed once, for the excerpts of every lint and warning about it.
+    let texts: std::collections::HashMap<&str, &str> = sources
+        .iter()
+        .filter_map(|s| Some((s.name.as_str(), s.text.as_deref().ok()?)))
+        .collect();
+    let lines: Vec<Lines> = lib
+        .decks
+        .iter()
+        .map(|deck| Lines::new(texts.get(deck.origin.as_str()).copied().unwrap_or_default()))
+        .collect();
     let decks: Vec<&crate::deck::Deck> = lib.decks.iter().collect();
     let lints: Vec<lint::Lint> = lib
         .decks
         .iter()
+        .zip(&lines)
         .zip(guess::guess_all(&decks))
-        .map(|(deck, guess)| {
-            let text = sources
-                .iter()
-                .find(|s| s.name == deck.origin)
-                .and_then(|s| s.text.as_deref().ok())
-                .unwrap_or_default();
-            lint::lint(deck, text, guess)
-        })
+        .map(|((deck, lines), guess)| lint::lint(deck, lines, guess))
         .collect();
     // Follow-ups that leave their deck can only be checked once every deck is compiled.
     let across = crate::deck::validate::check_follow_ups_across(&lib.decks, &sources);
     let files: std::collections::HashSet<&str> = across.iter().map(|d| d.file.as_str()).collect();
     lib.files_with_errors += files.len();
     lib.diagnostics.extend(across);
-    let mut warnings = warnings::all(env, &sources, &lib.decks);
+    let mut warnings = warnings::all(env, &lines, &lib.decks);
     warnings.extend(lints.iter().flat_map(|l| l.warnings.iter().cloned()));
     if args.json {
         return json::write(&lib, &lints, &warnings, args.deny_warnings);
@@ -54,14 +60,15 @@ pub fn run(env: &Env, args: &CheckArgs) -> Result<Exit> {
     );
     let mut all: Vec<_> = lib.diagnostics.iter().chain(&warnings).collect();
     all.sort_by(|a, b| (&a.file, a.pos).cmp(&(&b.file, b.pos)));
-    for d in all {
+    let limit = (!args.all).then_some(cap::PER_KIND);
+    let text = cap::shown(&all, limit, |d| {
         let text = d.render();
-        let text = match d.severity {
+        match d.severity {
             Severity::Error => text.replacen(": error: ", &error, 1),
             Severity::Warning => text.replacen(": warning: ", &warning, 1),
-        };
-        write!(stderr, "{text}")?;
-    }
+        }
+    });
+    write!(stderr, "{text}")?;
     drop(stderr);
     let errors = lib.diagnostics.len();
     let mut code = Exit::Ok;

@@ -29,7 +29,7 @@ fn marked_words(input: &str) -> Vec<Word> {
     let mut out = Vec::new();
     for clause in input.split(['.', ',', ';', ':', '!', '?', '(', ')']) {
         let mut negated = false;
-        let clause_words = words(clause);
+        let clause_words = words(&without_negating_parts(clause));
         for (i, w) in clause_words.iter().enumerate() {
             if matches!(w.as_str(), "but" | "while" | "whereas" | "however") {
                 negated = false;
@@ -49,6 +49,25 @@ fn marked_words(input: &str) -> Vec<Word> {
         }
     }
     out
+}
+
+/// `clause` with the negation words inside identifiers left out: the `NO` of `IP_BIND_ADDRESS_NO_PORT` names
+/// an option, it does not negate the clause.
+fn without_negating_parts(clause: &str) -> String {
+    clause
+        .split(' ')
+        .map(|token| {
+            if !token.contains('_') {
+                return token.to_string();
+            }
+            token
+                .split('_')
+                .filter(|part| !NEGATIONS.contains(&part.to_lowercase().as_str()))
+                .collect::<Vec<_>>()
+                .join("_")
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Where a keyword occurs: its first word's index, its length, and whether it is negated or misread.

@@ -988,3 +988,25 @@ fn the_readme_examples_hold() {
     let accept = list(&["ulimit -a"]);
     verdicts(fact("Which invocation?", &accept), &[("ulimit", Wrong)]);
 }
+
+#[test]
+fn a_negation_word_inside_an_identifier_negates_nothing() {
+    let groups = keywords(&[&["connect", "defer", "later"], &["unique", "share"]]);
+    let card = Typed {
+        prompt: "Why set IP_BIND_ADDRESS_NO_PORT before bind()?",
+        accept: &[],
+        keywords: &groups,
+        exact: false,
+        ordered: false,
+        model: None,
+    };
+    let judged = card
+        .judge("IP_BIND_ADDRESS_NO_PORT defers the port choice to connect(), so ports are shared");
+    assert_eq!(
+        (judged.missing.clone(), judged.negated.clone()),
+        (vec![], vec![])
+    );
+    // A real negation still counts.
+    let judged = card.judge("it does not defer the port choice to connect");
+    assert_eq!(judged.negated, vec![0]);
+}
