@@ -208,30 +208,9 @@ const ROUND: Config = Config {
 #[test]
 fn a_whole_round_digs_deeper_after_good_answers_and_changes_topic_after_weak_ones() {
     let mut b = Bench::new();
-    let (card, text) = b.run(
-        &[
-            // socket: every key idea -> its follow-up, tuple.
-            "an IP address, a port and a protocol",
-            // tuple: right -> its follow-up, accept-queue.
-            "The 4-tuple",
-            // accept-queue: wrong -> another topic (deck u), skipping `double` of deck t.
-            "y",
-            // http: right -> upgrade.
-            "80",
-            // upgrade: passed -> back to deck t.
-            "pass",
-            // double: a prediction, run at the debrief.
-            "EADDRINUSE",
-            // range: the strength.
-            "0-65535",
-            // Debrief: socket graded Good, accept-queue's Again kept, upgrade takes its default (Again).
-            "3",
-            "",
-            "",
-        ],
-        End::Eof,
-        ROUND,
-    );
+    // Debrief: socket graded Good, accept-queue's Again kept, upgrade takes its default (Again).
+    let lines: Vec<&str> = ROUND_ANSWERS.iter().copied().chain(["3", "", ""]).collect();
+    let (card, text) = b.run(&lines, End::Eof, ROUND);
     insta::assert_snapshot!("whole_round", text);
     let asked: Vec<(String, Option<String>, Verdict)> = card
         .questions
@@ -339,15 +318,21 @@ fn the_pace_note_says_when_an_answer_took_longer_than_the_pace() {
     );
 }
 
-/// The first lines of the whole round, up to the debrief (socket, tuple, accept-queue wrong, http, upgrade
-/// passed, double, range).
+/// The answers of the whole round, up to the debrief.
 const ROUND_ANSWERS: [&str; 7] = [
+    // socket: every key idea -> its follow-up, tuple.
     "an IP address, a port and a protocol",
+    // tuple: right -> its follow-up, accept-queue.
     "The 4-tuple",
+    // accept-queue: wrong -> another topic (deck u), skipping `double` of deck t.
     "y",
+    // http: right -> upgrade.
     "80",
+    // upgrade: passed -> back to deck t.
     "pass",
+    // double: a prediction, run at the debrief.
     "EADDRINUSE",
+    // range: the strength.
     "0-65535",
 ];
 
@@ -489,17 +474,6 @@ cards:
     accept: ["443"]
 "#;
 
-/// A stand-in for the matcher that calls `4433` close to `443` (the matcher does not say Close yet).
-fn close_judge(card: &Card, input: &str) -> Option<crate::deck::answer::Judgement> {
-    let mut judgement = card.typed_judgement(input)?;
-    if input.trim() == "4433" {
-        judgement.verdict = crate::deck::answer::Verdict::Close;
-        judgement.matched = vec!["443".into()];
-        judgement.unmatched = vec!["an extra 3".into()];
-    }
-    Some(judgement)
-}
-
 #[test]
 fn a_close_answer_is_confirmed_at_the_debrief_with_hard_on_enter() {
     let known = Known {
@@ -508,7 +482,7 @@ fn a_close_answer_is_confirmed_at_the_debrief_with_hard_on_enter() {
     };
     let mut b = Bench::new();
     b.decks = vec![parse_deck(TYPED, "v.yaml", &known).unwrap()];
-    let (card, text) = b.run_judged(&["4433", ""], End::Eof, ROUND, close_judge);
+    let (card, text) = b.run_judged(&["4433", ""], End::Eof, ROUND, crate::quiz::close_judge);
     assert!(
         text.contains(
             "Your answer: 4433\n\
