@@ -51,13 +51,18 @@ impl FrontEnd {
         }
         if wanted.plain || !terminal || dumb {
             let input = InterruptibleStdin::start().context("cannot install the Ctrl-C handler")?;
-            let out: Box<dyn Write> = if wanted.json {
-                Box::new(std::io::stderr())
+            let (out, out_is_terminal): (Box<dyn Write>, bool) = if wanted.json {
+                (Box::new(std::io::stderr()), std::io::stderr().is_terminal())
             } else {
-                Box::new(std::io::stdout())
+                (Box::new(std::io::stdout()), std::io::stdout().is_terminal())
             };
+            // Plain text wraps at `COLUMNS` on a terminal (a dumb one too), never into a pipe or a file.
+            let width = out_is_terminal
+                .then(|| std::env::var("COLUMNS").ok()?.trim().parse::<usize>().ok())
+                .flatten()
+                .filter(|&w| w > 0);
             return Ok(FrontEnd {
-                ui: Box::new(PlainUi::new(BufReader::new(input), out)),
+                ui: Box::new(PlainUi::new(BufReader::new(input), out).with_width(width)),
                 terminal: false,
             });
         }
