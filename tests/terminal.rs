@@ -231,8 +231,10 @@ fn ctrl_c_keeps_answers_prints_the_summary_and_exits_130() {
     let summary = summary
         .map(|l| l.trim_end_matches('\r'))
         .unwrap_or_default();
+    // The flashcard's Good is right too, passed by the candidate's grade.
     let expected = format!(
-        "Session interrupted: 2 answered ({right} right, {wrong} wrong, 1 graded by you), {learned} learned, in "
+        "Session interrupted: 2 answered: {} right, {wrong} wrong (1 of the right passed by your grade); {learned} learned, in ",
+        right + 1
     );
     assert!(
         summary.starts_with(&expected) && summary.ends_with(" s."),
@@ -298,7 +300,7 @@ fn a_question_mark_on_a_typed_card_without_hint_is_not_graded() {
     let end = s.expect(Eof).unwrap();
     let end = flat(&plain_text(end.as_bytes()));
     assert!(
-        end.contains("Session over: 1 answered (0 right, 1 wrong, 0 graded by you)"),
+        end.contains("Session over: 1 answered: 0 right, 1 wrong;"),
         "{end}"
     );
     assert_eq!(exit_code(&s), 0);
