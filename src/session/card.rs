@@ -352,6 +352,12 @@ impl Session<'_> {
                     self.ui.say(Style::Right, &say::choice_right(&correct))?;
                 } else {
                     self.ui.say(Style::Wrong, &say::choice_wrong(&correct))?;
+                    if answers.len() > 1 {
+                        let misses = say::choice_misses(&check.missed, &check.wrongly_picked);
+                        if !misses.is_empty() {
+                            self.ui.say(Style::Text, &misses)?;
+                        }
+                    }
                     for &p in picks.iter().filter(|p| !answers.contains(p)) {
                         if let Some(why) = &options[p].why {
                             self.ui
