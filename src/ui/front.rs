@@ -40,13 +40,28 @@ impl FrontEnd {
         let terminal = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
         // A dumb terminal cannot move the cursor or show colour: menus would print as garbage.
         let dumb = std::env::var_os("TERM").is_some_and(|t| t == "dumb");
+        // Plain text wraps at `COLUMNS` on a terminal (a dumb one too), never into a pipe or a file.
+        let columns = std::env::var("COLUMNS")
+            .ok()
+            .and_then(|c| c.trim().parse::<usize>().ok())
+            .filter(|&w| w > 0);
+        let note = |text: &str| {
+            let text = match columns.filter(|_| std::io::stderr().is_terminal()) {
+                Some(width) => textwrap::fill(
+                    text,
+                    super::menu::options(width.saturating_sub(1).max(20), ""),
+                ),
+                None => text.to_string(),
+            };
+            eprintln!("{text}");
+        };
         if !wanted.plain && !terminal {
-            eprintln!(
-                "note: stdin or stderr is not a terminal, so portquiz uses the plain line-based mode (--plain)"
+            note(
+                "note: stdin or stderr is not a terminal, so portquiz uses the plain line-based mode (--plain)",
             );
         } else if !wanted.plain && dumb {
-            eprintln!(
-                "note: TERM=dumb cannot show menus, so portquiz uses the plain line-based mode (--plain)"
+            note(
+                "note: TERM=dumb cannot show menus, so portquiz uses the plain line-based mode (--plain)",
             );
         }
         if wanted.plain || !terminal || dumb {
@@ -56,11 +71,7 @@ impl FrontEnd {
             } else {
                 (Box::new(std::io::stdout()), std::io::stdout().is_terminal())
             };
-            // Plain text wraps at `COLUMNS` on a terminal (a dumb one too), never into a pipe or a file.
-            let width = out_is_terminal
-                .then(|| std::env::var("COLUMNS").ok()?.trim().parse::<usize>().ok())
-                .flatten()
-                .filter(|&w| w > 0);
+            let width = columns.filter(|_| out_is_terminal);
             return Ok(FrontEnd {
                 ui: Box::new(PlainUi::new(BufReader::new(input), out).with_width(width)),
                 terminal: false,
