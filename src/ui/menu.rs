@@ -123,6 +123,42 @@ pub fn wrap(text: &str, width: usize, indent: &str) -> Vec<String> {
         .collect()
 }
 
+/// A line of columns (a live transcript: cells separated by two or more spaces) fitted to `width`: when it is
+/// too wide, its last column wraps under itself (a hanging indent), so the columns before it stay in place.
+/// Other lines wrap at spaces as usual.
+pub fn columns(line: &str, width: usize) -> Vec<String> {
+    if line.width() <= width {
+        return vec![line.to_string()];
+    }
+    let last_gap = line.trim_end().rfind("  ");
+    let start = last_gap.map(|gap| {
+        gap + line[gap..]
+            .find(|c: char| c != ' ')
+            .unwrap_or(line.len() - gap)
+    });
+    match start {
+        Some(start) if start < line.len() && line[..start].width() + 10 <= width => {
+            let offset = line[..start].width();
+            let mut rows = wrap(&line[start..], width - offset, "");
+            if rows.is_empty() {
+                rows.push(String::new());
+            }
+            let pad = " ".repeat(offset);
+            rows.iter()
+                .enumerate()
+                .map(|(n, r)| {
+                    if n == 0 {
+                        format!("{}{r}", &line[..start])
+                    } else {
+                        format!("{pad}{r}")
+                    }
+                })
+                .collect()
+        }
+        _ => wrap(line, width, ""),
+    }
+}
+
 /// The rows a menu draws, and the entries the arrow keys move over (those with a row of their own).
 pub fn layout(
     spec: &Spec,
@@ -206,11 +242,9 @@ pub fn layout(
             .recap
             .iter()
             .flat_map(|r| {
+                // What comes after the card id (its kind, `new`) is left out rather than cutting the id.
                 let mut rows = wrap(r, width, "  ");
-                if rows.len() > 2 {
-                    rows.truncate(2);
-                    rows[1] = format!("{}…", cut(&rows[1], width.saturating_sub(1)));
-                }
+                rows.truncate(2);
                 rows
             })
             .collect();
@@ -432,7 +466,7 @@ mod tests {
             rows,
             [
                 "[0 done · 3 left]",
-                "  tcp-vs-udp/udp-no-handshake ·…",
+                "  tcp-vs-udp/udp-no-handshake ·",
                 "Right: it is false.",
                 "How well did you know it?",
                 "  1 Again (1m)",
@@ -468,6 +502,20 @@ mod tests {
                 "(1-4 grade · u undo · q quit)",
             ]
         );
+    }
+
+    #[test]
+    fn a_transcript_row_wraps_its_last_column_under_itself() {
+        let line = "TCP  connect 127.0.0.1:57081; getsockname     connection refused by the peer";
+        assert_eq!(
+            columns(line, 60),
+            [
+                "TCP  connect 127.0.0.1:57081; getsockname     connection",
+                "                                              refused by the",
+                "                                              peer",
+            ]
+        );
+        assert_eq!(columns("short  line", 60), ["short  line"]);
     }
 
     #[test]

@@ -207,8 +207,17 @@ pub fn parse_bool(line: &str) -> Option<bool> {
 }
 
 impl<R: BufRead, W: Write> Ui for PlainUi<R, W> {
-    fn say(&mut self, _style: Style, text: &str) -> Result<(), UiError> {
-        self.line(&safe::block(text), "")
+    fn say(&mut self, style: Style, text: &str) -> Result<(), UiError> {
+        match self.width {
+            // Secondary text holds live transcripts: their columns stay in place.
+            Some(width) if style == Style::Dim => {
+                for line in safe::block(text).lines() {
+                    writeln!(self.out, "{}", super::menu::columns(line, width).join("\n"))?;
+                }
+                Ok(())
+            }
+            _ => self.line(&safe::block(text), ""),
+        }
     }
 
     fn choose(&mut self, options: &[String], multi: bool, hint_available: bool) -> Answer<Picks> {

@@ -253,7 +253,16 @@ impl Ui for TerminalUi {
             }
             _ => {}
         }
-        let text = Self::wrap(&shown, self.text_width(), "");
+        // Secondary text holds live transcripts: their columns stay in place.
+        let text = if kind == Style::Dim {
+            shown
+                .lines()
+                .flat_map(|line| menu::columns(line, self.text_width()))
+                .collect::<Vec<_>>()
+                .join("\n")
+        } else {
+            Self::wrap(&shown, self.text_width(), "")
+        };
         self.write_out(&text, painted)
     }
 
