@@ -365,7 +365,7 @@ fn ctrl_c_at_a_plain_prompt_prints_the_summary_keeps_answers_and_exits_130() {
     assert_eq!(run.code, 130, "{}", run.transcript());
     assert!(
         run.stdout
-            .contains("\nSession interrupted: 1 answered (0 right, "),
+            .contains("\nSession interrupted: 1 answered: 0 right, 1 wrong; "),
         "{}",
         run.stdout
     );
