@@ -309,11 +309,11 @@ fn terminal_front_end_shows_hostile_deck_text_escaped() {
     let mut seen = Vec::new();
     // Two cards: answer whatever is asked with Enter, once the prompt is drawn and a key is being read,
     // until the session is over.
-    // Any active prompt: its label's style reset, then the dim `›` (an echoed choice starts with `›` instead).
-    let prompt = r"(\x1b\[0m \x1b\[[0-9;]*m›|Session over)";
+    // Any active prompt: its label at the start of a row (an echoed choice starts with `›` instead).
+    let prompt = format!("({}|Session over)", crate::terminal::PROMPT);
     loop {
         let found = s
-            .expect(expectrl::Regex(prompt))
+            .expect(expectrl::Regex(prompt.as_str()))
             .unwrap_or_else(|e| panic!("a prompt: {e}\n{}", String::from_utf8_lossy(&seen)));
         seen.extend_from_slice(found.before());
         seen.extend_from_slice(found.get(0).unwrap_or_default());

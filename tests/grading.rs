@@ -236,14 +236,16 @@ grades: 1 Again (next in 1m); r = I was right (grade it yourself)
 grade (Enter = again, r I was right, s suspend, u undo, q quit)> (recorded as Again)
 
 [1 done · 1 left] order/handshake · typed
+(due in 1m, shown now: nothing else is due)
 Name the segments of the TCP handshake. (in order)
 your answer (type it, u undo, q quit)> Right. A model answer: SYN, SYN-ACK, ACK
 grades: 2 Hard  (next in 6m), 3 Good  (next in 10m), 4 Easy  (next in 1d)
 grade (Enter = good, s suspend, u undo, q quit)> 
 [2 done · 1 left] order/handshake · typed
+(due in 10m, shown now: nothing else is due)
 Name the segments of the TCP handshake. (in order)
 your answer (type it, u undo, q quit)> 
-Session over: 2 answered (1 right, 1 wrong, 0 graded by you), 0 new cards learned, in 0 s.
+Session over: 2 answered: 1 right, 1 wrong; 0 new cards learned, in 0 s.
 1 card still to study now: portquiz study goes on.
 "
     );

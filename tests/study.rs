@@ -365,10 +365,74 @@ fn ctrl_c_at_a_plain_prompt_prints_the_summary_keeps_answers_and_exits_130() {
     assert_eq!(run.code, 130, "{}", run.transcript());
     assert!(
         run.stdout
-            .contains("\nSession interrupted: 1 answered (0 right, "),
+            .contains("\nSession interrupted: 1 answered: 0 right, 1 wrong; "),
         "{}",
         run.stdout
     );
     assert_eq!(run.stderr, "");
     assert_eq!(total_reps(&cards_json(&sandbox, DAY1)), 1);
+}
+
+/// Issue 26: the summary said "40 right of 54" where `stats` said "92.6% (50/54)": they counted different
+/// things. Now both count right as a passing grade (Hard, Good, Easy) and wrong as Again, whoever graded, and
+/// the review log (export) agrees with both.
+#[test]
+fn the_summary_counts_equal_what_stats_and_the_review_log_say() {
+    let sandbox = Sandbox::new();
+    // Every third question wrong, the rest right; the flashcard takes the suggested grade (Good).
+    let (run, answered) = play(&sandbox, DAY1, &[], |_, n| Some(n % 3 != 1));
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    let summary = regex::Regex::new(r"Session over: (\d+) answered: (\d+) right, (\d+) wrong")
+        .unwrap()
+        .captures(&run.stdout)
+        .unwrap_or_else(|| panic!("no summary:\n{}", run.stdout));
+    let count = |i: usize| summary[i].parse::<u64>().unwrap();
+    let (total, right, wrong) = (count(1), count(2), count(3));
+    assert_eq!(total, answered as u64, "{}", run.stdout);
+    assert_eq!(total, right + wrong);
+    assert!(right > 0 && wrong > 0, "{}", run.stdout);
+
+    let later = "2026-01-05T12:00:00Z";
+    let mut stats = sandbox.cmd(&["stats", "--json", "--deck", FIXTURE, "--deck", "study"]);
+    stats.env("PORTQUIZ_NOW", later).env("TZ", "UTC");
+    let out = stats.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stats: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (
+            stats["today"]["reviews"].as_u64(),
+            stats["today"]["right"].as_u64()
+        ),
+        (Some(total), Some(right)),
+        "{stats}"
+    );
+
+    let csv = sandbox.path().join("reviews.csv");
+    let csv_arg = csv.to_str().unwrap();
+    let mut export = sandbox.cmd(&[
+        "export", "reviews", csv_arg, "--deck", FIXTURE, "--deck", "study",
+    ]);
+    export.env("PORTQUIZ_NOW", later).env("TZ", "UTC");
+    let out = export.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let log = std::fs::read_to_string(&csv).unwrap();
+    let ratings: Vec<&str> = log
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split(',').nth(2))
+        .collect();
+    assert_eq!(ratings.len() as u64, total, "{log}");
+    assert_eq!(
+        ratings.iter().filter(|r| **r == "1").count() as u64,
+        wrong,
+        "{log}"
+    );
 }

@@ -375,8 +375,8 @@ fn run_at(sandbox: &Sandbox, day: u32, args: &[&str]) -> crate::support::Run {
 /// `stats` output with the seconds of time spent today replaced by `Ns`.
 fn without_time_spent(text: &str) -> String {
     text.lines()
-        .map(|line| match line.rsplit_once("% right, ") {
-            Some((head, secs)) if secs.ends_with('s') => format!("{head}% right, Ns"),
+        .map(|line| match line.rsplit_once("% right), ") {
+            Some((head, secs)) if secs.ends_with('s') => format!("{head}% right), Ns"),
             _ => line.to_string(),
         })
         .collect::<Vec<_>>()

@@ -354,6 +354,10 @@ pub struct Check {
     /// For a close verdict: what matched and what did not.
     pub matched: Vec<String>,
     pub unmatched: Vec<String>,
+    /// A choice: the right options not picked, and the wrong options picked (in the card's order), so a
+    /// wrong multi-select answer can say which of its options were missed or wrongly picked.
+    pub missed: Vec<String>,
+    pub wrongly_picked: Vec<String>,
 }
 
 impl Check {
@@ -367,6 +371,8 @@ impl Check {
             missing: Vec::new(),
             matched: Vec::new(),
             unmatched: Vec::new(),
+            missed: Vec::new(),
+            wrongly_picked: Vec::new(),
         }
     }
 
@@ -379,8 +385,20 @@ impl Check {
 /// the answers the candidate grades (flashcards, explanations) and predictions (the machine decides).
 pub fn check(planner: &Planner<'_>, card: &Card, given: &Given) -> Option<Check> {
     match (&card.kind, given) {
-        (CardKind::Choice { .. }, Given::Picks(picks)) => {
-            Some(Check::of(card.choice_is_right(picks)))
+        (CardKind::Choice { options, answers }, Given::Picks(picks)) => {
+            let text = |i: usize| options.get(i).map(|o| o.text.clone());
+            Some(Check {
+                missed: answers
+                    .iter()
+                    .filter(|i| !picks.contains(i))
+                    .filter_map(|&i| text(i))
+                    .collect(),
+                wrongly_picked: (0..options.len())
+                    .filter(|i| picks.contains(i) && !answers.contains(i))
+                    .filter_map(text)
+                    .collect(),
+                ..Check::of(card.choice_is_right(picks))
+            })
         }
         (CardKind::TrueFalse { answer }, Given::Bool(given)) => Some(Check::of(answer == given)),
         (CardKind::Typed { keywords, .. }, Given::Text(text))
@@ -397,6 +415,8 @@ pub fn check(planner: &Planner<'_>, card: &Card, given: &Given) -> Option<Check>
                     .collect(),
                 matched: judgement.matched,
                 unmatched: judgement.unmatched,
+                missed: Vec::new(),
+                wrongly_picked: Vec::new(),
             })
         }
         (

@@ -24,6 +24,19 @@ pub fn choice_wrong(correct: &[&str]) -> String {
     format!("Wrong. The answer is: {}", correct.join(", "))
 }
 
+/// A wrong answer to a choice with several right options: which right ones were missed and which wrong ones
+/// were picked (empty when there is nothing to add to [`choice_wrong`]).
+pub fn choice_misses(missed: &[String], wrongly_picked: &[String]) -> String {
+    let mut lines = Vec::new();
+    if !missed.is_empty() {
+        lines.push(format!("Missed: {}", missed.join(", ")));
+    }
+    if !wrongly_picked.is_empty() {
+        lines.push(format!("Wrongly picked: {}", wrongly_picked.join(", ")));
+    }
+    lines.join("\n")
+}
+
 pub fn why_not(option: &str, why: &str) -> String {
     format!("Why not \"{option}\": {why}")
 }

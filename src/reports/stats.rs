@@ -264,8 +264,10 @@ pub fn render(out: &mut impl Write, stats: &Stats, color: bool) -> io::Result<()
     match t.right_percent {
         Some(p) => writeln!(
             out,
-            "  {}, {p:.1}% right, {}",
+            "  {}: {} right, {} wrong ({p:.1}% right), {}",
             plural(t.reviews, "review"),
+            t.right,
+            t.reviews - t.right,
             duration(seconds(t.seconds), Form::Spent)
         )?,
         None => writeln!(out, "  no reviews yet")?,
@@ -618,7 +620,7 @@ mod tests {
         let text = String::from_utf8(buf).unwrap();
         assert_eq!(
             text,
-            "Today (2026-03-10)\n  3 reviews, 66.7% right, 18 s\n  streak: 4 days\n  true retention (30 days): 66.7% of 3 review-state answers\n\n\
+            "Today (2026-03-10)\n  3 reviews: 2 right, 1 wrong (66.7% right), 18 s\n  streak: 4 days\n  true retention (30 days): 66.7% of 3 review-state answers\n\n\
              Due in the next 30 days (day 0 is today, with overdue cards)\n\
              2 | #\n  | #\n  | #\n  | #   #                                     #\n  | #   #                                     #\n  | #   #                                     #\n\
              0 +------------------------------------------------------------\n    0         5         10        15        20        25\n\n\

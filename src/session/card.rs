@@ -52,7 +52,7 @@ impl Session<'_> {
     pub(super) fn card(
         &mut self,
         index: usize,
-        position: (usize, usize),
+        position: (usize, usize, usize),
     ) -> Result<Step, QuizError> {
         let (_, card) = self.cards[index];
         let state = &self.states[index];
@@ -64,6 +64,16 @@ impl Session<'_> {
         );
         let header = words::header(position, &self.key_of(index), &tag);
         self.ui.say(Style::Header, &header)?;
+        if !self.config.cram
+            && matches!(state.state, State::Learning | State::Relearning)
+            && let Some(due) = state.due.filter(|due| *due > shown_at)
+        {
+            // Learn-ahead: say so, or a card said "next in 10m" seems to come back early.
+            self.ui.say(
+                Style::Dim,
+                &words::learn_ahead(due.duration_since(shown_at)),
+            )?;
+        }
         let checked = match &card.kind {
             CardKind::Flashcard { back } => return self.flashcard(index, back, shown_at),
             CardKind::Lab { experiment } => self.lab(card, experiment)?,
@@ -228,16 +238,8 @@ impl Session<'_> {
         let saved = quiz::save(self.progress, &mut self.planner, settle)?;
         let was_new = saved.before.state == State::New;
         self.states[index] = saved.after;
-        self.summary.answered += 1;
-        match verdict {
-            Verdict::Right => self.summary.right += 1,
-            Verdict::Wrong => self.summary.wrong += 1,
-            Verdict::SelfGraded => self.summary.self_graded += 1,
-            Verdict::Claimed => {
-                self.summary.self_graded += 1;
-                self.summary.claimed += 1;
-            }
-        }
+        self.summary
+            .count(rating, verdict.by_you(), verdict == Verdict::Claimed, true);
         let learned = was_new && rating != Rating::Again && !self.config.cram;
         if learned {
             self.summary.learned += 1;
@@ -268,6 +270,7 @@ impl Session<'_> {
             answer_id: saved.id,
             card: index,
             verdict,
+            rating,
             was_new,
             learned,
             buried,
@@ -349,6 +352,12 @@ impl Session<'_> {
                     self.ui.say(Style::Right, &say::choice_right(&correct))?;
                 } else {
                     self.ui.say(Style::Wrong, &say::choice_wrong(&correct))?;
+                    if answers.len() > 1 {
+                        let misses = say::choice_misses(&check.missed, &check.wrongly_picked);
+                        if !misses.is_empty() {
+                            self.ui.say(Style::Text, &misses)?;
+                        }
+                    }
                     for &p in picks.iter().filter(|p| !answers.contains(p)) {
                         if let Some(why) = &options[p].why {
                             self.ui

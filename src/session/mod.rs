@@ -63,6 +63,7 @@ enum Done {
         answer_id: AnswerId,
         card: usize,
         verdict: Verdict,
+        rating: crate::schedule::Rating,
         was_new: bool,
         learned: bool,
         /// Siblings this answer buried.
@@ -82,6 +83,13 @@ enum Verdict {
     SelfGraded,
     /// The candidate overrode a verdict of wrong and graded it.
     Claimed,
+}
+
+impl Verdict {
+    /// Whether the candidate chose the grade.
+    fn by_you(self) -> bool {
+        matches!(self, Verdict::SelfGraded | Verdict::Claimed)
+    }
 }
 
 /// What happened at one card.
@@ -225,11 +233,14 @@ impl<'a> Session<'a> {
     /// Cards still to be shown now, in order (learning, reviews most overdue first, new cards, learn-ahead),
     /// as indices into the session's cards. New cards (and cram) follow the session's shuffled rank.
     pub fn queue(&self) -> Vec<usize> {
-        self.entries().into_iter().map(|e| e.key).collect()
+        self.queue_at(self.planner.now())
     }
 
-    fn entries(&self) -> Vec<QueueEntry<usize>> {
-        let now = self.planner.now();
+    fn queue_at(&self, now: Timestamp) -> Vec<usize> {
+        self.entries(now).into_iter().map(|e| e.key).collect()
+    }
+
+    fn entries(&self, now: Timestamp) -> Vec<QueueEntry<usize>> {
         // Card indices go through the queue and states are a Vec by index: the queue is rebuilt before every
         // question, and at 10,000 cards building and hashing a key per card each time cost milliseconds.
         let order = self.by_rank.iter().filter(|&&i| self.aside[i] == Aside::No);
@@ -264,7 +275,7 @@ impl<'a> Session<'a> {
             new_per_day: self.config.new_per_day,
             ..Outlook::default()
         };
-        for entry in self.entries() {
+        for entry in self.entries(self.planner.now()) {
             match entry.kind {
                 QueueKind::Learning | QueueKind::LearnAhead => outlook.learning += 1,
                 QueueKind::Review => outlook.review += 1,
@@ -276,6 +287,9 @@ impl<'a> Session<'a> {
                 .filter(|&i| self.aside[i] == Aside::No && self.states[i].state == State::New)
                 .count();
             outlook.new_waiting = unseen.saturating_sub(outlook.new);
+            outlook.new_buried = (0..self.cards.len())
+                .filter(|&i| self.aside[i] == Aside::Buried && self.states[i].state == State::New)
+                .count();
         }
         outlook
     }
@@ -288,7 +302,8 @@ impl<'a> Session<'a> {
         self.ui
             .say(Style::Dim, &words::outlook(&outlook, self.config.cram))?;
         loop {
-            let order = self.queue();
+            let now = self.planner.now();
+            let order = self.queue_at(now);
             let next = match self.front.take() {
                 Some(front) => front,
                 None => match self.pick(&order) {
@@ -296,8 +311,19 @@ impl<'a> Session<'a> {
                     None => break,
                 },
             };
-            let left = order.len().max(1);
-            let position = (self.summary.answered as usize, left);
+            // Left: cards due now (new, review, learning steps due); coming back: learning steps due later,
+            // shown ahead when nothing else is left or after their step.
+            let later = |i: usize| {
+                matches!(self.states[i].state, State::Learning | State::Relearning)
+                    && self.states[i].due.is_some_and(|due| due > now)
+            };
+            let coming = (0..self.cards.len())
+                .filter(|&i| i != next && self.aside[i] == Aside::No && later(i))
+                .count();
+            // The card shown counts as left, whatever its kind.
+            let left = order.iter().filter(|&&i| i != next && !later(i)).count() + 1;
+            let position = (self.summary.answered as usize, left, coming);
+
             self.recent.push_back(next);
             if self.recent.len() > SPACING {
                 self.recent.pop_front();
@@ -330,6 +356,7 @@ impl<'a> Session<'a> {
         } else {
             0
         };
+        self.summary.new_buried = outlook.new_buried;
         self.summary.new_per_day = self.config.new_per_day;
         self.summary.spent = self.planner.now().duration_since(started);
         self.summary.next_due = self.next_due();
@@ -368,7 +395,7 @@ impl<'a> Session<'a> {
                 .say(Style::Dim, crate::quiz::words::NOTHING_TO_UNDO)?;
             return Ok(());
         };
-        let (answer_id, card, verdict, was_new, learned, buried) = match done {
+        let (answer_id, card, verdict, rating, was_new, learned, buried) = match done {
             Done::Suspend { card } => {
                 let key = self.key_of(card);
                 self.progress
@@ -384,10 +411,11 @@ impl<'a> Session<'a> {
                 answer_id,
                 card,
                 verdict,
+                rating,
                 was_new,
                 learned,
                 buried,
-            } => (answer_id, card, verdict, was_new, learned, buried),
+            } => (answer_id, card, verdict, rating, was_new, learned, buried),
         };
         let undone = self.progress.undo(answer_id)?;
         self.states[card] = undone.state;
@@ -395,17 +423,9 @@ impl<'a> Session<'a> {
         for sibling in buried {
             self.aside[sibling] = Aside::No;
         }
-        self.summary.answered = self.summary.answered.saturating_sub(1);
         self.summary.undone += 1;
-        match verdict {
-            Verdict::Right => self.summary.right -= 1,
-            Verdict::Wrong => self.summary.wrong -= 1,
-            Verdict::SelfGraded => self.summary.self_graded -= 1,
-            Verdict::Claimed => {
-                self.summary.self_graded -= 1;
-                self.summary.claimed -= 1;
-            }
-        }
+        self.summary
+            .count(rating, verdict.by_you(), verdict == Verdict::Claimed, false);
         if learned {
             self.summary.learned -= 1;
         }

@@ -4,18 +4,21 @@ use jiff::Timestamp;
 
 use crate::schedule::Rating;
 
-/// What a session did, for the closing summary. `answered = right + wrong + self_graded`.
+/// What a session did, for the closing summary. `answered = right + wrong`, counted as `stats` counts its
+/// reviews: right is recorded with a passing grade (Hard, Good or Easy), wrong is recorded as Again, whoever
+/// decided; `by_your_grade` says how many of the right ones the candidate graded (flashcards, explanations,
+/// verdicts overridden), so "right" means the same number in both places.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Summary {
     /// Answers recorded (and not undone).
     pub answered: u32,
-    /// Auto-checked answers that were right.
+    /// Answers recorded with a passing grade (Hard, Good, Easy).
     pub right: u32,
-    /// Auto-checked answers that were wrong.
+    /// Answers recorded as Again.
     pub wrong: u32,
-    /// Answers the candidate graded: flashcards, and verdicts they overrode.
-    pub self_graded: u32,
-    /// Of `self_graded`, verdicts of wrong the candidate overrode ("I was right").
+    /// Of `right`, answers the candidate graded: flashcards, explanations, and verdicts they overrode.
+    pub by_your_grade: u32,
+    /// Of `by_your_grade`, verdicts of wrong the candidate overrode ("I was right").
     pub claimed: u32,
     /// New cards that left the new state with a passing grade.
     pub learned: u32,
@@ -36,6 +39,8 @@ pub struct Summary {
     pub due_now: usize,
     /// Unseen cards held back by the daily new-card limit, and that limit.
     pub new_waiting: usize,
+    /// Unseen cards held back until tomorrow as siblings of cards answered today.
+    pub new_buried: usize,
     pub new_per_day: u32,
     /// When the next card of these decks becomes due.
     pub next_due: Option<Timestamp>,
@@ -49,7 +54,31 @@ pub struct Outlook {
     pub new: usize,
     /// Unseen cards beyond today's new-card limit.
     pub new_waiting: usize,
+    /// Unseen cards held back until tomorrow as siblings of cards answered today.
+    pub new_buried: usize,
     pub new_per_day: u32,
+}
+
+impl Summary {
+    /// Counts one recorded answer (`add`) or takes one back (undo): its grade, whether the candidate graded
+    /// it (`by_you`), and whether that was an overridden verdict (`claimed`).
+    pub fn count(&mut self, rating: Rating, by_you: bool, claimed: bool, add: bool) {
+        let step = |n: &mut u32| {
+            *n = if add { *n + 1 } else { n.saturating_sub(1) };
+        };
+        step(&mut self.answered);
+        if rating.is_pass() {
+            step(&mut self.right);
+            if by_you {
+                step(&mut self.by_your_grade);
+            }
+        } else {
+            step(&mut self.wrong);
+        }
+        if claimed {
+            step(&mut self.claimed);
+        }
+    }
 }
 
 impl Outlook {

@@ -328,7 +328,10 @@ fn a_close_typed_answer_shows_what_matched_and_enter_confirms_hard() {
         "{text}"
     );
     assert_eq!(b.ratings(), [("https".into(), Rating::Hard)]);
-    assert_eq!((summary.self_graded, summary.wrong), (1, 0));
+    assert_eq!(
+        (summary.by_your_grade, summary.right, summary.wrong),
+        (1, 1, 0)
+    );
 }
 
 #[test]
@@ -339,8 +342,8 @@ fn an_explanation_is_graded_by_the_candidate_with_the_key_ideas_as_a_guide() {
     // portquiz suggested Again (one key idea of three) and called nothing right or wrong.
     assert_eq!(b.ratings(), [("socket".into(), Rating::Again)]);
     assert_eq!(
-        (summary.right, summary.wrong, summary.self_graded),
-        (0, 0, 1)
+        (summary.right, summary.wrong, summary.by_your_grade),
+        (0, 1, 0)
     );
     assert!(
         !text.contains("Right") && !text.contains("Not quite"),
@@ -402,9 +405,9 @@ fn a_flashcard_is_revealed_and_graded_by_the_candidate() {
             summary.answered,
             summary.right,
             summary.wrong,
-            summary.self_graded
+            summary.by_your_grade
         ),
-        (1, 0, 0, 1)
+        (1, 0, 1, 0)
     );
 }
 
@@ -484,7 +487,7 @@ fn quitting_at_a_flashcard_grade_prompt_keeps_it_as_good() {
     let mut b = Bench::new(&["port"]);
     let (summary, _) = b.run(&["", "q"], End::Eof);
     assert_eq!(b.ratings(), [("port".into(), Rating::Good)]);
-    assert_eq!(summary.self_graded, 1);
+    assert_eq!(summary.by_your_grade, 1);
 }
 
 #[test]
@@ -690,10 +693,10 @@ fn a_wrong_verdict_can_be_claimed_and_the_log_says_so() {
             summary.answered,
             summary.right,
             summary.wrong,
-            summary.self_graded,
+            summary.by_your_grade,
             summary.claimed
         ),
-        (1, 0, 0, 1, 1)
+        (1, 1, 0, 1, 1)
     );
 }
 

@@ -6,12 +6,24 @@ use jiff::tz::TimeZone;
 use super::summary::{Outlook, Summary};
 use crate::text::{Form, duration, plural};
 
-/// The header line above each card: `[3 done · 17 left] deck/card · choice · new`. "Left" counts this
-/// card and every card still to come in this session, learning steps that come back included, so it only
-/// goes down as the candidate answers (undo puts a card back).
-pub fn header(position: (usize, usize), card: &impl std::fmt::Display, tag: &str) -> String {
-    let (done, left) = position;
-    format!("\n[{done} done · {left} left] {card} · {tag}")
+/// The header line above each card: `[3 done · 17 left, 4 coming back] deck/card · choice · new`. "Left"
+/// counts this card and every card due now; "coming back" the cards in a learning step due later in this
+/// session (each answer to a new card may add one), so neither number hides the steps still to come.
+pub fn header(position: (usize, usize, usize), card: &impl std::fmt::Display, tag: &str) -> String {
+    let (done, left, coming) = position;
+    if coming > 0 {
+        format!("\n[{done} done · {left} left, {coming} coming back] {card} · {tag}")
+    } else {
+        format!("\n[{done} done · {left} left] {card} · {tag}")
+    }
+}
+
+/// Before a learning card shown ahead of its due time because nothing else is due.
+pub fn learn_ahead(due_in: jiff::SignedDuration) -> String {
+    format!(
+        "(due in {}, shown now: nothing else is due)",
+        duration(due_in, Form::Short)
+    )
 }
 
 /// The opening line: what is due now.
@@ -36,7 +48,20 @@ pub fn outlook(o: &Outlook, cram: bool) -> String {
             o.new_per_day
         ));
     }
+    text.push_str(&siblings_waiting(o.new_buried));
     text
+}
+
+/// " 10 unseen cards wait as siblings until tomorrow.": unseen cards held back because a sibling (same
+/// experiment, same table row) was answered today; empty when there are none.
+fn siblings_waiting(n: usize) -> String {
+    if n == 0 {
+        return String::new();
+    }
+    format!(
+        " {} as siblings of cards answered today, until tomorrow.",
+        waiting(n)
+    )
 }
 
 /// "1 unseen card waits", "3 unseen cards wait".
@@ -144,21 +169,28 @@ pub fn nothing_due(
     text
 }
 
-/// The closing summary: it adds up (answered = right + wrong + graded by you).
+/// The closing summary: it adds up (answered = right + wrong), in the words `stats` uses for the same counts
+/// (right: Hard, Good or Easy; wrong: Again); "passed by your grade" is the part of right the candidate graded.
 pub fn summary(now: Timestamp, tz: &TimeZone, s: &Summary) -> String {
     let mut text = format!(
-        "\nSession {}: {} answered ({} right, {} wrong, {} graded by you",
+        "\nSession {}: {} answered: {} right, {} wrong",
         if s.interrupted { "interrupted" } else { "over" },
         s.answered,
         s.right,
         s.wrong,
-        s.self_graded,
     );
-    if s.claimed > 0 {
-        text.push_str(&format!(", of which {} you claimed", s.claimed));
+    if s.by_your_grade > 0 {
+        text.push_str(&format!(
+            " ({} of the right passed by your grade",
+            s.by_your_grade
+        ));
+        if s.claimed > 0 {
+            text.push_str(&format!(", {} you claimed", s.claimed));
+        }
+        text.push(')');
     }
     text.push_str(&format!(
-        "), {} learned, in {}.",
+        "; {} learned, in {}.",
         plural(s.learned as usize, "new card"),
         duration(s.spent, Form::Spent)
     ));
@@ -196,6 +228,10 @@ pub fn summary(now: Timestamp, tz: &TimeZone, s: &Summary) -> String {
             plural(s.new_per_day as usize, "new card"),
             waiting(s.new_waiting)
         ));
+    }
+    if s.new_buried > 0 {
+        text.push('\n');
+        text.push_str(siblings_waiting(s.new_buried).trim_start());
     }
     text
 }

@@ -40,24 +40,40 @@ impl FrontEnd {
         let terminal = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
         // A dumb terminal cannot move the cursor or show colour: menus would print as garbage.
         let dumb = std::env::var_os("TERM").is_some_and(|t| t == "dumb");
+        // Plain text wraps at `COLUMNS` on a terminal (a dumb one too), never into a pipe or a file.
+        let columns = std::env::var("COLUMNS")
+            .ok()
+            .and_then(|c| c.trim().parse::<usize>().ok())
+            .filter(|&w| w > 0);
+        let note = |text: &str| {
+            let text = match columns.filter(|_| std::io::stderr().is_terminal()) {
+                Some(width) => textwrap::fill(
+                    text,
+                    super::menu::options(width.saturating_sub(1).max(20), ""),
+                ),
+                None => text.to_string(),
+            };
+            eprintln!("{text}");
+        };
         if !wanted.plain && !terminal {
-            eprintln!(
-                "note: stdin or stderr is not a terminal, so portquiz uses the plain line-based mode (--plain)"
+            note(
+                "note: stdin or stderr is not a terminal, so portquiz uses the plain line-based mode (--plain)",
             );
         } else if !wanted.plain && dumb {
-            eprintln!(
-                "note: TERM=dumb cannot show menus, so portquiz uses the plain line-based mode (--plain)"
+            note(
+                "note: TERM=dumb cannot show menus, so portquiz uses the plain line-based mode (--plain)",
             );
         }
         if wanted.plain || !terminal || dumb {
             let input = InterruptibleStdin::start().context("cannot install the Ctrl-C handler")?;
-            let out: Box<dyn Write> = if wanted.json {
-                Box::new(std::io::stderr())
+            let (out, out_is_terminal): (Box<dyn Write>, bool) = if wanted.json {
+                (Box::new(std::io::stderr()), std::io::stderr().is_terminal())
             } else {
-                Box::new(std::io::stdout())
+                (Box::new(std::io::stdout()), std::io::stdout().is_terminal())
             };
+            let width = columns.filter(|_| out_is_terminal);
             return Ok(FrontEnd {
-                ui: Box::new(PlainUi::new(BufReader::new(input), out)),
+                ui: Box::new(PlainUi::new(BufReader::new(input), out).with_width(width)),
                 terminal: false,
             });
         }

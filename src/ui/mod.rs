@@ -2,6 +2,7 @@
 //! itself, so the same session runs in a terminal ([`terminal`]), line by line ([`plain`]), or in tests;
 //! [`front`] picks and builds one for a command.
 pub mod front;
+pub mod menu;
 pub mod plain;
 pub mod script;
 pub mod stdin;

@@ -1,6 +1,7 @@
 //! The line-based front end (`--plain`, and whenever there is no terminal): questions and feedback as plain
 //! text on stdout, one answer per line from stdin, every prompt line ending in `> `. For scripts, screen
-//! readers and tests.
+//! readers and tests. Text is wrapped at word boundaries only when given a width (`COLUMNS`, when stdout
+//! is a terminal: see [`super::front`]); piped output is never wrapped.
 use std::io::{BufRead, Write};
 
 use super::{
@@ -48,6 +49,8 @@ fn read_line_capped(input: &mut impl BufRead, out: &mut Vec<u8>) -> std::io::Res
 pub struct PlainUi<R, W> {
     input: R,
     out: W,
+    /// Wrap text to this many columns (`None`: never).
+    width: Option<usize>,
 }
 
 /// What one input line says before it is interpreted for a specific prompt.
@@ -61,7 +64,37 @@ enum Line {
 
 impl<R: BufRead, W: Write> PlainUi<R, W> {
     pub fn new(input: R, out: W) -> Self {
-        Self { input, out }
+        Self {
+            input,
+            out,
+            width: None,
+        }
+    }
+
+    /// Wraps text at word boundaries to `width` columns (one short of it: a row as wide as the terminal
+    /// would leave the cursor in the last column).
+    pub fn with_width(mut self, width: Option<usize>) -> Self {
+        self.width = width.map(|w| w.saturating_sub(1).max(20));
+        self
+    }
+
+    /// `text` wrapped to the width, continuation rows indented by `indent`; as it is without a width.
+    fn fit(&self, text: &str, indent: &str) -> String {
+        match self.width {
+            Some(width) => text
+                .lines()
+                .map(|line| textwrap::fill(line, super::menu::options(width, indent)))
+                .collect::<Vec<_>>()
+                .join("\n"),
+            None => text.to_string(),
+        }
+    }
+
+    /// Writes `text` and a newline, wrapped to the width.
+    fn line(&mut self, text: &str, indent: &str) -> Result<(), UiError> {
+        let text = self.fit(text, indent);
+        writeln!(self.out, "{text}")?;
+        Ok(())
     }
 
     /// Gives the writer back (tests read what was printed).
@@ -70,7 +103,9 @@ impl<R: BufRead, W: Write> PlainUi<R, W> {
     }
 
     fn prompt(&mut self, label: &str) -> Result<Line, UiError> {
-        write!(self.out, "{}> ", safe::line(label))?;
+        // Wrapped without the space after `>`, which wrapping would trim.
+        let label = self.fit(&format!("{}>", safe::line(label)), "");
+        write!(self.out, "{label} ")?;
         self.out.flush()?;
         let mut bytes = Vec::new();
         let (n, cut) = read_line_capped(&mut self.input, &mut bytes)?;
@@ -100,11 +135,10 @@ impl<R: BufRead, W: Write> PlainUi<R, W> {
     }
 
     fn remind(&mut self, what: &str) -> Result<(), UiError> {
-        writeln!(
-            self.out,
-            "(could not read that: {what}; q quits, u undoes the last answer)"
-        )?;
-        Ok(())
+        self.line(
+            &format!("(could not read that: {what}; q quits, u undoes the last answer)"),
+            "",
+        )
     }
 
     /// Asks until a line parses with `parse`; special lines are returned as they are.
@@ -173,14 +207,22 @@ pub fn parse_bool(line: &str) -> Option<bool> {
 }
 
 impl<R: BufRead, W: Write> Ui for PlainUi<R, W> {
-    fn say(&mut self, _style: Style, text: &str) -> Result<(), UiError> {
-        writeln!(self.out, "{}", safe::block(text))?;
-        Ok(())
+    fn say(&mut self, style: Style, text: &str) -> Result<(), UiError> {
+        match self.width {
+            // Secondary text holds live transcripts: their columns stay in place.
+            Some(width) if style == Style::Dim => {
+                for line in safe::block(text).lines() {
+                    writeln!(self.out, "{}", super::menu::columns(line, width).join("\n"))?;
+                }
+                Ok(())
+            }
+            _ => self.line(&safe::block(text), ""),
+        }
     }
 
     fn choose(&mut self, options: &[String], multi: bool, hint_available: bool) -> Answer<Picks> {
         for (i, option) in options.iter().enumerate() {
-            writeln!(self.out, "  {}) {}", i + 1, safe::line(option))?;
+            self.line(&format!("  {}) {}", i + 1, safe::line(option)), "     ")?;
         }
         let label = if multi {
             format!(
@@ -258,7 +300,7 @@ impl<R: BufRead, W: Write> Ui for PlainUi<R, W> {
         if demo {
             grades.push_str("; d = see it happen live (ungraded)");
         }
-        writeln!(self.out, "{grades}")?;
+        self.line(&grades, "  ")?;
         let default_rating = choices.get(default).map(|c| c.rating);
         let label = format!(
             "grade (Enter = {}{}{}{}{}, q quit)",

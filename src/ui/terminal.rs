@@ -11,9 +11,8 @@
 use std::io::Write;
 
 use console::Term;
-use dialoguer::theme::{ColorfulTheme, SimpleTheme, Theme};
-use dialoguer::{MultiSelect, Select};
 
+use super::menu::{self, Entry, Picked, Screen, Spec};
 use super::{
     Answer, Command, GradeChoice, GradeReply, LabReply, NO_HINT, Offer, Picks, Reply, Style, Ui,
     UiError, read_command,
@@ -25,11 +24,11 @@ use crate::safe;
 const HINT: &str = "(show the hint)";
 const UNDO: &str = "(undo the last answer)";
 /// Undo at a grade prompt takes back the answer just given: the card is asked again.
-const UNDO_ANSWER: &str = "(undo: take this answer back and answer again)";
+const UNDO_ANSWER: &str = "(undo: take this answer back)";
 const QUIT: &str = "(quit)";
 const CLAIM: &str = "(I was right: let me grade it)";
-const DEMO: &str = "(see it happen live: run the experiment, ungraded)";
-const SUSPEND: &str = "(suspend this card: take it out of rotation)";
+const DEMO: &str = "(see it happen live, ungraded)";
+const SUSPEND: &str = "(suspend: take it out of rotation)";
 
 /// The narrowest width text is wrapped to, whatever the terminal says.
 const MIN_WIDTH: usize = 20;
@@ -37,30 +36,37 @@ const MIN_WIDTH: usize = 20;
 /// Terminal front end. Requires stdin and stderr to be terminals (the caller checks).
 pub struct TerminalUi {
     term: Term,
-    theme: Box<dyn Theme>,
     output: Output,
-    /// Screen lines written since the last card header: what a menu must leave room for.
+    /// Screen lines written since the last card header (the header included): what a menu must leave room for.
     lines_since_header: usize,
+    /// The last card header and the verdict since, recapped above a menu when they would scroll away.
+    recap: Vec<String>,
     /// Feedback goes to stderr beside the menus (`--json`: stdout holds the JSON alone), else to stdout.
     feedback_on_stderr: bool,
+}
+
+/// What a menu entry stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Act {
+    Value(usize),
+    Hint,
+    Undo,
+    Quit,
+    Claim,
+    Demo,
+    Suspend,
 }
 
 impl TerminalUi {
     /// A terminal front end; `feedback_on_stderr` keeps stdout for a machine-readable result.
     pub fn new(output: Output, feedback_on_stderr: bool) -> Self {
-        // dialoguer styles through console, which would otherwise decide colour by itself.
         console::set_colors_enabled(output.stdout_color());
         console::set_colors_enabled_stderr(output.stderr_color());
-        let theme: Box<dyn Theme> = if output.stderr_color() {
-            Box::new(ColorfulTheme::default())
-        } else {
-            Box::new(SimpleTheme)
-        };
         Self {
             term: Term::stderr(),
-            theme,
             output,
             lines_since_header: 0,
+            recap: Vec::new(),
             feedback_on_stderr,
         }
     }
@@ -70,16 +76,25 @@ impl TerminalUi {
         usize::from(self.term.size().1).max(MIN_WIDTH)
     }
 
-    /// `text` wrapped at word boundaries to `width` columns, continuation lines indented by `indent`.
-    fn wrap(text: &str, width: usize, indent: &str) -> String {
-        let options = textwrap::Options::new(width.max(MIN_WIDTH)).subsequent_indent(indent);
-        textwrap::fill(text, options)
+    /// Text is wrapped one column short of the width: a row exactly as wide as the terminal leaves the
+    /// cursor in the last column, and terminals differ on what the next newline does there.
+    fn text_width(&self) -> usize {
+        self.width() - 1
     }
 
-    /// How many options a menu may show at once: what fits under the question, at least three.
-    fn menu_rows(&self) -> usize {
-        let rows = usize::from(self.term.size().0);
-        rows.saturating_sub(self.lines_since_header + 2).max(3)
+    /// `text` wrapped at word boundaries to `width` columns, continuation lines indented by `indent`.
+    fn wrap(text: &str, width: usize, indent: &str) -> String {
+        textwrap::fill(text, menu::options(width.max(MIN_WIDTH), indent))
+    }
+
+    fn screen(&self) -> Screen {
+        let (rows, cols) = self.term.size();
+        Screen {
+            rows: usize::from(rows),
+            cols: usize::from(cols).max(MIN_WIDTH),
+            since_header: self.lines_since_header,
+            recap: self.recap.clone(),
+        }
     }
 
     /// Writes a line (already wrapped) where feedback goes and counts it.
@@ -97,94 +112,102 @@ impl TerminalUi {
         Ok(())
     }
 
-    /// The choice just made, echoed once (the menus do not report themselves).
+    /// The choice just made, echoed once (the menus clear themselves).
     fn echo(&mut self, text: &str) -> Result<(), UiError> {
-        let line = Self::wrap(&format!("› {}", safe::line(text)), self.width(), "  ");
+        let line = Self::wrap(&format!("› {}", safe::line(text)), self.text_width(), "  ");
         self.write_out(&line, style::DIM)
     }
 
-    /// A Select over `items` followed by the session's extra actions; maps the extras back.
-    fn select(
+    /// Runs a menu of `items` (answers, each with its key) and `extras` (actions, each with its key); maps the
+    /// pick back and echoes it. Esc and `q` quit.
+    fn menu(
         &mut self,
         prompt: &str,
-        items: &[String],
+        items: Vec<(String, Option<char>, Act)>,
+        extras: Vec<(&str, char, &str, Act)>,
         default: usize,
-        hint: bool,
-    ) -> Answer<usize> {
-        self.select_with(prompt, items, default, hint, Undo::Last)
-    }
-
-    /// [`Self::select`], with the undo item `undo` says.
-    fn select_with(
-        &mut self,
-        prompt: &str,
-        items: &[String],
-        default: usize,
-        hint: bool,
-        undo: Undo,
-    ) -> Answer<usize> {
+        keys: String,
+        multi: bool,
+    ) -> Result<(Act, Vec<usize>), UiError> {
         pending_ctrl_c()?;
-        let width = self.width().saturating_sub(4);
-        let mut all: Vec<String> = items
+        let mut entries = Vec::new();
+        let mut acts = Vec::new();
+        let mut echoes = Vec::new();
+        for (label, key, act) in items {
+            entries.push(Entry::main(safe::line(&label), key));
+            echoes.push(label);
+            acts.push(act);
+        }
+        for (label, key, word, act) in extras {
+            entries.push(Entry::extra(label, key, word));
+            echoes.push(label.to_string());
+            acts.push(act);
+        }
+        entries.push(Entry::extra(QUIT, 'q', "quit"));
+        echoes.push(QUIT.to_string());
+        acts.push(Act::Quit);
+        let spec = Spec {
+            prompt: safe::line(prompt).into_owned(),
+            escape: Some(entries.len() - 1),
+            entries,
+            default,
+            multi,
+            keys,
+        };
+        let picked = menu::run(&self.term, &spec, &self.screen())?;
+        Ok(match picked {
+            Picked::Entry(i) => {
+                self.echo(&echoes[i])?;
+                (acts[i], Vec::new())
+            }
+            Picked::Marks(marks) => (Act::Value(0), marks),
+        })
+    }
+
+    /// A one-pick menu over `items` (keys `1`-`9`) with hint and undo as the loop allows.
+    fn select(&mut self, prompt: &str, items: &[String], hint: bool) -> Answer<usize> {
+        let keyed = items.len() <= 9;
+        let entries: Vec<(String, Option<char>, Act)> = items
             .iter()
-            .map(|i| Self::wrap(&safe::line(i), width, "  "))
+            .enumerate()
+            .map(|(i, label)| {
+                let key = keyed.then(|| char::from_digit(i as u32 + 1, 10)).flatten();
+                (label.clone(), key, Act::Value(i))
+            })
             .collect();
-        if hint {
-            all.push(HINT.into());
-        }
-        match undo {
-            Undo::Last => all.push(UNDO.into()),
-            Undo::ThisAnswer => all.push(UNDO_ANSWER.into()),
-            Undo::None => {}
-        }
-        all.push(QUIT.into());
-        let picked = Select::with_theme(self.theme.as_ref())
-            .with_prompt(Self::wrap(&safe::line(prompt), self.width(), ""))
-            .items(&all)
-            .default(default)
-            .max_length(self.menu_rows())
-            .report(false)
-            .interact_on_opt(&self.term)
-            .map_err(map_err)?;
-        let reply = match picked {
-            None => Reply::Quit,
-            Some(i) if i < items.len() => Reply::Value(i),
-            Some(i) => match all[i].as_str() {
-                HINT => Reply::Hint,
-                UNDO | UNDO_ANSWER => Reply::Undo,
-                _ => Reply::Quit,
-            },
+        let keys = match items.len() {
+            0 | 1 => "Enter picks".to_string(),
+            n if keyed => format!("1-{n} pick"),
+            _ => "Enter picks".to_string(),
         };
-        let echoed = match (&reply, picked) {
-            (Reply::Value(i), _) => items[*i].clone(),
-            (_, Some(i)) => all[i].clone(),
-            (_, None) => QUIT.to_string(),
-        };
-        self.echo(&echoed)?;
-        Ok(reply)
+        let (act, _) = self.menu(prompt, entries, answer_extras(hint), 0, keys, false)?;
+        Ok(reply(act))
     }
 }
 
-/// Which undo item a menu offers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Undo {
-    /// Take back the last recorded answer (at a question).
-    Last,
-    /// Take back the answer just given (at its grade prompt).
-    ThisAnswer,
-    /// None (after a failed lab check).
-    None,
+/// The extras of a question prompt: the hint when there is one, undo.
+fn answer_extras(hint: bool) -> Vec<(&'static str, char, &'static str, Act)> {
+    let mut extras = Vec::new();
+    if hint {
+        extras.push((HINT, '?', "hint", Act::Hint));
+    }
+    extras.push((UNDO, 'u', "undo", Act::Undo));
+    extras
 }
 
-fn map_err(err: dialoguer::Error) -> UiError {
-    let dialoguer::Error::IO(io) = err;
-    UiError::from(io)
+fn reply(act: Act) -> Reply<usize> {
+    match act {
+        Act::Value(i) => Reply::Value(i),
+        Act::Hint => Reply::Hint,
+        Act::Undo => Reply::Undo,
+        _ => Reply::Quit,
+    }
 }
 
 /// Set by the Ctrl-C handler; read (and cleared) before each prompt.
 static CTRL_C: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
-/// The Ctrl-C handler of a terminal session: during a key read dialoguer sees Ctrl-C itself (raw mode);
+/// The Ctrl-C handler of a terminal session: during a key read the menu sees Ctrl-C itself (raw mode);
 /// at any other moment the signal lands here and the next prompt ends the session as Ctrl-C would.
 pub fn note_ctrl_c() {
     CTRL_C.store(true, std::sync::atomic::Ordering::SeqCst);
@@ -198,7 +221,7 @@ fn pending_ctrl_c() -> Result<(), UiError> {
     Ok(())
 }
 
-/// Restores the cursor (dialoguer hides it while a prompt is open); call after Ctrl-C.
+/// Restores the cursor (a menu hides it while it is open); call after Ctrl-C.
 pub fn restore_terminal() {
     let _ = Term::stderr().show_cursor();
 }
@@ -213,48 +236,70 @@ impl Ui for TerminalUi {
             Style::Wrong => style::ERROR,
             Style::Dim => style::DIM,
         };
-        if kind == Style::Header {
-            self.lines_since_header = 0;
+        let shown = safe::block(text);
+        match kind {
+            Style::Header => {
+                self.lines_since_header = 0;
+                self.recap = shown
+                    .lines()
+                    .filter(|l| !l.trim().is_empty())
+                    .take(1)
+                    .map(str::to_string)
+                    .collect();
+            }
+            Style::Right | Style::Wrong => {
+                self.recap.truncate(1);
+                self.recap.extend(shown.lines().take(1).map(str::to_string));
+            }
+            _ => {}
         }
-        let text = Self::wrap(&safe::block(text), self.width(), "");
+        // Secondary text holds live transcripts: their columns stay in place.
+        let text = if kind == Style::Dim {
+            shown
+                .lines()
+                .flat_map(|line| menu::columns(line, self.text_width()))
+                .collect::<Vec<_>>()
+                .join("\n")
+        } else {
+            Self::wrap(&shown, self.text_width(), "")
+        };
         self.write_out(&text, painted)
     }
 
     fn choose(&mut self, options: &[String], multi: bool, hint_available: bool) -> Answer<Picks> {
         if !multi {
-            return Ok(
-                match self.select("Your answer", options, 0, hint_available)? {
-                    Reply::Value(i) => Reply::Value(Picks::one(i)),
-                    Reply::Hint => Reply::Hint,
-                    Reply::Undo => Reply::Undo,
-                    Reply::Quit => Reply::Quit,
-                },
-            );
+            return Ok(match self.select("Your answer", options, hint_available)? {
+                Reply::Value(i) => Reply::Value(Picks::one(i)),
+                Reply::Hint => Reply::Hint,
+                Reply::Undo => Reply::Undo,
+                Reply::Quit => Reply::Quit,
+            });
         }
-        let width = self.width().saturating_sub(6);
-        let shown: Vec<String> = options
-            .iter()
-            .map(|o| Self::wrap(&safe::line(o), width, "    "))
-            .collect();
+        let keyed = options.len() <= 9;
         loop {
-            pending_ctrl_c()?;
-            let picked = MultiSelect::with_theme(self.theme.as_ref())
-                .with_prompt(Self::wrap(
-                    "Pick every right option (Space marks, Enter answers, Esc quits)",
-                    self.width(),
-                    "",
-                ))
-                .items(&shown)
-                .max_length(self.menu_rows())
-                .report(false)
-                .interact_on_opt(&self.term)
-                .map_err(map_err)?;
-            match picked {
-                None => {
-                    self.echo(QUIT)?;
-                    return Ok(Reply::Quit);
-                }
-                Some(v) => match Picks::new(v) {
+            let entries: Vec<(String, Option<char>, Act)> = options
+                .iter()
+                .enumerate()
+                .map(|(i, label)| {
+                    let key = keyed.then(|| char::from_digit(i as u32 + 1, 10)).flatten();
+                    (label.clone(), key, Act::Value(i))
+                })
+                .collect();
+            let keys = if keyed {
+                format!("Space or 1-{} marks · Enter answers", options.len())
+            } else {
+                "Space marks · Enter answers".to_string()
+            };
+            let (act, marks) = self.menu(
+                "Pick every right option",
+                entries,
+                answer_extras(hint_available),
+                0,
+                keys,
+                true,
+            )?;
+            match act {
+                Act::Value(_) => match Picks::new(marks) {
                     Some(picks) => {
                         let names: Vec<&str> = picks
                             .indices()
@@ -270,20 +315,36 @@ impl Ui for TerminalUi {
                         "(mark at least one option with Space, then press Enter)",
                     )?,
                 },
+                other => {
+                    return Ok(match reply(other) {
+                        Reply::Hint => Reply::Hint,
+                        Reply::Undo => Reply::Undo,
+                        _ => Reply::Quit,
+                    });
+                }
             }
         }
     }
 
     fn true_false(&mut self, hint_available: bool) -> Answer<bool> {
-        let items = ["True".to_string(), "False".to_string()];
-        Ok(
-            match self.select("True or false?", &items, 0, hint_available)? {
-                Reply::Value(i) => Reply::Value(i == 0),
-                Reply::Hint => Reply::Hint,
-                Reply::Undo => Reply::Undo,
-                Reply::Quit => Reply::Quit,
-            },
-        )
+        let items = vec![
+            ("True".to_string(), Some('t'), Act::Value(0)),
+            ("False".to_string(), Some('f'), Act::Value(1)),
+        ];
+        let (act, _) = self.menu(
+            "True or false?",
+            items,
+            answer_extras(hint_available),
+            0,
+            "t true · f false".to_string(),
+            false,
+        )?;
+        Ok(match reply(act) {
+            Reply::Value(i) => Reply::Value(i == 0),
+            Reply::Hint => Reply::Hint,
+            Reply::Undo => Reply::Undo,
+            Reply::Quit => Reply::Quit,
+        })
     }
 
     fn text(&mut self, hint_available: bool) -> Answer<String> {
@@ -294,34 +355,43 @@ impl Ui for TerminalUi {
         };
         loop {
             pending_ctrl_c()?;
-            // A plain line editor, not a redrawn widget: an answer longer than a line wraps like any typed
-            // text and leaves nothing stale behind.
-            let label = Self::wrap(prompt, self.width(), "");
+            let label = Self::wrap(prompt, self.text_width(), "");
             let shown = paint(self.output.on_stderr(style::EMPHASIS), &label);
             self.term.write_line(&shown.to_string())?;
-            self.term
-                .write_str(&paint(self.output.on_stderr(style::DIM), "› ").to_string())?;
-            let line = self.term.read_line()?;
-            self.lines_since_header += label.lines().count() + 1;
+            self.lines_since_header += label.lines().count();
+            // Our own line editor: the answer wraps at word boundaries as it is typed (the terminal's own echo
+            // broke words at the last column).
+            let line = menu::read_line(&self.term, "› ", self.width())?;
             match read_command(&line) {
                 Command::Quit => return Ok(Reply::Quit),
                 Command::Undo => return Ok(Reply::Undo),
                 Command::Hint if hint_available => return Ok(Reply::Hint),
                 Command::Hint => self.say(Style::Dim, NO_HINT)?,
                 Command::Text(text) if text.trim().is_empty() => {}
-                Command::Text(text) => return Ok(Reply::Value(text)),
+                Command::Text(text) => {
+                    self.echo(&text)?;
+                    return Ok(Reply::Value(text));
+                }
             }
         }
     }
 
     fn proceed(&mut self, what: &str, hint_available: bool) -> Answer<()> {
-        self.select(what, &[what.to_string()], 0, hint_available)
-            .map(|reply| match reply {
-                Reply::Value(_) => Reply::Value(()),
-                Reply::Hint => Reply::Hint,
-                Reply::Undo => Reply::Undo,
-                Reply::Quit => Reply::Quit,
-            })
+        let items = vec![(what.to_string(), None, Act::Value(0))];
+        let (act, _) = self.menu(
+            what,
+            items,
+            answer_extras(hint_available),
+            0,
+            "Enter goes on".to_string(),
+            false,
+        )?;
+        Ok(match reply(act) {
+            Reply::Value(_) => Reply::Value(()),
+            Reply::Hint => Reply::Hint,
+            Reply::Undo => Reply::Undo,
+            Reply::Quit => Reply::Quit,
+        })
     }
 
     fn grade(
@@ -330,60 +400,84 @@ impl Ui for TerminalUi {
         default: usize,
         offer: Offer,
     ) -> Result<GradeReply, UiError> {
-        let mut labels: Vec<String> = choices.iter().map(|c| c.label.clone()).collect();
+        let items: Vec<(String, Option<char>, Act)> = choices
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let key = char::from_digit(u32::from(c.rating.as_u8()), 10);
+                (c.label.clone(), key, Act::Value(i))
+            })
+            .collect();
+        let mut extras = Vec::new();
         if offer.claim {
-            labels.push(CLAIM.into());
+            extras.push((CLAIM, 'r', "I was right", Act::Claim));
         }
         if offer.demo {
-            labels.push(DEMO.into());
+            extras.push((DEMO, 'd', "demo", Act::Demo));
         }
         if offer.suspend {
-            labels.push(SUSPEND.into());
+            extras.push((SUSPEND, 's', "suspend", Act::Suspend));
         }
-        Ok(
-            match self.select_with(
-                "How well did you know it?",
-                &labels,
-                default,
-                false,
-                if offer.undo {
-                    Undo::ThisAnswer
-                } else {
-                    Undo::None
-                },
-            )? {
-                Reply::Value(i) => match choices.get(i) {
-                    Some(choice) => GradeReply::Grade(choice.rating),
-                    None if labels[i] == CLAIM => GradeReply::Claim,
-                    None if labels[i] == DEMO => GradeReply::Demo,
-                    None if labels[i] == SUSPEND => GradeReply::Suspend,
-                    None => GradeReply::Quit,
-                },
-                Reply::Undo => GradeReply::Undo,
-                // No hint is offered here.
-                Reply::Hint | Reply::Quit => GradeReply::Quit,
+        if offer.undo {
+            extras.push((UNDO_ANSWER, 'u', "undo", Act::Undo));
+        }
+        let digits: Vec<String> = choices
+            .iter()
+            .map(|c| c.rating.as_u8().to_string())
+            .collect();
+        let keys = match digits.as_slice() {
+            [one] => format!("{one} grade"),
+            [first, .., last] => format!("{first}-{last} grade"),
+            [] => String::new(),
+        };
+        let (act, _) = self.menu(
+            "How well did you know it?",
+            items,
+            extras,
+            default,
+            keys,
+            false,
+        )?;
+        Ok(match act {
+            Act::Value(i) => match choices.get(i) {
+                Some(choice) => GradeReply::Grade(choice.rating),
+                None => GradeReply::Quit,
             },
-        )
+            Act::Claim => GradeReply::Claim,
+            Act::Demo => GradeReply::Demo,
+            Act::Suspend => GradeReply::Suspend,
+            Act::Undo => GradeReply::Undo,
+            Act::Hint | Act::Quit => GradeReply::Quit,
+        })
     }
 
     fn lab_failed(&mut self, retry: bool) -> Result<LabReply, UiError> {
         let mut items = Vec::new();
         if retry {
-            items.push("Check again".to_string());
+            items.push(("Check again".to_string(), Some('r'), Act::Value(0)));
         }
-        items.push("Give up (recorded as Again)".to_string());
-        items.push("Skip this lab for now".to_string());
-        let offset = usize::from(!retry);
-        Ok(
-            match self.select_with("What now?", &items, 0, false, Undo::None)? {
-                Reply::Value(i) => match i + offset {
-                    0 => LabReply::Retry,
-                    1 => LabReply::GiveUp,
-                    _ => LabReply::Skip,
-                },
-                Reply::Hint | Reply::Undo | Reply::Quit => LabReply::Quit,
-            },
-        )
+        items.push((
+            "Give up (recorded as Again)".to_string(),
+            Some('g'),
+            Act::Value(1),
+        ));
+        items.push((
+            "Skip this lab for now".to_string(),
+            Some('s'),
+            Act::Value(2),
+        ));
+        let keys = if retry {
+            "r retry · g give up · s skip"
+        } else {
+            "g give up · s skip"
+        };
+        let (act, _) = self.menu("What now?", items, Vec::new(), 0, keys.to_string(), false)?;
+        Ok(match act {
+            Act::Value(0) => LabReply::Retry,
+            Act::Value(1) => LabReply::GiveUp,
+            Act::Value(_) => LabReply::Skip,
+            _ => LabReply::Quit,
+        })
     }
 }
 
