@@ -35,10 +35,27 @@ pub fn run(env: &Env, args: &InterviewArgs) -> Result<Exit> {
         },
     )?;
     let ui = front.ui();
+    let terminal = crate::interview::date::at_terminal();
+    // A date given now counts at once: intervals stop at it.
+    let scheduler = if crate::interview::date::ask_once(&store, ui, terminal, args.ask_date)? {
+        progress::scheduler_until(&store, None)?
+    } else {
+        scheduler
+    };
+    if let Some(plan) = super::config::interview_plan(
+        env,
+        &store,
+        &scheduler,
+        &decks,
+        crate::defaults::NEW_PER_DAY,
+    )? {
+        ui.say(Style::Dim, &plan)?;
+    }
     let mut machine = Machine::new();
     let planner = Planner::new(&scheduler, clock, rng);
     let config = Config {
         minutes: args.minutes,
+        questions: args.questions,
         schedule: !args.no_schedule,
     };
     let round = Round::new(&decks, &mut store, planner, ui, &mut machine, config)?;

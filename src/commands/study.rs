@@ -59,6 +59,12 @@ pub fn run(env: &Env, args: &StudyArgs) -> Result<Exit> {
         },
     )?;
     let ui = front.ui();
+    let terminal = crate::interview::date::at_terminal();
+    let scheduler = if crate::interview::date::ask_once(&store, ui, terminal, args.ask_date)? {
+        progress::scheduler_until(&store, args.until.as_deref())?
+    } else {
+        scheduler
+    };
     if let Some(plan) =
         super::config::interview_plan(env, &store, &scheduler, &decks, args.new_per_day)?
     {

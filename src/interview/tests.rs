@@ -202,6 +202,7 @@ impl Bench {
 
 const ROUND: Config = Config {
     minutes: 15,
+    questions: 16,
     schedule: true,
 };
 
@@ -210,23 +211,31 @@ fn a_whole_round_digs_deeper_after_good_answers_and_changes_topic_after_weak_one
     let mut b = Bench::new();
     let (card, text) = b.run(
         &[
-            // socket: every key idea -> its follow-up, tuple.
+            // socket: every key idea -> its follow-up, tuple. Sure.
             "an IP address, a port and a protocol",
-            // tuple: right -> its follow-up, accept-queue.
+            "s",
+            // tuple: right -> its follow-up, accept-queue. Think so.
             "The 4-tuple",
-            // accept-queue: wrong -> another topic (deck u), skipping `double` of deck t.
+            "t",
+            // accept-queue: wrong -> another topic (deck u), skipping `double` of deck t. Sure: a confident miss.
             "y",
-            // http: right -> upgrade.
+            "s",
+            // http: right -> upgrade. A guess.
             "80",
-            // upgrade: passed -> back to deck t.
+            "g",
+            // upgrade: passed -> back to deck t. Confidence skipped.
             "pass",
-            // double: a prediction, run at the debrief.
-            "EADDRINUSE",
-            // range: the strength.
-            "0-65535",
-            // Debrief: socket graded Good, accept-queue's Again kept, upgrade takes its default (Again).
-            "3",
             "",
+            // double: a prediction, run at the debrief. Sure.
+            "EADDRINUSE",
+            "sure",
+            // range: the strength. A guess.
+            "0-65535",
+            "g",
+            // Debrief: the confident miss first (accept-queue's Again kept), then socket graded Good and
+            // upgrade takes its default (Again).
+            "",
+            "3",
             "",
         ],
         End::Eof,
@@ -262,6 +271,82 @@ fn a_whole_round_digs_deeper_after_good_answers_and_changes_topic_after_weak_one
     );
     let missed: Vec<String> = card.missed.iter().map(ToString::to_string).collect();
     assert_eq!(missed, ["t/accept-queue", "u/upgrade"]);
+    // The debrief starts with the confident miss, then the rest in the order asked.
+    let debrief = &text[text.find("=== Debrief ===").unwrap()..];
+    let order: Vec<&str> = debrief
+        .lines()
+        .filter(|l| l.starts_with(|c: char| c.is_ascii_digit()) && l.contains(" · "))
+        .collect();
+    assert_eq!(
+        order,
+        [
+            "3. t/accept-queue · 0:10",
+            "1. t/socket · 0:10",
+            "2. t/tuple · 0:10",
+            "4. u/http · 0:10",
+            "5. u/upgrade · 0:10",
+            "6. t/double · 0:10",
+            "7. t/range · 0:10",
+        ]
+    );
+    assert!(
+        debrief.starts_with(
+            "=== Debrief ===\nFirst, 1 answer you were sure of and missed:\n\n3. t/accept-queue · 0:10\n"
+        ),
+        "{debrief}"
+    );
+    let confident: Vec<String> = card
+        .confident_misses
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(confident, ["t/accept-queue"]);
+    // Calibration: sure 2 of 3 (socket, double right; accept-queue wrong), think so 1 of 1, guess 2 of 2.
+    assert_eq!(
+        card.calibration,
+        Calibration {
+            sure: crate::store::Hits {
+                right: 2,
+                answers: 3
+            },
+            think: crate::store::Hits {
+                right: 1,
+                answers: 1
+            },
+            guess: crate::store::Hits {
+                right: 2,
+                answers: 2
+            },
+        }
+    );
+    assert!(
+        text.contains("Right when: sure 2/3 (66%) · think so 1/1 (100%) · guess 2/2 (100%).\n"),
+        "{text}"
+    );
+    // Each confidence is stored with its answer.
+    let stored: Vec<(String, Option<Confidence>)> = b
+        .progress
+        .log
+        .iter()
+        .map(|r| {
+            (
+                r.key.to_string(),
+                b.progress.confidence.get(&r.review.id).copied(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        stored,
+        [
+            ("t/tuple".to_owned(), Some(Confidence::Think)),
+            ("t/accept-queue".to_owned(), Some(Confidence::Sure)),
+            ("u/http".to_owned(), Some(Confidence::Guess)),
+            ("t/range".to_owned(), Some(Confidence::Guess)),
+            ("t/socket".to_owned(), Some(Confidence::Sure)),
+            ("u/upgrade".to_owned(), None),
+            ("t/double".to_owned(), Some(Confidence::Sure)),
+        ]
+    );
     // Auto-checked answers are recorded as given; explanations and predictions at the debrief.
     assert_eq!(
         b.log(),
@@ -294,10 +379,17 @@ fn the_round_stops_when_the_time_is_up_and_no_schedule_leaves_states_alone() {
     b.tick = SignedDuration::from_secs(15);
     let before = b.progress.states.clone();
     let (card, text) = b.run(
-        &["an IP address, a port and a protocol", "The 4-tuple", "3"],
+        &[
+            "an IP address, a port and a protocol",
+            "",
+            "The 4-tuple",
+            "",
+            "3",
+        ],
         End::Eof,
         Config {
             minutes: 1,
+            questions: 16,
             schedule: false,
         },
     );
@@ -317,7 +409,8 @@ fn the_round_stops_when_the_time_is_up_and_no_schedule_leaves_states_alone() {
 fn ctrl_c_ends_the_round_without_a_debrief_keeping_the_answers_given() {
     let mut b = Bench::new();
     let (card, text) = b.run(
-        &["an IP address, a port and a protocol", "The 4-tuple"],
+        // Ctrl-C comes at the confidence prompt after tuple: the answer is kept.
+        &["an IP address, a port and a protocol", "", "The 4-tuple"],
         End::CtrlC,
         ROUND,
     );
@@ -340,15 +433,22 @@ fn the_pace_note_says_when_an_answer_took_longer_than_the_pace() {
 }
 
 /// The first lines of the whole round, up to the debrief (socket, tuple, accept-queue wrong, http, upgrade
-/// passed, double, range).
-const ROUND_ANSWERS: [&str; 7] = [
+/// passed, double, range), each answer's confidence skipped.
+const ROUND_ANSWERS: [&str; 14] = [
     "an IP address, a port and a protocol",
+    "",
     "The 4-tuple",
+    "",
     "y",
+    "",
     "80",
+    "",
     "pass",
+    "",
     "EADDRINUSE",
+    "",
     "0-65535",
+    "",
 ];
 
 #[test]
@@ -372,10 +472,7 @@ fn a_refused_answer_claimed_at_the_debrief_is_scored_and_scheduled_as_the_candid
         ),
         "{text}"
     );
-    assert!(
-        text.contains("6 of 7 scored answers right (85%, 1 claimed by you)"),
-        "{text}"
-    );
+    assert!(text.contains("6/7 right (85%, 1 claimed) in "), "{text}");
     let queue = card
         .questions
         .iter()
@@ -424,10 +521,13 @@ fn undo_at_a_question_takes_back_the_last_answer_and_asks_it_again() {
     let (card, text) = b.run(
         &[
             "an IP address, a port and a protocol",
+            "",
             "The 4-tuple",
+            "",
             // At accept-queue: undo the tuple answer; tuple comes back and gets another answer.
             "u",
             "The MAC address",
+            "",
             "q",
             // Debrief: socket Good; tuple's Again kept.
             "3",
@@ -508,7 +608,7 @@ fn a_close_answer_is_confirmed_at_the_debrief_with_hard_on_enter() {
     };
     let mut b = Bench::new();
     b.decks = vec![parse_deck(TYPED, "v.yaml", &known).unwrap()];
-    let (card, text) = b.run_judged(&["4433", ""], End::Eof, ROUND, close_judge);
+    let (card, text) = b.run_judged(&["4433", "", ""], End::Eof, ROUND, close_judge);
     assert!(
         text.contains(
             "Your answer: 4433\n\

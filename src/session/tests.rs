@@ -12,8 +12,8 @@ use crate::deck::{Known, parse_deck};
 use crate::practical;
 use crate::practical::{Experiment, LabResult, Observation, Outcome};
 use crate::quiz::{Lab, MemoryProgress};
-use crate::schedule::{Rating, Scheduler};
 use crate::schedule::SchedulerConfig;
+use crate::schedule::{Rating, Scheduler};
 use crate::ui::script::{End, scripted};
 
 const START: &str = "2026-03-02T09:00:00Z";

@@ -9,12 +9,14 @@
 //! - A file that is not a portquiz database, or comes from a newer portquiz, is refused and never written.
 //! - Timestamps are stored as INTEGER microseconds since the Unix epoch: finer precision is dropped.
 //! - Cards whose deck no longer has them keep their rows and history; they are simply not queued.
+mod confidence;
 mod db;
 mod error;
 mod migrations;
 mod repair;
 
 pub use crate::review::AnswerId;
+pub use confidence::{Calibration, Confidence, Hits};
 pub use db::{Answer, AnswerKind, BUSY_TIMEOUT, Overrides, Store, Undone, WriteTx};
 pub use error::{Blocker, StoreError};
 pub use migrations::SCHEMA_VERSION;
