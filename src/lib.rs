@@ -1,12 +1,17 @@
 //! portquiz: a quiz and flashcard engine for interview prep on network ports and sockets.
 //!
 //! The binary is a thin shell around [`run`]. Modules, from the pure core outwards:
-//! - [`deck`]: the YAML deck format, its loader and diagnostics (no file system access except `deck::load`).
+//! - [`deck`]: the YAML deck format, its loader and diagnostics (no file system access except `deck::load`,
+//!   which reads deck files, and `deck::cache`, which keeps the compiled decks).
 //! - [`schedule`]: FSRS-6 scheduling, learning steps, fuzz and the due queue; pure, time and rng are parameters.
 //! - [`store`]: SQLite card state and the append-only review log; the only module that speaks SQL.
-//! - [`review`]: the review-log row that the store keeps and the reports, exports and merge read.
+//! - [`review`]: the review-log row that the store keeps and the reports, exports and merge read (defined in
+//!   [`schedule::review`]).
 //! - [`practical`]: the catalogue of live socket experiments and labs, on loopback only.
-//! - [`session`]: the study loop as a state machine, driven through the [`ui`] trait.
+//! - [`quiz`]: the engine under both quiz loops: asking and checking each card kind, saving answers, the claim,
+//!   hints, demos; [`join`]: every loaded card with its stored state.
+//! - [`session`]: the study loop as a state machine, driven through the [`ui`] trait; [`interview`]: the mock
+//!   interview round and its scorecard, on the same engine.
 //! - [`ui`]: the prompt trait, a dialoguer terminal front end and a line-based plain one.
 //! - [`reports`], [`interchange`], [`authoring`]: statistics and forecasts, Anki and CSV in and out, the
 //!   deck schema and starter; pure, fed by the commands.
@@ -14,7 +19,8 @@
 //!   [`settings`] (the user settings' keys and checks), [`text`] (plurals and durations for every message).
 //! - [`safe`]: text from decks, imports and other databases made safe to print (no raw escapes).
 //! - [`env`]: what every command gets from outside (data dir, clock, seed, colour) and the exit codes.
-//! - [`cli`], [`app`] and [`commands`]: argument definitions, the wiring, and one file per subcommand.
+//! - [`cli`], [`app`] and [`commands`]: argument definitions, the wiring, and one file per subcommand;
+//!   [`defaults`]: the defaults the argument definitions show.
 
 pub mod app;
 pub mod authoring;

@@ -1,6 +1,7 @@
 //! Shared by the tool commands (stats, optimize, simulate, config, reset, export reviews, merge): opening
 //! the store, building the scheduler from the stored settings, and turning store rows into the input
-//! types of the reports and interchange modules. The only place those commands touch the store's types.
+//! types of the reports and interchange modules. (The commands still open the store and read its rows
+//! themselves where they need more than this.)
 use anyhow::{Context, Result};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;

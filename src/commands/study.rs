@@ -74,13 +74,9 @@ pub fn run(env: &Env, args: &StudyArgs) -> Result<Exit> {
     let planner = Planner::new(&scheduler, clock, rng);
     let session = Session::new(&decks, &mut store, planner, ui, &mut machine, config)?;
     if session.queue().is_empty() {
-        let next = session.next_due();
-        let outlook = session.outlook();
+        let text = session.nothing_due(env.now, scheduler.time_zone());
         drop(session);
-        ui.say(
-            Style::Text,
-            &words::nothing_due(env.now, scheduler.time_zone(), next, &outlook, args.cram),
-        )?;
+        ui.say(Style::Text, &text)?;
         return Ok(Exit::Ok);
     }
     let summary = session.run()?;

@@ -432,21 +432,27 @@ fn the_pace_note_says_when_an_answer_took_longer_than_the_pace() {
     );
 }
 
-/// The first lines of the whole round, up to the debrief (socket, tuple, accept-queue wrong, http, upgrade
-/// passed, double, range), each answer's confidence skipped.
+/// The answers of the whole round, up to the debrief, each followed by its confidence (skipped).
 const ROUND_ANSWERS: [&str; 14] = [
+    // socket: every key idea -> its follow-up, tuple.
     "an IP address, a port and a protocol",
     "",
+    // tuple: right -> its follow-up, accept-queue.
     "The 4-tuple",
     "",
+    // accept-queue: wrong -> another topic (deck u), skipping `double` of deck t.
     "y",
     "",
+    // http: right -> upgrade.
     "80",
     "",
+    // upgrade: passed -> back to deck t.
     "pass",
     "",
+    // double: a prediction, run at the debrief.
     "EADDRINUSE",
     "",
+    // range: the strength.
     "0-65535",
     "",
 ];
@@ -589,17 +595,6 @@ cards:
     accept: ["443"]
 "#;
 
-/// A stand-in for the matcher that calls `4433` close to `443` (the matcher does not say Close yet).
-fn close_judge(card: &Card, input: &str) -> Option<crate::deck::answer::Judgement> {
-    let mut judgement = card.typed_judgement(input)?;
-    if input.trim() == "4433" {
-        judgement.verdict = crate::deck::answer::Verdict::Close;
-        judgement.matched = vec!["443".into()];
-        judgement.unmatched = vec!["an extra 3".into()];
-    }
-    Some(judgement)
-}
-
 #[test]
 fn a_close_answer_is_confirmed_at_the_debrief_with_hard_on_enter() {
     let known = Known {
@@ -608,7 +603,7 @@ fn a_close_answer_is_confirmed_at_the_debrief_with_hard_on_enter() {
     };
     let mut b = Bench::new();
     b.decks = vec![parse_deck(TYPED, "v.yaml", &known).unwrap()];
-    let (card, text) = b.run_judged(&["4433", "", ""], End::Eof, ROUND, close_judge);
+    let (card, text) = b.run_judged(&["4433", "", ""], End::Eof, ROUND, crate::quiz::close_judge);
     assert!(
         text.contains(
             "Your answer: 4433\n\

@@ -578,3 +578,16 @@ pub fn given_text(card: &Card, given: &Given) -> String {
         (Given::Text(text), _) => text.clone(),
     }
 }
+
+/// For tests of both loops: the deck's matcher, except that it calls `4433` close to `443` (a verdict the matcher
+/// does not give yet), with what matched and what did not.
+#[cfg(test)]
+pub(crate) fn close_judge(card: &Card, input: &str) -> Option<Judgement> {
+    let mut judgement = card.typed_judgement(input)?;
+    if input.trim() == "4433" {
+        judgement.verdict = Verdict::Close;
+        judgement.matched = vec!["443".into()];
+        judgement.unmatched = vec!["an extra 3".into()];
+    }
+    Some(judgement)
+}

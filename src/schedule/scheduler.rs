@@ -434,6 +434,13 @@ impl Scheduler {
             last_review: Some(now),
         };
 
+        // A card in a (re)learning step has no interval in days.
+        let in_steps = |card: CardState| Outcome {
+            rating,
+            card,
+            interval_days: None,
+            elapsed_days: elapsed,
+        };
         // Which steps the card runs through now, and from which step; None: it is (or goes) to review.
         let steps_from: Option<(&[SignedDuration], u32, State)> = match card.state {
             State::New => Some((&self.config.learning_steps, 0, State::Learning)),
@@ -451,12 +458,7 @@ impl Scheduler {
                         out.step = 0;
                         let wait = self.config.relearning_steps[0];
                         out.due = Some(add_wait(now, wait)?);
-                        return Ok(Outcome {
-                            rating,
-                            card: out,
-                            interval_days: None,
-                            elapsed_days: elapsed,
-                        });
+                        return Ok(in_steps(out));
                     }
                 } else {
                     None
@@ -472,12 +474,7 @@ impl Scheduler {
                 out.state = in_state;
                 out.step = next_step;
                 out.due = Some(add_wait(now, wait)?);
-                return Ok(Outcome {
-                    rating,
-                    card: out,
-                    interval_days: None,
-                    elapsed_days: elapsed,
-                });
+                return Ok(in_steps(out));
             }
         }
 

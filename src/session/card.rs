@@ -136,7 +136,8 @@ impl Session<'_> {
         let reply = match quiz::grade_prompt(self.ui, self.live, card, &choices, default, offer) {
             Ok(reply) => reply,
             Err(QuizError::Ui(UiError::Interrupted)) => {
-                self.keep_on_quit(index, ratings[default], verdict, shown_at)?;
+                self.record(index, ratings[default], verdict, shown_at)?;
+                self.kept_on_quit(index, ratings[default]);
                 return Err(UiError::Interrupted.into());
             }
             Err(err) => return Err(err),
@@ -168,22 +169,16 @@ impl Session<'_> {
             // Answered inside the loop above.
             GradeReply::Demo => Ok(Step::Again),
             GradeReply::Quit => {
-                self.keep_on_quit(index, ratings[default], verdict, shown_at)?;
+                self.record(index, ratings[default], verdict, shown_at)?;
+                self.kept_on_quit(index, ratings[default]);
                 Ok(Step::Quit)
             }
         }
     }
 
-    fn keep_on_quit(
-        &mut self,
-        index: usize,
-        rating: Rating,
-        verdict: Verdict,
-        shown_at: Timestamp,
-    ) -> Result<(), QuizError> {
-        self.record(index, rating, verdict, shown_at)?;
+    /// Notes the answer kept with its default grade because the candidate left at its grade prompt.
+    fn kept_on_quit(&mut self, index: usize, rating: Rating) {
         self.summary.kept_on_quit = Some((self.key_of(index).to_string(), rating));
-        Ok(())
     }
 
     fn grade_choices(&self, index: usize, ratings: &[Rating]) -> Vec<GradeChoice> {

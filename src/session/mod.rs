@@ -345,6 +345,12 @@ impl<'a> Session<'a> {
             .copied()
     }
 
+    /// The screen when nothing is due at the start: when the next card is, and how to study anyway.
+    pub fn nothing_due(&self, now: Timestamp, tz: &jiff::tz::TimeZone) -> String {
+        let outlook = self.outlook();
+        words::nothing_due(now, tz, self.next_due(), &outlook, self.config.cram)
+    }
+
     /// When the next card of these decks becomes due (learning or review).
     pub fn next_due(&self) -> Option<Timestamp> {
         let now = self.planner.now();

@@ -12,15 +12,22 @@
 mod confidence;
 mod db;
 mod error;
+mod log;
 mod migrations;
+mod open;
 mod repair;
+mod settings;
+mod states;
+mod tx;
 
 pub use crate::review::AnswerId;
 pub use confidence::{Calibration, Confidence, Hits};
-pub use db::{Answer, AnswerKind, BUSY_TIMEOUT, Overrides, Store, Undone, WriteTx};
+pub use db::{BUSY_TIMEOUT, Store};
 pub use error::{Blocker, StoreError};
+pub use log::{Answer, AnswerKind, Overrides, Undone};
 pub use migrations::SCHEMA_VERSION;
 pub use repair::Salvaged;
+pub use tx::WriteTx;
 
 /// File name of the database inside the data directory.
 pub const DB_FILE_NAME: &str = "portquiz.sqlite3";
