@@ -620,3 +620,277 @@ fn a_close_answer_is_confirmed_at_the_debrief_with_hard_on_enter() {
     assert_eq!(card.questions[0].verdict, Verdict::Right);
     assert_eq!(b.log(), ["v/https hard scheduled interview"]);
 }
+
+/// Six topics with an open (typed) card and a closed (choice) one each, two topics with only a choice card, and
+/// two predictions on one experiment (siblings).
+fn open_deck() -> String {
+    let mut deck = String::from("format: 1\nid: o\ntitle: Open\ncards:\n");
+    for i in 1..=6 {
+        deck.push_str(&format!(
+            "  - id: typed{i}\n    type: typed\n    prompt: Name thing {i}.\n    accept: [\"thing{i}\"]\n    tags: [topic{i}]\n"
+        ));
+        deck.push_str(&format!(
+            "  - id: choice{i}\n    type: choice\n    prompt: Pick thing {i}.\n    options: [\"thing{i}\", \"other\"]\n    answer: \"thing{i}\"\n    tags: [topic{i}]\n"
+        ));
+    }
+    for i in 7..=8 {
+        deck.push_str(&format!(
+            "  - id: choice{i}\n    type: choice\n    prompt: Pick thing {i}.\n    options: [\"thing{i}\", \"other\"]\n    answer: \"thing{i}\"\n    tags: [alone{i}]\n"
+        ));
+    }
+    deck.push_str("  - id: bind1\n    type: practical\n    experiment: double-bind\n");
+    deck.push_str("  - id: bind2\n    type: practical\n    experiment: double-bind\n    prompt: Again, what does the second bind do?\n");
+    deck
+}
+
+fn known() -> Known<'static> {
+    Known {
+        experiments: crate::practical::experiment_ids(),
+        labs: crate::practical::lab_ids(),
+    }
+}
+
+#[test]
+fn a_round_asks_open_questions_first_and_never_two_siblings() {
+    let mut b = Bench::new();
+    b.decks = vec![parse_deck(&open_deck(), "o.yaml", &known()).unwrap()];
+    // Every question answered `1` (wrong for the typed ones), its confidence skipped; the debrief then ends.
+    let lines: Vec<&str> = std::iter::repeat_n(["1", ""], 20).flatten().collect();
+    let config = Config {
+        questions: 10,
+        ..ROUND
+    };
+    let (card, _) = b.run(&lines, End::Eof, config);
+    let kinds: Vec<&str> = card.questions.iter().map(|q| q.kind).collect();
+    assert_eq!(card.questions.len(), 10);
+    let open = kinds
+        .iter()
+        .filter(|k| matches!(**k, "typed" | "practical" | "flashcard"))
+        .count();
+    // Six typed and one prediction: 70%, above the 60% a default round keeps.
+    assert_eq!(open, 7, "{kinds:?}");
+    assert!(open * 100 / card.questions.len() >= 60);
+    // Open first; then the choice cards whose topic has no open card; then one whose topic has.
+    assert!(kinds[..7].iter().all(|k| *k != "choice"), "{kinds:?}");
+    let closed: Vec<&str> = card.questions[7..]
+        .iter()
+        .map(|q| q.card.as_str())
+        .collect();
+    assert_eq!(
+        &closed[..2]
+            .iter()
+            .copied()
+            .collect::<std::collections::BTreeSet<_>>(),
+        &["choice7", "choice8"].into_iter().collect()
+    );
+    assert!(closed[2].starts_with("choice") && closed[2] != "choice7" && closed[2] != "choice8");
+    // One prediction of the two on the same experiment.
+    let binds = card
+        .questions
+        .iter()
+        .filter(|q| q.card.starts_with("bind"))
+        .count();
+    assert_eq!(binds, 1);
+}
+
+/// A lead whose follow-up asks for the same answer again, and another question.
+const REPEAT: &str = r#"format: 1
+id: r
+title: Repeat
+cards:
+  - id: tuple
+    type: typed
+    prompt: What identifies a TCP connection?
+    accept: ["the 4-tuple"]
+    follow_up: [same]
+  - id: same
+    type: typed
+    prompt: And what tells two connections to one port apart?
+    accept: ["the 4-tuple"]
+  - id: other
+    type: typed
+    prompt: Which port does SSH use?
+    accept: ["22"]
+"#;
+
+#[test]
+fn a_follow_up_that_repeats_its_parents_answer_is_not_asked_as_one() {
+    let mut b = Bench::new();
+    b.decks = vec![parse_deck(REPEAT, "r.yaml", &known()).unwrap()];
+    // `other` is known well: `tuple` (never studied) leads.
+    b.progress
+        .states
+        .insert(CardRef::parse("r", "other").unwrap(), studied(100.0, 1));
+    let config = Config {
+        questions: 2,
+        ..ROUND
+    };
+    let (card, _) = b.run(&["the 4-tuple", "", "22", ""], End::Eof, config);
+    let asked: Vec<(&str, bool)> = card
+        .questions
+        .iter()
+        .map(|q| (q.card.as_str(), q.follow_up_of.is_some()))
+        .collect();
+    assert_eq!(asked, [("tuple", false), ("other", false)]);
+}
+
+#[test]
+fn the_confidence_prompt_takes_one_key_and_enter_skips() {
+    let (mut ui, transcript) = scripted(["x", "T", "", "g"], End::Eof);
+    assert_eq!(ui.confidence().unwrap(), Some(Confidence::Think));
+    assert_eq!(ui.confidence().unwrap(), None);
+    assert_eq!(ui.confidence().unwrap(), Some(Confidence::Guess));
+    assert_eq!(ui.confidence().unwrap(), None);
+    assert_eq!(
+        transcript.text(),
+        "How sure? s sure, t think so, g guess (Enter skips)> x\n\
+         (could not read that: s, t, g, or Enter to skip; q quits, u undoes the last answer)\n\
+         How sure? s sure, t think so, g guess (Enter skips)> T\n\
+         How sure? s sure, t think so, g guess (Enter skips)> \n\
+         How sure? s sure, t think so, g guess (Enter skips)> g\n\
+         How sure? s sure, t think so, g guess (Enter skips)> \n"
+    );
+}
+
+/// A scorecard after a long round: 40 topics, most asked once, and many cards missed.
+fn crowded() -> Scorecard {
+    let mut topics: Vec<Topic> = (0..40)
+        .map(|i| Topic {
+            topic: format!("tag:some-rather-long-topic-name-{i}"),
+            right: 1,
+            scored: 1,
+            weakest: Vec::new(),
+        })
+        .collect();
+    for (i, (right, scored)) in [(0, 3), (1, 4), (2, 2), (1, 2), (3, 5), (2, 3), (0, 1)]
+        .into_iter()
+        .enumerate()
+    {
+        topics.push(Topic {
+            topic: format!("deck:d{i}"),
+            right,
+            scored,
+            weakest: vec![
+                "the accept queue and the SYN queue are two queues".into(),
+                format!("card-{i}"),
+            ],
+        });
+    }
+    let missed: Vec<CardRef> = (0..30)
+        .map(|i| CardRef::parse("sockets", &format!("missed-card-{i}")).unwrap())
+        .collect();
+    Scorecard {
+        minutes: 25,
+        question_limit: 50,
+        schedule: true,
+        spent: SignedDuration::from_secs(15 * 60 + 30),
+        spent_seconds: 930.0,
+        pace: PACE,
+        pace_seconds: 90.0,
+        average: SignedDuration::from_secs(17),
+        right: 44,
+        scored: 50,
+        claimed: 2,
+        questions: Vec::new(),
+        topics,
+        confident_misses: missed[..12].to_vec(),
+        missed,
+        calibration: Calibration {
+            sure: crate::store::Hits {
+                right: 30,
+                answers: 34,
+            },
+            think: crate::store::Hits {
+                right: 10,
+                answers: 12,
+            },
+            guess: crate::store::Hits {
+                right: 4,
+                answers: 4,
+            },
+        },
+        interrupted: false,
+    }
+}
+
+#[test]
+fn the_scorecard_fits_an_80_by_24_screen() {
+    let text = words::scorecard(&crowded());
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines.len() <= words::SCORECARD_LINES, "{text}");
+    for line in &lines {
+        assert!(line.chars().count() <= words::WIDTH, "{line:?}");
+    }
+    insta::assert_snapshot!("crowded_scorecard", text);
+}
+
+mod date {
+    use super::super::date::{ASKED, SKIPPED, ask_once};
+    use crate::settings::Key;
+    use crate::store::Store;
+    use crate::ui::script::{End, scripted};
+
+    fn store(dir: &tempfile::TempDir) -> Store {
+        Store::open(dir.path().join("portquiz.sqlite3")).unwrap()
+    }
+
+    fn date(store: &Store) -> Option<String> {
+        store.setting(Key::InterviewDate.stored_as()).unwrap()
+    }
+
+    #[test]
+    fn asked_once_on_a_fresh_data_dir() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store(&dir);
+        let (mut ui, transcript) = scripted(["next week", "2026-03-20"], End::Eof);
+        assert!(ask_once(&store, &mut ui, true, false).unwrap());
+        assert_eq!(date(&store).as_deref(), Some("2026-03-20"));
+        let text = transcript.text();
+        assert!(
+            text.starts_with("When is your interview? (YYYY-MM-DD; Enter skips)> next week\n"),
+            "{text}"
+        );
+        assert!(
+            text.ends_with(
+                "When is your interview? (YYYY-MM-DD; Enter skips)> 2026-03-20\nInterview date set to 2026-03-20 (`portquiz config set interview-date` changes it).\n"
+            ),
+            "{text}"
+        );
+        // The next run does not ask again.
+        let (mut ui, transcript) = scripted(["2026-04-01"], End::Eof);
+        assert!(!ask_once(&store, &mut ui, true, false).unwrap());
+        assert_eq!(transcript.text(), "");
+        assert_eq!(date(&store).as_deref(), Some("2026-03-20"));
+    }
+
+    #[test]
+    fn enter_skips_and_it_is_not_asked_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store(&dir);
+        let (mut ui, transcript) = scripted([""], End::Eof);
+        assert!(!ask_once(&store, &mut ui, true, false).unwrap());
+        assert_eq!(
+            transcript.text(),
+            format!("When is your interview? (YYYY-MM-DD; Enter skips)> \n{SKIPPED}\n")
+        );
+        assert_eq!(date(&store), None);
+        assert_eq!(store.setting(ASKED).unwrap().as_deref(), Some("1"));
+        let (mut ui, transcript) = scripted(["2026-04-01"], End::Eof);
+        assert!(!ask_once(&store, &mut ui, true, false).unwrap());
+        assert_eq!(transcript.text(), "");
+    }
+
+    #[test]
+    fn never_asked_without_a_terminal_unless_ask_date() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store(&dir);
+        let (mut ui, transcript) = scripted(["2026-04-01"], End::Eof);
+        assert!(!ask_once(&store, &mut ui, false, false).unwrap());
+        assert_eq!(transcript.text(), "");
+        // Not asked is not "asked": a later run at a terminal still asks.
+        assert_eq!(store.setting(ASKED).unwrap(), None);
+        let (mut ui, _) = scripted(["2026-04-01"], End::Eof);
+        assert!(ask_once(&store, &mut ui, false, true).unwrap());
+        assert_eq!(date(&store).as_deref(), Some("2026-04-01"));
+    }
+}
