@@ -5,7 +5,7 @@ use jiff::SignedDuration;
 use super::scorecard::{Scorecard, Verdict};
 use crate::deck::{Card, CardKind};
 use crate::quiz::Given;
-use crate::store::{Confidence, Hits};
+use crate::store::Confidence;
 use crate::text::plural;
 
 /// The width the scorecard fits (with the 24 lines of [`SCORECARD_LINES`]): an 80x24 terminal.
@@ -171,12 +171,6 @@ fn card_line(label: &str, cards: &[crate::deck::CardRef]) -> String {
     line
 }
 
-/// `sure 5/6 (83%)`.
-fn hits(label: &str, h: &Hits) -> Option<String> {
-    h.percent()
-        .map(|p| format!("{label} {}/{} ({p}%)", h.right, h.answers))
-}
-
 /// The scorecard screen: at most [`SCORECARD_LINES`] lines of at most [`WIDTH`] columns: the headline,
 /// calibration, the confident misses, the [`WEAKEST_TOPICS`] weakest topics asked at least
 /// [`TOPIC_AT_LEAST`] times, and what is due again. `--json` keeps everything.
@@ -197,19 +191,9 @@ pub fn scorecard(s: &Scorecard) -> String {
         clock(s.average),
         clock(s.pace),
     ));
-    let c = &s.calibration;
-    let levels: Vec<String> = [
-        hits("sure", &c.sure),
-        hits("think so", &c.think),
-        hits("guess", &c.guess),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
-    if levels.is_empty() {
-        lines.push("Calibration: no confidence given.".to_owned());
-    } else {
-        lines.push(format!("Right when: {}.", levels.join(" · ")));
+    match s.calibration.summary() {
+        Some(summary) => lines.push(format!("Right when: {summary}.")),
+        None => lines.push("Calibration: no confidence given.".to_owned()),
     }
     if s.confident_misses.is_empty() {
         lines.push("Confident misses: none.".to_owned());

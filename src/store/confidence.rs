@@ -8,6 +8,9 @@ use super::error::StoreError;
 use crate::review::AnswerId;
 use crate::schedule::Rating;
 
+/// The schema version that added the `confidence` column.
+const CONFIDENCE_SCHEMA: i64 = 5;
+
 /// How sure the candidate said they were, right after answering.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -101,6 +104,23 @@ impl Calibration {
         out
     }
 
+    /// `sure 5/6 (83%) · think so 3/5 (60%) · guess 1/3 (33%)`, the levels without answers left out; `None`
+    /// when no answer had a confidence.
+    pub fn summary(&self) -> Option<String> {
+        let levels: Vec<String> = [
+            (Confidence::Sure, &self.sure),
+            (Confidence::Think, &self.think),
+            (Confidence::Guess, &self.guess),
+        ]
+        .into_iter()
+        .filter_map(|(c, h)| {
+            h.percent()
+                .map(|p| format!("{} {}/{} ({p}%)", c.label(), h.right, h.answers))
+        })
+        .collect();
+        (!levels.is_empty()).then(|| levels.join(" · "))
+    }
+
     /// Whether any answer had a confidence.
     pub fn is_empty(&self) -> bool {
         self.sure.answers + self.think.answers + self.guess.answers == 0
@@ -124,7 +144,11 @@ impl Store {
     }
 
     /// Calibration over every interview answer given with a confidence (right: a passing grade).
+    /// A database read as it is (another machine's, not migrated) may predate the column: no confidence then.
     pub fn calibration(&self) -> Result<Calibration, StoreError> {
+        if self.schema_version()? < CONFIDENCE_SCHEMA {
+            return Ok(Calibration::default());
+        }
         let err = |e| classify(&self.path, e);
         let mut stmt = self
             .conn
