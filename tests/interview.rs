@@ -25,22 +25,23 @@ fn round(sandbox: &Sandbox, now: &str, lines: &str) -> crate::support::Run {
 #[test]
 fn two_rounds_on_two_days_show_in_stats_as_interview_scores() {
     let sandbox = Sandbox::new();
-    let first = round(&sandbox, "2026-03-02T09:00:00Z", "0-65535\nn\n443\nq\n");
+    // An open question first (HTTPS's port), answered right and sure; then `q`.
+    let first = round(&sandbox, "2026-03-02T09:00:00Z", "443\ns\nq\n");
     assert_eq!(first.code, 0, "{}", first.transcript());
     // The round's clock starts at PORTQUIZ_NOW and runs on in real time: its readings are not asserted.
     let clock = regex::Regex::new(r"\b\d+:\d\d\b").unwrap();
     let scorecard = &first.stdout[first.stdout.find("=== Scorecard ===").unwrap()..];
     assert_eq!(
         clock.replace_all(scorecard, "M:SS"),
-        "=== Scorecard ===\n3 of 3 scored answers right (100%) in M:SS; pace M:SS a question, yours M:SS.\nEvery answer counts as a review in your schedule.\nBy topic:\n  deck:study  3/3\nNothing missed.\n"
+        "=== Scorecard ===\n1/1 right (100%) in M:SS; M:SS a question (pace M:SS).\nRight when: sure 1/1 (100%).\nConfident misses: none.\nWeakest topics: none missed twice or more (2+ questions each).\nNothing missed.\n"
     );
-    // Day two: a weak explanation (graded Again by default at the end of input) and a flashcard.
-    let second = round(&sandbox, "2026-03-03T09:00:00Z", "1\ny\nq\n");
+    // Day two: a passed explanation, a guess (graded Again by default at the end of input).
+    let second = round(&sandbox, "2026-03-03T09:00:00Z", "pass\ng\nq\n");
     assert_eq!(second.code, 0, "{}", second.transcript());
-    let missed = second.stdout.lines().last().unwrap();
+    let scorecard = &second.stdout[second.stdout.find("=== Scorecard ===").unwrap()..];
     assert_eq!(
-        missed,
-        "Missed, due again today (the next `portquiz study` starts with them): study/socket-one-liner"
+        clock.replace_all(scorecard, "M:SS"),
+        "=== Scorecard ===\n0/1 right (0%) in M:SS; M:SS a question (pace M:SS).\nRight when: guess 0/1 (0%).\nConfident misses: none.\nWeakest topics: none missed twice or more (2+ questions each).\nDue again today: study/socket-one-liner\n`portquiz study` starts with them.\n"
     );
     // The card missed is due again today (one relearning step later), with every card answered.
     let due = sandbox.run_with_input(
@@ -65,7 +66,14 @@ fn two_rounds_on_two_days_show_in_stats_as_interview_scores() {
     let chart = &stats.stdout[stats.stdout.find("Interview scores").unwrap()..];
     assert_eq!(
         chart,
-        "Interview scores (% right per day)\n  2026-03-02 (3/3) #################### 100\n  2026-03-03 (1/2) ########## 50\n"
+        "Interview scores (% right per day)\n  2026-03-02 (1/1) #################### 100\n  2026-03-03 (0/1) 0\n"
+    );
+    assert!(
+        stats.stdout.contains(
+            "\nInterview calibration (right when you said, all rounds): sure 1/1 (100%) · guess 0/1 (0%)\n"
+        ),
+        "{}",
+        stats.stdout
     );
 }
 

@@ -66,5 +66,5 @@ pub fn ask_once(
 
 /// Said once a date is stored.
 pub fn set(date: &str) -> String {
-    format!("Interview date set to {date} (`portquiz config set interview-date` changes it).")
+    format!("Interview date: {date} (`portquiz config set interview-date` changes it).")
 }

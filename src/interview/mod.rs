@@ -209,6 +209,7 @@ impl<'a> Round<'a> {
         // Open questions first; a closed card with a typed twin never (the twin asks it without options).
         leads.retain(|&i| class[i] != select::Class::Twin);
         leads.sort_by_key(|&i| (followed[i], class[i]));
+        let leads = select::spread(&leads, &practical);
         self.ui.say(
             Style::Dim,
             &words::opening(

@@ -99,6 +99,39 @@ pub fn classes(cards: &[(&Deck, &Card)], sibling: &[Option<usize>]) -> Vec<Class
         .collect()
 }
 
+/// At most one practical prediction in this many questions: an interviewer mostly asks, and a round of
+/// predictions is a quiz.
+pub const PRACTICAL_GAP: usize = 3;
+
+/// `order` with practical cards held back so that two are at least [`PRACTICAL_GAP`] positions apart while
+/// other cards are left to put between them; the order is otherwise kept.
+pub fn spread(order: &[usize], practical: &[bool]) -> Vec<usize> {
+    let mut out: Vec<usize> = Vec::with_capacity(order.len());
+    let mut held: std::collections::VecDeque<usize> = std::collections::VecDeque::new();
+    let mut last: Option<usize> = None;
+    let due = |last: Option<usize>, at: usize| last.is_none_or(|l| at >= l + PRACTICAL_GAP);
+    for &card in order {
+        if due(last, out.len())
+            && let Some(p) = held.pop_front()
+        {
+            last = Some(out.len());
+            out.push(p);
+        }
+        if practical[card] {
+            if due(last, out.len()) {
+                last = Some(out.len());
+                out.push(card);
+            } else {
+                held.push_back(card);
+            }
+        } else {
+            out.push(card);
+        }
+    }
+    out.extend(held);
+    out
+}
+
 /// Whether `follow_up` only repeats what `parent` just established: the same right answer, or its answer
 /// already stated in the parent's question or model answer.
 pub fn repeats(parent: &Card, follow_up: &Card) -> bool {
@@ -173,6 +206,15 @@ mod tests {
     use rand::SeedableRng;
 
     use super::*;
+
+    #[test]
+    fn predictions_are_spread_out_while_other_questions_remain() {
+        let practical = [true, true, true, false, false, false, false, true];
+        assert_eq!(
+            spread(&[0, 1, 2, 3, 4, 5, 6, 7], &practical),
+            [0, 3, 4, 1, 5, 6, 2, 7]
+        );
+    }
 
     #[test]
     fn weakest_first_a_strength_every_fourth_a_practical_early_and_follow_ups_last() {

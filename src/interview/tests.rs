@@ -852,7 +852,7 @@ mod date {
         );
         assert!(
             text.ends_with(
-                "When is your interview? (YYYY-MM-DD; Enter skips)> 2026-03-20\nInterview date set to 2026-03-20 (`portquiz config set interview-date` changes it).\n"
+                "When is your interview? (YYYY-MM-DD; Enter skips)> 2026-03-20\nInterview date: 2026-03-20 (`portquiz config set interview-date` changes it).\n"
             ),
             "{text}"
         );
