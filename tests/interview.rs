@@ -33,7 +33,7 @@ fn two_rounds_on_two_days_show_in_stats_as_interview_scores() {
     let scorecard = &first.stdout[first.stdout.find("=== Scorecard ===").unwrap()..];
     assert_eq!(
         clock.replace_all(scorecard, "M:SS"),
-        "=== Scorecard ===\n1/1 right (100%) in M:SS; M:SS a question (pace M:SS).\nRight when: sure 1/1 (100%).\nConfident misses: none.\nWeakest topics: none missed twice or more (2+ questions each).\nNothing missed.\n"
+        "=== Scorecard ===\n1/1 right (100%) in M:SS; M:SS a question (pace M:SS).\nRight when: sure 1/1 (100%).\nSure but wrong: none.\nWeakest topics: none missed twice or more (2+ questions each).\nNothing missed.\n"
     );
     // Day two: a passed explanation, a guess (graded Again by default at the end of input).
     let second = round(&sandbox, "2026-03-03T09:00:00Z", "pass\ng\nq\n");
@@ -41,7 +41,7 @@ fn two_rounds_on_two_days_show_in_stats_as_interview_scores() {
     let scorecard = &second.stdout[second.stdout.find("=== Scorecard ===").unwrap()..];
     assert_eq!(
         clock.replace_all(scorecard, "M:SS"),
-        "=== Scorecard ===\n0/1 right (0%) in M:SS; M:SS a question (pace M:SS).\nRight when: guess 0/1 (0%).\nConfident misses: none.\nWeakest topics: none missed twice or more (2+ questions each).\nDue again today: study/socket-one-liner\n`portquiz study` starts with them.\n"
+        "=== Scorecard ===\n0/1 right (0%) in M:SS; M:SS a question (pace M:SS).\nRight when: guess 0/1 (0%).\nSure but wrong: none.\nWeakest topics: none missed twice or more (2+ questions each).\nDue again today: study/socket-one-liner\n`portquiz study` starts with them.\n"
     );
     // The card missed is due again today (one relearning step later), with every card answered.
     let due = sandbox.run_with_input(
@@ -182,7 +182,7 @@ fn a_round_in_an_80x24_terminal_ends_with_the_scorecard_headline_on_the_last_scr
         "=== Scorecard ===\n\
          1/2 right (50%) in M:SS; M:SS a question (pace M:SS).\n\
          Right when: sure 1/1 (100%).\n\
-         Confident misses: none.\n\
+         Sure but wrong: none.\n\
          Weakest topics (2+ questions):\n\
          \x20 deck:pty  1/2  missed: port-range\n\
          Due again today: pty/port-range\n\

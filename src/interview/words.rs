@@ -196,12 +196,9 @@ pub fn scorecard(s: &Scorecard) -> String {
         None => lines.push("Calibration: no confidence given.".to_owned()),
     }
     if s.confident_misses.is_empty() {
-        lines.push("Confident misses: none.".to_owned());
+        lines.push("Sure but wrong: none.".to_owned());
     } else {
-        lines.push(card_line(
-            "Confident misses (sure, wrong):",
-            &s.confident_misses,
-        ));
+        lines.push(card_line("Sure but wrong:", &s.confident_misses));
     }
     let mut weak: Vec<&super::Topic> = s
         .topics
