@@ -1,33 +1,25 @@
 //! `portquiz interview` end to end in `--plain`: a round on the fixture deck, its debrief and scorecard, and
 //! `stats` after two rounds on two simulated days; `check` on follow-ups into a deck that is not loaded.
-use crate::support::Sandbox;
+use crate::support::{Run, Sandbox, Test};
 
 const FIXTURE: &str = "tests/decks/good/study.yaml";
 
-/// Runs one round at `now`, answering every prompt with `lines` (then end of input).
-fn round(sandbox: &Sandbox, now: &str, lines: &str) -> crate::support::Run {
-    sandbox.run_with_input(
-        &[
-            "interview",
-            "--plain",
-            "--minutes",
-            "5",
-            "--deck",
-            FIXTURE,
-            "--deck",
-            "study",
-        ],
-        &[("PORTQUIZ_NOW", now), ("PORTQUIZ_SEED", "11")],
-        lines,
-    )
+/// Runs one round at `now` on `sandbox`'s history, answering every prompt with `lines` (then end of input);
+/// it must exit 0.
+fn round(sandbox: Sandbox, now: &str, lines: &str) -> (Run, Sandbox) {
+    Test::in_sandbox(sandbox)
+        .args(&["interview", "--plain", "--minutes", "5"])
+        .deck(FIXTURE, "study")
+        .now(now)
+        .env("PORTQUIZ_SEED", "11")
+        .stdin(lines)
+        .code(0)
 }
 
 #[test]
 fn two_rounds_on_two_days_show_in_stats_as_interview_scores() {
-    let sandbox = Sandbox::new();
     // An open question first (HTTPS's port), answered right and sure; then `q`.
-    let first = round(&sandbox, "2026-03-02T09:00:00Z", "443\ns\nq\n");
-    assert_eq!(first.code, 0, "{}", first.transcript());
+    let (first, sandbox) = round(Sandbox::new(), "2026-03-02T09:00:00Z", "443\ns\nq\n");
     // The round's clock starts at PORTQUIZ_NOW and runs on in real time: its readings are not asserted.
     let clock = regex::Regex::new(r"\b\d+:\d\d\b").unwrap();
     let scorecard = &first.stdout[first.stdout.find("=== Scorecard ===").unwrap()..];
@@ -36,19 +28,18 @@ fn two_rounds_on_two_days_show_in_stats_as_interview_scores() {
         "=== Scorecard ===\n1/1 right (100%) in M:SS; M:SS a question (pace M:SS).\nRight when: sure 1/1 (100%).\nSure but wrong: none.\nWeakest topics: none missed twice or more (2+ questions each).\nNothing missed.\n"
     );
     // Day two: a passed explanation, a guess (graded Again by default at the end of input).
-    let second = round(&sandbox, "2026-03-03T09:00:00Z", "pass\ng\nq\n");
-    assert_eq!(second.code, 0, "{}", second.transcript());
+    let (second, sandbox) = round(sandbox, "2026-03-03T09:00:00Z", "pass\ng\nq\n");
     let scorecard = &second.stdout[second.stdout.find("=== Scorecard ===").unwrap()..];
     assert_eq!(
         clock.replace_all(scorecard, "M:SS"),
         "=== Scorecard ===\n0/1 right (0%) in M:SS; M:SS a question (pace M:SS).\nRight when: guess 0/1 (0%).\nSure but wrong: none.\nWeakest topics: none missed twice or more (2+ questions each).\nDue again today: study/socket-one-liner\n`portquiz study` starts with them.\n"
     );
     // The card missed is due again today (one relearning step later), with every card answered.
-    let due = sandbox.run_with_input(
-        &["cards", "--due", "--deck", FIXTURE, "--deck", "study"],
-        &[("PORTQUIZ_NOW", "2026-03-03T10:00:00Z")],
-        "",
-    );
+    let (due, sandbox) = Test::in_sandbox(sandbox)
+        .args(&["cards", "--due"])
+        .deck(FIXTURE, "study")
+        .now("2026-03-03T10:00:00Z")
+        .code(0);
     let missed = due
         .stdout
         .lines()
@@ -58,11 +49,11 @@ fn two_rounds_on_two_days_show_in_stats_as_interview_scores() {
         missed,
         "study/socket-one-liner                                       typed      learning   2026-03-03 09:01     1      0"
     );
-    let stats = sandbox.run_with_input(
-        &["stats", "--deck", FIXTURE, "--deck", "study"],
-        &[("PORTQUIZ_NOW", "2026-03-03T10:00:00Z")],
-        "",
-    );
+    let (stats, _) = Test::in_sandbox(sandbox)
+        .args(&["stats"])
+        .deck(FIXTURE, "study")
+        .now("2026-03-03T10:00:00Z")
+        .code(0);
     let chart = &stats.stdout[stats.stdout.find("Interview scores").unwrap()..];
     assert_eq!(
         chart,

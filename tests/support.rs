@@ -677,3 +677,96 @@ fn json_unique_refuses_a_repeated_key() {
     });
     assert!(repeated.is_err());
 }
+
+/// A whole-command test, built the way just's `Test` is: the data dir, decks, arguments, environment and stdin,
+/// then the run under a deadline; the expectations (`code`, `stdout`, `stderr`) are checked whole, in one
+/// message that shows the transcript.
+pub struct Test {
+    sandbox: Sandbox,
+    args: Vec<String>,
+    envs: Vec<(String, String)>,
+    stdin: String,
+    deadline: std::time::Duration,
+}
+
+impl Test {
+    /// A test on a fresh data dir, at no fixed instant, with the seed 7, a 60 s deadline.
+    pub fn new() -> Self {
+        Self::in_sandbox(Sandbox::new())
+    }
+
+    /// A test on an existing data dir (several commands on one history).
+    pub fn in_sandbox(sandbox: Sandbox) -> Self {
+        Self {
+            sandbox,
+            args: Vec::new(),
+            envs: vec![("TZ".into(), "UTC".into())],
+            stdin: String::new(),
+            deadline: std::time::Duration::from_secs(60),
+        }
+    }
+
+    pub fn args(mut self, args: &[&str]) -> Self {
+        self.args.extend(args.iter().map(|a| a.to_string()));
+        self
+    }
+
+    /// Loads the deck file at `path` (relative to the repository) and restricts the run to its id.
+    pub fn deck(self, path: &str, id: &str) -> Self {
+        self.args(&["--deck", path, "--deck", id])
+    }
+
+    /// `PORTQUIZ_NOW`.
+    pub fn now(self, instant: &str) -> Self {
+        self.env("PORTQUIZ_NOW", instant)
+    }
+
+    pub fn env(mut self, key: &str, value: &str) -> Self {
+        self.envs.push((key.into(), value.into()));
+        self
+    }
+
+    pub fn stdin(mut self, text: &str) -> Self {
+        self.stdin = text.into();
+        self
+    }
+
+    /// Runs the command, killing it (and failing) past the deadline; hands back the data dir for the next one.
+    pub fn run(self) -> (Run, Sandbox) {
+        use std::io::Write;
+        let args: Vec<&str> = self.args.iter().map(String::as_str).collect();
+        let mut cmd = self.sandbox.cmd(&args);
+        cmd.envs(self.envs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = cmd.spawn().expect("spawn portquiz");
+        if let Some(mut stdin) = child.stdin.take() {
+            // The command may end before reading everything; a broken pipe is fine.
+            let _ = stdin.write_all(self.stdin.as_bytes());
+        }
+        let pid = child.id();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(child.wait_with_output());
+        });
+        let output = match rx.recv_timeout(self.deadline) {
+            Ok(output) => output.expect("wait for portquiz"),
+            Err(_) => {
+                let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
+                panic!(
+                    "portquiz {args:?} did not finish within {:?}",
+                    self.deadline
+                );
+            }
+        };
+        (Run::from(output), self.sandbox)
+    }
+
+    /// Runs and checks the exit code; returns the run for more checks, and the data dir.
+    pub fn code(self, code: i32) -> (Run, Sandbox) {
+        let (run, sandbox) = self.run();
+        assert_eq!(run.code, code, "{}", run.transcript());
+        (run, sandbox)
+    }
+}
