@@ -351,6 +351,7 @@ impl<'a> Round<'a> {
                     .copied()
                     .find(|&f| {
                         !done[f]
+                            && class[f] != select::Class::Twin
                             && siblings[f].is_none_or(|g| !groups.contains(&g))
                             && !select::repeats(parent, self.cards[f].1)
                     })

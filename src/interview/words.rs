@@ -200,7 +200,7 @@ pub fn scorecard(s: &Scorecard) -> String {
     } else {
         lines.push(card_line("Sure but wrong:", &s.confident_misses));
     }
-    let mut weak: Vec<&super::Topic> = s
+    let mut weak: Vec<&super::scorecard::Topic> = s
         .topics
         .iter()
         .filter(|t| t.scored >= TOPIC_AT_LEAST && t.right < t.scored)
