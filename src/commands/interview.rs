@@ -36,11 +36,11 @@ pub fn run(env: &Env, args: &InterviewArgs) -> Result<Exit> {
     )?;
     let ui = front.ui();
     let terminal = crate::interview::date::at_terminal();
-    // A date given now counts at once: intervals stop at it.
-    let scheduler = if crate::interview::date::ask_once(&store, ui, terminal, args.ask_date)? {
-        progress::scheduler_until(&store, None)?
-    } else {
-        scheduler
+    let scheduler = match crate::interview::date::ask_once(&store, ui, terminal, args.ask_date)? {
+        // A date given now counts at once: intervals stop at it.
+        crate::interview::date::Asked::Set => progress::scheduler_until(&store, None)?,
+        crate::interview::date::Asked::Unchanged => scheduler,
+        crate::interview::date::Asked::Interrupted => return Ok(Exit::Interrupted),
     };
     if let Some(plan) = super::config::interview_plan(
         env,

@@ -6,7 +6,18 @@
 use crate::quiz::QuizError;
 use crate::settings::Key;
 use crate::store::Store;
-use crate::ui::{Style, Ui};
+use crate::ui::{Style, Ui, UiError};
+
+/// What the question came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Asked {
+    /// A date was stored: the caller reads its scheduler again, so intervals stop at it.
+    Set,
+    /// Not asked, or skipped with Enter.
+    Unchanged,
+    /// Ctrl-C at the question: the command ends (exit 130) before its loop starts.
+    Interrupted,
+}
 
 /// The setting that remembers the question was asked (answered or skipped).
 pub const ASKED: &str = "interview_date_asked";
@@ -34,30 +45,33 @@ pub fn should_ask(store: &Store, terminal: bool, ask_date: bool) -> Result<bool,
     Ok(store.setting(Key::InterviewDate.stored_as())?.is_none() && store.setting(ASKED)?.is_none())
 }
 
-/// Asks for the interview date when [`should_ask`] says so; returns whether a date was stored (the caller
-/// then reads its scheduler again, so intervals stop at the date).
+/// Asks for the interview date when [`should_ask`] says so.
 pub fn ask_once(
     store: &Store,
     ui: &mut dyn Ui,
     terminal: bool,
     ask_date: bool,
-) -> Result<bool, QuizError> {
+) -> Result<Asked, QuizError> {
     if !should_ask(store, terminal, ask_date)? {
-        return Ok(false);
+        return Ok(Asked::Unchanged);
     }
     // Remembered before the answer: a Ctrl-C at the question does not bring it back every run.
     store.set_setting(ASKED, "1")?;
     loop {
-        let line = ui.line(QUESTION)?;
+        let line = match ui.line(QUESTION) {
+            Ok(line) => line,
+            Err(UiError::Interrupted) => return Ok(Asked::Interrupted),
+            Err(err) => return Err(err.into()),
+        };
         if line.is_empty() {
             ui.say(Style::Dim, SKIPPED)?;
-            return Ok(false);
+            return Ok(Asked::Unchanged);
         }
         match Key::InterviewDate.normalize(&line) {
             Ok(date) => {
                 store.set_setting(Key::InterviewDate.stored_as(), &date)?;
                 ui.say(Style::Dim, &set(&date))?;
-                return Ok(true);
+                return Ok(Asked::Set);
             }
             Err(message) => ui.say(Style::Wrong, &message)?,
         }

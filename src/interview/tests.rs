@@ -825,7 +825,7 @@ fn the_scorecard_fits_an_80_by_24_screen() {
 }
 
 mod date {
-    use super::super::date::{ASKED, SKIPPED, ask_once};
+    use super::super::date::{ASKED, Asked, SKIPPED, ask_once};
     use crate::settings::Key;
     use crate::store::Store;
     use crate::ui::script::{End, scripted};
@@ -843,7 +843,7 @@ mod date {
         let dir = tempfile::tempdir().unwrap();
         let store = store(&dir);
         let (mut ui, transcript) = scripted(["next week", "2026-03-20"], End::Eof);
-        assert!(ask_once(&store, &mut ui, true, false).unwrap());
+        assert_eq!(ask_once(&store, &mut ui, true, false).unwrap(), Asked::Set);
         assert_eq!(date(&store).as_deref(), Some("2026-03-20"));
         let text = transcript.text();
         assert!(
@@ -858,9 +858,25 @@ mod date {
         );
         // The next run does not ask again.
         let (mut ui, transcript) = scripted(["2026-04-01"], End::Eof);
-        assert!(!ask_once(&store, &mut ui, true, false).unwrap());
+        assert_eq!(
+            ask_once(&store, &mut ui, true, false).unwrap(),
+            Asked::Unchanged
+        );
         assert_eq!(transcript.text(), "");
         assert_eq!(date(&store).as_deref(), Some("2026-03-20"));
+    }
+
+    #[test]
+    fn ctrl_c_at_the_question_ends_the_command_and_it_is_not_asked_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store(&dir);
+        let (mut ui, _) = scripted(std::iter::empty::<&str>(), End::CtrlC);
+        assert_eq!(
+            ask_once(&store, &mut ui, true, false).unwrap(),
+            Asked::Interrupted
+        );
+        assert_eq!(date(&store), None);
+        assert_eq!(store.setting(ASKED).unwrap().as_deref(), Some("1"));
     }
 
     #[test]
@@ -868,7 +884,10 @@ mod date {
         let dir = tempfile::tempdir().unwrap();
         let store = store(&dir);
         let (mut ui, transcript) = scripted([""], End::Eof);
-        assert!(!ask_once(&store, &mut ui, true, false).unwrap());
+        assert_eq!(
+            ask_once(&store, &mut ui, true, false).unwrap(),
+            Asked::Unchanged
+        );
         assert_eq!(
             transcript.text(),
             format!("When is your interview? (YYYY-MM-DD; Enter skips)> \n{SKIPPED}\n")
@@ -876,7 +895,10 @@ mod date {
         assert_eq!(date(&store), None);
         assert_eq!(store.setting(ASKED).unwrap().as_deref(), Some("1"));
         let (mut ui, transcript) = scripted(["2026-04-01"], End::Eof);
-        assert!(!ask_once(&store, &mut ui, true, false).unwrap());
+        assert_eq!(
+            ask_once(&store, &mut ui, true, false).unwrap(),
+            Asked::Unchanged
+        );
         assert_eq!(transcript.text(), "");
     }
 
@@ -885,12 +907,15 @@ mod date {
         let dir = tempfile::tempdir().unwrap();
         let store = store(&dir);
         let (mut ui, transcript) = scripted(["2026-04-01"], End::Eof);
-        assert!(!ask_once(&store, &mut ui, false, false).unwrap());
+        assert_eq!(
+            ask_once(&store, &mut ui, false, false).unwrap(),
+            Asked::Unchanged
+        );
         assert_eq!(transcript.text(), "");
         // Not asked is not "asked": a later run at a terminal still asks.
         assert_eq!(store.setting(ASKED).unwrap(), None);
         let (mut ui, _) = scripted(["2026-04-01"], End::Eof);
-        assert!(ask_once(&store, &mut ui, false, true).unwrap());
+        assert_eq!(ask_once(&store, &mut ui, false, true).unwrap(), Asked::Set);
         assert_eq!(date(&store).as_deref(), Some("2026-04-01"));
     }
 }
