@@ -184,3 +184,33 @@ fn a_round_in_an_80x24_terminal_ends_with_the_scorecard_headline_on_the_last_scr
         "{text}"
     );
 }
+
+/// Issue 25: with an interview date set, the round's opening says whether the unseen cards fit at the new-card
+/// limit and which `--new` would; `stats` shows the days left.
+#[test]
+fn with_an_interview_date_the_opening_says_whether_the_new_cards_fit_and_stats_shows_the_days_left()
+{
+    let sandbox = Sandbox::new();
+    let set = sandbox.run(&["config", "set", "interview-date", "2026-03-04"]);
+    assert_eq!(set.code, 0, "{}", set.transcript());
+    let (run, sandbox) = round(sandbox, "2026-03-02T09:00:00Z", "q\n");
+    assert!(
+        run.stdout.starts_with(
+            "Interview on 2026-03-04: 2 days left; 6 new cards at 10 a day fit.\nMock interview: "
+        ),
+        "{}",
+        run.stdout
+    );
+    let (stats, _) = Test::in_sandbox(sandbox)
+        .args(&["stats"])
+        .deck(FIXTURE, "study")
+        .now("2026-03-02T10:00:00Z")
+        .code(0);
+    assert!(
+        stats
+            .stdout
+            .contains("\n  interview on 2026-03-04: 2 study days left\n"),
+        "{}",
+        stats.stdout
+    );
+}
