@@ -270,6 +270,9 @@ pub struct StudyArgs {
     /// Interview date (YYYY-MM-DD): no interval reaches past it [default: the stored interview date]
     #[arg(long, value_name = "DATE")]
     pub until: Option<String>,
+    /// Ask for the interview date even without a terminal (the first run on a data dir asks at a terminal)
+    #[arg(long)]
+    pub ask_date: bool,
 }
 
 #[derive(Debug, Args)]
@@ -278,6 +281,13 @@ pub struct InterviewArgs {
     #[arg(long, value_name = "N", default_value_t = crate::defaults::INTERVIEW_MINUTES,
           value_parser = clap::value_parser!(u32).range(1..=180))]
     pub minutes: u32,
+    /// The most questions asked (follow-ups included)
+    #[arg(long, value_name = "N", default_value_t = crate::defaults::INTERVIEW_QUESTIONS,
+          value_parser = clap::value_parser!(u32).range(1..=200))]
+    pub questions: u32,
+    /// Ask for the interview date even without a terminal (the first run on a data dir asks at a terminal)
+    #[arg(long)]
+    pub ask_date: bool,
     /// Line-based mode for scripts and screen readers (automatic without a terminal)
     #[arg(long)]
     pub plain: bool,

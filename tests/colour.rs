@@ -279,6 +279,8 @@ fn bytes(mut cmd: Command, input: &str) -> (i32, Vec<u8>) {
 /// Runs in a pseudo-terminal with `input` typed ahead; returns the exit code and everything the terminal showed.
 fn pty_bytes(mut cmd: Command, input: &str) -> (i32, Vec<u8>) {
     cmd.env("TERM", "xterm");
+    // The first-run interview-date question would take the first key.
+    cmd.env("PORTQUIZ_NO_DATE_QUESTION", "1");
     let mut session = Session::spawn(cmd).expect("spawn in a pty");
     session.set_expect_timeout(Some(Duration::from_secs(30)));
     if !input.is_empty() {

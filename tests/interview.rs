@@ -18,24 +18,21 @@ fn round(sandbox: Sandbox, now: &str, lines: &str) -> (Run, Sandbox) {
 
 #[test]
 fn two_rounds_on_two_days_show_in_stats_as_interview_scores() {
-    let (first, sandbox) = round(
-        Sandbox::new(),
-        "2026-03-02T09:00:00Z",
-        "0-65535\nn\n443\nq\n",
-    );
+    // An open question first (HTTPS's port), answered right and sure; then `q`.
+    let (first, sandbox) = round(Sandbox::new(), "2026-03-02T09:00:00Z", "443\ns\nq\n");
     // The round's clock starts at PORTQUIZ_NOW and runs on in real time: its readings are not asserted.
     let clock = regex::Regex::new(r"\b\d+:\d\d\b").unwrap();
     let scorecard = &first.stdout[first.stdout.find("=== Scorecard ===").unwrap()..];
     assert_eq!(
         clock.replace_all(scorecard, "M:SS"),
-        "=== Scorecard ===\n3 of 3 scored answers right (100%) in M:SS; pace M:SS a question, yours M:SS.\nEvery answer counts as a review in your schedule.\nBy topic:\n  deck:study  3/3\nNothing missed.\n"
+        "=== Scorecard ===\n1/1 right (100%) in M:SS; M:SS a question (pace M:SS).\nRight when: sure 1/1 (100%).\nSure but wrong: none.\nWeakest topics: none missed twice or more (2+ questions each).\nNothing missed.\n"
     );
-    // Day two: a weak explanation (graded Again by default at the end of input) and a flashcard.
-    let (second, sandbox) = round(sandbox, "2026-03-03T09:00:00Z", "1\ny\nq\n");
-    let missed = second.stdout.lines().last().unwrap();
+    // Day two: a passed explanation, a guess (graded Again by default at the end of input).
+    let (second, sandbox) = round(sandbox, "2026-03-03T09:00:00Z", "pass\ng\nq\n");
+    let scorecard = &second.stdout[second.stdout.find("=== Scorecard ===").unwrap()..];
     assert_eq!(
-        missed,
-        "Missed, due again today (the next `portquiz study` starts with them): study/socket-one-liner"
+        clock.replace_all(scorecard, "M:SS"),
+        "=== Scorecard ===\n0/1 right (0%) in M:SS; M:SS a question (pace M:SS).\nRight when: guess 0/1 (0%).\nSure but wrong: none.\nWeakest topics: none missed twice or more (2+ questions each).\nDue again today: study/socket-one-liner\n`portquiz study` starts with them.\n"
     );
     // The card missed is due again today (one relearning step later), with every card answered.
     let (due, sandbox) = Test::in_sandbox(sandbox)
@@ -60,7 +57,14 @@ fn two_rounds_on_two_days_show_in_stats_as_interview_scores() {
     let chart = &stats.stdout[stats.stdout.find("Interview scores").unwrap()..];
     assert_eq!(
         chart,
-        "Interview scores (% right per day)\n  2026-03-02 (3/3) #################### 100\n  2026-03-03 (1/2) ########## 50\n"
+        "Interview scores (% right per day)\n  2026-03-02 (1/1) #################### 100\n  2026-03-03 (0/1) 0\n"
+    );
+    assert!(
+        stats.stdout.contains(
+            "\nInterview calibration (right when you said, all rounds): sure 1/1 (100%) · guess 0/1 (0%)\n"
+        ),
+        "{}",
+        stats.stdout
     );
 }
 
@@ -83,4 +87,130 @@ fn check_reports_a_follow_up_into_a_deck_that_is_not_loaded() {
         )
     );
     assert_eq!(run.stdout, "1 error in 1 deck\n");
+}
+
+/// Issue 25: a round in a real terminal of 80x24 (the dialoguer front end on a pseudo-terminal): the first run
+/// on a fresh data dir asks for the interview date (Enter skips), each answer is followed by one confidence key,
+/// and the scorecard's headline is on the last screen (what follows it fits under it, within 80 columns).
+#[test]
+fn a_round_in_an_80x24_terminal_ends_with_the_scorecard_headline_on_the_last_screen() {
+    use expectrl::{Eof, Expect, Regex, Session};
+
+    use crate::terminal::{terminal, wait_for_key_read};
+
+    let sandbox = Sandbox::new();
+    let mut cmd = std::process::Command::new(crate::support::bin());
+    cmd.args([
+        "interview",
+        "--questions",
+        "2",
+        "--deck",
+        "tests/decks/good/pty.yaml",
+        "--deck",
+        "pty",
+    ])
+    .current_dir(crate::support::root())
+    .env("PORTQUIZ_DATA_DIR", sandbox.path())
+    .env("HOME", sandbox.path())
+    .env("PORTQUIZ_NOW", "2026-01-05T09:00:00Z")
+    .env("PORTQUIZ_SEED", "7")
+    .env("TZ", "UTC")
+    .env("TERM", "xterm")
+    .env("NO_COLOR", "1");
+    let mut s = Session::spawn(cmd).expect("spawn in a pty");
+    s.get_process_mut().set_window_size(80, 24).unwrap();
+    s.set_expect_timeout(Some(std::time::Duration::from_secs(20)));
+    let tty = terminal(&s);
+    let mut shown: Vec<u8> = Vec::new();
+    let mut at = |s: &mut expectrl::session::OsSession, what: &str, keys: &str| {
+        let found = s.expect(what).unwrap();
+        shown.extend_from_slice(found.before());
+        shown.extend_from_slice(found.get(0).unwrap_or_default());
+        wait_for_key_read(&tty);
+        s.send(keys).unwrap();
+    };
+    // The first run asks for the date; Enter skips.
+    at(&mut s, "When is your interview?", "\r");
+    // The open question first (a flashcard asked in words), then one key for confidence.
+    at(
+        &mut s,
+        "Your answer (",
+        "A number that tells the OS which process gets the data\r",
+    );
+    at(&mut s, "How sure?", "s");
+    // The choice card: the highlighted option, then Enter skips the confidence.
+    at(&mut s, "Your answer", "\r");
+    at(&mut s, "How sure?", "\r");
+    // The debrief's prompts take their defaults until the scorecard.
+    loop {
+        let found = s
+            // An open menu's label ends the line (its echo, once answered, has the choice after the colon).
+            .expect(Regex(r"How well did you know it\?:\r?\n|=== Scorecard ==="))
+            .unwrap();
+        shown.extend_from_slice(found.before());
+        let matched = found.get(0).unwrap_or_default().to_vec();
+        shown.extend_from_slice(&matched);
+        if matched.starts_with(b"===") {
+            break;
+        }
+        wait_for_key_read(&tty);
+        s.send("\r").unwrap();
+    }
+    let rest = s.expect(Eof).unwrap();
+    shown.extend_from_slice(rest.before());
+    shown.extend_from_slice(rest.get(0).unwrap_or_default());
+    let text = String::from_utf8_lossy(&shown);
+    let escapes = regex::Regex::new(r"\x1b\[[0-9;?]*[A-Za-z]").unwrap();
+    let text = escapes.replace_all(&text, "").replace('\r', "");
+    let scorecard = &text[text.rfind("=== Scorecard ===").unwrap()..];
+    let lines: Vec<&str> = scorecard.trim_end().lines().collect();
+    assert!(lines.len() < 24, "{scorecard}");
+    assert!(lines.iter().all(|l| l.chars().count() <= 80), "{scorecard}");
+    // With this seed the choice's highlighted option is wrong; the flashcard takes its suggested Hard.
+    let clock = regex::Regex::new(r"\b\d+:\d\d\b").unwrap();
+    assert_eq!(
+        clock.replace_all(&lines.join("\n"), "M:SS"),
+        "=== Scorecard ===\n\
+         1/2 right (50%) in M:SS; M:SS a question (pace M:SS).\n\
+         Right when: sure 1/1 (100%).\n\
+         Sure but wrong: none.\n\
+         Weakest topics (2+ questions):\n\
+         \x20 deck:pty  1/2  missed: port-range\n\
+         Due again today: pty/port-range\n\
+         `portquiz study` starts with them."
+    );
+    assert!(
+        text.contains("How sure? s sure, t think so, g guess (Enter skips) sure"),
+        "{text}"
+    );
+}
+
+/// Issue 25: with an interview date set, the round's opening says whether the unseen cards fit at the new-card
+/// limit and which `--new` would; `stats` shows the days left.
+#[test]
+fn with_an_interview_date_the_opening_says_whether_the_new_cards_fit_and_stats_shows_the_days_left()
+{
+    let sandbox = Sandbox::new();
+    let set = sandbox.run(&["config", "set", "interview-date", "2026-03-04"]);
+    assert_eq!(set.code, 0, "{}", set.transcript());
+    let (run, sandbox) = round(sandbox, "2026-03-02T09:00:00Z", "q\n");
+    assert!(
+        run.stdout.starts_with(
+            "Interview on 2026-03-04: 2 days left; 6 new cards at 10 a day fit.\nMock interview: "
+        ),
+        "{}",
+        run.stdout
+    );
+    let (stats, _) = Test::in_sandbox(sandbox)
+        .args(&["stats"])
+        .deck(FIXTURE, "study")
+        .now("2026-03-02T10:00:00Z")
+        .code(0);
+    assert!(
+        stats
+            .stdout
+            .contains("\n  interview on 2026-03-04: 2 study days left\n"),
+        "{}",
+        stats.stdout
+    );
 }

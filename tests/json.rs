@@ -169,8 +169,8 @@ fn every_documented_output_has_the_documented_keys() {
 #[test]
 fn interview_json_is_the_documented_scorecard_and_stdout_holds_only_it() {
     let sandbox = Sandbox::new();
-    // Answers for whatever is asked (a choice, a true/false, free text), then the debrief's grades.
-    let input = "1\n1\ny\nan IP address and a port\n1\n1\nq\n3\n3\n";
+    // The first question (HTTPS's port, an open one) answered wrong and sure: a confident miss; then `q`.
+    let input = "80\ns\nq\n";
     let run = sandbox.run_with_input(
         &["interview", "--json", "--deck", FIXTURE, "--deck", "study"],
         &[("PORTQUIZ_SEED", "5")],

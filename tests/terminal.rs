@@ -36,6 +36,8 @@ pub fn spawn_study(sandbox: &Sandbox, args: &[&str]) -> OsSession {
         .env("TZ", "UTC")
         .env("TERM", "xterm")
         .env_remove("NO_COLOR");
+    // The first-run interview-date question would take the first key.
+    cmd.env("PORTQUIZ_NO_DATE_QUESTION", "1");
     let mut session = Session::spawn(cmd).expect("spawn in a pty");
     session.set_expect_timeout(Some(DEADLINE));
     session
@@ -375,6 +377,8 @@ fn without_colour_the_multi_select_shows_its_cursor_and_marks_as_characters() {
     .env("PORTQUIZ_SEED", "7")
     .env("TERM", "xterm")
     .env("NO_COLOR", "1");
+    // The first-run interview-date question would take the first key.
+    cmd.env("PORTQUIZ_NO_DATE_QUESTION", "1");
     let mut s = Session::spawn(cmd).expect("spawn in a pty");
     s.set_expect_timeout(Some(DEADLINE));
     let tty = terminal(&s);
@@ -412,6 +416,8 @@ fn term_dumb_gets_the_plain_front_end_with_a_notice() {
     .env("PORTQUIZ_DATA_DIR", sandbox.path())
     .env("PORTQUIZ_NOW", "2026-01-05T09:00:00Z")
     .env("TERM", "dumb");
+    // The first-run interview-date question would take the first key.
+    cmd.env("PORTQUIZ_NO_DATE_QUESTION", "1");
     let mut s = Session::spawn(cmd).expect("spawn in a pty");
     s.set_expect_timeout(Some(DEADLINE));
     s.expect(
@@ -439,6 +445,8 @@ fn portquiz_alone_in_a_terminal_starts_studying() {
         .env("PORTQUIZ_NOW", "2026-01-05T09:00:00Z")
         .env("PORTQUIZ_SEED", "7")
         .env("TERM", "xterm");
+    // The first-run interview-date question would take the first key.
+    cmd.env("PORTQUIZ_NO_DATE_QUESTION", "1");
     let mut s = Session::spawn(cmd).expect("spawn in a pty");
     s.set_expect_timeout(Some(DEADLINE));
     let tty = terminal(&s);
@@ -498,6 +506,8 @@ fn interview_json_in_a_terminal_writes_only_the_json_to_stdout_with_one_format_k
         .env("TZ", "UTC")
         .env("TERM", "xterm")
         .env_remove("NO_COLOR");
+    // The first-run interview-date question would take the first key.
+    cmd.env("PORTQUIZ_NO_DATE_QUESTION", "1");
     let mut session = Session::spawn(cmd).expect("spawn in a pty");
     session.set_expect_timeout(Some(DEADLINE));
     let terminal = terminal(&session);
@@ -506,7 +516,7 @@ fn interview_json_in_a_terminal_writes_only_the_json_to_stdout_with_one_format_k
     let shown = session.expect("›").unwrap();
     let screen = plain_text(shown.before());
     assert!(
-        screen.contains("[Q1 · ") && screen.contains(" of 15:00] pty/"),
+        screen.contains("[Q1 · ") && screen.contains(" of 25:00] pty/"),
         "{screen}"
     );
     wait_for_key_read(&terminal);
@@ -516,7 +526,7 @@ fn interview_json_in_a_terminal_writes_only_the_json_to_stdout_with_one_format_k
     assert_eq!(exit_code(&session), 0);
     let stdout = std::fs::read_to_string(&out).unwrap();
     assert!(
-        stdout.starts_with("{\n  \"format\": 1,\n  \"minutes\": 15,"),
+        stdout.starts_with("{\n  \"format\": 1,\n  \"minutes\": 25,"),
         "{stdout}"
     );
     let json = crate::support::json_unique(&stdout);

@@ -35,10 +35,27 @@ pub fn run(env: &Env, args: &InterviewArgs) -> Result<Exit> {
         },
     )?;
     let ui = front.ui();
+    let terminal = crate::interview::date::at_terminal();
+    let scheduler = match crate::interview::date::ask_once(&store, ui, terminal, args.ask_date)? {
+        // A date given now counts at once: intervals stop at it.
+        crate::interview::date::Asked::Set => progress::scheduler_until(&store, None)?,
+        crate::interview::date::Asked::Unchanged => scheduler,
+        crate::interview::date::Asked::Interrupted => return Ok(Exit::Interrupted),
+    };
+    if let Some(plan) = super::config::interview_plan(
+        env,
+        &store,
+        &scheduler,
+        &decks,
+        crate::defaults::NEW_PER_DAY,
+    )? {
+        ui.say(Style::Dim, &plan)?;
+    }
     let mut machine = Machine::new();
     let planner = Planner::new(&scheduler, clock, rng);
     let config = Config {
         minutes: args.minutes,
+        questions: args.questions,
         schedule: !args.no_schedule,
     };
     let round = Round::new(&decks, &mut store, planner, ui, &mut machine, config)?;

@@ -152,6 +152,11 @@ pub fn run(env: &Env, args: &JsonArgs) -> Result<Exit> {
             answers: o.answers,
         })
         .collect();
+    result.interview_date = scheduler.config().until;
+    result.interview_days_left = result
+        .interview_date
+        .map(|until| crate::reports::interview_date::days_until(result.date, until));
+    result.calibration = store.calibration()?;
     if args.json {
         write_json(std::io::stdout().lock(), &result)?;
     } else {

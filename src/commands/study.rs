@@ -59,6 +59,15 @@ pub fn run(env: &Env, args: &StudyArgs) -> Result<Exit> {
         },
     )?;
     let ui = front.ui();
+    let terminal = crate::interview::date::at_terminal();
+    let scheduler = match crate::interview::date::ask_once(&store, ui, terminal, args.ask_date)? {
+        // A date given now counts at once: intervals stop at it.
+        crate::interview::date::Asked::Set => {
+            progress::scheduler_until(&store, args.until.as_deref())?
+        }
+        crate::interview::date::Asked::Unchanged => scheduler,
+        crate::interview::date::Asked::Interrupted => return Ok(Exit::Interrupted),
+    };
     if let Some(plan) =
         super::config::interview_plan(env, &store, &scheduler, &decks, args.new_per_day)?
     {

@@ -5,8 +5,14 @@
 //! interview's own: the order of questions (weakest first, follow-ups), the clock, and feedback at the debrief.
 //!
 //! Rules it keeps:
-//! - Questions come from [`select`]: mostly the weakest cards, a strength now and then, a practical
-//!   prediction early. Labs are left out (they need a shell, not a conversation).
+//! - Questions come from [`select`]: open questions first (typed, explanations, predictions), mostly the
+//!   weakest cards, a strength now and then, a practical prediction early; a choice or true/false card only
+//!   where its topic has no open card. Labs are left out (they need a shell, not a conversation). No two
+//!   cards of one experiment or table row in one round (the siblings study buries), and no follow-up that
+//!   repeats its parent's answer. The round ends after [`Config::questions`] or [`Config::minutes`].
+//! - After each answer one key says how sure the candidate is ([`Confidence`]: `s` sure, `t` think so, `g`
+//!   guess; Enter skips), stored with the answer. The debrief starts with the confident misses (sure and
+//!   wrong), and the scorecard shows calibration: how often each level was right.
 //! - No hints and no feedback during the round; a clock and the pace stand above each question. Undo at a
 //!   question takes back the last answer (its record too) and asks that question again.
 //! - A good answer leads to the card's first follow-up not yet asked; a weak one moves to a lead question
@@ -22,6 +28,7 @@
 //!   the candidate's grade, marked overridden, instead of Again; the scorecard counts the claims. A close answer
 //!   (see [`crate::deck::answer::Verdict::Close`]) is shown with what matched and what did not, and the
 //!   candidate confirms a grade (Enter = Hard).
+pub mod date;
 mod scorecard;
 mod select;
 pub mod words;
@@ -29,7 +36,7 @@ pub mod words;
 #[cfg(test)]
 mod tests;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use jiff::{SignedDuration, Timestamp};
 
@@ -41,10 +48,11 @@ use crate::quiz::{
     QuizError, Settle, words as say,
 };
 use crate::schedule::{CardState, Rating, State};
-use crate::store::{AnswerId, AnswerKind};
+use crate::store::{AnswerId, AnswerKind, Calibration, Confidence};
 use crate::ui::{GradeReply, Offer, Style, Ui, UiError};
 
 pub use crate::defaults::INTERVIEW_MINUTES as DEFAULT_MINUTES;
+pub use crate::defaults::INTERVIEW_QUESTIONS as DEFAULT_QUESTIONS;
 pub use scorecard::{Question, Scorecard, Topic, Verdict};
 
 /// The pace an interviewer keeps: about this long a question.
@@ -54,6 +62,8 @@ pub const PACE: SignedDuration = SignedDuration::from_secs(90);
 #[derive(Debug, Clone, Copy)]
 pub struct Config {
     pub minutes: u32,
+    /// The most questions asked (follow-ups included).
+    pub questions: u32,
     /// Whether the answers change the schedule (`--no-schedule` sets false).
     pub schedule: bool,
 }
@@ -75,6 +85,15 @@ struct Asked {
     /// A close verdict, confirmed at the debrief.
     close: Option<Check>,
     claimed: bool,
+    /// How sure the candidate said they were (`None`: skipped).
+    confidence: Option<Confidence>,
+}
+
+impl Asked {
+    /// Sure and wrong: what an interviewer remembers.
+    fn confident_miss(&self) -> bool {
+        self.confidence == Some(Confidence::Sure) && self.verdict == Some(Verdict::Wrong)
+    }
 }
 
 /// What a question prompt got.
@@ -162,6 +181,8 @@ impl<'a> Round<'a> {
                     .collect()
             })
             .collect();
+        let siblings = crate::session::sibling_groups(&self.cards);
+        let class = select::classes(&self.cards, &siblings);
         let mut followed = vec![false; self.cards.len()];
         for &i in follow_ups.iter().flatten() {
             followed[i] = true;
@@ -178,19 +199,30 @@ impl<'a> Round<'a> {
             .iter()
             .map(|(_, c)| matches!(c.kind, CardKind::Practical { .. }))
             .collect();
-        let leads = select::leads(
+        let mut leads = select::leads(
             &weakness,
             &studied,
             &practical,
             &followed,
             self.planner.rng(),
         );
+        // Open questions first; a closed card with a typed twin never (the twin asks it without options).
+        leads.retain(|&i| class[i] != select::Class::Twin);
+        leads.sort_by_key(|&i| (followed[i], class[i]));
+        let leads = select::spread(&leads, &practical);
         self.ui.say(
             Style::Dim,
-            &words::opening(self.config.minutes, PACE, self.cards.len()),
+            &words::opening(
+                self.config.minutes,
+                self.config.questions,
+                PACE,
+                self.cards.len(),
+            ),
         )?;
         let mut asked: Vec<Asked> = Vec::new();
         let mut done = vec![false; self.cards.len()];
+        // The sibling groups asked from: one card of an experiment or a table row a round.
+        let mut groups: HashSet<usize> = HashSet::new();
         // The card to ask next because the last answer was good, and the one it follows.
         let mut next_follow: Option<(usize, usize)> = None;
         // The deck of a weak answer: the next lead comes from another.
@@ -205,13 +237,20 @@ impl<'a> Round<'a> {
                 self.ui.say(Style::Text, words::TIME_UP)?;
                 break;
             }
+            if again.is_none() && asked.len() >= self.config.questions as usize {
+                self.ui.say(Style::Text, words::LAST_QUESTION)?;
+                break;
+            }
             let next = again
                 .take()
                 .or_else(|| next_follow.take().map(|(card, of)| (card, Some(of))));
             let (card, follow_up_of) = match next {
                 Some(next) => next,
                 None => {
-                    let open = leads.iter().copied().filter(|&i| !done[i]);
+                    let open = leads
+                        .iter()
+                        .copied()
+                        .filter(|&i| !done[i] && siblings[i].is_none_or(|g| !groups.contains(&g)));
                     let other = open
                         .clone()
                         .find(|&i| avoid.is_none_or(|d| !std::ptr::eq(self.cards[i].0, d)));
@@ -225,6 +264,10 @@ impl<'a> Round<'a> {
                 }
             };
             done[card] = true;
+            let group = siblings[card];
+            if let Some(g) = group {
+                groups.insert(g);
+            }
             let header = words::header(
                 asked.len() + 1,
                 elapsed,
@@ -242,6 +285,9 @@ impl<'a> Round<'a> {
                 }
                 Ok(Put::Undo) => {
                     done[card] = false;
+                    if let Some(g) = group {
+                        groups.remove(&g);
+                    }
                     again = Some((card, follow_up_of));
                     let Some(last) = asked.pop() else {
                         self.ui.say(Style::Dim, say::NOTHING_TO_UNDO)?;
@@ -249,6 +295,9 @@ impl<'a> Round<'a> {
                     };
                     self.take_back(&last)?;
                     done[last.card] = false;
+                    if let Some(g) = siblings[last.card] {
+                        groups.remove(&g);
+                    }
                     again = Some((last.card, last.follow_up_of));
                     let id = self.cards[last.card].1.id.as_str();
                     self.ui.say(Style::Dim, &say::undone(id))?;
@@ -265,6 +314,20 @@ impl<'a> Round<'a> {
                 Style::Dim,
                 &words::took(answered_at.duration_since(now), PACE),
             )?;
+            let unscored = matches!(&given, Given::Picks(p) if p.is_empty());
+            let confidence = if unscored {
+                None
+            } else {
+                match self.ui.confidence() {
+                    Ok(c) => c,
+                    // The answer was given: it is kept (recorded below when auto-checked), then the round ends.
+                    Err(UiError::Interrupted) => {
+                        interrupted = true;
+                        None
+                    }
+                    Err(err) => return Err(err.into()),
+                }
+            };
             let mut question = Asked {
                 card,
                 given,
@@ -277,19 +340,29 @@ impl<'a> Round<'a> {
                 answer_id: None,
                 close: None,
                 claimed: false,
+                confidence,
             };
             let good = self.provisional(&mut question)?;
             if good {
                 avoid = None;
+                let parent = self.cards[card].1;
                 next_follow = follow_ups[card]
                     .iter()
                     .copied()
-                    .find(|&f| !done[f])
+                    .find(|&f| {
+                        !done[f]
+                            && class[f] != select::Class::Twin
+                            && siblings[f].is_none_or(|g| !groups.contains(&g))
+                            && !select::repeats(parent, self.cards[f].1)
+                    })
                     .map(|f| (f, card));
             } else {
                 avoid = Some(self.cards[card].0);
             }
             asked.push(question);
+            if interrupted {
+                break;
+            }
         }
         if !interrupted && let Err(err) = self.debrief(&mut asked) {
             match err {
@@ -374,6 +447,9 @@ impl<'a> Round<'a> {
         }
         q.answer_id = Some(saved.id);
         q.rating = Some(rating);
+        if let Some(confidence) = q.confidence {
+            self.progress.set_confidence(saved.id, confidence)?;
+        }
         Ok(())
     }
 
@@ -385,9 +461,20 @@ impl<'a> Round<'a> {
             return Ok(());
         }
         self.ui.say(Style::Header, words::DEBRIEF)?;
+        // The confident misses known now (auto-checked, sure and wrong) come first, then the rest in order.
+        let (first, rest): (Vec<usize>, Vec<usize>) =
+            (0..asked.len()).partition(|&i| asked[i].confident_miss());
+        if !first.is_empty() {
+            self.ui
+                .say(Style::Text, &words::confident_first(first.len()))?;
+        }
         // After `q` at a grade prompt, the rest are recorded with their default grades.
         let mut prompting = true;
-        for (n, q) in asked.iter_mut().enumerate() {
+        for (at, n) in first.iter().chain(&rest).copied().enumerate() {
+            if at == first.len() && !first.is_empty() {
+                self.ui.say(Style::Text, words::THE_REST)?;
+            }
+            let q = &mut asked[n];
             let card = self.cards[q.card].1;
             let spent = q.answered_at.duration_since(q.asked_at);
             self.ui.say(
@@ -407,7 +494,7 @@ impl<'a> Round<'a> {
             self.ui.say(Style::Question, question)?;
             self.ui.say(
                 Style::Text,
-                &words::your_answer(&quiz::given_text(card, &q.given)),
+                &words::your_answer(&quiz::given_text(card, &q.given), q.confidence),
             )?;
             let model = card.model_answer().unwrap_or_default();
             match (&card.kind, &q.given, q.verdict, q.close.take()) {
@@ -419,6 +506,11 @@ impl<'a> Round<'a> {
                     };
                     self.ui
                         .say(style, &words::verdict(verdict, &card.right_answer()))?;
+                    if let (Some(diff), Verdict::Wrong) =
+                        (words::options_diff(card, &q.given), verdict)
+                    {
+                        self.ui.say(Style::Text, &diff)?;
+                    }
                     if verdict == Verdict::Wrong {
                         prompting = self.offer_claim(q, prompting)?;
                     }
@@ -611,6 +703,16 @@ impl<'a> Round<'a> {
             .filter(|q| q.verdict == Some(Verdict::Wrong))
             .map(|q| self.keys[q.card].clone())
             .collect();
+        let confident_misses = asked
+            .iter()
+            .filter(|q| q.confident_miss())
+            .map(|q| self.keys[q.card].clone())
+            .collect();
+        let calibration = Calibration::of(
+            scored
+                .iter()
+                .filter_map(|q| Some((q.confidence?, q.verdict == Some(Verdict::Right)))),
+        );
         let total: i64 = asked
             .iter()
             .map(|q| q.answered_at.duration_since(q.asked_at).as_secs())
@@ -619,6 +721,7 @@ impl<'a> Round<'a> {
             SignedDuration::from_secs(total / i64::try_from(asked.len().max(1)).unwrap_or(1));
         Scorecard {
             minutes: self.config.minutes,
+            question_limit: self.config.questions,
             schedule: self.config.schedule,
             spent,
             spent_seconds: spent.as_secs_f64(),
@@ -641,12 +744,15 @@ impl<'a> Round<'a> {
                         verdict: q.verdict.unwrap_or(Verdict::Unverified),
                         rating: q.rating,
                         claimed: q.claimed,
+                        confidence: q.confidence,
                         seconds: q.answered_at.duration_since(q.asked_at).as_secs_f64(),
                     }
                 })
                 .collect(),
             topics,
             missed,
+            confident_misses,
+            calibration,
             interrupted: false,
         }
     }

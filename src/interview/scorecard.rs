@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use crate::deck::CardRef;
 use crate::schedule::Rating;
+use crate::store::{Calibration, Confidence};
 
 /// How a question was judged.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -32,6 +33,8 @@ pub struct Question {
     pub rating: Option<Rating>,
     /// The candidate claimed a refused answer ("I was right"): scored right with their grade.
     pub claimed: bool,
+    /// How sure the candidate said they were (`None`: skipped).
+    pub confidence: Option<Confidence>,
     pub seconds: f64,
 }
 
@@ -50,6 +53,8 @@ pub struct Topic {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Scorecard {
     pub minutes: u32,
+    /// `--questions`: the most the round would ask.
+    pub question_limit: u32,
     pub schedule: bool,
     #[serde(skip)]
     pub spent: SignedDuration,
@@ -68,6 +73,10 @@ pub struct Scorecard {
     pub topics: Vec<Topic>,
     /// Cards missed: due again today when the schedule counts.
     pub missed: Vec<CardRef>,
+    /// Of `missed`, the answers the candidate was sure of.
+    pub confident_misses: Vec<CardRef>,
+    /// How often each confidence level was right (scored answers with a confidence).
+    pub calibration: Calibration,
     /// Ended by Ctrl-C (no debrief).
     #[serde(skip)]
     pub interrupted: bool,

@@ -1,11 +1,13 @@
-//! How an interviewer picks questions: mostly what the candidate knows least (lowest retrievability, leeches,
-//! cards never studied), one strength now and then, a practical prediction early on; cards that are only
-//! reached as follow-ups wait until a good answer leads to them. Pure: states, the scheduler's recall
-//! estimate and the rng come in as values.
+//! How an interviewer picks questions: open questions first (typed answers, explanations, practical
+//! predictions), mostly what the candidate knows least (lowest retrievability, leeches, cards never studied),
+//! one strength now and then, a practical prediction early on; a choice or true/false card only where its topic
+//! has no open card, and never one whose typed twin (a sibling) exists; cards that are only reached as
+//! follow-ups wait until a good answer leads to them; a follow-up that repeats its parent's answer is not one.
+//! Pure: states, the scheduler's recall estimate and the rng come in as values.
 use rand::RngExt;
 use rand::rngs::StdRng;
 
-use crate::deck::{Card, CardKind};
+use crate::deck::{Card, CardKind, Deck};
 use crate::reports::stats::LEECH_LAPSES;
 use crate::schedule::{CardState, Scheduler, State};
 use jiff::Timestamp;
@@ -34,6 +36,115 @@ pub fn weakness(state: &CardState, scheduler: &Scheduler, now: Timestamp) -> f64
 /// Whether a card can be asked in an interview: labs need the candidate at a shell, not in a conversation.
 pub fn askable(card: &Card) -> bool {
     !matches!(card.kind, CardKind::Lab { .. })
+}
+
+/// Whether a card is an open question: the candidate answers in their own words (typed answers, explanations,
+/// flashcards asked in words) or predicts what the machine will do; choice and true/false cards hand over
+/// options.
+pub fn open(card: &Card) -> bool {
+    match card.kind {
+        CardKind::Typed { .. } | CardKind::Flashcard { .. } | CardKind::Practical { .. } => true,
+        CardKind::Choice { .. } | CardKind::TrueFalse { .. } | CardKind::Lab { .. } => false,
+    }
+}
+
+/// How a lead question ranks by its kind: open questions first, then closed cards on a topic no open card
+/// covers, then the other closed cards (asked only when the open ones run out). A closed card with an open
+/// sibling (its typed twin: another cell of the same table row, or a card on the same experiment) is never
+/// a lead: the twin asks the same thing without options.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Class {
+    Open,
+    Uncovered,
+    Covered,
+    Twin,
+}
+
+/// Each card's [`Class`]: `sibling` is its sibling group ([`crate::session::sibling_groups`]); a topic is a
+/// deck's tag (or the deck itself for an untagged card).
+pub fn classes(cards: &[(&Deck, &Card)], sibling: &[Option<usize>]) -> Vec<Class> {
+    use std::collections::HashSet;
+    let topics = |(deck, card): &(&Deck, &Card)| -> Vec<(String, String)> {
+        if card.tags.is_empty() {
+            vec![(deck.id.to_string(), String::new())]
+        } else {
+            card.tags
+                .iter()
+                .map(|t| (deck.id.to_string(), t.to_string()))
+                .collect()
+        }
+    };
+    let mut open_topics: HashSet<(String, String)> = HashSet::new();
+    let mut open_groups: HashSet<usize> = HashSet::new();
+    for (i, c) in cards.iter().enumerate() {
+        if open(c.1) {
+            open_topics.extend(topics(c));
+            open_groups.extend(sibling[i]);
+        }
+    }
+    cards
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            if open(c.1) {
+                Class::Open
+            } else if sibling[i].is_some_and(|g| open_groups.contains(&g)) {
+                Class::Twin
+            } else if topics(c).iter().any(|t| open_topics.contains(t)) {
+                Class::Covered
+            } else {
+                Class::Uncovered
+            }
+        })
+        .collect()
+}
+
+/// At most one practical prediction in this many questions: an interviewer mostly asks, and a round of
+/// predictions is a quiz.
+pub const PRACTICAL_GAP: usize = 3;
+
+/// `order` with practical cards held back so that two are at least [`PRACTICAL_GAP`] positions apart while
+/// other cards are left to put between them; the order is otherwise kept.
+pub fn spread(order: &[usize], practical: &[bool]) -> Vec<usize> {
+    let mut out: Vec<usize> = Vec::with_capacity(order.len());
+    let mut held: std::collections::VecDeque<usize> = std::collections::VecDeque::new();
+    let mut last: Option<usize> = None;
+    let due = |last: Option<usize>, at: usize| last.is_none_or(|l| at >= l + PRACTICAL_GAP);
+    for &card in order {
+        if due(last, out.len())
+            && let Some(p) = held.pop_front()
+        {
+            last = Some(out.len());
+            out.push(p);
+        }
+        if practical[card] {
+            if due(last, out.len()) {
+                last = Some(out.len());
+                out.push(card);
+            } else {
+                held.push_back(card);
+            }
+        } else {
+            out.push(card);
+        }
+    }
+    out.extend(held);
+    out
+}
+
+/// Whether `follow_up` only repeats what `parent` just established: the same right answer, or its answer
+/// already stated in the parent's question or model answer.
+pub fn repeats(parent: &Card, follow_up: &Card) -> bool {
+    let answer = crate::deck::fold(&follow_up.right_answer());
+    if answer.chars().count() < 3 {
+        return false;
+    }
+    let said = [
+        crate::deck::fold(&parent.right_answer()),
+        crate::deck::fold(&parent.prompt),
+        crate::deck::fold(parent.model_answer().unwrap_or_default()),
+    ];
+    said.iter().any(|s| *s == answer || s.contains(&answer))
 }
 
 /// The lead questions in order (indices into `weakness`): weakest first, every [`STRENGTH_EVERY`]th the
@@ -95,6 +206,15 @@ mod tests {
     use rand::SeedableRng;
 
     use super::*;
+
+    #[test]
+    fn predictions_are_spread_out_while_other_questions_remain() {
+        let practical = [true, true, true, false, false, false, false, true];
+        assert_eq!(
+            spread(&[0, 1, 2, 3, 4, 5, 6, 7], &practical),
+            [0, 3, 4, 1, 5, 6, 2, 7]
+        );
+    }
 
     #[test]
     fn weakest_first_a_strength_every_fourth_a_practical_early_and_follow_ups_last() {

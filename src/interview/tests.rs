@@ -202,15 +202,45 @@ impl Bench {
 
 const ROUND: Config = Config {
     minutes: 15,
+    questions: 16,
     schedule: true,
 };
 
 #[test]
 fn a_whole_round_digs_deeper_after_good_answers_and_changes_topic_after_weak_ones() {
     let mut b = Bench::new();
-    // Debrief: socket graded Good, accept-queue's Again kept, upgrade takes its default (Again).
-    let lines: Vec<&str> = ROUND_ANSWERS.iter().copied().chain(["3", "", ""]).collect();
-    let (card, text) = b.run(&lines, End::Eof, ROUND);
+    let (card, text) = b.run(
+        &[
+            // socket: every key idea -> its follow-up, tuple. Sure.
+            "an IP address, a port and a protocol",
+            "s",
+            // tuple: right -> its follow-up, accept-queue. Think so.
+            "The 4-tuple",
+            "t",
+            // accept-queue: wrong -> another topic (deck u), skipping `double` of deck t. Sure: a confident miss.
+            "y",
+            "s",
+            // http: right -> upgrade. A guess.
+            "80",
+            "g",
+            // upgrade: passed -> back to deck t. Confidence skipped.
+            "pass",
+            "",
+            // double: a prediction, run at the debrief. Sure.
+            "EADDRINUSE",
+            "sure",
+            // range: the strength. A guess.
+            "0-65535",
+            "g",
+            // Debrief: the confident miss first (accept-queue's Again kept), then socket graded Good and
+            // upgrade takes its default (Again).
+            "",
+            "3",
+            "",
+        ],
+        End::Eof,
+        ROUND,
+    );
     insta::assert_snapshot!("whole_round", text);
     let asked: Vec<(String, Option<String>, Verdict)> = card
         .questions
@@ -241,6 +271,82 @@ fn a_whole_round_digs_deeper_after_good_answers_and_changes_topic_after_weak_one
     );
     let missed: Vec<String> = card.missed.iter().map(ToString::to_string).collect();
     assert_eq!(missed, ["t/accept-queue", "u/upgrade"]);
+    // The debrief starts with the confident miss, then the rest in the order asked.
+    let debrief = &text[text.find("=== Debrief ===").unwrap()..];
+    let order: Vec<&str> = debrief
+        .lines()
+        .filter(|l| l.starts_with(|c: char| c.is_ascii_digit()) && l.contains(" · "))
+        .collect();
+    assert_eq!(
+        order,
+        [
+            "3. t/accept-queue · 0:10",
+            "1. t/socket · 0:10",
+            "2. t/tuple · 0:10",
+            "4. u/http · 0:10",
+            "5. u/upgrade · 0:10",
+            "6. t/double · 0:10",
+            "7. t/range · 0:10",
+        ]
+    );
+    assert!(
+        debrief.starts_with(
+            "=== Debrief ===\nFirst, 1 answer you were sure of and missed:\n\n3. t/accept-queue · 0:10\n"
+        ),
+        "{debrief}"
+    );
+    let confident: Vec<String> = card
+        .confident_misses
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(confident, ["t/accept-queue"]);
+    // Calibration: sure 2 of 3 (socket, double right; accept-queue wrong), think so 1 of 1, guess 2 of 2.
+    assert_eq!(
+        card.calibration,
+        Calibration {
+            sure: crate::store::Hits {
+                right: 2,
+                answers: 3
+            },
+            think: crate::store::Hits {
+                right: 1,
+                answers: 1
+            },
+            guess: crate::store::Hits {
+                right: 2,
+                answers: 2
+            },
+        }
+    );
+    assert!(
+        text.contains("Right when: sure 2/3 (66%) · think so 1/1 (100%) · guess 2/2 (100%).\n"),
+        "{text}"
+    );
+    // Each confidence is stored with its answer.
+    let stored: Vec<(String, Option<Confidence>)> = b
+        .progress
+        .log
+        .iter()
+        .map(|r| {
+            (
+                r.key.to_string(),
+                b.progress.confidence.get(&r.review.id).copied(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        stored,
+        [
+            ("t/tuple".to_owned(), Some(Confidence::Think)),
+            ("t/accept-queue".to_owned(), Some(Confidence::Sure)),
+            ("u/http".to_owned(), Some(Confidence::Guess)),
+            ("t/range".to_owned(), Some(Confidence::Guess)),
+            ("t/socket".to_owned(), Some(Confidence::Sure)),
+            ("u/upgrade".to_owned(), None),
+            ("t/double".to_owned(), Some(Confidence::Sure)),
+        ]
+    );
     // Auto-checked answers are recorded as given; explanations and predictions at the debrief.
     assert_eq!(
         b.log(),
@@ -273,10 +379,17 @@ fn the_round_stops_when_the_time_is_up_and_no_schedule_leaves_states_alone() {
     b.tick = SignedDuration::from_secs(15);
     let before = b.progress.states.clone();
     let (card, text) = b.run(
-        &["an IP address, a port and a protocol", "The 4-tuple", "3"],
+        &[
+            "an IP address, a port and a protocol",
+            "",
+            "The 4-tuple",
+            "",
+            "3",
+        ],
         End::Eof,
         Config {
             minutes: 1,
+            questions: 16,
             schedule: false,
         },
     );
@@ -296,7 +409,8 @@ fn the_round_stops_when_the_time_is_up_and_no_schedule_leaves_states_alone() {
 fn ctrl_c_ends_the_round_without_a_debrief_keeping_the_answers_given() {
     let mut b = Bench::new();
     let (card, text) = b.run(
-        &["an IP address, a port and a protocol", "The 4-tuple"],
+        // Ctrl-C comes at the confidence prompt after tuple: the answer is kept.
+        &["an IP address, a port and a protocol", "", "The 4-tuple"],
         End::CtrlC,
         ROUND,
     );
@@ -318,22 +432,29 @@ fn the_pace_note_says_when_an_answer_took_longer_than_the_pace() {
     );
 }
 
-/// The answers of the whole round, up to the debrief.
-const ROUND_ANSWERS: [&str; 7] = [
+/// The answers of the whole round, up to the debrief, each followed by its confidence (skipped).
+const ROUND_ANSWERS: [&str; 14] = [
     // socket: every key idea -> its follow-up, tuple.
     "an IP address, a port and a protocol",
+    "",
     // tuple: right -> its follow-up, accept-queue.
     "The 4-tuple",
+    "",
     // accept-queue: wrong -> another topic (deck u), skipping `double` of deck t.
     "y",
+    "",
     // http: right -> upgrade.
     "80",
+    "",
     // upgrade: passed -> back to deck t.
     "pass",
+    "",
     // double: a prediction, run at the debrief.
     "EADDRINUSE",
+    "",
     // range: the strength.
     "0-65535",
+    "",
 ];
 
 #[test]
@@ -357,10 +478,7 @@ fn a_refused_answer_claimed_at_the_debrief_is_scored_and_scheduled_as_the_candid
         ),
         "{text}"
     );
-    assert!(
-        text.contains("6 of 7 scored answers right (85%, 1 claimed by you)"),
-        "{text}"
-    );
+    assert!(text.contains("6/7 right (85%, 1 claimed) in "), "{text}");
     let queue = card
         .questions
         .iter()
@@ -409,10 +527,13 @@ fn undo_at_a_question_takes_back_the_last_answer_and_asks_it_again() {
     let (card, text) = b.run(
         &[
             "an IP address, a port and a protocol",
+            "",
             "The 4-tuple",
+            "",
             // At accept-queue: undo the tuple answer; tuple comes back and gets another answer.
             "u",
             "The MAC address",
+            "",
             "q",
             // Debrief: socket Good; tuple's Again kept.
             "3",
@@ -482,7 +603,7 @@ fn a_close_answer_is_confirmed_at_the_debrief_with_hard_on_enter() {
     };
     let mut b = Bench::new();
     b.decks = vec![parse_deck(TYPED, "v.yaml", &known).unwrap()];
-    let (card, text) = b.run_judged(&["4433", ""], End::Eof, ROUND, crate::quiz::close_judge);
+    let (card, text) = b.run_judged(&["4433", "", ""], End::Eof, ROUND, crate::quiz::close_judge);
     assert!(
         text.contains(
             "Your answer: 4433\n\
@@ -498,4 +619,303 @@ fn a_close_answer_is_confirmed_at_the_debrief_with_hard_on_enter() {
     assert_eq!(card.questions[0].rating, Some(Rating::Hard));
     assert_eq!(card.questions[0].verdict, Verdict::Right);
     assert_eq!(b.log(), ["v/https hard scheduled interview"]);
+}
+
+/// Six topics with an open (typed) card and a closed (choice) one each, two topics with only a choice card, and
+/// two predictions on one experiment (siblings).
+fn open_deck() -> String {
+    let mut deck = String::from("format: 1\nid: o\ntitle: Open\ncards:\n");
+    for i in 1..=6 {
+        deck.push_str(&format!(
+            "  - id: typed{i}\n    type: typed\n    prompt: Name thing {i}.\n    accept: [\"thing{i}\"]\n    tags: [topic{i}]\n"
+        ));
+        deck.push_str(&format!(
+            "  - id: choice{i}\n    type: choice\n    prompt: Pick thing {i}.\n    options: [\"thing{i}\", \"other\"]\n    answer: \"thing{i}\"\n    tags: [topic{i}]\n"
+        ));
+    }
+    for i in 7..=8 {
+        deck.push_str(&format!(
+            "  - id: choice{i}\n    type: choice\n    prompt: Pick thing {i}.\n    options: [\"thing{i}\", \"other\"]\n    answer: \"thing{i}\"\n    tags: [alone{i}]\n"
+        ));
+    }
+    deck.push_str("  - id: bind1\n    type: practical\n    experiment: double-bind\n");
+    deck.push_str("  - id: bind2\n    type: practical\n    experiment: double-bind\n    prompt: Again, what does the second bind do?\n");
+    deck
+}
+
+fn known() -> Known<'static> {
+    Known {
+        experiments: crate::practical::experiment_ids(),
+        labs: crate::practical::lab_ids(),
+    }
+}
+
+#[test]
+fn a_round_asks_open_questions_first_and_never_two_siblings() {
+    let mut b = Bench::new();
+    b.decks = vec![parse_deck(&open_deck(), "o.yaml", &known()).unwrap()];
+    // Every question answered `1` (wrong for the typed ones), its confidence skipped; the debrief then ends.
+    let lines: Vec<&str> = std::iter::repeat_n(["1", ""], 20).flatten().collect();
+    let config = Config {
+        questions: 10,
+        ..ROUND
+    };
+    let (card, _) = b.run(&lines, End::Eof, config);
+    let kinds: Vec<&str> = card.questions.iter().map(|q| q.kind).collect();
+    assert_eq!(card.questions.len(), 10);
+    let open = kinds
+        .iter()
+        .filter(|k| matches!(**k, "typed" | "practical" | "flashcard"))
+        .count();
+    // Six typed and one prediction: 70%, above the 60% a default round keeps.
+    assert_eq!(open, 7, "{kinds:?}");
+    assert!(open * 100 / card.questions.len() >= 60);
+    // Open first; then the choice cards whose topic has no open card; then one whose topic has.
+    assert!(kinds[..7].iter().all(|k| *k != "choice"), "{kinds:?}");
+    let closed: Vec<&str> = card.questions[7..]
+        .iter()
+        .map(|q| q.card.as_str())
+        .collect();
+    assert_eq!(
+        &closed[..2]
+            .iter()
+            .copied()
+            .collect::<std::collections::BTreeSet<_>>(),
+        &["choice7", "choice8"].into_iter().collect()
+    );
+    assert!(closed[2].starts_with("choice") && closed[2] != "choice7" && closed[2] != "choice8");
+    // One prediction of the two on the same experiment.
+    let binds = card
+        .questions
+        .iter()
+        .filter(|q| q.card.starts_with("bind"))
+        .count();
+    assert_eq!(binds, 1);
+}
+
+/// A lead whose follow-up asks for the same answer again, and another question.
+const REPEAT: &str = r#"format: 1
+id: r
+title: Repeat
+cards:
+  - id: tuple
+    type: typed
+    prompt: What identifies a TCP connection?
+    accept: ["the 4-tuple"]
+    follow_up: [same]
+  - id: same
+    type: typed
+    prompt: And what tells two connections to one port apart?
+    accept: ["the 4-tuple"]
+  - id: other
+    type: typed
+    prompt: Which port does SSH use?
+    accept: ["22"]
+"#;
+
+#[test]
+fn a_follow_up_that_repeats_its_parents_answer_is_not_asked_as_one() {
+    let mut b = Bench::new();
+    b.decks = vec![parse_deck(REPEAT, "r.yaml", &known()).unwrap()];
+    // `other` is known well: `tuple` (never studied) leads.
+    b.progress
+        .states
+        .insert(CardRef::parse("r", "other").unwrap(), studied(100.0, 1));
+    let config = Config {
+        questions: 2,
+        ..ROUND
+    };
+    let (card, _) = b.run(&["the 4-tuple", "", "22", ""], End::Eof, config);
+    let asked: Vec<(&str, bool)> = card
+        .questions
+        .iter()
+        .map(|q| (q.card.as_str(), q.follow_up_of.is_some()))
+        .collect();
+    assert_eq!(asked, [("tuple", false), ("other", false)]);
+}
+
+#[test]
+fn the_confidence_prompt_takes_one_key_and_enter_skips() {
+    let (mut ui, transcript) = scripted(["x", "T", "", "g"], End::Eof);
+    assert_eq!(ui.confidence().unwrap(), Some(Confidence::Think));
+    assert_eq!(ui.confidence().unwrap(), None);
+    assert_eq!(ui.confidence().unwrap(), Some(Confidence::Guess));
+    assert_eq!(ui.confidence().unwrap(), None);
+    assert_eq!(
+        transcript.text(),
+        "How sure? s sure, t think so, g guess (Enter skips)> x\n\
+         (could not read that: s, t, g, or Enter to skip; q quits, u undoes the last answer)\n\
+         How sure? s sure, t think so, g guess (Enter skips)> T\n\
+         How sure? s sure, t think so, g guess (Enter skips)> \n\
+         How sure? s sure, t think so, g guess (Enter skips)> g\n\
+         How sure? s sure, t think so, g guess (Enter skips)> \n"
+    );
+}
+
+/// A scorecard after a long round: 40 topics, most asked once, and many cards missed.
+fn crowded() -> Scorecard {
+    let mut topics: Vec<Topic> = (0..40)
+        .map(|i| Topic {
+            topic: format!("tag:some-rather-long-topic-name-{i}"),
+            right: 1,
+            scored: 1,
+            weakest: Vec::new(),
+        })
+        .collect();
+    for (i, (right, scored)) in [(0, 3), (1, 4), (2, 2), (1, 2), (3, 5), (2, 3), (0, 1)]
+        .into_iter()
+        .enumerate()
+    {
+        topics.push(Topic {
+            topic: format!("deck:d{i}"),
+            right,
+            scored,
+            weakest: vec![
+                "the accept queue and the SYN queue are two queues".into(),
+                format!("card-{i}"),
+            ],
+        });
+    }
+    let missed: Vec<CardRef> = (0..30)
+        .map(|i| CardRef::parse("sockets", &format!("missed-card-{i}")).unwrap())
+        .collect();
+    Scorecard {
+        minutes: 25,
+        question_limit: 50,
+        schedule: true,
+        spent: SignedDuration::from_secs(15 * 60 + 30),
+        spent_seconds: 930.0,
+        pace: PACE,
+        pace_seconds: 90.0,
+        average: SignedDuration::from_secs(17),
+        right: 44,
+        scored: 50,
+        claimed: 2,
+        questions: Vec::new(),
+        topics,
+        confident_misses: missed[..12].to_vec(),
+        missed,
+        calibration: Calibration {
+            sure: crate::store::Hits {
+                right: 30,
+                answers: 34,
+            },
+            think: crate::store::Hits {
+                right: 10,
+                answers: 12,
+            },
+            guess: crate::store::Hits {
+                right: 4,
+                answers: 4,
+            },
+        },
+        interrupted: false,
+    }
+}
+
+#[test]
+fn the_scorecard_fits_an_80_by_24_screen() {
+    let text = words::scorecard(&crowded());
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines.len() <= words::SCORECARD_LINES, "{text}");
+    for line in &lines {
+        assert!(line.chars().count() <= words::WIDTH, "{line:?}");
+    }
+    insta::assert_snapshot!("crowded_scorecard", text);
+}
+
+mod date {
+    use super::super::date::{ASKED, Asked, SKIPPED, ask_once};
+    use crate::settings::Key;
+    use crate::store::Store;
+    use crate::ui::script::{End, scripted};
+
+    fn store(dir: &tempfile::TempDir) -> Store {
+        Store::open(dir.path().join("portquiz.sqlite3")).unwrap()
+    }
+
+    fn date(store: &Store) -> Option<String> {
+        store.setting(Key::InterviewDate.stored_as()).unwrap()
+    }
+
+    #[test]
+    fn asked_once_on_a_fresh_data_dir() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store(&dir);
+        let (mut ui, transcript) = scripted(["next week", "2026-03-20"], End::Eof);
+        assert_eq!(ask_once(&store, &mut ui, true, false).unwrap(), Asked::Set);
+        assert_eq!(date(&store).as_deref(), Some("2026-03-20"));
+        let text = transcript.text();
+        assert!(
+            text.starts_with("When is your interview? (YYYY-MM-DD; Enter skips)> next week\n"),
+            "{text}"
+        );
+        assert!(
+            text.ends_with(
+                "When is your interview? (YYYY-MM-DD; Enter skips)> 2026-03-20\nInterview date: 2026-03-20 (`portquiz config set interview-date` changes it).\n"
+            ),
+            "{text}"
+        );
+        // The next run does not ask again.
+        let (mut ui, transcript) = scripted(["2026-04-01"], End::Eof);
+        assert_eq!(
+            ask_once(&store, &mut ui, true, false).unwrap(),
+            Asked::Unchanged
+        );
+        assert_eq!(transcript.text(), "");
+        assert_eq!(date(&store).as_deref(), Some("2026-03-20"));
+    }
+
+    #[test]
+    fn ctrl_c_at_the_question_ends_the_command_and_it_is_not_asked_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store(&dir);
+        let (mut ui, _) = scripted(std::iter::empty::<&str>(), End::CtrlC);
+        assert_eq!(
+            ask_once(&store, &mut ui, true, false).unwrap(),
+            Asked::Interrupted
+        );
+        assert_eq!(date(&store), None);
+        assert_eq!(store.setting(ASKED).unwrap().as_deref(), Some("1"));
+    }
+
+    #[test]
+    fn enter_skips_and_it_is_not_asked_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store(&dir);
+        let (mut ui, transcript) = scripted([""], End::Eof);
+        assert_eq!(
+            ask_once(&store, &mut ui, true, false).unwrap(),
+            Asked::Unchanged
+        );
+        assert_eq!(
+            transcript.text(),
+            format!("When is your interview? (YYYY-MM-DD; Enter skips)> \n{SKIPPED}\n")
+        );
+        assert_eq!(date(&store), None);
+        assert_eq!(store.setting(ASKED).unwrap().as_deref(), Some("1"));
+        let (mut ui, transcript) = scripted(["2026-04-01"], End::Eof);
+        assert_eq!(
+            ask_once(&store, &mut ui, true, false).unwrap(),
+            Asked::Unchanged
+        );
+        assert_eq!(transcript.text(), "");
+    }
+
+    #[test]
+    fn never_asked_without_a_terminal_unless_ask_date() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store(&dir);
+        let (mut ui, transcript) = scripted(["2026-04-01"], End::Eof);
+        assert_eq!(
+            ask_once(&store, &mut ui, false, false).unwrap(),
+            Asked::Unchanged
+        );
+        assert_eq!(transcript.text(), "");
+        // Not asked is not "asked": a later run at a terminal still asks.
+        assert_eq!(store.setting(ASKED).unwrap(), None);
+        let (mut ui, _) = scripted(["2026-04-01"], End::Eof);
+        assert_eq!(ask_once(&store, &mut ui, false, true).unwrap(), Asked::Set);
+        assert_eq!(date(&store).as_deref(), Some("2026-04-01"));
+    }
 }

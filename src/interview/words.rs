@@ -3,7 +3,22 @@
 use jiff::SignedDuration;
 
 use super::scorecard::{Scorecard, Verdict};
+use crate::deck::{Card, CardKind};
+use crate::quiz::Given;
+use crate::store::Confidence;
 use crate::text::plural;
+
+/// The width the scorecard fits (with the 24 lines of [`SCORECARD_LINES`]): an 80x24 terminal.
+pub const WIDTH: usize = 80;
+
+/// The most lines the text scorecard takes, so its headline stays on an 80x24 screen under the prompt.
+pub const SCORECARD_LINES: usize = 14;
+
+/// The weakest topics the text scorecard lists (the JSON keeps them all).
+pub const WEAKEST_TOPICS: usize = 5;
+
+/// A topic is listed among the weakest only after this many scored questions.
+pub const TOPIC_AT_LEAST: usize = 2;
 
 /// `4:05` (minutes and seconds; hours count as minutes).
 pub fn clock(length: SignedDuration) -> String {
@@ -12,11 +27,12 @@ pub fn clock(length: SignedDuration) -> String {
 }
 
 /// The opening: the round's length and how it goes.
-pub fn opening(minutes: u32, pace: SignedDuration, candidates: usize) -> String {
+pub fn opening(minutes: u32, questions: u32, pace: SignedDuration, candidates: usize) -> String {
     format!(
-        "Mock interview: {minutes} min, about {} a question ({} to draw from). No hints and no feedback until the debrief; answer in your own words where asked, or type `pass`.",
+        "Mock interview: {} in {minutes} min at most, about {} a question ({} to draw from). No hints and no feedback until the debrief; answer in your own words, or type `pass`. After each answer: how sure were you? s sure, t think so, g guess, Enter skips.",
+        plural(questions as usize, "question"),
         clock(pace),
-        plural(candidates, "question")
+        plural(candidates, "card")
     )
 }
 
@@ -45,6 +61,50 @@ pub fn took(spent: SignedDuration, pace: SignedDuration) -> String {
 
 pub const PREDICT: &str = "(a prediction: it is run live at the debrief)";
 pub const TIME_UP: &str = "\nTime is up.";
+pub const LAST_QUESTION: &str = "\nThat was the last question.";
+pub const THE_REST: &str = "\nThe rest, in the order asked:";
+
+/// Before the confident misses, which the debrief takes first.
+pub fn confident_first(count: usize) -> String {
+    format!(
+        "First, {} you were sure of and missed:",
+        plural(count, "answer")
+    )
+}
+
+/// For a multi-select answered wrong: which right options were missed and which wrong ones added.
+pub fn options_diff(card: &Card, given: &Given) -> Option<String> {
+    let (CardKind::Choice { options, answers }, Given::Picks(picks)) = (&card.kind, given) else {
+        return None;
+    };
+    if answers.len() < 2 {
+        return None;
+    }
+    let text = |ids: Vec<usize>| -> String {
+        ids.iter()
+            .filter_map(|&i| options.get(i).map(|o| o.text.as_str()))
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    let missed: Vec<usize> = answers
+        .iter()
+        .copied()
+        .filter(|a| !picks.contains(a))
+        .collect();
+    let added: Vec<usize> = picks
+        .iter()
+        .copied()
+        .filter(|p| !answers.contains(p))
+        .collect();
+    let mut parts = Vec::new();
+    if !missed.is_empty() {
+        parts.push(format!("Missed: {}.", text(missed)));
+    }
+    if !added.is_empty() {
+        parts.push(format!("Wrongly added: {}.", text(added)));
+    }
+    (!parts.is_empty()).then(|| parts.join(" "))
+}
 pub const ENDED: &str = "\nRound ended.";
 pub const NOTHING: &str =
     "Nothing to ask: these decks have no cards an interview can use (labs are left for study).";
@@ -59,8 +119,11 @@ pub fn debrief_header(
     format!("\n{number}. {card} · {}", clock(spent))
 }
 
-pub fn your_answer(answer: &str) -> String {
-    format!("Your answer: {answer}")
+pub fn your_answer(answer: &str, confidence: Option<Confidence>) -> String {
+    match confidence {
+        Some(c) => format!("Your answer ({}): {answer}", c.label()),
+        None => format!("Your answer: {answer}"),
+    }
 }
 
 pub fn verdict(verdict: Verdict, right_answer: &str) -> String {
@@ -76,65 +139,112 @@ pub fn claimed(rating: crate::schedule::Rating) -> String {
     format!("(claimed: scored right and recorded as {})", rating.name())
 }
 
-/// `a/b, c/d`.
-fn list(cards: &[crate::deck::CardRef]) -> String {
-    cards
-        .iter()
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join(", ")
+/// `line` cut to [`WIDTH`] columns, with `…` where it was cut.
+fn fit(line: &str) -> String {
+    if line.chars().count() <= WIDTH {
+        return line.to_owned();
+    }
+    let mut cut: String = line.chars().take(WIDTH - 1).collect();
+    cut.push('…');
+    cut
 }
 
-/// The scorecard screen.
+/// `label` and as many of `cards` as fit on one line, then `(+N more)`.
+fn card_line(label: &str, cards: &[crate::deck::CardRef]) -> String {
+    let mut line = label.to_owned();
+    for (i, card) in cards.iter().enumerate() {
+        let sep = if i == 0 { " " } else { ", " };
+        let more = cards.len() - i - 1;
+        let tail = if more > 0 {
+            format!(" (+{more} more)")
+        } else {
+            String::new()
+        };
+        let item = format!("{sep}{card}");
+        let left = cards.len() - i;
+        if line.chars().count() + item.chars().count() + tail.chars().count() > WIDTH {
+            line.push_str(&format!(" (+{left} more)"));
+            return fit(&line);
+        }
+        line.push_str(&item);
+    }
+    line
+}
+
+/// The scorecard screen: at most [`SCORECARD_LINES`] lines of at most [`WIDTH`] columns: the headline,
+/// calibration, the confident misses, the [`WEAKEST_TOPICS`] weakest topics asked at least
+/// [`TOPIC_AT_LEAST`] times, and what is due again. `--json` keeps everything.
 pub fn scorecard(s: &Scorecard) -> String {
-    let mut out = String::from("\n=== Scorecard ===\n");
+    let mut lines: Vec<String> = vec![String::new(), "=== Scorecard ===".to_owned()];
     let percent = |right: usize, total: usize| (right * 100).checked_div(total).unwrap_or(0);
     let claimed = if s.claimed > 0 {
-        format!(", {} claimed by you", s.claimed)
+        format!(", {} claimed", s.claimed)
     } else {
         String::new()
     };
-    out.push_str(&format!(
-        "{} of {} right ({}%{claimed}) in {}; pace {} a question, yours {}.\n",
+    lines.push(format!(
+        "{}/{} right ({}%{claimed}) in {}; {} a question (pace {}).",
         s.right,
-        plural(s.scored, "scored answer"),
+        s.scored,
         percent(s.right, s.scored),
         clock(s.spent),
-        clock(s.pace),
         clock(s.average),
+        clock(s.pace),
     ));
-    if s.schedule {
-        out.push_str("Every answer counts as a review in your schedule.\n");
-    } else {
-        out.push_str("--no-schedule: the answers are logged as interview answers; the schedule is unchanged.\n");
+    match s.calibration.summary() {
+        Some(summary) => lines.push(format!("Right when: {summary}.")),
+        None => lines.push("Calibration: no confidence given.".to_owned()),
     }
-    out.push_str("By topic:\n");
-    let width = s
+    if s.confident_misses.is_empty() {
+        lines.push("Sure but wrong: none.".to_owned());
+    } else {
+        lines.push(card_line("Sure but wrong:", &s.confident_misses));
+    }
+    let mut weak: Vec<&super::scorecard::Topic> = s
         .topics
         .iter()
-        .map(|t| t.topic.chars().count())
-        .max()
-        .unwrap_or(0);
-    for t in &s.topics {
-        let weakest = if t.weakest.is_empty() {
-            String::new()
-        } else {
-            format!("  weakest: {}", t.weakest.join("; "))
-        };
-        out.push_str(&format!(
-            "  {:width$}  {}/{}{weakest}\n",
-            t.topic, t.right, t.scored
-        ));
-    }
-    if s.missed.is_empty() {
-        out.push_str("Nothing missed.");
-    } else if s.schedule {
-        out.push_str(&format!(
-            "Missed, due again today (the next `portquiz study` starts with them): {}",
-            list(&s.missed)
+        .filter(|t| t.scored >= TOPIC_AT_LEAST && t.right < t.scored)
+        .collect();
+    weak.sort_by(|a, b| {
+        (a.right * b.scored)
+            .cmp(&(b.right * a.scored))
+            .then(b.scored.cmp(&a.scored))
+            .then(a.topic.cmp(&b.topic))
+    });
+    weak.truncate(WEAKEST_TOPICS);
+    if weak.is_empty() {
+        lines.push(format!(
+            "Weakest topics: none missed twice or more ({TOPIC_AT_LEAST}+ questions each)."
         ));
     } else {
-        out.push_str(&format!("Missed: {}", list(&s.missed)));
+        lines.push(format!("Weakest topics ({TOPIC_AT_LEAST}+ questions):"));
+        let width = weak
+            .iter()
+            .map(|t| t.topic.chars().count())
+            .max()
+            .unwrap_or(0);
+        for t in weak {
+            let missed = if t.weakest.is_empty() {
+                String::new()
+            } else {
+                format!("  missed: {}", t.weakest.join("; "))
+            };
+            lines.push(fit(&format!(
+                "  {:width$}  {}/{}{missed}",
+                t.topic, t.right, t.scored
+            )));
+        }
     }
-    out
+    if s.missed.is_empty() {
+        lines.push("Nothing missed.".to_owned());
+    } else if s.schedule {
+        lines.push(card_line("Due again today:", &s.missed));
+        lines.push("`portquiz study` starts with them.".to_owned());
+    } else {
+        lines.push(card_line("Missed:", &s.missed));
+    }
+    if !s.schedule {
+        lines.push("--no-schedule: logged as interview answers; schedule unchanged.".to_owned());
+    }
+    lines.iter().map(|l| fit(l)).collect::<Vec<_>>().join("\n")
 }

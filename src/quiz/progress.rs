@@ -29,6 +29,12 @@ pub trait Progress {
     fn first_question(&mut self) -> Result<(), StoreError> {
         Ok(())
     }
+    /// Stores how sure the candidate was of a recorded answer (an interview's confidence prompt).
+    fn set_confidence(
+        &mut self,
+        id: AnswerId,
+        confidence: crate::store::Confidence,
+    ) -> Result<(), StoreError>;
     /// Suspends a card, or brings it back.
     fn set_suspended(
         &mut self,
@@ -73,6 +79,14 @@ impl Progress for Store {
         Store::suspended(self)
     }
 
+    fn set_confidence(
+        &mut self,
+        id: AnswerId,
+        confidence: crate::store::Confidence,
+    ) -> Result<(), StoreError> {
+        Store::set_confidence(self, id, confidence)
+    }
+
     fn first_question(&mut self) -> Result<(), StoreError> {
         // A damaged file must not be written to: checked before the first question (a large one beside it,
         // before the first answer is written).
@@ -113,6 +127,8 @@ pub struct MemoryProgress {
     pub states: HashMap<CardRef, CardState>,
     pub log: Vec<Recorded>,
     pub suspended: HashSet<CardRef>,
+    /// How sure the candidate was, by answer.
+    pub confidence: HashMap<AnswerId, crate::store::Confidence>,
     next_id: AnswerId,
 }
 
@@ -206,6 +222,15 @@ impl Progress for MemoryProgress {
 
     fn suspended(&self) -> Result<HashSet<CardRef>, StoreError> {
         Ok(self.suspended.clone())
+    }
+
+    fn set_confidence(
+        &mut self,
+        id: AnswerId,
+        confidence: crate::store::Confidence,
+    ) -> Result<(), StoreError> {
+        self.confidence.insert(id, confidence);
+        Ok(())
     }
 
     fn set_suspended(

@@ -55,6 +55,8 @@ pub fn render(out: &mut impl Write, scores: &[DayScore], color: bool) -> io::Res
     if scores.is_empty() {
         return Ok(());
     }
+    // A blank line parts the chart from the tables above it.
+    writeln!(out)?;
     writeln!(out, "Interview scores (% right per day)")?;
     let bars: Vec<Bar> = scores
         .iter()
@@ -104,7 +106,7 @@ mod tests {
         render(&mut out, &scores, false).unwrap();
         assert_eq!(
             String::from_utf8(out).unwrap(),
-            "Interview scores (% right per day)\n  2026-03-02 (1/2) ############# 50\n  2026-03-03 (3/4) #################### 75\n"
+            "\nInterview scores (% right per day)\n  2026-03-02 (1/2) ############# 50\n  2026-03-03 (3/4) #################### 75\n"
         );
     }
 }

@@ -12,6 +12,7 @@ use serde::Serialize;
 use super::chart::{self, Bar, Style};
 use crate::review::Review;
 use crate::schedule::State;
+use crate::store::Calibration;
 use crate::text::{Form, duration, plural, seconds};
 
 /// Interval (days) from which a review card counts as mature, as in Anki.
@@ -106,6 +107,13 @@ pub struct Stats {
     pub leeches: Vec<Leech>,
     /// Cards whose verdict is often overridden, most first; filled in by the caller from the whole log.
     pub overridden_verdicts: Vec<Overridden>,
+    /// The interview date (`config set interview-date`), and the study days left before it; filled in by the
+    /// caller.
+    pub interview_date: Option<Date>,
+    pub interview_days_left: Option<u32>,
+    /// How often interview answers were right when the candidate said sure, think so or guess, over the
+    /// whole log; filled in by the caller.
+    pub calibration: Calibration,
 }
 
 fn days_between(from: Date, to: Date) -> i64 {
@@ -241,6 +249,9 @@ pub fn compute_recent<'r, S: 'r>(
         retention_reviews: retention.0,
         streak_days: streak,
         decks: decks.into_values().collect(),
+        interview_date: None,
+        interview_days_left: None,
+        calibration: Calibration::default(),
         leeches,
         overridden_verdicts: Vec::new(),
     }
@@ -277,6 +288,13 @@ pub fn render(out: &mut impl Write, stats: &Stats, color: bool) -> io::Result<()
         "  streak: {}",
         plural(stats.streak_days as usize, "day")
     )?;
+    if let (Some(date), Some(left)) = (stats.interview_date, stats.interview_days_left) {
+        writeln!(
+            out,
+            "  interview on {date}: {} left",
+            plural(left as usize, "study day")
+        )?;
+    }
     match stats.true_retention_percent {
         Some(p) => writeln!(
             out,
@@ -336,6 +354,13 @@ pub fn render(out: &mut impl Write, stats: &Stats, color: bool) -> io::Result<()
             let prompt = first_line(l.prompt.as_deref());
             writeln!(out, "  {}/{} ({} lapses){prompt}", l.deck, l.card, l.lapses)?;
         }
+    }
+    if let Some(summary) = stats.calibration.summary() {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "Interview calibration (right when you said, all rounds): {summary}"
+        )?;
     }
     if !stats.overridden_verdicts.is_empty() {
         writeln!(out)?;
@@ -628,6 +653,29 @@ mod tests {
              Leeches (8 or more lapses)\n  ports/b (9 lapses): What is a port?\n  sockets/e (8 lapses)\n\n\
              Verdicts often overridden (\"I was right\" 2 or more times): check what these cards accept\n\
              \x20 ports/bits (3 of 5 answers): How many bits is a port?\n  gone/x (2 of 1 answer)\n"
+        );
+    }
+
+    #[test]
+    fn renders_the_days_left_and_the_interview_calibration() {
+        let mut s = sample();
+        s.interview_date = Some(jiff::civil::date(2026, 3, 20));
+        s.interview_days_left = Some(10);
+        s.calibration = Calibration::of([
+            (crate::store::Confidence::Sure, true),
+            (crate::store::Confidence::Sure, false),
+            (crate::store::Confidence::Guess, true),
+        ]);
+        let mut buf = Vec::new();
+        render(&mut buf, &s, false).unwrap();
+        let text = String::from_utf8(buf).unwrap();
+        assert!(
+            text.starts_with("Today (2026-03-10)\n  3 reviews, 66.7% right, 18 s\n  streak: 4 days\n  interview on 2026-03-20: 10 study days left\n"),
+            "{text}"
+        );
+        assert!(
+            text.ends_with("\nInterview calibration (right when you said, all rounds): sure 1/2 (50%) · guess 1/1 (100%)\n"),
+            "{text}"
         );
     }
 }

@@ -453,7 +453,7 @@ impl<'a> Session<'a> {
 
 /// Each card's sibling group: cards naming the same experiment (across decks), and cells of the same table
 /// row (within a deck), share a group; other cards have none.
-fn sibling_groups(cards: &[(&Deck, &Card)]) -> Vec<Option<usize>> {
+pub(crate) fn sibling_groups(cards: &[(&Deck, &Card)]) -> Vec<Option<usize>> {
     let mut groups: std::collections::HashMap<(String, String), usize> =
         std::collections::HashMap::new();
     let keys: Vec<Option<(String, String)>> = cards

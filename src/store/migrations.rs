@@ -67,6 +67,11 @@ pub const MIGRATIONS: &[&str] = &[
     r#"
     CREATE INDEX reviews_overridden ON reviews (deck, card) WHERE overridden;
     "#,
+    // 4 -> 5: how sure the candidate was of an interview answer (see store/confidence.rs); NULL when not said.
+    r#"
+    ALTER TABLE reviews ADD COLUMN confidence TEXT
+        CHECK (confidence IS NULL OR confidence IN ('sure', 'think', 'guess'));
+    "#,
 ];
 
 /// The schema version this build writes.

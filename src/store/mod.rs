@@ -9,6 +9,7 @@
 //! - A file that is not a portquiz database, or comes from a newer portquiz, is refused and never written.
 //! - Timestamps are stored as INTEGER microseconds since the Unix epoch: finer precision is dropped.
 //! - Cards whose deck no longer has them keep their rows and history; they are simply not queued.
+mod confidence;
 mod db;
 mod error;
 mod files;
@@ -21,6 +22,7 @@ mod states;
 mod tx;
 
 pub use crate::review::AnswerId;
+pub use confidence::{Calibration, Confidence, Hits};
 pub use db::{BUSY_TIMEOUT, Store};
 pub use error::{Blocker, StoreError};
 pub use log::{Answer, AnswerKind, Overrides, Undone};

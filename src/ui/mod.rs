@@ -209,4 +209,12 @@ pub trait Ui {
     ) -> Result<GradeReply, UiError>;
     /// After a failed lab check: retry (when `retry` is offered), give up, or skip.
     fn lab_failed(&mut self, retry: bool) -> Result<LabReply, UiError>;
+    /// How sure the candidate is of the answer just given: one key, `s` sure, `t` think so, `g` guess;
+    /// Enter (or anything else that ends the prompt) skips with `None`.
+    fn confidence(&mut self) -> Result<Option<crate::store::Confidence>, UiError>;
+    /// A line of text after `label`, empty when the candidate just presses Enter (or input ends).
+    fn line(&mut self, label: &str) -> Result<String, UiError>;
 }
+
+/// The confidence prompt's label, the same in both front ends.
+pub const CONFIDENCE_PROMPT: &str = "How sure? s sure, t think so, g guess (Enter skips)";

@@ -348,6 +348,36 @@ impl<R: BufRead, W: Write> Ui for PlainUi<R, W> {
         }
     }
 
+    fn confidence(&mut self) -> Result<Option<crate::store::Confidence>, UiError> {
+        loop {
+            match self.prompt(super::CONFIDENCE_PROMPT)? {
+                Line::Text(t) if t.trim().is_empty() => return Ok(None),
+                Line::Text(t) => match crate::store::Confidence::parse(&t) {
+                    Some(c) => return Ok(Some(c)),
+                    None => self.remind("s, t, g, or Enter to skip")?,
+                },
+                // `q` or the end of input: nothing said; the round goes on to its next prompt.
+                Line::Quit => return Ok(None),
+                Line::Undo | Line::Hint | Line::Unreadable => {
+                    self.remind("s, t, g, or Enter to skip")?
+                }
+            }
+        }
+    }
+
+    fn line(&mut self, label: &str) -> Result<String, UiError> {
+        loop {
+            return Ok(match self.prompt(label)? {
+                Line::Text(t) => t.trim().to_owned(),
+                Line::Quit => String::new(),
+                Line::Undo | Line::Hint | Line::Unreadable => {
+                    self.remind("a line, or Enter")?;
+                    continue;
+                }
+            });
+        }
+    }
+
     fn lab_failed(&mut self, retry: bool) -> Result<LabReply, UiError> {
         let label = if retry {
             "r retry the check, g give up (recorded as Again), s skip (q quits)"

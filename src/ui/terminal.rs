@@ -451,6 +451,41 @@ impl Ui for TerminalUi {
         })
     }
 
+    fn confidence(&mut self) -> Result<Option<crate::store::Confidence>, UiError> {
+        pending_ctrl_c()?;
+        let label = Self::wrap(super::CONFIDENCE_PROMPT, self.width(), "");
+        let shown = paint(self.output.on_stderr(style::DIM), &label);
+        self.term.write_str(&format!("{shown} "))?;
+        // One key, read raw: Ctrl-C there is an `Interrupted` error.
+        let picked = loop {
+            match self.term.read_key()? {
+                console::Key::Char(c) => {
+                    if let Some(picked) = crate::store::Confidence::parse(&c.to_string()) {
+                        break Some(picked);
+                    }
+                }
+                console::Key::Enter | console::Key::Escape => break None,
+                _ => {}
+            }
+        };
+        self.term
+            .write_line(picked.map_or("(skipped)", |c| c.label()))?;
+        self.lines_since_header += label.lines().count();
+        Ok(picked)
+    }
+
+    fn line(&mut self, label: &str) -> Result<String, UiError> {
+        pending_ctrl_c()?;
+        let label = Self::wrap(label, self.width(), "");
+        let shown = paint(self.output.on_stderr(style::EMPHASIS), &label);
+        self.term.write_line(&shown.to_string())?;
+        self.term
+            .write_str(&paint(self.output.on_stderr(style::DIM), "› ").to_string())?;
+        let line = self.term.read_line()?;
+        self.lines_since_header += label.lines().count() + 1;
+        Ok(line.trim().to_owned())
+    }
+
     fn lab_failed(&mut self, retry: bool) -> Result<LabReply, UiError> {
         let mut items = Vec::new();
         if retry {
