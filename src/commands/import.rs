@@ -74,8 +74,12 @@ pub fn run(env: &Env, args: &ImportArgs) -> Result<Exit> {
         let yaml = anki::to_deck_yaml(&deck.id, &deck.title, &deck.cards);
         if yaml.len() as u64 > MAX_DECK_BYTES {
             anyhow::bail!(
-                "the deck `{}` made from {} would be {:.1} MB, over the {} MB a deck file may hold, so portquiz would not load it; nothing was written: export the Anki deck in parts (by subdeck or tag) and import each part with its own --id",
-                deck.id,
+                "the deck{} made from {} would be {:.1} MB, over the {} MB a deck file may hold, so portquiz would not load it; nothing was written: export the Anki deck in parts (by subdeck or tag) and import each part with its own --id",
+                if decks.len() == 1 {
+                    String::new()
+                } else {
+                    format!(" `{}`", deck.id)
+                },
                 file.display(),
                 yaml.len() as f64 / (1024.0 * 1024.0),
                 MAX_DECK_BYTES / (1024 * 1024)
