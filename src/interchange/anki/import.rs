@@ -458,7 +458,8 @@ pub fn parse(text: &str) -> Result<Parsed, Vec<LineError>> {
     let body = &text[offset_of_line(text, start)..];
     // `separator_value` and the guess give ASCII only, which csv takes as one byte.
     let (records, quoting) = records(body, start + 1, u8::try_from(sep).unwrap_or(b','));
-    let headerless = headers.columns.is_none() && headers.meta_columns.is_empty();
+    let headerless =
+        headers.columns.is_none() && headers.meta_columns.is_empty() && headers.notetype.is_none();
     if headerless && let Some(n) = trailing_tags_column(&records) {
         headers.tags_column = Some(n);
         headers.meta_columns.push(n);
@@ -484,7 +485,10 @@ pub fn parse(text: &str) -> Result<Parsed, Vec<LineError>> {
                 .filter(|v| !v.is_empty())
         };
         let mut tags = headers.tags.clone();
-        for tag in meta(headers.tags_column).unwrap_or_default().split_whitespace() {
+        for tag in meta(headers.tags_column)
+            .unwrap_or_default()
+            .split_whitespace()
+        {
             if !tags.iter().any(|t| t == tag) {
                 tags.push(tag.to_string());
             }
@@ -878,7 +882,7 @@ mod tests {
             out.text.lines().last().unwrap(),
             "What is a port?\tA number<hr id=explain>It picks the socket.<br>Not the host.<hr id=hint>Hint: 16 bits\t\tportquiz::ports\tportquiz:ports/port"
         );
-        let (_, notes) = parse(&out.text).unwrap();
+        let notes = parse(&out.text).unwrap().cards;
         assert_eq!(
             (
                 notes[0].back.as_str(),
@@ -898,12 +902,13 @@ mod tests {
     }
 
     #[test]
-    fn import_decodes_every_entity_keeps_list_items_apart_counts_images_and_reads_cloze() {
+    fn import_decodes_every_entity_keeps_list_items_apart_warns_of_images_and_reads_cloze() {
         let text = "#separator:tab\n#html:true\n<ul><li>GET</li><li>HEAD</li></ul>Which are safe?\tBoth &mdash; &#x27;safe&#x27; &#8212; yes<img src=\"a.png\">\n{{c1::443}} is the port of {{c2::HTTPS::a protocol}}\t\n";
-        let (_, notes) = parse(text).unwrap();
-        let got: Vec<(&str, &str, usize)> = notes
+        let parsed = parse(text).unwrap();
+        let got: Vec<(&str, &str, &str)> = parsed
+            .cards
             .iter()
-            .map(|n| (n.front.as_str(), n.back.as_str(), n.images))
+            .map(|n| (n.front.as_str(), n.back.as_str(), n.suffix.as_str()))
             .collect();
         assert_eq!(
             got,
@@ -911,10 +916,106 @@ mod tests {
                 (
                     "- GET\n- HEAD\nWhich are safe?",
                     "Both \u{2014} 'safe' \u{2014} yes",
-                    1
+                    ""
                 ),
-                ("[...] is the port of [a protocol]", "443; HTTPS", 0),
+                ("[...] is the port of HTTPS", "443", "-c1"),
+                ("443 is the port of [a protocol]", "HTTPS", "-c2"),
             ]
+        );
+        let warnings: Vec<String> = parsed.warnings.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            warnings,
+            ["line 3: dropped 1 image: a deck holds text only"]
+        );
+    }
+
+    #[test]
+    fn tags_header_and_a_headerless_tags_column_are_read_and_prose_stays_a_field() {
+        let notes = parse("#separator:tab\n#tags:net  ports\nA\tB\n")
+            .unwrap()
+            .cards;
+        assert_eq!(notes[0].tags, ["net", "ports"]);
+        // Anki's exports before the headers: the last column holds tags.
+        let notes = parse("A\tB\tdns ports::udp\nC\tD\t\n").unwrap().cards;
+        let got: Vec<(&str, Vec<String>, Option<&str>)> = notes
+            .iter()
+            .map(|n| (n.back.as_str(), n.tags.clone(), n.explain.as_deref()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("B", vec!["dns".to_string(), "ports::udp".to_string()], None),
+                ("D", vec![], None)
+            ]
+        );
+        // A third field of prose is a field of a custom notetype: kept in `explain`.
+        let notes = parse("A\tB\tSee RFC 6335.\n").unwrap().cards;
+        assert_eq!(
+            (notes[0].tags.len(), notes[0].explain.as_deref()),
+            (0, Some("See RFC 6335."))
+        );
+    }
+
+    #[test]
+    fn optional_reversed_notes_make_the_reverse_card_only_when_asked_and_sounds_are_dropped() {
+        let text = "#separator:tab\n#notetype:Basic (optional reversed card)\nA [sound:a.mp3]\tB\ty\tmore\nC\tD\t\t\n";
+        let parsed = parse(text).unwrap();
+        let got: Vec<(&str, &str, &str, Option<&str>)> = parsed
+            .cards
+            .iter()
+            .map(|n| {
+                (
+                    n.front.as_str(),
+                    n.back.as_str(),
+                    n.suffix.as_str(),
+                    n.explain.as_deref(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("A", "B", "", Some("more")),
+                ("B", "A", "-reverse", Some("more")),
+                ("C", "D", "", None)
+            ]
+        );
+        assert_eq!(
+            parsed.warnings[0].to_string(),
+            "line 3: dropped 1 sound: a deck holds text only"
+        );
+        let yaml = to_deck_yaml(&deck_id("r"), "R", &parsed.cards);
+        let ids: Vec<&str> = yaml
+            .lines()
+            .filter_map(|l| l.strip_prefix("  - id: "))
+            .collect();
+        assert_eq!(ids, ["a", "a-reverse", "c"]);
+    }
+
+    #[test]
+    fn subdecks_split_under_their_common_root_or_become_tags() {
+        let text =
+            "#separator:tab\n#deck column:1\nA::B\tq1\ta1\nA::B::C\tq2\ta2\nA::B::D E\tq3\ta3\n";
+        let cards = parse(text).unwrap().cards;
+        let shown = |decks: Vec<Imported>| -> Vec<(String, String, usize)> {
+            decks
+                .into_iter()
+                .map(|d| (d.id.to_string(), d.title, d.cards.len()))
+                .collect()
+        };
+        assert_eq!(
+            shown(split_decks(&deck_id("mine"), cards.clone(), false)),
+            [
+                ("mine".to_string(), "B".to_string(), 1),
+                ("mine-c".to_string(), "C".to_string(), 1),
+                ("mine-d-e".to_string(), "D E".to_string(), 1)
+            ]
+        );
+        let one = split_decks(&deck_id("mine"), cards, true);
+        let tags: Vec<Vec<String>> = one[0].cards.iter().map(|c| c.tags.clone()).collect();
+        assert_eq!(
+            tags,
+            [vec![], vec!["C".to_string()], vec!["D E".to_string()]]
         );
     }
 
@@ -922,8 +1023,8 @@ mod tests {
     #[test]
     fn anki_guids_note_types_and_deck_column_are_used() {
         let text = "#separator:tab\n#html:true\n#guid column:1\n#notetype column:2\n#deck column:3\nx/Fq!2\tBasic (type in the answer)\tOps::Networking::Ports\tHTTPS port?\t443\nb9Z\tBasic\tOps::Networking::Ports\tWhat is a port?\tA number\n";
-        let (deck, notes) = parse(text).unwrap();
-        assert_eq!(deck.as_deref(), Some("Ops::Networking::Ports"));
+        let notes = parse(text).unwrap().cards;
+        assert_eq!(notes[0].deck.as_deref(), Some("Ops::Networking::Ports"));
         assert_eq!(
             to_deck_yaml(&deck_id("ports"), "Ports", &notes),
             "# Imported from an Anki text file by `portquiz import anki`.\nformat: 1\nid: ports\ntitle: \"Ports\"\ncards:\n  - id: anki-782f46712132\n    type: typed\n    prompt: \"HTTPS port?\"\n    accept: [\"443\"]\n  - id: anki-62395a\n    type: flashcard\n    prompt: \"What is a port?\"\n    answer: \"A number\"\n"
@@ -938,7 +1039,7 @@ mod tests {
             flash("markup", "Is <b> bold & safe?", "a < b > c", &[]),
         ]);
         let out = export(std::slice::from_ref(&d));
-        let (_, notes) = parse(&out.text).unwrap();
+        let notes = parse(&out.text).unwrap().cards;
         let yaml = to_deck_yaml(&deck_id("ports"), "Ports", &notes);
         let back = parse_deck(&yaml, "ports.yaml", &Known::default()).unwrap();
         let strip = |d: &Deck| {
@@ -960,8 +1061,8 @@ mod tests {
     #[test]
     fn import_plain_anki_export_makes_unique_ids_and_honours_separator() {
         let text = "#separator:Pipe\n#html:true\n#deck:Networking\nWhat is a port?|A <b>number</b><br>16 bits\nWhat is a port?|Again &amp; again\n\n!!!|punctuation only\n";
-        let (title, notes) = parse(text).unwrap();
-        assert_eq!(title.as_deref(), Some("Networking"));
+        let notes = parse(text).unwrap().cards;
+        assert_eq!(notes[0].deck.as_deref(), Some("Networking"));
         assert_eq!(notes[0].back, "A number\n16 bits");
         assert_eq!(notes[1].back, "Again & again");
         let yaml = to_deck_yaml(&deck_id("net"), "Networking", &notes);
@@ -977,17 +1078,35 @@ mod tests {
     }
 
     #[test]
-    fn malformed_lines_are_reported_with_their_numbers() {
-        let text =
-            "#separator:tab\nfront\tback\nno separator here\n\tempty front\nok\t\"never closed\n";
-        let errors = parse(text).unwrap_err();
-        let shown: Vec<String> = errors.iter().map(ToString::to_string).collect();
+    fn a_bad_note_is_a_warning_and_a_quoting_mistake_an_error() {
+        let text = "#separator:tab\nfront\tback\nno separator here\n\tempty front\nback\t\n";
+        let parsed = parse(text).unwrap();
+        assert_eq!(parsed.cards.len(), 1);
+        let shown: Vec<String> = parsed.warnings.iter().map(ToString::to_string).collect();
         assert_eq!(
             shown,
             vec![
-                "line 3: expected a front and a back separated by a tab, found one field",
-                "line 4: the front is empty; every card needs a front and a back",
-                "line 5: a quoted field is never closed (add the closing \")",
+                "line 3: expected a front and a back separated by a tab, found one field, so this note is left out",
+                "line 4: the front is empty, so this note is left out (every card needs a front and a back)",
+                "line 5: the back is empty, so this note is left out (every card needs a front and a back)",
+            ]
+        );
+        let errors = parse("#separator:tab\nfront\tback\nok\t\"never closed\n").unwrap_err();
+        assert_eq!(
+            errors[0].to_string(),
+            "line 3: a quoted field is never closed (add the closing \")"
+        );
+        // Only notes left out: the warnings are why the file holds no card.
+        let shown: Vec<String> = parse("a\t\n")
+            .unwrap_err()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                "line 1: the back is empty, so this note is left out (every card needs a front and a back)",
+                "line 1: the file holds no cards"
             ]
         );
         assert_eq!(
@@ -1009,7 +1128,7 @@ mod tests {
         a.id = deck_id("one");
         let mut b = deck(vec![flash("port", "Port, again?", "Yes", &[])]);
         b.id = deck_id("two");
-        let (_, notes) = parse(&export(&[a, b]).text).unwrap();
+        let notes = parse(&export(&[a, b]).text).unwrap().cards;
         let yaml = to_deck_yaml(&deck_id("both"), "Both", &notes);
         let d = parse_deck(&yaml, "both.yaml", &Known::default()).unwrap();
         let ids: Vec<&str> = d.cards.iter().map(|c| c.id.as_str()).collect();
@@ -1018,11 +1137,11 @@ mod tests {
 
     #[test]
     fn separator_is_guessed_without_a_header() {
-        let (_, notes) = parse("a,b\nc,\"d, e\"\n").unwrap();
+        let notes = parse("a,b\nc,\"d, e\"\n").unwrap().cards;
         assert_eq!(notes[1].back, "d, e");
-        let (_, notes) = parse("a\tb;c\n").unwrap();
+        let notes = parse("a\tb;c\n").unwrap().cards;
         assert_eq!(notes[0].back, "b;c");
-        let (_, notes) = parse("#separator:Semicolon\na;b,c\n").unwrap();
+        let notes = parse("#separator:Semicolon\na;b,c\n").unwrap().cards;
         assert_eq!(notes[0].back, "b,c");
     }
 
@@ -1030,7 +1149,7 @@ mod tests {
     fn quoted_fields_span_lines_double_quotes_and_mistakes_are_located() {
         let text =
             "#separator:tab\r\n\r\n\r\n\"say \"\"hi\"\"\r\nthere\"\tback\r\n\r\nnext\tone\r\n";
-        let (_, notes) = parse(text).unwrap();
+        let notes = parse(text).unwrap().cards;
         let got: Vec<(usize, &str, &str)> = notes
             .iter()
             .map(|n| (n.line, n.front.as_str(), n.back.as_str()))
