@@ -1,6 +1,8 @@
-//! Reading an Anki text export (its header lines, quoted fields, HTML, cloze, GUID/notetype/deck columns)
-//! into notes, and turning notes into a portquiz deck YAML text with unique ids. Pure: text in, text out;
-//! the command does the file I/O and writes nothing when any line is malformed.
+//! Reading an Anki text export (its header lines, quoted fields, HTML, media, GUID/notetype/deck/tags
+//! columns) into cards as Anki makes them from notes (cloze numbers, reversed cards, custom notetypes'
+//! fields), splitting them by subdeck, and turning cards into a portquiz deck YAML text with unique ids.
+//! Pure: text in, text out. A note that cannot be a card is a warning on its line; only what spoils the
+//! whole file is an error, and then the command writes nothing.
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 
@@ -286,7 +288,7 @@ fn cloze_pieces(text: &str) -> Option<Vec<Piece<'_>>> {
 /// A cloze note (`{{c1::443}}`, `{{c2::HTTPS::a protocol}}`) as Anki makes its cards: one per cloze number,
 /// in order, asking the text with that number's deletions blanked as `[...]` (or `[hint]`) and the other
 /// deletions shown, answered by that number's deleted texts. First the text with every deletion shown
-/// (what names the note's cards). `None` for text without a deletion.
+/// (what names the note's cards).
 fn cloze(pieces: &[Piece<'_>]) -> (String, Vec<(u32, String, String)>) {
     let mut numbers: Vec<u32> = pieces
         .iter()
