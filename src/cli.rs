@@ -202,10 +202,22 @@ pub enum ImportWhat {
         /// The new deck's id (kebab-case)
         #[arg(long, value_name = "NEW-ID")]
         id: String,
-        /// Where to write the deck [default: <data-dir>/decks/NEW-ID.yaml]
+        /// Where to write the deck [default: <data-dir>/decks/NEW-ID.yaml]; subdecks' decks go beside it
         #[arg(long, value_name = "PATH")]
         out: Option<PathBuf>,
+        /// Anki subdecks (Parent::Child) as decks of their own (NEW-ID-CHILD), or as tags in one deck
+        #[arg(long, value_enum, default_value_t = Subdecks::Decks)]
+        subdecks: Subdecks,
     },
+}
+
+/// What `import anki` makes of Anki subdecks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Subdecks {
+    /// One deck per subdeck
+    Decks,
+    /// One deck; each card tagged with its subdeck
+    Tags,
 }
 
 #[derive(Debug, Args)]

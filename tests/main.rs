@@ -1,5 +1,6 @@
 //! Integration tests: one binary (`autotests = false`), one module per area.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
+mod anki;
 mod attack;
 mod chains;
 mod colour;

@@ -164,7 +164,7 @@ fn export_then_import_anki_round_trips_the_cards() {
 }
 
 #[test]
-fn import_anki_reports_malformed_lines_and_writes_nothing() {
+fn import_anki_leaves_out_a_malformed_note_with_a_warning_and_refuses_an_unclosed_quote() {
     let sandbox = Sandbox::new();
     let tsv = sandbox.path().join("bad.txt");
     std::fs::write(
@@ -174,19 +174,36 @@ fn import_anki_reports_malformed_lines_and_writes_nothing() {
     .unwrap();
     let run = sandbox.run(&["import", "anki", tsv.to_str().unwrap(), "--id", "bad"]);
     assert_eq!(
+        (run.code, run.stdout.clone(), run.stderr.clone()),
+        (
+            0,
+            format!(
+                "Imported 1 card into deck `bad` at {}\n",
+                sandbox.path().join("decks/bad.yaml").display()
+            ),
+            format!(
+                "warning: {0}:3: expected a front and a back separated by a tab, found one field, so this note is left out\n\
+                 warning: {0}:4: the front is empty, so this note is left out (every card needs a front and a back)\n",
+                tsv.display()
+            )
+        )
+    );
+    // A quote never closed swallows the rest of the file: nothing is written.
+    std::fs::write(&tsv, "#separator:tab\nfront\tback\nok\t\"never closed\n").unwrap();
+    let run = sandbox.run(&["import", "anki", tsv.to_str().unwrap(), "--id", "worse"]);
+    assert_eq!(
         (run.code, run.stdout.as_str(), run.stderr.clone()),
         (
             1,
             "",
             format!(
-                "{0}:3:1: error: expected a front and a back separated by a tab, found one field\n  |\n3 | just one field\n  | ^^^^^^^^^^^^^^\n\
-                 {0}:4:1: error: the front is empty; every card needs a front and a back\n  |\n4 |  no front\n  | ^^^^^^^^^\n\
-                 nothing written: fix the lines above and run the import again\n",
+                "{}:3:1: error: a quoted field is never closed (add the closing \")\n  |\n3 | ok \"never closed\n  | ^^^^^^^^^^^^^^^^\n\
+                 nothing written: fix the line above and run the import again\n",
                 tsv.display()
             )
         )
     );
-    assert!(!sandbox.path().join("decks").exists());
+    assert!(!sandbox.path().join("decks/worse.yaml").exists());
 }
 
 #[test]
@@ -921,6 +938,8 @@ fn every_builtin_deck_exports_and_imports_back_as_a_checked_deck() {
         "everything",
         "--out",
         out.to_str().unwrap(),
+        "--subdecks",
+        "tags",
     ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let check = sandbox.run(&["check", out.to_str().unwrap()]);

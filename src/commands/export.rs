@@ -7,6 +7,7 @@ use anyhow::Result;
 
 use super::write::{Overwrite, Written, write_text, write_with};
 use crate::cli::{ExportArgs, ExportWhat};
+use crate::deck::{Diagnostic, Severity};
 use crate::env::{Env, Exit};
 use crate::interchange::{anki, revlog};
 use crate::library;
@@ -25,6 +26,20 @@ pub fn run(env: &Env, args: &ExportArgs) -> Result<Exit> {
     }
     match &args.what {
         ExportWhat::Anki { file } => {
+            let errors = errors_in_exported(env)?;
+            if !errors.is_empty() {
+                for d in &errors {
+                    eprint!("{}", d.render());
+                }
+                let files: std::collections::BTreeSet<&str> =
+                    errors.iter().map(|d| d.file.as_str()).collect();
+                eprintln!(
+                    "nothing written: the {} with errors above would be left out of the export; fix {} (see `portquiz check`)",
+                    plural(files.len(), "deck file"),
+                    if files.len() == 1 { "it" } else { "them" }
+                );
+                return Ok(Exit::Problems);
+            }
             let decks = library::load_decks(env)?;
             // After loading, which may have created the data dir and the cache a link could point into.
             refuse_data_files(env, file)?;
@@ -90,6 +105,26 @@ pub fn run(env: &Env, args: &ExportArgs) -> Result<Exit> {
             Ok(Exit::Ok)
         }
     }
+}
+
+/// The errors of the deck files the export takes (every file, or those under the `--deck` paths): such a
+/// file would be left out, and with `--deck broken.yaml` the file written would hold no note at all.
+fn errors_in_exported(env: &Env) -> Result<Vec<Diagnostic>> {
+    let sources = library::all_sources(env)?;
+    let lib = crate::deck::compile::compile(&sources, &library::known());
+    let paths: Vec<String> = env
+        .decks
+        .paths
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect();
+    let all = !env.decks.restricts();
+    Ok(lib
+        .diagnostics
+        .into_iter()
+        .filter(|d| d.severity == Severity::Error)
+        .filter(|d| all || paths.iter().any(|p| d.file.starts_with(p.as_str())))
+        .collect())
 }
 
 fn shown(written: &Written) -> String {

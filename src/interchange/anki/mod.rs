@@ -5,7 +5,7 @@ mod export;
 mod import;
 
 pub use export::{Export, export, front_back};
-pub use import::{LineError, Note, parse, to_deck_yaml};
+pub use import::{Imported, LineError, Note, Parsed, parse, split_decks, to_deck_yaml};
 
 /// Prefix of the GUID column portquiz writes, so a re-import keeps the card ids: `portquiz:DECK/CARD`.
 const GUID_PREFIX: &str = "portquiz:";
