@@ -134,11 +134,85 @@ fn check_warns_about_giveaway_options_and_prints_the_fairness_figures() {
         (run.code, run.stdout.as_str(), run.stderr),
         (
             0,
-            "1 deck, 10 cards: ok (1 warning)\nfairness of fair: right option longest in 2 of 5 single-answer choice cards (40%), true in 3 of 5 true/false cards (60%)\n",
+            "1 deck, 10 cards: ok (1 warning)\nfairness of fair: right option longest in 2 of 5 single-answer choice cards (40%), true in 3 of 5 true/false cards (60%)\nguesser on fair: choice 30% right (chance 50%, 5 cards: too few to judge); true/false 30% right (chance 50%, 5 cards: too few to judge)\n",
             format!(
                 "{file}:29:5: warning: the right option of card `c4` has 52 characters and the longest distractor 5: a candidate can pick it by its length alone\n   |\n29 |   - id: c4\n   |     ^\nhelp: move the detail of the right option into `explain`, or give the distractors as much detail\n"
             )
         )
+    );
+}
+
+/// Issue 23: `check` runs a test-wise guesser on each deck and warns, with a code `--deny-warnings` fails
+/// on, when it beats chance by more than 10 points, when one length rank holds most 4-option cards, and when
+/// hedged statements are nearly all true; `--json` has the same figures.
+#[test]
+fn check_runs_a_test_wise_guesser_and_warns_when_it_beats_chance() {
+    let sandbox = Sandbox::new();
+    let path = sandbox.path().join("tells.yaml");
+    let mut deck = String::from("format: 1\nid: tells\ntitle: Tells\ncards:\n");
+    let words = [
+        "amber", "birch", "cedar", "delta", "ember", "fjord", "grove",
+    ];
+    for i in 0..10 {
+        // Options of one to four words; the right one is always the second-longest.
+        let options: Vec<String> = (1..=4)
+            .map(|n| {
+                (0..n)
+                    .map(|k| words[(i + k + n) % words.len()])
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect();
+        deck.push_str(&format!(
+            "  - id: c{i}\n    type: choice\n    prompt: Which thing {i}?\n    options: [{}]\n    answer: {}\n    explain: x\n",
+            options.join(", "),
+            options[2]
+        ));
+    }
+    for (i, (statement, answer)) in [
+        ("A socket can be bound twice.", true),
+        ("A port may be shared by TCP and UDP.", true),
+        ("Connections usually end with FIN.", true),
+        ("A server often listens on a fixed port.", true),
+        ("A port is a process id.", false),
+        ("UDP retransmits lost datagrams.", false),
+        ("TCP keeps message boundaries.", false),
+        ("Port zero is a port to connect to.", false),
+        ("Some sockets never carry data.", true),
+        ("A listening socket sends data.", false),
+    ]
+    .iter()
+    .enumerate()
+    {
+        deck.push_str(&format!(
+            "  - id: t{i}\n    type: truefalse\n    prompt: {statement}\n    answer: {answer}\n    explain: x\n"
+        ));
+    }
+    std::fs::write(&path, deck).unwrap();
+    let file = path.to_str().unwrap();
+    let run = sandbox.run(&["check", "--deny-warnings", file]);
+    insta::assert_snapshot!(run.transcript().replace(file, "tells.yaml"));
+    let json = sandbox.run(&["check", "--json", file]);
+    let parsed: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(
+        parsed["fairness"],
+        serde_json::json!([{
+            "deck": "tells",
+            "choice": {"cards": 10, "guessed": 10.0, "chance": 2.5},
+            "true_false": {"cards": 10, "guessed": 8.0, "chance": 5.0},
+            "right_by_length": [0, 10, 0, 0],
+            "length_ties": 0
+        }])
+    );
+    let codes: Vec<&str> = parsed["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        codes,
+        ["guessable", "guessable", "length-rank", "tf-cue-unbalanced"]
     );
 }
 

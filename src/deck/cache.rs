@@ -19,10 +19,11 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::compile::{Input, Library, Source, id_pos};
+use super::compile::{Input, Library, id_pos};
 use super::load::{Loaded, Stamp};
 use super::model::{Deck, DeckHead};
 use super::par::par_map;
+use super::source::Source;
 use super::validate::Known;
 use super::yaml::Pos;
 

@@ -1,8 +1,9 @@
 //! Fairness lints over a checked deck (issue 13): warnings about options a candidate could pick without
 //! knowing the answer, and the figures `check` prints per deck (how often the right option is the longest,
-//! how often a true/false answer is true). Pure: a [`Deck`] and its source text in, [`Lint`] out; it never
+//! how often a true/false answer is true), with the test-wise guesser of [`super::guess`]. Pure: a [`Deck`] and its source text in, [`Lint`] out; it never
 //! fails a deck (every diagnostic here is a [`Severity::Warning`]) and never prints.
 use super::diag::{Diagnostic, Severity};
+use super::guess::{self, Guess};
 use super::id::DeckId;
 use super::model::{Card, CardKind, Deck};
 use super::yaml::Pos;
@@ -18,6 +19,8 @@ const LONGER_BY_AT_LEAST: usize = 15;
 pub struct Lint {
     pub warnings: Vec<Diagnostic>,
     pub figures: Figures,
+    /// What a test-wise guesser makes of the deck ([`super::guess`]); its warnings are in `warnings`.
+    pub guess: Guess,
 }
 
 /// The fairness figures of one deck.
@@ -39,8 +42,9 @@ pub fn percent(part: usize, whole: usize) -> usize {
     (part * 100 + whole / 2).checked_div(whole).unwrap_or(0)
 }
 
-/// Lints `deck`, whose file text is `source` (for the excerpts of warnings).
-pub fn lint(deck: &Deck, source: &str) -> Lint {
+/// Lints `deck`, whose file text is `source` (for the excerpts of warnings), with what the test-wise guesser
+/// made of it ([`guess::guess_all`] over the decks checked together, or [`guess::guess`]).
+pub fn lint(deck: &Deck, source: &str, guess: Guess) -> Lint {
     let mut warnings = Vec::new();
     let mut figures = Figures {
         deck: deck.id.clone(),
@@ -95,7 +99,12 @@ pub fn lint(deck: &Deck, source: &str) -> Lint {
             _ => {}
         }
     }
-    Lint { warnings, figures }
+    warnings.extend(guess::warnings(deck, source, &guess));
+    Lint {
+        warnings,
+        figures,
+        guess,
+    }
 }
 
 fn much_longer(right: usize, wrong: usize) -> bool {
@@ -126,7 +135,7 @@ const STOP_WORDS: [&str; 34] = [
 
 /// The words of `text` that can give an answer away: lower-case runs of letters and digits, of at least 3
 /// characters (2 when they hold a digit, so `10,000` counts), without [`STOP_WORDS`].
-fn words(text: &str) -> Vec<String> {
+pub(super) fn words(text: &str) -> Vec<String> {
     text.split(|c: char| !c.is_alphanumeric())
         .map(str::to_lowercase)
         .filter(|w| {
@@ -139,7 +148,7 @@ fn words(text: &str) -> Vec<String> {
 
 /// Whether two words are forms of one word: one starts with the other (`data`, `datagrams`), or they share
 /// their first 5 characters (`connection`, `connectionless`).
-fn related(a: &str, b: &str) -> bool {
+pub(super) fn related(a: &str, b: &str) -> bool {
     let stem = |w: &str| w.chars().take(5).collect::<String>();
     a.starts_with(b) || b.starts_with(a) || (a.chars().count() >= 5 && stem(a) == stem(b))
 }
@@ -176,7 +185,7 @@ mod tests {
     fn run(text: &str) -> String {
         let deck = parse_deck(text, "d.yaml", &Known::default())
             .unwrap_or_else(|d| panic!("{}", d[0].render()));
-        let lint = lint(&deck, text);
+        let lint = lint(&deck, text, guess::guess(&deck));
         let mut out: String = lint.warnings.iter().map(Diagnostic::render).collect();
         let f = &lint.figures;
         out.push_str(&format!(
@@ -222,13 +231,14 @@ mod tests {
         let sources = crate::deck::load::builtin_sources();
         let lib = crate::deck::compile::compile(&sources, &crate::library::known());
         let mut out = String::new();
-        for deck in &lib.decks {
+        let decks: Vec<&Deck> = lib.decks.iter().collect();
+        for (deck, guess) in lib.decks.iter().zip(guess::guess_all(&decks)) {
             let text = sources
                 .iter()
                 .find(|s| s.name == deck.origin)
                 .and_then(|s| s.text.as_ref().ok())
                 .map_or("", String::as_str);
-            let lint = lint(deck, text);
+            let lint = lint(deck, text, guess);
             for w in &lint.warnings {
                 out.push_str(&w.render());
             }
@@ -242,6 +252,18 @@ mod tests {
                 f.answer_true,
                 f.true_false,
                 percent(f.answer_true, f.true_false)
+            ));
+            let g = &lint.guess;
+            out.push_str(&format!(
+                "  guesser: choice {:.1} of {} (chance {:.1}), true/false {:.1} of {} (chance {:.1}), right by length {:?}, {} tied\n",
+                g.choice.guessed,
+                g.choice.cards,
+                g.choice.chance,
+                g.true_false.guessed,
+                g.true_false.cards,
+                g.true_false.chance,
+                g.right_by_length,
+                g.length_ties
             ));
         }
         insta::assert_snapshot!(out);

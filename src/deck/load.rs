@@ -3,8 +3,8 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use super::compile::{Source, decode};
 use super::diag::Diagnostic;
+use super::source::{Source, decode};
 
 include!(concat!(env!("OUT_DIR"), "/builtin_decks.rs"));
 

@@ -2,7 +2,7 @@
 //! collects every problem as a located [`Diagnostic`], table expansion, the checked [`Deck`] model, and
 //! the pipeline that turns deck files into a library: [`load`] reads files, [`compile`] checks them (in
 //! parallel, [`par`]), [`cache`] keeps compiled decks between runs; [`warn`] finds what a checked deck
-//! should not ship with.
+//! should not ship with, [`lint`] and [`guess`] what makes it unfair.
 //!
 //! Everything here is pure except [`load`] and [`cache`], the only modules that touch the file system
 //! (a grep in `.ci/run` keeps it so). The YAML crate is used only in [`yaml`], so it can be swapped.
@@ -10,11 +10,13 @@ pub mod answer;
 pub mod cache;
 pub mod compile;
 pub mod diag;
+pub mod guess;
 pub mod id;
 pub mod lint;
 pub mod load;
 pub mod model;
 pub mod par;
+pub mod source;
 pub mod table;
 pub mod validate;
 pub mod warn;

@@ -1,10 +1,12 @@
-//! `portquiz check --json`: every problem (errors and warnings, in file order) as one JSON object, the
-//! shape documented in README's "JSON output".
+//! `portquiz check --json`: every problem (errors and warnings, in file order) and each deck's guesser
+//! figures as one JSON object, the shape documented in README's "JSON output".
 use anyhow::Result;
 use serde::Serialize;
 
 use crate::deck::compile::Library;
-use crate::deck::{Diagnostic, Severity};
+use crate::deck::guess::Guess;
+use crate::deck::lint::Lint;
+use crate::deck::{DeckId, Diagnostic, Severity};
 use crate::env::Exit;
 use crate::env::output::write_json;
 
@@ -14,6 +16,15 @@ struct Report<'a> {
     deck_count: usize,
     card_count: usize,
     problems: Vec<Problem<'a>>,
+    /// Per deck, what the test-wise guesser made of it.
+    fairness: Vec<Fairness<'a>>,
+}
+
+#[derive(Serialize)]
+struct Fairness<'a> {
+    deck: &'a DeckId,
+    #[serde(flatten)]
+    guess: &'a Guess,
 }
 
 #[derive(Serialize)]
@@ -42,7 +53,12 @@ impl<'a> From<&'a Diagnostic> for Problem<'a> {
 }
 
 /// Writes the report of `lib` and `warnings` to stdout; exit 1 on an error, or on a warning when `deny`.
-pub(super) fn write(lib: &Library, warnings: &[Diagnostic], deny: bool) -> Result<Exit> {
+pub(super) fn write(
+    lib: &Library,
+    lints: &[Lint],
+    warnings: &[Diagnostic],
+    deny: bool,
+) -> Result<Exit> {
     let mut all: Vec<&Diagnostic> = lib.diagnostics.iter().chain(warnings).collect();
     all.sort_by(|a, b| (&a.file, a.pos).cmp(&(&b.file, b.pos)));
     let failed = !lib.diagnostics.is_empty() || (deny && !warnings.is_empty());
@@ -51,6 +67,13 @@ pub(super) fn write(lib: &Library, warnings: &[Diagnostic], deny: bool) -> Resul
         deck_count: lib.decks.len(),
         card_count: lib.decks.iter().map(|d| d.cards.len()).sum(),
         problems: all.into_iter().map(Problem::from).collect(),
+        fairness: lints
+            .iter()
+            .map(|l| Fairness {
+                deck: &l.figures.deck,
+                guess: &l.guess,
+            })
+            .collect(),
     };
     write_json(std::io::stdout().lock(), &report)?;
     Ok(if failed { Exit::Problems } else { Exit::Ok })

@@ -9,7 +9,7 @@ mod json;
 mod practicals;
 mod warnings;
 use crate::cli::CheckArgs;
-use crate::deck::{Severity, compile, lint};
+use crate::deck::{Severity, compile, guess, lint};
 use crate::env::output::{paint, style};
 use crate::env::{Env, Exit};
 use crate::text::plural;
@@ -22,16 +22,18 @@ pub fn run(env: &Env, args: &CheckArgs) -> Result<Exit> {
         library::read_paths(&args.paths)?
     };
     let mut lib = compile::compile(&sources, &library::known());
+    let decks: Vec<&crate::deck::Deck> = lib.decks.iter().collect();
     let lints: Vec<lint::Lint> = lib
         .decks
         .iter()
-        .map(|deck| {
+        .zip(guess::guess_all(&decks))
+        .map(|(deck, guess)| {
             let text = sources
                 .iter()
                 .find(|s| s.name == deck.origin)
                 .and_then(|s| s.text.as_deref().ok())
                 .unwrap_or_default();
-            lint::lint(deck, text)
+            lint::lint(deck, text, guess)
         })
         .collect();
     // Follow-ups that leave their deck can only be checked once every deck is compiled.
@@ -42,7 +44,7 @@ pub fn run(env: &Env, args: &CheckArgs) -> Result<Exit> {
     let mut warnings = warnings::all(env, &sources, &lib.decks);
     warnings.extend(lints.iter().flat_map(|l| l.warnings.iter().cloned()));
     if args.json {
-        return json::write(&lib, &warnings, args.deny_warnings);
+        return json::write(&lib, &lints, &warnings, args.deny_warnings);
     }
     let mut stderr = std::io::stderr().lock();
     let error = format!(": {}: ", paint(env.output.on_stderr(style::ERROR), "error"));
@@ -94,6 +96,9 @@ pub fn run(env: &Env, args: &CheckArgs) -> Result<Exit> {
         if let Some(line) = fairness(&l.figures) {
             crate::outln!("{line}")?;
         }
+        if let Some(line) = guesser(&l.figures.deck, &l.guess) {
+            crate::outln!("{line}")?;
+        }
     }
     if args.practicals {
         code = code.max(practicals::check(env, &lib.decks)?);
@@ -124,4 +129,42 @@ fn fairness(f: &lint::Figures) -> Option<String> {
         ));
     }
     (!parts.is_empty()).then(|| format!("fairness of {}: {}", f.deck, parts.join(", ")))
+}
+
+/// What the test-wise guesser ([`crate::deck::guess`]) made of one deck, printed under the same condition
+/// as [`fairness`]: its score against chance per kind of card, and the rank of the right option by length.
+fn guesser(deck: &crate::deck::DeckId, g: &guess::Guess) -> Option<String> {
+    let score = |s: &guess::Score, kind: &str| {
+        let judged = if s.judged() { "" } else { ": too few to judge" };
+        (s.cards >= MIN_CARDS_FOR_A_SHARE).then(|| {
+            format!(
+                "{kind} {:.0}% right (chance {:.0}%, {}{judged})",
+                s.percent(),
+                s.chance_percent(),
+                plural(s.cards, "card")
+            )
+        })
+    };
+    let mut parts: Vec<String> = [
+        score(&g.choice, "choice"),
+        score(&g.true_false, "true/false"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if parts.is_empty() {
+        return None;
+    }
+    let four: usize = g.right_by_length.iter().sum();
+    if four >= MIN_CARDS_FOR_A_SHARE {
+        let [a, b, c, d] = g.right_by_length;
+        let ties = match g.length_ties {
+            0 => String::new(),
+            n => format!(" ({n} more tie)"),
+        };
+        parts.push(format!(
+            "right option by length in {four} 4-option cards: {a} longest, {b} second, {c} third, {d} shortest{ties}"
+        ));
+    }
+    Some(format!("guesser on {deck}: {}", parts.join("; ")))
 }

@@ -3,7 +3,7 @@
 //! files never fails because of it.
 use std::collections::HashMap;
 
-use crate::deck::compile::Source;
+use crate::deck::source::Source;
 use crate::deck::warn;
 use crate::deck::{Deck, Diagnostic};
 use crate::env::Env;
