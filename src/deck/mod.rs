@@ -13,6 +13,7 @@ pub mod diag;
 pub mod guess;
 pub mod id;
 pub mod lint;
+pub mod lint_text;
 pub mod load;
 pub mod model;
 pub mod par;

@@ -5,44 +5,60 @@ use anyhow::Result;
 
 use crate::library;
 
+mod context;
 mod json;
 mod practicals;
 mod warnings;
 use crate::cli::CheckArgs;
-use crate::deck::{Severity, compile, guess, lint};
+use crate::deck::{Severity, compile, guess, lint, lint_text};
 use crate::env::output::{paint, style};
 use crate::env::{Env, Exit};
 use crate::text::plural;
 
 /// Runs `portquiz check`. Exit 0 when clean, 1 when any error, 2 when it could not run.
 pub fn run(env: &Env, args: &CheckArgs) -> Result<Exit> {
-    let sources = if args.paths.is_empty() {
-        library::all_sources(env)?
+    let (sources, context) = if args.paths.is_empty() {
+        (library::all_sources(env)?, 0)
     } else {
-        library::read_paths(&args.paths)?
+        // `check FILE` checks like `study` will load: every other deck portquiz loads is compiled first,
+        // for follow-ups into it and deck id clashes with it, and only FILE's problems are shown.
+        let checked = library::read_paths(&args.paths)?;
+        let mut sources = context::others(env, &checked)?;
+        let context = sources.len();
+        sources.extend(checked);
+        (sources, context)
     };
     let mut lib = compile::compile(&sources, &library::known());
+    let loaded_for_context = context::keep_checked(&mut lib, &sources[context..], &sources[..context]);
+    // Follow-ups that leave their deck can only be checked once every deck is compiled.
+    let mut across = crate::deck::validate::check_follow_ups_across(&lib.decks, &sources);
+    if context > 0 {
+        let checked: std::collections::HashSet<&str> =
+            sources[context..].iter().map(|s| s.name.as_str()).collect();
+        across.retain(|d| checked.contains(d.file.as_str()));
+        lib.decks.retain(|d| checked.contains(d.origin.as_str()));
+    }
     let decks: Vec<&crate::deck::Deck> = lib.decks.iter().collect();
     let lints: Vec<lint::Lint> = lib
         .decks
         .iter()
         .zip(guess::guess_all(&decks))
         .map(|(deck, guess)| {
-            let text = sources
-                .iter()
-                .find(|s| s.name == deck.origin)
-                .and_then(|s| s.text.as_deref().ok())
-                .unwrap_or_default();
-            lint::lint(deck, text, guess)
+            lint::lint(deck, text_of(&sources, deck), guess)
         })
         .collect();
-    // Follow-ups that leave their deck can only be checked once every deck is compiled.
-    let across = crate::deck::validate::check_follow_ups_across(&lib.decks, &sources);
-    let files: std::collections::HashSet<&str> = across.iter().map(|d| d.file.as_str()).collect();
+    let files: std::collections::HashSet<&str> = across
+        .iter()
+        .map(|d| d.file.as_str())
+        .filter(|f| !lib.diagnostics.iter().any(|d| d.file == *f))
+        .collect();
     lib.files_with_errors += files.len();
     lib.diagnostics.extend(across);
     let mut warnings = warnings::all(env, &sources, &lib.decks);
     warnings.extend(lints.iter().flat_map(|l| l.warnings.iter().cloned()));
+    for deck in &lib.decks {
+        warnings.extend(lint_text::lint(deck, text_of(&sources, deck)));
+    }
     if args.json {
         return json::write(&lib, &lints, &warnings, args.deny_warnings);
     }
@@ -100,11 +116,26 @@ pub fn run(env: &Env, args: &CheckArgs) -> Result<Exit> {
             crate::outln!("{line}")?;
         }
     }
+    if let Some(n) = loaded_for_context {
+        crate::outln!(
+            "checked against {} (built-in and data dir decks)",
+            plural(n, "loaded deck")
+        )?;
+    }
     if args.practicals {
         code = code.max(practicals::check(env, &lib.decks)?);
     }
     Ok(code)
 }
+/// The text of `deck`'s file among `sources` (empty when it was not read).
+fn text_of<'s>(sources: &'s [compile::Source], deck: &crate::deck::Deck) -> &'s str {
+    sources
+        .iter()
+        .find(|s| s.name == deck.origin)
+        .and_then(|s| s.text.as_deref().ok())
+        .unwrap_or_default()
+}
+
 /// A share of fewer cards than this says nothing about a deck, so `check` does not print it.
 const MIN_CARDS_FOR_A_SHARE: usize = 5;
 
