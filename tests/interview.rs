@@ -85,5 +85,8 @@ fn check_reports_a_follow_up_into_a_deck_that_is_not_loaded() {
             "{name}:9:17: error: follow-up `elsewhere/b` is in deck `elsewhere`, which is not loaded\n  |\n9 |     follow_up: [elsewhere/b]\n  |                 ^^^^^^^^^^^\nhelp: check this file together with the one whose id is `elsewhere`, or remove the follow-up\n"
         )
     );
-    assert_eq!(run.stdout, "1 error in 1 deck\n");
+    assert_eq!(
+        run.stdout,
+        "1 error in 1 deck\nchecked against 10 loaded decks (built-in and data dir decks)\n"
+    );
 }

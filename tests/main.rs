@@ -1,6 +1,7 @@
 //! Integration tests: one binary (`autotests = false`), one module per area.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 mod attack;
+mod authoring;
 mod colour;
 mod deck_folders;
 mod decks;

@@ -41,7 +41,11 @@ fn new_writes_a_starter_deck_that_passes_check() {
     let check = sandbox.run(&["check", path.to_str().unwrap()]);
     assert_eq!(
         (check.code, check.stdout.as_str(), check.stderr.as_str()),
-        (0, "1 deck, 10 cards: ok\n", "")
+        (
+            0,
+            "1 deck, 10 cards: ok\nchecked against 10 loaded decks (built-in and data dir decks)\n",
+            ""
+        )
     );
     // Never overwrites.
     let again = sandbox.run(&["new", "my-ports"]);
@@ -926,7 +930,12 @@ fn every_builtin_deck_exports_and_imports_back_as_a_checked_deck() {
     let check = sandbox.run(&["check", out.to_str().unwrap()]);
     assert_eq!(
         (check.code, check.stdout),
-        (0, format!("1 deck, {exported} cards: ok\n"))
+        (
+            0,
+            format!(
+                "1 deck, {exported} cards: ok\nchecked against 10 loaded decks (built-in and data dir decks)\n"
+            )
+        )
     );
 }
 

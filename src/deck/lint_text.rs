@@ -123,7 +123,9 @@ fn key_value(text: &str) -> Option<(&str, &str)> {
         _ => return None,
     };
     let plain = !key.is_empty()
-        && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
         && key.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_');
     plain.then(|| (key, value.trim_start_matches([' ', '\t'])))
 }
@@ -132,8 +134,7 @@ fn key_value(text: &str) -> Option<(&str, &str)> {
 fn is_block_header(value: &str) -> bool {
     let value = value.split(" #").next().unwrap_or_default().trim_end();
     let mut chars = value.chars();
-    matches!(chars.next(), Some('|' | '>'))
-        && chars.all(|c| matches!(c, '-' | '+' | '1'..='9'))
+    matches!(chars.next(), Some('|' | '>')) && chars.all(|c| matches!(c, '-' | '+' | '1'..='9'))
 }
 
 /// A plain value that ` #` cut: YAML keeps the text before it and drops the rest as a comment.
@@ -146,7 +147,9 @@ fn cut_comment(
     value: &str,
 ) -> Option<Diagnostic> {
     // Quoted, flow, alias, tag and other non-plain values: a `#` there is either text or not a cut.
-    if value.is_empty() || value.starts_with(['"', '\'', '[', '{', '&', '*', '!', '%', '@', '`', '#']) {
+    if value.is_empty()
+        || value.starts_with(['"', '\'', '[', '{', '&', '*', '!', '%', '@', '`', '#'])
+    {
         return None;
     }
     let cut = value.find(" #").or_else(|| value.find("\t#"))?;
@@ -163,9 +166,14 @@ fn cut_comment(
     let quoted = quote(whole);
     let fix = key.map_or_else(|| format!("- {quoted}"), |k| format!("{k}: {quoted}"));
     Some(
-        warning(file, source, number, col, lost.chars().count(), format!(
-            "` {lost}` is a YAML comment, not part of {what}, which holds only \"{kept}\""
-        ))
+        warning(
+            file,
+            source,
+            number,
+            col,
+            lost.chars().count(),
+            format!("`{lost}` is a YAML comment, not part of {what}, which holds only \"{kept}\""),
+        )
         .code("comment-in-value")
         .help(format!(
             "` #` starts a comment in a plain value; quote the value to keep the `#`: {fix}"
@@ -189,10 +197,12 @@ fn duplicates(deck: &Deck, card: &Card, source: &str) -> Vec<Diagnostic> {
     for to in &card.follow_up {
         if !seen.insert(to) {
             out.push(
-                card_warning(deck, card, source, format!(
-                    "card `{}` lists the follow-up `{to}` twice",
-                    card.id
-                ))
+                card_warning(
+                    deck,
+                    card,
+                    source,
+                    format!("card `{}` lists the follow-up `{to}` twice", card.id),
+                )
                 .code("duplicate-follow-up")
                 .help("remove the second one: an interviewer asks each follow-up once"),
             );
@@ -242,7 +252,14 @@ fn number_options(deck: &Deck, card: &Card, source: &str) -> Vec<Diagnostic> {
 }
 
 /// A warning at `line`:`col` of `file`, underlining `width` characters.
-fn warning(file: &str, source: &str, line: usize, col: usize, width: usize, message: String) -> Diagnostic {
+fn warning(
+    file: &str,
+    source: &str,
+    line: usize,
+    col: usize,
+    width: usize,
+    message: String,
+) -> Diagnostic {
     let pos = Pos {
         line: u32::try_from(line).unwrap_or(u32::MAX),
         col: u32::try_from(col).unwrap_or(u32::MAX),
@@ -281,7 +298,7 @@ mod tests {
         );
         assert_eq!(
             warnings(&text),
-            "t.yaml:8:29: warning: `# like shell comments` is a YAML comment, not part of `answer`, which holds only \"A semicolon ; not a\"\n  |\n8 |     answer: A semicolon ; not a # like shell comments\n  |                             ^^^^^^^^^^^^^^^^^^^^^\nhelp: ` #` starts a comment in a plain value; quote the value to keep the `#`: answer: \"A semicolon ; not a # like shell comments\"\n"
+            "t.yaml:8:33: warning: `# like shell comments` is a YAML comment, not part of `answer`, which holds only \"A semicolon ; not a\"\n  |\n8 |     answer: A semicolon ; not a # like shell comments\n  |                                 ^^^^^^^^^^^^^^^^^^^^^\nhelp: ` #` starts a comment in a plain value; quote the value to keep the `#`: answer: \"A semicolon ; not a # like shell comments\"\n"
         );
     }
 

@@ -26,6 +26,6 @@ pub mod yaml;
 pub use diag::{Diagnostic, Severity};
 pub use id::{CardId, CardRef, CardType, DeckId, IdError, slug};
 pub use model::{
-    Card, CardHead, CardKind, Cards, ChoiceOption, Deck, DeckHead, FORMAT_VERSION, fold,
+    Card, CardHead, CardKind, Cards, ChoiceOption, Deck, DeckHead, FORMAT_VERSION, LabParams, fold,
 };
 pub use validate::{Known, parse_deck};

@@ -35,7 +35,7 @@ pub use live::{Lab, Live, Machine};
 pub use progress::{MemoryProgress, Progress, Recorded, Today};
 
 use crate::deck::answer::{Judgement, Suggestion};
-use crate::deck::{Card, CardKind, ChoiceOption, Deck};
+use crate::deck::{Card, CardKind, ChoiceOption, Deck, LabParams};
 use crate::practical::{self, Experiment};
 use crate::schedule::{
     CardState, QueueEntry, QueueKind, QueueLimits, Rating, Scheduler, State, build_queue,
@@ -587,7 +587,7 @@ impl<'a> Session<'a> {
                 answer.as_deref().or(accept.first().map(String::as_str)),
             )?,
             CardKind::Practical { experiment } => self.practical(card, experiment)?,
-            CardKind::Lab { experiment } => self.lab(card, experiment)?,
+            CardKind::Lab { experiment, params } => self.lab(card, experiment, params)?,
         };
         let (right, hint_used, claimable) = match checked {
             Checked::Verdict {
@@ -1124,11 +1124,11 @@ impl<'a> Session<'a> {
         }
     }
 
-    fn lab(&mut self, card: &Card, id: &str) -> Result<Checked, SessionError> {
+    fn lab(&mut self, card: &Card, id: &str, params: &LabParams) -> Result<Checked, SessionError> {
         let Some(experiment) = self.introduce_live(card, id, "lab")? else {
             return Ok(Checked::Step(Step::Unavailable));
         };
-        let mut lab = match self.live.start_lab(experiment) {
+        let mut lab = match self.live.start_lab_with(experiment, params) {
             Ok(lab) => lab,
             Err(reason) => {
                 self.ui.say(Style::Dim, &words::unavailable(&reason))?;
@@ -1200,7 +1200,7 @@ fn sibling_groups(cards: &[(&Deck, &Card)]) -> Vec<Option<usize>> {
     let keys: Vec<Option<(String, String)>> = cards
         .iter()
         .map(|(deck, card)| match &card.kind {
-            CardKind::Practical { experiment } | CardKind::Lab { experiment } => {
+            CardKind::Practical { experiment } | CardKind::Lab { experiment, .. } => {
                 Some((String::new(), experiment.clone()))
             }
             _ if card.id.is_cell() => {

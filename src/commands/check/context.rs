@@ -39,7 +39,11 @@ pub(super) fn others(env: &Env, checked: &[Source]) -> Result<Vec<Source>> {
 /// Keeps in `lib` only the diagnostics about `checked` files and counts the files with errors among them
 /// again. Returns how many decks of `context` compiled (the decks FILE was checked against), or `None`
 /// when there is no context (a plain `check` checks everything).
-pub(super) fn keep_checked(lib: &mut Library, checked: &[Source], context: &[Source]) -> Option<usize> {
+pub(super) fn keep_checked(
+    lib: &mut Library,
+    checked: &[Source],
+    context: &[Source],
+) -> Option<usize> {
     if context.is_empty() {
         return None;
     }

@@ -29,7 +29,8 @@ pub fn run(env: &Env, args: &CheckArgs) -> Result<Exit> {
         (sources, context)
     };
     let mut lib = compile::compile(&sources, &library::known());
-    let loaded_for_context = context::keep_checked(&mut lib, &sources[context..], &sources[..context]);
+    let loaded_for_context =
+        context::keep_checked(&mut lib, &sources[context..], &sources[..context]);
     // Follow-ups that leave their deck can only be checked once every deck is compiled.
     let mut across = crate::deck::validate::check_follow_ups_across(&lib.decks, &sources);
     if context > 0 {
@@ -43,9 +44,7 @@ pub fn run(env: &Env, args: &CheckArgs) -> Result<Exit> {
         .decks
         .iter()
         .zip(guess::guess_all(&decks))
-        .map(|(deck, guess)| {
-            lint::lint(deck, text_of(&sources, deck), guess)
-        })
+        .map(|(deck, guess)| lint::lint(deck, text_of(&sources, deck), guess))
         .collect();
     let files: std::collections::HashSet<&str> = across
         .iter()
@@ -108,6 +107,12 @@ pub fn run(env: &Env, args: &CheckArgs) -> Result<Exit> {
         )?;
         code = Exit::Problems;
     }
+    if let Some(n) = loaded_for_context {
+        crate::outln!(
+            "checked against {} (built-in and data dir decks)",
+            plural(n, "loaded deck")
+        )?;
+    }
     for l in &lints {
         if let Some(line) = fairness(&l.figures) {
             crate::outln!("{line}")?;
@@ -115,12 +120,6 @@ pub fn run(env: &Env, args: &CheckArgs) -> Result<Exit> {
         if let Some(line) = guesser(&l.figures.deck, &l.guess) {
             crate::outln!("{line}")?;
         }
-    }
-    if let Some(n) = loaded_for_context {
-        crate::outln!(
-            "checked against {} (built-in and data dir decks)",
-            plural(n, "loaded deck")
-        )?;
     }
     if args.practicals {
         code = code.max(practicals::check(env, &lib.decks)?);
