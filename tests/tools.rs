@@ -43,7 +43,7 @@ fn new_writes_a_starter_deck_that_passes_check() {
         (check.code, check.stdout.as_str(), check.stderr.as_str()),
         (
             0,
-            "1 deck, 10 cards: ok\nchecked against 10 loaded decks (built-in and data dir decks)\n",
+            "1 deck, 10 cards: ok\nchecked against 11 loaded decks (built-in and data dir decks)\n",
             ""
         )
     );
