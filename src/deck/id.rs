@@ -537,7 +537,11 @@ mod tests {
                 "keywords",
                 "exact",
                 "ordered",
-                "experiment"
+                "experiment",
+                "service",
+                "port",
+                "protocol",
+                "command",
             ]
         );
         assert_eq!(

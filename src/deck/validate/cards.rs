@@ -13,10 +13,14 @@ use crate::deck::model::{Card, CardKind, LabParams};
 const LAB_WITH_PARAMS: &str = "lab-find-service-port";
 use crate::deck::yaml::{Node, Pos, Value};
 
-/// Whether `written` is how a true/false value is written: `true` or `false` (not YAML 1.1's `yes`, `on`,
-/// `y`, which other tools read as text).
+/// Whether `written` is how a true/false value is written: `true` or `false`, also `True`, `TRUE`, `False`,
+/// `FALSE`, which every YAML reader (1.1 and 1.2, so the JSON Schema too) reads as the same boolean; not
+/// YAML 1.1's `yes`, `on`, `y`, which YAML 1.2 tools read as text.
 pub(super) fn is_true_or_false(written: &str) -> bool {
-    matches!(written, "true" | "false")
+    matches!(
+        written,
+        "true" | "false" | "True" | "False" | "TRUE" | "FALSE"
+    )
 }
 
 impl Cx<'_> {
