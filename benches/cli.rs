@@ -1,5 +1,7 @@
 //! The benchmark harness of issue 6: `cargo bench` (add `-- --write` to update `BENCHMARKS.md`, `-- --quick`
-//! or `PORTQUIZ_BENCH_QUICK=1` for fewer runs). It generates synthetic libraries, runs the real release
+//! or `PORTQUIZ_BENCH_QUICK=1` for fewer runs, `-- --only check,hostile` for some sections: `check` (the
+//! `check` rows at 10,000 and 50,000 cards, with and without `explain:`) and `hostile` (the hostile deck
+//! files); `--only` prints its rows and never writes `BENCHMARKS.md`). It generates synthetic libraries, runs the real release
 //! binary as whole processes (warm-up, then several runs), and prints a table of target / measured / met.
 //!
 //! It measures; it never asserts. Timings belong here, never in `cargo test` (the machine is shared).
@@ -50,6 +52,9 @@ struct Bench {
 
 const MB: u64 = 1024;
 
+/// The first lines of a deck, for the hostile files that are decks.
+const HOSTILE_HEAD: &str = "format: 1\nid: hostile\ntitle: Hostile\ncards:\n";
+
 fn main() -> std::process::ExitCode {
     if let Ok(spec) = std::env::var("PQBENCH_GENERATE") {
         return match generate::child_main(&spec) {
@@ -68,10 +73,23 @@ fn main() -> std::process::ExitCode {
         );
         return std::process::ExitCode::SUCCESS;
     }
-    let write = args.iter().any(|a| a == "--write");
+    let only: Option<Vec<String>> = args
+        .iter()
+        .position(|a| a == "--only")
+        .and_then(|i| args.get(i + 1))
+        .map(|v| v.split(',').map(str::to_string).collect());
+    if let Some(only) = &only
+        && let Some(unknown) = only
+            .iter()
+            .find(|s| !matches!(s.as_str(), "check" | "hostile"))
+    {
+        eprintln!("unknown section `{unknown}` for --only (sections: check, hostile)");
+        return std::process::ExitCode::FAILURE;
+    }
+    let write = args.iter().any(|a| a == "--write") && only.is_none();
     let quick = args.iter().any(|a| a == "--quick")
         || std::env::var("PORTQUIZ_BENCH_QUICK").is_ok_and(|v| !v.is_empty() && v != "0");
-    match run(quick, write) {
+    match run(quick, write, only.as_deref()) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("benchmark failed: {e:#}");
@@ -80,7 +98,7 @@ fn main() -> std::process::ExitCode {
     }
 }
 
-fn run(quick: bool, write: bool) -> Result<()> {
+fn run(quick: bool, write: bool, only: Option<&[String]>) -> Result<()> {
     let base = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
     std::fs::create_dir_all(&base)?;
     let work = tempfile::Builder::new()
@@ -105,6 +123,9 @@ fn run(quick: bool, write: bool) -> Result<()> {
         b.work.display()
     );
     b.floor()?;
+    if let Some(only) = only {
+        return run_only(&mut b, only);
+    }
     b.builtin_decks()?;
     let small = b.library(
         "10k",
@@ -116,6 +137,7 @@ fn run(quick: bool, write: bool) -> Result<()> {
     )?;
     let small_figures = b.read_commands(&small, "10,000 cards + 100,000 reviews")?;
     b.check_library(&small)?;
+    b.check_without_explain(&small, "10,000")?;
     b.study(&small)?;
     b.fsync()?;
     let large = b.library(
@@ -127,6 +149,7 @@ fn run(quick: bool, write: bool) -> Result<()> {
         },
     )?;
     b.scale_commands(&small, &large, "50,000 cards + 500,000 reviews")?;
+    b.check_at_fifty_thousand(&large)?;
     b.experiments()?;
     b.hostile()?;
     b.optimize(&small)?;
@@ -166,6 +189,38 @@ fn run(quick: bool, write: bool) -> Result<()> {
         write_report(&path, &report)?;
         eprintln!("wrote {}", path.display());
     }
+    Ok(())
+}
+
+/// `cargo bench -- --only SECTIONS`: the rows of those sections, printed.
+fn run_only(b: &mut Bench, only: &[String]) -> Result<()> {
+    let has = |s: &str| only.iter().any(|o| o == s);
+    if has("check") {
+        let small = b.library(
+            "10k",
+            generate::Size {
+                cards: 10_000,
+                reviews: 0,
+                decks: 50,
+            },
+        )?;
+        b.check_library(&small)?;
+        b.check_without_explain(&small, "10,000")?;
+        let large = b.library(
+            "50k",
+            generate::Size {
+                cards: 50_000,
+                reviews: 0,
+                decks: 50,
+            },
+        )?;
+        b.check_at_fifty_thousand(&large)?;
+    }
+    if has("hostile") {
+        std::fs::create_dir_all(b.work.join("empty-data"))?;
+        b.hostile()?;
+    }
+    println!("{}", b.report());
     Ok(())
 }
 
@@ -444,6 +499,85 @@ impl Bench {
         Ok(())
     }
 
+    /// `check` on the 50,000-card library, with `explain:` on every card and without: against hashcards'
+    /// `check` on the same cards (issue 27: 1.04 s without, 1.12 s with, BENCHMARKS.md "Side by side").
+    fn check_at_fifty_thousand(&mut self, lib: &Library) -> Result<()> {
+        let sb = self.sandbox(&lib.data);
+        let decks = lib.data.join("decks").to_string_lossy().into_owned();
+        let runs = if self.quick { 3 } else { 10 };
+        let s = measure::repeat(
+            &|| sb.command(&["check", &decks]),
+            runs,
+            &[0],
+            &self.scratch(),
+        )?;
+        self.row(
+            "`check`, 50,000 cards with `explain:`",
+            "≤ 0.3 × hashcards' 1.12 s = 336 ms",
+            format!(
+                "{} (p99 {}), peak {}",
+                ms(s.median),
+                ms(s.p99),
+                mb(s.maxrss_kib)
+            ),
+            Some(s.median <= Duration::from_millis(336)),
+        );
+        self.check_without_explain(lib, "50,000")
+    }
+
+    /// `check` on a copy of `lib`'s decks with every `explain:` line removed: a warning per card, of which
+    /// `check` prints 20 and a count. `cards` names the size in the row.
+    fn check_without_explain(&mut self, lib: &Library, cards: &str) -> Result<()> {
+        let dir = self.work.join(format!("no-explain-{}", lib.label));
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir)?;
+        }
+        std::fs::create_dir_all(&dir)?;
+        for entry in std::fs::read_dir(lib.data.join("decks"))? {
+            let path = entry?.path();
+            let text = std::fs::read_to_string(&path)?;
+            let kept: String = text
+                .lines()
+                .filter(|l| !l.trim_start().starts_with("explain:"))
+                .map(|l| format!("{l}\n"))
+                .collect();
+            let name = path.file_name().context("deck file name")?;
+            std::fs::write(dir.join(name), kept)?;
+        }
+        let sb = self.sandbox(&lib.data);
+        let decks = dir.to_string_lossy().into_owned();
+        let runs = if self.quick { 3 } else { 10 };
+        let s = measure::repeat(
+            &|| sb.command(&["check", &decks]),
+            runs,
+            &[0],
+            &self.scratch(),
+        )?;
+        let (target, limit) = if cards == "50,000" {
+            (
+                "≤ 0.3 × hashcards' 1.04 s = 312 ms",
+                Duration::from_millis(312),
+            )
+        } else {
+            (
+                "≤ 0.3 × hashcards' 0.20 s = 60 ms",
+                Duration::from_millis(60),
+            )
+        };
+        self.row(
+            format!("`check`, {cards} cards without `explain:` (a warning each)"),
+            target,
+            format!(
+                "{} (p99 {}), peak {}",
+                ms(s.median),
+                ms(s.p99),
+                mb(s.maxrss_kib)
+            ),
+            Some(s.median <= limit),
+        );
+        Ok(())
+    }
+
     /// A copy of a library's data dir, so a writing command leaves the generated one as it was.
     fn copy_data(&self, lib: &Library, name: &str) -> Result<PathBuf> {
         let to = self.work.join(name);
@@ -716,6 +850,57 @@ impl Bench {
                 b"- format: 1\n- id: x\n".to_vec(),
             ),
             ("empty.yaml", "an empty file", Vec::new()),
+            (
+                "open-square.yaml",
+                "`cards: ` and 100,000 unclosed `[`",
+                format!("cards: {}", "[".repeat(100_000)).into_bytes(),
+            ),
+            (
+                "open-curly.yaml",
+                "`cards: ` and 100,000 unclosed `{`",
+                format!("cards: {}", "{".repeat(100_000)).into_bytes(),
+            ),
+            (
+                "open-flow-map.yaml",
+                "`cards: ` and 100,000 unclosed `[{a: `",
+                format!("cards: {}", "[{a: ".repeat(100_000)).into_bytes(),
+            ),
+            (
+                "tab-lines.yaml",
+                "30,000 tab-indented lines",
+                format!("{HOSTILE_HEAD}{}", "\t- key: value\n".repeat(30_000)).into_bytes(),
+            ),
+            (
+                "tab-deck.yaml",
+                "6,000 cards indented with tabs",
+                (0..6_000)
+                    .fold(HOSTILE_HEAD.to_string(), |mut s, i| {
+                        let _ = write!(
+                            s,
+                            "\t- id: c{i}\n\t\ttype: flashcard\n\t\tprompt: What is port {i}?\n\t\tanswer: Port {i}\n\t\texplain: Because.\n"
+                        );
+                        s
+                    })
+                    .into_bytes(),
+            ),
+            (
+                "item-lines.yaml",
+                "`  - 1` 100,000 times (a diagnostic's line far down)",
+                "  - 1\n".repeat(100_000).into_bytes(),
+            ),
+            (
+                "many-errors.yaml",
+                "20,000 cards, an error on each",
+                (0..20_000)
+                    .fold(HOSTILE_HEAD.to_string(), |mut s, i| {
+                        let _ = write!(
+                            s,
+                            "  - id: c{i}\n    type: flashcart\n    prompt: P{i}\n    answer: A{i}\n"
+                        );
+                        s
+                    })
+                    .into_bytes(),
+            ),
         ];
         let mut cases: Vec<(PathBuf, String)> = Vec::new();
         for (name, what, bytes) in files {

@@ -101,7 +101,7 @@ pub fn well_formed(d: &Diagnostic, text: &str, excerpt: bool) {
             // The excerpt is the line the position is on (when the diagnostic was given the text).
             if excerpt && u64::from(p.line) < lines {
                 let line = portquiz::deck::diag::yaml_lines(text).nth(p.line as usize - 1);
-                assert_eq!(d.source_line.as_deref(), line, "wrong excerpt: {d:?}");
+                assert_eq!(d.source_line(), line, "wrong excerpt: {d:?}");
             }
         }
         None => assert!(

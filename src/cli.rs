@@ -303,6 +303,9 @@ pub struct CheckArgs {
     /// Print JSON instead of text: every problem with its file, line, column, severity, code, message and help
     #[arg(long)]
     pub json: bool,
+    /// Print every problem (without it, at most 20 of one kind per file, then how many more)
+    #[arg(long)]
+    pub all: bool,
 }
 
 #[derive(Debug, Args)]

@@ -7,6 +7,7 @@ mod deck_folders;
 mod decks;
 mod fuzz_corpus;
 mod grading;
+mod hostile;
 mod install;
 mod interview;
 mod json;

@@ -1,5 +1,7 @@
 //! Diagnostics: one problem in a deck file, with its location, the offending line, and a fix.
-//! Rendering happens here and nowhere else, so every message has the same shape:
+//! A diagnostic holds its position and a handle on its file's shared [`Lines`], never a copy of the line:
+//! a file with 100,000 problems on one 100 KB line costs 100,000 small records, and the line is cut when
+//! the diagnostic is rendered. Rendering happens here and nowhere else, so every message has the same shape:
 //!
 //! ```text
 //! decks/x.yaml:12:5: error: unknown key `promt` in a card
@@ -12,10 +14,11 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
+pub use super::lines::{Lines, yaml_lines};
 use super::yaml::Pos;
 
 /// How bad a diagnostic is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Error,
@@ -43,18 +46,24 @@ pub struct Diagnostic {
     /// Width of the caret underline, in characters (at least 1).
     pub width: u32,
     pub message: String,
-    /// The source line at `pos`, for the excerpt.
-    pub source_line: Option<String>,
+    /// The file's text and line index, shared by every diagnostic of the file: the excerpt is its line at
+    /// `pos`, cut when rendered (see [`Self::source_line`]).
+    #[serde(skip)]
+    pub source: Option<Lines>,
     pub notes: Vec<Note>,
     pub help: Option<String>,
 }
 
 impl Diagnostic {
-    /// An error at `pos` in `file`; `source` is the whole file text, used to cut the offending line.
-    pub fn error(file: &str, source: &str, pos: Option<Pos>, message: impl Into<String>) -> Self {
-        let source_line = pos
-            .and_then(|p| yaml_lines(source).nth(p.line.saturating_sub(1) as usize))
-            .map(str::to_string);
+    /// An error at `pos` in `file`; `source` is the file's [`Lines`] (shared, no cost) or its whole text
+    /// (scanned for the one line: for a one-off diagnostic, never one per line of a file).
+    pub fn error(
+        file: &str,
+        source: impl Excerpt,
+        pos: Option<Pos>,
+        message: impl Into<String>,
+    ) -> Self {
+        let source = pos.and_then(|p| source.excerpt(p.line));
         Self {
             severity: Severity::Error,
             code: "deck",
@@ -62,18 +71,35 @@ impl Diagnostic {
             pos,
             width: 1,
             message: one_line(message.into()),
-            source_line,
+            source,
             notes: Vec::new(),
             help: None,
         }
     }
 
     /// A warning: like [`Self::error`], but it fails `check` only under `--deny-warnings`.
-    pub fn warning(file: &str, source: &str, pos: Option<Pos>, message: impl Into<String>) -> Self {
+    pub fn warning(
+        file: &str,
+        source: impl Excerpt,
+        pos: Option<Pos>,
+        message: impl Into<String>,
+    ) -> Self {
         Self {
             severity: Severity::Warning,
             ..Self::error(file, source, pos, message)
         }
+    }
+
+    /// The source line at `pos`, for the excerpt.
+    pub fn source_line(&self) -> Option<&str> {
+        self.source.as_ref()?.line(self.pos?.line)
+    }
+
+    /// The same diagnostic with its excerpt cut from `source` (the text as written, when the diagnostic was
+    /// found in a repaired copy with the same lines).
+    pub fn excerpt_from(mut self, source: &Lines) -> Self {
+        self.source = self.pos.and_then(|p| source.excerpt(p.line));
+        self
     }
 
     /// Sets the code (see [`Self::code`]).
@@ -126,7 +152,7 @@ impl Diagnostic {
             crate::safe::line(&location(&self.file, self.pos)),
             crate::safe::line(&self.message)
         );
-        if let (Some(pos), Some(line)) = (self.pos, &self.source_line) {
+        if let (Some(pos), Some(line)) = (self.pos, self.source_line()) {
             let number = pos.line.to_string();
             let gutter = " ".repeat(number.len());
             // Deck text is shown safe (`\u{1b}`), so the caret moves by each escape's width, and a wide
@@ -188,20 +214,28 @@ fn one_line(text: String) -> String {
         .collect()
 }
 
-/// The lines of `text` as YAML (and the positions in diagnostics) count them: `\n`, `\r\n` and a lone `\r`
-/// each end a line. Otherwise like [`str::lines`]: no empty line after a final line break.
-pub fn yaml_lines(text: &str) -> impl Iterator<Item = &str> {
-    let mut rest = Some(text).filter(|t| !t.is_empty());
-    std::iter::from_fn(move || {
-        let t = rest?;
-        let Some(i) = t.find(['\r', '\n']) else {
-            rest = None;
-            return Some(t);
-        };
-        let next = &t[i + if t[i..].starts_with("\r\n") { 2 } else { 1 }..];
-        rest = Some(next).filter(|n| !n.is_empty());
-        Some(&t[..i])
-    })
+/// What a diagnostic can cut its excerpt from: a file's [`Lines`] or its text.
+pub trait Excerpt {
+    /// A handle on line `line` (1-based) of the file, if it has one.
+    fn excerpt(self, line: u32) -> Option<Lines>;
+}
+
+impl Excerpt for &Lines {
+    fn excerpt(self, line: u32) -> Option<Lines> {
+        self.line(line).is_some().then(|| self.clone())
+    }
+}
+
+impl Excerpt for &str {
+    fn excerpt(self, line: u32) -> Option<Lines> {
+        Lines::one(self, line)
+    }
+}
+
+impl Excerpt for &String {
+    fn excerpt(self, line: u32) -> Option<Lines> {
+        Lines::one(self, line)
+    }
 }
 
 fn location(file: &str, pos: Option<Pos>) -> String {
@@ -258,7 +292,10 @@ mod tests {
         assert_eq!(lines("a\r\nb"), ["a", "b"]);
         assert_eq!(lines("a\rb\r\r\nc\n\n"), ["a", "b", "", "c", ""]);
         let d = Diagnostic::error("d.yaml", "a: 1\rb: 2\r", Some(Pos { line: 2, col: 1 }), "x");
-        assert_eq!(d.source_line.as_deref(), Some("b: 2"));
+        assert_eq!(d.source_line(), Some("b: 2"));
+        let lines = Lines::new("a: 1\rb: 2\r");
+        let d = Diagnostic::error("d.yaml", &lines, Some(Pos { line: 2, col: 1 }), "x");
+        assert_eq!(d.source_line(), Some("b: 2"));
     }
 
     #[test]

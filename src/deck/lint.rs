@@ -2,7 +2,7 @@
 //! knowing the answer, and the figures `check` prints per deck (how often the right option is the longest,
 //! how often a true/false answer is true), with the test-wise guesser of [`super::guess`]. Pure: a [`Deck`] and its source text in, [`Lint`] out; it never
 //! fails a deck (every diagnostic here is a [`Severity::Warning`]) and never prints.
-use super::diag::{Diagnostic, Severity};
+use super::diag::{Diagnostic, Lines, Severity};
 use super::guess::{self, Guess};
 use super::id::DeckId;
 use super::model::{Card, CardKind, Deck};
@@ -42,9 +42,9 @@ pub fn percent(part: usize, whole: usize) -> usize {
     (part * 100 + whole / 2).checked_div(whole).unwrap_or(0)
 }
 
-/// Lints `deck`, whose file text is `source` (for the excerpts of warnings), with what the test-wise guesser
-/// made of it ([`guess::guess_all`] over the decks checked together, or [`guess::guess`]).
-pub fn lint(deck: &Deck, source: &str, guess: Guess) -> Lint {
+/// Lints `deck`, whose file's lines are `source` (for the excerpts of warnings), with what the test-wise
+/// guesser made of it ([`guess::guess_all`] over the decks checked together, or [`guess::guess`]).
+pub fn lint(deck: &Deck, source: &Lines, guess: Guess) -> Lint {
     let mut warnings = Vec::new();
     let mut figures = Figures {
         deck: deck.id.clone(),
@@ -99,7 +99,7 @@ pub fn lint(deck: &Deck, source: &str, guess: Guess) -> Lint {
             _ => {}
         }
     }
-    warnings.extend(guess::warnings(deck, source, &guess));
+    warnings.extend(guess::warnings(deck, source.text(), &guess));
     Lint {
         warnings,
         figures,
@@ -112,10 +112,8 @@ fn much_longer(right: usize, wrong: usize) -> bool {
 }
 
 /// A warning at the line where `card` starts, the caret on its first key.
-fn warning(deck: &Deck, card: &Card, source: &str, message: String) -> Diagnostic {
-    let line = super::diag::yaml_lines(source)
-        .nth(card.line.saturating_sub(1) as usize)
-        .unwrap_or_default();
+fn warning(deck: &Deck, card: &Card, source: &Lines, message: String) -> Diagnostic {
+    let line = source.line(card.line).unwrap_or_default();
     let col = line.find(|c: char| c != ' ' && c != '-').unwrap_or(0) + 1;
     let pos = Pos {
         line: card.line,
@@ -185,7 +183,7 @@ mod tests {
     fn run(text: &str) -> String {
         let deck = parse_deck(text, "d.yaml", &Known::default())
             .unwrap_or_else(|d| panic!("{}", d[0].render()));
-        let lint = lint(&deck, text, guess::guess(&deck));
+        let lint = lint(&deck, &Lines::new(text), guess::guess(&deck));
         let mut out: String = lint.warnings.iter().map(Diagnostic::render).collect();
         let f = &lint.figures;
         out.push_str(&format!(
@@ -238,7 +236,7 @@ mod tests {
                 .find(|s| s.name == deck.origin)
                 .and_then(|s| s.text.as_ref().ok())
                 .map_or("", String::as_str);
-            let lint = lint(deck, text, guess);
+            let lint = lint(deck, &Lines::new(text), guess);
             for w in &lint.warnings {
                 out.push_str(&w.render());
             }

@@ -6,13 +6,13 @@
 //! [`Severity::Warning`]; nothing is printed.
 use std::collections::HashSet;
 
-use super::diag::{Diagnostic, Severity, yaml_lines};
+use super::diag::{Diagnostic, Lines, Severity, yaml_lines};
 use super::id::CardType;
 use super::model::{Card, CardKind, Deck};
 use super::yaml::Pos;
 
-/// Every warning about text lost or shadowed in `deck`, whose file text is `source`.
-pub fn lint(deck: &Deck, source: &str) -> Vec<Diagnostic> {
+/// Every warning about text lost or shadowed in `deck`, whose file's lines are `source`.
+pub fn lint(deck: &Deck, source: &Lines) -> Vec<Diagnostic> {
     let mut out = scan_text(&deck.origin, source);
     for card in &deck.cards {
         out.extend(duplicates(deck, card, source));
@@ -39,11 +39,11 @@ struct Block {
 }
 
 /// One pass over the lines: ` #` in plain values, and key-like lines inside block scalars.
-fn scan_text(file: &str, source: &str) -> Vec<Diagnostic> {
+fn scan_text(file: &str, source: &Lines) -> Vec<Diagnostic> {
     let keys = card_keys();
     let mut out = Vec::new();
     let mut block: Option<Block> = None;
-    for (i, line) in yaml_lines(source).enumerate() {
+    for (i, line) in yaml_lines(source.text()).enumerate() {
         let number = i + 1;
         let indent = line.len() - line.trim_start_matches(' ').len();
         let blank = line.trim().is_empty();
@@ -140,7 +140,7 @@ fn is_block_header(value: &str) -> bool {
 /// A plain value that ` #` cut: YAML keeps the text before it and drops the rest as a comment.
 fn cut_comment(
     file: &str,
-    source: &str,
+    source: &Lines,
     number: usize,
     line: &str,
     key: Option<&str>,
@@ -191,7 +191,7 @@ fn quote(text: &str) -> String {
 }
 
 /// Duplicate `follow_up` entries and `accept` answers of one card.
-fn duplicates(deck: &Deck, card: &Card, source: &str) -> Vec<Diagnostic> {
+fn duplicates(deck: &Deck, card: &Card, source: &Lines) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mut seen = HashSet::new();
     for to in &card.follow_up {
@@ -227,7 +227,7 @@ fn duplicates(deck: &Deck, card: &Card, source: &str) -> Vec<Diagnostic> {
 }
 
 /// A choice option whose text is the number of another option: `--plain` reads `2` as option 2.
-fn number_options(deck: &Deck, card: &Card, source: &str) -> Vec<Diagnostic> {
+fn number_options(deck: &Deck, card: &Card, source: &Lines) -> Vec<Diagnostic> {
     let CardKind::Choice { options, .. } = &card.kind else {
         return Vec::new();
     };
@@ -254,7 +254,7 @@ fn number_options(deck: &Deck, card: &Card, source: &str) -> Vec<Diagnostic> {
 /// A warning at `line`:`col` of `file`, underlining `width` characters.
 fn warning(
     file: &str,
-    source: &str,
+    source: &Lines,
     line: usize,
     col: usize,
     width: usize,
@@ -270,10 +270,8 @@ fn warning(
 }
 
 /// A warning at the start of `card` (its `- id:` line).
-fn card_warning(deck: &Deck, card: &Card, source: &str, message: String) -> Diagnostic {
-    let line = yaml_lines(source)
-        .nth(card.line.saturating_sub(1) as usize)
-        .unwrap_or_default();
+fn card_warning(deck: &Deck, card: &Card, source: &Lines, message: String) -> Diagnostic {
+    let line = source.line(card.line).unwrap_or_default();
     let col = line.find(|c: char| c != ' ' && c != '-').unwrap_or(0) + 1;
     warning(&deck.origin, source, card.line as usize, col, 1, message)
 }
@@ -286,7 +284,10 @@ mod tests {
     fn warnings(text: &str) -> String {
         let known = crate::library::known();
         let deck = crate::deck::parse_deck(text, "t.yaml", &known).unwrap();
-        lint(&deck, text).iter().map(Diagnostic::render).collect()
+        lint(&deck, &Lines::new(text))
+            .iter()
+            .map(Diagnostic::render)
+            .collect()
     }
 
     const HEAD: &str = "format: 1\nid: t\ntitle: T\ncards:\n";

@@ -12,6 +12,7 @@ pub mod compile;
 pub mod diag;
 pub mod guess;
 pub mod id;
+pub mod lines;
 pub mod lint;
 pub mod lint_text;
 pub mod load;

@@ -21,7 +21,7 @@ pub fn decode(name: &str, bytes: Vec<u8>) -> Result<String, Diagnostic> {
             let pos = end_pos(&prefix);
             return Err(Diagnostic::error(
                 name,
-                &prefix,
+                prefix.as_ref(),
                 Some(pos),
                 "the file is not valid UTF-8 text",
             )

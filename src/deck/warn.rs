@@ -4,20 +4,19 @@
 //! `--deny-warnings`. Pure: the caller passes the deck, its file text (for excerpts) and the progress.
 use std::collections::BTreeSet;
 
-use super::diag::{Diagnostic, yaml_lines};
+use super::diag::{Diagnostic, Lines};
 use super::id::CardId;
 use super::model::{CardKind, Deck};
 use super::yaml::Pos;
 
-/// Every warning about `deck`, whose file reads `text`, in file order.
-pub fn warnings(deck: &Deck, text: &str) -> Vec<Diagnostic> {
+/// Every warning about `deck`, whose file's lines are `text`, in file order.
+pub fn warnings(deck: &Deck, text: &Lines) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for card in deck.cards.iter().filter(|c| !c.id.is_cell()) {
         let at = |key: &str| key_pos(text, card.line, key);
         let warn =
             |pos: Pos, message: String| Diagnostic::warning(&deck.origin, text, Some(pos), message);
-        // Found only when a warning needs it: looking a key up reads the file's lines, and doing it for every
-        // card made `check` quadratic in the length of a deck file (0.9 s at 10,000 cards, 66% of it here).
+        // Found only when a warning needs it: looking a key up reads the card's lines.
         let start = || {
             at("id").unwrap_or(Pos {
                 line: card.line,
@@ -78,7 +77,7 @@ pub fn warnings(deck: &Deck, text: &str) -> Vec<Diagnostic> {
 /// progress), with a guess at the rename that lost it.
 pub fn orphaned_progress<'a>(
     deck: &Deck,
-    text: &str,
+    text: &Lines,
     stored: impl IntoIterator<Item = &'a CardId>,
 ) -> Option<Diagnostic> {
     let present: BTreeSet<&str> = deck.cards.iter().map(|c| c.id.as_str()).collect();
@@ -124,18 +123,16 @@ pub fn orphaned_progress<'a>(
 
 /// Where `key:` is written in the card (or row) that starts on `line`: the first line at or after it that
 /// starts with the key (after indentation and `- `), up to the next item.
-fn key_pos(text: &str, line: u32, key: &str) -> Option<Pos> {
+fn key_pos(text: &Lines, line: u32, key: &str) -> Option<Pos> {
     key_pos_after(text, line, key, 0)
 }
 
 /// Like [`key_pos`], the `(nth + 1)`-th occurrence.
-fn key_pos_after(text: &str, line: u32, key: &str, nth: usize) -> Option<Pos> {
+fn key_pos_after(text: &Lines, line: u32, key: &str, nth: usize) -> Option<Pos> {
     let start = line.saturating_sub(1) as usize;
-    let item_indent = yaml_lines(text)
-        .nth(start)
-        .map(|l| l.len() - l.trim_start().len())?;
+    let item_indent = text.get(start).map(|l| l.len() - l.trim_start().len())?;
     let mut seen = 0;
-    for (i, l) in yaml_lines(text).enumerate().skip(start) {
+    for (i, l) in text.from(start) {
         let indent = l.len() - l.trim_start().len();
         if i > start && indent <= item_indent && l.trim_start().starts_with("- ") {
             break;
@@ -175,7 +172,7 @@ mod tests {
     fn a_deck_warns_about_what_it_should_not_ship_with() {
         let deck = parse_deck(DECK, "d.yaml", &Known::default()).unwrap();
         assert_eq!(
-            render(warnings(&deck, DECK)),
+            render(warnings(&deck, &Lines::new(DECK))),
             "d.yaml:5:9: warning: card `bare` has no `explain`\n  |\n5 |   - id: bare\n  |         ^\nhelp: add `explain:` with why the answer is right: it is shown after every answer, right or wrong\nd.yaml:13:13: warning: card `own`: its own `answer` `port 443` would be graded wrong\n   |\n13 |     answer: port 443\n   |             ^^^^^^^^\nhelp: add the answer to `accept`, or make `keywords` match it\nd.yaml:21:14: warning: card `pick`: the right option `A` has a `why`\n   |\n21 |         why: Because\n   |              ^\nhelp: `why` says why a wrong option is wrong; say why the answer is right in the card's `explain`\n"
         );
     }
@@ -192,10 +189,10 @@ mod tests {
             })
             .collect();
         assert_eq!(
-            render(orphaned_progress(&deck, DECK, &ids)),
+            render(orphaned_progress(&deck, &Lines::new(DECK), &ids)),
             "d.yaml:2:5: warning: 3 cards of deck `d` have progress but no longer exist: was row `permanent-x` of table `t` renamed? give it `id: permanent-x` to keep it\n  |\n2 | id: d\n  |     ^\nhelp: `portquiz reset` forgets progress you no longer want\n"
         );
         let present: Vec<CardId> = deck.cards.iter().map(|c| c.id.clone()).collect();
-        assert!(orphaned_progress(&deck, DECK, &present).is_none());
+        assert!(orphaned_progress(&deck, &Lines::new(DECK), &present).is_none());
     }
 }

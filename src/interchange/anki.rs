@@ -153,7 +153,7 @@ impl LineError {
     pub fn to_diagnostic(&self, file: &str, text: &str) -> Diagnostic {
         let line = u32::try_from(self.line).unwrap_or(u32::MAX);
         let d = Diagnostic::error(file, text, Some(Pos { line, col: 1 }), &self.message);
-        let width = d.source_line.as_deref().map_or(1, |l| l.chars().count());
+        let width = d.source_line().map_or(1, |l| l.chars().count());
         d.width(width)
     }
 }

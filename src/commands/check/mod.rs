@@ -5,11 +5,13 @@ use anyhow::Result;
 
 use crate::library;
 
+mod cap;
 mod context;
 mod json;
 mod practicals;
 mod warnings;
 use crate::cli::CheckArgs;
+use crate::deck::diag::Lines;
 use crate::deck::{Severity, compile, guess, lint, lint_text};
 use crate::env::output::{paint, style};
 use crate::env::{Env, Exit};
@@ -39,12 +41,23 @@ pub fn run(env: &Env, args: &CheckArgs) -> Result<Exit> {
         across.retain(|d| checked.contains(d.file.as_str()));
         lib.decks.retain(|d| checked.contains(d.origin.as_str()));
     }
+    // Each deck's file indexed once, for the excerpts of every lint and warning about it.
+    let texts: std::collections::HashMap<&str, &str> = sources
+        .iter()
+        .filter_map(|s| Some((s.name.as_str(), s.text.as_deref().ok()?)))
+        .collect();
+    let lines: Vec<Lines> = lib
+        .decks
+        .iter()
+        .map(|deck| Lines::new(texts.get(deck.origin.as_str()).copied().unwrap_or_default()))
+        .collect();
     let decks: Vec<&crate::deck::Deck> = lib.decks.iter().collect();
     let lints: Vec<lint::Lint> = lib
         .decks
         .iter()
+        .zip(&lines)
         .zip(guess::guess_all(&decks))
-        .map(|(deck, guess)| lint::lint(deck, text_of(&sources, deck), guess))
+        .map(|((deck, lines), guess)| lint::lint(deck, lines, guess))
         .collect();
     let files: std::collections::HashSet<&str> = across
         .iter()
@@ -53,10 +66,10 @@ pub fn run(env: &Env, args: &CheckArgs) -> Result<Exit> {
         .collect();
     lib.files_with_errors += files.len();
     lib.diagnostics.extend(across);
-    let mut warnings = warnings::all(env, &sources, &lib.decks);
+    let mut warnings = warnings::all(env, &lines, &lib.decks);
     warnings.extend(lints.iter().flat_map(|l| l.warnings.iter().cloned()));
-    for deck in &lib.decks {
-        warnings.extend(lint_text::lint(deck, text_of(&sources, deck)));
+    for (deck, lines) in lib.decks.iter().zip(&lines) {
+        warnings.extend(lint_text::lint(deck, lines));
     }
     if args.json {
         return json::write(&lib, &lints, &warnings, args.deny_warnings);
@@ -69,14 +82,15 @@ pub fn run(env: &Env, args: &CheckArgs) -> Result<Exit> {
     );
     let mut all: Vec<_> = lib.diagnostics.iter().chain(&warnings).collect();
     all.sort_by(|a, b| (&a.file, a.pos).cmp(&(&b.file, b.pos)));
-    for d in all {
+    let limit = (!args.all).then_some(cap::PER_KIND);
+    let text = cap::shown(&all, limit, |d| {
         let text = d.render();
-        let text = match d.severity {
+        match d.severity {
             Severity::Error => text.replacen(": error: ", &error, 1),
             Severity::Warning => text.replacen(": warning: ", &warning, 1),
-        };
-        write!(stderr, "{text}")?;
-    }
+        }
+    });
+    write!(stderr, "{text}")?;
     drop(stderr);
     let errors = lib.diagnostics.len();
     let mut code = Exit::Ok;
@@ -126,15 +140,6 @@ pub fn run(env: &Env, args: &CheckArgs) -> Result<Exit> {
     }
     Ok(code)
 }
-/// The text of `deck`'s file among `sources` (empty when it was not read).
-fn text_of<'s>(sources: &'s [compile::Source], deck: &crate::deck::Deck) -> &'s str {
-    sources
-        .iter()
-        .find(|s| s.name == deck.origin)
-        .and_then(|s| s.text.as_deref().ok())
-        .unwrap_or_default()
-}
-
 /// A share of fewer cards than this says nothing about a deck, so `check` does not print it.
 const MIN_CARDS_FOR_A_SHARE: usize = 5;
 

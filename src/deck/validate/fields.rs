@@ -45,7 +45,7 @@ impl Cx<'_> {
     }
 
     pub(super) fn error(&self, pos: Option<Pos>, message: impl Into<String>) -> Diagnostic {
-        Diagnostic::error(self.file, self.text, pos, message)
+        Diagnostic::error(self.file, self.lines, pos, message)
     }
 
     /// Checks that `node` is a mapping with string keys from `allowed`; reports unknown keys.

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use super::Cx;
 use super::fields::Fields;
-use crate::deck::diag::{Diagnostic, suggest, yaml_lines};
+use crate::deck::diag::{Diagnostic, Lines, suggest};
 use crate::deck::id::{CardId, CardRef, DeckId, IdError};
 use crate::deck::model::{Card, Deck};
 use crate::deck::source::Source;
@@ -188,17 +188,21 @@ fn cycles(edges: &BTreeMap<CardRef, Vec<CardRef>>) -> Vec<Vec<CardRef>> {
 /// have the card, and no loop may run through several decks. `sources` give the lines for the excerpts.
 pub fn across(decks: &[Deck], sources: &[Source]) -> Vec<Diagnostic> {
     let by_id: HashMap<&DeckId, &Deck> = decks.iter().map(|d| (&d.id, d)).collect();
-    let text_of = |deck: &Deck| {
-        sources
-            .iter()
-            .find(|s| s.name == deck.origin)
-            .and_then(|s| s.text.as_ref().ok())
-            .map_or("", String::as_str)
+    let by_name: HashMap<&str, &str> = sources
+        .iter()
+        .filter_map(|s| Some((s.name.as_str(), s.text.as_deref().ok()?)))
+        .collect();
+    // Indexed only for the decks a diagnostic is about, once each.
+    let mut indexed: HashMap<String, Lines> = HashMap::new();
+    let mut text_of = |deck: &Deck| {
+        indexed
+            .entry(deck.origin.clone())
+            .or_insert_with(|| Lines::new(by_name.get(deck.origin.as_str()).copied().unwrap_or("")))
+            .clone()
     };
     let mut diags = Vec::new();
     let mut edges: BTreeMap<CardRef, Vec<CardRef>> = BTreeMap::new();
     for deck in decks {
-        let text = text_of(deck);
         for card in &deck.cards {
             let from = deck.card_ref(card);
             for to in &card.follow_up {
@@ -207,31 +211,33 @@ pub fn across(decks: &[Deck], sources: &[Source]) -> Vec<Diagnostic> {
                     continue;
                 }
                 let written = to.to_string();
-                let pos = locate(text, card.line, &written);
-                let error = |message: String| {
-                    Diagnostic::error(&deck.origin, text, pos, message)
-                        .width(written.chars().count())
-                };
-                match by_id.get(&to.deck) {
-                    None => diags.push(
-                        error(format!(
+                let (message, help) = match by_id.get(&to.deck) {
+                    None => (
+                        format!(
                             "follow-up `{written}` is in deck `{}`, which is not loaded",
                             to.deck
-                        ))
-                        .help(format!(
+                        ),
+                        format!(
                             "check this file together with the one whose id is `{}`, or remove the follow-up",
                             to.deck
-                        )),
+                        ),
                     ),
-                    Some(other) if !other.cards.iter().any(|c| c.id == to.card) => diags.push(
-                        error(format!(
+                    Some(other) if !other.cards.iter().any(|c| c.id == to.card) => (
+                        format!(
                             "unknown follow-up `{written}`: deck `{}` has no card `{}`",
                             to.deck, to.card
-                        ))
-                        .help(format!("`portquiz cards --deck {}` lists its cards", to.deck)),
+                        ),
+                        format!("`portquiz cards --deck {}` lists its cards", to.deck),
                     ),
-                    Some(_) => {}
-                }
+                    Some(_) => continue,
+                };
+                let text = text_of(deck);
+                let pos = locate(&text, card.line, &written);
+                diags.push(
+                    Diagnostic::error(&deck.origin, &text, pos, message)
+                        .width(written.chars().count())
+                        .help(help),
+                );
             }
         }
     }
@@ -254,8 +260,8 @@ pub fn across(decks: &[Deck], sources: &[Source]) -> Vec<Diagnostic> {
         diags.push(
             Diagnostic::error(
                 &deck.origin,
-                text,
-                locate(text, line, &written),
+                &text,
+                locate(&text, line, &written),
                 format!("follow-ups form a loop: {}", path(&cycle, None)),
             )
             .width(written.chars().count())
@@ -265,12 +271,11 @@ pub fn across(decks: &[Deck], sources: &[Source]) -> Vec<Diagnostic> {
     diags
 }
 
-/// Where `written` appears at or after line `from` (the card's first line) in `text`.
-fn locate(text: &str, from: u32, written: &str) -> Option<Pos> {
+/// Where `written` appears at or after line `from` (the card's first line) in `lines`.
+fn locate(lines: &Lines, from: u32, written: &str) -> Option<Pos> {
     let skip = from.saturating_sub(1) as usize;
-    yaml_lines(text)
-        .enumerate()
-        .skip(skip)
+    lines
+        .from(skip)
         .find_map(|(i, line)| {
             line.find(written).map(|byte| Pos {
                 line: u32::try_from(i + 1).unwrap_or(u32::MAX),

@@ -6,7 +6,7 @@
 //! [`tables`] (tables and rows), [`syntax`] (YAML syntax errors); this file holds the deck itself.
 use std::collections::HashMap;
 
-use super::diag::Diagnostic;
+use super::diag::{Diagnostic, Lines};
 use super::id::{CardId, CardType, DeckId};
 use super::model::{Deck, FORMAT_VERSION};
 use super::table;
@@ -44,11 +44,13 @@ const DECK_KEYS: [&str; 7] = [
 /// still refuses is blanked, and the repaired text is parsed again (a few times at most), so one run
 /// reports every syntax error it can and every problem in what can still be read.
 pub fn parse_deck(text: &str, file: &str, known: &Known) -> Result<Deck, Vec<Diagnostic>> {
+    // Indexed once: every diagnostic shares it (finding a line per diagnostic by a scan was quadratic).
+    let lines = Lines::new(text);
     let (slips, mut work) = syntax::scan(text, &all_keys());
     let mut diags: Vec<Diagnostic> = slips
         .iter()
         .map(|s| {
-            Diagnostic::error(file, text, Some(s.pos), s.message.clone())
+            Diagnostic::error(file, &lines, Some(s.pos), s.message.clone())
                 .code(s.code)
                 .width(s.width)
                 .help(s.help.clone())
@@ -60,7 +62,7 @@ pub fn parse_deck(text: &str, file: &str, known: &Known) -> Result<Deck, Vec<Dia
             Ok(root) => break Some(root),
             Err(err) => {
                 let (message, help) = syntax::syntax_message(&err);
-                let mut d = Diagnostic::error(file, text, err.pos, message).code("yaml-syntax");
+                let mut d = Diagnostic::error(file, &lines, err.pos, message).code("yaml-syntax");
                 if let Some(help) = help {
                     d = d.help(help);
                 }
@@ -80,7 +82,7 @@ pub fn parse_deck(text: &str, file: &str, known: &Known) -> Result<Deck, Vec<Dia
                 match line {
                     Some(line) if go_on && blanked.len() < 8 && !blanked.contains(&line) => {
                         blanked.push(line);
-                        work = syntax::blank_line(&work, line);
+                        work = std::borrow::Cow::Owned(syntax::blank_line(&work, line));
                     }
                     _ => break None,
                 }
@@ -92,23 +94,23 @@ pub fn parse_deck(text: &str, file: &str, known: &Known) -> Result<Deck, Vec<Dia
         let mut cx = Cx {
             file,
             text: &work,
+            lines: &lines,
             known,
             diags: Vec::new(),
             deck_id: None,
             follows: Vec::new(),
         };
         deck = cx.deck(&root);
-        for mut d in cx.diags {
-            // Shown as the author wrote it, not as repaired; a mapping that lost a blanked line does
-            // not also report the key it lost.
-            d.source_line = Diagnostic::error(file, text, d.pos, "").source_line;
-            if !blanked
-                .iter()
-                .any(|&line| syntax::lost_with(text, line, d.pos))
-            {
-                diags.push(d);
-            }
-        }
+        // A mapping that lost a blanked line does not also report the key it lost.
+        let lost: Vec<syntax::Lost> = blanked
+            .iter()
+            .filter_map(|&line| syntax::Lost::of(&lines, line))
+            .collect();
+        diags.extend(
+            cx.diags
+                .into_iter()
+                .filter(|d| !lost.iter().any(|l| l.covers(d.pos))),
+        );
     }
     match deck {
         Some(deck) if diags.is_empty() => Ok(deck),
@@ -130,11 +132,12 @@ fn all_keys() -> Vec<&'static str> {
     keys
 }
 
-/// The state of one validation: the file, its text (for excerpts), the known experiments, and the
-/// problems found so far.
+/// The state of one validation: the file, its text (repaired: node spans point into it), its lines as
+/// written (for excerpts), the known experiments, and the problems found so far.
 struct Cx<'a> {
     file: &'a str,
     text: &'a str,
+    lines: &'a Lines,
     known: &'a Known<'a>,
     diags: Vec<Diagnostic>,
     /// The deck's id once read (follow-ups without a deck name it).
