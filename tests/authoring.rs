@@ -161,3 +161,28 @@ fn a_lab_card_without_parameters_keeps_the_default_service() {
         }
     );
 }
+
+#[test]
+fn check_json_gives_utf16_columns_ends_notes_and_specific_codes() {
+    let sandbox = Sandbox::new();
+    let run = sandbox.run(&[
+        "check",
+        "--json",
+        "tests/decks/authoring/comment-after-emoji.yaml",
+        "tests/decks/authoring/id-clash-with-builtin.yaml",
+    ]);
+    insta::assert_snapshot!(run.transcript());
+}
+
+#[test]
+fn check_json_reports_a_missing_file_as_json() {
+    let run = Sandbox::new().run(&["check", "--json", "tests/decks/authoring/no-such-file.yaml"]);
+    assert_eq!(
+        (run.code, run.stdout.as_str(), run.stderr.as_str()),
+        (
+            2,
+            "{\n  \"format\": 1,\n  \"ok\": false,\n  \"error\": \"cannot read tests/decks/authoring/no-such-file.yaml: no such file or directory\"\n}\n",
+            ""
+        )
+    );
+}

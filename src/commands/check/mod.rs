@@ -24,7 +24,11 @@ pub fn run(env: &Env, args: &CheckArgs) -> Result<Exit> {
     } else {
         // `check FILE` checks like `study` will load: every other deck portquiz loads is compiled first,
         // for follow-ups into it and deck id clashes with it, and only FILE's problems are shown.
-        let checked = library::read_paths(&args.paths)?;
+        let checked = match library::read_paths(&args.paths) {
+            Ok(checked) => checked,
+            Err(error) if args.json => return json::write_failure(&error),
+            Err(error) => return Err(error),
+        };
         let mut sources = context::others(env, &checked)?;
         let context = sources.len();
         sources.extend(checked);
