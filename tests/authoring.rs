@@ -186,3 +186,26 @@ fn check_json_reports_a_missing_file_as_json() {
         )
     );
 }
+
+#[test]
+fn cards_show_prints_every_card_as_the_candidate_sees_it_table_cells_included() {
+    let run = Sandbox::new().run(&[
+        "--deck",
+        "tests/decks/authoring/show/dns.yaml",
+        "cards",
+        "--show",
+    ]);
+    insta::assert_snapshot!(run.transcript());
+}
+
+#[test]
+fn format_prints_the_deck_format_reference() {
+    let run = Sandbox::new().run(&["format"]);
+    assert_eq!(
+        (run.code, run.stdout.as_str()),
+        (
+            0,
+            std::fs::read_to_string("decks/README.md").unwrap().as_str()
+        )
+    );
+}

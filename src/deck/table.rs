@@ -555,7 +555,10 @@ mod tests {
             })
             .collect();
         let who_of = |holds: [bool; 3]| who(&columns, &holds);
-        assert_eq!(who_of([false, true, true]), "each of DoT and DoH but not Do53");
+        assert_eq!(
+            who_of([false, true, true]),
+            "each of DoT and DoH but not Do53"
+        );
         assert_eq!(who_of([false, true, false]), "only DoT");
         assert_eq!(who_of([true, true, true]), "each of Do53, DoT and DoH");
         assert_eq!(who_of([false, false, false]), "none of Do53, DoT and DoH");
