@@ -11,8 +11,8 @@ pub(super) const PER_KIND: usize = 20;
 
 /// What `check` prints of `all` (sorted by file, then position): each diagnostic shown rendered by `render`,
 /// and after each file's, an `and N more ...` line per kind with more than `limit` (`None`: no limit).
-pub(super) fn shown<'a>(
-    all: &[&'a Diagnostic],
+pub(super) fn shown(
+    all: &[&Diagnostic],
     limit: Option<usize>,
     mut render: impl FnMut(&Diagnostic) -> String,
 ) -> String {
@@ -79,7 +79,7 @@ fn thousands(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
