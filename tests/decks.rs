@@ -89,7 +89,12 @@ fn all_problems_of_all_files_in_one_run() {
         .collect();
     // The directory of duplicate deck ids counts once, and reports its second file.
     assert_eq!(reported.len(), files, "{reported:?}");
-    assert!(run.stdout.ends_with(" decks\n"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .ends_with(" decks\nchecked against 10 loaded decks (built-in and data dir decks)\n"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
@@ -229,7 +234,11 @@ fn clean_deck_summary() {
     let run = sandbox.run(&["check", path.to_str().unwrap()]);
     assert_eq!(
         (run.code, run.stdout.as_str(), run.stderr.as_str()),
-        (0, "1 deck, 3 cards: ok\n", "")
+        (
+            0,
+            "1 deck, 3 cards: ok\nchecked against 10 loaded decks (built-in and data dir decks)\n",
+            ""
+        )
     );
 }
 

@@ -148,7 +148,10 @@ fn export_then_import_anki_round_trips_the_cards() {
     let check = sandbox.run(&["check", out.to_str().unwrap()]);
     assert_eq!(
         (check.code, check.stdout.as_str()),
-        (0, "1 deck, 6 cards: ok\n")
+        (
+            0,
+            "1 deck, 6 cards: ok\nchecked against 10 loaded decks (built-in and data dir decks)\n"
+        )
     );
     // Same ids and fronts as the original deck; flashcards keep their backs exactly.
     let yaml = read(&out);
