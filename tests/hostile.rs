@@ -268,7 +268,7 @@ fn a_hundred_thousand_list_items_at_the_root() {
 
 #[test]
 fn an_error_on_every_card() {
-    let text = cards("many-errors", 20_000, true).replace("type: flashcard", "type: flashcart");
+    let text = cards("many-errors", 10_000, true).replace("type: flashcard", "type: flashcart");
     answered_in_budget(&[("many-errors", text)], Verdict::Refused);
 }
 
