@@ -244,7 +244,7 @@ fn number_options(deck: &Deck, card: &Card, source: &Lines) -> Vec<Diagnostic> {
                 ))
                 .code("number-option")
                 .help(format!(
-                    "in `--plain` answers are read by number; reorder the options so that `{n}` is option {n}, or write the option as text (e.g. \"port {n}\")"
+                    "`--plain` reads `{n}` as option {n} (the text only in quotes: `\"{n}\"`); reorder the options so that `{n}` is option {n}, or write the option as text (e.g. \"port {n}\")"
                 ))
             })
         })

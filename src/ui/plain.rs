@@ -139,11 +139,17 @@ fn extras(hint_available: bool) -> &'static str {
     }
 }
 
-/// Parses "2", "1,3", "1 3" or an option's exact text into 0-based indices.
+/// Parses "2", "1,3", "1 3" or an option's exact text into 0-based indices. A number is an option number
+/// even when an option's text is that number (issue 28); `"2"` in quotes picks by text.
 pub fn parse_choice(line: &str, options: &[String], multi: bool) -> Option<Vec<usize>> {
+    let quoted = line.strip_prefix('"').and_then(|l| l.strip_suffix('"'));
+    let numbers = line
+        .chars()
+        .all(|c| c.is_ascii_digit() || c == ',' || c == ' ');
     if let Some(i) = options
         .iter()
-        .position(|o| o.trim().eq_ignore_ascii_case(line))
+        .position(|o| o.trim().eq_ignore_ascii_case(quoted.unwrap_or(line)))
+        .filter(|_| quoted.is_some() || !numbers)
     {
         return Some(vec![i]);
     }
@@ -339,6 +345,10 @@ mod tests {
         assert_eq!(parse_choice("4", &opts(), false), None);
         assert_eq!(parse_choice("0", &opts(), false), None);
         assert_eq!(parse_choice("x", &opts(), false), None);
+        // An option whose text is a number does not shadow that option number; quoted, it is text.
+        let numbers: Vec<String> = vec!["2".into(), "1".into(), "3".into()];
+        assert_eq!(parse_choice("1", &numbers, false), Some(vec![0]));
+        assert_eq!(parse_choice("\"1\"", &numbers, false), Some(vec![1]));
     }
 
     #[test]
