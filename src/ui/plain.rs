@@ -139,24 +139,29 @@ fn extras(hint_available: bool) -> &'static str {
     }
 }
 
-/// Parses "2", "1,3", "1 3" or an option's exact text into 0-based indices. A number is an option number
-/// even when an option's text is that number (issue 28); `"2"` in quotes picks by text.
+/// Parses "2", "1,3", "1 3" or an option's exact text into 0-based indices. Option numbers come first, so
+/// an option whose text is a number does not shadow that option number (issue 28): `"2"` in quotes picks
+/// by text, and a number that is no option number (`80`) is tried as text.
 pub fn parse_choice(line: &str, options: &[String], multi: bool) -> Option<Vec<usize>> {
     let quoted = line.strip_prefix('"').and_then(|l| l.strip_suffix('"'));
-    let numbers = line
-        .chars()
-        .all(|c| c.is_ascii_digit() || c == ',' || c == ' ');
-    if let Some(i) = options
-        .iter()
-        .position(|o| o.trim().eq_ignore_ascii_case(quoted.unwrap_or(line)))
-        .filter(|_| quoted.is_some() || !numbers)
-    {
-        return Some(vec![i]);
+    let by_text = || {
+        options
+            .iter()
+            .position(|o| o.trim().eq_ignore_ascii_case(quoted.unwrap_or(line)))
+            .map(|i| vec![i])
+    };
+    if quoted.is_some() {
+        return by_text();
     }
+    by_numbers(line, options.len(), multi).or_else(by_text)
+}
+
+/// "2", "1,3" or "1 3" as 0-based indices of `count` options.
+fn by_numbers(line: &str, count: usize, multi: bool) -> Option<Vec<usize>> {
     let mut picks = Vec::new();
     for part in line.split([',', ' ']).filter(|p| !p.is_empty()) {
         let n: usize = part.trim().parse().ok()?;
-        if n == 0 || n > options.len() {
+        if n == 0 || n > count {
             return None;
         }
         if !picks.contains(&(n - 1)) {
@@ -349,6 +354,8 @@ mod tests {
         let numbers: Vec<String> = vec!["2".into(), "1".into(), "3".into()];
         assert_eq!(parse_choice("1", &numbers, false), Some(vec![0]));
         assert_eq!(parse_choice("\"1\"", &numbers, false), Some(vec![1]));
+        let ports: Vec<String> = vec!["443".into(), "80".into()];
+        assert_eq!(parse_choice("80", &ports, false), Some(vec![1]));
     }
 
     #[test]
