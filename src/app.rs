@@ -122,6 +122,7 @@ fn dispatch(cli: &Cli) -> Result<Exit> {
         Command::Export(args) => commands::export::run(&env, args),
         Command::Import(args) => commands::import::run(&env, args),
         Command::Schema => commands::schema::run(&env),
+        Command::Format => commands::format::run(),
         Command::New(args) => commands::new::run(&env, args),
         Command::Completions(args) => commands::completions::run(&env, args),
         Command::Man => commands::man::run(),

@@ -74,6 +74,8 @@ pub enum Command {
     Import(ImportArgs),
     /// Print the JSON Schema of the deck format (for editors)
     Schema,
+    /// Print the deck format reference: keys, card types, tables, problem codes
+    Format,
     /// Write a starter deck with one example of every card type
     New(NewArgs),
     /// Print shell completions (they complete deck ids after --deck)
@@ -335,6 +337,9 @@ pub struct CardsArgs {
     /// Only cards that are due now
     #[arg(long)]
     pub due: bool,
+    /// Show every card as the candidate sees it (prompt, options, answer), table cells included
+    #[arg(long, conflicts_with_all = ["due", "json"])]
+    pub show: bool,
     /// Print JSON instead of text
     #[arg(long)]
     pub json: bool,

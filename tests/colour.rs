@@ -145,6 +145,7 @@ fn cases() -> Vec<Case> {
             &["import", "anki", "{dir}/anki.txt", "--id", "imported"],
         ),
         case("schema", 0, &["schema"]),
+        case("format", 0, &["format"]),
         case("new", 0, &["new", "my-deck", "--out", "{dir}/my-deck.yaml"]),
         case("new", 2, &["new", "Not An Id"]),
         case("completions", 0, &["completions", "bash"]),

@@ -86,7 +86,10 @@ fn check_reports_a_follow_up_into_a_deck_that_is_not_loaded() {
             "{name}:9:17: error: follow-up `elsewhere/b` is in deck `elsewhere`, which is not loaded\n  |\n9 |     follow_up: [elsewhere/b]\n  |                 ^^^^^^^^^^^\nhelp: check this file together with the one whose id is `elsewhere`, or remove the follow-up\n"
         )
     );
-    assert_eq!(run.stdout, "1 error in 1 deck\n");
+    assert_eq!(
+        run.stdout,
+        "1 error in 1 deck\nchecked against 10 loaded decks (built-in and data dir decks)\n"
+    );
 }
 
 /// Issue 25: a round in a real terminal of 80x24 (the dialoguer front end on a pseudo-terminal): the first run

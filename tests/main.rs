@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 mod anki;
 mod attack;
+mod authoring;
 mod chains;
 mod colour;
 mod deck_folders;

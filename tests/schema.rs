@@ -1,6 +1,7 @@
 //! The JSON Schema (`portquiz schema`, shipped as decks/deck.schema.json) and the loader agree: a real
 //! JSON-Schema validator and `parse_deck` give the same verdict on every deck of tests/decks/schema/
-//! (`ok-*` valid, `bad-*` invalid), and every key of the schema has a description.
+//! (`ok-*` valid, `bad-*` invalid), but for the few a YAML 1.1 reader cannot tell apart (listed with their
+//! reason, and they must stay refused by the loader); and every key of the schema has a description.
 use std::path::Path;
 
 use portquiz::authoring::deck_schema::deck_schema;
@@ -11,6 +12,32 @@ use serde_json::Value;
 fn schema_accepts(validator: &jsonschema::Validator, text: &str) -> bool {
     serde_saphyr::from_str::<Value>(text).is_ok_and(|value| validator.is_valid(&value))
 }
+
+/// The decks portquiz refuses that the schema cannot: a YAML 1.1 reader (PyYAML, and serde-saphyr used
+/// here) turns the text into a boolean or a number before any schema sees it, so the written form that
+/// portquiz refuses (because YAML 1.2 readers read it differently) is gone. `portquiz check` explains each.
+const YAML_11_READS_A_BOOLEAN_OR_A_NUMBER: [(&str, &str); 5] = [
+    (
+        "bad-table-cell-y.yaml",
+        "`y` is a boolean to YAML 1.1, text to 1.2",
+    ),
+    (
+        "bad-truefalse-answer-no.yaml",
+        "`no` is false to YAML 1.1, text to 1.2",
+    ),
+    (
+        "bad-truefalse-answer-on.yaml",
+        "`on` is true to YAML 1.1, text to 1.2",
+    ),
+    (
+        "bad-typed-exact-yes.yaml",
+        "`yes` is true to YAML 1.1, text to 1.2",
+    ),
+    (
+        "bad-typed-accept-octal.yaml",
+        "`0755` is 493 to YAML 1.1, 755 to 1.2",
+    ),
+];
 
 #[test]
 fn the_schema_and_the_loader_give_one_verdict_on_every_deck_of_the_corpus() {
@@ -30,7 +57,13 @@ fn the_schema_and_the_loader_give_one_verdict_on_every_deck_of_the_corpus() {
         let want = name.starts_with("ok-");
         let loader = parse_deck(&text, &name, &known).is_ok();
         let schema = schema_accepts(&validator, &text);
-        if (loader, schema) != (want, want) {
+        let known = YAML_11_READS_A_BOOLEAN_OR_A_NUMBER
+            .iter()
+            .any(|(f, _)| *f == name);
+        if known && (loader, schema) == (false, true) {
+            continue;
+        }
+        if (loader, schema) != (want, want) || known {
             wrong.push(format!("{name}: loader {loader}, schema {schema}"));
         }
     }

@@ -41,7 +41,11 @@ fn new_writes_a_starter_deck_that_passes_check() {
     let check = sandbox.run(&["check", path.to_str().unwrap()]);
     assert_eq!(
         (check.code, check.stdout.as_str(), check.stderr.as_str()),
-        (0, "1 deck, 10 cards: ok\n", "")
+        (
+            0,
+            "1 deck, 10 cards: ok\nchecked against 11 loaded decks (built-in and data dir decks)\n",
+            ""
+        )
     );
     // Never overwrites.
     let again = sandbox.run(&["new", "my-ports"]);
@@ -144,7 +148,10 @@ fn export_then_import_anki_round_trips_the_cards() {
     let check = sandbox.run(&["check", out.to_str().unwrap()]);
     assert_eq!(
         (check.code, check.stdout.as_str()),
-        (0, "1 deck, 6 cards: ok\n")
+        (
+            0,
+            "1 deck, 6 cards: ok\nchecked against 10 loaded decks (built-in and data dir decks)\n"
+        )
     );
     // Same ids and fronts as the original deck; flashcards keep their backs exactly.
     let yaml = read(&out);
@@ -945,7 +952,12 @@ fn every_builtin_deck_exports_and_imports_back_as_a_checked_deck() {
     let check = sandbox.run(&["check", out.to_str().unwrap()]);
     assert_eq!(
         (check.code, check.stdout),
-        (0, format!("1 deck, {exported} cards: ok\n"))
+        (
+            0,
+            format!(
+                "1 deck, {exported} cards: ok\nchecked against 10 loaded decks (built-in and data dir decks)\n"
+            )
+        )
     );
 }
 

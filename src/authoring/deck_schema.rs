@@ -10,7 +10,7 @@ use crate::deck::id::{ID_PATTERN, MAX_ID_LEN};
 use crate::deck::table::Compare;
 
 /// Text as the loader takes it: a string with a character that is not a space, or a whole number written
-/// as one (`443`).
+/// as one (`443`); a decimal must be quoted (`"1.5"`: YAML reads `1.10` as 1.1).
 fn text(description: &str) -> Value {
     json!({"type": ["string", "integer"], "pattern": "\\S", "description": description})
 }
@@ -31,7 +31,7 @@ fn id(description: &str) -> Value {
 
 fn question(description: &str) -> Value {
     json!({
-        "type": "string",
+        "type": ["string", "integer"],
         "pattern": "\\S",
         "description": format!("{description} Placeholders: {{title}}, {{column}}, {{aspect}} ({{Column}}, {{Aspect}} as written), {{cell:COLUMN-ID}}, and in a true/false row {{who}}.")
     })
@@ -57,7 +57,7 @@ fn type_rule(card_type: CardType) -> Value {
             "required": ["prompt", "options", "answer"],
             "properties": {"answer": {
                 "description": "The right option's text, or a list of them when several are right.",
-                "oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}, "minItems": 1}]
+                "oneOf": [{"type": ["string", "integer"]}, {"type": "array", "items": {"type": ["string", "integer"]}, "minItems": 1}]
             }}
         }),
         CardType::TrueFalse => json!({
@@ -67,7 +67,12 @@ fn type_rule(card_type: CardType) -> Value {
         CardType::Typed => json!({
             "required": ["prompt"],
             "anyOf": [{"required": ["accept"]}, {"required": ["keywords"]}],
-            "dependentRequired": {"exact": ["accept"], "ordered": ["keywords"]},
+            // `exact: true` needs `accept` and `ordered: true` needs `keywords`; `false` is the default, so
+            // portquiz takes it alone.
+            "allOf": [
+                {"if": {"properties": {"exact": {"const": true}}, "required": ["exact"]}, "then": {"required": ["accept"]}},
+                {"if": {"properties": {"ordered": {"const": true}}, "required": ["ordered"]}, "then": {"required": ["keywords"]}}
+            ],
             "properties": {"answer": text("A model answer shown after answering.")}
         }),
         CardType::Practical => json!({
@@ -76,7 +81,10 @@ fn type_rule(card_type: CardType) -> Value {
         }),
         CardType::Lab => json!({
             "required": ["experiment"],
-            "properties": {"experiment": {"enum": crate::practical::lab_ids()}}
+            "properties": {"experiment": {"enum": crate::practical::lab_ids()}},
+            "dependentRequired": {"service": ["port"], "port": ["service"]},
+            "if": {"anyOf": [{"required": ["service"]}, {"required": ["port"]}, {"required": ["protocol"]}, {"required": ["command"]}]},
+            "then": {"properties": {"experiment": {"const": "lab-find-service-port"}}}
         }),
     };
     if !forbidden.is_empty()
@@ -150,7 +158,11 @@ pub fn deck_schema() -> Value {
                     },
                     "exact": {"type": "boolean", "description": "Typed: compare with `accept` letter for letter (case and spacing aside), where the spelling is the point. Needs `accept`."},
                     "ordered": {"type": "boolean", "description": "Typed: the `keywords` must appear in the order given; the prompt says \"(in order)\". Needs `keywords`."},
-                    "experiment": {"type": "string", "description": "The live experiment or lab (`portquiz experiments`)."}
+                    "experiment": {"type": "string", "description": "The live experiment or lab (`portquiz experiments`)."},
+                    "service": text("Lab `lab-find-service-port`: the service the candidate stands in for (`DNS`); needs `port`."),
+                    "port": {"type": "integer", "minimum": 1, "maximum": 65535, "description": "Lab `lab-find-service-port`: the service's default port, which the candidate finds; needs `service`."},
+                    "protocol": {"enum": ["tcp", "udp"], "description": "Lab `lab-find-service-port`: the transport the service listens on (default `tcp`)."},
+                    "command": {"type": "string", "pattern": "PORT", "description": "Lab `lab-find-service-port`: the example command offered, with `PORT` where the port goes."}
                 },
                 "allOf": rules
             },

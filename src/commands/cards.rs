@@ -29,6 +29,9 @@ pub struct CardRow<'a> {
 
 /// Runs `portquiz cards`.
 pub fn run(env: &Env, args: &CardsArgs) -> Result<Exit> {
+    if args.show {
+        return super::show::run(env);
+    }
     let decks = library::load_heads(env)?;
     let store = Store::open_to_read(env.db_path())?;
     let suspended = store.suspended()?;

@@ -5,6 +5,7 @@ use super::write::{Overwrite, deck_id_arg, default_deck_path, write_text};
 use crate::authoring::deck_schema::deck_schema_text;
 use crate::authoring::starter;
 use crate::cli::NewArgs;
+use crate::deck::Cards as _;
 use crate::env::{Env, Exit};
 
 /// Runs `portquiz new`.
@@ -14,6 +15,17 @@ pub fn run(env: &Env, args: &NewArgs) -> Result<Exit> {
         Some(path) => path.clone(),
         None => default_deck_path(env, &args.id)?,
     };
+    // A taken id would make `study` skip the new deck; an existing file is refused by `write_text` below.
+    if !path.exists()
+        && let Some(taken) = crate::library::load_heads(env)?
+            .iter()
+            .find(|d| d.deck_id() == &id)
+    {
+        anyhow::bail!(
+            "the deck id `{id}` is taken by {}; pick another id (progress is kept per deck id)",
+            taken.origin()
+        );
+    }
     write_text(&path, &starter::starter_deck(&id), Overwrite::Never)?;
     let shown = crate::safe::path(&path);
     crate::outln!("Wrote {shown}: edit it, then run `portquiz check {shown}`")?;

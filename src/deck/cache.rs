@@ -65,7 +65,10 @@ fn hash_of(parts: &[&str]) -> u64 {
 
 fn salt(known: &Known) -> u64 {
     // The second part names the deck model's shape, so a cache written before a field was added is rebuilt.
-    let mut parts: Vec<&str> = vec![env!("CARGO_PKG_VERSION"), "model: follow_up, postcard"];
+    let mut parts: Vec<&str> = vec![
+        env!("CARGO_PKG_VERSION"),
+        "model: follow_up, lab params, postcard",
+    ];
     parts.extend(known.experiments.iter().copied());
     parts.push("|");
     parts.extend(known.labs.iter().copied());

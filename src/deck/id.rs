@@ -343,7 +343,7 @@ impl CardType {
     }
 
     /// Every key that only some types take.
-    pub fn type_only_keys() -> [&'static str; 7] {
+    pub fn type_only_keys() -> [&'static str; 11] {
         TYPE_KEYS.map(|(key, _)| key)
     }
 
@@ -358,7 +358,7 @@ impl CardType {
 
 /// Keys that only some card types take, with the types that take them: the one table behind
 /// [`CardType::keys`], the validator and the JSON Schema.
-const TYPE_KEYS: [(&str, &[CardType]); 7] = [
+const TYPE_KEYS: [(&str, &[CardType]); 11] = [
     ("options", &[CardType::Choice]),
     (
         "answer",
@@ -374,6 +374,10 @@ const TYPE_KEYS: [(&str, &[CardType]); 7] = [
     ("exact", &[CardType::Typed]),
     ("ordered", &[CardType::Typed]),
     ("experiment", &[CardType::Practical, CardType::Lab]),
+    ("service", &[CardType::Lab]),
+    ("port", &[CardType::Lab]),
+    ("protocol", &[CardType::Lab]),
+    ("command", &[CardType::Lab]),
 ];
 
 impl fmt::Display for CardType {
@@ -533,7 +537,11 @@ mod tests {
                 "keywords",
                 "exact",
                 "ordered",
-                "experiment"
+                "experiment",
+                "service",
+                "port",
+                "protocol",
+                "command",
             ]
         );
         assert_eq!(

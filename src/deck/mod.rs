@@ -14,6 +14,7 @@ pub mod guess;
 pub mod id;
 pub mod lines;
 pub mod lint;
+pub mod lint_text;
 pub mod load;
 pub mod model;
 pub mod par;
@@ -27,6 +28,6 @@ pub mod yaml;
 pub use diag::{Diagnostic, Severity};
 pub use id::{CardId, CardRef, CardType, DeckId, IdError, slug};
 pub use model::{
-    Card, CardHead, CardKind, Cards, ChoiceOption, Deck, DeckHead, FORMAT_VERSION, fold,
+    Card, CardHead, CardKind, Cards, ChoiceOption, Deck, DeckHead, FORMAT_VERSION, LabParams, fold,
 };
 pub use validate::{Known, parse_deck};

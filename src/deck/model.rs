@@ -174,7 +174,25 @@ pub enum CardKind {
     /// A live socket experiment decides the right option.
     Practical { experiment: String },
     /// The candidate does something with real tools; portquiz verifies it live.
-    Lab { experiment: String },
+    Lab {
+        experiment: String,
+        /// What the lab is about in this deck (`lab-find-service-port` only); empty: the lab's own default.
+        #[serde(default)]
+        params: LabParams,
+    },
+}
+
+/// A lab card's parameters (`service`, `port`, `protocol`, `command`), so a lab fits any deck's topic.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LabParams {
+    /// The service the candidate stands in for, as the lab names it (`DNS`).
+    pub service: Option<String>,
+    /// Its default port, which the candidate finds (given with `service`).
+    pub port: Option<u16>,
+    /// The transport it listens on: TCP unless `udp`.
+    pub udp: bool,
+    /// The example command offered, with `PORT` where the port goes.
+    pub command: Option<String>,
 }
 
 /// An option of a choice card, with an optional explanation shown when it is picked wrongly.

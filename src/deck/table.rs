@@ -395,8 +395,9 @@ fn statement(table: &Table, row: &Row, truthful: bool) -> (String, bool) {
     (text, truthful)
 }
 
-/// Names the columns a statement holds for, as the subject of a sentence with a singular verb where it
-/// can: "only TCP", "each of TCP and UDP", "neither TCP nor UDP", "none of A, B and C", "only A and B".
+/// Names the columns a statement holds for, always as the subject of a sentence with a singular verb:
+/// "only TCP", "each of TCP and UDP", "neither TCP nor UDP", "none of A, B and C", "each of A and B but
+/// not C" (not "only A and B", which takes a plural verb).
 fn who(columns: &[Column], holds: &[bool]) -> String {
     let names: Vec<String> = columns.iter().map(|c| mid_sentence(&c.name)).collect();
     let chosen: Vec<String> = names
@@ -412,8 +413,24 @@ fn who(columns: &[Column], holds: &[bool]) -> String {
             [a, b] => format!("neither {a} nor {b}"),
             _ => format!("none of {}", and_list(&names)),
         }
+    } else if let [one] = chosen.as_slice() {
+        format!("only {one}")
     } else {
-        format!("only {}", and_list(&chosen))
+        let others: Vec<String> = names
+            .iter()
+            .zip(holds)
+            .filter(|(_, h)| !**h)
+            .map(|(n, _)| n.clone())
+            .collect();
+        format!("each of {} but not {}", and_list(&chosen), or_list(&others))
+    }
+}
+
+fn or_list(names: &[String]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
     }
 }
 
@@ -434,13 +451,14 @@ fn written(text: &str, as_written: bool) -> String {
 }
 
 /// A name as written in the middle of a sentence: a first word that is only capitalised (`Port`, `Thread`,
-/// the article `A`) is lower-cased; acronyms and inner capitals (`TCP`, `WebSocket`, `HTTP/1.1`) stay as written.
+/// the article `A`) is lower-cased; acronyms, inner capitals and names with digits (`TCP`, `WebSocket`,
+/// `HTTP/1.1`, `Do53`) stay as written.
 pub fn mid_sentence(text: &str) -> String {
     let first_word = text.split_whitespace().next().unwrap_or_default();
     let mut chars = first_word.chars();
     let capitalised = chars.next().is_some_and(char::is_uppercase)
         && (first_word.chars().count() > 1 || first_word == "A")
-        && chars.all(|c| !c.is_uppercase());
+        && chars.all(|c| !c.is_uppercase() && !c.is_ascii_digit());
     if !capitalised {
         return text.to_string();
     }
@@ -522,6 +540,30 @@ fn row_summary(table: &Table, row: &Row) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue 28: "Which port does do53 use?" and "Only DoT and DoH encrypts ...".
+    #[test]
+    fn names_with_digits_keep_their_case_and_who_is_always_a_singular_subject() {
+        assert_eq!(mid_sentence("Do53"), "Do53");
+        assert_eq!(mid_sentence("Port"), "port");
+        let columns: Vec<Column> = ["Do53", "DoT", "DoH"]
+            .iter()
+            .map(|n| Column {
+                id: n.to_lowercase(),
+                name: (*n).to_string(),
+                question: None,
+            })
+            .collect();
+        let who_of = |holds: [bool; 3]| who(&columns, &holds);
+        assert_eq!(
+            who_of([false, true, true]),
+            "each of DoT and DoH but not Do53"
+        );
+        assert_eq!(who_of([false, true, false]), "only DoT");
+        assert_eq!(who_of([true, true, true]), "each of Do53, DoT and DoH");
+        assert_eq!(who_of([false, false, false]), "none of Do53, DoT and DoH");
+        assert_eq!(who(&columns[..2], &[false, false]), "neither Do53 nor DoT");
+    }
 
     fn column(name: &str) -> Column {
         Column {

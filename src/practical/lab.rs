@@ -12,6 +12,7 @@ use socket2::Socket;
 use super::basics::lo;
 use super::net::{self, Opts};
 use super::{Environment, Experiment, Kind, Runner};
+use crate::deck::LabParams;
 
 /// Which lab an entry is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,7 +61,12 @@ pub(super) const FIND_SERVICE_PORT: Experiment = Experiment {
 pub struct LabSetup {
     kind: LabKind,
     port: u16,
-    service: &'static str,
+    service: String,
+    /// The service's own port when the candidate listens on a stand-in (`10000 +` a port that cannot be
+    /// opened here).
+    stands_in_for: Option<u16>,
+    /// The lab is about a UDP service: a bound UDP socket is the listener.
+    udp: bool,
     instructions: String,
     listener: Option<Socket>,
     range: Option<(u16, u16)>,
@@ -91,6 +97,16 @@ pub struct LabResult {
 
 /// Opens what the lab needs; `Err` holds the reason it is not available here.
 pub fn prepare_lab(lab: &Experiment, env: &Environment) -> Result<LabSetup, String> {
+    prepare_lab_with(lab, env, &LabParams::default())
+}
+
+/// Like [`prepare_lab`], for a card's `params` (issue 28: only `lab-find-service-port` takes them; empty
+/// params keep each lab's default).
+pub fn prepare_lab_with(
+    lab: &Experiment,
+    env: &Environment,
+    params: &LabParams,
+) -> Result<LabSetup, String> {
     let Runner::Lab(kind) = lab.runner else {
         return Err(format!("{} is an experiment, not a lab", lab.id));
     };
@@ -106,7 +122,9 @@ pub fn prepare_lab(lab: &Experiment, env: &Environment) -> Result<LabSetup, Stri
             Ok(LabSetup {
                 kind,
                 port,
-                service: "",
+                service: String::new(),
+                stands_in_for: None,
+                udp: false,
                 instructions: format!(
                     "Start a TCP listener on 127.0.0.1:{port} in another terminal, for example:\n\n    \
                      python3 -m http.server {port} --bind 127.0.0.1\n\n\
@@ -131,7 +149,9 @@ pub fn prepare_lab(lab: &Experiment, env: &Environment) -> Result<LabSetup, Stri
             Ok(LabSetup {
                 kind,
                 port,
-                service: "",
+                service: String::new(),
+                stands_in_for: None,
+                udp: false,
                 instructions: format!(
                     "portquiz is listening on 127.0.0.1:{port}. Connect to it from another terminal, for example:\n\n    \
                      curl http://127.0.0.1:{port}/\n\nor, to keep the connection open and print your own end:\n\n    \
@@ -142,6 +162,9 @@ pub fn prepare_lab(lab: &Experiment, env: &Environment) -> Result<LabSetup, Stri
                 listener: Some(listener),
                 range: env.local_port_range,
             })
+        }
+        LabKind::FindServicePort if params.service.is_some() => {
+            service_lab(kind, params, env.local_port_range)
         }
         LabKind::FindServicePort => {
             let (service, port, lookup) = SERVICES
@@ -155,7 +178,9 @@ pub fn prepare_lab(lab: &Experiment, env: &Environment) -> Result<LabSetup, Stri
             Ok(LabSetup {
                 kind,
                 port,
-                service,
+                service: service.to_string(),
+                stands_in_for: None,
+                udp: false,
                 instructions: format!(
                     "Stand in for {service}. Find the port it uses by default; \
                      {lookup}.\nThen start a TCP listener on that port on 127.0.0.1, for example:\n\n    \
@@ -167,6 +192,84 @@ pub fn prepare_lab(lab: &Experiment, env: &Environment) -> Result<LabSetup, Stri
             })
         }
     }
+}
+
+/// Added to a service's port that cannot be opened here (below 1024 without root, or in use).
+const STAND_IN_OFFSET: u16 = 10_000;
+
+/// `lab-find-service-port` for the service a card names: the candidate finds its port and listens there
+/// (or on [`STAND_IN_OFFSET`] + it when the port cannot be opened here), over the card's protocol.
+fn service_lab(
+    kind: LabKind,
+    params: &LabParams,
+    range: Option<(u16, u16)>,
+) -> Result<LabSetup, String> {
+    let (Some(service), Some(found)) = (params.service.clone(), params.port) else {
+        return Err("the card names no service and port".to_string());
+    };
+    let free = |port: u16| {
+        if params.udp {
+            std::net::UdpSocket::bind(lo(port)).is_ok()
+        } else {
+            port_is_free(port)
+        }
+    };
+    let (port, stands_in_for) = if free(found) {
+        (found, None)
+    } else {
+        match found.checked_add(STAND_IN_OFFSET) {
+            Some(port) if free(port) => (port, Some(found)),
+            _ => {
+                return Err(format!(
+                    "port {found} and its stand-in cannot be opened here (in use, or below 1024 without root)"
+                ));
+            }
+        }
+    };
+    Ok(LabSetup {
+        kind,
+        port,
+        instructions: service_instructions(&service, params, stands_in_for.is_some()),
+        service,
+        stands_in_for,
+        udp: params.udp,
+        listener: None,
+        range,
+    })
+}
+
+/// The instructions of a service lab: what to stand in for, how to find its port, and the command to
+/// start the listener (the card's, or one for the protocol), never the port itself.
+pub fn service_instructions(service: &str, params: &LabParams, stand_in: bool) -> String {
+    let (proto, command) = if params.udp {
+        (
+            "UDP",
+            "python3 -c \"import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); \
+             s.bind(('127.0.0.1', PORT)); input('listening; press Enter to stop ')\"",
+        )
+    } else {
+        ("TCP", "python3 -m http.server PORT --bind 127.0.0.1")
+    };
+    let command = params.command.as_deref().unwrap_or(command);
+    let (on, replaced) = if stand_in {
+        (
+            format!(
+                "on 127.0.0.1, on {STAND_IN_OFFSET} + that port (the port itself cannot be opened here: below 1024 it needs root)"
+            ),
+            format!("with PORT replaced by {STAND_IN_OFFSET} + the number you found"),
+        )
+    } else {
+        (
+            "on that port on 127.0.0.1".to_string(),
+            "with PORT replaced by the number you found".to_string(),
+        )
+    };
+    format!(
+        "Stand in for {service}. Find the port it uses by default with real tools: \
+         `getent services NAME`, `grep -i NAME /etc/services`, or your memory.\n\
+         Then start a {proto} listener {on}, for example:\n\n    {command}\n\n\
+         {replaced}, and press Enter: portquiz will check that port."
+    )
 }
 
 /// Well-known services whose ports an ordinary user may bind, with how to look them up.
@@ -186,6 +289,7 @@ const SERVICES: &[(&str, u16, &str)] = &[
 /// Checks the lab, retrying every 100 ms until `wait` has passed (at least one attempt).
 pub fn verify_lab(setup: &mut LabSetup, wait: Duration) -> LabResult {
     match setup.kind {
+        LabKind::FindServicePort if setup.udp => verify_udp(setup, wait),
         LabKind::StartListener | LabKind::FindServicePort => verify_listener(setup, wait),
         LabKind::ConnectClient => verify_client(setup, wait),
     }
@@ -218,10 +322,7 @@ fn verify_listener(setup: &LabSetup, wait: Duration) -> LabResult {
     };
     let Some(stream) = stream else {
         let conclusion = match setup.kind {
-            LabKind::FindServicePort => format!(
-                "nothing listens on 127.0.0.1:{0}: {1}'s default port is {0}; start the listener there and try again",
-                setup.port, setup.service
-            ),
+            LabKind::FindServicePort => not_found(setup),
             _ => format!(
                 "nothing listens on 127.0.0.1:{}: start the command above, wait until it serves, and try again",
                 setup.port
@@ -242,10 +343,7 @@ fn verify_listener(setup: &LabSetup, wait: Duration) -> LabResult {
     transcript.push(format!("HTTP GET / HTTP/1.0   {reply}"));
     transcript.push(format!("owner of the listening socket: {owner}"));
     let conclusion = match setup.kind {
-        LabKind::FindServicePort => format!(
-            "you found it: {} uses port {}, and your listener now owns 127.0.0.1:{}",
-            setup.service, setup.port, setup.port
-        ),
+        LabKind::FindServicePort => found(setup),
         _ => format!(
             "a listening socket owns 127.0.0.1:{}: your program created it and portquiz reached it",
             setup.port
@@ -255,6 +353,78 @@ fn verify_listener(setup: &LabSetup, wait: Duration) -> LabResult {
         passed: true,
         transcript,
         conclusion,
+    }
+}
+
+/// The conclusion of a service lab the candidate did.
+fn found(setup: &LabSetup) -> String {
+    match setup.stands_in_for {
+        Some(own) => format!(
+            "you found it: {} uses port {own}, and your listener now owns 127.0.0.1:{} ({STAND_IN_OFFSET} + {own})",
+            setup.service, setup.port
+        ),
+        None => format!(
+            "you found it: {} uses port {}, and your listener now owns 127.0.0.1:{}",
+            setup.service, setup.port, setup.port
+        ),
+    }
+}
+
+/// The conclusion of a service lab with nothing listening.
+fn not_found(setup: &LabSetup) -> String {
+    let proto = if setup.udp { "UDP " } else { "" };
+    match setup.stands_in_for {
+        Some(own) => format!(
+            "nothing listens on {proto}127.0.0.1:{0}: {1}'s default port is {own}, so the stand-in is {0}; start the listener there and try again",
+            setup.port, setup.service
+        ),
+        None => format!(
+            "nothing listens on {proto}127.0.0.1:{0}: {1}'s default port is {0}; start the listener there and try again",
+            setup.port, setup.service
+        ),
+    }
+}
+
+/// A UDP service lab: something holds the port when portquiz cannot bind it (retried until `wait`).
+fn verify_udp(setup: &LabSetup, wait: Duration) -> LabResult {
+    let addr = lo(setup.port);
+    let deadline = Instant::now() + wait;
+    let mut transcript = Vec::new();
+    loop {
+        match std::net::UdpSocket::bind(addr) {
+            Err(err) if err.kind() == std::io::ErrorKind::AddrInUse => {
+                transcript.push(format!("UDP  bind {addr}   EADDRINUSE (a socket holds it)"));
+                transcript.push(format!(
+                    "owner of the socket: {}",
+                    owner_in(
+                        &["/proc/net/udp", "/proc/net/udp6"],
+                        setup.port,
+                        UNCONNECTED
+                    )
+                ));
+                return LabResult {
+                    passed: true,
+                    transcript,
+                    conclusion: found(setup),
+                };
+            }
+            Ok(socket) if Instant::now() < deadline => {
+                drop(socket);
+                if transcript.is_empty() {
+                    transcript.push(format!("UDP  bind {addr}   ok: nobody holds it (waiting)"));
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            other => {
+                let what = other.map_or_else(|e| net::errno_name(&e), |_| "ok".to_string());
+                transcript.push(format!("UDP  bind {addr}   {what} (nobody holds it)"));
+                return LabResult {
+                    passed: false,
+                    transcript,
+                    conclusion: not_found(setup),
+                };
+            }
+        }
     }
 }
 
@@ -399,11 +569,18 @@ fn port_is_free(port: u16) -> bool {
 
 const LISTEN: &str = "0A";
 const ESTABLISHED: &str = "01";
+/// A bound, unconnected UDP socket (`TCP_CLOSE` in /proc/net/udp).
+const UNCONNECTED: &str = "07";
 
 /// Names the process owning a loopback TCP socket on `port` in `state`, for display only.
 fn owner_of(port: u16, state: &str) -> String {
+    owner_in(&["/proc/net/tcp", "/proc/net/tcp6"], port, state)
+}
+
+/// Names the process owning a socket of `tables` (/proc/net files) on `port` in `state`, for display only.
+fn owner_in(tables: &[&str], port: u16, state: &str) -> String {
     let mut inodes = Vec::new();
-    for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
+    for table in tables {
         let Ok(text) = std::fs::read_to_string(table) else {
             continue;
         };

@@ -28,7 +28,9 @@ mod senior;
 mod teardown;
 
 pub use env::{Capability, Environment};
-pub use lab::{LabResult, LabSetup, prepare_lab, verify_lab};
+pub use lab::{
+    LabResult, LabSetup, prepare_lab, prepare_lab_with, service_instructions, verify_lab,
+};
 
 /// Whether portquiz runs the experiment itself or the candidate acts and portquiz verifies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

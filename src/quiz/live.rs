@@ -14,6 +14,16 @@ pub trait Live {
     fn run(&mut self, experiment: &'static Experiment) -> Outcome;
     /// Prepares a lab (e.g. opens the listener the candidate connects to); `Err` says why it cannot run here.
     fn start_lab(&mut self, lab: &'static Experiment) -> Result<Box<dyn Lab>, String>;
+    /// Like [`Self::start_lab`], for a card that gives the lab parameters (issue 28); fakes that ignore
+    /// them need not implement it.
+    fn start_lab_with(
+        &mut self,
+        lab: &'static Experiment,
+        params: &crate::deck::LabParams,
+    ) -> Result<Box<dyn Lab>, String> {
+        let _ = params;
+        self.start_lab(lab)
+    }
 }
 
 /// A prepared lab.
@@ -46,7 +56,15 @@ impl Live for Machine {
     }
 
     fn start_lab(&mut self, lab: &'static Experiment) -> Result<Box<dyn Lab>, String> {
-        let setup = practical::prepare_lab(lab, self.environment())?;
+        self.start_lab_with(lab, &crate::deck::LabParams::default())
+    }
+
+    fn start_lab_with(
+        &mut self,
+        lab: &'static Experiment,
+        params: &crate::deck::LabParams,
+    ) -> Result<Box<dyn Lab>, String> {
+        let setup = practical::prepare_lab_with(lab, self.environment(), params)?;
         Ok(Box::new(RealLab(setup)))
     }
 }

@@ -76,7 +76,7 @@ impl Session<'_> {
         }
         let checked = match &card.kind {
             CardKind::Flashcard { back } => return self.flashcard(index, back, shown_at),
-            CardKind::Lab { experiment } => self.lab(card, experiment)?,
+            CardKind::Lab { experiment, params } => self.lab(card, experiment, params)?,
             CardKind::Choice { .. }
             | CardKind::TrueFalse { .. }
             | CardKind::Typed { .. }
@@ -393,11 +393,16 @@ impl Session<'_> {
         })
     }
 
-    fn lab(&mut self, card: &Card, id: &str) -> Result<Checked, QuizError> {
+    fn lab(
+        &mut self,
+        card: &Card,
+        id: &str,
+        params: &crate::deck::LabParams,
+    ) -> Result<Checked, QuizError> {
         let Some(experiment) = quiz::introduce_live(self.ui, card, id, "lab")? else {
             return Ok(Checked::Step(Step::Unavailable));
         };
-        let mut lab = match self.live.start_lab(experiment) {
+        let mut lab = match self.live.start_lab_with(experiment, params) {
             Ok(lab) => lab,
             Err(reason) => {
                 self.ui.say(Style::Dim, &say::unavailable(&reason))?;

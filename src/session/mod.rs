@@ -459,7 +459,7 @@ pub(crate) fn sibling_groups(cards: &[(&Deck, &Card)]) -> Vec<Option<usize>> {
     let keys: Vec<Option<(String, String)>> = cards
         .iter()
         .map(|(deck, card)| match &card.kind {
-            CardKind::Practical { experiment } | CardKind::Lab { experiment } => {
+            CardKind::Practical { experiment } | CardKind::Lab { experiment, .. } => {
                 Some((String::new(), experiment.clone()))
             }
             _ if card.id.is_cell() => {

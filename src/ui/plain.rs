@@ -173,18 +173,29 @@ fn extras(hint_available: bool) -> &'static str {
     }
 }
 
-/// Parses "2", "1,3", "1 3" or an option's exact text into 0-based indices.
+/// Parses "2", "1,3", "1 3" or an option's exact text into 0-based indices. Option numbers come first, so
+/// an option whose text is a number does not shadow that option number (issue 28): `"2"` in quotes picks
+/// by text, and a number that is no option number (`80`) is tried as text.
 pub fn parse_choice(line: &str, options: &[String], multi: bool) -> Option<Vec<usize>> {
-    if let Some(i) = options
-        .iter()
-        .position(|o| o.trim().eq_ignore_ascii_case(line))
-    {
-        return Some(vec![i]);
+    let quoted = line.strip_prefix('"').and_then(|l| l.strip_suffix('"'));
+    let by_text = || {
+        options
+            .iter()
+            .position(|o| o.trim().eq_ignore_ascii_case(quoted.unwrap_or(line)))
+            .map(|i| vec![i])
+    };
+    if quoted.is_some() {
+        return by_text();
     }
+    by_numbers(line, options.len(), multi).or_else(by_text)
+}
+
+/// "2", "1,3" or "1 3" as 0-based indices of `count` options.
+fn by_numbers(line: &str, count: usize, multi: bool) -> Option<Vec<usize>> {
     let mut picks = Vec::new();
     for part in line.split([',', ' ']).filter(|p| !p.is_empty()) {
         let n: usize = part.trim().parse().ok()?;
-        if n == 0 || n > options.len() {
+        if n == 0 || n > count {
             return None;
         }
         if !picks.contains(&(n - 1)) {
@@ -419,6 +430,12 @@ mod tests {
         assert_eq!(parse_choice("4", &opts(), false), None);
         assert_eq!(parse_choice("0", &opts(), false), None);
         assert_eq!(parse_choice("x", &opts(), false), None);
+        // An option whose text is a number does not shadow that option number; quoted, it is text.
+        let numbers: Vec<String> = vec!["2".into(), "1".into(), "3".into()];
+        assert_eq!(parse_choice("1", &numbers, false), Some(vec![0]));
+        assert_eq!(parse_choice("\"1\"", &numbers, false), Some(vec![1]));
+        let ports: Vec<String> = vec!["443".into(), "80".into()];
+        assert_eq!(parse_choice("80", &ports, false), Some(vec![1]));
     }
 
     #[test]

@@ -27,29 +27,130 @@ struct Fairness<'a> {
     guess: &'a Guess,
 }
 
+/// One problem. Lines and columns count from 1; `column`/`end_column` count characters (Unicode scalar
+/// values), `column_utf16`/`end_column_utf16` UTF-16 code units as editors (LSP) do; the end is just after
+/// the underlined text, on the same line.
 #[derive(Serialize)]
 struct Problem<'a> {
     file: &'a str,
     line: Option<u32>,
     column: Option<u32>,
+    end_line: Option<u32>,
+    end_column: Option<u32>,
+    column_utf16: Option<u32>,
+    end_column_utf16: Option<u32>,
     severity: Severity,
     code: &'a str,
     message: &'a str,
     help: Option<&'a str>,
+    /// Other places that explain this one (where a duplicate id was first defined, ...).
+    notes: Vec<NoteOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct NoteOut<'a> {
+    file: &'a str,
+    line: Option<u32>,
+    column: Option<u32>,
+    message: &'a str,
+}
+
+/// The UTF-16 column of the character column `col` (from 1) of `line`; past the end, one unit a column.
+fn utf16_column(line: &str, col: u32) -> u32 {
+    let before = col.saturating_sub(1) as usize;
+    let units: usize = line.chars().take(before).map(char::len_utf16).sum();
+    let past = before.saturating_sub(line.chars().count());
+    u32::try_from(units + past + 1).unwrap_or(u32::MAX)
 }
 
 impl<'a> From<&'a Diagnostic> for Problem<'a> {
     fn from(d: &'a Diagnostic) -> Self {
+        let end = d.pos.map(|p| p.col.saturating_add(d.width.max(1)));
+        let line = d.source_line().unwrap_or_default();
         Problem {
             file: &d.file,
             line: d.pos.map(|p| p.line),
             column: d.pos.map(|p| p.col),
+            end_line: d.pos.map(|p| p.line),
+            end_column: end,
+            column_utf16: d.pos.map(|p| utf16_column(line, p.col)),
+            end_column_utf16: end.map(|c| utf16_column(line, c)),
             severity: d.severity,
-            code: d.code,
+            code: code(d),
             message: &d.message,
             help: d.help.as_deref(),
+            notes: d
+                .notes
+                .iter()
+                .map(|n| NoteOut {
+                    file: &n.file,
+                    line: n.pos.map(|p| p.line),
+                    column: n.pos.map(|p| p.col),
+                    message: &n.message,
+                })
+                .collect(),
         }
     }
+}
+
+/// The codes of the diagnostics that carry none of their own (`deck`), by what their message says: the
+/// list documented in decks/README.md ("Problem codes"). The first match wins.
+const CODES: [(&str, &str); 27] = [
+    ("duplicate deck id", "duplicate-deck-id"),
+    ("duplicate card id", "duplicate-card-id"),
+    ("duplicate option", "duplicate-option"),
+    ("duplicate", "duplicate"),
+    ("is empty", "empty-value"),
+    ("unknown experiment", "unknown-experiment"),
+    ("unknown lab", "unknown-lab"),
+    ("unknown card type", "unknown-type"),
+    ("unknown follow-up", "unknown-follow-up"),
+    ("follow-ups form a loop", "follow-up-loop"),
+    ("follow-up", "follow-up"),
+    ("must be a list", "not-a-list"),
+    ("must be a non-empty list", "empty-list"),
+    ("must be text", "not-text"),
+    ("a truefalse", "truefalse-answer"),
+    ("at least", "too-few"),
+    ("reads format", "format-version"),
+    ("`format`", "format-version"),
+    ("a typed card needs", "typed-answer-missing"),
+    ("does not belong on", "wrong-type-key"),
+    ("bad id", "bad-id"),
+    ("is not among the options", "answer-not-an-option"),
+    ("this row has", "row-length"),
+    ("expected a", "wrong-shape"),
+    ("the deck has no", "missing-key"),
+    ("needs", "missing-key"),
+    ("must be", "wrong-value"),
+];
+
+/// The code of `d`: its own, or one of [`CODES`] by its message (`deck` when none fits).
+fn code(d: &Diagnostic) -> &'static str {
+    if d.code != "deck" {
+        return d.code;
+    }
+    CODES
+        .iter()
+        .find(|(words, _)| d.message.contains(words))
+        .map_or("deck", |(_, code)| code)
+}
+
+/// A check that could not run (a missing file, an unreadable folder) as JSON on stdout, exit 2.
+pub(super) fn write_failure(error: &anyhow::Error) -> Result<Exit> {
+    #[derive(Serialize)]
+    struct Failure {
+        ok: bool,
+        error: String,
+    }
+    write_json(
+        std::io::stdout().lock(),
+        &Failure {
+            ok: false,
+            error: format!("{error:#}"),
+        },
+    )?;
+    Ok(Exit::Failure)
 }
 
 /// Writes the report of `lib` and `warnings` to stdout; exit 1 on an error, or on a warning when `deny`.

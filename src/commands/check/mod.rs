@@ -6,24 +6,45 @@ use anyhow::Result;
 use crate::library;
 
 mod cap;
+mod context;
 mod json;
 mod practicals;
 mod warnings;
 use crate::cli::CheckArgs;
 use crate::deck::diag::Lines;
-use crate::deck::{Severity, compile, guess, lint};
+use crate::deck::{Severity, compile, guess, lint, lint_text};
 use crate::env::output::{paint, style};
 use crate::env::{Env, Exit};
 use crate::text::plural;
 
 /// Runs `portquiz check`. Exit 0 when clean, 1 when any error, 2 when it could not run.
 pub fn run(env: &Env, args: &CheckArgs) -> Result<Exit> {
-    let sources = if args.paths.is_empty() {
-        library::all_sources(env)?
+    let (sources, context) = if args.paths.is_empty() {
+        (library::all_sources(env)?, 0)
     } else {
-        library::read_paths(&args.paths)?
+        // `check FILE` checks like `study` will load: every other deck portquiz loads is compiled first,
+        // for follow-ups into it and deck id clashes with it, and only FILE's problems are shown.
+        let checked = match library::read_paths(&args.paths) {
+            Ok(checked) => checked,
+            Err(error) if args.json => return json::write_failure(&error),
+            Err(error) => return Err(error),
+        };
+        let mut sources = context::others(env, &checked)?;
+        let context = sources.len();
+        sources.extend(checked);
+        (sources, context)
     };
     let mut lib = compile::compile(&sources, &library::known());
+    let loaded_for_context =
+        context::keep_checked(&mut lib, &sources[context..], &sources[..context]);
+    // Follow-ups that leave their deck can only be checked once every deck is compiled.
+    let mut across = crate::deck::validate::check_follow_ups_across(&lib.decks, &sources);
+    if context > 0 {
+        let checked: std::collections::HashSet<&str> =
+            sources[context..].iter().map(|s| s.name.as_str()).collect();
+        across.retain(|d| checked.contains(d.file.as_str()));
+        lib.decks.retain(|d| checked.contains(d.origin.as_str()));
+    }
     // Each deck's file indexed once, for the excerpts of every lint and warning about it.
     let texts: std::collections::HashMap<&str, &str> = sources
         .iter()
@@ -42,13 +63,18 @@ pub fn run(env: &Env, args: &CheckArgs) -> Result<Exit> {
         .zip(guess::guess_all(&decks))
         .map(|((deck, lines), guess)| lint::lint(deck, lines, guess))
         .collect();
-    // Follow-ups that leave their deck can only be checked once every deck is compiled.
-    let across = crate::deck::validate::check_follow_ups_across(&lib.decks, &sources);
-    let files: std::collections::HashSet<&str> = across.iter().map(|d| d.file.as_str()).collect();
+    let files: std::collections::HashSet<&str> = across
+        .iter()
+        .map(|d| d.file.as_str())
+        .filter(|f| !lib.diagnostics.iter().any(|d| d.file == *f))
+        .collect();
     lib.files_with_errors += files.len();
     lib.diagnostics.extend(across);
     let mut warnings = warnings::all(env, &lines, &lib.decks);
     warnings.extend(lints.iter().flat_map(|l| l.warnings.iter().cloned()));
+    for (deck, lines) in lib.decks.iter().zip(&lines) {
+        warnings.extend(lint_text::lint(deck, lines));
+    }
     if args.json {
         return json::write(&lib, &lints, &warnings, args.deny_warnings);
     }
@@ -98,6 +124,12 @@ pub fn run(env: &Env, args: &CheckArgs) -> Result<Exit> {
             plural(lib.files_with_errors, "deck")
         )?;
         code = Exit::Problems;
+    }
+    if let Some(n) = loaded_for_context {
+        crate::outln!(
+            "checked against {} (built-in and data dir decks)",
+            plural(n, "loaded deck")
+        )?;
     }
     for l in &lints {
         if let Some(line) = fairness(&l.figures) {

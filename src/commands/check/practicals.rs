@@ -17,7 +17,7 @@ pub fn check(_env: &Env, decks: &[Deck]) -> Result<Exit> {
             CardKind::Practical { experiment } => {
                 experiments.insert(experiment.as_str());
             }
-            CardKind::Lab { experiment } => {
+            CardKind::Lab { experiment, .. } => {
                 labs.insert(experiment.as_str());
             }
             _ => {}

@@ -1,6 +1,7 @@
 //! The warnings `check` shows: each deck's own ([`crate::deck::warn::warnings`]) and, when a database
 //! exists, progress that no card matches any more. Reading the database is best effort: a check of deck
 //! files never fails because of it.
+use crate::authoring::renames;
 use crate::deck::diag::Lines;
 use crate::deck::warn;
 use crate::deck::{Deck, Diagnostic};
@@ -20,8 +21,17 @@ pub(super) fn all(env: &Env, lines: &[Lines], decks: &[Deck]) -> Vec<Diagnostic>
         if let Some(states) = store
             .as_ref()
             .and_then(|s| s.deck_states(deck.id.as_str()).ok())
-            && let Some(d) = warn::orphaned_progress(deck, text, states.keys().map(|r| &r.card))
+            && let Some(mut d) = warn::orphaned_progress(deck, text, states.keys().map(|r| &r.card))
         {
+            // Every orphan with its best guess, not only the first (issue 28).
+            let orphans = renames::orphans(deck, states.keys().map(|r| &r.card));
+            for (orphan, line) in orphans.iter().zip(renames::orphan_lines(&orphans)) {
+                let pos = orphan.guess.map(|c| crate::deck::yaml::Pos {
+                    line: c.line,
+                    col: 1,
+                });
+                d = d.note(&deck.origin, pos, line);
+            }
             out.push(d);
         }
     }

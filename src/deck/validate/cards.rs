@@ -7,13 +7,20 @@ use super::Cx;
 use super::fields::Fields;
 use crate::deck::diag::suggest;
 use crate::deck::id::{CardId, CardType};
-use crate::deck::model::{Card, CardKind};
+use crate::deck::model::{Card, CardKind, LabParams};
+
+/// The one lab that takes parameters (`service`, `port`, `protocol`, `command`).
+const LAB_WITH_PARAMS: &str = "lab-find-service-port";
 use crate::deck::yaml::{Node, Pos, Value};
 
-/// Whether `written` is how a true/false value is written: `true` or `false` (not YAML 1.1's `yes`, `on`,
-/// `y`, which other tools read as text).
+/// Whether `written` is how a true/false value is written: `true` or `false`, also `True`, `TRUE`, `False`,
+/// `FALSE`, which every YAML reader (1.1 and 1.2, so the JSON Schema too) reads as the same boolean; not
+/// YAML 1.1's `yes`, `on`, `y`, which YAML 1.2 tools read as text.
 pub(super) fn is_true_or_false(written: &str) -> bool {
-    matches!(written, "true" | "false")
+    matches!(
+        written,
+        "true" | "false" | "True" | "False" | "TRUE" | "FALSE"
+    )
 }
 
 impl Cx<'_> {
@@ -112,9 +119,13 @@ impl Cx<'_> {
             CardType::Practical => self
                 .experiment(&fields, false)
                 .map(|experiment| CardKind::Practical { experiment }),
-            CardType::Lab => self
-                .experiment(&fields, true)
-                .map(|experiment| CardKind::Lab { experiment }),
+            CardType::Lab => {
+                let experiment = self.experiment(&fields, true);
+                let params = self.lab_params(&fields, experiment.as_deref());
+                experiment
+                    .zip(params)
+                    .map(|(experiment, params)| CardKind::Lab { experiment, params })
+            }
         };
         Some(Card {
             id: id?.0,
@@ -190,6 +201,107 @@ impl Cx<'_> {
         };
         self.push(d);
         None
+    }
+
+    /// A lab card's `service`, `port`, `protocol` and `command` (issue 28): only `lab-find-service-port`
+    /// takes them; `service` and `port` go together; `command` shows `PORT` where the port goes.
+    fn lab_params(&mut self, fields: &Fields, experiment: Option<&str>) -> Option<LabParams> {
+        const KEYS: [&str; 4] = ["service", "port", "protocol", "command"];
+        let given: Vec<&str> = KEYS
+            .into_iter()
+            .filter(|k| fields.get(k).is_some())
+            .collect();
+        if given.is_empty() {
+            return Some(LabParams::default());
+        }
+        if let Some(lab) = experiment
+            && lab != LAB_WITH_PARAMS
+        {
+            let node = fields.get(given[0]);
+            let d = self
+                .error(
+                    node.map(|n| n.pos),
+                    format!("the lab `{lab}` takes no `{}`", given[0]),
+                )
+                .code("lab-params")
+                .help(format!(
+                    "only `{LAB_WITH_PARAMS}` takes `service`, `port`, `protocol` and `command`"
+                ));
+            self.push(d);
+            return None;
+        }
+        let service = self.opt_text(fields, "service");
+        let port = match fields.get("port") {
+            None => None,
+            Some(node) => match &node.value {
+                Value::Int(n) if (1..=65535).contains(n) => u16::try_from(*n).ok(),
+                _ => {
+                    let d = self
+                        .error(
+                            Some(node.pos),
+                            format!(
+                                "`port` must be a port number from 1 to 65535, found {}",
+                                node.value.kind()
+                            ),
+                        )
+                        .code("lab-params")
+                        .help("write the service's default port, e.g. `port: 53`");
+                    self.push(d);
+                    return None;
+                }
+            },
+        };
+        if service.is_some() != port.is_some() {
+            let (has, lacks) = if service.is_some() {
+                ("service", "port")
+            } else {
+                ("port", "service")
+            };
+            let d = self
+                .error(
+                    fields.get(has).map(|n| n.pos),
+                    format!("a lab card with `{has}` needs `{lacks}` too"),
+                )
+                .code("lab-params")
+                .help("give both, e.g. `service: DNS` and `port: 53`: the candidate finds the port of the service");
+            self.push(d);
+            return None;
+        }
+        let udp = match fields.get("protocol") {
+            None => false,
+            Some(node) => match self.text(node, "protocol")?.as_str() {
+                "tcp" => false,
+                "udp" => true,
+                other => {
+                    let d = self
+                        .error(Some(node.pos), format!("unknown protocol `{other}`"))
+                        .code("lab-params")
+                        .help("write `tcp` or `udp` (lower case)");
+                    self.push(d);
+                    return None;
+                }
+            },
+        };
+        let command = self.opt_text(fields, "command");
+        if let Some(command) = &command
+            && !command.contains("PORT")
+        {
+            let d = self
+                .error(
+                    fields.get("command").map(|n| n.pos),
+                    "the lab's `command` has no `PORT`",
+                )
+                .code("lab-params")
+                .help("write `PORT` where the port goes: the candidate replaces it with the port they found");
+            self.push(d);
+            return None;
+        }
+        Some(LabParams {
+            service,
+            port,
+            udp,
+            command,
+        })
     }
 
     pub(super) fn experiment(&mut self, fields: &Fields, lab: bool) -> Option<String> {

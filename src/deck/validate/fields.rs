@@ -174,11 +174,22 @@ impl Cx<'_> {
                 let is_bool = matches!(node.value, Value::Bool(_));
                 // A number whose text YAML keeps (or one whose spelling we cannot see, from an alias of a
                 // merge) is the text the author meant.
-                if !is_bool && (read == written || written.is_empty()) {
+                // A decimal is refused even when its text is kept (`1.5`): the rule must not depend on digits
+                // a JSON Schema cannot see (`1.10` is read 1.1), so decimals in text are quoted.
+                let is_float = matches!(node.value, Value::Float(_));
+                if !is_bool && !is_float && (read == written || written.is_empty()) {
                     return Some(read);
                 }
                 let what = if is_bool { "the boolean" } else { "the number" };
-                let help = format!("quote it to keep it as written: {}", quoted(written));
+                let kept_decimal = is_float && read == written;
+                let help = if kept_decimal {
+                    format!(
+                        "quote decimals in text: {} (YAML reads `1.10` as 1.1, so portquiz takes no unquoted decimal, as JSON Schema tools cannot tell)",
+                        quoted(written)
+                    )
+                } else {
+                    format!("quote it to keep it as written: {}", quoted(written))
+                };
                 let help = match also {
                     Some(also) if is_bool => format!("{help} ({also})"),
                     _ => help,
@@ -186,7 +197,13 @@ impl Cx<'_> {
                 let d = self
                     .error(
                         Some(node.pos),
-                        format!("`{key}` is text, but YAML reads `{written}` as {what} {read}"),
+                        if kept_decimal {
+                            format!(
+                                "`{key}` is text, but YAML reads `{written}` as a decimal number"
+                            )
+                        } else {
+                            format!("`{key}` is text, but YAML reads `{written}` as {what} {read}")
+                        },
                     )
                     .code("misread-value")
                     .width(self.width(node))
@@ -317,7 +334,7 @@ mod tests {
             check_cards(
                 "  - id: a\n    type: truefalse\n    prompt: P\n    answer: true\n    colour: red\n"
             ),
-            "d.yaml:9:5: error: unknown key `colour` in a card\n  |\n9 |     colour: red\n  |     ^^^^^^\nhelp: the keys a card takes are: id, type, prompt, explain, hint, tags, follow_up, demo, options, answer, accept, keywords, exact, ordered, experiment\n"
+            "d.yaml:9:5: error: unknown key `colour` in a card\n  |\n9 |     colour: red\n  |     ^^^^^^\nhelp: the keys a card takes are: id, type, prompt, explain, hint, tags, follow_up, demo, options, answer, accept, keywords, exact, ordered, experiment, service, port, protocol, command\n"
         );
     }
 
@@ -373,7 +390,7 @@ mod tests {
             check_cards(
                 "  - id: a\n    type: typed\n    prompt: P\n    accept: [0755, 1.10, 1.0, y, \"n\", 443, 2.5]\n"
             ),
-            "d.yaml:8:14: error: `accept` is text, but YAML reads `0755` as the number 755\n  |\n8 |     accept: [0755, 1.10, 1.0, y, \"n\", 443, 2.5]\n  |              ^^^^\nhelp: quote it to keep it as written: \"0755\"\nd.yaml:8:20: error: `accept` is text, but YAML reads `1.10` as the number 1.1\n  |\n8 |     accept: [0755, 1.10, 1.0, y, \"n\", 443, 2.5]\n  |                    ^^^^\nhelp: quote it to keep it as written: \"1.10\"\nd.yaml:8:26: error: `accept` is text, but YAML reads `1.0` as the number 1\n  |\n8 |     accept: [0755, 1.10, 1.0, y, \"n\", 443, 2.5]\n  |                          ^^^\nhelp: quote it to keep it as written: \"1.0\"\nd.yaml:8:31: error: `accept` is text, but YAML reads `y` as the boolean true\n  |\n8 |     accept: [0755, 1.10, 1.0, y, \"n\", 443, 2.5]\n  |                               ^\nhelp: quote it to keep it as written: \"y\"\n"
+            "d.yaml:8:14: error: `accept` is text, but YAML reads `0755` as the number 755\n  |\n8 |     accept: [0755, 1.10, 1.0, y, \"n\", 443, 2.5]\n  |              ^^^^\nhelp: quote it to keep it as written: \"0755\"\nd.yaml:8:20: error: `accept` is text, but YAML reads `1.10` as the number 1.1\n  |\n8 |     accept: [0755, 1.10, 1.0, y, \"n\", 443, 2.5]\n  |                    ^^^^\nhelp: quote it to keep it as written: \"1.10\"\nd.yaml:8:26: error: `accept` is text, but YAML reads `1.0` as the number 1\n  |\n8 |     accept: [0755, 1.10, 1.0, y, \"n\", 443, 2.5]\n  |                          ^^^\nhelp: quote it to keep it as written: \"1.0\"\nd.yaml:8:31: error: `accept` is text, but YAML reads `y` as the boolean true\n  |\n8 |     accept: [0755, 1.10, 1.0, y, \"n\", 443, 2.5]\n  |                               ^\nhelp: quote it to keep it as written: \"y\"\nd.yaml:8:44: error: `accept` is text, but YAML reads `2.5` as a decimal number\n  |\n8 |     accept: [0755, 1.10, 1.0, y, \"n\", 443, 2.5]\n  |                                            ^^^\nhelp: quote decimals in text: \"2.5\" (YAML reads `1.10` as 1.1, so portquiz takes no unquoted decimal, as JSON Schema tools cannot tell)\n"
         );
         for word in ["yes", "no", "on", "off", "n"] {
             let out = check_cards(&format!(

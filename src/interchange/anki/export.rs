@@ -164,6 +164,7 @@ mod tests {
         let mut lab = flash("lab", "Start a listener", "", &[]);
         lab.kind = CardKind::Lab {
             experiment: "lab-start-listener".into(),
+            params: crate::deck::LabParams::default(),
         };
         let d = deck(vec![
             flash(

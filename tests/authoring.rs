@@ -1,0 +1,211 @@
+//! Issue 28: a corpus of deck authors' mistakes (`tests/decks/authoring/*.yaml`), each file naming on its
+//! first lines (`# expect: LINE:COL: LEVEL: MESSAGE`, or `# expect: nothing...`) every problem `portquiz
+//! check FILE` must report, with its line and exact message; and the lab that takes parameters.
+use std::time::Duration;
+
+use portquiz::deck::LabParams;
+use portquiz::practical::{self, Environment};
+
+use crate::support::Sandbox;
+
+/// The head lines (`file:line:col: level: message`) of a check's stderr, without the file name.
+fn heads(stderr: &str, file: &str) -> Vec<String> {
+    stderr
+        .lines()
+        .filter_map(|l| l.strip_prefix(file)?.strip_prefix(':'))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn every_mistake_in_the_authoring_corpus_is_reported_at_its_line_with_its_message() {
+    let sandbox = Sandbox::new();
+    let mut files: Vec<_> = std::fs::read_dir("tests/decks/authoring")
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 12, "{files:?}");
+    let mut mismatches = Vec::new();
+    for path in &files {
+        let text = std::fs::read_to_string(path).unwrap();
+        let expected: Vec<String> = text
+            .lines()
+            .map_while(|l| l.strip_prefix("# expect: "))
+            .filter(|e| !e.starts_with("nothing"))
+            .map(str::to_string)
+            .collect();
+        let file = path.to_str().unwrap();
+        let run = sandbox.run(&["check", file]);
+        let found = heads(&run.stderr, file);
+        let code = if expected.iter().any(|e| e.contains(": error: ")) {
+            1
+        } else {
+            0
+        };
+        if found != expected || run.code != code {
+            mismatches.push(format!(
+                "{file}: exit {} (expected {code})\n  expected: {expected:?}\n  found:    {found:?}\n{}",
+                run.code, run.stderr
+            ));
+        }
+    }
+    assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
+}
+
+#[test]
+fn check_file_names_the_built_in_deck_whose_id_it_takes_and_counts_the_loaded_decks() {
+    let run = Sandbox::new().run(&["check", "tests/decks/authoring/id-clash-with-builtin.yaml"]);
+    insta::assert_snapshot!(run.transcript());
+}
+
+#[test]
+fn new_refuses_an_id_a_loaded_deck_has() {
+    let run = Sandbox::new().run(&["new", "tcp-vs-udp"]);
+    assert_eq!(
+        (run.code, run.stdout.as_str(), run.stderr.as_str()),
+        (
+            2,
+            "",
+            "error: the deck id `tcp-vs-udp` is taken by builtin:tcp-vs-udp.yaml; pick another id (progress is kept per deck id)\n"
+        )
+    );
+}
+
+fn dns() -> LabParams {
+    LabParams {
+        service: Some("DNS".to_string()),
+        port: Some(53),
+        udp: true,
+        command: None,
+    }
+}
+
+#[test]
+fn a_service_lab_says_the_service_and_protocol_of_the_card_and_never_the_port() {
+    assert_eq!(
+        practical::service_instructions("DNS", &dns(), false),
+        "Stand in for DNS. Find the port it uses by default with real tools: `getent services NAME`, `grep -i NAME \
+         /etc/services`, or your memory.\nThen start a UDP listener on that port on 127.0.0.1, for example:\n\n    \
+         python3 -c \"import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(('127.0.0.1', \
+         PORT)); input('listening; press Enter to stop ')\"\n\nwith PORT replaced by the number you found, and press \
+         Enter: portquiz will check that port."
+    );
+    let tcp = LabParams {
+        udp: false,
+        command: Some("nc -l 127.0.0.1 PORT".to_string()),
+        ..dns()
+    };
+    assert_eq!(
+        practical::service_instructions("DNS", &tcp, true),
+        "Stand in for DNS. Find the port it uses by default with real tools: `getent services NAME`, `grep -i NAME \
+         /etc/services`, or your memory.\nThen start a TCP listener on 127.0.0.1, on 10000 + that port (the port \
+         itself cannot be opened here: below 1024 it needs root), for example:\n\n    nc -l 127.0.0.1 PORT\n\nwith \
+         PORT replaced by 10000 + the number you found, and press Enter: portquiz will check that port."
+    );
+}
+
+#[test]
+fn a_dns_lab_over_udp_passes_when_a_udp_socket_holds_the_port() {
+    let env = Environment::detect();
+    let lab = practical::find("lab-find-service-port").unwrap();
+    let mut setup = match practical::prepare_lab_with(lab, &env, &dns()) {
+        Ok(setup) => setup,
+        Err(reason) => {
+            assert_eq!(
+                reason,
+                "port 53 and its stand-in cannot be opened here (in use, or below 1024 without root)"
+            );
+            return;
+        }
+    };
+    let port = setup.port();
+    assert!([53, 10_053].contains(&port), "{port}");
+    assert!(
+        !setup.instructions().contains("53"),
+        "the instructions give the answer away"
+    );
+    let stand_in = if port == 53 {
+        String::new()
+    } else {
+        " (10000 + 53)".to_string()
+    };
+    let missing = practical::verify_lab(&mut setup, Duration::ZERO);
+    assert!(!missing.passed);
+    let holder = std::net::UdpSocket::bind(("127.0.0.1", port)).unwrap();
+    let found = practical::verify_lab(&mut setup, Duration::from_secs(2));
+    drop(holder);
+    assert_eq!(
+        (found.passed, found.conclusion.as_str()),
+        (
+            true,
+            format!("you found it: DNS uses port 53, and your listener now owns 127.0.0.1:{port}{stand_in}").as_str()
+        )
+    );
+    assert_eq!(
+        found.transcript[0],
+        format!("UDP  bind 127.0.0.1:{port}   EADDRINUSE (a socket holds it)")
+    );
+}
+
+#[test]
+fn a_lab_card_without_parameters_keeps_the_default_service() {
+    let deck = "format: 1\nid: labs\ntitle: Labs\ncards:\n  - id: l\n    type: lab\n    experiment: lab-find-service-port\n";
+    let deck = portquiz::deck::parse_deck(deck, "l.yaml", &portquiz::library::known()).unwrap();
+    assert_eq!(
+        deck.cards[0].kind,
+        portquiz::deck::CardKind::Lab {
+            experiment: "lab-find-service-port".to_string(),
+            params: LabParams::default()
+        }
+    );
+}
+
+#[test]
+fn check_json_gives_utf16_columns_ends_notes_and_specific_codes() {
+    let sandbox = Sandbox::new();
+    let run = sandbox.run(&[
+        "check",
+        "--json",
+        "tests/decks/authoring/comment-after-emoji.yaml",
+        "tests/decks/authoring/id-clash-with-builtin.yaml",
+    ]);
+    insta::assert_snapshot!(run.transcript());
+}
+
+#[test]
+fn check_json_reports_a_missing_file_as_json() {
+    let run = Sandbox::new().run(&["check", "--json", "tests/decks/authoring/no-such-file.yaml"]);
+    assert_eq!(
+        (run.code, run.stdout.as_str(), run.stderr.as_str()),
+        (
+            2,
+            "{\n  \"format\": 1,\n  \"ok\": false,\n  \"error\": \"cannot read tests/decks/authoring/no-such-file.yaml: no such file or directory\"\n}\n",
+            ""
+        )
+    );
+}
+
+#[test]
+fn cards_show_prints_every_card_as_the_candidate_sees_it_table_cells_included() {
+    let run = Sandbox::new().run(&[
+        "--deck",
+        "tests/decks/authoring/show/dns.yaml",
+        "cards",
+        "--show",
+    ]);
+    insta::assert_snapshot!(run.transcript());
+}
+
+#[test]
+fn format_prints_the_deck_format_reference() {
+    let run = Sandbox::new().run(&["format"]);
+    assert_eq!(
+        (run.code, run.stdout.as_str()),
+        (
+            0,
+            std::fs::read_to_string("decks/README.md").unwrap().as_str()
+        )
+    );
+}
