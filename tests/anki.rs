@@ -82,7 +82,10 @@ fn import_anki_makes_cloze_reversed_subdeck_and_custom_notetype_cards_and_warns_
     assert_eq!(
         (check.code, check.stdout.as_str()),
         // The warnings: five cards without an `explain`.
-        (0, "3 decks, 6 cards: ok (5 warnings)\n"),
+        (
+            0,
+            "3 decks, 6 cards: ok (5 warnings)\nchecked against 20 loaded decks (built-in and data dir decks)\n"
+        ),
         "{}",
         check.transcript()
     );

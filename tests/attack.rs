@@ -85,7 +85,7 @@ fn hostile_deck_text_is_shown_escaped_by_decks_check_and_plain_study() {
     let check = sandbox.run(&["check", &deck]);
     assert_eq!(
         check.stdout,
-        "1 deck, 2 cards: ok (1 warning)\nchecked against 10 loaded decks (built-in and data dir decks)\n"
+        "1 deck, 2 cards: ok (1 warning)\nchecked against 20 loaded decks (built-in and data dir decks)\n"
     );
 
     // Every kind of answer, the hint, a flashcard's back, then the end of input.

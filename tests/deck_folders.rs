@@ -81,13 +81,13 @@ fn a_fifo_among_the_decks_is_skipped_with_a_warning_instead_of_hanging() {
     let checked = run(&sandbox, &["check", decks.to_str().unwrap()]);
     assert_eq!(
         checked.transcript(),
-        "exit: 1\n--- stdout\n1 error in 1 deck\nchecked against 10 loaded decks (built-in and data dir decks)\n--- stderr\n<DATA>/decks/pipe.yaml: error: it is a FIFO (named pipe), not a regular file\nhelp: portquiz reads decks only from regular files: remove it, or move it out of the deck folder\n"
+        "exit: 1\n--- stdout\n1 error in 1 deck\nchecked against 20 loaded decks (built-in and data dir decks)\n--- stderr\n<DATA>/decks/pipe.yaml: error: it is a FIFO (named pipe), not a regular file\nhelp: portquiz reads decks only from regular files: remove it, or move it out of the deck folder\n"
     );
     // Named directly, to `check` or `--deck`.
     let named = run(&sandbox, &["check", fifo.to_str().unwrap()]);
     assert_eq!(
         named.transcript(),
-        "exit: 1\n--- stdout\n1 error in 1 deck\nchecked against 11 loaded decks (built-in and data dir decks)\n--- stderr\n<DATA>/decks/pipe.yaml: error: it is a FIFO (named pipe), not a regular file\nhelp: portquiz reads decks only from regular files: remove it, or move it out of the deck folder\n"
+        "exit: 1\n--- stdout\n1 error in 1 deck\nchecked against 21 loaded decks (built-in and data dir decks)\n--- stderr\n<DATA>/decks/pipe.yaml: error: it is a FIFO (named pipe), not a regular file\nhelp: portquiz reads decks only from regular files: remove it, or move it out of the deck folder\n"
     );
     let other = sandbox.path().join("other.yaml");
     mkfifo(&other);
@@ -124,7 +124,7 @@ fn dangling_and_looping_symbolic_links_are_skipped_with_a_warning() {
         (checked.code, checked.stdout.as_str()),
         (
             1,
-            "2 errors in 2 decks\nchecked against 10 loaded decks (built-in and data dir decks)\n"
+            "2 errors in 2 decks\nchecked against 20 loaded decks (built-in and data dir decks)\n"
         )
     );
 }
@@ -179,7 +179,7 @@ fn an_unreadable_subfolder_is_skipped_with_a_warning() {
     assert!(lists_good(&listed.stdout), "{}", listed.stdout);
     assert_eq!(
         checked.transcript(),
-        "exit: 1\n--- stdout\n1 error in 1 deck\nchecked against 10 loaded decks (built-in and data dir decks)\n--- stderr\n<DATA>/decks/locked: error: cannot read this folder: permission denied\nhelp: make the folder readable, or move it out of the deck folder\n"
+        "exit: 1\n--- stdout\n1 error in 1 deck\nchecked against 20 loaded decks (built-in and data dir decks)\n--- stderr\n<DATA>/decks/locked: error: cannot read this folder: permission denied\nhelp: make the folder readable, or move it out of the deck folder\n"
     );
 }
 
@@ -191,6 +191,6 @@ fn a_second_yaml_document_is_explained_without_the_parsers_hint() {
     let checked = run(&sandbox, &["check", path.to_str().unwrap()]);
     assert_eq!(
         checked.transcript(),
-        "exit: 1\n--- stdout\n1 error in 1 deck\nchecked against 10 loaded decks (built-in and data dir decks)\n--- stderr\n<DATA>/two.yaml:11:1: error: the file holds more than one YAML document: a `---` line starts another\n   |\n11 | format: 1\n   | ^\nhelp: a deck file is one document: remove the `---` line, or put each deck in its own file\n"
+        "exit: 1\n--- stdout\n1 error in 1 deck\nchecked against 20 loaded decks (built-in and data dir decks)\n--- stderr\n<DATA>/two.yaml:11:1: error: the file holds more than one YAML document: a `---` line starts another\n   |\n11 | format: 1\n   | ^\nhelp: a deck file is one document: remove the `---` line, or put each deck in its own file\n"
     );
 }

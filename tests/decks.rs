@@ -91,7 +91,7 @@ fn all_problems_of_all_files_in_one_run() {
     assert_eq!(reported.len(), files, "{reported:?}");
     assert!(
         run.stdout
-            .ends_with(" decks\nchecked against 10 loaded decks (built-in and data dir decks)\n"),
+            .ends_with(" decks\nchecked against 20 loaded decks (built-in and data dir decks)\n"),
         "{}",
         run.stdout
     );
@@ -139,7 +139,7 @@ fn check_warns_about_giveaway_options_and_prints_the_fairness_figures() {
         (run.code, run.stdout.as_str(), run.stderr),
         (
             0,
-            "1 deck, 10 cards: ok (1 warning)\nchecked against 10 loaded decks (built-in and data dir decks)\nfairness of fair: right option longest in 2 of 5 single-answer choice cards (40%), true in 3 of 5 true/false cards (60%)\nguesser on fair: choice 30% right (chance 50%, 5 cards: too few to judge); true/false 30% right (chance 50%, 5 cards: too few to judge)\n",
+            "1 deck, 10 cards: ok (1 warning)\nchecked against 20 loaded decks (built-in and data dir decks)\nfairness of fair: right option longest in 2 of 5 single-answer choice cards (40%), true in 3 of 5 true/false cards (60%)\nguesser on fair: choice 30% right (chance 50%, 5 cards: too few to judge); true/false 30% right (chance 50%, 5 cards: too few to judge)\n",
             format!(
                 "{file}:29:5: warning: the right option of card `c4` has 52 characters and the longest distractor 5: a candidate can pick it by its length alone\n   |\n29 |   - id: c4\n   |     ^\nhelp: move the detail of the right option into `explain`, or give the distractors as much detail\n"
             )
@@ -236,7 +236,7 @@ fn clean_deck_summary() {
         (run.code, run.stdout.as_str(), run.stderr.as_str()),
         (
             0,
-            "1 deck, 3 cards: ok\nchecked against 10 loaded decks (built-in and data dir decks)\n",
+            "1 deck, 3 cards: ok\nchecked against 20 loaded decks (built-in and data dir decks)\n",
             ""
         )
     );

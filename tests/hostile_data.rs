@@ -642,7 +642,7 @@ fn deck_files_more_than_eight_folders_deep_are_reported_not_skipped_silently() {
         (run.code, run.stdout.as_str(), run.stderr),
         (
             1,
-            "1 error in 1 deck\n",
+            "1 error in 1 deck\nchecked against 20 loaded decks (built-in and data dir decks)\n",
             format!(
                 "{}: error: this folder holds deck files, but is more than 8 folders below the deck folder, so they are not read\nhelp: move these decks up, or pass this folder itself with --deck\n",
                 s(&deep)

@@ -88,7 +88,7 @@ fn check_reports_a_follow_up_into_a_deck_that_is_not_loaded() {
     );
     assert_eq!(
         run.stdout,
-        "1 error in 1 deck\nchecked against 10 loaded decks (built-in and data dir decks)\n"
+        "1 error in 1 deck\nchecked against 20 loaded decks (built-in and data dir decks)\n"
     );
 }
 
@@ -147,8 +147,8 @@ fn a_round_in_an_80x24_terminal_ends_with_the_scorecard_headline_on_the_last_scr
     // The debrief's prompts take their defaults until the scorecard.
     loop {
         let found = s
-            // An open menu's label ends the line (its echo, once answered, has the choice after the colon).
-            .expect(Regex(r"How well did you know it\?:\r?\n|=== Scorecard ==="))
+            // A grade menu opens with its label on a line of its own.
+            .expect(Regex(r"How well did you know it\?\r?\n|=== Scorecard ==="))
             .unwrap();
         shown.extend_from_slice(found.before());
         let matched = found.get(0).unwrap_or_default().to_vec();

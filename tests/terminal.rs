@@ -590,7 +590,8 @@ fn spawn_sized(sandbox: &Sandbox, cols: u16, rows: u16, extra_env: &[(&str, &str
     .env("PORTQUIZ_SEED", "7")
     .env("TZ", "UTC")
     .env("TERM", "xterm")
-    .env("NO_COLOR", "1");
+    .env("NO_COLOR", "1")
+    .env("PORTQUIZ_NO_DATE_QUESTION", "1");
     for (key, value) in extra_env {
         cmd.env(key, value);
     }

@@ -43,7 +43,7 @@ fn new_writes_a_starter_deck_that_passes_check() {
         (check.code, check.stdout.as_str(), check.stderr.as_str()),
         (
             0,
-            "1 deck, 10 cards: ok\nchecked against 11 loaded decks (built-in and data dir decks)\n",
+            "1 deck, 10 cards: ok\nchecked against 21 loaded decks (built-in and data dir decks)\n",
             ""
         )
     );
@@ -150,7 +150,7 @@ fn export_then_import_anki_round_trips_the_cards() {
         (check.code, check.stdout.as_str()),
         (
             0,
-            "1 deck, 6 cards: ok\nchecked against 10 loaded decks (built-in and data dir decks)\n"
+            "1 deck, 6 cards: ok\nchecked against 20 loaded decks (built-in and data dir decks)\n"
         )
     );
     // Same ids and fronts as the original deck; flashcards keep their backs exactly.
@@ -955,7 +955,7 @@ fn every_builtin_deck_exports_and_imports_back_as_a_checked_deck() {
         (
             0,
             format!(
-                "1 deck, {exported} cards: ok\nchecked against 10 loaded decks (built-in and data dir decks)\n"
+                "1 deck, {exported} cards: ok\nchecked against 20 loaded decks (built-in and data dir decks)\n"
             )
         )
     );

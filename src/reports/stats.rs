@@ -670,7 +670,7 @@ mod tests {
         render(&mut buf, &s, false).unwrap();
         let text = String::from_utf8(buf).unwrap();
         assert!(
-            text.starts_with("Today (2026-03-10)\n  3 reviews, 66.7% right, 18 s\n  streak: 4 days\n  interview on 2026-03-20: 10 study days left\n"),
+            text.starts_with("Today (2026-03-10)\n  3 reviews: 2 right, 1 wrong (66.7% right), 18 s\n  streak: 4 days\n  interview on 2026-03-20: 10 study days left\n"),
             "{text}"
         );
         assert!(
