@@ -47,6 +47,7 @@ fn answer<'a>(
         duration_ms: 1234,
         new_state,
         overridden: false,
+        close: false,
         based_on: None,
         kind: Default::default(),
     }
@@ -257,6 +258,40 @@ fn overridden_verdicts_are_counted_per_card_over_the_whole_log() {
             ("net".to_string(), "bits".to_string(), 2, 3)
         ]
     );
+}
+
+/// Issue 23: a close verdict is logged as such, and `stats` lists the cards often close for their authors.
+#[test]
+fn close_answers_are_logged_and_counted_per_card() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(db_in(&dir)).unwrap();
+    let state = review_state("2026-01-07T04:00:00Z", "2026-01-05T10:00:00Z");
+    let answers = [
+        ("net", "bits", true, false),
+        ("net", "bits", true, false),
+        ("net", "bits", false, true),
+        ("net", "dns", true, false),
+    ];
+    for (i, (deck, card, close, overridden)) in answers.into_iter().enumerate() {
+        let time = format!("2026-01-05T10:00:0{i}Z");
+        let mut a = answer(deck, card, &time, Rating::Hard, Some(&state));
+        a.close = close;
+        a.overridden = overridden;
+        store.record_answer(&a).unwrap();
+    }
+    let count = |cards: Vec<portquiz::store::Overrides>| -> Vec<(String, String, u32, u32)> {
+        cards
+            .into_iter()
+            .map(|o| (o.deck, o.card, o.overrides, o.answers))
+            .collect()
+    };
+    assert_eq!(
+        count(store.close_cards(2).unwrap()),
+        [("net".to_string(), "bits".to_string(), 2, 3)]
+    );
+    // The close mark is its own: an override is not a close answer, nor the reverse.
+    assert!(store.overridden_cards(2).unwrap().is_empty());
+    assert_eq!(count(store.close_cards(1).unwrap()).len(), 2);
 }
 
 #[test]

@@ -138,20 +138,24 @@ pub fn run(env: &Env, args: &JsonArgs) -> Result<Exit> {
             .get(&(leech.deck.as_str(), leech.card.as_str()))
             .map(|p| p.to_string());
     }
-    result.overridden_verdicts = store
-        .overridden_cards(stats::OVERRIDDEN_AT_LEAST)?
-        .into_iter()
-        .filter(|o| deck_ids.contains(o.deck.as_str()))
-        .map(|o| stats::Overridden {
-            prompt: prompts
-                .get(&(o.deck.as_str(), o.card.as_str()))
-                .map(|p| p.to_string()),
-            deck: o.deck,
-            card: o.card,
-            overrides: o.overrides,
-            answers: o.answers,
-        })
-        .collect();
+    // Cards often overridden ("I was right") and often close, for their authors: the same list twice.
+    let listed = |marked: Vec<crate::store::Overrides>| -> Vec<stats::Overridden> {
+        marked
+            .into_iter()
+            .filter(|o| deck_ids.contains(o.deck.as_str()))
+            .map(|o| stats::Overridden {
+                prompt: prompts
+                    .get(&(o.deck.as_str(), o.card.as_str()))
+                    .map(|p| p.to_string()),
+                deck: o.deck,
+                card: o.card,
+                overrides: o.overrides,
+                answers: o.answers,
+            })
+            .collect()
+    };
+    result.overridden_verdicts = listed(store.overridden_cards(stats::OVERRIDDEN_AT_LEAST)?);
+    result.close_verdicts = listed(store.close_cards(stats::OVERRIDDEN_AT_LEAST)?);
     result.interview_date = scheduler.config().until;
     result.interview_days_left = result
         .interview_date

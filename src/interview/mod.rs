@@ -84,6 +84,8 @@ struct Asked {
     answer_id: Option<AnswerId>,
     /// A close verdict, confirmed at the debrief.
     close: Option<Check>,
+    /// The matcher called the answer close (logged as such).
+    was_close: bool,
     claimed: bool,
     /// How sure the candidate said they were (`None`: skipped).
     confidence: Option<Confidence>,
@@ -339,6 +341,7 @@ impl<'a> Round<'a> {
                 missed_ideas: Vec::new(),
                 answer_id: None,
                 close: None,
+                was_close: false,
                 claimed: false,
                 confidence,
             };
@@ -409,6 +412,7 @@ impl<'a> Round<'a> {
         if let Some(check) = quiz::check(&self.planner, card, &q.given) {
             if check.verdict == Matched::Close {
                 q.close = Some(check);
+                q.was_close = true;
                 return Ok(false);
             }
             let right = check.is_right();
@@ -427,6 +431,7 @@ impl<'a> Round<'a> {
 
     /// Records an interview answer (the log row and, when the schedule counts, the card's new state).
     fn record(&mut self, q: &mut Asked, rating: Rating, claimed: bool) -> Result<(), QuizError> {
+        let close = q.was_close;
         let time = self.planner.now();
         let saved = quiz::save(
             self.progress,
@@ -439,6 +444,7 @@ impl<'a> Round<'a> {
                 spent: q.answered_at.duration_since(q.asked_at),
                 schedule: self.config.schedule,
                 overridden: claimed,
+                close,
                 kind: AnswerKind::Interview,
             },
         )?;

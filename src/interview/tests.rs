@@ -619,6 +619,7 @@ fn a_close_answer_is_confirmed_at_the_debrief_with_hard_on_enter() {
     assert_eq!(card.questions[0].rating, Some(Rating::Hard));
     assert_eq!(card.questions[0].verdict, Verdict::Right);
     assert_eq!(b.log(), ["v/https hard scheduled interview"]);
+    assert!(b.progress.log[0].close && !b.progress.log[0].overridden);
 }
 
 /// Six topics with an open (typed) card and a closed (choice) one each, two topics with only a choice card, and

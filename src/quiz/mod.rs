@@ -147,6 +147,8 @@ pub struct Settle<'k> {
     pub schedule: bool,
     /// The candidate overrode a verdict of wrong ("I was right").
     pub overridden: bool,
+    /// The matcher called the answer close: logged as such (`stats` lists cards often close).
+    pub close: bool,
     pub kind: AnswerKind,
 }
 
@@ -186,6 +188,7 @@ pub fn save(
             duration_ms,
             new_state: settle.schedule.then_some(&after),
             overridden: settle.overridden,
+            close: settle.close,
             based_on: Some(&before),
             kind: settle.kind,
         });

@@ -116,6 +116,8 @@ pub struct Recorded {
     pub after: Option<CardState>,
     /// The candidate overrode a verdict of wrong.
     pub overridden: bool,
+    /// The matcher called the answer close.
+    pub close: bool,
     /// The round it was given in.
     pub kind: crate::store::AnswerKind,
 }
@@ -183,6 +185,7 @@ impl Progress for MemoryProgress {
             before,
             after: answer.new_state.cloned(),
             overridden: answer.overridden,
+            close: answer.close,
             kind: answer.kind,
         });
         Ok(self.next_id)
@@ -273,6 +276,7 @@ mod tests {
             duration_ms: 1500,
             new_state,
             overridden: false,
+            close: false,
             based_on: None,
             kind: Default::default(),
         };

@@ -114,6 +114,9 @@ pub struct Stats {
     /// How often interview answers were right when the candidate said sure, think so or guess, over the
     /// whole log; filled in by the caller.
     pub calibration: Calibration,
+    /// Cards whose answers are often called close (`overrides` counts the close answers), most first; filled in
+    /// by the caller from the whole log.
+    pub close_verdicts: Vec<Overridden>,
 }
 
 fn days_between(from: Date, to: Date) -> i64 {
@@ -254,6 +257,7 @@ pub fn compute_recent<'r, S: 'r>(
         calibration: Calibration::default(),
         leeches,
         overridden_verdicts: Vec::new(),
+        close_verdicts: Vec::new(),
     }
 }
 
@@ -369,6 +373,24 @@ pub fn render(out: &mut impl Write, stats: &Stats, color: bool) -> io::Result<()
             "Verdicts often overridden (\"I was right\" {OVERRIDDEN_AT_LEAST} or more times): check what these cards accept"
         )?;
         for o in &stats.overridden_verdicts {
+            writeln!(
+                out,
+                "  {}/{} ({} of {}){}",
+                o.deck,
+                o.card,
+                o.overrides,
+                plural(o.answers as usize, "answer"),
+                first_line(o.prompt.as_deref())
+            )?;
+        }
+    }
+    if !stats.close_verdicts.is_empty() {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "Answers often close ({OVERRIDDEN_AT_LEAST} or more times): check what these cards accept"
+        )?;
+        for o in &stats.close_verdicts {
             writeln!(
                 out,
                 "  {}/{} ({} of {}){}",

@@ -29,9 +29,10 @@ enum Grade {
     Claimed,
     /// A flashcard: Again, Hard, Good (default) or Easy.
     Flashcard,
-    /// An answer the candidate grades (an explanation, a close answer): Again, Hard, Good or Easy, the
-    /// suggestion as default.
+    /// An answer the candidate grades (an explanation): Again, Hard, Good or Easy, the suggestion as default.
     Suggested(Rating),
+    /// A close answer: the same, logged as close.
+    Close(Rating),
 }
 
 /// The result of asking an auto-checked card.
@@ -43,8 +44,10 @@ enum Checked {
         /// decided: practical cards, labs given up).
         claimable: bool,
     },
-    /// The candidate grades it (an explanation, a close answer), with this grade suggested.
+    /// The candidate grades it (an explanation), with this grade suggested.
     SelfGrade(Rating),
+    /// A close answer the candidate confirms, with this grade suggested.
+    Close(Rating),
     Step(Step),
 }
 
@@ -94,6 +97,12 @@ impl Session<'_> {
                 }
                 return self.grade(index, Grade::Suggested(suggested), shown_at);
             }
+            Checked::Close(suggested) => {
+                if let Some(explain) = &card.explain {
+                    self.ui.say(Style::Explain, explain)?;
+                }
+                return self.grade(index, Grade::Close(suggested), shown_at);
+            }
             Checked::Step(step) => return Ok(step),
         };
         if let Some(explain) = &card.explain {
@@ -133,6 +142,11 @@ impl Session<'_> {
                 ALL_GRADES,
                 quiz::position(ALL_GRADES, suggested),
                 Verdict::SelfGraded,
+            ),
+            Grade::Close(suggested) => (
+                ALL_GRADES,
+                quiz::position(ALL_GRADES, suggested),
+                Verdict::Close,
             ),
         };
         let choices = self.grade_choices(index, ratings);
@@ -233,6 +247,7 @@ impl Session<'_> {
             spent: now.duration_since(shown_at),
             schedule: !self.config.cram,
             overridden: verdict == Verdict::Claimed,
+            close: verdict == Verdict::Close,
             kind: AnswerKind::Study,
         };
         let saved = quiz::save(self.progress, &mut self.planner, settle)?;
@@ -379,7 +394,7 @@ impl Session<'_> {
                         Style::Text,
                         &say::close(model, &check.matched, &check.unmatched, suggested),
                     )?;
-                    return Ok(Checked::SelfGrade(suggested));
+                    return Ok(Checked::Close(suggested));
                 }
                 Matched::Wrong => self
                     .ui

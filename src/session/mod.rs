@@ -83,12 +83,17 @@ enum Verdict {
     SelfGraded,
     /// The candidate overrode a verdict of wrong and graded it.
     Claimed,
+    /// The matcher called it close; the candidate confirmed a grade (counted as graded by the candidate).
+    Close,
 }
 
 impl Verdict {
     /// Whether the candidate chose the grade.
     fn by_you(self) -> bool {
-        matches!(self, Verdict::SelfGraded | Verdict::Claimed)
+        matches!(
+            self,
+            Verdict::SelfGraded | Verdict::Claimed | Verdict::Close
+        )
     }
 }
 

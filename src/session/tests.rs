@@ -332,6 +332,8 @@ fn a_close_typed_answer_shows_what_matched_and_enter_confirms_hard() {
         (summary.by_your_grade, summary.right, summary.wrong),
         (1, 1, 0)
     );
+    // Logged as close (for `stats`), not as an override.
+    assert!(b.progress.log[0].close && !b.progress.log[0].overridden);
 }
 
 #[test]

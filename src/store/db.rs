@@ -15,7 +15,7 @@ use super::error::StoreError;
 
 /// Every table and index portquiz's migrations create, as an SQL list: a file without portquiz's mark that
 /// holds anything else is another program's.
-pub(super) const OWN_OBJECTS: &str = "'cards', 'cards_due', 'reviews', 'reviews_time', 'reviews_card', 'reviews_overridden', 'settings', \
+pub(super) const OWN_OBJECTS: &str = "'cards', 'cards_due', 'reviews', 'reviews_time', 'reviews_card', 'reviews_overridden', 'close_answers', 'settings', \
      'suspended'";
 
 /// How long a write waits for another portquiz process holding the database before giving up.

@@ -35,6 +35,12 @@ pub(super) const OVERRIDDEN_SQL: &str = "WITH o AS (SELECT deck, card, COUNT(*) 
      SELECT deck, card, n, (SELECT COUNT(*) FROM reviews r WHERE r.deck = o.deck AND r.card = o.card)
      FROM o ORDER BY n DESC, deck, card";
 
+/// The same for the answers the matcher called close (their ids in `close_answers`, joined to the log).
+pub(super) const CLOSE_SQL: &str = "WITH o AS (SELECT r.deck, r.card, COUNT(*) AS n FROM close_answers c
+                                 JOIN reviews r ON r.id = c.id GROUP BY r.deck, r.card HAVING n >= ?1)
+     SELECT deck, card, n, (SELECT COUNT(*) FROM reviews r WHERE r.deck = o.deck AND r.card = o.card)
+     FROM o ORDER BY n DESC, deck, card";
+
 /// One review-log row.
 pub(super) const INSERT_REVIEW_SQL: &str = "INSERT INTO reviews (deck, card, time, rating, state_before, elapsed_days, duration_ms, cram, card_before, overridden, kind)
      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
@@ -57,6 +63,8 @@ pub struct Answer<'a> {
     pub new_state: Option<&'a CardState>,
     /// Whether the candidate overrode portquiz's verdict of wrong ("I was right") and graded it themself.
     pub overridden: bool,
+    /// The matcher called the answer close (near the fact) and the candidate confirmed a grade.
+    pub close: bool,
     /// The state `new_state` was computed from. When the stored state differs (another portquiz changed
     /// the card meanwhile: `merge`, a second session), nothing is written and [`StoreError::Stale`] hands
     /// back the stored state to compute from again. `None`: no such check.
@@ -264,6 +272,10 @@ impl Store {
             },
         )?;
         let id = tx.last_insert_rowid();
+        if answer.close {
+            tx.execute("INSERT INTO close_answers (id) VALUES (?1)", [id])
+                .map_err(|e| classify(&path, e))?;
+        }
 
         if let Some(state) = answer.new_state {
             write_state(&tx, &path, deck, card, state)?;
@@ -329,6 +341,8 @@ impl Store {
             }
         };
         tx.execute("DELETE FROM reviews WHERE id = ?1", [id])
+            .map_err(|e| classify(&path, e))?;
+        tx.execute("DELETE FROM close_answers WHERE id = ?1", [id])
             .map_err(|e| classify(&path, e))?;
         tx.commit().map_err(|e| classify(&path, e))?;
         Ok(Undone { key, state, cram })
@@ -466,10 +480,17 @@ impl Store {
     /// The cards whose verdict was overridden at least `at_least` (1 or more) times over the whole log, most overridden
     /// first (then by deck and card).
     pub fn overridden_cards(&self, at_least: u32) -> Result<Vec<Overrides>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(OVERRIDDEN_SQL)
-            .map_err(|e| self.err(e))?;
+        self.marked_cards(OVERRIDDEN_SQL, at_least)
+    }
+
+    /// The cards whose answers the matcher called close at least `at_least` times, most first (`overrides` counts
+    /// the close answers).
+    pub fn close_cards(&self, at_least: u32) -> Result<Vec<Overrides>, StoreError> {
+        self.marked_cards(CLOSE_SQL, at_least)
+    }
+
+    fn marked_cards(&self, sql: &str, at_least: u32) -> Result<Vec<Overrides>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(sql).map_err(|e| self.err(e))?;
         let rows = stmt
             .query_map([at_least], |row| {
                 Ok(Overrides {

@@ -72,6 +72,12 @@ pub const MIGRATIONS: &[&str] = &[
     ALTER TABLE reviews ADD COLUMN confidence TEXT
         CHECK (confidence IS NULL OR confidence IN ('sure', 'think', 'guess'));
     "#,
+    // 5 -> 6: the review-log rows of answers the matcher called close (near the fact, confirmed by the
+    // candidate), so `stats` lists the cards often close for their authors. A table of their ids, not a column:
+    // the log's rows stay as they were.
+    r#"
+    CREATE TABLE close_answers (id INTEGER PRIMARY KEY);
+    "#,
 ];
 
 /// The schema version this build writes.
