@@ -366,41 +366,40 @@ pub fn render(out: &mut impl Write, stats: &Stats, color: bool) -> io::Result<()
             "Interview calibration (right when you said, all rounds): {summary}"
         )?;
     }
-    if !stats.overridden_verdicts.is_empty() {
-        writeln!(out)?;
-        writeln!(
-            out,
+    marked_cards(
+        out,
+        &format!(
             "Verdicts often overridden (\"I was right\" {OVERRIDDEN_AT_LEAST} or more times): check what these cards accept"
-        )?;
-        for o in &stats.overridden_verdicts {
-            writeln!(
-                out,
-                "  {}/{} ({} of {}){}",
-                o.deck,
-                o.card,
-                o.overrides,
-                plural(o.answers as usize, "answer"),
-                first_line(o.prompt.as_deref())
-            )?;
-        }
+        ),
+        &stats.overridden_verdicts,
+    )?;
+    marked_cards(
+        out,
+        &format!(
+            "Answers often close ({OVERRIDDEN_AT_LEAST} or more times): check what these cards accept"
+        ),
+        &stats.close_verdicts,
+    )?;
+    Ok(())
+}
+
+/// A list of cards for their authors (often overridden, often close) under `heading`; nothing when empty.
+fn marked_cards(out: &mut impl Write, heading: &str, cards: &[Overridden]) -> std::io::Result<()> {
+    if cards.is_empty() {
+        return Ok(());
     }
-    if !stats.close_verdicts.is_empty() {
-        writeln!(out)?;
+    writeln!(out)?;
+    writeln!(out, "{heading}")?;
+    for o in cards {
         writeln!(
             out,
-            "Answers often close ({OVERRIDDEN_AT_LEAST} or more times): check what these cards accept"
+            "  {}/{} ({} of {}){}",
+            o.deck,
+            o.card,
+            o.overrides,
+            plural(o.answers as usize, "answer"),
+            first_line(o.prompt.as_deref())
         )?;
-        for o in &stats.close_verdicts {
-            writeln!(
-                out,
-                "  {}/{} ({} of {}){}",
-                o.deck,
-                o.card,
-                o.overrides,
-                plural(o.answers as usize, "answer"),
-                first_line(o.prompt.as_deref())
-            )?;
-        }
     }
     Ok(())
 }
