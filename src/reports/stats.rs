@@ -678,6 +678,32 @@ mod tests {
     }
 
     #[test]
+    fn renders_the_cards_often_close_after_the_often_overridden() {
+        let mut s = sample();
+        let card = |card: &str, n: u32| Overridden {
+            deck: "ports".into(),
+            card: card.into(),
+            overrides: n,
+            answers: 4,
+            prompt: Some(format!("{card}?")),
+        };
+        s.overridden_verdicts = vec![card("bits", 2)];
+        s.close_verdicts = vec![card("epoll", 3)];
+        let mut buf = Vec::new();
+        render(&mut buf, &s, false).unwrap();
+        let text = String::from_utf8(buf).unwrap();
+        assert!(
+            text.ends_with(
+                "\nVerdicts often overridden (\"I was right\" 2 or more times): check what these cards accept\n\
+                 \x20 ports/bits (2 of 4 answers): bits?\n\n\
+                 Answers often close (2 or more times): check what these cards accept\n\
+                 \x20 ports/epoll (3 of 4 answers): epoll?\n"
+            ),
+            "{text}"
+        );
+    }
+
+    #[test]
     fn renders_the_days_left_and_the_interview_calibration() {
         let mut s = sample();
         s.interview_date = Some(jiff::civil::date(2026, 3, 20));
