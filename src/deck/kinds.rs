@@ -454,6 +454,100 @@ pub enum Asking<'a> {
 mod tests {
     use super::*;
 
+    /// A new variant of [`CardType`] must be listed in [`CardType::ALL`] (the schema, the starter deck and the
+    /// help texts walk it), which the compiler cannot see: count the variants as the deck cache's encoding
+    /// (postcard: the variant's index) reads them.
+    #[test]
+    fn all_lists_every_card_type() {
+        let decoded: Vec<CardType> = (0u8..128)
+            .map_while(|i| postcard::from_bytes::<CardType>(&[i]).ok())
+            .collect();
+        assert_eq!(decoded.len(), CardType::ALL.len(), "{decoded:?}");
+        assert!(decoded.iter().all(|t| CardType::ALL.contains(t)));
+    }
+
+    /// One card of each kind, in [`CardType::ALL`]'s order.
+    fn samples() -> Vec<CardKind> {
+        let option = |text: &str| ChoiceOption {
+            text: text.into(),
+            why: None,
+        };
+        vec![
+            CardKind::Flashcard {
+                back: "A 16-bit number.".into(),
+            },
+            CardKind::Choice {
+                options: vec![option("TCP"), option("UDP"), option("ICMP")],
+                answers: vec![0, 1],
+            },
+            CardKind::TrueFalse { answer: false },
+            CardKind::Typed {
+                accept: vec!["443".into(), "port 443".into()],
+                keywords: vec![vec!["ip".into(), "address".into()], vec!["port".into()]],
+                answer: None,
+                exact: false,
+                ordered: false,
+            },
+            CardKind::Practical {
+                experiment: "tcp-udp-same-port".into(),
+            },
+            CardKind::Lab {
+                experiment: "lab-find-service-port".into(),
+                params: LabParams {
+                    service: Some("DNS".into()),
+                    port: Some(53),
+                    udp: true,
+                    command: None,
+                },
+            },
+        ]
+    }
+
+    /// What each kind answers to the questions the other modules ask of it.
+    #[test]
+    fn each_kind_answers_for_itself() {
+        let kinds = samples();
+        let types: Vec<CardType> = kinds.iter().map(CardKind::card_type).collect();
+        assert_eq!(types, CardType::ALL, "one sample per card type, in order");
+        let mut out = String::new();
+        for kind in &kinds {
+            let asked = match kind.asking() {
+                Asking::Recall { back } => format!("recall {back:?}"),
+                Asking::Lab { experiment, .. } => format!("lab {experiment}"),
+                Asking::Answer => "answer".to_string(),
+            };
+            out.push_str(&format!(
+                "{}: model {:?}, right {:?}, back {:?}, experiment {:?}, open {}, asked {asked}\n",
+                kind.name(),
+                kind.model_answer(),
+                kind.right_answer(),
+                kind.plain_back(),
+                kind.experiment(),
+                kind.is_open(),
+            ));
+            kind.write_answer(&mut out);
+        }
+        assert_eq!(
+            out,
+            r#"flashcard: model Some("A 16-bit number."), right "", back Some("A 16-bit number."), experiment None, open true, asked recall "A 16-bit number."
+  A: A 16-bit number.
+choice: model None, right "TCP; UDP", back Some("TCP; UDP"), experiment None, open false, asked answer
+  *1. TCP
+  *2. UDP
+   3. ICMP
+truefalse: model None, right "it is false", back Some("False"), experiment None, open false, asked answer
+  A: false
+typed: model Some("443"), right "443", back Some("443"), experiment None, open true, asked answer
+  accepts: 443 | port 443
+  keywords: ip/address, port
+practical: model None, right "", back None, experiment Some("tcp-udp-same-port"), open true, asked answer
+  A: decided live by the experiment `tcp-udp-same-port`
+lab: model None, right "", back None, experiment Some("lab-find-service-port"), open false, asked lab lab-find-service-port
+  A: checked live by the lab `lab-find-service-port` for DNS (udp 53)
+"#
+        );
+    }
+
     #[test]
     fn card_types_own_their_names_and_keys() {
         assert_eq!(
