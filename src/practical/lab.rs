@@ -10,17 +10,10 @@ use serde::Serialize;
 use socket2::Socket;
 
 use super::basics::lo;
+use super::env::Environment;
 use super::net::{self, Opts};
-use super::{Environment, Experiment, Kind, Runner};
+use super::types::{Experiment, Kind, LabKind, Runner};
 use crate::deck::LabParams;
-
-/// Which lab an entry is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum LabKind {
-    StartListener,
-    ConnectClient,
-    FindServicePort,
-}
 
 pub(super) const START_LISTENER: Experiment = Experiment {
     id: "lab-start-listener",

@@ -6,10 +6,11 @@ use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use super::basics::lo;
+use super::env::Environment;
 use super::net::{self, Opts};
-use super::{
-    Environment, Experiment, Fail, Kind, Log, Observation, Res, Runner, Step, YES_NO, claim,
-    is_errno, option_index, result_text,
+use super::types::{
+    Experiment, Fail, Kind, Log, Observation, Res, Runner, Step, YES_NO, claim, is_errno,
+    option_index, result_text,
 };
 
 pub(super) const TIME_WAIT_REUSEADDR: Experiment = Experiment {

@@ -3,8 +3,8 @@
 //! and then expanded into cards by [`crate::deck::table`].
 use std::collections::HashMap;
 
-use super::Cx;
 use super::cards::is_true_or_false;
+use super::cx::Cx;
 use crate::deck::id::{check_id, slug};
 use crate::deck::table::{self, Compare, Template, Use};
 use crate::deck::yaml::{Node, Pos, Value};
