@@ -1,8 +1,10 @@
 //! What every experiment is made of and built with: the catalogue entry ([`Experiment`]), what it observes,
 //! how it fails, the transcript it writes and the checks it makes on the way.
 use std::fmt::Display;
+use std::net::SocketAddr;
 
 use serde::Serialize;
+use socket2::Socket;
 
 use super::env::Environment;
 use super::net;
@@ -127,6 +129,19 @@ impl Log {
         let action = action.to_string();
         self.lines
             .push(format!("{proto:<4} {action:<50}  {result}"));
+    }
+    /// A new TCP socket with `opts` bound to `addr`, the attempt logged as `action`: the socket (kept open by
+    /// the caller as long as it must hold the port) and how the bind went.
+    pub(crate) fn try_bind(
+        &mut self,
+        addr: SocketAddr,
+        opts: net::Opts,
+        action: impl Display,
+    ) -> Res<(Socket, std::io::Result<()>)> {
+        let socket = net::tcp_socket(addr, opts).step("TCP socket()")?;
+        let bound = net::bind(&socket, addr);
+        self.step("TCP", action, result_text(&bound));
+        Ok((socket, bound))
     }
     /// A free-form line.
     pub(crate) fn say(&mut self, line: impl Into<String>) {

@@ -124,7 +124,9 @@ fn all_keys() -> Vec<&'static str> {
     let mut keys: Vec<&'static str> = DECK_KEYS.to_vec();
     keys.extend(CardType::COMMON_KEYS);
     keys.extend(CardType::type_only_keys());
-    keys.extend(tables::KEYS);
+    keys.extend(tables::TABLE_KEYS);
+    keys.extend(tables::COLUMN_KEYS);
+    keys.extend(tables::ROW_KEYS);
     keys.extend(choice::OPTION_KEYS);
     keys
 }
