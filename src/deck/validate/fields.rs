@@ -282,7 +282,8 @@ impl Cx<'_> {
         }
     }
 
-    /// The `id` of `fields`, checked by the id rule and made into a `T` by `make` (e.g. [`DeckId::new`]).
+    /// The `id` of `fields`, checked by the id rule and made into a `T` by `make` (e.g.
+    /// [`DeckId::new`](crate::deck::DeckId::new)).
     pub(super) fn id<T>(
         &mut self,
         fields: &Fields,

@@ -854,7 +854,8 @@ fn stem(slug: &str, len: usize) -> &str {
         .trim_end_matches('-')
 }
 
-/// A back as [`back_html`] writes it, split into the answer, the explanation and the hint (still HTML).
+/// A back as `back_html` (in export.rs) writes it, split into the answer, the explanation and the hint (still
+/// HTML).
 fn split_back(back: &str) -> (&str, Option<&str>, Option<&str>) {
     let (rest, hint) = match back.split_once(HINT_MARK) {
         Some((rest, hint)) => (rest, Some(hint)),
