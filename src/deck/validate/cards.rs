@@ -3,7 +3,7 @@
 //! answers have their own modules.
 use std::collections::HashMap;
 
-use super::Cx;
+use super::cx::Cx;
 use super::fields::Fields;
 use crate::deck::diag::suggest;
 use crate::deck::id::{CardId, CardType};
