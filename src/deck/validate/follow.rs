@@ -4,8 +4,8 @@
 //! its deck must be loaded, its card must exist, and no loop may run through several decks.
 use std::collections::{BTreeMap, HashMap};
 
-use super::Cx;
 use super::fields::Fields;
+use super::{Cx, Unread};
 use crate::deck::diag::{Diagnostic, Lines, suggest};
 use crate::deck::id::{CardId, CardRef, DeckId, IdError};
 use crate::deck::model::{Card, Deck};
@@ -85,6 +85,10 @@ impl Cx<'_> {
         for f in follows.iter().filter(|f| f.to.deck == own) {
             let card = f.to.card.as_str();
             if !ids.contains(&card) {
+                // A card written but not valid has its own problems: naming it is not one more.
+                if self.unread.has(card) {
+                    continue;
+                }
                 let mut d = self
                     .error(
                         Some(f.pos),
@@ -186,8 +190,19 @@ fn cycles(edges: &BTreeMap<CardRef, Vec<CardRef>>) -> Vec<Vec<CardRef>> {
 
 /// Follow-ups that leave their deck, checked over every compiled deck: the other deck must be loaded and
 /// have the card, and no loop may run through several decks. `sources` give the lines for the excerpts.
-pub fn across(decks: &[Deck], sources: &[Source]) -> Vec<Diagnostic> {
-    let by_id: HashMap<&DeckId, &Deck> = decks.iter().map(|d| (&d.id, d)).collect();
+///
+/// `decks` may include decks with errors, as far as they could be read ([`super::Checked`]), with
+/// `unread` saying which of their cards did not validate: a follow-up into one of those is not reported
+/// (the card's own problems are). A deck id given twice is looked up in its first deck.
+pub fn across(
+    decks: &[&Deck],
+    unread: &HashMap<&DeckId, &Unread>,
+    sources: &[Source],
+) -> Vec<Diagnostic> {
+    let mut by_id: HashMap<&DeckId, &Deck> = HashMap::new();
+    for deck in decks {
+        by_id.entry(&deck.id).or_insert(deck);
+    }
     let by_name: HashMap<&str, &str> = sources
         .iter()
         .filter_map(|s| Some((s.name.as_str(), s.text.as_deref().ok()?)))
@@ -222,13 +237,20 @@ pub fn across(decks: &[Deck], sources: &[Source]) -> Vec<Diagnostic> {
                             to.deck
                         ),
                     ),
-                    Some(other) if !other.cards.iter().any(|c| c.id == to.card) => (
-                        format!(
-                            "unknown follow-up `{written}`: deck `{}` has no card `{}`",
-                            to.deck, to.card
-                        ),
-                        format!("`portquiz cards --deck {}` lists its cards", to.deck),
-                    ),
+                    Some(other)
+                        if !other.cards.iter().any(|c| c.id == to.card)
+                            && !unread
+                                .get(&to.deck)
+                                .is_some_and(|u| u.has(to.card.as_str())) =>
+                    {
+                        (
+                            format!(
+                                "unknown follow-up `{written}`: deck `{}` has no card `{}`",
+                                to.deck, to.card
+                            ),
+                            format!("`portquiz cards --deck {}` lists its cards", to.deck),
+                        )
+                    }
                     Some(_) => continue,
                 };
                 let text = text_of(deck);
@@ -377,7 +399,8 @@ mod tests {
             })
             .collect::<Result<_, _>>()
             .unwrap_or_else(|d| panic!("{d:?}"));
-        let text: String = across(&decks, &sources)
+        let decks: Vec<&Deck> = decks.iter().collect();
+        let text: String = across(&decks, &HashMap::new(), &sources)
             .iter()
             .map(Diagnostic::render)
             .collect();
