@@ -293,16 +293,24 @@ pub fn across(
     diags
 }
 
-/// Where `written` appears at or after line `from` (the card's first line) in `lines`.
+/// Where `written` appears at or after line `from` (the card's first line) in `lines`, as a whole id
+/// (`deck/card` is not found inside `deck/cards`).
 fn locate(lines: &Lines, from: u32, written: &str) -> Option<Pos> {
     let skip = from.saturating_sub(1) as usize;
+    let id_char = |c: char| c.is_alphanumeric() || matches!(c, '-' | '_' | '/' | '.');
     lines
         .from(skip)
         .find_map(|(i, line)| {
-            line.find(written).map(|byte| Pos {
-                line: u32::try_from(i + 1).unwrap_or(u32::MAX),
-                col: u32::try_from(line[..byte].chars().count() + 1).unwrap_or(u32::MAX),
-            })
+            let whole = |&(byte, _): &(usize, &str)| {
+                !line[..byte].ends_with(id_char)
+                    && !line[byte + written.len()..].starts_with(id_char)
+            };
+            line.match_indices(written)
+                .find(whole)
+                .map(|(byte, _)| Pos {
+                    line: u32::try_from(i + 1).unwrap_or(u32::MAX),
+                    col: u32::try_from(line[..byte].chars().count() + 1).unwrap_or(u32::MAX),
+                })
         })
         .or(Some(Pos {
             line: from.max(1),
