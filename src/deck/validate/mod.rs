@@ -53,9 +53,10 @@ pub fn parse_deck(text: &str, file: &str, known: &Known) -> Result<Deck, Vec<Dia
 /// What validating one deck file found: every problem, and the deck as far as it could be read.
 #[derive(Debug, Clone)]
 pub struct Checked {
-    /// The deck with the cards that validated. Present with problems too (a deck with errors is never
-    /// loaded for study, but `check` runs the warnings and the follow-ups across decks on what it could
-    /// read); `None` when not even a valid deck `id` could be read, or the deck is of a newer format.
+    /// The deck with the cards that validated without a problem. Present with problems too (a deck with
+    /// errors is never loaded for study, but `check` runs the warnings and the follow-ups across decks on
+    /// what it could read); `None` when not even a valid deck `id` could be read, or the deck is of a newer
+    /// format.
     pub deck: Option<Deck>,
     /// The cards written in the file that did not validate ([`Unread`]).
     pub unread: Unread,
@@ -390,7 +391,12 @@ impl Cx<'_> {
                 .help("add a `cards:` list (or a `tables:` entry) with at least one card");
             self.push(d);
         }
-        // With problems, this is the deck as far as it could be read ([`Checked::deck`]).
+        // With problems, this is the deck as far as it could be read ([`Checked::deck`]): the cards without
+        // a problem of their own (a card's warnings wait for its errors to be fixed, so a warning is never
+        // about a card misread).
+        if !self.diags.is_empty() {
+            cards.retain(|c| !self.unread.has(c.id.as_str()));
+        }
         Some(Deck {
             id: id?,
             title: title.unwrap_or_default(),
