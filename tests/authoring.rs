@@ -94,28 +94,18 @@ fn follow_ups_between_decks_with_errors_are_checked_on_what_could_be_read() {
     let deck = |id: &str, cards: &[String]| {
         format!("format: 1\nid: {id}\ntitle: T\ncards:\n{}", cards.concat())
     };
-    std::fs::write(
-        dir.join("a.yaml"),
-        deck(
-            "one",
-            &[
-                card("broken", "flashcrad", "two/fine"),
-                card("fine", "flashcard", "two/broken, two/gone"),
-            ],
-        ),
-    )
-    .unwrap();
-    std::fs::write(
-        dir.join("b.yaml"),
-        deck(
-            "two",
-            &[
-                card("broken", "flashcrad", "one/fine"),
-                card("fine", "flashcard", "one/broken, one/gone"),
-            ],
-        ),
-    )
-    .unwrap();
+    // Each of `one` and `two` has a card with an error and a card with follow-ups into the other deck.
+    for (file, id, other) in [("a.yaml", "one", "two"), ("b.yaml", "two", "one")] {
+        let cards = [
+            card("broken", "flashcrad", &format!("{other}/fine")),
+            card(
+                "fine",
+                "flashcard",
+                &format!("{other}/broken, {other}/gone"),
+            ),
+        ];
+        std::fs::write(dir.join(file), deck(id, &cards)).unwrap();
+    }
     std::fs::write(
         dir.join("c.yaml"),
         deck("two", &[card("other", "flashcard", "tupe")]),
