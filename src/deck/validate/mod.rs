@@ -462,8 +462,32 @@ mod test_support {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::test_support::check;
+    use super::{Known, check_deck};
+
+    /// A deck with errors keeps the cards without a problem (for `check`'s warnings and follow-ups), and
+    /// names the others: a follow-up into one of them is not one more error.
+    #[test]
+    fn a_deck_with_errors_keeps_its_good_cards_and_names_the_others() {
+        let checked = check_deck(
+            "format: 1\nid: d\ntitle: D\ncards:\n  - id: good\n    type: flashcard\n    prompt: P\n    answer: A\n    follow_up: [bad, typo, t/r/a, gone]\n  - id: bad\n    type: flashcrad\n    prompt: P\n    answer: A\n  - id: typo\n    type: flashcard\n    prompt: P\n    answer: A\n    answr: B\ntables:\n  - id: t\n    columns: [A]\n",
+            "d.yaml",
+            &Known::default(),
+        );
+        let heads: Vec<String> = checked
+            .diagnostics
+            .iter()
+            .map(|d| format!("{:?}: {}", d.pos.map(|p| p.line), d.message))
+            .collect();
+        insta::assert_debug_snapshot!(heads);
+        let deck = checked.deck.unwrap();
+        let ids: Vec<&str> = deck.cards.iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(ids, ["good"]);
+        let unread = ["bad", "typo", "t/r/a", "good", "gone"].map(|id| checked.unread.has(id));
+        assert_eq!(unread, [true, true, true, false, false]);
+    }
 
     #[test]
     fn an_empty_file_says_what_a_deck_needs() {
