@@ -60,6 +60,61 @@ fn check_file_names_the_built_in_deck_whose_id_it_takes_and_counts_the_loaded_de
     insta::assert_snapshot!(run.transcript());
 }
 
+/// A repeated key, three other errors and a warning: one `check` run reports them all, in file order.
+#[test]
+fn one_check_run_reports_a_repeated_key_with_every_other_problem_and_the_warnings() {
+    let run = Sandbox::new().run(&["check", "tests/decks/authoring/one-run-duplicate-key.yaml"]);
+    insta::assert_snapshot!(run.transcript());
+}
+
+/// The parser stops at a second document late in the file: the cards above it are still validated and
+/// warned about, and a follow-up into a card below it is not reported as unknown.
+#[test]
+fn a_late_syntax_error_still_reports_the_problems_of_the_cards_above_it() {
+    let run = Sandbox::new().run(&[
+        "check",
+        "tests/decks/authoring/one-run-late-syntax-error.yaml",
+    ]);
+    insta::assert_snapshot!(run.transcript());
+}
+
+/// Two decks with errors in one folder: the follow-ups between them are checked on what could be read
+/// (into a card that failed: not reported again; into a card that does not exist: reported), and a
+/// broken deck whose id the other has is told so.
+#[test]
+fn follow_ups_between_decks_with_errors_are_checked_on_what_could_be_read() {
+    let sandbox = Sandbox::new();
+    let dir = sandbox.path().join("decks");
+    std::fs::create_dir_all(&dir).unwrap();
+    let card = |id: &str, kind: &str, follow: &str| {
+        format!(
+            "  - id: {id}\n    type: {kind}\n    prompt: Q {id}\n    answer: A {id}\n    explain: E {id}\n    follow_up: [{follow}]\n"
+        )
+    };
+    let deck = |id: &str, cards: &[String]| {
+        format!("format: 1\nid: {id}\ntitle: T\ncards:\n{}", cards.concat())
+    };
+    // Each of `one` and `two` has a card with an error and a card with follow-ups into the other deck.
+    for (file, id, other) in [("a.yaml", "one", "two"), ("b.yaml", "two", "one")] {
+        let cards = [
+            card("broken", "flashcrad", &format!("{other}/fine")),
+            card(
+                "fine",
+                "flashcard",
+                &format!("{other}/broken, {other}/gone"),
+            ),
+        ];
+        std::fs::write(dir.join(file), deck(id, &cards)).unwrap();
+    }
+    std::fs::write(
+        dir.join("c.yaml"),
+        deck("two", &[card("other", "flashcard", "tupe")]),
+    )
+    .unwrap();
+    let run = sandbox.run(&["check", dir.to_str().unwrap()]);
+    insta::assert_snapshot!(run.transcript().replace(dir.to_str().unwrap(), "DIR"));
+}
+
 #[test]
 fn new_refuses_an_id_a_loaded_deck_has() {
     let run = Sandbox::new().run(&["new", "tcp-vs-udp"]);

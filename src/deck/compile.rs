@@ -2,10 +2,11 @@
 //! a [`Library`] of checked decks and diagnostics, in parallel, with deck ids unique across files. No file
 //! system access: [`super::load`] reads the files, [`super::cache`] keeps compiled decks between runs.
 use super::diag::Diagnostic;
+use super::id::DeckId;
 use super::model::Deck;
 use super::par::par_map;
 pub use super::source::{Source, decode};
-use super::validate::{Known, parse_deck};
+use super::validate::{Checked, Known, Unread, check_deck};
 use super::yaml::Pos;
 
 /// What compiling a set of sources produced.
@@ -17,14 +18,22 @@ pub struct Library {
     pub files: usize,
     /// Number of files with at least one error.
     pub files_with_errors: usize,
+    /// The decks of files with errors, as far as they could be read: never loaded for study, but `check`
+    /// warns about them and checks follow-ups into and out of them, so one run shows every problem.
+    pub broken: Vec<Broken>,
+}
+
+/// A deck from a file with errors: the cards that validated, and which did not.
+#[derive(Debug, Clone)]
+pub struct Broken {
+    pub deck: Deck,
+    pub unread: Unread,
 }
 
 /// Compiles sources into decks, collecting every diagnostic; deck ids must be unique across all of them.
 pub fn compile(sources: &[Source], known: &Known) -> Library {
     compile_with(sources.iter().map(Input::Source).collect(), known)
 }
-
-type Parsed = Result<Deck, Vec<Diagnostic>>;
 
 /// One deck file for [`compile_with`], in load order.
 pub enum Input<'a> {
@@ -41,11 +50,11 @@ pub enum Input<'a> {
 }
 
 /// Parses the sources that have text, spread over the cores; `None` for the others.
-fn parse_all(inputs: &[Input], known: &Known) -> Vec<Option<Parsed>> {
+fn parse_all(inputs: &[Input], known: &Known) -> Vec<Option<Checked>> {
     par_map(inputs, |input| match input {
         Input::Source(source) => {
             let text = source.text.as_ref().ok()?;
-            Some(parse_deck(text, &source.name, known))
+            Some(check_deck(text, &source.name, known))
         }
         Input::Ready { .. } => None,
     })
@@ -62,6 +71,7 @@ pub fn compile_with(inputs: Vec<Input>, known: &Known) -> Library {
     // Deck id -> index in `lib.decks`: a linear search per deck is quadratic in a folder of 10,000 files.
     let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     let mut parsed = parse_all(&inputs, known);
+    let mut broken = Vec::new();
     for (i, input) in inputs.into_iter().enumerate() {
         // The deck, its source's name and text (empty when not read), and where its `id:` is.
         let (result, name, text, pos) = match input {
@@ -74,9 +84,24 @@ pub fn compile_with(inputs: Vec<Input>, known: &Known) -> Library {
                         continue;
                     }
                 };
-                let result = parsed[i]
+                let checked = parsed[i]
                     .take()
-                    .unwrap_or_else(|| parse_deck(text, &source.name, known));
+                    .unwrap_or_else(|| check_deck(text, &source.name, known));
+                let result = match checked.deck {
+                    Some(deck) if checked.diagnostics.is_empty() => Ok(deck),
+                    deck => {
+                        broken.extend(deck.map(|deck| {
+                            (
+                                Broken {
+                                    deck,
+                                    unread: checked.unread,
+                                },
+                                text,
+                            )
+                        }));
+                        Err(checked.diagnostics)
+                    }
+                };
                 (result, source.name.as_str(), text, None)
             }
             Input::Ready { name, deck, id_pos } => (Ok(deck), name, "", Some(id_pos)),
@@ -86,12 +111,11 @@ pub fn compile_with(inputs: Vec<Input>, known: &Known) -> Library {
                 let pos = pos.unwrap_or_else(|| id_pos(text));
                 if let Some(&first) = seen.get(deck.id.as_str()) {
                     let (first_file, first_pos) = &origins[first];
-                    lib.diagnostics.push(
-                        Diagnostic::error(name, text, Some(pos), format!("duplicate deck id `{}`", deck.id))
-                            .width(deck.id.as_str().chars().count())
-                            .note(first_file, Some(*first_pos), format!("`{}` is already the id of this deck", deck.id))
-                            .help("deck ids must be unique across all loaded decks: rename one (progress is kept per deck id)"),
-                    );
+                    lib.diagnostics.push(duplicate_id(
+                        (name, text, pos),
+                        &deck.id,
+                        (first_file, *first_pos),
+                    ));
                     lib.files_with_errors += 1;
                 } else {
                     origins.push((name.to_string(), pos));
@@ -105,7 +129,40 @@ pub fn compile_with(inputs: Vec<Input>, known: &Known) -> Library {
             }
         }
     }
+    // A deck with errors whose id another deck has: one more problem of its file, said now rather than
+    // once its other problems are fixed. It is left out of the decks follow-ups look in (the id means the
+    // other deck); a deck without errors is never dropped for a broken one's id.
+    let mut broken_ids: std::collections::HashMap<String, (String, Pos)> =
+        std::collections::HashMap::new();
+    for (b, text) in broken {
+        let pos = id_pos(text);
+        let first = match seen.get(b.deck.id.as_str()) {
+            Some(&first) => Some(origins[first].clone()),
+            None => broken_ids.get(b.deck.id.as_str()).cloned(),
+        };
+        match first {
+            Some((file, first_pos)) => lib.diagnostics.push(duplicate_id(
+                (&b.deck.origin, text, pos),
+                &b.deck.id,
+                (&file, first_pos),
+            )),
+            None => {
+                broken_ids.insert(b.deck.id.as_str().to_string(), (b.deck.origin.clone(), pos));
+                lib.broken.push(b);
+            }
+        }
+    }
     lib
+}
+
+/// The error about a deck whose id an earlier deck has: `at` (file, text, where its `id:` value is), the
+/// id, and the first deck's file and `id:` position.
+fn duplicate_id(at: (&str, &str, Pos), id: &DeckId, first: (&str, Pos)) -> Diagnostic {
+    let (name, text, pos) = at;
+    Diagnostic::error(name, text, Some(pos), format!("duplicate deck id `{id}`"))
+        .width(id.as_str().chars().count())
+        .note(first.0, Some(first.1), format!("`{id}` is already the id of this deck"))
+        .help("deck ids must be unique across all loaded decks: rename one (progress is kept per deck id)")
 }
 
 /// Where the top-level `id:` value starts (for duplicate-deck diagnostics).

@@ -32,4 +32,4 @@ pub use kinds::Asking;
 pub use model::{
     Card, CardHead, CardKind, Cards, ChoiceOption, Deck, DeckHead, FORMAT_VERSION, LabParams, fold,
 };
-pub use validate::{Known, parse_deck};
+pub use validate::{Checked, Known, Unread, check_deck, parse_deck};

@@ -47,7 +47,8 @@ pub enum Value {
     Float(f64),
     Str(String),
     Seq(Vec<Node>),
-    /// Entries in source order; duplicate keys are refused by the parser.
+    /// Entries in source order, a key written twice included (the validator reports it and checks the
+    /// first value: [`parse`] passes duplicates through, so they do not hide the file's other problems).
     Map(Vec<(Node, Node)>),
 }
 
@@ -80,7 +81,8 @@ pub struct SyntaxError {
 /// types, never from its wording, so a new parser release cannot silently change them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SyntaxKind {
-    /// A key appears twice in one mapping (`None`: a key that is not text).
+    /// A key appears twice in one mapping (`None`: a key that is not text). Not produced while [`parse`]
+    /// passes duplicates through to the validator.
     DuplicateKey(Option<String>),
     /// One of the limits [`parse`] sets on hostile input was passed.
     Limit(Limit),
@@ -136,6 +138,9 @@ pub fn parse(text: &str) -> Result<Node, SyntaxError> {
     budget.max_total_scalar_bytes = 16 * 1024 * 1024;
     let mut options = serde_saphyr::Options::default();
     options.budget = Some(budget);
+    // Every entry reaches the tree, a repeated key too: the validator reports it as one problem among the
+    // others instead of the whole file stopping at it (issue 28).
+    options.duplicate_keys = serde_saphyr::DuplicateKeyPolicy::PassThrough;
     let spanned: Spanned<NodeValue> =
         serde_saphyr::from_str_with_options(text, options).map_err(|err| {
             let pos = err.location().map(|loc| to_pos(&loc));
@@ -332,15 +337,10 @@ mod tests {
     #[test]
     fn syntax_errors_have_kinds_and_positions() {
         let at = |line, col| Some(Pos { line, col });
-        let cases: [(&str, SyntaxKind, Option<Pos>); 10] = [
+        let cases: [(&str, SyntaxKind, Option<Pos>); 9] = [
             ("a: b: c\n", SyntaxKind::ColonInValue, at(1, 5)),
             ("a:\n  b: 1\n c: 2\n", SyntaxKind::Indentation, at(3, 2)),
             ("- a\nb: c\n", SyntaxKind::Indentation, at(2, 1)),
-            (
-                "a: 1\na: 2\n",
-                SyntaxKind::DuplicateKey(Some("a".into())),
-                at(2, 1),
-            ),
             ("\"\\x\"", SyntaxKind::Quote, at(1, 1)),
             ("a: \"x\ny", SyntaxKind::Quote, at(1, 4)),
             ("a: 1\n---\nb: 2\n", SyntaxKind::MultipleDocuments, at(3, 1)),

@@ -12,7 +12,7 @@ mod practicals;
 mod warnings;
 use crate::cli::CheckArgs;
 use crate::deck::diag::Lines;
-use crate::deck::{Severity, compile, guess, lint, lint_text};
+use crate::deck::{Deck, DeckId, Severity, Unread, compile, guess, lint, lint_text};
 use crate::env::output::{paint, style};
 use crate::env::{Env, Exit};
 use crate::text::plural;
@@ -37,27 +37,43 @@ pub fn run(env: &Env, args: &CheckArgs) -> Result<Exit> {
     let mut lib = compile::compile(&sources, &library::known());
     let loaded_for_context =
         context::keep_checked(&mut lib, &sources[context..], &sources[..context]);
-    // Follow-ups that leave their deck can only be checked once every deck is compiled.
-    let mut across = crate::deck::validate::check_follow_ups_across(&lib.decks, &sources);
+    // Follow-ups that leave their deck can only be checked once every deck is compiled. Decks with errors
+    // take part as far as they could be read (never loaded for study; `check` only reports more).
+    let mut across = {
+        let unread: std::collections::HashMap<&DeckId, &Unread> =
+            lib.broken.iter().map(|b| (&b.deck.id, &b.unread)).collect();
+        let every: Vec<&Deck> = lib
+            .decks
+            .iter()
+            .chain(lib.broken.iter().map(|b| &b.deck))
+            .collect();
+        crate::deck::validate::check_follow_ups_across(&every, &unread, &sources)
+    };
     if context > 0 {
         let checked: std::collections::HashSet<&str> =
             sources[context..].iter().map(|s| s.name.as_str()).collect();
         across.retain(|d| checked.contains(d.file.as_str()));
         lib.decks.retain(|d| checked.contains(d.origin.as_str()));
+        lib.broken
+            .retain(|b| checked.contains(b.deck.origin.as_str()));
     }
-    // Each deck's file indexed once, for the excerpts of every lint and warning about it.
+    // Each deck's file indexed once, for the excerpts of every lint and warning about it. The loaded decks
+    // first, then those of files with errors: warned about on what could be read.
     let texts: std::collections::HashMap<&str, &str> = sources
         .iter()
         .filter_map(|s| Some((s.name.as_str(), s.text.as_deref().ok()?)))
         .collect();
-    let lines: Vec<Lines> = lib
+    let decks: Vec<&Deck> = lib
         .decks
+        .iter()
+        .chain(lib.broken.iter().map(|b| &b.deck))
+        .collect();
+    let loaded = lib.decks.len();
+    let lines: Vec<Lines> = decks
         .iter()
         .map(|deck| Lines::new(texts.get(deck.origin.as_str()).copied().unwrap_or_default()))
         .collect();
-    let decks: Vec<&crate::deck::Deck> = lib.decks.iter().collect();
-    let lints: Vec<lint::Lint> = lib
-        .decks
+    let lints: Vec<lint::Lint> = decks
         .iter()
         .zip(&lines)
         .zip(guess::guess_all(&decks))
@@ -70,13 +86,19 @@ pub fn run(env: &Env, args: &CheckArgs) -> Result<Exit> {
         .collect();
     lib.files_with_errors += files.len();
     lib.diagnostics.extend(across);
-    let mut warnings = warnings::all(env, &lines, &lib.decks);
+    // Progress that no card matches is said only of loaded decks: a card with an error is not gone.
+    let mut warnings = warnings::all(env, &lines[..loaded], &lib.decks);
+    for (deck, lines) in decks.iter().zip(&lines).skip(loaded) {
+        warnings.extend(crate::deck::warn::warnings(deck, lines));
+    }
     warnings.extend(lints.iter().flat_map(|l| l.warnings.iter().cloned()));
-    for (deck, lines) in lib.decks.iter().zip(&lines) {
+    for (deck, lines) in decks.iter().zip(&lines) {
         warnings.extend(lint_text::lint(deck, lines));
     }
+    // The figures are of the loaded decks (a deck with errors has only some of its cards).
+    let lints = &lints[..loaded];
     if args.json {
-        return json::write(&lib, &lints, &warnings, args.deny_warnings);
+        return json::write(&lib, lints, &warnings, args.deny_warnings);
     }
     let mut stderr = std::io::stderr().lock();
     let error = format!(": {}: ", paint(env.output.on_stderr(style::ERROR), "error"));
@@ -118,8 +140,13 @@ pub fn run(env: &Env, args: &CheckArgs) -> Result<Exit> {
             plural(cards, "card"),
         )?;
     } else {
+        // Warnings are shown with errors (on what could be read), so the summary counts them too.
+        let warned = match warnings.len() {
+            0 => String::new(),
+            n => format!(", {}", plural(n, "warning")),
+        };
         crate::outln!(
-            "{} in {}",
+            "{} in {}{warned}",
             plural(errors, "error"),
             plural(lib.files_with_errors, "deck")
         )?;
@@ -131,7 +158,7 @@ pub fn run(env: &Env, args: &CheckArgs) -> Result<Exit> {
             plural(n, "loaded deck")
         )?;
     }
-    for l in &lints {
+    for l in lints {
         if let Some(line) = fairness(&l.figures) {
             crate::outln!("{line}")?;
         }

@@ -23,6 +23,8 @@ pub(super) struct Cx<'a> {
     pub(super) deck_id: Option<DeckId>,
     /// Every follow-up written so far, checked once all cards are known.
     pub(super) follows: Vec<Follow>,
+    /// The cards and tables written that did not validate.
+    pub(super) unread: Unread,
 }
 
 /// One follow-up as written: from which card, to which, and where.
@@ -32,4 +34,23 @@ pub(super) struct Follow {
     pub(super) to: CardRef,
     pub(super) pos: Pos,
     pub(super) width: usize,
+}
+
+/// The cards of a deck file that failed to validate, by their ids as written, and the tables that did
+/// (each stands for all its cells). A follow-up into one of them is not reported as unknown: the card's
+/// own problems are, and one cause is reported once.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Unread {
+    pub(super) cards: Vec<String>,
+    pub(super) tables: Vec<String>,
+}
+
+impl Unread {
+    /// Whether `card` (an id as a follow-up names it) is one of these cards or a cell of these tables.
+    pub fn has(&self, card: &str) -> bool {
+        self.cards.iter().any(|c| c == card)
+            || card
+                .split_once('/')
+                .is_some_and(|(table, _)| self.tables.iter().any(|t| t == table))
+    }
 }

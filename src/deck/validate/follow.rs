@@ -4,7 +4,7 @@
 //! its deck must be loaded, its card must exist, and no loop may run through several decks.
 use std::collections::{BTreeMap, HashMap};
 
-use super::cx::{Cx, Follow};
+use super::cx::{Cx, Follow, Unread};
 use super::fields::Fields;
 use crate::deck::diag::{Diagnostic, Lines, suggest};
 use crate::deck::id::{CardId, CardRef, DeckId, IdError};
@@ -76,6 +76,10 @@ impl Cx<'_> {
         for f in follows.iter().filter(|f| f.to.deck == own) {
             let card = f.to.card.as_str();
             if !ids.contains(&card) {
+                // A card written but not valid has its own problems: naming it is not one more.
+                if self.unread.has(card) {
+                    continue;
+                }
                 let mut d = self
                     .error(
                         Some(f.pos),
@@ -177,8 +181,19 @@ fn cycles(edges: &BTreeMap<CardRef, Vec<CardRef>>) -> Vec<Vec<CardRef>> {
 
 /// Follow-ups that leave their deck, checked over every compiled deck: the other deck must be loaded and
 /// have the card, and no loop may run through several decks. `sources` give the lines for the excerpts.
-pub fn across(decks: &[Deck], sources: &[Source]) -> Vec<Diagnostic> {
-    let by_id: HashMap<&DeckId, &Deck> = decks.iter().map(|d| (&d.id, d)).collect();
+///
+/// `decks` may include decks with errors, as far as they could be read ([`super::Checked`]), with
+/// `unread` saying which of their cards did not validate: a follow-up into one of those is not reported
+/// (the card's own problems are). A deck id given twice is looked up in its first deck.
+pub fn across(
+    decks: &[&Deck],
+    unread: &HashMap<&DeckId, &Unread>,
+    sources: &[Source],
+) -> Vec<Diagnostic> {
+    let mut by_id: HashMap<&DeckId, &Deck> = HashMap::new();
+    for deck in decks {
+        by_id.entry(&deck.id).or_insert(deck);
+    }
     let by_name: HashMap<&str, &str> = sources
         .iter()
         .filter_map(|s| Some((s.name.as_str(), s.text.as_deref().ok()?)))
@@ -213,13 +228,20 @@ pub fn across(decks: &[Deck], sources: &[Source]) -> Vec<Diagnostic> {
                             to.deck
                         ),
                     ),
-                    Some(other) if !other.cards.iter().any(|c| c.id == to.card) => (
-                        format!(
-                            "unknown follow-up `{written}`: deck `{}` has no card `{}`",
-                            to.deck, to.card
-                        ),
-                        format!("`portquiz cards --deck {}` lists its cards", to.deck),
-                    ),
+                    Some(other)
+                        if !other.cards.iter().any(|c| c.id == to.card)
+                            && !unread
+                                .get(&to.deck)
+                                .is_some_and(|u| u.has(to.card.as_str())) =>
+                    {
+                        (
+                            format!(
+                                "unknown follow-up `{written}`: deck `{}` has no card `{}`",
+                                to.deck, to.card
+                            ),
+                            format!("`portquiz cards --deck {}` lists its cards", to.deck),
+                        )
+                    }
                     Some(_) => continue,
                 };
                 let text = text_of(deck);
@@ -262,16 +284,24 @@ pub fn across(decks: &[Deck], sources: &[Source]) -> Vec<Diagnostic> {
     diags
 }
 
-/// Where `written` appears at or after line `from` (the card's first line) in `lines`.
+/// Where `written` appears at or after line `from` (the card's first line) in `lines`, as a whole id
+/// (`deck/card` is not found inside `deck/cards`).
 fn locate(lines: &Lines, from: u32, written: &str) -> Option<Pos> {
     let skip = from.saturating_sub(1) as usize;
+    let id_char = |c: char| c.is_alphanumeric() || matches!(c, '-' | '_' | '/' | '.');
     lines
         .from(skip)
         .find_map(|(i, line)| {
-            line.find(written).map(|byte| Pos {
-                line: u32::try_from(i + 1).unwrap_or(u32::MAX),
-                col: u32::try_from(line[..byte].chars().count() + 1).unwrap_or(u32::MAX),
-            })
+            let whole = |&(byte, _): &(usize, &str)| {
+                !line[..byte].ends_with(id_char)
+                    && !line[byte + written.len()..].starts_with(id_char)
+            };
+            line.match_indices(written)
+                .find(whole)
+                .map(|(byte, _)| Pos {
+                    line: u32::try_from(i + 1).unwrap_or(u32::MAX),
+                    col: u32::try_from(line[..byte].chars().count() + 1).unwrap_or(u32::MAX),
+                })
         })
         .or(Some(Pos {
             line: from.max(1),
@@ -368,7 +398,8 @@ mod tests {
             })
             .collect::<Result<_, _>>()
             .unwrap_or_else(|d| panic!("{d:?}"));
-        let text: String = across(&decks, &sources)
+        let decks: Vec<&Deck> = decks.iter().collect();
+        let text: String = across(&decks, &HashMap::new(), &sources)
             .iter()
             .map(Diagnostic::render)
             .collect();

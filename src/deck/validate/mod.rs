@@ -13,14 +13,16 @@ use super::model::{Deck, FORMAT_VERSION};
 use super::table;
 use super::yaml::{self, Node, Pos, SyntaxKind, Value};
 use cx::Cx;
-pub use cx::Known;
+pub use cx::{Known, Unread};
 pub use follow::{across as check_follow_ups_across, parse_follow_up};
 
 mod cards;
 mod choice;
+mod cut;
 mod cx;
 mod fields;
 mod follow;
+mod repeated;
 mod syntax;
 mod tables;
 mod typed;
@@ -35,12 +37,37 @@ const DECK_KEYS: [&str; 7] = [
     "tables",
 ];
 
-/// Parses and validates one deck file. `file` is how the file is named in diagnostics.
+/// Parses and validates one deck file: the deck, or every problem in it. `file` is how the file is named
+/// in diagnostics. See [`check_deck`].
+pub fn parse_deck(text: &str, file: &str, known: &Known) -> Result<Deck, Vec<Diagnostic>> {
+    let checked = check_deck(text, file, known);
+    match checked.deck {
+        Some(deck) if checked.diagnostics.is_empty() => Ok(deck),
+        _ => Err(checked.diagnostics),
+    }
+}
+
+/// What validating one deck file found: every problem, and the deck as far as it could be read.
+#[derive(Debug, Clone)]
+pub struct Checked {
+    /// The deck with the cards that validated without a problem. Present with problems too (a deck with
+    /// errors is never loaded for study, but `check` runs the warnings and the follow-ups across decks on
+    /// what it could read); `None` when not even a valid deck `id` could be read, or the deck is of a newer
+    /// format.
+    pub deck: Option<Deck>,
+    /// The cards written in the file that did not validate ([`Unread`]).
+    pub unread: Unread,
+    /// Every problem, in file order.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Parses and validates one deck file, going on past every problem it can.
 ///
 /// Syntax mistakes do not stop the check: those [`syntax::scan`] knows are repaired, a line the parser
 /// still refuses is blanked, and the repaired text is parsed again (a few times at most), so one run
-/// reports every syntax error it can and every problem in what can still be read.
-pub fn parse_deck(text: &str, file: &str, known: &Known) -> Result<Deck, Vec<Diagnostic>> {
+/// reports every syntax error it can and every problem in what can still be read. A key written twice is
+/// reported and its first value checked ([`repeated`]).
+pub fn check_deck(text: &str, file: &str, known: &Known) -> Checked {
     // Indexed once: every diagnostic shares it (finding a line per diagnostic by a scan was quadratic).
     let lines = Lines::new(text);
     let (slips, mut work) = syntax::scan(text, &all_keys());
@@ -54,6 +81,9 @@ pub fn parse_deck(text: &str, file: &str, known: &Known) -> Result<Deck, Vec<Dia
         })
         .collect();
     let mut blanked: Vec<u32> = Vec::new();
+    // Where the text was cut off, if it was, and how many times.
+    let mut cut: Option<u32> = None;
+    let mut cuts = 0;
     let root = loop {
         match yaml::parse(&work) {
             Ok(root) => break Some(root),
@@ -64,11 +94,13 @@ pub fn parse_deck(text: &str, file: &str, known: &Known) -> Result<Deck, Vec<Dia
                     d = d.help(help);
                 }
                 let line = err.pos.map(|p| p.line);
-                if !slips.iter().any(|s| Some(s.pos.line) == line) {
+                let said = |o: &Diagnostic| o.pos == d.pos && o.message == d.message;
+                if !slips.iter().any(|s| Some(s.pos.line) == line) && !diags.iter().any(said) {
                     diags.push(d);
                 }
-                // Only a located error in an ordinary line can be blanked and read past; hostile input
-                // and a second document stop here.
+                // Only a located error in an ordinary line can be blanked and read past; a second
+                // document, or an error blanking does not get past, is cut off with the card it is in
+                // (a few times at most, each cut above the last); hostile input stops here.
                 let go_on = matches!(
                     err.kind,
                     SyntaxKind::Indentation
@@ -76,18 +108,37 @@ pub fn parse_deck(text: &str, file: &str, known: &Known) -> Result<Deck, Vec<Dia
                         | SyntaxKind::Quote
                         | SyntaxKind::Other
                 );
+                let cut_here = line
+                    .filter(|_| go_on || err.kind == SyntaxKind::MultipleDocuments)
+                    .and_then(|line| cut::cut_line(&lines, line, &err.kind))
+                    .filter(|&at| cuts < 4 && cut.is_none_or(|c| at < c));
                 match line {
                     Some(line) if go_on && blanked.len() < 8 && !blanked.contains(&line) => {
                         blanked.push(line);
                         work = std::borrow::Cow::Owned(syntax::blank_line(&work, line));
                     }
-                    _ => break None,
+                    _ => match cut_here {
+                        Some(at) => {
+                            cut = Some(at);
+                            cuts += 1;
+                            work = std::borrow::Cow::Owned(cut::before(&work, at));
+                        }
+                        None => break None,
+                    },
                 }
             }
         }
     };
     let mut deck = None;
-    if let Some(root) = root {
+    let mut unread = Unread::default();
+    if let Some(mut root) = root {
+        for r in repeated::take_repeated(&mut root) {
+            // A blanked line between the two entries can join two mappings into one: that repetition is
+            // the blanked line's, already reported.
+            if !blanked.iter().any(|&b| b > r.first.line && b < r.pos.line) {
+                diags.push(r.diagnostic(file, &lines));
+            }
+        }
         let mut cx = Cx {
             file,
             text: &work,
@@ -96,26 +147,35 @@ pub fn parse_deck(text: &str, file: &str, known: &Known) -> Result<Deck, Vec<Dia
             diags: Vec::new(),
             deck_id: None,
             follows: Vec::new(),
+            unread: Unread::default(),
         };
+        if let Some(at) = cut {
+            let after = cut::ids_from(&lines, at);
+            cx.unread.cards.extend(after.iter().cloned());
+            cx.unread.tables.extend(after);
+        }
         deck = cx.deck(&root);
-        // A mapping that lost a blanked line does not also report the key it lost.
+        unread = std::mem::take(&mut cx.unread);
+        // A mapping that lost a blanked line does not also report the key it lost, nor one the cut left
+        // open; the cards after the cut are written, just not read.
         let lost: Vec<syntax::Lost> = blanked
             .iter()
             .filter_map(|&line| syntax::Lost::of(&lines, line))
             .collect();
-        diags.extend(
-            cx.diags
-                .into_iter()
-                .filter(|d| !lost.iter().any(|l| l.covers(d.pos))),
-        );
+        let open = cut.map_or_else(Vec::new, |at| cut::open_at(&lines, at));
+        diags.extend(cx.diags.into_iter().filter(|d| {
+            !lost.iter().any(|l| l.covers(d.pos))
+                && !d
+                    .pos
+                    .is_some_and(|p| open.contains(&p) || cut.is_some_and(|c| p.line >= c))
+        }));
     }
-    match deck {
-        Some(deck) if diags.is_empty() => Ok(deck),
-        _ => {
-            // Report in file order, as an author reads the file.
-            diags.sort_by_key(|d| d.pos);
-            Err(diags)
-        }
+    // Report in file order, as an author reads the file.
+    diags.sort_by_key(|d| d.pos);
+    Checked {
+        deck,
+        unread,
+        diagnostics: diags,
     }
 }
 
@@ -151,14 +211,12 @@ impl Cx<'_> {
         let fields = self.fields(root, "a deck", &DECK_KEYS, &|_| None)?;
         // A deck of a newer format is read by other rules, so it stops here; a missing or bad format is
         // reported and the rest is checked as format 1, so one run shows every problem.
-        let mut format_ok = true;
         match fields.get("format") {
             None => {
                 let d = self
                     .error(Some(fields.pos), "the deck has no `format`")
                     .help(format!("add `format: {FORMAT_VERSION}` as the first line"));
                 self.push(d);
-                format_ok = false;
             }
             Some(node) => match node.value {
                 Value::Int(v) if v == FORMAT_VERSION => {}
@@ -178,7 +236,6 @@ impl Cx<'_> {
                         .width(self.width(node))
                         .help(format!("write `format: {FORMAT_VERSION}`"));
                     self.push(d);
-                    format_ok = false;
                 }
             },
         }
@@ -196,9 +253,14 @@ impl Cx<'_> {
                 Value::Seq(items) if !items.is_empty() => {
                     any_card_written = true;
                     for item in items {
-                        if let Some(card) = self.card(item, &tags, &mut seen) {
-                            cards.push(card);
+                        let problems = self.diags.len();
+                        let card = self.card(item, &tags, &mut seen);
+                        if let (Some(id), _) = id_of(item)
+                            && (card.is_none() || self.diags.len() > problems)
+                        {
+                            self.unread.cards.push(id.to_string());
                         }
+                        cards.extend(card);
                     }
                 }
                 Value::Seq(_) | Value::Null => {
@@ -240,20 +302,29 @@ impl Cx<'_> {
                             }
                             table_ids.insert(id.to_string(), pos);
                         }
-                        if let Some(t) = self.table(item) {
-                            match table::expand(&t, &tags) {
-                                Ok(expanded) => cards.extend(expanded),
-                                Err(err) => {
-                                    let d = self
-                                        .error(
-                                            Some(item.pos),
-                                            format!("a cell of table `{}` gets {err}", t.id),
-                                        )
-                                        .help(
-                                            "give every column a name with a letter or digit in it",
-                                        );
-                                    self.push(d);
-                                }
+                        // A table with a problem may still give the cells of its good rows; a
+                        // follow-up into any of its cells is left to its own problems (see [`Unread`]).
+                        let problems = self.diags.len();
+                        let table = self.table(item);
+                        if let Some(id) = written
+                            && (table.is_none() || self.diags.len() > problems)
+                        {
+                            self.unread.tables.push(id.to_string());
+                        }
+                        let Some(t) = table else {
+                            continue;
+                        };
+                        match table::expand(&t, &tags) {
+                            Ok(expanded) => cards.extend(expanded),
+                            Err(err) => {
+                                let d = self
+                                    .error(
+                                        Some(item.pos),
+                                        format!("a cell of table `{}` gets {err}", t.id),
+                                    )
+                                    .help("give every column a name with a letter or digit in it");
+                                self.push(d);
+                                self.unread.tables.push(t.id.to_string());
                             }
                         }
                     }
@@ -284,12 +355,15 @@ impl Cx<'_> {
                 .help("add a `cards:` list (or a `tables:` entry) with at least one card");
             self.push(d);
         }
-        if !format_ok {
-            return None;
+        // With problems, this is the deck as far as it could be read ([`Checked::deck`]): the cards without
+        // a problem of their own (a card's warnings wait for its errors to be fixed, so a warning is never
+        // about a card misread).
+        if !self.diags.is_empty() {
+            cards.retain(|c| !self.unread.has(c.id.as_str()));
         }
         Some(Deck {
             id: id?,
-            title: title?,
+            title: title.unwrap_or_default(),
             description,
             tags,
             origin: self.file.to_string(),
@@ -352,8 +426,32 @@ mod test_support {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::test_support::check;
+    use super::{Known, check_deck};
+
+    /// A deck with errors keeps the cards without a problem (for `check`'s warnings and follow-ups), and
+    /// names the others: a follow-up into one of them is not one more error.
+    #[test]
+    fn a_deck_with_errors_keeps_its_good_cards_and_names_the_others() {
+        let checked = check_deck(
+            "format: 1\nid: d\ntitle: D\ncards:\n  - id: good\n    type: flashcard\n    prompt: P\n    answer: A\n    follow_up: [bad, typo, t/r/a, gone]\n  - id: bad\n    type: flashcrad\n    prompt: P\n    answer: A\n  - id: typo\n    type: flashcard\n    prompt: P\n    answer: A\n    answr: B\ntables:\n  - id: t\n    columns: [A]\n",
+            "d.yaml",
+            &Known::default(),
+        );
+        let heads: Vec<String> = checked
+            .diagnostics
+            .iter()
+            .map(|d| format!("{:?}: {}", d.pos.map(|p| p.line), d.message))
+            .collect();
+        insta::assert_debug_snapshot!(heads);
+        let deck = checked.deck.unwrap();
+        let ids: Vec<&str> = deck.cards.iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(ids, ["good"]);
+        let unread = ["bad", "typo", "t/r/a", "good", "gone"].map(|id| checked.unread.has(id));
+        assert_eq!(unread, [true, true, true, false, false]);
+    }
 
     #[test]
     fn an_empty_file_says_what_a_deck_needs() {

@@ -462,14 +462,6 @@ mod tests {
     }
 
     #[test]
-    fn a_duplicate_key_is_named() {
-        assert_eq!(
-            check("format: 1\nid: a\nid: b\n"),
-            "d.yaml:3:1: error: YAML syntax: key `id` appears twice in the same mapping\n  |\n3 | id: b\n  | ^\nhelp: remove one of them, or check the indentation of the lines above\n"
-        );
-    }
-
-    #[test]
     fn bad_indentation_gets_a_hint() {
         assert_eq!(
             check("format: 1\nid: a\ntitle:\n  x: 1\n y: 2\n"),
