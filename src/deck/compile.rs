@@ -87,7 +87,7 @@ pub fn compile_with(inputs: Vec<Input>, known: &Known) -> Library {
                 if let Some(&first) = seen.get(deck.id.as_str()) {
                     let (first_file, first_pos) = &origins[first];
                     lib.diagnostics.push(
-                        Diagnostic::error(name, text, Some(pos), format!("duplicate deck id `{}`", deck.id))
+                        Diagnostic::error(name, text, Some(pos), "duplicate-deck-id", format!("duplicate deck id `{}`", deck.id))
                             .width(deck.id.as_str().chars().count())
                             .note(first_file, Some(*first_pos), format!("`{}` is already the id of this deck", deck.id))
                             .help("deck ids must be unique across all loaded decks: rename one (progress is kept per deck id)"),

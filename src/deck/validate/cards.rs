@@ -40,6 +40,7 @@ impl Cx<'_> {
                 let width = id.as_str().chars().count();
                 self.collision(
                     [(*first, width), (*pos, width)],
+                    "duplicate-card-id",
                     &format!("duplicate card id `{id}`"),
                     &format!("`{id}` is also used here"),
                     "card ids must be unique within a deck: rename one (progress is kept per deck id + card id)",
@@ -60,7 +61,11 @@ impl Cx<'_> {
                     None => {
                         let names = CardType::names();
                         let mut d = self
-                            .error(Some(n.pos), format!("unknown card type `{t}`"))
+                            .error(
+                                Some(n.pos),
+                                "unknown-type",
+                                format!("unknown card type `{t}`"),
+                            )
                             .width(t.chars().count());
                         d = match suggest(&t, &names) {
                             Some(s) => {
@@ -86,6 +91,7 @@ impl Cx<'_> {
                     let d = self
                         .error(
                             Some(k.pos),
+                            "wrong-type-key",
                             format!("`{key}` does not belong on a `{kind}` card"),
                         )
                         .width(key.len())
@@ -153,7 +159,7 @@ impl Cx<'_> {
                 let written = node.written(self.text);
                 let d = self
                     .error(
-                        Some(node.pos),
+                        Some(node.pos), "truefalse-answer",
                         format!("a truefalse `answer` is written `true` or `false`; YAML reads `{written}` as {b}"),
                     )
                     .width(self.width(node))
@@ -165,6 +171,7 @@ impl Cx<'_> {
                 let d = self
                     .error(
                         Some(node.pos),
+                        "truefalse-answer",
                         format!(
                             "a truefalse `answer` must be true or false, found {}",
                             other.kind()
@@ -188,6 +195,7 @@ impl Cx<'_> {
         let d = self
             .error(
                 Some(node.pos),
+                "unknown-experiment",
                 format!("unknown experiment `{name}` for `demo`"),
             )
             .width(name.chars().count());
@@ -221,9 +229,9 @@ impl Cx<'_> {
             let d = self
                 .error(
                     node.map(|n| n.pos),
+                    "lab-params",
                     format!("the lab `{lab}` takes no `{}`", given[0]),
                 )
-                .code("lab-params")
                 .help(format!(
                     "only `{LAB_WITH_PARAMS}` takes `service`, `port`, `protocol` and `command`"
                 ));
@@ -239,12 +247,12 @@ impl Cx<'_> {
                     let d = self
                         .error(
                             Some(node.pos),
+                            "lab-params",
                             format!(
                                 "`port` must be a port number from 1 to 65535, found {}",
                                 node.value.kind()
                             ),
                         )
-                        .code("lab-params")
                         .help("write the service's default port, e.g. `port: 53`");
                     self.push(d);
                     return None;
@@ -259,10 +267,9 @@ impl Cx<'_> {
             };
             let d = self
                 .error(
-                    fields.get(has).map(|n| n.pos),
+                    fields.get(has).map(|n| n.pos), "lab-params",
                     format!("a lab card with `{has}` needs `{lacks}` too"),
                 )
-                .code("lab-params")
                 .help("give both, e.g. `service: DNS` and `port: 53`: the candidate finds the port of the service");
             self.push(d);
             return None;
@@ -274,8 +281,11 @@ impl Cx<'_> {
                 "udp" => true,
                 other => {
                     let d = self
-                        .error(Some(node.pos), format!("unknown protocol `{other}`"))
-                        .code("lab-params")
+                        .error(
+                            Some(node.pos),
+                            "lab-params",
+                            format!("unknown protocol `{other}`"),
+                        )
                         .help("write `tcp` or `udp` (lower case)");
                     self.push(d);
                     return None;
@@ -288,10 +298,9 @@ impl Cx<'_> {
         {
             let d = self
                 .error(
-                    fields.get("command").map(|n| n.pos),
+                    fields.get("command").map(|n| n.pos), "lab-params",
                     "the lab's `command` has no `PORT`",
                 )
-                .code("lab-params")
                 .help("write `PORT` where the port goes: the candidate replaces it with the port they found");
             self.push(d);
             return None;
@@ -324,6 +333,11 @@ impl Cx<'_> {
         let d = self
             .error(
                 pos,
+                if lab {
+                    "unknown-lab"
+                } else {
+                    "unknown-experiment"
+                },
                 format!(
                     "unknown {} `{name}`",
                     if lab { "lab" } else { "experiment" }

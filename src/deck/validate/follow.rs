@@ -63,7 +63,7 @@ impl Cx<'_> {
                 }
                 Err(err) => {
                     let d = self
-                        .error(Some(pos), format!("bad follow-up `{text}`: {}", err.problem))
+                        .error(Some(pos), "follow-up", format!("bad follow-up `{text}`: {}", err.problem))
                         .width(text.chars().count())
                         .help("name a card of this deck (`card-id`) or of another deck (`deck-id/card-id`)");
                     self.push(d);
@@ -88,6 +88,7 @@ impl Cx<'_> {
                 let mut d = self
                     .error(
                         Some(f.pos),
+                        "unknown-follow-up",
                         format!("unknown follow-up `{card}`: this deck has no card `{card}`"),
                     )
                     .width(f.width);
@@ -116,6 +117,7 @@ impl Cx<'_> {
             let d = self
                 .error(
                     Some(pos),
+                    "follow-up-loop",
                     format!("follow-ups form a loop: {}", path(&cycle, Some(&own))),
                 )
                 .width(width)
@@ -211,8 +213,9 @@ pub fn across(decks: &[Deck], sources: &[Source]) -> Vec<Diagnostic> {
                     continue;
                 }
                 let written = to.to_string();
-                let (message, help) = match by_id.get(&to.deck) {
+                let (code, message, help) = match by_id.get(&to.deck) {
                     None => (
+                        "follow-up-deck-not-loaded",
                         format!(
                             "follow-up `{written}` is in deck `{}`, which is not loaded",
                             to.deck
@@ -223,6 +226,7 @@ pub fn across(decks: &[Deck], sources: &[Source]) -> Vec<Diagnostic> {
                         ),
                     ),
                     Some(other) if !other.cards.iter().any(|c| c.id == to.card) => (
+                        "unknown-follow-up",
                         format!(
                             "unknown follow-up `{written}`: deck `{}` has no card `{}`",
                             to.deck, to.card
@@ -234,7 +238,7 @@ pub fn across(decks: &[Deck], sources: &[Source]) -> Vec<Diagnostic> {
                 let text = text_of(deck);
                 let pos = locate(&text, card.line, &written);
                 diags.push(
-                    Diagnostic::error(&deck.origin, &text, pos, message)
+                    Diagnostic::error(&deck.origin, &text, pos, code, message)
                         .width(written.chars().count())
                         .help(help),
                 );
@@ -262,6 +266,7 @@ pub fn across(decks: &[Deck], sources: &[Source]) -> Vec<Diagnostic> {
                 &deck.origin,
                 &text,
                 locate(&text, line, &written),
+                "follow-up-loop",
                 format!("follow-ups form a loop: {}", path(&cycle, None)),
             )
             .width(written.chars().count())

@@ -59,6 +59,7 @@ impl Cx<'_> {
             let d = self
                 .error(
                     Some(n.pos),
+                    "too-few",
                     format!(
                         "a table needs at least 2 columns to compare, found {}",
                         cols.len()
@@ -93,7 +94,11 @@ impl Cx<'_> {
                 }
                 _ => {
                     let d = self
-                        .error(Some(n.pos), "`rows` must be a non-empty list of rows")
+                        .error(
+                            Some(n.pos),
+                            "empty-list",
+                            "`rows` must be a non-empty list of rows",
+                        )
                         .help("add rows like `- aspect: What it is` with `values: [...]`");
                     self.push(d);
                 }
@@ -161,7 +166,7 @@ impl Cx<'_> {
         }
         let d = self
             .error(
-                Some(node.pos),
+                Some(node.pos), "wrong-value",
                 "`compare` must be `columns` (each column is a thing, each row an aspect of it) or `rows` (each row is a thing, each column an attribute)",
             )
             .width(self.width(node))
@@ -178,7 +183,7 @@ impl Cx<'_> {
             Ok(t) => Some((t, node.pos)),
             Err(err) => {
                 let d = self
-                    .error(Some(node.pos), err.to_string())
+                    .error(Some(node.pos), "bad-template", err.to_string())
                     .width(self.width(node))
                     .help("see \"Tables\" in decks/README.md for the placeholders");
                 self.push(d);
@@ -195,7 +200,7 @@ impl Cx<'_> {
             Ok(()) => true,
             Err(err) => {
                 let d = self
-                    .error(Some(*pos), err.to_string())
+                    .error(Some(*pos), "bad-template", err.to_string())
                     .help("see \"Tables\" in decks/README.md for the placeholders");
                 self.push(d);
                 false
@@ -210,6 +215,7 @@ impl Cx<'_> {
             let d = self
                 .error(
                     Some(node.pos),
+                    "not-a-list",
                     format!("`columns` must be a list, found {}", node.value.kind()),
                 )
                 .help("write it as a list, e.g. columns: [TCP, UDP]");
@@ -272,6 +278,7 @@ impl Cx<'_> {
                 let d = self
                     .error(
                         Some(item.pos),
+                        "bad-id",
                         format!(
                             "the column `{column}` has no letter or digit to name its cards by"
                         ),
@@ -287,6 +294,7 @@ impl Cx<'_> {
                 );
                 self.collision(
                     places,
+                    "duplicate-id",
                     &message,
                     "the other column is here",
                     "rename one of the columns",
@@ -344,6 +352,7 @@ impl Cx<'_> {
                     let d = self
                         .error(
                             Some(n.pos),
+                            "not-a-list",
                             format!("`values` must be a list, found {}", other.kind()),
                         )
                         .help("give one value per column, e.g. values: [A number, An endpoint]");
@@ -362,6 +371,7 @@ impl Cx<'_> {
             let d = self
                 .error(
                     Some(n.pos),
+                    "row-length",
                     format!(
                         "this row has {} but the table has {} columns ({})",
                         crate::text::plural(count, "value"),
@@ -378,6 +388,7 @@ impl Cx<'_> {
             let d = self
                 .error(
                     Some(fields.pos),
+                    "missing-key",
                     "this row needs an `id`: its aspect has no letters or digits",
                 )
                 .help("add `id: some-row-id`");
@@ -387,6 +398,7 @@ impl Cx<'_> {
         if let Some(first) = seen.get(&slug) {
             self.collision(
                 [(*first, 1), (fields.pos, 1)],
+                "duplicate-id",
                 &format!("two rows of this table have the id `{slug}`"),
                 "the other row is here",
                 "give one of them an explicit `id:`",
