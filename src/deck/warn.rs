@@ -65,6 +65,18 @@ pub fn warnings(deck: &Deck, text: &Lines) -> Vec<Diagnostic> {
                     }
                 }
             }
+            CardKind::Lab { experiment, params }
+                if experiment == "lab-find-service-port" && params.service.is_none() =>
+            {
+                // A prompt of the deck's own topic above the lab's default service reads as a mistake.
+                if let Some(pos) = at("prompt") {
+                    out.push(
+                        warn(pos, "lab-default-service", format!("card `{}` has its own `prompt`, but without `service` its lab asks the candidate to stand in for MySQL (or a Node.js app)", card.id))
+                            .width(card.prompt.chars().count())
+                            .help("name the lab's service: e.g. `service: DNS`, `port: 53` and `protocol: udp`, or remove `prompt`"),
+                    );
+                }
+            }
             _ => {}
         }
     }
