@@ -265,8 +265,8 @@ fn warning(
     Diagnostic::warning(file, source, Some(pos), code, message).width(width)
 }
 
-/// A warning at the start of `card` (its `- id:` line).
-fn card_warning(
+/// A warning at the start of `card` (its `- id:` line), the caret on its first key.
+pub(super) fn card_warning(
     deck: &Deck,
     card: &Card,
     source: &Lines,
