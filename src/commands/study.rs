@@ -31,22 +31,20 @@ fn rename_notice(store: &Store, decks: &[Deck], today: Date) -> Option<Vec<Strin
     if last_shown == Some(today) {
         return None;
     }
-    let cards: HashMap<&str, HashSet<&str>> = decks
-        .iter()
-        .map(|d| {
-            (
-                d.id.as_str(),
-                d.cards.iter().map(|c| c.id.as_str()).collect(),
-            )
-        })
-        .collect();
-    let mut counts: HashMap<&str, usize> = HashMap::new();
+    // One walk of the states the store read ahead, over an index of the loaded cards (foldhash, as the
+    // join of cards and states: the keys are the decks' own ids).
+    let mut present: HashSet<(&str, &str), foldhash::fast::RandomState> = HashSet::default();
+    let mut counts: HashMap<&str, usize, foldhash::fast::RandomState> = HashMap::default();
+    for deck in decks {
+        counts.insert(deck.id.as_str(), 0);
+        present.extend(deck.cards.iter().map(|c| (deck.id.as_str(), c.id.as_str())));
+    }
     store
         .each_state(&mut |deck, card, _| {
-            if let Some((id, present)) = cards.get_key_value(deck)
-                && !present.contains(card)
+            if let Some(n) = counts.get_mut(deck)
+                && !present.contains(&(deck, card))
             {
-                *counts.entry(id).or_default() += 1;
+                *n += 1;
             }
         })
         .ok()?;
