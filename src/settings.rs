@@ -10,6 +10,10 @@ use jiff::civil::Date;
 /// user setting: `config` does not show it).
 pub const FSRS_PARAMETERS: &str = "fsrs_parameters";
 
+/// The store's key for the study day `study` last said which decks have progress without a card (renamed
+/// cards), `YYYY-MM-DD`: the notice is shown once a day (not a user setting).
+pub const RENAME_NOTICE_SHOWN: &str = "rename_notice_shown";
+
 /// The desired retentions accepted.
 const RETENTION: RangeInclusive<f32> = 0.7..=0.99;
 

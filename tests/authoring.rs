@@ -264,3 +264,47 @@ fn format_prints_the_deck_format_reference() {
         )
     );
 }
+
+/// The codes decks/README.md lists under "Problem codes": every word in backticks of that section.
+fn documented_codes() -> std::collections::BTreeSet<String> {
+    let readme = std::fs::read_to_string("decks/README.md").unwrap();
+    let start = readme.find("\n## Problem codes\n").unwrap();
+    let section = &readme[start + 1..];
+    let section = &section[..section[3..].find("\n## ").unwrap() + 3];
+    section
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .filter(|w| !w.contains(' '))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn every_problem_of_the_mistake_corpora_has_a_documented_code_of_its_own() {
+    let sandbox = Sandbox::new();
+    let mut seen = std::collections::BTreeMap::<String, usize>::new();
+    for dir in [
+        "tests/decks/authoring",
+        "tests/decks/broken",
+        "tests/decks/schema",
+        "tests/decks/warn",
+    ] {
+        let run = sandbox.run(&["check", "--json", dir]);
+        let report: serde_json::Value = serde_json::from_str(&run.stdout)
+            .unwrap_or_else(|e| panic!("{dir}: {e}\n{}", run.transcript()));
+        for problem in report["problems"].as_array().unwrap() {
+            let code = problem["code"].as_str().unwrap().to_string();
+            assert_ne!(code, "deck", "{dir}: {problem}");
+            *seen.entry(code).or_default() += 1;
+        }
+    }
+    let documented = documented_codes();
+    let undocumented: Vec<&String> = seen.keys().filter(|c| !documented.contains(*c)).collect();
+    assert!(
+        undocumented.is_empty(),
+        "{undocumented:?} not in decks/README.md"
+    );
+    // The corpora reach most kinds of problem: a code that stops being used is noticed here.
+    assert!(seen.len() >= 30, "{seen:?}");
+}

@@ -63,44 +63,58 @@ fn the_oracle_rejects_malformed_diagnostics() {
     use portquiz::deck::yaml::Pos;
     let at = Some(Pos { line: 1, col: 1 });
     let bad = [
-        Diagnostic::error(oracle::NAME, "a: 1\n", None, "a problem somewhere"),
-        Diagnostic::error(oracle::NAME, "a: 1\n", at, " "),
+        Diagnostic::error(
+            oracle::NAME,
+            "a: 1\n",
+            None,
+            "wrong-value",
+            "a problem somewhere",
+        ),
+        Diagnostic::error(oracle::NAME, "a: 1\n", at, "wrong-value", " "),
         // (Diagnostic::error escapes line breaks itself; these are set past it.)
         Diagnostic {
             message: "two\nlines".into(),
-            ..Diagnostic::error(oracle::NAME, "a: 1\n", at, "")
+            ..Diagnostic::error(oracle::NAME, "a: 1\n", at, "wrong-value", "")
         },
         Diagnostic {
             help: Some("a\rb".into()),
-            ..Diagnostic::error(oracle::NAME, "a: 1\n", at, "x")
+            ..Diagnostic::error(oracle::NAME, "a: 1\n", at, "wrong-value", "x")
         },
         Diagnostic::error(
             oracle::NAME,
             "a: 1\n",
             Some(Pos { line: 9, col: 1 }),
+            "wrong-value",
             "past the end",
         ),
         Diagnostic::error(
             oracle::NAME,
             "a: 1\n",
             Some(Pos { line: 1, col: 0 }),
+            "wrong-value",
             "column 0",
         ),
-        Diagnostic::error("other.yaml", "a: 1\n", at, "another file"),
+        Diagnostic::error("other.yaml", "a: 1\n", at, "wrong-value", "another file"),
         // The excerpt must be the line the position is on, with lines counted as YAML does.
-        Diagnostic::error(oracle::NAME, "", at, "no excerpt"),
+        Diagnostic::error(oracle::NAME, "", at, "wrong-value", "no excerpt"),
     ];
     for d in bad {
         let caught = std::panic::catch_unwind(|| oracle::well_formed(&d, "a: 1\n", true));
         assert!(caught.is_err(), "accepted {d:?}");
     }
     oracle::well_formed(
-        &Diagnostic::error(oracle::NAME, "a: 1\n", at, "fine"),
+        &Diagnostic::error(oracle::NAME, "a: 1\n", at, "wrong-value", "fine"),
         "a: 1\n",
         true,
     );
     oracle::well_formed(
-        &Diagnostic::error(oracle::NAME, "", None, "the deck file is empty"),
+        &Diagnostic::error(
+            oracle::NAME,
+            "",
+            None,
+            "empty-value",
+            "the deck file is empty",
+        ),
         "",
         true,
     );

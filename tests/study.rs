@@ -436,3 +436,58 @@ fn the_summary_counts_equal_what_stats_and_the_review_log_say() {
         "{log}"
     );
 }
+
+#[test]
+fn renamed_cards_are_named_once_a_day_before_the_first_question_and_no_answer_is_lost() {
+    let sandbox = Sandbox::new();
+    let deck = sandbox.path().join("renamed.yaml");
+    let write = |suffix: &str| {
+        let text = format!(
+            "format: 1\nid: renamed\ntitle: Renamed cards\ncards:\n  - id: ssh-port{suffix}\n    type: typed\n    prompt: Which port does SSH use?\n    accept: [\"22\"]\n    explain: SSH listens on 22.\n  - id: dns-port{suffix}\n    type: typed\n    prompt: Which port does DNS use?\n    accept: [\"53\"]\n    explain: DNS listens on 53.\n"
+        );
+        std::fs::write(&deck, text).unwrap();
+    };
+    let deck_path = deck.display().to_string();
+    let study = |now: &str| {
+        sandbox.run_with_input(
+            &[
+                "study", "--plain", "--deck", &deck_path, "--deck", "renamed",
+            ],
+            &[("PORTQUIZ_NOW", now), ("TZ", "UTC")],
+            "22\n\n53\n\n",
+        )
+    };
+    let notice =
+        "note: 2 cards of deck renamed have progress but no card: renamed? see `portquiz check`\n";
+    write("");
+    let first = study("2026-01-05T09:00:00Z");
+    assert_eq!(
+        (first.code, first.stderr.as_str()),
+        (0, ""),
+        "{}",
+        first.transcript()
+    );
+    write("-number");
+    // The first study of the day after the rename says it, then asks and records as always.
+    let mut shown = Vec::new();
+    for now in [
+        "2026-01-05T10:00:00Z",
+        "2026-01-05T11:00:00Z",
+        "2026-01-06T09:00:00Z",
+    ] {
+        let run = study(now);
+        assert_eq!(run.code, 0, "{}", run.transcript());
+        assert!(
+            run.stdout.starts_with("2 cards to study now")
+                && run.stdout.contains("Session over: 2 answered:"),
+            "{}",
+            run.transcript()
+        );
+        shown.push(run.stderr);
+    }
+    assert_eq!(shown, [notice, "", notice]);
+    // Every answer after the rename was kept (the 2 before it are the orphans').
+    let cards = sandbox.run(&["cards", "--json", "--deck", &deck_path, "--deck", "renamed"]);
+    let cards: Value = serde_json::from_str(&cards.stdout).unwrap();
+    assert_eq!(total_reps(cards["cards"].as_array().unwrap()), 6);
+}

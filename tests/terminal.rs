@@ -755,3 +755,32 @@ fn term_dumb_wraps_at_columns_and_prints_each_explanation_once() {
         "{text}"
     );
 }
+
+/// A card with progress and no card (renamed) is named before the first question of the day, at the
+/// terminal as in plain mode, and the session goes on as usual.
+#[test]
+fn renamed_cards_are_named_before_the_first_question_at_the_terminal() {
+    let sandbox = Sandbox::new();
+    let deck = "tests/decks/good/pty.yaml";
+    let plain = sandbox.run_with_input(
+        &["study", "--plain", "--deck", deck, "--deck", "pty"],
+        &[("PORTQUIZ_NOW", "2026-01-05T09:00:00Z")],
+        "1\n\n",
+    );
+    assert_eq!(plain.code, 0, "{}", plain.transcript());
+    let conn = rusqlite::Connection::open(sandbox.path().join("portquiz.sqlite3")).unwrap();
+    let renamed = conn
+        .execute("UPDATE cards SET card = 'old-' || card", [])
+        .unwrap();
+    assert_eq!(renamed, 1);
+    drop(conn);
+    let mut s = spawn(&sandbox);
+    let tty = terminal(&s);
+    s.expect("1 card of deck pty has progress but no card")
+        .unwrap();
+    next_prompt(&mut s, &tty);
+    s.send(ESC).unwrap();
+    s.expect("Session over").unwrap();
+    s.expect(Eof).unwrap();
+    assert_eq!(exit_code(&s), 0);
+}

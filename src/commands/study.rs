@@ -3,15 +3,66 @@ use anyhow::Result;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
+use std::collections::{HashMap, HashSet};
+
+use jiff::civil::Date;
+
+use crate::authoring::renames;
 use crate::cli::StudyArgs;
+use crate::deck::Deck;
 use crate::env::{Env, Exit};
 use crate::library;
 use crate::progress;
 use crate::quiz::{Machine, Planner};
 use crate::session::{Config, Session, words};
+use crate::settings::RENAME_NOTICE_SHOWN;
 use crate::store::Store;
 use crate::ui::Style;
 use crate::ui::front::{FrontEnd, Wanted};
+
+/// The once-a-day lines about renamed cards (see [`renames::study_notice`]), the day recorded as shown in
+/// the settings table. Best effort: a store that cannot say or record it never keeps a session from
+/// starting, and nothing is shown then (it would come back every run).
+fn rename_notice(store: &Store, decks: &[Deck], today: Date) -> Option<Vec<String>> {
+    let last_shown = store
+        .setting(RENAME_NOTICE_SHOWN)
+        .ok()?
+        .and_then(|day| day.parse::<Date>().ok());
+    if last_shown == Some(today) {
+        return None;
+    }
+    // One walk of the states the store read ahead, over an index of the loaded cards (foldhash, as the
+    // join of cards and states: the keys are the decks' own ids).
+    let mut present: HashSet<(&str, &str), foldhash::fast::RandomState> = HashSet::default();
+    let mut counts: HashMap<&str, usize, foldhash::fast::RandomState> = HashMap::default();
+    for deck in decks {
+        counts.insert(deck.id.as_str(), 0);
+        present.extend(deck.cards.iter().map(|c| (deck.id.as_str(), c.id.as_str())));
+    }
+    store
+        .each_state(&mut |deck, card, _| {
+            if let Some(n) = counts.get_mut(deck)
+                && !present.contains(&(deck, card))
+            {
+                *n += 1;
+            }
+        })
+        .ok()?;
+    let counts: Vec<(&str, usize)> = decks
+        .iter()
+        .map(|d| {
+            (
+                d.id.as_str(),
+                counts.get(d.id.as_str()).copied().unwrap_or(0),
+            )
+        })
+        .collect();
+    let (lines, day) = renames::study_notice(&counts, today, last_shown)?;
+    store
+        .set_setting(RENAME_NOTICE_SHOWN, &day.to_string())
+        .ok()?;
+    Some(lines)
+}
 
 /// Runs `portquiz study`.
 pub fn run(env: &Env, args: &StudyArgs) -> Result<Exit> {
@@ -73,6 +124,17 @@ pub fn run(env: &Env, args: &StudyArgs) -> Result<Exit> {
     {
         ui.say(Style::Dim, &plan)?;
     }
+    // Before the first question, at most once a day: cards whose progress no card of their deck matches.
+    if let Some(lines) = rename_notice(&store, &decks, scheduler.study_day(env.now)) {
+        for line in &lines {
+            if front.is_terminal() {
+                front.ui().say(Style::Dim, line)?;
+            } else {
+                eprintln!("note: {line}");
+            }
+        }
+    }
+    let ui = front.ui();
     let mut machine = Machine::new();
     let planner = Planner::new(&scheduler, clock, rng);
     let session = Session::new(&decks, &mut store, planner, ui, &mut machine, config)?;

@@ -472,6 +472,7 @@ fn read_again(name: &str) -> (Source, Option<Stamp>) {
             name,
             "",
             None,
+            "file-changed",
             "the file changed while portquiz was reading it",
         )
         .help("run the command again")),

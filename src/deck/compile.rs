@@ -159,7 +159,7 @@ pub fn compile_with(inputs: Vec<Input>, known: &Known) -> Library {
 /// id, and the first deck's file and `id:` position.
 fn duplicate_id(at: (&str, &str, Pos), id: &DeckId, first: (&str, Pos)) -> Diagnostic {
     let (name, text, pos) = at;
-    Diagnostic::error(name, text, Some(pos), format!("duplicate deck id `{id}`"))
+    Diagnostic::error(name, text, Some(pos), "duplicate-deck-id", format!("duplicate deck id `{id}`"))
         .width(id.as_str().chars().count())
         .note(first.0, Some(first.1), format!("`{id}` is already the id of this deck"))
         .help("deck ids must be unique across all loaded decks: rename one (progress is kept per deck id)")

@@ -38,7 +38,7 @@ pub struct Note {
 pub struct Diagnostic {
     pub severity: Severity,
     /// What kind of problem, stable for scripts (`check --json`): `unknown-key`, `yaml-tab`, `no-explain`,
-    /// ...; `deck` for a kind without a code of its own.
+    /// ..., given where the diagnostic is made; every code is listed in decks/README.md ("Problem codes").
     pub code: &'static str,
     /// The file as the user named it (or `builtin:<name>` for decks compiled into the binary).
     pub file: String,
@@ -55,18 +55,20 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    /// An error at `pos` in `file`; `source` is the file's [`Lines`] (shared, no cost) or its whole text
-    /// (scanned for the one line: for a one-off diagnostic, never one per line of a file).
+    /// An error at `pos` in `file`, of the kind `code` (see [`Self::code`]); `source` is the file's
+    /// [`Lines`] (shared, no cost) or its whole text (scanned for the one line: for a one-off diagnostic,
+    /// never one per line of a file).
     pub fn error(
         file: &str,
         source: impl Excerpt,
         pos: Option<Pos>,
+        code: &'static str,
         message: impl Into<String>,
     ) -> Self {
         let source = pos.and_then(|p| source.excerpt(p.line));
         Self {
             severity: Severity::Error,
-            code: "deck",
+            code,
             file: file.to_string(),
             pos,
             width: 1,
@@ -82,11 +84,12 @@ impl Diagnostic {
         file: &str,
         source: impl Excerpt,
         pos: Option<Pos>,
+        code: &'static str,
         message: impl Into<String>,
     ) -> Self {
         Self {
             severity: Severity::Warning,
-            ..Self::error(file, source, pos, message)
+            ..Self::error(file, source, pos, code, message)
         }
     }
 
@@ -99,12 +102,6 @@ impl Diagnostic {
     /// found in a repaired copy with the same lines).
     pub fn excerpt_from(mut self, source: &Lines) -> Self {
         self.source = self.pos.and_then(|p| source.excerpt(p.line));
-        self
-    }
-
-    /// Sets the code (see [`Self::code`]).
-    pub fn code(mut self, code: &'static str) -> Self {
-        self.code = code;
         self
     }
 
@@ -291,16 +288,22 @@ mod tests {
         assert_eq!(lines("a\nb\n"), ["a", "b"]);
         assert_eq!(lines("a\r\nb"), ["a", "b"]);
         assert_eq!(lines("a\rb\r\r\nc\n\n"), ["a", "b", "", "c", ""]);
-        let d = Diagnostic::error("d.yaml", "a: 1\rb: 2\r", Some(Pos { line: 2, col: 1 }), "x");
+        let d = Diagnostic::error(
+            "d.yaml",
+            "a: 1\rb: 2\r",
+            Some(Pos { line: 2, col: 1 }),
+            "x",
+            "x",
+        );
         assert_eq!(d.source_line(), Some("b: 2"));
         let lines = Lines::new("a: 1\rb: 2\r");
-        let d = Diagnostic::error("d.yaml", &lines, Some(Pos { line: 2, col: 1 }), "x");
+        let d = Diagnostic::error("d.yaml", &lines, Some(Pos { line: 2, col: 1 }), "x", "x");
         assert_eq!(d.source_line(), Some("b: 2"));
     }
 
     #[test]
     fn messages_quoting_values_stay_on_one_line() {
-        let d = Diagnostic::error("d.yaml", "", None, "bad id `a\nb\tc`")
+        let d = Diagnostic::error("d.yaml", "", None, "bad-id", "bad id `a\nb\tc`")
             .help("use `a-b`\r")
             .note("d.yaml", None, "x\u{7}");
         assert_eq!(
@@ -312,12 +315,12 @@ mod tests {
     #[test]
     fn carets_count_terminal_columns_of_wide_characters() {
         let src = "prompt: 端口 🔌 and yes\n";
-        let d = Diagnostic::error("d.yaml", src, Some(Pos { line: 1, col: 18 }), "x").width(3);
+        let d = Diagnostic::error("d.yaml", src, Some(Pos { line: 1, col: 18 }), "x", "x").width(3);
         assert_eq!(
             d.render(),
             "d.yaml:1:18: error: x\n  |\n1 | prompt: 端口 🔌 and yes\n  |                     ^^^\n"
         );
-        let d = Diagnostic::error("d.yaml", src, Some(Pos { line: 1, col: 9 }), "x").width(2);
+        let d = Diagnostic::error("d.yaml", src, Some(Pos { line: 1, col: 9 }), "x", "x").width(2);
         assert_eq!(
             d.render(),
             "d.yaml:1:9: error: x\n  |\n1 | prompt: 端口 🔌 and yes\n  |         ^^^^\n"
@@ -331,6 +334,7 @@ mod tests {
             "d.yaml",
             src,
             Some(Pos { line: 2, col: 3 }),
+            "unknown-key",
             "unknown key `promt`",
         )
         .width(5)

@@ -716,7 +716,9 @@ fn project(bits: usize, looks_at: &[usize]) -> usize {
 /// length rank holding too many 4-option cards, a true/false cue that gives the answer away.
 pub fn warnings(deck: &Deck, source: &Lines, guess: &Guess) -> Vec<Diagnostic> {
     let pos = deck_pos(source);
-    let warn = |message: String| Diagnostic::warning(&deck.origin, source, pos, message);
+    let warn = |code: &'static str, message: String| {
+        Diagnostic::warning(&deck.origin, source, pos, code, message)
+    };
     let mut out = Vec::new();
     // Choice cards come first in `guess.cards`.
     let (choices, statements) = guess
@@ -753,7 +755,7 @@ pub fn warnings(deck: &Deck, source: &Lines, guess: &Guess) -> Vec<Diagnostic> {
     ] {
         if score.guessable() {
             out.push(
-                warn(format!(
+                warn( "guessable",format!(
                     "a guesser that knows nothing but surface cues gets {:.0}% of the {} {kind} cards of deck `{}` right (chance {:.0}%); it gets right {}",
                     score.percent(),
                     score.cards,
@@ -761,7 +763,6 @@ pub fn warnings(deck: &Deck, source: &Lines, guess: &Guess) -> Vec<Diagnostic> {
                     score.chance_percent(),
                     driving(cards)
                 ))
-                .code("guessable")
                 .help(format!("{help} (see \"Keeping a deck fair\" in decks/README.md)")),
             );
         }
@@ -777,13 +778,12 @@ pub fn warnings(deck: &Deck, source: &Lines, guess: &Guess) -> Vec<Diagnostic> {
     {
         let name = ["longest", "second-longest", "third-longest", "shortest"][rank];
         out.push(
-            warn(format!(
+            warn( "length-rank",format!(
                 "the right option is the {name} in {n} of the {four} 4-option cards of deck `{}` whose right option has a length of its own ({:.0}%, more than {:.0}%)",
                 deck.id,
                 share(n as f64, four) * 100.0,
                 MAX_RANK_SHARE * 100.0
             ))
-            .code("length-rank")
             .help("spread the right option over every rank by length: lengthen or shorten distractors, not only the answer"),
         );
     }
@@ -799,11 +799,10 @@ pub fn warnings(deck: &Deck, source: &Lines, guess: &Guess) -> Vec<Diagnostic> {
                     "false"
                 };
                 out.push(
-                    warn(format!(
+                    warn( "tf-cue-unbalanced",format!(
                         "{majority} of the {} true/false statements of deck `{}` with a {} word are {answer}: the word gives the answer away",
                         cue.statements, deck.id, cue.cue
                     ))
-                    .code("tf-cue-unbalanced")
                     .help(format!("write as many {} statements with such words as {answer} ones", if answer == "true" { "false" } else { "true" })),
                 );
             }

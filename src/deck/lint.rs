@@ -3,12 +3,12 @@
 //! how often a true/false answer is true), joined with what the test-wise guesser of [`super::guess`] found.
 //! Pure: a [`Deck`] and its source lines in, [`Lint`] out; it never fails a deck (every diagnostic here is a
 //! [`Severity::Warning`]) and never prints.
-use super::diag::{Diagnostic, Lines, Severity};
+use super::diag::{Diagnostic, Lines};
 use super::guess::{self, Guess};
 use super::id::DeckId;
+use super::lint_text::card_warning;
 use super::model::{Card, CardKind, Deck};
 use super::words::{related, words};
-use super::yaml::Pos;
 
 /// A right option at least this many times as long as the longest distractor (and
 /// [`LONGER_BY_AT_LEAST`] characters longer) stands out by its length alone.
@@ -75,7 +75,7 @@ pub fn lint(deck: &Deck, source: &Lines, guess: Guess) -> Lint {
                     && much_longer(longest_right, longest_wrong)
                 {
                     warnings.push(
-                        warning(deck, card, source, format!(
+                        card_warning(deck, card, source, "right-option-longest", format!(
                             "the right option of card `{}` has {longest_right} characters and the longest distractor {longest_wrong}: a candidate can pick it by its length alone",
                             card.id
                         ))
@@ -86,7 +86,7 @@ pub fn lint(deck: &Deck, source: &Lines, guess: Guess) -> Lint {
                     && let Some((said, word)) = leaked_word(card)
                 {
                     warnings.push(
-                        warning(deck, card, source, format!(
+                        card_warning(deck, card, source, "question-names-answer", format!(
                             "the question of table card `{}` says `{said}` and only the right option has `{word}`: the question gives the answer away",
                             card.id
                         ))
@@ -111,19 +111,6 @@ pub fn lint(deck: &Deck, source: &Lines, guess: Guess) -> Lint {
 
 fn much_longer(right: usize, wrong: usize) -> bool {
     right >= wrong + LONGER_BY_AT_LEAST && right as f64 >= wrong as f64 * LONGER_RATIO
-}
-
-/// A warning at the line where `card` starts, the caret on its first key.
-fn warning(deck: &Deck, card: &Card, source: &Lines, message: String) -> Diagnostic {
-    let line = source.line(card.line).unwrap_or_default();
-    let col = line.find(|c: char| c != ' ' && c != '-').unwrap_or(0) + 1;
-    let pos = Pos {
-        line: card.line,
-        col: u32::try_from(col).unwrap_or(1),
-    };
-    let mut d = Diagnostic::error(&deck.origin, source, Some(pos), message);
-    d.severity = Severity::Warning;
-    d
 }
 
 /// A word of the card's question and the word of its right option it is a form of, when no distractor

@@ -6,7 +6,7 @@
 //! [`Severity::Warning`]; nothing is printed.
 use std::collections::HashSet;
 
-use super::diag::{Diagnostic, Lines, Severity, yaml_lines};
+use super::diag::{Diagnostic, Lines, yaml_lines};
 use super::id::CardType;
 use super::model::{Card, CardKind, Deck};
 use super::yaml::Pos;
@@ -59,11 +59,10 @@ fn scan_text(file: &str, source: &Lines) -> Vec<Diagnostic> {
                     && indent <= content
                 {
                     out.push(
-                        warning(file, source, number, indent + 1, key.len() + 1, format!(
+                        warning(file, source, number, indent + 1, key.len() + 1, "key-in-block-scalar", format!(
                             "`{key}:` is text of the block scalar `{}` (line {}), not a key: the card has no `{key}`",
                             b.key, b.line
                         ))
-                        .code("key-in-block-scalar")
                         .help(format!(
                             "to make `{key}` a key, indent it like `{}:` ({} spaces); to keep it as text, rephrase it without the colon",
                             b.key, b.parent
@@ -172,9 +171,9 @@ fn cut_comment(
             number,
             col,
             lost.chars().count(),
+            "comment-in-value",
             format!("`{lost}` is a YAML comment, not part of {what}, which holds only \"{kept}\""),
         )
-        .code("comment-in-value")
         .help(format!(
             "` #` starts a comment in a plain value; quote the value to keep the `#`: {fix}"
         )),
@@ -201,9 +200,9 @@ fn duplicates(deck: &Deck, card: &Card, source: &Lines) -> Vec<Diagnostic> {
                     deck,
                     card,
                     source,
+                    "duplicate-follow-up",
                     format!("card `{}` lists the follow-up `{to}` twice", card.id),
                 )
-                .code("duplicate-follow-up")
                 .help("remove the second one: an interviewer asks each follow-up once"),
             );
         }
@@ -213,11 +212,10 @@ fn duplicates(deck: &Deck, card: &Card, source: &Lines) -> Vec<Diagnostic> {
         for answer in accept {
             if !seen.insert(super::answer::fold(answer)) {
                 out.push(
-                    card_warning(deck, card, source, format!(
+                    card_warning(deck, card, source, "duplicate-accept", format!(
                         "card `{}` accepts `{answer}` twice (answers are compared without case and extra spaces)",
                         card.id
                     ))
-                    .code("duplicate-accept")
                     .help("remove the second one; to accept another spelling, write that spelling"),
                 );
             }
@@ -237,12 +235,11 @@ fn number_options(deck: &Deck, card: &Card, source: &Lines) -> Vec<Diagnostic> {
         .filter_map(|(i, o)| {
             let n: usize = o.text.trim().parse().ok()?;
             (n >= 1 && n <= options.len() && n != i + 1).then(|| {
-                card_warning(deck, card, source, format!(
+                card_warning(deck, card, source, "number-option", format!(
                     "option {} of card `{}` is the number {n}, which is also the number of option {n}: answering `{n}` picks option {n}",
                     i + 1,
                     card.id
                 ))
-                .code("number-option")
                 .help(format!(
                     "`--plain` reads `{n}` as option {n} (the text only in quotes: `\"{n}\"`); reorder the options so that `{n}` is option {n}, or write the option as text (e.g. \"port {n}\")"
                 ))
@@ -258,22 +255,35 @@ fn warning(
     line: usize,
     col: usize,
     width: usize,
+    code: &'static str,
     message: String,
 ) -> Diagnostic {
     let pos = Pos {
         line: u32::try_from(line).unwrap_or(u32::MAX),
         col: u32::try_from(col).unwrap_or(u32::MAX),
     };
-    let mut d = Diagnostic::error(file, source, Some(pos), message).width(width);
-    d.severity = Severity::Warning;
-    d
+    Diagnostic::warning(file, source, Some(pos), code, message).width(width)
 }
 
-/// A warning at the start of `card` (its `- id:` line).
-fn card_warning(deck: &Deck, card: &Card, source: &Lines, message: String) -> Diagnostic {
+/// A warning at the start of `card` (its `- id:` line), the caret on its first key.
+pub(super) fn card_warning(
+    deck: &Deck,
+    card: &Card,
+    source: &Lines,
+    code: &'static str,
+    message: String,
+) -> Diagnostic {
     let line = source.line(card.line).unwrap_or_default();
     let col = line.find(|c: char| c != ' ' && c != '-').unwrap_or(0) + 1;
-    warning(&deck.origin, source, card.line as usize, col, 1, message)
+    warning(
+        &deck.origin,
+        source,
+        card.line as usize,
+        col,
+        1,
+        code,
+        message,
+    )
 }
 
 #[cfg(test)]

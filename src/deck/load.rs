@@ -203,7 +203,7 @@ impl Unusable {
             ),
         };
         Source {
-            text: Err(Diagnostic::error(&name, "", None, message).help(help)),
+            text: Err(Diagnostic::error(&name, "", None, "unreadable-file", message).help(help)),
             name,
         }
     }
@@ -339,6 +339,7 @@ fn read_text(file: std::fs::File, name: String, size: u64) -> Source {
             &name,
             "",
             None,
+            "file-too-large",
             format!(
                 "the file is {:.1} MB; deck files are limited to {} MB",
                 size as f64 / 1e6,

@@ -23,6 +23,7 @@ pub fn decode(name: &str, bytes: Vec<u8>) -> Result<String, Diagnostic> {
                 name,
                 prefix.as_ref(),
                 Some(pos),
+                "not-utf8",
                 "the file is not valid UTF-8 text",
             )
             .help("deck files must be saved as UTF-8; is this a binary file?"));
@@ -30,10 +31,14 @@ pub fn decode(name: &str, bytes: Vec<u8>) -> Result<String, Diagnostic> {
     };
     if let Some(i) = text.find('\0') {
         let pos = end_pos(&text[..i]);
-        return Err(
-            Diagnostic::error(name, "", Some(pos), "the file contains a NUL byte")
-                .help("deck files are plain text; is this a binary file?"),
-        );
+        return Err(Diagnostic::error(
+            name,
+            "",
+            Some(pos),
+            "nul-byte",
+            "the file contains a NUL byte",
+        )
+        .help("deck files are plain text; is this a binary file?"));
     }
     Ok(text
         .strip_prefix('\u{feff}')

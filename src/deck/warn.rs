@@ -14,8 +14,9 @@ pub fn warnings(deck: &Deck, text: &Lines) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for card in deck.cards.iter().filter(|c| !c.id.is_cell()) {
         let at = |key: &str| key_pos(text, card.line, key);
-        let warn =
-            |pos: Pos, message: String| Diagnostic::warning(&deck.origin, text, Some(pos), message);
+        let warn = |pos: Pos, code: &'static str, message: String| {
+            Diagnostic::warning(&deck.origin, text, Some(pos), code, message)
+        };
         // Found only when a warning needs it: looking a key up reads the card's lines.
         let start = || {
             at("id").unwrap_or(Pos {
@@ -27,8 +28,7 @@ pub fn warnings(deck: &Deck, text: &Lines) -> Vec<Diagnostic> {
             matches!(card.kind, CardKind::Practical { .. } | CardKind::Lab { .. });
         if card.explain.is_none() && !explains_itself {
             out.push(
-                warn(start(), format!("card `{}` has no `explain`", card.id))
-                    .code("no-explain")
+                warn(start(), "no-explain", format!("card `{}` has no `explain`", card.id))
                     .help("add `explain:` with why the answer is right: it is shown after every answer, right or wrong"),
             );
         }
@@ -41,13 +41,13 @@ pub fn warnings(deck: &Deck, text: &Lines) -> Vec<Diagnostic> {
                 out.push(
                     warn(
                         pos,
+                        "own-answer-wrong",
                         format!(
                             "card `{}`: its own `answer` `{answer}` would be graded wrong",
                             card.id
                         ),
                     )
                     .width(answer.chars().count())
-                    .code("own-answer-wrong")
                     .help("add the answer to `accept`, or make `keywords` match it"),
                 );
             }
@@ -59,11 +59,22 @@ pub fn warnings(deck: &Deck, text: &Lines) -> Vec<Diagnostic> {
                         let nth = options[..i].iter().filter(|o| o.why.is_some()).count();
                         let pos = key_pos_after(text, card.line, "why", nth).unwrap_or_else(start);
                         out.push(
-                            warn(pos, format!("card `{}`: the right option `{}` has a `why`", card.id, option.text))
-                                .code("why-on-right-option")
+                            warn(pos, "why-on-right-option", format!("card `{}`: the right option `{}` has a `why`", card.id, option.text))
                                 .help("`why` says why a wrong option is wrong; say why the answer is right in the card's `explain`"),
                         );
                     }
+                }
+            }
+            CardKind::Lab { experiment, params }
+                if experiment == "lab-find-service-port" && params.service.is_none() =>
+            {
+                // A prompt of the deck's own topic above the lab's default service reads as a mistake.
+                if let Some(pos) = at("prompt") {
+                    out.push(
+                        warn(pos, "lab-default-service", format!("card `{}` has its own `prompt`, but without `service` its lab asks the candidate to stand in for MySQL (or a Node.js app)", card.id))
+                            .width(card.prompt.chars().count())
+                            .help("name the lab's service: e.g. `service: DNS`, `port: 53` and `protocol: udp`, or remove `prompt`"),
+                    );
                 }
             }
             _ => {}
@@ -111,12 +122,12 @@ pub fn orphaned_progress<'a>(
             &deck.origin,
             text,
             pos,
+            "orphaned-progress",
             format!(
                 "{cards} of deck `{}` have progress but no longer exist: {guess}",
                 deck.id
             ),
         )
-        .code("orphaned-progress")
         .help("`portquiz reset` forgets progress you no longer want"),
     )
 }

@@ -84,6 +84,11 @@ impl FrontEnd {
         })
     }
 
+    /// Whether this is the terminal front end (menus), not plain lines.
+    pub fn is_terminal(&self) -> bool {
+        self.terminal
+    }
+
     /// The front end to talk to.
     pub fn ui(&mut self) -> &mut dyn Ui {
         self.ui.as_mut()

@@ -94,12 +94,11 @@ mod tests {
 
     fn at(file: &str, line: u32, code: &'static str, warning: bool) -> Diagnostic {
         let pos = Some(Pos { line, col: 1 });
-        let d = if warning {
-            Diagnostic::warning(file, "", pos, format!("w{line}"))
+        if warning {
+            Diagnostic::warning(file, "", pos, code, format!("w{line}"))
         } else {
-            Diagnostic::error(file, "", pos, format!("e{line}"))
-        };
-        d.code(code)
+            Diagnostic::error(file, "", pos, code, format!("e{line}"))
+        }
     }
 
     #[test]

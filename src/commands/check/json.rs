@@ -76,7 +76,7 @@ impl<'a> From<&'a Diagnostic> for Problem<'a> {
             column_utf16: d.pos.map(|p| utf16_column(line, p.col)),
             end_column_utf16: end.map(|c| utf16_column(line, c)),
             severity: d.severity,
-            code: code(d),
+            code: d.code,
             message: &d.message,
             help: d.help.as_deref(),
             notes: d
@@ -91,49 +91,6 @@ impl<'a> From<&'a Diagnostic> for Problem<'a> {
                 .collect(),
         }
     }
-}
-
-/// The codes of the diagnostics that carry none of their own (`deck`), by what their message says: the
-/// list documented in decks/README.md ("Problem codes"). The first match wins.
-const CODES: [(&str, &str); 27] = [
-    ("duplicate deck id", "duplicate-deck-id"),
-    ("duplicate card id", "duplicate-card-id"),
-    ("duplicate option", "duplicate-option"),
-    ("duplicate", "duplicate"),
-    ("is empty", "empty-value"),
-    ("unknown experiment", "unknown-experiment"),
-    ("unknown lab", "unknown-lab"),
-    ("unknown card type", "unknown-type"),
-    ("unknown follow-up", "unknown-follow-up"),
-    ("follow-ups form a loop", "follow-up-loop"),
-    ("follow-up", "follow-up"),
-    ("must be a list", "not-a-list"),
-    ("must be a non-empty list", "empty-list"),
-    ("must be text", "not-text"),
-    ("a truefalse", "truefalse-answer"),
-    ("at least", "too-few"),
-    ("reads format", "format-version"),
-    ("`format`", "format-version"),
-    ("a typed card needs", "typed-answer-missing"),
-    ("does not belong on", "wrong-type-key"),
-    ("bad id", "bad-id"),
-    ("is not among the options", "answer-not-an-option"),
-    ("this row has", "row-length"),
-    ("expected a", "wrong-shape"),
-    ("the deck has no", "missing-key"),
-    ("needs", "missing-key"),
-    ("must be", "wrong-value"),
-];
-
-/// The code of `d`: its own, or one of [`CODES`] by its message (`deck` when none fits).
-fn code(d: &Diagnostic) -> &'static str {
-    if d.code != "deck" {
-        return d.code;
-    }
-    CODES
-        .iter()
-        .find(|(words, _)| d.message.contains(words))
-        .map_or("deck", |(_, code)| code)
 }
 
 /// A check that could not run (a missing file, an unreadable folder) as JSON on stdout, exit 2.

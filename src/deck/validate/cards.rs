@@ -41,6 +41,7 @@ impl Cx<'_> {
                 let width = id.as_str().chars().count();
                 self.collision(
                     [(*first, width), (*pos, width)],
+                    "duplicate-card-id",
                     &format!("duplicate card id `{id}`"),
                     &format!("`{id}` is also used here"),
                     "card ids must be unique within a deck: rename one (progress is kept per deck id + card id)",
@@ -61,7 +62,11 @@ impl Cx<'_> {
                     None => {
                         let names = CardType::names();
                         let mut d = self
-                            .error(Some(n.pos), format!("unknown card type `{t}`"))
+                            .error(
+                                Some(n.pos),
+                                "unknown-type",
+                                format!("unknown card type `{t}`"),
+                            )
                             .width(t.chars().count());
                         d = match suggest(&t, &names) {
                             Some(s) => {
@@ -87,6 +92,7 @@ impl Cx<'_> {
                     let d = self
                         .error(
                             Some(k.pos),
+                            "wrong-type-key",
                             format!("`{key}` does not belong on a `{kind}` card"),
                         )
                         .width(key.len())
@@ -154,7 +160,7 @@ impl Cx<'_> {
                 let written = node.written(self.text);
                 let d = self
                     .error(
-                        Some(node.pos),
+                        Some(node.pos), "truefalse-answer",
                         format!("a truefalse `answer` is written `true` or `false`; YAML reads `{written}` as {b}"),
                     )
                     .width(self.width(node))
@@ -166,6 +172,7 @@ impl Cx<'_> {
                 let d = self
                     .error(
                         Some(node.pos),
+                        "truefalse-answer",
                         format!(
                             "a truefalse `answer` must be true or false, found {}",
                             other.kind()
@@ -189,6 +196,7 @@ impl Cx<'_> {
         let d = self
             .error(
                 Some(node.pos),
+                "unknown-experiment",
                 format!("unknown experiment `{name}` for `demo`"),
             )
             .width(name.chars().count());
@@ -222,9 +230,9 @@ impl Cx<'_> {
             let d = self
                 .error(
                     node.map(|n| n.pos),
+                    "lab-params",
                     format!("the lab `{lab}` takes no `{}`", given[0]),
                 )
-                .code("lab-params")
                 .help(format!(
                     "only `{LAB_WITH_PARAMS}` takes `service`, `port`, `protocol` and `command`"
                 ));
@@ -240,12 +248,12 @@ impl Cx<'_> {
                     let d = self
                         .error(
                             Some(node.pos),
+                            "lab-params",
                             format!(
                                 "`port` must be a port number from 1 to 65535, found {}",
                                 node.value.kind()
                             ),
                         )
-                        .code("lab-params")
                         .help("write the service's default port, e.g. `port: 53`");
                     self.push(d);
                     return None;
@@ -260,10 +268,9 @@ impl Cx<'_> {
             };
             let d = self
                 .error(
-                    fields.get(has).map(|n| n.pos),
+                    fields.get(has).map(|n| n.pos), "lab-params",
                     format!("a lab card with `{has}` needs `{lacks}` too"),
                 )
-                .code("lab-params")
                 .help("give both, e.g. `service: DNS` and `port: 53`: the candidate finds the port of the service");
             self.push(d);
             return None;
@@ -275,8 +282,11 @@ impl Cx<'_> {
                 "udp" => true,
                 other => {
                     let d = self
-                        .error(Some(node.pos), format!("unknown protocol `{other}`"))
-                        .code("lab-params")
+                        .error(
+                            Some(node.pos),
+                            "lab-params",
+                            format!("unknown protocol `{other}`"),
+                        )
                         .help("write `tcp` or `udp` (lower case)");
                     self.push(d);
                     return None;
@@ -289,10 +299,9 @@ impl Cx<'_> {
         {
             let d = self
                 .error(
-                    fields.get("command").map(|n| n.pos),
+                    fields.get("command").map(|n| n.pos), "lab-params",
                     "the lab's `command` has no `PORT`",
                 )
-                .code("lab-params")
                 .help("write `PORT` where the port goes: the candidate replaces it with the port they found");
             self.push(d);
             return None;
@@ -325,6 +334,11 @@ impl Cx<'_> {
         let d = self
             .error(
                 pos,
+                if lab {
+                    "unknown-lab"
+                } else {
+                    "unknown-experiment"
+                },
                 format!(
                     "unknown {} `{name}`",
                     if lab { "lab" } else { "experiment" }

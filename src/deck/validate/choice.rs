@@ -25,6 +25,7 @@ impl Cx<'_> {
             let d = self
                 .error(
                     Some(options_node.pos),
+                    "not-a-list",
                     format!(
                         "`options` must be a list, found {}",
                         options_node.value.kind()
@@ -63,6 +64,7 @@ impl Cx<'_> {
                 let d = self
                     .error(
                         Some(item.pos),
+                        "duplicate-option",
                         format!("duplicate option `{}`", option.text),
                     )
                     .width(option.text.chars().count())
@@ -79,6 +81,7 @@ impl Cx<'_> {
             let d = self
                 .error(
                     Some(options_node.pos),
+                    "too-few",
                     format!(
                         "a choice card needs at least 2 options, found {}",
                         options.len()
@@ -92,6 +95,7 @@ impl Cx<'_> {
             let d = self
                 .error(
                     Some(options_node.pos),
+                    "too-many",
                     format!(
                         "a choice card takes at most {MAX_OPTIONS} options, found {}",
                         options.len()
@@ -114,7 +118,11 @@ impl Cx<'_> {
             Value::Seq(items) if !items.is_empty() => items.iter().collect(),
             Value::Seq(_) => {
                 let d = self
-                    .error(Some(answer_node.pos), "`answer` is an empty list")
+                    .error(
+                        Some(answer_node.pos),
+                        "empty-list",
+                        "`answer` is an empty list",
+                    )
                     .help("name at least one option as the answer");
                 self.push(d);
                 return None;
@@ -136,6 +144,7 @@ impl Cx<'_> {
                     let d = self
                         .error(
                             Some(node.pos),
+                            "duplicate-answer",
                             format!("`{text}` is listed twice in `answer`"),
                         )
                         .width(text.chars().count());
@@ -148,6 +157,7 @@ impl Cx<'_> {
                     let mut d = self
                         .error(
                             Some(node.pos),
+                            "answer-not-an-option",
                             format!("the answer `{text}` is not among the options"),
                         )
                         .width(text.chars().count());
@@ -169,7 +179,11 @@ impl Cx<'_> {
         }
         if ok && answers.len() == options.len() {
             let d = self
-                .error(Some(answer_node.pos), "every option is marked as an answer")
+                .error(
+                    Some(answer_node.pos),
+                    "every-option-right",
+                    "every option is marked as an answer",
+                )
                 .help("a choice card needs at least one wrong option");
             self.push(d);
             ok = false;

@@ -44,8 +44,14 @@ impl Cx<'_> {
         self.diags.push(d);
     }
 
-    pub(super) fn error(&self, pos: Option<Pos>, message: impl Into<String>) -> Diagnostic {
-        Diagnostic::error(self.file, self.lines, pos, message)
+    /// An error at `pos` of the deck being checked, of the kind `code`.
+    pub(super) fn error(
+        &self,
+        pos: Option<Pos>,
+        code: &'static str,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        Diagnostic::error(self.file, self.lines, pos, code, message)
     }
 
     /// Checks that `node` is a mapping with string keys from `allowed`; reports unknown keys.
@@ -61,6 +67,7 @@ impl Cx<'_> {
             let d = self
                 .error(
                     Some(node.pos),
+                    "wrong-shape",
                     format!(
                         "expected {what} (a mapping of keys to values), found {}",
                         node.value.kind()
@@ -79,6 +86,7 @@ impl Cx<'_> {
             let Value::Str(name) = &key.value else {
                 let d = self.error(
                     Some(key.pos),
+                    "wrong-value",
                     format!("keys in {what} must be names, found {}", key.value.kind()),
                 );
                 self.push(d);
@@ -88,14 +96,17 @@ impl Cx<'_> {
                 fields.entries.push((name.as_str(), key, value));
             } else if let Some(message) = elsewhere(name) {
                 let d = self
-                    .error(Some(key.pos), message)
+                    .error(Some(key.pos), "wrong-type-key", message)
                     .width(name.chars().count());
                 let d = d.help(format!("remove `{name}`, or change the card's `type`"));
                 self.push(d);
             } else {
                 let mut d = self
-                    .error(Some(key.pos), format!("unknown key `{name}` in {what}"))
-                    .code("unknown-key")
+                    .error(
+                        Some(key.pos),
+                        "unknown-key",
+                        format!("unknown key `{name}` in {what}"),
+                    )
                     .width(name.chars().count());
                 d = match suggest(name, allowed) {
                     Some(s) => {
@@ -115,14 +126,14 @@ impl Cx<'_> {
     pub(super) fn collision(
         &mut self,
         places: [(Pos, usize); 2],
+        code: &'static str,
         message: &str,
         note: &str,
         help: &str,
     ) {
         for (here, other) in [(places[1], places[0]), (places[0], places[1])] {
             let d = self
-                .error(Some(here.0), message)
-                .code("duplicate-id")
+                .error(Some(here.0), code, message)
                 .width(here.1)
                 .note(self.file, Some(other.0), note)
                 .help(help);
@@ -137,9 +148,9 @@ impl Cx<'_> {
         let d = self
             .error(
                 Some(fields.pos),
+                "missing-key",
                 format!("{what} is missing the required key `{key}`"),
             )
-            .code("missing-key")
             .help(format!("add `{key}: {example}`"));
         self.push(d);
     }
@@ -156,7 +167,7 @@ impl Cx<'_> {
         match &node.value {
             Value::Str(s) if s.trim().is_empty() => {
                 let d = self
-                    .error(Some(node.pos), format!("`{key}` is empty"))
+                    .error(Some(node.pos), "empty-value", format!("`{key}` is empty"))
                     .width(self.width(node))
                     .help(format!("write the {key}, or remove the key"));
                 self.push(d);
@@ -197,6 +208,7 @@ impl Cx<'_> {
                 let d = self
                     .error(
                         Some(node.pos),
+                        "misread-value",
                         if kept_decimal {
                             format!(
                                 "`{key}` is text, but YAML reads `{written}` as a decimal number"
@@ -205,7 +217,6 @@ impl Cx<'_> {
                             format!("`{key}` is text, but YAML reads `{written}` as {what} {read}")
                         },
                     )
-                    .code("misread-value")
                     .width(self.width(node))
                     .help(help);
                 self.push(d);
@@ -215,6 +226,7 @@ impl Cx<'_> {
                 let mut d = self
                     .error(
                         Some(node.pos),
+                        "not-text",
                         format!("`{key}` must be text, found {}", other.kind()),
                     )
                     .width(self.width(node));
@@ -273,6 +285,7 @@ impl Cx<'_> {
                 let d = self
                     .error(
                         Some(node.pos),
+                        "not-a-list",
                         format!("`{key}` must be a list, found {}", node.value.kind()),
                     )
                     .help(format!("write it as a list, e.g. {key}: [a, b]"));
@@ -297,7 +310,7 @@ impl Cx<'_> {
             Ok(id) => Some((id, pos)),
             Err(err) => {
                 let mut d = self
-                    .error(Some(pos), err.to_string())
+                    .error(Some(pos), "bad-id", err.to_string())
                     .width(err.text.chars().count());
                 let s = slug(&err.text);
                 if !s.is_empty() {

@@ -54,7 +54,7 @@ impl Cx<'_> {
                 }
                 Err(err) => {
                     let d = self
-                        .error(Some(pos), format!("bad follow-up `{text}`: {}", err.problem))
+                        .error(Some(pos), "follow-up", format!("bad follow-up `{text}`: {}", err.problem))
                         .width(text.chars().count())
                         .help("name a card of this deck (`card-id`) or of another deck (`deck-id/card-id`)");
                     self.push(d);
@@ -83,6 +83,7 @@ impl Cx<'_> {
                 let mut d = self
                     .error(
                         Some(f.pos),
+                        "unknown-follow-up",
                         format!("unknown follow-up `{card}`: this deck has no card `{card}`"),
                     )
                     .width(f.width);
@@ -111,6 +112,7 @@ impl Cx<'_> {
             let d = self
                 .error(
                     Some(pos),
+                    "follow-up-loop",
                     format!("follow-ups form a loop: {}", path(&cycle, Some(&own))),
                 )
                 .width(width)
@@ -217,8 +219,9 @@ pub fn across(
                     continue;
                 }
                 let written = to.to_string();
-                let (message, help) = match by_id.get(&to.deck) {
+                let (code, message, help) = match by_id.get(&to.deck) {
                     None => (
+                        "follow-up-deck-not-loaded",
                         format!(
                             "follow-up `{written}` is in deck `{}`, which is not loaded",
                             to.deck
@@ -235,6 +238,7 @@ pub fn across(
                                 .is_some_and(|u| u.has(to.card.as_str())) =>
                     {
                         (
+                            "unknown-follow-up",
                             format!(
                                 "unknown follow-up `{written}`: deck `{}` has no card `{}`",
                                 to.deck, to.card
@@ -247,7 +251,7 @@ pub fn across(
                 let text = text_of(deck);
                 let pos = locate(&text, card.line, &written);
                 diags.push(
-                    Diagnostic::error(&deck.origin, &text, pos, message)
+                    Diagnostic::error(&deck.origin, &text, pos, code, message)
                         .width(written.chars().count())
                         .help(help),
                 );
@@ -275,6 +279,7 @@ pub fn across(
                 &deck.origin,
                 &text,
                 locate(&text, line, &written),
+                "follow-up-loop",
                 format!("follow-ups form a loop: {}", path(&cycle, None)),
             )
             .width(written.chars().count())

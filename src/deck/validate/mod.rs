@@ -74,8 +74,7 @@ pub fn check_deck(text: &str, file: &str, known: &Known) -> Checked {
     let mut diags: Vec<Diagnostic> = slips
         .iter()
         .map(|s| {
-            Diagnostic::error(file, &lines, Some(s.pos), s.message.clone())
-                .code(s.code)
+            Diagnostic::error(file, &lines, Some(s.pos), s.code, s.message.clone())
                 .width(s.width)
                 .help(s.help.clone())
         })
@@ -89,7 +88,7 @@ pub fn check_deck(text: &str, file: &str, known: &Known) -> Checked {
             Ok(root) => break Some(root),
             Err(err) => {
                 let (message, help) = syntax::syntax_message(&err);
-                let mut d = Diagnostic::error(file, &lines, err.pos, message).code("yaml-syntax");
+                let mut d = Diagnostic::error(file, &lines, err.pos, "yaml-syntax", message);
                 if let Some(help) = help {
                     d = d.help(help);
                 }
@@ -194,15 +193,17 @@ fn all_keys() -> Vec<&'static str> {
 impl Cx<'_> {
     fn deck(&mut self, root: &Node) -> Option<Deck> {
         if matches!(root.value, Value::Null) {
-            let d = self.error(None, "the deck file is empty").help(
-                "a deck needs at least `format: 1`, an `id`, a `title` and a list of `cards`",
-            );
+            let d = self
+                .error(None, "empty-value", "the deck file is empty")
+                .help(
+                    "a deck needs at least `format: 1`, an `id`, a `title` and a list of `cards`",
+                );
             self.push(d);
             return None;
         }
         if !matches!(root.value, Value::Map(_)) {
             let d = self
-                .error(Some(root.pos), format!("expected a deck (a mapping of keys to values), found {}", root.value.kind()))
+                .error(Some(root.pos), "wrong-shape", format!("expected a deck (a mapping of keys to values), found {}", root.value.kind()))
                 .width(self.width(root))
                 .help("a deck file starts with `format: 1`, then `id:`, `title:` and `cards:`, each at the start of a line");
             self.push(d);
@@ -214,7 +215,7 @@ impl Cx<'_> {
         match fields.get("format") {
             None => {
                 let d = self
-                    .error(Some(fields.pos), "the deck has no `format`")
+                    .error(Some(fields.pos), "missing-key", "the deck has no `format`")
                     .help(format!("add `format: {FORMAT_VERSION}` as the first line"));
                 self.push(d);
             }
@@ -224,7 +225,7 @@ impl Cx<'_> {
                 Value::Float(v) if v == FORMAT_VERSION as f64 => {}
                 Value::Int(v) if v > FORMAT_VERSION => {
                     let d = self
-                        .error(Some(node.pos), format!("this deck uses format {v}, but this portquiz reads format {FORMAT_VERSION} at most"))
+                        .error(Some(node.pos), "format-version", format!("this deck uses format {v}, but this portquiz reads format {FORMAT_VERSION} at most"))
                         .width(self.width(node))
                         .help("upgrade portquiz to read this deck");
                     self.push(d);
@@ -232,7 +233,11 @@ impl Cx<'_> {
                 }
                 _ => {
                     let d = self
-                        .error(Some(node.pos), format!("`format` must be {FORMAT_VERSION}"))
+                        .error(
+                            Some(node.pos),
+                            "format-version",
+                            format!("`format` must be {FORMAT_VERSION}"),
+                        )
                         .width(self.width(node))
                         .help(format!("write `format: {FORMAT_VERSION}`"));
                     self.push(d);
@@ -271,6 +276,7 @@ impl Cx<'_> {
                     let d = self
                         .error(
                             Some(node.pos),
+                            "not-a-list",
                             format!("`cards` must be a list of cards, found {}", other.kind()),
                         )
                         .help("start each card with `- id: ...` on its own line under `cards:`");
@@ -292,6 +298,7 @@ impl Cx<'_> {
                                 let width = id.chars().count();
                                 self.collision(
                                     [(*first, width), (pos, width)],
+                                    "duplicate-id",
                                     &format!(
                                         "two tables have the id `{id}`: their cards would share ids"
                                     ),
@@ -320,6 +327,7 @@ impl Cx<'_> {
                                 let d = self
                                     .error(
                                         Some(item.pos),
+                                        "bad-id",
                                         format!("a cell of table `{}` gets {err}", t.id),
                                     )
                                     .help("give every column a name with a letter or digit in it");
@@ -337,6 +345,7 @@ impl Cx<'_> {
                     let d = self
                         .error(
                             Some(node.pos),
+                            "not-a-list",
                             format!("`tables` must be a list of tables, found {}", other.kind()),
                         )
                         .help("start each table with `- id: ...` on its own line under `tables:`");
@@ -350,6 +359,7 @@ impl Cx<'_> {
             let d = self
                 .error(
                     Some(fields.key_node("cards").map_or(fields.pos, |n| n.pos)),
+                    "missing-key",
                     "the deck has no cards",
                 )
                 .help("add a `cards:` list (or a `tables:` entry) with at least one card");
@@ -376,7 +386,7 @@ impl Cx<'_> {
     /// An empty `cards:` or `tables:`: an error, so the deck file says what it holds.
     fn empty_list(&mut self, node: &Node, key: &str) {
         let d = self
-            .error(Some(node.pos), format!("`{key}` is empty"))
+            .error(Some(node.pos), "empty-value", format!("`{key}` is empty"))
             .help(format!(
                 "add at least one item under `{key}:`, or remove the key"
             ));

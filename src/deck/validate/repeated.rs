@@ -34,8 +34,7 @@ impl Repeated {
                     .to_string(),
             ),
         };
-        Diagnostic::error(file, lines, Some(self.pos), message)
-            .code("duplicate-key")
+        Diagnostic::error(file, lines, Some(self.pos), "duplicate-key", message)
             .width(self.width)
             .note(file, Some(self.first), note)
             .help("remove one of them, or check the indentation of the lines above")

@@ -45,6 +45,7 @@ impl Cx<'_> {
             let d = self
                 .error(
                     Some(n.pos),
+                    "too-few",
                     format!(
                         "a table needs at least 2 columns to compare, found {}",
                         cols.len()
@@ -79,7 +80,11 @@ impl Cx<'_> {
                 }
                 _ => {
                     let d = self
-                        .error(Some(n.pos), "`rows` must be a non-empty list of rows")
+                        .error(
+                            Some(n.pos),
+                            "empty-list",
+                            "`rows` must be a non-empty list of rows",
+                        )
                         .help("add rows like `- aspect: What it is` with `values: [...]`");
                     self.push(d);
                 }
@@ -147,7 +152,7 @@ impl Cx<'_> {
         }
         let d = self
             .error(
-                Some(node.pos),
+                Some(node.pos), "wrong-value",
                 "`compare` must be `columns` (each column is a thing, each row an aspect of it) or `rows` (each row is a thing, each column an attribute)",
             )
             .width(self.width(node))
@@ -164,7 +169,7 @@ impl Cx<'_> {
             Ok(t) => Some((t, node.pos)),
             Err(err) => {
                 let d = self
-                    .error(Some(node.pos), err.to_string())
+                    .error(Some(node.pos), "bad-template", err.to_string())
                     .width(self.width(node))
                     .help("see \"Tables\" in decks/README.md for the placeholders");
                 self.push(d);
@@ -181,7 +186,7 @@ impl Cx<'_> {
             Ok(()) => true,
             Err(err) => {
                 let d = self
-                    .error(Some(*pos), err.to_string())
+                    .error(Some(*pos), "bad-template", err.to_string())
                     .help("see \"Tables\" in decks/README.md for the placeholders");
                 self.push(d);
                 false
@@ -196,6 +201,7 @@ impl Cx<'_> {
             let d = self
                 .error(
                     Some(node.pos),
+                    "not-a-list",
                     format!("`columns` must be a list, found {}", node.value.kind()),
                 )
                 .help("write it as a list, e.g. columns: [TCP, UDP]");
@@ -258,6 +264,7 @@ impl Cx<'_> {
                 let d = self
                     .error(
                         Some(item.pos),
+                        "bad-id",
                         format!(
                             "the column `{column}` has no letter or digit to name its cards by"
                         ),
@@ -273,6 +280,7 @@ impl Cx<'_> {
                 );
                 self.collision(
                     places,
+                    "duplicate-id",
                     &message,
                     "the other column is here",
                     "rename one of the columns",
@@ -330,6 +338,7 @@ impl Cx<'_> {
                     let d = self
                         .error(
                             Some(n.pos),
+                            "not-a-list",
                             format!("`values` must be a list, found {}", other.kind()),
                         )
                         .help("give one value per column, e.g. values: [A number, An endpoint]");
@@ -348,6 +357,7 @@ impl Cx<'_> {
             let d = self
                 .error(
                     Some(n.pos),
+                    "row-length",
                     format!(
                         "this row has {} but the table has {} columns ({})",
                         crate::text::plural(count, "value"),
@@ -364,6 +374,7 @@ impl Cx<'_> {
             let d = self
                 .error(
                     Some(fields.pos),
+                    "missing-key",
                     "this row needs an `id`: its aspect has no letters or digits",
                 )
                 .help("add `id: some-row-id`");
@@ -373,6 +384,7 @@ impl Cx<'_> {
         if let Some(first) = seen.get(&slug) {
             self.collision(
                 [(*first, 1), (fields.pos, 1)],
+                "duplicate-id",
                 &format!("two rows of this table have the id `{slug}`"),
                 "the other row is here",
                 "give one of them an explicit `id:`",

@@ -9,20 +9,21 @@ use crate::deck::yaml::{Node, Value};
 
 impl Cx<'_> {
     pub(super) fn typed(&mut self, fields: &Fields) -> Option<CardKind> {
-        let accept = match fields.get("accept") {
-            None => Some(Vec::new()),
-            // A list, never a single value: the schema says so too, and `accept: [a, b]` is one habit.
-            Some(node) => match &node.value {
-                Value::Seq(items) if items.is_empty() => {
-                    let d = self.error(Some(node.pos), "`accept` is empty").help(
+        let accept =
+            match fields.get("accept") {
+                None => Some(Vec::new()),
+                // A list, never a single value: the schema says so too, and `accept: [a, b]` is one habit.
+                Some(node) => match &node.value {
+                    Value::Seq(items) if items.is_empty() => {
+                        let d = self.error(Some(node.pos), "empty-value", "`accept` is empty").help(
                         "list the accepted answers, e.g. accept: [\"443\"], or remove the key",
                     );
-                    self.push(d);
-                    None
-                }
-                _ => self.text_list(node, "accept"),
-            },
-        };
+                        self.push(d);
+                        None
+                    }
+                    _ => self.text_list(node, "accept"),
+                },
+            };
         let keywords = match fields.get("keywords") {
             None => Some(Vec::new()),
             Some(node) => self.keywords(node),
@@ -33,7 +34,7 @@ impl Cx<'_> {
         let (accept, keywords, exact, ordered) = (accept?, keywords?, exact?, ordered?);
         if accept.is_empty() && keywords.is_empty() {
             let d = self
-                .error(Some(fields.pos), "a typed card needs `accept` (the accepted answers) or `keywords` (words a right answer contains)")
+                .error(Some(fields.pos), "typed-answer-missing", "a typed card needs `accept` (the accepted answers) or `keywords` (words a right answer contains)")
                 .help("add e.g. `accept: [\"443\"]` or `keywords: [port, [ip, address]]`");
             self.push(d);
             return None;
@@ -59,6 +60,7 @@ impl Cx<'_> {
                 let d = self
                     .error(
                         pos,
+                        "missing-key",
                         format!("`{key}` applies to `{needs}`, and this card has none"),
                     )
                     .width(key.len())
@@ -86,12 +88,12 @@ impl Cx<'_> {
                 let d = self
                     .error(
                         Some(node.pos),
+                        "misread-value",
                         format!(
                             "`{key}` is written `true` or `false`; YAML reads `{written}` as {b}"
                         ),
                     )
                     .width(self.width(node))
-                    .code("misread-value")
                     .help(format!("write `{key}: {b}`"));
                 self.push(d);
                 None
@@ -100,6 +102,7 @@ impl Cx<'_> {
                 let d = self
                     .error(
                         Some(node.pos),
+                        "wrong-value",
                         format!("`{key}` must be true or false, found {}", other.kind()),
                     )
                     .width(self.width(node))
@@ -113,7 +116,7 @@ impl Cx<'_> {
     pub(super) fn keywords(&mut self, node: &Node) -> Option<Vec<Vec<String>>> {
         let Value::Seq(items) = &node.value else {
             let d = self
-                .error(Some(node.pos), format!("`keywords` must be a list, found {}", node.value.kind()))
+                .error(Some(node.pos), "not-a-list", format!("`keywords` must be a list, found {}", node.value.kind()))
                 .help("write e.g. `keywords: [port, [ip, address]]`: every entry must appear; an inner list holds synonyms");
             self.push(d);
             return None;
@@ -123,7 +126,11 @@ impl Cx<'_> {
             let group = match &item.value {
                 Value::Seq(inner) if inner.is_empty() => {
                     let d = self
-                        .error(Some(item.pos), "an empty synonym list in `keywords`")
+                        .error(
+                            Some(item.pos),
+                            "empty-list",
+                            "an empty synonym list in `keywords`",
+                        )
                         .help("remove `[]` or add words to it");
                     self.push(d);
                     None

@@ -24,7 +24,13 @@ impl LineError {
     /// like every other problem: location, the offending line underlined, the message.
     pub fn to_diagnostic(&self, file: &str, text: &str) -> Diagnostic {
         let line = u32::try_from(self.line).unwrap_or(u32::MAX);
-        let d = Diagnostic::error(file, text, Some(Pos { line, col: 1 }), &self.message);
+        let d = Diagnostic::error(
+            file,
+            text,
+            Some(Pos { line, col: 1 }),
+            "anki-note",
+            &self.message,
+        );
         let width = d.source_line().map_or(1, |l| l.chars().count());
         d.width(width)
     }
