@@ -884,29 +884,14 @@ fn merge_unites_two_machines_and_is_idempotent() {
 
 #[test]
 fn reset_asks_in_a_terminal_and_does_nothing_on_no() {
-    use expectrl::{Expect, Session};
+    use expectrl::Expect;
     let sandbox = four_weeks();
     let reset = |key: &str, expected: &str| {
-        // Not `sandbox.cmd`: its stdin is /dev/null, which would replace the terminal.
-        let mut cmd = std::process::Command::new(crate::support::bin());
-        cmd.args([
-            "--deck",
-            FIXTURE,
-            "--deck",
-            "study",
-            "reset",
-            "--card",
-            "port-range",
-        ])
-        .current_dir(crate::support::root())
-        .env_remove("PORTQUIZ_NOW")
-        .env("PORTQUIZ_DATA_DIR", sandbox.path())
-        .env("HOME", sandbox.path())
-        .env("NO_COLOR", "1")
-        .env("TZ", "UTC");
-        let mut session = Session::spawn(cmd).unwrap();
-        // A deadline so a missing prompt fails the test instead of hanging it.
-        session.set_expect_timeout(Some(std::time::Duration::from_secs(20)));
+        // At the real time (no PORTQUIZ_NOW), with a deadline on every prompt.
+        let mut session = crate::support::Test::on(&sandbox)
+            .deck(FIXTURE, "study")
+            .args(&["reset", "--card", "port-range"])
+            .spawn_pty(80, 24);
         session
             .expect("Forget the progress of card study/port-range? The cards become new; the review log is kept.")
             .unwrap();
