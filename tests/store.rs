@@ -20,7 +20,9 @@ fn db_in(dir: &tempfile::TempDir) -> PathBuf {
 /// A store on a fresh database ([`db_in`] a new temporary directory, which the store creates), the database's
 /// path, and the directory (keep it: the files go with it).
 fn fresh() -> (tempfile::TempDir, PathBuf, Store) {
-    let (_dir, path, store) = fresh();
+    let dir = tempfile::tempdir().unwrap();
+    let path = db_in(&dir);
+    let store = Store::open(&path).unwrap();
     (dir, path, store)
 }
 
