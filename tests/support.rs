@@ -681,14 +681,14 @@ fn json_unique_refuses_a_repeated_key() {
 /// A whole-command test, built the way just's `Test` is: the data dir, decks, arguments, environment and stdin,
 /// then the run under a deadline; the expectations (exit code, exact or partial stdout/stderr) are checked
 /// after the run, each failure showing the whole transcript. The exit code expected is 0 unless [`Test::code`]
-/// says otherwise.
+/// (or [`Test::any_code`]) says otherwise.
 pub struct Test {
     sandbox: Sandbox,
     args: Vec<String>,
     envs: Vec<(String, String)>,
     stdin: String,
     deadline: std::time::Duration,
-    code: i32,
+    code: Option<i32>,
     stdout: Option<String>,
     stderr: Option<String>,
     stdout_has: Vec<String>,
@@ -711,7 +711,7 @@ impl Test {
             envs: vec![("TZ".into(), "UTC".into())],
             stdin: String::new(),
             deadline: std::time::Duration::from_secs(60),
-            code: 0,
+            code: Some(0),
             stdout: None,
             stderr: None,
             stdout_has: Vec::new(),
@@ -760,7 +760,14 @@ impl Test {
 
     /// The exit code expected (0 when not given).
     pub fn code(mut self, code: i32) -> Self {
-        self.code = code;
+        self.code = Some(code);
+        self
+    }
+
+    /// Any exit code will do: the caller checks [`Run::code`] itself (a helper shared by runs that succeed and
+    /// runs that fail).
+    pub fn any_code(mut self) -> Self {
+        self.code = None;
         self
     }
 
@@ -839,7 +846,9 @@ impl Test {
         };
         let run = Run::from(output);
         let shown = || format!("portquiz {:?}\n{}", self.args, run.transcript());
-        assert_eq!(run.code, self.code, "exit code of {}", shown());
+        if let Some(code) = self.code {
+            assert_eq!(run.code, code, "exit code of {}", shown());
+        }
         if let Some(stdout) = &self.stdout {
             assert_eq!(&run.stdout, stdout, "stdout of {}", shown());
         }

@@ -1,6 +1,6 @@
 //! End-to-end tests of the tools around the study loop: authoring aids, Anki import/export, review
 //! export, merge, stats, optimise, simulate, config and reset. Each runs the real binary on a temp data dir.
-use crate::support::Sandbox;
+use crate::support::{Sandbox, Test};
 
 fn read(path: &std::path::Path) -> String {
     std::fs::read_to_string(path).unwrap()
@@ -322,9 +322,10 @@ fn study_days(
         for a in deck_args {
             args.extend(["--deck", a]);
         }
-        let mut cmd = sandbox.cmd(&args);
-        cmd.env("PORTQUIZ_NOW", at(day, 9).to_string())
-            .env("TZ", "UTC");
+        let cmd = Test::on(&sandbox)
+            .args(&args)
+            .now(&at(day, 9).to_string())
+            .command();
         let mut asked_today: std::collections::HashMap<String, usize> = Default::default();
         let (run, answered) = play_replies(cmd, &cards, |id, _| {
             let n = asked_today.entry(id.to_string()).or_default();
@@ -384,16 +385,12 @@ fn four_weeks() -> Sandbox {
 
 /// Runs with only the fixture deck loaded, at day `day` 12:00 UTC.
 fn run_at(sandbox: &Sandbox, day: u32, args: &[&str]) -> crate::support::Run {
-    let mut all = vec!["--deck", FIXTURE, "--deck", "study"];
-    all.extend_from_slice(args);
-    let now = at(day, 12).to_string();
-    let output = sandbox
-        .cmd(&all)
-        .env("PORTQUIZ_NOW", &now)
-        .env("TZ", "UTC")
-        .output()
-        .unwrap();
-    crate::support::Run::from(output)
+    Test::on(sandbox)
+        .deck(FIXTURE, "study")
+        .args(args)
+        .now(&at(day, 12).to_string())
+        .any_code()
+        .run()
 }
 
 /// `stats` output with the seconds of time spent today replaced by `Ns`.
@@ -514,16 +511,12 @@ fn optimize_fits_and_stores_parameters_with_enough_history() {
     let store = Store::open(sandbox.path().join("portquiz.sqlite3")).unwrap();
     assert_eq!(store.review_count().unwrap() as usize, answered);
     let run = |args: &[&str]| {
-        let mut all = vec!["--deck", deck_path.to_str().unwrap(), "--deck", "facts"];
-        all.extend_from_slice(args);
-        let output = sandbox
-            .cmd(&all)
-            .env("PORTQUIZ_NOW", at(60, 12).to_string())
-            .env("TZ", "UTC")
-            .output()
-            .unwrap();
-        assert_eq!(output.status.code(), Some(0), "{output:?}");
-        String::from_utf8(output.stdout).unwrap()
+        Test::on(&sandbox)
+            .deck(deck_path.to_str().unwrap(), "facts")
+            .args(args)
+            .now(&at(60, 12).to_string())
+            .run()
+            .stdout
     };
     // Stats reads a month of the log and asks the store about older days for the streak: 60 days of sessions
     // give a streak longer than that month.
