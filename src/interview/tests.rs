@@ -521,27 +521,25 @@ fn a_refused_answer_claimed_at_the_debrief_is_scored_and_scheduled_as_the_candid
     );
 }
 
+/// A round up to its debrief: socket and tuple answered right; at accept-queue, `u` takes the tuple answer
+/// back; tuple comes back and gets a wrong answer; then `q`.
+const UNDONE_THEN_WRONG: [&str; 8] = [
+    "an IP address, a port and a protocol",
+    "",
+    "The 4-tuple",
+    "",
+    "u",
+    "The MAC address",
+    "",
+    "q",
+];
+
 #[test]
 fn undo_at_a_question_takes_back_the_last_answer_and_asks_it_again() {
     let mut b = Bench::new();
-    let (card, text) = b.run(
-        &[
-            "an IP address, a port and a protocol",
-            "",
-            "The 4-tuple",
-            "",
-            // At accept-queue: undo the tuple answer; tuple comes back and gets another answer.
-            "u",
-            "The MAC address",
-            "",
-            "q",
-            // Debrief: socket Good; tuple's Again kept.
-            "3",
-            "",
-        ],
-        End::Eof,
-        ROUND,
-    );
+    // Debrief: socket Good; tuple's Again kept.
+    let lines: Vec<&str> = UNDONE_THEN_WRONG.into_iter().chain(["3", ""]).collect();
+    let (card, text) = b.run(&lines, End::Eof, ROUND);
     assert!(
         text.contains("(undone: the answer to `tuple` is forgotten; here it is again)"),
         "{text}"
@@ -575,25 +573,12 @@ fn undo_at_a_question_takes_back_the_last_answer_and_asks_it_again() {
 #[test]
 fn one_round_undoes_an_answer_then_claims_the_refused_answer_given_again() {
     let mut b = Bench::new();
-    let (card, text) = b.run(
-        &[
-            "an IP address, a port and a protocol",
-            "",
-            "The 4-tuple",
-            "",
-            // At accept-queue: undo the tuple answer; tuple comes back and gets a refused answer.
-            "u",
-            "The MAC address",
-            "",
-            "q",
-            // Debrief: socket Good; tuple claimed ("I was right") and graded Good (Enter).
-            "3",
-            "r",
-            "",
-        ],
-        End::Eof,
-        ROUND,
-    );
+    // Debrief: socket Good; tuple claimed ("I was right") and graded Good (Enter).
+    let lines: Vec<&str> = UNDONE_THEN_WRONG
+        .into_iter()
+        .chain(["3", "r", ""])
+        .collect();
+    let (card, text) = b.run(&lines, End::Eof, ROUND);
     assert!(
         text.contains("(undone: the answer to `tuple` is forgotten; here it is again)"),
         "{text}"
