@@ -116,7 +116,7 @@ fn reps(sandbox: &Sandbox) -> Vec<(String, u64)> {
         "pty",
     ]);
     assert_eq!(run.code, 0, "{}", run.transcript());
-    let cards: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let cards: serde_json::Value = crate::support::json_unique(&run.stdout);
     cards["cards"]
         .as_array()
         .unwrap()
@@ -319,7 +319,7 @@ fn undo_at_a_grade_prompt_asks_the_same_card_again() {
         "--deck",
         "pty-typed",
     ]);
-    let cards: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let cards: serde_json::Value = crate::support::json_unique(&run.stdout);
     assert_eq!(
         cards["cards"][0]["reps"], 0,
         "nothing was recorded: {}",
@@ -587,7 +587,7 @@ fn the_grade_menu_keeps_the_card_id_and_verdict_on_screen_and_3_grades_good() {
             "--deck",
             "pty-typed",
         ]);
-        let cards: serde_json::Value = serde_json::from_str(&cards.stdout).unwrap();
+        let cards: serde_json::Value = crate::support::json_unique(&cards.stdout);
         assert_eq!(cards["cards"][0]["reps"], 1, "{cols}x{rows}");
     }
 }

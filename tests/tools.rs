@@ -427,7 +427,7 @@ fn stats_after_four_weeks() {
 
     let json = run_at(&sandbox, 27, &["stats", "--json"]);
     crate::json::assert_documented("`portquiz stats --json`", &json.stdout);
-    let v: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let v: serde_json::Value = crate::support::json_unique(&json.stdout);
     assert_eq!(v["date"], "2026-03-29");
     assert_eq!(v["streak_days"], 28);
     assert_eq!(v["forecast"].as_array().unwrap().len(), 30);
@@ -533,7 +533,7 @@ fn optimize_fits_and_stores_parameters_with_enough_history() {
         day = day.yesterday().unwrap();
     }
     assert!(streak > 30, "{streak}");
-    let v: serde_json::Value = serde_json::from_str(&run(&["stats", "--json"])).unwrap();
+    let v: serde_json::Value = crate::support::json_unique(&run(&["stats", "--json"]));
     assert_eq!(v["streak_days"], streak);
     let forecast_before = run(&["simulate", "--days", "30", "--json"]);
     let stdout = run(&["optimize"]);
@@ -568,7 +568,7 @@ fn optimize_fits_and_stores_parameters_with_enough_history() {
         // The scheduler runs on them from now on: the same forecast comes out differently.
         assert_ne!(forecast_before, forecast_after);
         // Again, for a script: fitted from the saved parameters, the same figures as JSON.
-        let v: serde_json::Value = serde_json::from_str(&run(&["optimize", "--json"])).unwrap();
+        let v: serde_json::Value = crate::support::json_unique(&run(&["optimize", "--json"]));
         assert_eq!(v["status"], "optimized");
         assert_eq!(v["reviews"], answered);
         assert_eq!(v["parameters"].as_array().unwrap().len(), 21);
@@ -602,7 +602,7 @@ fn simulate_forecasts_days_as_text_and_json() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     insta::assert_snapshot!(run.stdout);
     let json = run_at(&sandbox, 27, &["simulate", "--days", "14", "--json"]);
-    let v: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let v: serde_json::Value = crate::support::json_unique(&json.stdout);
     let days = v["days"].as_array().unwrap();
     assert_eq!(days.len(), 14);
     assert_eq!(days[0]["date"], "2026-03-29");
@@ -687,7 +687,7 @@ fn reset_asks_first_and_refuses_without_a_terminal() {
             .is_empty()
     );
     let json = run_at(&sandbox, 27, &["stats", "--json"]);
-    let v: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let v: serde_json::Value = crate::support::json_unique(&json.stdout);
     assert_eq!(v["decks"][0]["new"], 1);
     let run = Sandbox::at(sandbox.path().to_path_buf()).run(&["reset", "--card", "x", "--yes"]);
     assert_eq!(
@@ -959,7 +959,7 @@ fn an_interview_date_after_four_weeks_counts_only_the_cards_left() {
     let answered = study_days(sandbox.path(), &FIXTURE_ARGS, 28..52, 3, &mut candidate);
     assert!(answered > 0);
     let cards = run_at(&sandbox, 51, &["cards", "--json"]);
-    let cards: serde_json::Value = serde_json::from_str(&cards.stdout).unwrap();
+    let cards: serde_json::Value = crate::support::json_unique(&cards.stdout);
     let since = at(28, 9).to_string();
     let mut capped = 0;
     for card in cards["cards"].as_array().unwrap() {
