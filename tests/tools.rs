@@ -884,6 +884,7 @@ fn reset_asks_in_a_terminal_and_does_nothing_on_no() {
         let mut session = crate::support::Test::on(&sandbox)
             .deck(FIXTURE, "study")
             .args(&["reset", "--card", "port-range"])
+            .env("PORTQUIZ_NO_DATE_QUESTION", "1")
             .spawn_pty(80, 24);
         session
             .expect("Forget the progress of card study/port-range? The cards become new; the review log is kept.")
