@@ -12,7 +12,7 @@
 //!   hints, demos; [`join`]: every loaded card with its stored state.
 //! - [`session`]: the study loop as a state machine, driven through the [`ui`] trait; [`interview`]: the mock
 //!   interview round and its scorecard, on the same engine.
-//! - [`ui`]: the prompt trait, a dialoguer terminal front end and a line-based plain one.
+//! - [`ui`]: the prompt trait, a terminal front end (menus of its own) and a line-based plain one.
 //! - [`reports`], [`interchange`], [`authoring`]: statistics and forecasts, Anki and CSV in and out, the
 //!   deck schema and starter; pure, fed by the commands.
 //! - [`library`] (which decks a command sees), [`progress`] (the store and scheduler for the tool commands),

@@ -11,11 +11,6 @@ use crate::support::root;
 /// compile::Source ended when `Source` moved to src/deck/source.rs).
 const ALLOWED: &[(&str, &str)] = &[];
 
-/// Folders whose files still use their folder's mod.rs (or the folder's .rs file beside it) while it uses them (a parent and its children in a
-/// circle): pre-existing, in files other helpers own. Their child -> parent references are left out until the
-/// shared parts move into files of their own. Remove a folder once it is fixed.
-const PARENT_CHILD_CIRCLES: &[&str] = &["src/practical/", "src/deck/validate/", "src/deck/answer/"];
-
 /// A file's module path (`src/a/b.rs` and `src/a/b/mod.rs` are `a::b`; `src/lib.rs` is the crate root).
 fn module_of(path: &str) -> Vec<String> {
     let rel = path.trim_start_matches("src/").trim_end_matches(".rs");
@@ -187,14 +182,7 @@ fn no_circle_between_files_under_src() {
             if (pub_use || module.is_empty()) && target_module.starts_with(&module) {
                 continue;
             }
-            let allowed = ALLOWED.contains(&(file.as_str(), target.as_str()))
-                || PARENT_CHILD_CIRCLES.iter().any(|folder| {
-                    // The folder's parent file: `folder/mod.rs`, or `folder.rs` beside it.
-                    let parent = target.ends_with("/mod.rs")
-                        && file.starts_with(target.trim_end_matches("mod.rs"))
-                        || target == format!("{}.rs", folder.trim_end_matches('/'));
-                    file.starts_with(folder) && parent
-                });
+            let allowed = ALLOWED.contains(&(file.as_str(), target.as_str()));
             if target != *file && !allowed {
                 edges.entry(file.clone()).or_default().insert(target);
             }

@@ -1,8 +1,10 @@
 //! The JSON Schema of the deck format (version 1), for editors (yaml-language-server) to validate and
-//! complete keys while an author types. The card types, the keys each takes and the id rule come from
-//! [`crate::deck::id`], as the validator's do; the per-key descriptions are written here because decks
-//! are parsed from a located YAML tree, not derived from serde types. A test keeps the shipped
+//! complete keys while an author types. The card types and the keys each takes come from
+//! [`crate::deck::kinds`], the id rule from [`crate::deck::id`], as the validator's do; the per-key
+//! descriptions are written here because decks are parsed from a located YAML tree, not derived from
+//! serde types. A test keeps the shipped
 //! `decks/deck.schema.json` equal to this. `portquiz check` remains the authority.
+#![deny(clippy::wildcard_enum_match_arm)]
 use serde_json::{Value, json};
 
 use crate::deck::CardType;

@@ -14,7 +14,7 @@
 //! (`I think it's 80`, `80, not 8080`, `Error: EMFILE`, `port 53 udp, tcp for large responses`), another claim
 //! of the same kind does (`80 or 8080`; `8080, like http`).
 //!
-//! Both sides are also read as a list of words ([`words`]) for the rules the kinds share: case, spacing and
+//! Both sides are also read as a list of words ([`text::words`]) for the rules the kinds share: case, spacing and
 //! punctuation do not count, `16bits` is `16 bits`, `four` is `4`, `65,535` is `65535`, a unit after a number is
 //! singular, and `a`/`an`/`the` are ignored when other words follow (so the DNS record `A` and `ulimit -a` keep
 //! theirs).
@@ -24,7 +24,12 @@ mod explain;
 mod list;
 mod name;
 mod number;
+mod outcome;
 mod sentence;
+mod text;
+
+use outcome::Outcome;
+pub use outcome::Verdict;
 
 /// A typed card's checking rules, borrowed from the card.
 #[derive(Debug, Clone, Copy)]
@@ -39,18 +44,6 @@ pub struct Typed<'a> {
     pub ordered: bool,
     /// The card's model answer: a header set takes the values of its headers from it.
     pub model: Option<&'a str>,
-}
-
-/// The matcher's verdict on a typed answer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Verdict {
-    /// The answer states the card's fact.
-    Right,
-    /// Near the fact but not it (a typo, part of a sequence, a right claim with something extra): the candidate is
-    /// shown what matched and what did not, and confirms a grade.
-    Close,
-    /// The answer does not state the fact.
-    Wrong,
 }
 
 /// What portquiz suggests for an explanation card (the candidate grades it), from the key ideas found.
@@ -100,36 +93,6 @@ impl Judgement {
             suggestion.min(Suggestion::Hard)
         } else {
             suggestion
-        }
-    }
-}
-
-/// What one reading of an answer came to: the verdict, and for a close one what matched and what did not.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Outcome {
-    verdict: Verdict,
-    matched: Vec<String>,
-    unmatched: Vec<String>,
-}
-
-impl Outcome {
-    fn of(verdict: Verdict) -> Outcome {
-        Outcome {
-            verdict,
-            matched: Vec::new(),
-            unmatched: Vec::new(),
-        }
-    }
-
-    fn wrong() -> Outcome {
-        Outcome::of(Verdict::Wrong)
-    }
-
-    fn close(matched: Vec<String>, unmatched: Vec<String>) -> Outcome {
-        Outcome {
-            verdict: Verdict::Close,
-            matched,
-            unmatched,
         }
     }
 }
@@ -295,115 +258,6 @@ pub fn fold(text: &str) -> String {
         .collect::<Vec<_>>()
         .join(" ")
         .to_lowercase()
-}
-
-fn is_number(word: &str) -> bool {
-    !word.is_empty() && word.bytes().all(|b| b.is_ascii_digit())
-}
-
-/// A word's singular, good enough to make `bits` and `bit` one word: `-ies` -> `-y`, a final `s` dropped
-/// (not from `-ss`).
-fn singular(word: &str) -> String {
-    if let Some(stem) = word.strip_suffix("ies").filter(|s| s.len() > 1) {
-        format!("{stem}y")
-    } else if word.len() > 2 && word.ends_with('s') && !word.ends_with("ss") {
-        word[..word.len() - 1].to_string()
-    } else {
-        word.to_string()
-    }
-}
-
-/// Unit abbreviations after a number, as the unit's name.
-const UNITS: [(&str, &str); 9] = [
-    ("s", "second"),
-    ("sec", "second"),
-    ("secs", "second"),
-    ("min", "minute"),
-    ("mins", "minute"),
-    ("ms", "millisecond"),
-    ("h", "hour"),
-    ("hr", "hour"),
-    ("hrs", "hour"),
-];
-
-/// The words of a text as the matcher compares them (see the module documentation).
-pub fn words(text: &str) -> Vec<String> {
-    let text = join_thousands(text);
-    // Pieces with their original case (`A` the record, `a` the article), split at digit/letter changes:
-    // `16bits` -> `16 bits`; `ipv4` -> `ipv 4` (the same on both sides, so it still matches itself).
-    let mut raw: Vec<(String, bool)> = Vec::new();
-    for piece in text.split(|c: char| !c.is_alphanumeric() && c != '-') {
-        for (k, part) in piece.split('-').enumerate() {
-            let dashed = k > 0 || (piece.starts_with('-') && k == 0);
-            let mut current = String::new();
-            for c in part.chars() {
-                if let Some(last) = current.chars().last()
-                    && last.is_ascii_digit() != c.is_ascii_digit()
-                {
-                    raw.push((std::mem::take(&mut current), false));
-                }
-                current.push(c);
-            }
-            if !current.is_empty() {
-                raw.push((current, dashed));
-            }
-        }
-    }
-    let lower: Vec<String> = raw.iter().map(|(w, _)| w.to_lowercase()).collect();
-    let mut numbered: Vec<(String, usize)> = Vec::new();
-    let mut i = 0;
-    while i < lower.len() {
-        let rest: Vec<&str> = lower[i..].iter().map(String::as_str).collect();
-        match number::read_number_words(&rest) {
-            Some((value, used)) if used > 0 && !(used == 1 && rest[0] == "a") => {
-                numbered.push((value.to_string(), i));
-                i += used;
-            }
-            _ => {
-                numbered.push((lower[i].clone(), i));
-                i += 1;
-            }
-        }
-    }
-    let count = numbered.len();
-    let mut out: Vec<String> = Vec::new();
-    for (k, (w, at)) in numbered.into_iter().enumerate() {
-        let (original, dashed) = &raw[at];
-        // An article before another word is dropped; `A` alone (the record), `-a` (a flag) and a last word stay.
-        let article =
-            matches!(w.as_str(), "a" | "an" | "the") && original != "A" && !dashed && k + 1 < count;
-        if article {
-            continue;
-        }
-        if out.last().is_some_and(|p| is_number(p)) {
-            let unit = UNITS
-                .iter()
-                .find(|(abbr, _)| *abbr == w)
-                .map_or_else(|| singular(&w), |(_, name)| (*name).to_string());
-            out.push(unit);
-        } else {
-            out.push(w);
-        }
-    }
-    out
-}
-
-/// `65,535` -> `65535`: a comma between a digit and exactly three digits.
-fn join_thousands(text: &str) -> String {
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = String::with_capacity(text.len());
-    for (i, &c) in chars.iter().enumerate() {
-        let thousands = c == ','
-            && i > 0
-            && chars[i - 1].is_ascii_digit()
-            && chars.len() >= i + 4
-            && chars[i + 1..i + 4].iter().all(char::is_ascii_digit)
-            && chars.get(i + 4).is_none_or(|n| !n.is_ascii_digit());
-        if !thousands {
-            out.push(c);
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -824,6 +824,24 @@ fn deck_pos(source: &Lines) -> Option<Pos> {
     })
 }
 
+/// The figures in one line, as the tests (here and in [`super::lint`]) read them.
+#[cfg(test)]
+impl Guess {
+    pub(crate) fn figures(&self) -> String {
+        format!(
+            "choice {:.1} of {} (chance {:.1}), true/false {:.1} of {} (chance {:.1}), right by length {:?}, {} tied",
+            self.choice.guessed,
+            self.choice.cards,
+            self.choice.chance,
+            self.true_false.guessed,
+            self.true_false.cards,
+            self.true_false.chance,
+            self.right_by_length,
+            self.length_ties
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -873,47 +891,39 @@ mod tests {
         ds.iter().map(Diagnostic::render).collect()
     }
 
-    fn figures(g: &Guess) -> String {
-        format!(
-            "choice {:.1}/{} (chance {:.1}), true/false {:.1}/{} (chance {:.1}), right by length {:?}, {} tied",
-            g.choice.guessed,
-            g.choice.cards,
-            g.choice.chance,
-            g.true_false.guessed,
-            g.true_false.cards,
-            g.true_false.chance,
-            g.right_by_length,
-            g.length_ties
-        )
+    /// `n` choice cards of [`four_options`], card `i`'s right option at `right(i)`.
+    fn choices(n: usize, right: impl Fn(usize) -> usize) -> String {
+        (0..n)
+            .map(|i| {
+                let options = four_options(i);
+                let options: Vec<&str> = options.iter().map(String::as_str).collect();
+                choice(i, &options, right(i))
+            })
+            .collect()
+    }
+
+    /// The deck of `cards` guessed: the guess, and the warnings as rendered.
+    fn checked(cards: &str) -> (Guess, String) {
+        let (deck, text) = deck(cards);
+        let g = guess(&deck);
+        let warned = render(&warnings(&deck, &Lines::new(&text), &g));
+        (g, warned)
     }
 
     #[test]
     fn a_deck_whose_right_option_is_always_the_longest_is_warned() {
-        let cards: String = (0..10)
-            .map(|i| {
-                let options = four_options(i);
-                let options: Vec<&str> = options.iter().map(String::as_str).collect();
-                choice(i, &options, 3)
-            })
-            .collect();
-        let (deck, text) = deck(&cards);
-        let g = guess(&deck);
+        let cards: String = choices(10, |_| 3);
+        let (g, warned) = checked(&cards);
         assert_eq!(
-            figures(&g),
-            "choice 10.0/10 (chance 2.5), true/false 0.0/0 (chance 0.0), right by length [10, 0, 0, 0], 0 tied"
+            g.figures(),
+            "choice 10.0 of 10 (chance 2.5), true/false 0.0 of 0 (chance 0.0), right by length [10, 0, 0, 0], 0 tied"
         );
-        insta::assert_snapshot!(render(&warnings(&deck, &Lines::new(&text), &g)));
+        insta::assert_snapshot!(warned);
     }
 
     #[test]
     fn a_deck_whose_right_option_takes_every_length_in_turn_is_not_warned() {
-        let mut cards: String = (0..12)
-            .map(|i| {
-                let options = four_options(i);
-                let options: Vec<&str> = options.iter().map(String::as_str).collect();
-                choice(i, &options, i % 4)
-            })
-            .collect();
+        let mut cards: String = choices(12, |i| i % 4);
         // Hedges, absolutes and negations as often in true statements as in false ones.
         for (i, (text, answer)) in [
             ("Sockets can be reused.", true),
@@ -930,13 +940,12 @@ mod tests {
         {
             cards.push_str(&statement(i, text, *answer));
         }
-        let (deck, text) = deck(&cards);
-        let g = guess(&deck);
+        let (g, warned) = checked(&cards);
         assert_eq!(
-            figures(&g),
-            "choice 0.0/12 (chance 3.0), true/false 2.0/8 (chance 4.0), right by length [3, 3, 3, 3], 0 tied"
+            g.figures(),
+            "choice 0.0 of 12 (chance 3.0), true/false 2.0 of 8 (chance 4.0), right by length [3, 3, 3, 3], 0 tied"
         );
-        assert_eq!(render(&warnings(&deck, &Lines::new(&text), &g)), "");
+        assert_eq!(warned, "");
     }
 
     #[test]
@@ -957,32 +966,24 @@ mod tests {
         .enumerate()
         .map(|(i, (text, answer))| statement(i, text, *answer))
         .collect();
-        let (deck, text) = deck(&cards);
-        let g = guess(&deck);
+        let (g, warned) = checked(&cards);
         assert_eq!(
-            figures(&g),
-            "choice 0.0/0 (chance 0.0), true/false 10.0/10 (chance 5.0), right by length [0, 0, 0, 0], 0 tied"
+            g.figures(),
+            "choice 0.0 of 0 (chance 0.0), true/false 10.0 of 10 (chance 5.0), right by length [0, 0, 0, 0], 0 tied"
         );
-        insta::assert_snapshot!(render(&warnings(&deck, &Lines::new(&text), &g)));
+        insta::assert_snapshot!(warned);
     }
 
     #[test]
     fn a_deck_too_small_to_judge_gets_its_figure_but_no_warning() {
-        let cards: String = (0..7)
-            .map(|i| {
-                let options = four_options(i);
-                let options: Vec<&str> = options.iter().map(String::as_str).collect();
-                choice(i, &options, 3)
-            })
-            .collect();
-        let (deck, text) = deck(&cards);
-        let g = guess(&deck);
+        let cards: String = choices(7, |_| 3);
+        let (g, warned) = checked(&cards);
         assert_eq!(
-            figures(&g),
-            "choice 7.0/7 (chance 1.8), true/false 0.0/0 (chance 0.0), right by length [7, 0, 0, 0], 0 tied"
+            g.figures(),
+            "choice 7.0 of 7 (chance 1.8), true/false 0.0 of 0 (chance 0.0), right by length [7, 0, 0, 0], 0 tied"
         );
         assert!(!g.choice.judged());
-        assert_eq!(render(&warnings(&deck, &Lines::new(&text), &g)), "");
+        assert_eq!(warned, "");
     }
 
     /// A multi-answer card counts as guessed when the option the guesser is surest of is right; its chance is
@@ -1003,8 +1004,8 @@ mod tests {
             .collect();
         let (deck, _) = deck(&cards);
         assert_eq!(
-            figures(&guess(&deck)),
-            "choice 10.0/10 (chance 5.0), true/false 0.0/0 (chance 0.0), right by length [0, 0, 0, 0], 0 tied"
+            guess(&deck).figures(),
+            "choice 10.0 of 10 (chance 5.0), true/false 0.0 of 0 (chance 0.0), right by length [0, 0, 0, 0], 0 tied"
         );
     }
 
@@ -1019,8 +1020,8 @@ mod tests {
         ));
         let g = guess(&deck);
         assert_eq!(
-            figures(&g),
-            "choice 0.5/1 (chance 0.5), true/false 0.0/0 (chance 0.0), right by length [0, 0, 0, 0], 0 tied"
+            g.figures(),
+            "choice 0.5 of 1 (chance 0.5), true/false 0.0 of 0 (chance 0.0), right by length [0, 0, 0, 0], 0 tied"
         );
     }
 

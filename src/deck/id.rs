@@ -1,7 +1,8 @@
 //! Typed identities: [`DeckId`], [`CardId`] and [`CardRef`] (a card across decks), the one id rule they are
-//! validated by, [`slug`] (ids derived from names), and [`CardType`], the one list of card types with the
-//! keys each takes. Pure: the validator, the JSON Schema, the starter deck, Anki import and the store all
-//! take their rules from here, so no copy of them can drift.
+//! validated by, and [`slug`] (ids derived from names); [`CardType`], the one list of card types with the
+//! keys each takes, is named here too and defined with the card kinds in [`super::kinds`]. Pure: the
+//! validator, the JSON Schema, the starter deck, Anki import and the store all take their rules from
+//! here, so no copy of them can drift.
 //!
 //! The id rule: kebab-case ASCII (`a-z`, `0-9`, single dashes, no dash at either end), 1 to
 //! [`MAX_ID_LEN`] characters. A deck id is one such segment. A card id is one segment when the author
@@ -272,119 +273,7 @@ impl fmt::Display for CardRef {
     }
 }
 
-/// The card types a deck can use, each with its `type:` name and the keys only it (and its siblings) take.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum CardType {
-    Flashcard,
-    Choice,
-    TrueFalse,
-    Typed,
-    Practical,
-    Lab,
-}
-
-impl CardType {
-    /// Every card type, in the order help texts and the schema list them.
-    pub const ALL: [CardType; 6] = [
-        CardType::Flashcard,
-        CardType::Choice,
-        CardType::TrueFalse,
-        CardType::Typed,
-        CardType::Practical,
-        CardType::Lab,
-    ];
-
-    /// Keys every card takes, whatever its type.
-    pub const COMMON_KEYS: [&'static str; 8] = [
-        "id",
-        "type",
-        "prompt",
-        "explain",
-        "hint",
-        "tags",
-        "follow_up",
-        "demo",
-    ];
-
-    /// The `type:` name as written in decks.
-    pub fn name(self) -> &'static str {
-        match self {
-            CardType::Flashcard => "flashcard",
-            CardType::Choice => "choice",
-            CardType::TrueFalse => "truefalse",
-            CardType::Typed => "typed",
-            CardType::Practical => "practical",
-            CardType::Lab => "lab",
-        }
-    }
-
-    /// The type written as `name`, if there is one.
-    pub fn from_name(name: &str) -> Option<CardType> {
-        CardType::ALL.into_iter().find(|t| t.name() == name)
-    }
-
-    /// Every `type:` name.
-    pub fn names() -> [&'static str; 6] {
-        CardType::ALL.map(CardType::name)
-    }
-
-    /// The keys this type takes beyond [`CardType::COMMON_KEYS`].
-    pub fn keys(self) -> Vec<&'static str> {
-        TYPE_KEYS
-            .iter()
-            .filter(|(_, types)| types.contains(&self))
-            .map(|(key, _)| *key)
-            .collect()
-    }
-
-    /// Whether the card asks its own question (practical and lab cards take it from the experiment).
-    pub fn needs_prompt(self) -> bool {
-        !matches!(self, CardType::Practical | CardType::Lab)
-    }
-
-    /// Every key that only some types take.
-    pub fn type_only_keys() -> [&'static str; 11] {
-        TYPE_KEYS.map(|(key, _)| key)
-    }
-
-    /// The types that take `key` (empty for common and unknown keys).
-    pub fn taking(key: &str) -> &'static [CardType] {
-        TYPE_KEYS
-            .iter()
-            .find(|(k, _)| *k == key)
-            .map_or(&[], |(_, types)| *types)
-    }
-}
-
-/// Keys that only some card types take, with the types that take them: the one table behind
-/// [`CardType::keys`], the validator and the JSON Schema.
-const TYPE_KEYS: [(&str, &[CardType]); 11] = [
-    ("options", &[CardType::Choice]),
-    (
-        "answer",
-        &[
-            CardType::Flashcard,
-            CardType::Choice,
-            CardType::TrueFalse,
-            CardType::Typed,
-        ],
-    ),
-    ("accept", &[CardType::Typed]),
-    ("keywords", &[CardType::Typed]),
-    ("exact", &[CardType::Typed]),
-    ("ordered", &[CardType::Typed]),
-    ("experiment", &[CardType::Practical, CardType::Lab]),
-    ("service", &[CardType::Lab]),
-    ("port", &[CardType::Lab]),
-    ("protocol", &[CardType::Lab]),
-    ("command", &[CardType::Lab]),
-];
-
-impl fmt::Display for CardType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
+pub use super::kinds::CardType;
 
 #[cfg(test)]
 mod tests {
@@ -511,51 +400,5 @@ mod tests {
         let long = slug(&"abc ".repeat(30));
         assert!(is_id(&long), "{long}");
         assert_eq!(long.len(), 63);
-    }
-
-    #[test]
-    fn card_types_own_their_names_and_keys() {
-        assert_eq!(
-            CardType::names(),
-            [
-                "flashcard",
-                "choice",
-                "truefalse",
-                "typed",
-                "practical",
-                "lab"
-            ]
-        );
-        assert_eq!(CardType::from_name("truefalse"), Some(CardType::TrueFalse));
-        assert_eq!(CardType::from_name("true-false"), None);
-        assert_eq!(
-            CardType::type_only_keys(),
-            [
-                "options",
-                "answer",
-                "accept",
-                "keywords",
-                "exact",
-                "ordered",
-                "experiment",
-                "service",
-                "port",
-                "protocol",
-                "command",
-            ]
-        );
-        assert_eq!(
-            CardType::Typed.keys(),
-            ["answer", "accept", "keywords", "exact", "ordered"]
-        );
-        assert_eq!(
-            CardType::taking("answer"),
-            [
-                CardType::Flashcard,
-                CardType::Choice,
-                CardType::TrueFalse,
-                CardType::Typed
-            ]
-        );
     }
 }

@@ -226,18 +226,7 @@ mod tests {
                 f.true_false,
                 percent(f.answer_true, f.true_false)
             ));
-            let g = &lint.guess;
-            out.push_str(&format!(
-                "  guesser: choice {:.1} of {} (chance {:.1}), true/false {:.1} of {} (chance {:.1}), right by length {:?}, {} tied\n",
-                g.choice.guessed,
-                g.choice.cards,
-                g.choice.chance,
-                g.true_false.guessed,
-                g.true_false.cards,
-                g.true_false.chance,
-                g.right_by_length,
-                g.length_ties
-            ));
+            out.push_str(&format!("  guesser: {}\n", lint.guess.figures()));
         }
         insta::assert_snapshot!(out);
     }

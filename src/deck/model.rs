@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 pub use super::answer::fold;
 use super::answer::{self, Judgement};
 use super::id::{CardId, CardRef, CardType, DeckId};
+pub use super::kinds::{CardKind, ChoiceOption, LabParams};
 
 /// The newest deck format this portquiz understands.
 pub const FORMAT_VERSION: i64 = 1;
@@ -143,84 +144,6 @@ pub struct Card {
     pub demo: Option<String>,
 }
 
-/// What kind of answer a card takes and how it is checked.
-///
-/// Serialised externally tagged (the deck cache is postcard, which cannot read an internally tagged enum).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum CardKind {
-    /// Front and back; the candidate grades themself.
-    Flashcard { back: String },
-    /// Pick the right option(s).
-    Choice {
-        options: Vec<ChoiceOption>,
-        answers: Vec<usize>,
-    },
-    /// A statement that is true or false.
-    TrueFalse { answer: bool },
-    /// A typed answer: saying the same as one of `accept` (see [`super::answer`]), or containing every
-    /// keyword group.
-    Typed {
-        accept: Vec<String>,
-        keywords: Vec<Vec<String>>,
-        answer: Option<String>,
-        /// Compare with `accept` after folding case and spacing only (the spelling is the point).
-        #[serde(default)]
-        exact: bool,
-        /// The keyword groups must appear in the order given (the prompt says "in order").
-        #[serde(default)]
-        ordered: bool,
-    },
-    /// A live socket experiment decides the right option.
-    Practical { experiment: String },
-    /// The candidate does something with real tools; portquiz verifies it live.
-    Lab {
-        experiment: String,
-        /// What the lab is about in this deck (`lab-find-service-port` only); empty: the lab's own default.
-        #[serde(default)]
-        params: LabParams,
-    },
-}
-
-/// A lab card's parameters (`service`, `port`, `protocol`, `command`), so a lab fits any deck's topic.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LabParams {
-    /// The service the candidate stands in for, as the lab names it (`DNS`).
-    pub service: Option<String>,
-    /// Its default port, which the candidate finds (given with `service`).
-    pub port: Option<u16>,
-    /// The transport it listens on: TCP unless `udp`.
-    pub udp: bool,
-    /// The example command offered, with `PORT` where the port goes.
-    pub command: Option<String>,
-}
-
-/// An option of a choice card, with an optional explanation shown when it is picked wrongly.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ChoiceOption {
-    pub text: String,
-    pub why: Option<String>,
-}
-
-impl CardKind {
-    /// The card's type.
-    pub fn card_type(&self) -> CardType {
-        match self {
-            CardKind::Flashcard { .. } => CardType::Flashcard,
-            CardKind::Choice { .. } => CardType::Choice,
-            CardKind::TrueFalse { .. } => CardType::TrueFalse,
-            CardKind::Typed { .. } => CardType::Typed,
-            CardKind::Practical { .. } => CardType::Practical,
-            CardKind::Lab { .. } => CardType::Lab,
-        }
-    }
-
-    /// The `type:` name as written in decks.
-    pub fn name(&self) -> &'static str {
-        self.card_type().name()
-    }
-}
-
 impl Card {
     /// How a typed answer is judged: `None` for cards of other types.
     pub fn typed_judgement(&self, input: &str) -> Option<Judgement> {
@@ -270,12 +193,13 @@ impl Card {
     /// ideas. The session does not pretend to judge meaning there: the candidate grades themself, with the
     /// ideas named or missed as a guide. `None` for every other card.
     pub fn explanation_ideas(&self) -> Option<&[Vec<String>]> {
-        match &self.kind {
-            CardKind::Typed {
-                accept, keywords, ..
-            } if accept.is_empty() && !keywords.is_empty() => Some(keywords),
-            _ => None,
-        }
+        let CardKind::Typed {
+            accept, keywords, ..
+        } = &self.kind
+        else {
+            return None;
+        };
+        (accept.is_empty() && !keywords.is_empty()).then_some(keywords.as_slice())
     }
 
     /// The question to show: the card's prompt, or for a practical card without one, its experiment's
@@ -288,37 +212,14 @@ impl Card {
         }
     }
 
-    /// The model answer shown after an answer: a flashcard's back, a typed card's `answer` (else its first
-    /// accepted answer); `None` where the options or the machine say it.
+    /// The model answer shown after an answer (see [`CardKind::model_answer`]).
     pub fn model_answer(&self) -> Option<&str> {
-        match &self.kind {
-            CardKind::Flashcard { back } => Some(back),
-            CardKind::Typed { answer, accept, .. } => {
-                answer.as_deref().or(accept.first().map(String::as_str))
-            }
-            CardKind::Choice { .. }
-            | CardKind::TrueFalse { .. }
-            | CardKind::Practical { .. }
-            | CardKind::Lab { .. } => None,
-        }
+        self.kind.model_answer()
     }
 
-    /// The right answer in words, as a debrief says it: the right options joined by `; `, `it is true`, the
-    /// first accepted answer; empty where the machine decides (practical cards, labs) or the candidate
-    /// grades (flashcards).
+    /// The right answer in words, as a debrief says it (see [`CardKind::right_answer`]).
     pub fn right_answer(&self) -> String {
-        match &self.kind {
-            CardKind::Choice { options, answers } => answers
-                .iter()
-                .filter_map(|&i| options.get(i).map(|o| o.text.clone()))
-                .collect::<Vec<_>>()
-                .join("; "),
-            CardKind::TrueFalse { answer } => format!("it is {answer}"),
-            CardKind::Typed { accept, .. } => accept.first().cloned().unwrap_or_default(),
-            CardKind::Flashcard { .. } | CardKind::Practical { .. } | CardKind::Lab { .. } => {
-                String::new()
-            }
-        }
+        self.kind.right_answer()
     }
 
     /// For choice cards: whether the picked option indices are exactly the right ones.

@@ -487,15 +487,12 @@ impl<'a> Round<'a> {
                 Style::Header,
                 &words::debrief_header(n + 1, &self.keys[q.card], spent),
             )?;
-            let question = match &card.kind {
-                CardKind::Practical { experiment } => {
-                    card.question(practical::find(experiment).map_or("", |e| e.question))
-                }
-                CardKind::Flashcard { .. }
-                | CardKind::Choice { .. }
-                | CardKind::TrueFalse { .. }
-                | CardKind::Typed { .. }
-                | CardKind::Lab { .. } => card.prompt.as_str(),
+            // Labs are not asked in an interview (`select::askable`): a practical card's question may be its
+            // experiment's.
+            let question = if let CardKind::Practical { experiment } = &card.kind {
+                card.question(practical::find(experiment).map_or("", |e| e.question))
+            } else {
+                card.prompt.as_str()
             };
             self.ui.say(Style::Question, question)?;
             self.ui.say(

@@ -42,10 +42,7 @@ pub fn askable(card: &Card) -> bool {
 /// flashcards asked in words) or predicts what the machine will do; choice and true/false cards hand over
 /// options.
 pub fn open(card: &Card) -> bool {
-    match card.kind {
-        CardKind::Typed { .. } | CardKind::Flashcard { .. } | CardKind::Practical { .. } => true,
-        CardKind::Choice { .. } | CardKind::TrueFalse { .. } | CardKind::Lab { .. } => false,
-    }
+    card.kind.is_open()
 }
 
 /// How a lead question ranks by its kind: open questions first, then closed cards on a topic no open card

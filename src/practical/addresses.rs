@@ -4,10 +4,11 @@
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
 use super::basics::{lo, lo6};
+use super::env::Environment;
 use super::net::{self, Opts};
-use super::{
-    Environment, Experiment, Fail, Kind, Log, Observation, Res, Runner, Step, YES_NO, claim,
-    is_errno, option_index, result_text,
+use super::types::{
+    Experiment, Fail, Kind, Log, Observation, Res, Runner, Step, YES_NO, claim, is_errno,
+    option_index, result_text,
 };
 
 fn lo2(port: u16) -> SocketAddr {

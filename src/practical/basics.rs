@@ -4,10 +4,11 @@
 use std::collections::BTreeSet;
 use std::net::{Ipv6Addr, SocketAddr};
 
+use super::env::Environment;
 use super::net::{self, Opts};
-use super::{
-    Environment, Experiment, Fail, Kind, Log, Observation, Res, Runner, Step, YES_NO, claim,
-    is_errno, option_index, result_text,
+use super::types::{
+    Experiment, Fail, Kind, Log, Observation, Res, Runner, Step, YES_NO, claim, is_errno,
+    option_index, result_text,
 };
 
 /// 127.0.0.1:port.
@@ -46,13 +47,8 @@ fn double_bind(_env: &Environment) -> Res<Observation> {
         format!("bind {addr} + listen"),
         "ok, listening (socket 1)",
     );
-    let second = net::tcp_socket(addr, Opts::default()).step("TCP socket()")?;
-    let result = net::bind(&second, addr);
-    log.step(
-        "TCP",
-        format!("bind {addr} (socket 2)"),
-        result_text(&result),
-    );
+    let (second, result) =
+        log.try_bind(addr, Opts::default(), format!("bind {addr} (socket 2)"))?;
     let answer = match &result {
         Ok(()) => "It binds fine",
         Err(err) if err.raw_os_error() == Some(libc::EADDRINUSE) => "EADDRINUSE",
@@ -72,13 +68,11 @@ fn double_bind(_env: &Environment) -> Res<Observation> {
     // SO_REUSEADDR on both sockets does not let a second socket in while the first listens.
     let (reuse_first, reuse_addr) =
         net::listener(lo(0), Opts::REUSEADDR).step("TCP listen with SO_REUSEADDR")?;
-    let reuse_second = net::tcp_socket(reuse_addr, Opts::REUSEADDR).step("TCP socket()")?;
-    let reuse = net::bind(&reuse_second, reuse_addr);
-    log.step(
-        "TCP",
+    let (reuse_second, reuse) = log.try_bind(
+        reuse_addr,
+        Opts::REUSEADDR,
         format!("both SO_REUSEADDR, 1st listening: bind {reuse_addr}"),
-        result_text(&reuse),
-    );
+    )?;
     claim(is_errno(&reuse, libc::EADDRINUSE), || {
         format!(
             "expected EADDRINUSE with SO_REUSEADDR on a listening port, saw {}",
@@ -91,13 +85,11 @@ fn double_bind(_env: &Environment) -> Res<Observation> {
     let idle_first = net::tcp_socket(lo(0), Opts::REUSEADDR).step("TCP socket()")?;
     net::bind(&idle_first, lo(0)).step("TCP bind 127.0.0.1:0")?;
     let idle_addr = net::local(&idle_first).step("getsockname")?;
-    let idle_second = net::tcp_socket(idle_addr, Opts::REUSEADDR).step("TCP socket()")?;
-    let idle_bind = net::bind(&idle_second, idle_addr);
-    log.step(
-        "TCP",
+    let (idle_second, idle_bind) = log.try_bind(
+        idle_addr,
+        Opts::REUSEADDR,
         format!("both SO_REUSEADDR, none listening: bind {idle_addr}"),
-        result_text(&idle_bind),
-    );
+    )?;
     claim(idle_bind.is_ok(), || {
         format!(
             "expected the second bind to work, saw {}",

@@ -8,8 +8,9 @@ use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use super::basics::lo;
+use super::env::Environment;
 use super::net::{self, Opts};
-use super::{Environment, Experiment, Fail, Kind, Log, Observation, Res, Runner, Step, claim};
+use super::types::{Experiment, Fail, Kind, Log, Observation, Res, Runner, Step, claim};
 
 /// Connections the experiment holds at once.
 pub(crate) const CONNECTIONS: usize = 1000;

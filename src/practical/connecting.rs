@@ -9,10 +9,10 @@ use std::time::{Duration, Instant};
 use socket2::Socket;
 
 use super::basics::{ascii, lo};
+use super::env::Environment;
 use super::net::{self, Opts};
-use super::{
-    Environment, Experiment, Fail, Kind, Log, Observation, Res, Runner, Step, claim, is_errno,
-    result_text,
+use super::types::{
+    Experiment, Fail, Kind, Log, Observation, Res, Runner, Step, claim, is_errno, result_text,
 };
 
 pub(super) const NONBLOCKING_CONNECT: Experiment = Experiment {

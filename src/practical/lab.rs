@@ -10,17 +10,10 @@ use serde::Serialize;
 use socket2::Socket;
 
 use super::basics::lo;
+use super::env::Environment;
 use super::net::{self, Opts};
-use super::{Environment, Experiment, Kind, Runner};
+use super::types::{Experiment, Kind, LabKind, Runner};
 use crate::deck::LabParams;
-
-/// Which lab an entry is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum LabKind {
-    StartListener,
-    ConnectClient,
-    FindServicePort,
-}
 
 pub(super) const START_LISTENER: Experiment = Experiment {
     id: "lab-start-listener",
@@ -82,6 +75,27 @@ impl LabSetup {
     pub fn port(&self) -> u16 {
         self.port
     }
+
+    /// A TCP lab about `port` itself (no stand-in), on this machine's range of local ports.
+    fn tcp(
+        kind: LabKind,
+        port: u16,
+        service: &str,
+        instructions: String,
+        listener: Option<Socket>,
+        range: Option<(u16, u16)>,
+    ) -> LabSetup {
+        LabSetup {
+            kind,
+            port,
+            service: service.to_string(),
+            stands_in_for: None,
+            udp: false,
+            instructions,
+            listener,
+            range,
+        }
+    }
 }
 
 /// The result of checking a lab.
@@ -119,21 +133,19 @@ pub fn prepare_lab_with(
     match kind {
         LabKind::StartListener => {
             let port = free_port_outside(env.local_port_range)?;
-            Ok(LabSetup {
+            Ok(LabSetup::tcp(
                 kind,
                 port,
-                service: String::new(),
-                stands_in_for: None,
-                udp: false,
-                instructions: format!(
+                "",
+                format!(
                     "Start a TCP listener on 127.0.0.1:{port} in another terminal, for example:\n\n    \
                      python3 -m http.server {port} --bind 127.0.0.1\n\n\
                      Wait until it says it is serving, then come back and press Enter: portquiz will connect to it.\n\
                      (Stop it with Ctrl-C afterwards.)"
                 ),
-                listener: None,
-                range: env.local_port_range,
-            })
+                None,
+                env.local_port_range,
+            ))
         }
         LabKind::ConnectClient => {
             let (listener, addr) = net::listener(lo(0), Opts::default()).map_err(|err| {
@@ -146,22 +158,20 @@ pub fn prepare_lab_with(
                 .set_nonblocking(true)
                 .map_err(|err| format!("O_NONBLOCK failed ({err})"))?;
             let port = addr.port();
-            Ok(LabSetup {
+            Ok(LabSetup::tcp(
                 kind,
                 port,
-                service: String::new(),
-                stands_in_for: None,
-                udp: false,
-                instructions: format!(
+                "",
+                format!(
                     "portquiz is listening on 127.0.0.1:{port}. Connect to it from another terminal, for example:\n\n    \
                      curl http://127.0.0.1:{port}/\n\nor, to keep the connection open and print your own end:\n\n    \
                      python3 -c \"import socket; s = socket.create_connection(('127.0.0.1', {port})); \
                      print('my end:', s.getsockname()); input('press Enter to close ')\"\n\n\
                      Then come back and press Enter: portquiz will show the connection's 4-tuple."
                 ),
-                listener: Some(listener),
-                range: env.local_port_range,
-            })
+                Some(listener),
+                env.local_port_range,
+            ))
         }
         LabKind::FindServicePort if params.service.is_some() => {
             service_lab(kind, params, env.local_port_range)
@@ -175,21 +185,19 @@ pub fn prepare_lab_with(
                     "the ports of MySQL (3306) and Node's usual 3000 are both in use here"
                         .to_string()
                 })?;
-            Ok(LabSetup {
+            Ok(LabSetup::tcp(
                 kind,
                 port,
-                service: service.to_string(),
-                stands_in_for: None,
-                udp: false,
-                instructions: format!(
+                service,
+                format!(
                     "Stand in for {service}. Find the port it uses by default; \
                      {lookup}.\nThen start a TCP listener on that port on 127.0.0.1, for example:\n\n    \
                      python3 -m http.server PORT --bind 127.0.0.1\n\n\
                      with PORT replaced by the number you found, and press Enter: portquiz will check that port."
                 ),
-                listener: None,
-                range: env.local_port_range,
-            })
+                None,
+                env.local_port_range,
+            ))
         }
     }
 }

@@ -6,10 +6,11 @@ use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use super::basics::lo;
+use super::env::Environment;
 use super::net::{self, Opts};
-use super::{
-    Environment, Experiment, Fail, Kind, Log, Observation, Res, Runner, Step, YES_NO, claim,
-    is_errno, option_index, result_text,
+use super::types::{
+    Experiment, Fail, Kind, Log, Observation, Res, Runner, Step, YES_NO, claim, is_errno,
+    option_index, result_text,
 };
 
 pub(super) const TIME_WAIT_REUSEADDR: Experiment = Experiment {
@@ -149,13 +150,11 @@ fn close_frees_port(_env: &Environment) -> Res<Observation> {
             net::listener(lo(0), Opts::default()).step("TCP listen on 127.0.0.1:0")?;
         let duplicate = original.try_clone().step("dup()")?;
         drop(original);
-        let blocked = net::tcp_socket(dup_addr, Opts::default()).step("TCP socket()")?;
-        let held = net::bind(&blocked, dup_addr);
-        log.step(
-            "TCP",
+        let (blocked, held) = log.try_bind(
+            dup_addr,
+            Opts::default(),
             format!("listen {dup_addr}, dup(), close the original, bind"),
-            result_text(&held),
-        );
+        )?;
         claim(is_errno(&held, libc::EADDRINUSE), || {
             format!(
                 "expected EADDRINUSE while the dup is open, saw {}",
@@ -210,20 +209,13 @@ fn so_reuseport(_env: &Environment) -> Res<Observation> {
         result_text(&b),
     );
     let (b, _) = b.step(format!("second SO_REUSEPORT listener on {addr}"))?;
-    let plain = net::tcp_socket(addr, Opts::default()).step("TCP socket()")?;
-    let plain_bind = net::bind(&plain, addr);
-    log.step(
-        "TCP",
-        format!("c: no options, bind {addr}"),
-        result_text(&plain_bind),
-    );
-    let reuse = net::tcp_socket(addr, Opts::REUSEADDR).step("TCP socket()")?;
-    let reuse_bind = net::bind(&reuse, addr);
-    log.step(
-        "TCP",
+    let (_plain, plain_bind) =
+        log.try_bind(addr, Opts::default(), format!("c: no options, bind {addr}"))?;
+    let (_reuse, reuse_bind) = log.try_bind(
+        addr,
+        Opts::REUSEADDR,
         format!("d: SO_REUSEADDR only, bind {addr}"),
-        result_text(&reuse_bind),
-    );
+    )?;
     claim(
         is_errno(&plain_bind, libc::EADDRINUSE) && is_errno(&reuse_bind, libc::EADDRINUSE),
         || {

@@ -6,9 +6,10 @@ use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
 use super::basics::{ascii, lo};
+use super::env::Environment;
 use super::net::{self, Opts};
-use super::{
-    Environment, Experiment, Fail, Kind, Log, Observation, Res, Runner, Step, claim, option_index,
+use super::types::{
+    Experiment, Fail, Kind, Log, Observation, Res, Runner, Step, claim, option_index,
 };
 
 /// Reads from `stream` until `done(bytes so far)` holds, within [`net::DEADLINE`].

@@ -9,10 +9,11 @@ use std::time::{Duration, Instant};
 use socket2::Socket;
 
 use super::basics::{lo, lo6};
+use super::env::Environment;
 use super::net::{self, Opts};
-use super::{
-    Environment, Experiment, Fail, Kind, Log, Observation, Res, Runner, Step, claim, is_errno,
-    option_index, result_text,
+use super::types::{
+    Experiment, Fail, Kind, Log, Observation, Res, Runner, Step, claim, is_errno, option_index,
+    result_text,
 };
 
 /// Connects `client` (options already set) to the listener at `addr`; returns it and the accepted end.

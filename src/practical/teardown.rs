@@ -10,10 +10,10 @@ use std::time::{Duration, Instant};
 use socket2::Socket;
 
 use super::basics::{ascii, lo};
+use super::env::Environment;
 use super::net::{self, Opts};
-use super::{
-    Environment, Experiment, Kind, Log, Observation, Res, Runner, Step, claim, is_errno,
-    result_text,
+use super::types::{
+    Experiment, Kind, Log, Observation, Res, Runner, Step, claim, is_errno, result_text,
 };
 
 /// A connected pair on loopback: (client, accepted server socket, client address, server address).

@@ -276,6 +276,7 @@ pub enum Posed {
 /// Shows a card's question and takes the answer: choice (options shuffled: where the right one sits must not
 /// give it away), true/false, typed, a practical's prediction (after `live_note`, which says when it runs), and
 /// for the kinds a loop asks in words (flashcards, labs in an interview) a typed answer.
+#[deny(clippy::wildcard_enum_match_arm)] // every card kind is handled: no `_ =>` over CardKind
 pub fn pose(
     ui: &mut dyn Ui,
     rng: &mut StdRng,
@@ -386,6 +387,7 @@ impl Check {
 
 /// Checks an answer to an auto-checked card (choice, true/false, a typed card with answers to accept); `None` for
 /// the answers the candidate grades (flashcards, explanations) and predictions (the machine decides).
+#[deny(clippy::wildcard_enum_match_arm)] // every card kind is handled: no `_ =>` over CardKind
 pub fn check(planner: &Planner<'_>, card: &Card, given: &Given) -> Option<Check> {
     match (&card.kind, given) {
         (CardKind::Choice { options, answers }, Given::Picks(picks)) => {
@@ -575,6 +577,7 @@ pub fn run_prediction(
 }
 
 /// The answer as the candidate gave it, in words (option texts joined by `; `, `true`/`false`, the text typed).
+#[deny(clippy::wildcard_enum_match_arm)] // every card kind is handled: no `_ =>` over CardKind
 pub fn given_text(card: &Card, given: &Given) -> String {
     let texts = |picks: &[usize], options: &dyn Fn(usize) -> Option<String>| {
         picks

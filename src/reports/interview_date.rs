@@ -123,21 +123,19 @@ mod tests {
     #[test]
     fn describe_says_what_to_do() {
         let d = date(2026, 3, 11);
+        // (interview date, new cards left), at 10 new cards a day.
+        let said: Vec<String> = [(d, 100), (d, 101), (TODAY, 1), (d, 0)]
+            .into_iter()
+            .map(|(interview, new)| describe(&plan(TODAY, interview, new, 10), interview))
+            .collect();
         assert_eq!(
-            describe(&plan(TODAY, d, 100, 10), d),
-            "Interview on 2026-03-11: 10 days left; 100 new cards at 10 a day fit."
-        );
-        assert_eq!(
-            describe(&plan(TODAY, d, 101, 10), d),
-            "Interview on 2026-03-11: 10 days left; 101 new cards at 10 a day do not fit. Study 11 new cards a day (--new 11) to see them all."
-        );
-        assert_eq!(
-            describe(&plan(TODAY, TODAY, 1, 10), TODAY),
-            "Interview on 2026-03-01: no study day left; 1 new card will not be seen before it."
-        );
-        assert_eq!(
-            describe(&plan(TODAY, d, 0, 10), d),
-            "Interview on 2026-03-11: 10 days left; no new cards left to learn."
+            said,
+            [
+                "Interview on 2026-03-11: 10 days left; 100 new cards at 10 a day fit.",
+                "Interview on 2026-03-11: 10 days left; 101 new cards at 10 a day do not fit. Study 11 new cards a day (--new 11) to see them all.",
+                "Interview on 2026-03-01: no study day left; 1 new card will not be seen before it.",
+                "Interview on 2026-03-11: 10 days left; no new cards left to learn.",
+            ]
         );
     }
 

@@ -5,7 +5,7 @@ use jiff::Timestamp;
 
 use super::{Aside, Done, Session, Step, Verdict, buriable, words};
 use crate::deck::answer::Verdict as Matched;
-use crate::deck::{Card, CardKind};
+use crate::deck::{Asking, Card, CardKind};
 use crate::practical;
 use crate::quiz::{
     self, ALL_GRADES, Asked, CLAIM_GRADES, CLOSE_GRADE, Given, Posed, QuizError, Settle,
@@ -77,13 +77,10 @@ impl Session<'_> {
                 &words::learn_ahead(due.duration_since(shown_at)),
             )?;
         }
-        let checked = match &card.kind {
-            CardKind::Flashcard { back } => return self.flashcard(index, back, shown_at),
-            CardKind::Lab { experiment, params } => self.lab(card, experiment, params)?,
-            CardKind::Choice { .. }
-            | CardKind::TrueFalse { .. }
-            | CardKind::Typed { .. }
-            | CardKind::Practical { .. } => self.answer(card)?,
+        let checked = match card.kind.asking() {
+            Asking::Recall { back } => return self.flashcard(index, back, shown_at),
+            Asking::Lab { experiment, params } => self.lab(card, experiment, params)?,
+            Asking::Answer => self.answer(card)?,
         };
         let (right, hint_used, claimable) = match checked {
             Checked::Verdict {

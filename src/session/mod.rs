@@ -36,7 +36,7 @@ use rand::seq::SliceRandom;
 pub use card::MAX_LAB_CHECKS;
 pub use summary::{Outlook, Summary};
 
-use crate::deck::{Card, CardKind, CardRef, Deck};
+use crate::deck::{Card, CardRef, Deck};
 use crate::quiz::{Live, Planner, Progress, QuizError, Today};
 use crate::schedule::{CardState, QueueEntry, QueueKind, QueueLimits, State, build_queue};
 use crate::store::AnswerId;
@@ -463,16 +463,14 @@ pub(crate) fn sibling_groups(cards: &[(&Deck, &Card)]) -> Vec<Option<usize>> {
         std::collections::HashMap::new();
     let keys: Vec<Option<(String, String)>> = cards
         .iter()
-        .map(|(deck, card)| match &card.kind {
-            CardKind::Practical { experiment } | CardKind::Lab { experiment, .. } => {
-                Some((String::new(), experiment.clone()))
-            }
-            _ if card.id.is_cell() => {
+        .map(|(deck, card)| match card.kind.experiment() {
+            Some(experiment) => Some((String::new(), experiment.to_string())),
+            None if card.id.is_cell() => {
                 let id = card.id.as_str();
                 let row = id.rsplit_once('/').map_or(id, |(row, _)| row);
                 Some((deck.id.to_string(), row.to_string()))
             }
-            _ => None,
+            None => None,
         })
         .collect();
     let mut count: std::collections::HashMap<&(String, String), usize> =

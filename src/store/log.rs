@@ -123,7 +123,7 @@ pub struct Undone {
     pub cram: bool,
 }
 
-/// [`Store::review_count`] on any connection (the store's, or a [`WriteTx`]'s).
+/// [`Store::review_count`] on any connection (the store's, or a [`WriteTx`](crate::store::WriteTx)'s).
 pub(super) fn review_count(conn: &Connection, path: &Path) -> Result<u64, StoreError> {
     let n: i64 = conn
         .query_row("SELECT COUNT(*) FROM reviews", [], |row| row.get(0))

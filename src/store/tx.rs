@@ -117,7 +117,7 @@ impl WriteTx<'_> {
 }
 
 impl Store {
-    /// Starts a [`WriteTx`], waiting up to [`BUSY_TIMEOUT`] for another writer.
+    /// Starts a [`WriteTx`], waiting up to [`BUSY_TIMEOUT`](crate::store::BUSY_TIMEOUT) for another writer.
     pub fn write_transaction(&mut self) -> Result<WriteTx<'_>, StoreError> {
         self.ensure_undamaged()?;
         let path = &self.path;

@@ -4,7 +4,7 @@
 //!
 //! Streams: questions and feedback go to stdout, menus to stderr; with `--json` stdout holds the JSON alone, so
 //! the round talks on stderr in both front ends.
-//! Ctrl-C: in plain mode the stdin reader turns it into an `Interrupted` reply; in a terminal dialoguer sees it
+//! Ctrl-C: in plain mode the stdin reader turns it into an `Interrupted` reply; in a terminal the menu sees it
 //! during a key read (raw mode), and one pressed at any other moment (an answer being saved, an experiment
 //! running) is remembered and ends the loop at the next prompt instead of being lost. Either way the loop
 //! ends with its summary and exit code 130; answers are saved as they come.

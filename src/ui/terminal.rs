@@ -1,13 +1,13 @@
-//! The terminal front end: dialoguer menus on stderr (arrow keys, Enter; Esc or `q` ends the session), a
-//! plain line editor for typed answers, and feedback on stdout (on stderr when stdout holds JSON). The only place dialoguer is used.
+//! The terminal front end: menus on stderr (arrow keys or a key per entry, Enter; Esc or `q` ends the
+//! session) and a line editor for typed answers, both portquiz's own ([`menu`], on `console`), and feedback on
+//! stdout (on stderr when stdout holds JSON).
 //!
-//! Screen rules: every text is wrapped at word boundaries to the terminal's width before it is shown
-//! (dialoguer counts lines by newlines, so text the terminal wrapped by itself would leave stale lines when a
-//! menu redraws); menus do not echo themselves (`report(false)`): the choice is echoed once, as `› text`,
-//! without a verdict-like tick; a menu shows only as many options at a time as fit under the question, so a
-//! small terminal pages the options instead of scrolling the question away. Colour follows stdout's and
-//! stderr's own decisions ([`Output`]); without colour on stderr the menus use a theme whose cursor and marks
-//! are characters (`>`, `[x]`), not colour.
+//! Screen rules: every text is wrapped at word boundaries to the terminal's width before it is shown, so a
+//! redraw clears exactly the rows it drew; a menu clears itself once answered and the choice is echoed once,
+//! as `› text`, without a verdict-like tick; a menu shows only as many options at a time as fit under the
+//! question, so a small terminal pages the options instead of scrolling the question away. Colour follows
+//! stdout's and stderr's own decisions ([`Output`]); the menu's cursor and marks are characters (`>`, `[x]`),
+//! not colour.
 use std::io::Write;
 
 use console::Term;
@@ -167,14 +167,7 @@ impl TerminalUi {
     /// A one-pick menu over `items` (keys `1`-`9`) with hint and undo as the loop allows.
     fn select(&mut self, prompt: &str, items: &[String], hint: bool) -> Answer<usize> {
         let keyed = items.len() <= 9;
-        let entries: Vec<(String, Option<char>, Act)> = items
-            .iter()
-            .enumerate()
-            .map(|(i, label)| {
-                let key = keyed.then(|| char::from_digit(i as u32 + 1, 10)).flatten();
-                (label.clone(), key, Act::Value(i))
-            })
-            .collect();
+        let entries = numbered(items);
         let keys = match items.len() {
             0 | 1 => "Enter picks".to_string(),
             n if keyed => format!("1-{n} pick"),
@@ -183,6 +176,19 @@ impl TerminalUi {
         let (act, _) = self.menu(prompt, entries, answer_extras(hint), 0, keys, false)?;
         Ok(reply(act))
     }
+}
+
+/// The entries of a menu over `items`, each its index's value, keyed `1`-`9` when there are at most nine.
+fn numbered(items: &[String]) -> Vec<(String, Option<char>, Act)> {
+    let keyed = items.len() <= 9;
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, label)| {
+            let key = keyed.then(|| char::from_digit(i as u32 + 1, 10)).flatten();
+            (label.clone(), key, Act::Value(i))
+        })
+        .collect()
 }
 
 /// The extras of a question prompt: the hint when there is one, undo.
@@ -277,14 +283,7 @@ impl Ui for TerminalUi {
         }
         let keyed = options.len() <= 9;
         loop {
-            let entries: Vec<(String, Option<char>, Act)> = options
-                .iter()
-                .enumerate()
-                .map(|(i, label)| {
-                    let key = keyed.then(|| char::from_digit(i as u32 + 1, 10)).flatten();
-                    (label.clone(), key, Act::Value(i))
-                })
-                .collect();
+            let entries = numbered(options);
             let keys = if keyed {
                 format!("Space or 1-{} marks · Enter answers", options.len())
             } else {

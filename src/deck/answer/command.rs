@@ -5,7 +5,7 @@
 //! command shows (`lsof -n -P`, `sysctl -w` before `key=value`). Missing flags are wrong; extra flags make the
 //! answer close (`ss -tlnpa`).
 
-use super::{Outcome, Verdict};
+use super::outcome::{Outcome, Verdict};
 
 /// Long options and the short flag they mean, per program.
 const LONG: [(&str, &str, char); 10] = [

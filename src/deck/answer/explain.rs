@@ -7,7 +7,7 @@
 //! other subject (`a port is a connection`) reverses the relation. An odd number of ordered groups is a chain
 //! (each group after the one before).
 
-use super::words;
+use super::text::words;
 
 /// Words that negate the rest of their clause; `t` is what is left of `isn't`, `doesn't`.
 const NEGATIONS: [&str; 8] = [
@@ -87,7 +87,7 @@ fn occurrences(text: &[Word], keyword: &str) -> Vec<Occurrence> {
             let window = text.get(i..i + needle.len())?;
             let head_ok = window.iter().zip(head).all(|(t, k)| &t.text == k);
             let end = &window[needle.len() - 1].text;
-            let last_ok = if super::is_number(last) {
+            let last_ok = if super::text::is_number(last) {
                 end == last
             } else {
                 end.starts_with(last.as_str())

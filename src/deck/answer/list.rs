@@ -4,7 +4,8 @@
 //! `Name: value` checked against the model answer's value when it gives one). The right items followed by more,
 //! the first items of a sequence, or one item with a typo make the answer close.
 
-use super::{Outcome, Verdict, name::typo, words};
+use super::outcome::{Outcome, Verdict};
+use super::{name::typo, text::words};
 
 /// Words around a sequence's items that are not items: `client SYN, server SYN-ACK`.
 const FILLER: [&str; 12] = [

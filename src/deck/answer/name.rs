@@ -58,7 +58,7 @@ impl NameAnswer {
         } else {
             Style::Constant
         };
-        if text.is_empty() || (style == Style::Phrase && super::words(text).is_empty()) {
+        if text.is_empty() || (style == Style::Phrase && super::text::words(text).is_empty()) {
             return None;
         }
         Some(NameAnswer {
@@ -74,7 +74,7 @@ impl NameAnswer {
     /// The names a clause claims, each compared with the accepted one.
     pub(super) fn claims(&self, clause: &str) -> Vec<Claim> {
         let mut out = Vec::new();
-        let several_words = super::words(&self.expected).len() > 1;
+        let several_words = super::text::words(&self.expected).len() > 1;
         let phrase =
             self.style == Style::Phrase || (self.style == Style::Constant && several_words);
         if phrase && let Some((at, end)) = find_phrase(clause, &self.expected) {
@@ -180,7 +180,8 @@ impl NameAnswer {
             }
             Style::Constant | Style::Phrase => {
                 let name = without_library(raw);
-                let (claim, expected) = (super::words(name), super::words(&self.expected));
+                let (claim, expected) =
+                    (super::text::words(name), super::text::words(&self.expected));
                 if self.style == Style::Constant
                     && !expected.is_empty()
                     && (claim == expected
@@ -315,7 +316,7 @@ pub(super) fn typo(claim: &str, expected: &str) -> bool {
 
 /// The byte range of the phrase `expected` in `clause`, compared as words.
 fn find_phrase(clause: &str, expected: &str) -> Option<(usize, usize)> {
-    let target = super::words(expected);
+    let target = super::text::words(expected);
     // Word starts in the clause, to map a word index back to a byte offset.
     let mut starts = Vec::new();
     let mut in_word = false;
@@ -329,7 +330,7 @@ fn find_phrase(clause: &str, expected: &str) -> Option<(usize, usize)> {
     for (k, &s) in starts.iter().enumerate() {
         for e in starts[k..].iter().map(|&e| Some(e)).skip(1).chain([None]) {
             let piece = &clause[s..e.unwrap_or(clause.len())];
-            let words = super::words(piece);
+            let words = super::text::words(piece);
             if words == target {
                 let end = s + piece
                     .trim_end()

@@ -77,8 +77,8 @@ impl NumberAnswer {
         prompt: &str,
         all_accepted: &[String],
     ) -> Option<NumberAnswer> {
-        let words = super::words(accepted);
-        let first_number = words.iter().position(|w| super::is_number(w))?;
+        let words = super::text::words(accepted);
+        let first_number = words.iter().position(|w| super::text::is_number(w))?;
         let lead_ok = words[..first_number].iter().all(|w| {
             matches!(
                 w.as_str(),
@@ -91,7 +91,7 @@ impl NumberAnswer {
         let (_, _, expected) = *quantities(&normalize(accepted)).first()?;
         let transports = all_accepted
             .iter()
-            .flat_map(|a| super::words(a))
+            .flat_map(|a| super::text::words(a))
             .filter(|w| TRANSPORTS.contains(&w.as_str()))
             .collect();
         // A bare accepted number takes the question's unit, or the unit another accepted answer gives the same
@@ -344,92 +344,9 @@ fn evaluate(terms: &[f64], ops: &[char]) -> f64 {
     total
 }
 
-const SMALL: [&str; 20] = [
-    "zero",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-    "thirteen",
-    "fourteen",
-    "fifteen",
-    "sixteen",
-    "seventeen",
-    "eighteen",
-    "nineteen",
-];
-const TENS: [&str; 8] = [
-    "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
-];
-
-pub(super) fn number_word(w: &str) -> Option<u64> {
-    let w = w.to_lowercase();
-    if let Some(n) = SMALL.iter().position(|s| *s == w) {
-        return Some(n as u64);
-    }
-    TENS.iter()
-        .position(|s| *s == w)
-        .map(|n| (n as u64 + 2) * 10)
-}
-
-/// Reads a run of number words: `four four three` (every word a digit) is 443, `twenty-one` 21, `one hundred
-/// and one` 101, `a hundred` 100. Returns the value and how many words it took.
-pub(super) fn read_number_words(words: &[&str]) -> Option<(u64, usize)> {
-    let lower: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
-    let starts = |i: usize| {
-        lower.get(i).is_some_and(|w| {
-            number_word(w).is_some()
-                || matches!(w.as_str(), "hundred" | "thousand")
-                || (w == "a"
-                    && lower
-                        .get(i + 1)
-                        .is_some_and(|n| n == "hundred" || n == "thousand"))
-        })
-    };
-    if !starts(0) {
-        return None;
-    }
-    let digits: Vec<u64> = lower
-        .iter()
-        .map_while(|w| number_word(w).filter(|&n| n < 10))
-        .collect();
-    if digits.len() >= 2 {
-        return Some((digits.iter().fold(0, |acc, d| acc * 10 + d), digits.len()));
-    }
-    let (mut total, mut current, mut i) = (0u64, 0u64, 0usize);
-    while i < lower.len() {
-        let w = lower[i].as_str();
-        if let Some(n) = number_word(w) {
-            current += n;
-        } else if w == "hundred" {
-            current = current.max(1) * 100;
-        } else if w == "thousand" {
-            total += current.max(1) * 1000;
-            current = 0;
-        } else if w == "a" && i == 0 {
-            // "a hundred"
-        } else if w == "and" && lower.get(i + 1).is_some_and(|n| number_word(n).is_some()) && i > 0
-        {
-            // "one hundred and one"
-        } else {
-            break;
-        }
-        i += 1;
-    }
-    Some((total + current, i))
-}
-
 /// The answer as numbers are read in it: `65,535` -> `65535`, number words as digits.
 pub(super) fn normalize(text: &str) -> String {
-    digits_for_words(&super::join_thousands(text))
+    digits_for_words(&super::text::join_thousands(text))
 }
 
 /// `fifty-three ports` -> `53 ports`, `four four three` -> `443`: number words replaced by digits, the rest kept.
@@ -478,7 +395,7 @@ fn digits_for_words(text: &str) -> String {
             i = idx[0] + 1;
             continue;
         }
-        match read_number_words(&words).filter(|_| !glued) {
+        match super::text::read_number_words(&words).filter(|_| !glued) {
             Some((value, used))
                 if used > 0 && !(used == 1 && words[0].eq_ignore_ascii_case("a")) =>
             {

@@ -5,7 +5,7 @@
 //! [`read`] then decides: every claim right is Right, a right claim with others beside it is Close, another
 //! answer offered is Wrong. Pure text handling.
 
-use super::{Outcome, Verdict};
+use super::outcome::{Outcome, Verdict};
 
 /// What a part of the answer does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -101,7 +101,7 @@ pub(super) fn clauses(input: &str) -> Vec<Clause> {
     }
     let (head, tail) = split_colon(&top);
     if let Some(tail) = tail {
-        let words = super::words(&tail);
+        let words = super::text::words(&tail);
         let doubt = words
             .first()
             .is_some_and(|w| ALTERNATIVE.contains(&w.as_str()))
@@ -118,7 +118,10 @@ pub(super) fn clauses(input: &str) -> Vec<Clause> {
         if part.trim().is_empty() {
             continue;
         }
-        let opener = super::words(&part).into_iter().next().unwrap_or_default();
+        let opener = super::text::words(&part)
+            .into_iter()
+            .next()
+            .unwrap_or_default();
         let role = if first {
             Role::Said
         } else if ALTERNATIVE.contains(&opener.as_str()) {
@@ -139,7 +142,10 @@ pub(super) fn clauses(input: &str) -> Vec<Clause> {
 }
 
 fn aside(group: &str) -> Clause {
-    let opener = super::words(group).into_iter().next().unwrap_or_default();
+    let opener = super::text::words(group)
+        .into_iter()
+        .next()
+        .unwrap_or_default();
     Clause {
         text: group.to_string(),
         first: false,
@@ -223,14 +229,14 @@ fn split_clauses(text: &str) -> Vec<String> {
 /// Whether the claim at byte `at` of `clause` is negated: a negation word before it in its clause.
 pub(super) fn negated(clause: &str, at: usize) -> bool {
     let before = clause.get(..at).unwrap_or(clause);
-    super::words(before)
+    super::text::words(before)
         .iter()
         .any(|w| NEGATIONS.contains(&w.as_str()))
 }
 
 /// Whether the words after a claim describe it: `is ...`, `for ...`, `on macOS`.
 fn describes(after: &str) -> bool {
-    super::words(after).first().is_some_and(|w| {
+    super::text::words(after).first().is_some_and(|w| {
         matches!(
             w.as_str(),
             "is" | "are" | "was" | "for" | "on" | "in" | "uses" | "means" | "with"
@@ -240,7 +246,7 @@ fn describes(after: &str) -> bool {
 
 /// Whether the text between two claims offers the second as another answer (`80 or 8080`).
 pub(super) fn offers_another(between: &str) -> bool {
-    super::words(between)
+    super::text::words(between)
         .iter()
         .any(|w| ALTERNATIVE.contains(&w.as_str()) || w == "and" || w == "plus")
 }

@@ -1,4 +1,5 @@
 //! The matcher's rules, one test each, with answers it must accept and answers it must refuse.
+use super::text::words;
 use super::*;
 
 fn list(items: &[&str]) -> Vec<String> {

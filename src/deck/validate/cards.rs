@@ -3,7 +3,7 @@
 //! answers have their own modules.
 use std::collections::HashMap;
 
-use super::Cx;
+use super::cx::Cx;
 use super::fields::Fields;
 use crate::deck::diag::suggest;
 use crate::deck::id::{CardId, CardType};
@@ -24,6 +24,7 @@ pub(super) fn is_true_or_false(written: &str) -> bool {
 }
 
 impl Cx<'_> {
+    #[deny(clippy::wildcard_enum_match_arm)] // every card type is read: no `_ =>` over CardType
     pub(super) fn card(
         &mut self,
         node: &Node,

@@ -1,6 +1,6 @@
 //! Choice cards: the options (plain text or `{text, why}`; 2 to 8, all different) and the answer(s), which
 //! must name options.
-use super::Cx;
+use super::cx::Cx;
 use super::fields::Fields;
 use crate::deck::diag::suggest;
 use crate::deck::model::{CardKind, ChoiceOption, fold};

@@ -1,7 +1,7 @@
 //! The building blocks every part of a deck is checked with: a mapping's keys (unknown and misplaced ones
 //! reported with a suggestion), required and optional values, text and lists of text, ids by the id rule,
 //! tags.
-use super::Cx;
+use super::cx::Cx;
 use crate::deck::diag::{Diagnostic, suggest};
 use crate::deck::id::{IdError, slug};
 use crate::deck::yaml::{Node, Pos, Value};
@@ -282,7 +282,8 @@ impl Cx<'_> {
         }
     }
 
-    /// The `id` of `fields`, checked by the id rule and made into a `T` by `make` (e.g. [`DeckId::new`]).
+    /// The `id` of `fields`, checked by the id rule and made into a `T` by `make` (e.g.
+    /// [`DeckId::new`](crate::deck::DeckId::new)).
     pub(super) fn id<T>(
         &mut self,
         fields: &Fields,

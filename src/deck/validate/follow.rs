@@ -4,22 +4,13 @@
 //! its deck must be loaded, its card must exist, and no loop may run through several decks.
 use std::collections::{BTreeMap, HashMap};
 
-use super::Cx;
+use super::cx::{Cx, Follow};
 use super::fields::Fields;
 use crate::deck::diag::{Diagnostic, Lines, suggest};
 use crate::deck::id::{CardId, CardRef, DeckId, IdError};
 use crate::deck::model::{Card, Deck};
 use crate::deck::source::Source;
 use crate::deck::yaml::Pos;
-
-/// One follow-up as written: from which card, to which, and where.
-#[derive(Debug, Clone)]
-pub(super) struct Follow {
-    pub(super) from: CardId,
-    pub(super) to: CardRef,
-    pub(super) pos: Pos,
-    pub(super) width: usize,
-}
 
 /// Reads a follow-up as written: `card` (or a table cell's `table/row/column`) in the same deck, or
 /// `deck/card` (`deck/table/row/column`) in another.

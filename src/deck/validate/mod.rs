@@ -3,7 +3,8 @@
 //!
 //! By concern: [`fields`] (keys, values, ids, tags: the building blocks), [`cards`] (a card, its type and
 //! the simple answers), [`choice`] (options and answers), [`typed`] (accepted answers and keywords),
-//! [`tables`] (tables and rows), [`syntax`] (YAML syntax errors); this file holds the deck itself.
+//! [`tables`] (tables and rows), [`syntax`] (YAML syntax errors), [`cx`] (the state they share); this file holds
+//! the deck itself.
 use std::collections::HashMap;
 
 use super::diag::{Diagnostic, Lines};
@@ -11,22 +12,18 @@ use super::id::{CardId, CardType, DeckId};
 use super::model::{Deck, FORMAT_VERSION};
 use super::table;
 use super::yaml::{self, Node, Pos, SyntaxKind, Value};
+use cx::Cx;
+pub use cx::Known;
 pub use follow::{across as check_follow_ups_across, parse_follow_up};
 
 mod cards;
 mod choice;
+mod cx;
 mod fields;
 mod follow;
 mod syntax;
 mod tables;
 mod typed;
-
-/// The experiment and lab names a deck may refer to (the built-in catalogue).
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Known<'a> {
-    pub experiments: &'a [&'a str],
-    pub labs: &'a [&'a str],
-}
 
 const DECK_KEYS: [&str; 7] = [
     "format",
@@ -127,23 +124,11 @@ fn all_keys() -> Vec<&'static str> {
     let mut keys: Vec<&'static str> = DECK_KEYS.to_vec();
     keys.extend(CardType::COMMON_KEYS);
     keys.extend(CardType::type_only_keys());
-    keys.extend(tables::KEYS);
+    keys.extend(tables::TABLE_KEYS);
+    keys.extend(tables::COLUMN_KEYS);
+    keys.extend(tables::ROW_KEYS);
     keys.extend(choice::OPTION_KEYS);
     keys
-}
-
-/// The state of one validation: the file, its text (repaired: node spans point into it), its lines as
-/// written (for excerpts), the known experiments, and the problems found so far.
-struct Cx<'a> {
-    file: &'a str,
-    text: &'a str,
-    lines: &'a Lines,
-    known: &'a Known<'a>,
-    diags: Vec<Diagnostic>,
-    /// The deck's id once read (follow-ups without a deck name it).
-    deck_id: Option<DeckId>,
-    /// Every follow-up written so far, checked once all cards are known.
-    follows: Vec<follow::Follow>,
 }
 
 impl Cx<'_> {

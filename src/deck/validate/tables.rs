@@ -3,13 +3,13 @@
 //! and then expanded into cards by [`crate::deck::table`].
 use std::collections::HashMap;
 
-use super::Cx;
 use super::cards::is_true_or_false;
+use super::cx::Cx;
 use crate::deck::id::{check_id, slug};
 use crate::deck::table::{self, Compare, Template, Use};
 use crate::deck::yaml::{Node, Pos, Value};
 
-const TABLE_KEYS: [&str; 7] = [
+pub(super) const TABLE_KEYS: [&str; 7] = [
     "id",
     "title",
     "description",
@@ -18,22 +18,8 @@ const TABLE_KEYS: [&str; 7] = [
     "columns",
     "rows",
 ];
-const COLUMN_KEYS: [&str; 3] = ["name", "id", "question"];
-const ROW_KEYS: [&str; 5] = ["id", "aspect", "values", "explain", "question"];
-/// Every key of tables, columns and rows (for the syntax scan).
-pub(super) const KEYS: [&str; 11] = [
-    "id",
-    "title",
-    "description",
-    "compare",
-    "question",
-    "columns",
-    "rows",
-    "name",
-    "aspect",
-    "values",
-    "explain",
-];
+pub(super) const COLUMN_KEYS: [&str; 3] = ["name", "id", "question"];
+pub(super) const ROW_KEYS: [&str; 5] = ["id", "aspect", "values", "explain", "question"];
 
 /// A template as written, with where it was written, until the table's shape says how it is used.
 type Placed = Option<(Template, Pos)>;
@@ -408,21 +394,6 @@ impl Cx<'_> {
 
 #[cfg(test)]
 mod tests {
-    #[test]
-    fn the_syntax_scans_keys_are_the_keys_of_tables_columns_and_rows() {
-        let mut union: Vec<&str> = super::TABLE_KEYS
-            .iter()
-            .chain(&super::COLUMN_KEYS)
-            .chain(&super::ROW_KEYS)
-            .copied()
-            .collect();
-        union.sort_unstable();
-        union.dedup();
-        let mut keys = super::KEYS.to_vec();
-        keys.sort_unstable();
-        assert_eq!(keys, union);
-    }
-
     use super::super::test_support::check;
 
     #[test]

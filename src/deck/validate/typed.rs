@@ -1,8 +1,8 @@
 //! Typed cards: the accepted answers and the keyword groups (a word, or a list of synonyms) a right answer
 //! contains, and the two switches of the matcher: `exact` (compare with `accept` letter for letter, case and
 //! spacing aside) and `ordered` (the keyword groups must come in the order given).
-use super::Cx;
 use super::cards::is_true_or_false;
+use super::cx::Cx;
 use super::fields::Fields;
 use crate::deck::model::CardKind;
 use crate::deck::yaml::{Node, Value};

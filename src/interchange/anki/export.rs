@@ -15,29 +15,15 @@ pub struct Export {
 
 /// Front and back of a card as Anki shows it, or `None` for cards only portquiz can check live.
 pub fn front_back(card: &Card) -> Option<(String, String)> {
-    let back = match &card.kind {
-        CardKind::Flashcard { back } => back.clone(),
-        CardKind::Choice { options, answers } => {
-            let mut front = card.prompt.clone();
-            let order = shuffled(options.len(), card.id.as_str());
-            for (shown, &i) in order.iter().enumerate() {
-                front.push_str(&format!("\n{}. {}", shown + 1, options[i].text));
-            }
-            let back = answers
-                .iter()
-                .filter_map(|&i| options.get(i).map(|o| o.text.clone()))
-                .collect::<Vec<_>>()
-                .join("; ");
-            return Some((front, back));
+    let back = card.kind.plain_back()?;
+    let mut front = card.prompt.clone();
+    if let CardKind::Choice { options, .. } = &card.kind {
+        let order = shuffled(options.len(), card.id.as_str());
+        for (shown, &i) in order.iter().enumerate() {
+            front.push_str(&format!("\n{}. {}", shown + 1, options[i].text));
         }
-        CardKind::TrueFalse { answer } => if *answer { "True" } else { "False" }.to_string(),
-        CardKind::Typed { accept, answer, .. } => answer
-            .clone()
-            .or_else(|| accept.first().cloned())
-            .unwrap_or_default(),
-        CardKind::Practical { .. } | CardKind::Lab { .. } => return None,
-    };
-    Some((card.prompt.clone(), back))
+    }
+    Some((front, back))
 }
 
 /// The positions `0..n` in an order fixed by `seed_text` (a card id): Anki shows options as written, and

@@ -854,7 +854,8 @@ fn stem(slug: &str, len: usize) -> &str {
         .trim_end_matches('-')
 }
 
-/// A back as [`back_html`] writes it, split into the answer, the explanation and the hint (still HTML).
+/// A back as `back_html` (in export.rs) writes it, split into the answer, the explanation and the hint (still
+/// HTML).
 fn split_back(back: &str) -> (&str, Option<&str>, Option<&str>) {
     let (rest, hint) = match back.split_once(HINT_MARK) {
         Some((rest, hint)) => (rest, Some(hint)),
@@ -873,6 +874,22 @@ mod tests {
     use super::super::fixtures::{deck, deck_id, flash};
     use super::*;
     use crate::deck::{Deck, Known, parse_deck};
+
+    /// Why `text` is refused, each error as shown.
+    fn refused(text: &str) -> Vec<String> {
+        match parse(text) {
+            Ok(parsed) => panic!("{} notes read, no error", parsed.cards.len()),
+            Err(errors) => errors.iter().map(ToString::to_string).collect(),
+        }
+    }
+
+    /// Each note's front, back and id suffix.
+    fn sides(notes: &[Note]) -> Vec<(&str, &str, &str)> {
+        notes
+            .iter()
+            .map(|n| (n.front.as_str(), n.back.as_str(), n.suffix.as_str()))
+            .collect()
+    }
 
     #[test]
     fn explain_and_hint_go_on_the_back_and_come_back() {
@@ -907,13 +924,8 @@ mod tests {
     fn import_decodes_every_entity_keeps_list_items_apart_warns_of_images_and_reads_cloze() {
         let text = "#separator:tab\n#html:true\n<ul><li>GET</li><li>HEAD</li></ul>Which are safe?\tBoth &mdash; &#x27;safe&#x27; &#8212; yes<img src=\"a.png\">\n{{c1::443}} is the port of {{c2::HTTPS::a protocol}}\t\n";
         let parsed = parse(text).unwrap();
-        let got: Vec<(&str, &str, &str)> = parsed
-            .cards
-            .iter()
-            .map(|n| (n.front.as_str(), n.back.as_str(), n.suffix.as_str()))
-            .collect();
         assert_eq!(
-            got,
+            sides(&parsed.cards),
             [
                 (
                     "- GET\n- HEAD\nWhich are safe?",
@@ -962,26 +974,13 @@ mod tests {
     fn optional_reversed_notes_make_the_reverse_card_only_when_asked_and_sounds_are_dropped() {
         let text = "#separator:tab\n#notetype:Basic (optional reversed card)\nA [sound:a.mp3]\tB\ty\tmore\nC\tD\t\t\n";
         let parsed = parse(text).unwrap();
-        let got: Vec<(&str, &str, &str, Option<&str>)> = parsed
-            .cards
-            .iter()
-            .map(|n| {
-                (
-                    n.front.as_str(),
-                    n.back.as_str(),
-                    n.suffix.as_str(),
-                    n.explain.as_deref(),
-                )
-            })
-            .collect();
         assert_eq!(
-            got,
-            [
-                ("A", "B", "", Some("more")),
-                ("B", "A", "-reverse", Some("more")),
-                ("C", "D", "", None)
-            ]
+            sides(&parsed.cards),
+            [("A", "B", ""), ("B", "A", "-reverse"), ("C", "D", "")]
         );
+        let explains: Vec<Option<&str>> =
+            parsed.cards.iter().map(|n| n.explain.as_deref()).collect();
+        assert_eq!(explains, [Some("more"), Some("more"), None]);
         assert_eq!(
             parsed.warnings[0].to_string(),
             "line 3: dropped 1 sound: a deck holds text only"
@@ -1044,20 +1043,14 @@ mod tests {
         let notes = parse(&out.text).unwrap().cards;
         let yaml = to_deck_yaml(&deck_id("ports"), "Ports", &notes);
         let back = parse_deck(&yaml, "ports.yaml", &Known::default()).unwrap();
-        let strip = |d: &Deck| {
+        // What a card is, as far as an Anki note can carry it.
+        let carried = |d: &Deck| -> Vec<String> {
             d.cards
                 .iter()
-                .map(|c| {
-                    (
-                        c.id.clone(),
-                        c.prompt.clone(),
-                        c.kind.clone(),
-                        c.tags.clone(),
-                    )
-                })
-                .collect::<Vec<_>>()
+                .map(|c| format!("{} {:?} {:?} {:?}", c.id, c.prompt, c.kind, c.tags))
+                .collect()
         };
-        assert_eq!(strip(&back), strip(&d));
+        assert_eq!(carried(&back), carried(&d));
     }
 
     #[test]
@@ -1099,13 +1092,8 @@ mod tests {
             "line 3: a quoted field is never closed (add the closing \")"
         );
         // Only notes left out: the warnings are why the file holds no card.
-        let shown: Vec<String> = parse("a\t\n")
-            .unwrap_err()
-            .iter()
-            .map(ToString::to_string)
-            .collect();
         assert_eq!(
-            shown,
+            refused("a\t\n"),
             [
                 "line 1: the back is empty, so this note is left out (every card needs a front and a back)",
                 "line 1: the file holds no cards"
@@ -1160,13 +1148,8 @@ mod tests {
             got,
             vec![(4, "say \"hi\"\nthere", "back"), (7, "next", "one")]
         );
-        let shown: Vec<String> = parse("a\tb\n\n\"c\"d\te\nf\tg\n")
-            .unwrap_err()
-            .iter()
-            .map(ToString::to_string)
-            .collect();
         assert_eq!(
-            shown,
+            refused("a\tb\n\n\"c\"d\te\nf\tg\n"),
             vec![
                 "line 3: text follows a closing quote; double a quote inside a quoted field (\"\")"
             ]
