@@ -75,7 +75,7 @@ fn hostile_deck_text_is_shown_escaped_by_decks_check_and_plain_study() {
     );
     let json = sandbox.run(&["decks", "--json", "--deck", &deck, "--deck", "hostile"]);
     assert_safe("decks --json", &json, "\\u202egnp.exe");
-    let parsed: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let parsed: serde_json::Value = crate::support::json_unique(&json.stdout);
     assert_eq!(
         parsed["decks"][0]["title"],
         "Title \u{1b}]52;c;cm0gLXJmIC8K\u{7} and \u{1b}[2J and \u{202e}gnp.exe",
@@ -693,13 +693,12 @@ fn merge_during_a_study_session_loses_no_answer_from_any_card_state() {
     const NOW_US: i64 = 1_767_603_600_000_000;
     const DAY_US: i64 = 86_400_000_000;
     let ids_run = Sandbox::new().run(&["cards", "--json", "--deck", MANY, "--deck", "many"]);
-    let ids: Vec<String> =
-        serde_json::from_str::<serde_json::Value>(&ids_run.stdout).unwrap()["cards"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|c| c["card"].as_str().unwrap().to_string())
-            .collect();
+    let ids: Vec<String> = crate::support::json_unique(&ids_run.stdout)["cards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["card"].as_str().unwrap().to_string())
+        .collect();
     // The other machine: every card answered 60 times over the last 240 days (7,200 answers to replay).
     let other_dir = tempfile::tempdir().unwrap();
     let other = other_dir.path().join("portquiz.sqlite3");

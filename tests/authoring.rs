@@ -6,7 +6,7 @@ use std::time::Duration;
 use portquiz::deck::LabParams;
 use portquiz::practical::{self, Environment};
 
-use crate::support::Sandbox;
+use crate::support::{Sandbox, Test};
 
 /// The head lines (`file:line:col: level: message`) of a check's stderr, without the file name.
 fn heads(stderr: &str, file: &str) -> Vec<String> {
@@ -56,7 +56,10 @@ fn every_mistake_in_the_authoring_corpus_is_reported_at_its_line_with_its_messag
 
 #[test]
 fn check_file_names_the_built_in_deck_whose_id_it_takes_and_counts_the_loaded_decks() {
-    let run = Sandbox::new().run(&["check", "tests/decks/authoring/id-clash-with-builtin.yaml"]);
+    let run = Test::new()
+        .args(&["check", "tests/decks/authoring/id-clash-with-builtin.yaml"])
+        .code(1)
+        .run();
     insta::assert_snapshot!(run.transcript());
 }
 
@@ -117,15 +120,12 @@ fn follow_ups_between_decks_with_errors_are_checked_on_what_could_be_read() {
 
 #[test]
 fn new_refuses_an_id_a_loaded_deck_has() {
-    let run = Sandbox::new().run(&["new", "tcp-vs-udp"]);
-    assert_eq!(
-        (run.code, run.stdout.as_str(), run.stderr.as_str()),
-        (
-            2,
-            "",
-            "error: the deck id `tcp-vs-udp` is taken by builtin:tcp-vs-udp.yaml; pick another id (progress is kept per deck id)\n"
-        )
-    );
+    Test::new()
+        .args(&["new", "tcp-vs-udp"])
+        .code(2)
+        .stdout("")
+        .stderr("error: the deck id `tcp-vs-udp` is taken by builtin:tcp-vs-udp.yaml; pick another id (progress is kept per deck id)\n")
+        .run();
 }
 
 fn dns() -> LabParams {
@@ -219,50 +219,47 @@ fn a_lab_card_without_parameters_keeps_the_default_service() {
 
 #[test]
 fn check_json_gives_utf16_columns_ends_notes_and_specific_codes() {
-    let sandbox = Sandbox::new();
-    let run = sandbox.run(&[
-        "check",
-        "--json",
-        "tests/decks/authoring/comment-after-emoji.yaml",
-        "tests/decks/authoring/id-clash-with-builtin.yaml",
-    ]);
+    let run = Test::new()
+        .args(&[
+            "check",
+            "--json",
+            "tests/decks/authoring/comment-after-emoji.yaml",
+            "tests/decks/authoring/id-clash-with-builtin.yaml",
+        ])
+        .code(1)
+        .run();
     insta::assert_snapshot!(run.transcript());
 }
 
 #[test]
 fn check_json_reports_a_missing_file_as_json() {
-    let run = Sandbox::new().run(&["check", "--json", "tests/decks/authoring/no-such-file.yaml"]);
-    assert_eq!(
-        (run.code, run.stdout.as_str(), run.stderr.as_str()),
-        (
-            2,
-            "{\n  \"format\": 1,\n  \"ok\": false,\n  \"error\": \"cannot read tests/decks/authoring/no-such-file.yaml: no such file or directory\"\n}\n",
-            ""
-        )
-    );
+    Test::new()
+        .args(&["check", "--json", "tests/decks/authoring/no-such-file.yaml"])
+        .code(2)
+        .stdout("{\n  \"format\": 1,\n  \"ok\": false,\n  \"error\": \"cannot read tests/decks/authoring/no-such-file.yaml: no such file or directory\"\n}\n")
+        .stderr("")
+        .run();
 }
 
 #[test]
 fn cards_show_prints_every_card_as_the_candidate_sees_it_table_cells_included() {
-    let run = Sandbox::new().run(&[
-        "--deck",
-        "tests/decks/authoring/show/dns.yaml",
-        "cards",
-        "--show",
-    ]);
+    let run = Test::new()
+        .args(&[
+            "--deck",
+            "tests/decks/authoring/show/dns.yaml",
+            "cards",
+            "--show",
+        ])
+        .run();
     insta::assert_snapshot!(run.transcript());
 }
 
 #[test]
 fn format_prints_the_deck_format_reference() {
-    let run = Sandbox::new().run(&["format"]);
-    assert_eq!(
-        (run.code, run.stdout.as_str()),
-        (
-            0,
-            std::fs::read_to_string("decks/README.md").unwrap().as_str()
-        )
-    );
+    Test::new()
+        .args(&["format"])
+        .stdout(&std::fs::read_to_string("decks/README.md").unwrap())
+        .run();
 }
 
 /// The codes decks/README.md lists under "Problem codes": every word in backticks of that section.

@@ -200,7 +200,7 @@ fn check_runs_a_test_wise_guesser_and_warns_when_it_beats_chance() {
     let run = sandbox.run(&["check", "--deny-warnings", file]);
     insta::assert_snapshot!(run.transcript().replace(file, "tells.yaml"));
     let json = sandbox.run(&["check", "--json", file]);
-    let parsed: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let parsed: serde_json::Value = crate::support::json_unique(&json.stdout);
     assert_eq!(
         parsed["fairness"],
         serde_json::json!([{
@@ -472,7 +472,7 @@ fn random_deck() -> impl Strategy<Value = String> {
 fn decks_json_counts_table_cells_as_cards() {
     let run = Sandbox::new().run(&["decks", "--json"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
-    let decks: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let decks: serde_json::Value = crate::support::json_unique(&run.stdout);
     let ports = decks["decks"]
         .as_array()
         .unwrap()

@@ -17,7 +17,7 @@ use std::collections::HashMap;
 use portquiz::deck::answer::{Suggestion, Verdict};
 use portquiz::deck::{Card, CardKind};
 
-use crate::support::{Sandbox, card_index};
+use crate::support::{Sandbox, Test, card_index};
 
 const CORPUS: &str = include_str!("grading/answers.txt");
 
@@ -219,13 +219,16 @@ fn an_ordered_card_says_so_and_refuses_the_reversed_order() {
     )
     .unwrap();
     let deck = deck.to_string_lossy().into_owned();
-    let run = sandbox.run_with_input(
-        &["study", "--plain", "--deck", &deck, "--deck", "order"],
-        &[("PORTQUIZ_NOW", "2026-01-05T09:00:00Z"), ("TZ", "UTC")],
-        "ACK, SYN-ACK, SYN\n\nSYN, SYN/ACK, ACK\n\nq\n",
-    );
+    let run = Test::on(&sandbox)
+        .args(&["study", "--plain"])
+        .deck(&deck, "order")
+        .now("2026-01-05T09:00:00Z")
+        .stdin("ACK, SYN-ACK, SYN\n\nSYN, SYN/ACK, ACK\n\nq\n")
+        .run();
+    // The session's clock starts at PORTQUIZ_NOW and runs on in real time: its length is not asserted.
+    let spent = regex::Regex::new(r"learned, in [^.\n]+\.").unwrap();
     assert_eq!(
-        run.stdout,
+        spent.replace(&run.stdout, "learned, in TIME."),
         "1 card to study now: 0 learning, 0 to review, 1 new.
 
 [0 done · 1 left] order/handshake · typed · new
@@ -245,7 +248,7 @@ grade (Enter = good, s suspend, u undo, q quit)>
 (due in 10m, shown now: nothing else is due)
 Name the segments of the TCP handshake. (in order)
 your answer (type it, u undo, q quit)> 
-Session over: 2 answered: 1 right, 1 wrong; 0 new cards learned, in 0 s.
+Session over: 2 answered: 1 right, 1 wrong; 0 new cards learned, in TIME.
 1 card still to study now: portquiz study goes on.
 "
     );

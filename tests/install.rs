@@ -6,7 +6,7 @@ use crate::support::{Sandbox, bin, tool_for};
 fn ids_from_json(sandbox: &Sandbox) -> Vec<String> {
     let run = sandbox.run(&["decks", "--json"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
-    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let json: serde_json::Value = crate::support::json_unique(&run.stdout);
     json["decks"]
         .as_array()
         .unwrap()

@@ -6,20 +6,21 @@ const FIXTURE: &str = "tests/decks/good/study.yaml";
 
 /// Runs one round at `now` on `sandbox`'s history, answering every prompt with `lines` (then end of input);
 /// it must exit 0.
-fn round(sandbox: Sandbox, now: &str, lines: &str) -> (Run, Sandbox) {
-    Test::in_sandbox(sandbox)
+fn round(sandbox: &Sandbox, now: &str, lines: &str) -> Run {
+    Test::on(sandbox)
         .args(&["interview", "--plain", "--minutes", "5"])
         .deck(FIXTURE, "study")
         .now(now)
         .env("PORTQUIZ_SEED", "11")
         .stdin(lines)
-        .code(0)
+        .run()
 }
 
 #[test]
 fn two_rounds_on_two_days_show_in_stats_as_interview_scores() {
     // An open question first (HTTPS's port), answered right and sure; then `q`.
-    let (first, sandbox) = round(Sandbox::new(), "2026-03-02T09:00:00Z", "443\ns\nq\n");
+    let sandbox = Sandbox::new();
+    let first = round(&sandbox, "2026-03-02T09:00:00Z", "443\ns\nq\n");
     // The round's clock starts at PORTQUIZ_NOW and runs on in real time: its readings are not asserted.
     let clock = regex::Regex::new(r"\b\d+:\d\d\b").unwrap();
     let scorecard = &first.stdout[first.stdout.find("=== Scorecard ===").unwrap()..];
@@ -28,18 +29,18 @@ fn two_rounds_on_two_days_show_in_stats_as_interview_scores() {
         "=== Scorecard ===\n1/1 right (100%) in M:SS; M:SS a question (pace M:SS).\nRight when: sure 1/1 (100%).\nSure but wrong: none.\nWeakest topics: none missed twice or more (2+ questions each).\nNothing missed.\n"
     );
     // Day two: a passed explanation, a guess (graded Again by default at the end of input).
-    let (second, sandbox) = round(sandbox, "2026-03-03T09:00:00Z", "pass\ng\nq\n");
+    let second = round(&sandbox, "2026-03-03T09:00:00Z", "pass\ng\nq\n");
     let scorecard = &second.stdout[second.stdout.find("=== Scorecard ===").unwrap()..];
     assert_eq!(
         clock.replace_all(scorecard, "M:SS"),
         "=== Scorecard ===\n0/1 right (0%) in M:SS; M:SS a question (pace M:SS).\nRight when: guess 0/1 (0%).\nSure but wrong: none.\nWeakest topics: none missed twice or more (2+ questions each).\nDue again today: study/socket-one-liner\n`portquiz study` starts with them.\n"
     );
     // The card missed is due again today (one relearning step later), with every card answered.
-    let (due, sandbox) = Test::in_sandbox(sandbox)
+    let due = Test::on(&sandbox)
         .args(&["cards", "--due"])
         .deck(FIXTURE, "study")
         .now("2026-03-03T10:00:00Z")
-        .code(0);
+        .run();
     let missed = due
         .stdout
         .lines()
@@ -49,22 +50,16 @@ fn two_rounds_on_two_days_show_in_stats_as_interview_scores() {
         missed,
         "study/socket-one-liner                                       typed      learning   2026-03-03 09:01     1      0"
     );
-    let (stats, _) = Test::in_sandbox(sandbox)
+    let stats = Test::on(&sandbox)
         .args(&["stats"])
         .deck(FIXTURE, "study")
         .now("2026-03-03T10:00:00Z")
-        .code(0);
+        .stdout_has("\nInterview calibration (right when you said, all rounds): sure 1/1 (100%) · guess 0/1 (0%)\n")
+        .run();
     let chart = &stats.stdout[stats.stdout.find("Interview scores").unwrap()..];
     assert_eq!(
         chart,
         "Interview scores (% right per day)\n  2026-03-02 (1/1) #################### 100\n  2026-03-03 (0/1) 0\n"
-    );
-    assert!(
-        stats.stdout.contains(
-            "\nInterview calibration (right when you said, all rounds): sure 1/1 (100%) · guess 0/1 (0%)\n"
-        ),
-        "{}",
-        stats.stdout
     );
 }
 
@@ -77,19 +72,15 @@ fn check_reports_a_follow_up_into_a_deck_that_is_not_loaded() {
         "format: 1\nid: lead\ntitle: Lead\ncards:\n  - id: a\n    type: flashcard\n    prompt: P\n    answer: A\n    follow_up: [elsewhere/b]\n    explain: E\n",
     )
     .unwrap();
-    let run = sandbox.run(&["check", deck.to_str().unwrap()]);
-    assert_eq!(run.code, 1);
     let name = deck.display().to_string();
-    assert_eq!(
-        run.stderr,
-        format!(
+    Test::on(&sandbox)
+        .args(&["check", &name])
+        .code(1)
+        .stderr(&format!(
             "{name}:9:17: error: follow-up `elsewhere/b` is in deck `elsewhere`, which is not loaded\n  |\n9 |     follow_up: [elsewhere/b]\n  |                 ^^^^^^^^^^^\nhelp: check this file together with the one whose id is `elsewhere`, or remove the follow-up\n"
-        )
-    );
-    assert_eq!(
-        run.stdout,
-        "1 error in 1 deck\nchecked against 20 loaded decks (built-in and data dir decks)\n"
-    );
+        ))
+        .stdout("1 error in 1 deck\nchecked against 20 loaded decks (built-in and data dir decks)\n")
+        .run();
 }
 
 /// Issue 25: a round in a real terminal of 80x24 (the dialoguer front end on a pseudo-terminal): the first run
@@ -97,32 +88,17 @@ fn check_reports_a_follow_up_into_a_deck_that_is_not_loaded() {
 /// and the scorecard's headline is on the last screen (what follows it fits under it, within 80 columns).
 #[test]
 fn a_round_in_an_80x24_terminal_ends_with_the_scorecard_headline_on_the_last_screen() {
-    use expectrl::{Eof, Expect, Regex, Session};
+    use expectrl::{Eof, Expect, Regex};
 
     use crate::terminal::{terminal, wait_for_key_read};
 
     let sandbox = Sandbox::new();
-    let mut cmd = std::process::Command::new(crate::support::bin());
-    cmd.args([
-        "interview",
-        "--questions",
-        "2",
-        "--deck",
-        "tests/decks/good/pty.yaml",
-        "--deck",
-        "pty",
-    ])
-    .current_dir(crate::support::root())
-    .env("PORTQUIZ_DATA_DIR", sandbox.path())
-    .env("HOME", sandbox.path())
-    .env("PORTQUIZ_NOW", "2026-01-05T09:00:00Z")
-    .env("PORTQUIZ_SEED", "7")
-    .env("TZ", "UTC")
-    .env("TERM", "xterm")
-    .env("NO_COLOR", "1");
-    let mut s = Session::spawn(cmd).expect("spawn in a pty");
-    s.get_process_mut().set_window_size(80, 24).unwrap();
-    s.set_expect_timeout(Some(std::time::Duration::from_secs(20)));
+    // The date question is what this test shows, so it is not switched off.
+    let mut s = Test::pty(&sandbox)
+        .args(&["interview", "--questions", "2"])
+        .deck("tests/decks/good/pty.yaml", "pty")
+        .env_remove("PORTQUIZ_NO_DATE_QUESTION")
+        .spawn_pty(80, 24);
     let tty = terminal(&s);
     let mut shown: Vec<u8> = Vec::new();
     let mut at = |s: &mut expectrl::session::OsSession, what: &str, keys: &str| {
@@ -194,9 +170,10 @@ fn a_round_in_an_80x24_terminal_ends_with_the_scorecard_headline_on_the_last_scr
 fn with_an_interview_date_the_opening_says_whether_the_new_cards_fit_and_stats_shows_the_days_left()
 {
     let sandbox = Sandbox::new();
-    let set = sandbox.run(&["config", "set", "interview-date", "2026-03-04"]);
-    assert_eq!(set.code, 0, "{}", set.transcript());
-    let (run, sandbox) = round(sandbox, "2026-03-02T09:00:00Z", "q\n");
+    Test::on(&sandbox)
+        .args(&["config", "set", "interview-date", "2026-03-04"])
+        .run();
+    let run = round(&sandbox, "2026-03-02T09:00:00Z", "q\n");
     assert!(
         run.stdout.starts_with(
             "Interview on 2026-03-04: 2 days left; 6 new cards at 10 a day fit.\nMock interview: "
@@ -204,16 +181,10 @@ fn with_an_interview_date_the_opening_says_whether_the_new_cards_fit_and_stats_s
         "{}",
         run.stdout
     );
-    let (stats, _) = Test::in_sandbox(sandbox)
+    Test::on(&sandbox)
         .args(&["stats"])
         .deck(FIXTURE, "study")
         .now("2026-03-02T10:00:00Z")
-        .code(0);
-    assert!(
-        stats
-            .stdout
-            .contains("\n  interview on 2026-03-04: 2 study days left\n"),
-        "{}",
-        stats.stdout
-    );
+        .stdout_has("\n  interview on 2026-03-04: 2 study days left\n")
+        .run();
 }

@@ -10,7 +10,7 @@ use portquiz::env::Exit;
 use portquiz::practical::{self, Capability, Environment};
 use serde_json::Value;
 
-use crate::support::{Sandbox, root};
+use crate::support::{Sandbox, Test, root};
 
 const FIXTURE: &str = "tests/decks/good/study.yaml";
 
@@ -160,23 +160,20 @@ fn cases() -> Vec<(&'static str, Vec<&'static str>)> {
 fn every_documented_output_has_the_documented_keys() {
     let sandbox = Sandbox::new();
     for (label, args) in cases() {
-        let run = sandbox.run(&args);
-        assert_eq!(run.code, 0, "{label}: {}", run.transcript());
+        let run = Test::on(&sandbox).args(&args).run();
         assert_documented(label, &run.stdout);
     }
 }
 
 #[test]
 fn interview_json_is_the_documented_scorecard_and_stdout_holds_only_it() {
-    let sandbox = Sandbox::new();
     // The first question (HTTPS's port, an open one) answered wrong and sure: a confident miss; then `q`.
-    let input = "80\ns\nq\n";
-    let run = sandbox.run_with_input(
-        &["interview", "--json", "--deck", FIXTURE, "--deck", "study"],
-        &[("PORTQUIZ_SEED", "5")],
-        input,
-    );
-    assert_eq!(run.code, 0, "{}", run.transcript());
+    let run = Test::new()
+        .args(&["interview", "--json"])
+        .deck(FIXTURE, "study")
+        .env("PORTQUIZ_SEED", "5")
+        .stdin("80\ns\nq\n")
+        .run();
     assert_documented("`portquiz interview --json`", &run.stdout);
 }
 

@@ -1419,7 +1419,8 @@ fn experiments_lists_the_catalogue() {
 fn experiments_json_lists_ids_kinds_and_options() {
     let (output, _data) = portquiz(&["experiments", "--json"]);
     assert_eq!(output.status.code(), Some(0));
-    let rows: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let rows: serde_json::Value =
+        crate::support::json_unique(&String::from_utf8_lossy(&output.stdout));
     let rows = rows["experiments"].as_array().unwrap();
     assert_eq!(rows.len(), 37);
     assert_eq!(
@@ -1494,7 +1495,8 @@ fn experiments_run_prints_transcript_conclusion_and_environment_without_colour()
 fn experiments_run_json_reports_outcomes_and_environment() {
     let (output, _data) = portquiz(&["experiments", "run", "tcp-udp-same-port", "--json"]);
     assert_eq!(output.status.code(), Some(0));
-    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let report: serde_json::Value =
+        crate::support::json_unique(&String::from_utf8_lossy(&output.stdout));
     let first = &report["experiments"][0];
     assert_eq!(first["experiment"], "tcp-udp-same-port");
     assert_eq!(first["outcome"], "observed");

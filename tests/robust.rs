@@ -14,7 +14,7 @@ use portquiz::deck::Card;
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 
-use crate::support::{PlainDriver, Run, Sandbox, answer_line, card_index, current_card};
+use crate::support::{PlainDriver, Run, Sandbox, Test, answer_line, card_index, current_card};
 
 /// 120 cards (true/false and choice, from one table): enough for sessions of 100 answers.
 const MANY: &str = "tests/decks/good/many.yaml";
@@ -38,9 +38,7 @@ const STUDY: &[&str] = &[
 ];
 
 fn study_cmd(sandbox: &Sandbox, now: &str) -> Command {
-    let mut cmd = sandbox.cmd(STUDY);
-    cmd.env("PORTQUIZ_NOW", now).env("TZ", "UTC");
-    cmd
+    Test::on(sandbox).args(STUDY).now(now).command()
 }
 
 /// One saved answer as the database holds it: `deck/card` and the rating (1 = Again, 3 = Good).
@@ -306,8 +304,12 @@ fn some_progress(sandbox: &Sandbox, answers: usize) -> Vec<u8> {
 fn refused(sandbox: &Sandbox) -> String {
     let db = sandbox.path().join(DB);
     let before = std::fs::read(&db).unwrap();
-    let run = sandbox.run_with_input(STUDY, &[("PORTQUIZ_NOW", DAY1), ("TZ", "UTC")], "y\n");
-    assert_eq!(run.code, 2, "{}", run.transcript());
+    let run = Test::on(sandbox)
+        .args(STUDY)
+        .now(DAY1)
+        .stdin("y\n")
+        .code(2)
+        .run();
     assert!(
         std::fs::read(&db).unwrap() == before,
         "the database file was changed"
@@ -457,10 +459,11 @@ fn a_disk_that_fills_up_mid_session_stops_it_with_a_clear_error_and_keeps_every_
     // Room for the database as it is and its 32 KiB WAL index, plus 64 KiB of WAL: a handful of answers.
     let size = std::fs::metadata(&db).unwrap().len().max(32 * 1024) + 64 * 1024;
     let limit = format!("trap '' XFSZ; ulimit -f {}; exec \"$0\" \"$@\"", size / 512);
-    let mut cmd = sandbox.cmd_wrapped(&["sh", "-c", &limit], STUDY);
-    cmd.env("PORTQUIZ_NOW", "2026-01-06T09:00:00Z")
-        .env("TZ", "UTC");
-    let mut driver = PlainDriver::spawn(cmd);
+    let limited = Test::on(&sandbox)
+        .wrapper(&["sh", "-c", &limit])
+        .args(STUDY)
+        .now("2026-01-06T09:00:00Z");
+    let mut driver = PlainDriver::spawn(limited.command());
     let full = answer_until(&mut driver, &cards, &mut rng, 1000, Stop::AtPrompt);
     let run = driver.finish();
     assert!(full.ended);
@@ -499,7 +502,7 @@ fn a_closed_output_pipe_ends_a_command_quietly() {
         "study",
     ];
     for args in [&["cards", "--json"][..], &["schema"], &["stats"], &study] {
-        let mut cmd = sandbox.cmd(args);
+        let mut cmd = Test::on(&sandbox).args(args).command();
         cmd.stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped());
         let mut child = cmd.spawn().unwrap();

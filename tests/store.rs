@@ -17,6 +17,15 @@ fn db_in(dir: &tempfile::TempDir) -> PathBuf {
     dir.path().join("data").join("portquiz.sqlite3")
 }
 
+/// A store on a fresh database ([`db_in`] a new temporary directory, which the store creates), the database's
+/// path, and the directory (keep it: the files go with it).
+fn fresh() -> (tempfile::TempDir, PathBuf, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = db_in(&dir);
+    let store = Store::open(&path).unwrap();
+    (dir, path, store)
+}
+
 fn review_state(due: &str, last: &str) -> CardState {
     CardState {
         state: State::Review,
@@ -61,9 +70,7 @@ fn log(store: &Store) -> Vec<Review> {
 
 #[test]
 fn open_creates_the_data_dir_and_a_current_schema() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = db_in(&dir);
-    let store = Store::open(&path).unwrap();
+    let (_dir, path, store) = fresh();
     assert!(path.is_file());
     assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
     assert_eq!(store.path(), path.as_path());
@@ -76,8 +83,7 @@ fn open_creates_the_data_dir_and_a_current_schema() {
 
 #[test]
 fn card_states_round_trip() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(db_in(&dir)).unwrap();
+    let (_dir, _, mut store) = fresh();
     let a = review_state("2026-01-07T04:00:00Z", "2026-01-05T10:00:00.123456Z");
     let b = CardState {
         state: State::Relearning,
@@ -132,8 +138,7 @@ fn card_states_round_trip() {
 
 #[test]
 fn record_logs_the_state_before_and_undo_restores_it_exactly() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(db_in(&dir)).unwrap();
+    let (_dir, _, mut store) = fresh();
     let first = review_state("2026-01-07T04:00:00Z", "2026-01-05T10:00:00Z");
     let mut second = review_state("2026-01-18T04:00:00Z", "2026-01-07T09:00:00Z");
     second.reps = 2;
@@ -227,8 +232,7 @@ fn record_logs_the_state_before_and_undo_restores_it_exactly() {
 /// Issue 13: `stats` lists the cards whose verdict the candidate often overrode ("I was right").
 #[test]
 fn overridden_verdicts_are_counted_per_card_over_the_whole_log() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(db_in(&dir)).unwrap();
+    let (_dir, _, mut store) = fresh();
     let state = review_state("2026-01-07T04:00:00Z", "2026-01-05T10:00:00Z");
     let answers = [
         ("net", "bits", true),
@@ -263,8 +267,7 @@ fn overridden_verdicts_are_counted_per_card_over_the_whole_log() {
 /// Issue 23: a close verdict is logged as such, and `stats` lists the cards often close for their authors.
 #[test]
 fn close_answers_are_logged_and_counted_per_card() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(db_in(&dir)).unwrap();
+    let (_dir, _, mut store) = fresh();
     let state = review_state("2026-01-07T04:00:00Z", "2026-01-05T10:00:00Z");
     let answers = [
         ("net", "bits", true, false),
@@ -296,8 +299,7 @@ fn close_answers_are_logged_and_counted_per_card() {
 
 #[test]
 fn cram_answers_are_logged_without_changing_the_card() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(db_in(&dir)).unwrap();
+    let (_dir, _, mut store) = fresh();
     let state = review_state("2026-01-07T04:00:00Z", "2026-01-05T10:00:00Z");
     store
         .record_answer(&answer(
@@ -361,8 +363,7 @@ fn cram_answers_are_logged_without_changing_the_card() {
 
 #[test]
 fn daily_counts_count_from_the_given_instant() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(db_in(&dir)).unwrap();
+    let (_dir, _, mut store) = fresh();
     let learning = CardState {
         state: State::Learning,
         ..review_state("2026-01-05T10:10:00Z", "2026-01-05T10:00:00Z")
@@ -443,8 +444,7 @@ fn daily_counts_count_from_the_given_instant() {
 
 #[test]
 fn review_log_streams_in_time_order() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(db_in(&dir)).unwrap();
+    let (_dir, _, mut store) = fresh();
     // Recorded out of time order (e.g. two sessions with different clocks).
     for (card, time) in [
         ("x", "2026-01-05T12:00:00Z"),
@@ -469,8 +469,7 @@ fn review_log_streams_in_time_order() {
 
 #[test]
 fn settings_get_set_remove() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(db_in(&dir)).unwrap();
+    let (_dir, _, store) = fresh();
     assert_eq!(
         store.setting(Key::DesiredRetention.stored_as()).unwrap(),
         None
@@ -521,9 +520,7 @@ fn set_user_version(path: &Path, version: i64) {
 
 #[test]
 fn a_database_from_a_newer_portquiz_is_refused_and_left_untouched() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = db_in(&dir);
-    let mut store = Store::open(&path).unwrap();
+    let (_dir, path, mut store) = fresh();
     store
         .record_answer(&answer(
             "net",
@@ -589,9 +586,7 @@ fn a_file_that_is_not_a_database_is_refused_and_left_untouched() {
 
 #[test]
 fn a_truncated_database_is_refused_and_left_untouched() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = db_in(&dir);
-    let mut store = Store::open(&path).unwrap();
+    let (_dir, path, mut store) = fresh();
     let state = review_state("2026-01-07T04:00:00Z", "2026-01-05T10:00:00Z");
     for i in 0..300 {
         let card = format!("card-{i:04}-{}", "x".repeat(54));
@@ -813,9 +808,7 @@ fn opening_a_fresh_database_waits_while_another_connection_writes_it() {
 
 #[test]
 fn a_hand_edited_row_is_reported_not_panicked_on() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = db_in(&dir);
-    let mut store = Store::open(&path).unwrap();
+    let (_dir, path, mut store) = fresh();
     let state = review_state("2026-01-07T04:00:00Z", "2026-01-05T10:00:00Z");
     store
         .record_answer(&answer(
@@ -845,9 +838,7 @@ fn a_hand_edited_row_is_reported_not_panicked_on() {
 
 #[test]
 fn a_failed_write_leaves_neither_log_row_nor_card_state() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = db_in(&dir);
-    let mut store = Store::open(&path).unwrap();
+    let (_dir, path, mut store) = fresh();
     let first = review_state("2026-01-07T04:00:00Z", "2026-01-05T10:00:00Z");
     let id = store
         .record_answer(&answer(
@@ -903,9 +894,9 @@ fn any_card_state_round_trips_at_microsecond_precision() {
     use proptest::prelude::*;
     use proptest::test_runner::{Config, TestRunner};
 
-    let dir = tempfile::tempdir().unwrap();
+    let (_dir, _, store) = fresh();
     // TestRunner::run takes a Fn closure: the store sits in a RefCell.
-    let store = std::cell::RefCell::new(Store::open(db_in(&dir)).unwrap());
+    let store = std::cell::RefCell::new(store);
     let micros = || {
         proptest::option::of(Timestamp::MIN.as_microsecond()..=Timestamp::MAX.as_microsecond())
             .prop_map(|m| m.map(|m| Timestamp::from_microsecond(m).unwrap()))
@@ -985,8 +976,7 @@ fn a_read_only_data_dir_is_a_clear_error() {
 
 #[test]
 fn a_failing_log_callback_stops_the_scan_with_its_error() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(db_in(&dir)).unwrap();
+    let (_dir, _, mut store) = fresh();
     for card in ["a", "b", "c"] {
         store
             .record_answer(&answer(
@@ -1015,9 +1005,7 @@ fn a_failing_log_callback_stops_the_scan_with_its_error() {
 
 #[test]
 fn interview_answers_are_marked_in_the_log_and_study_answers_are_not() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = db_in(&dir);
-    let mut store = Store::open(&path).unwrap();
+    let (_dir, path, mut store) = fresh();
     let state = review_state("2026-01-07T04:00:00Z", "2026-01-05T10:00:00Z");
     let study = answer(
         "net",

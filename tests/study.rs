@@ -8,7 +8,7 @@ use portquiz::deck::{Card, CardKind};
 use serde_json::Value;
 
 use crate::support::{
-    PlainDriver, Run, Sandbox, answer_line, card_index, current_card, shown_options,
+    PlainDriver, Run, Sandbox, Test, answer_line, card_index, current_card, shown_options,
 };
 
 const FIXTURE: &str = "tests/decks/good/study.yaml";
@@ -19,11 +19,12 @@ fn fixture_cards() -> HashMap<String, Card> {
 }
 
 fn study_cmd(sandbox: &Sandbox, now: &str, extra: &[&str]) -> std::process::Command {
-    let mut args = vec!["study", "--plain", "--deck", FIXTURE, "--deck", "study"];
-    args.extend_from_slice(extra);
-    let mut cmd = sandbox.cmd(&args);
-    cmd.env("PORTQUIZ_NOW", now).env("TZ", "UTC");
-    cmd
+    Test::on(sandbox)
+        .args(&["study", "--plain"])
+        .deck(FIXTURE, "study")
+        .args(extra)
+        .now(now)
+        .command()
 }
 
 /// Plays a session on the fixture deck (see `support::play`).
@@ -37,15 +38,11 @@ fn play(
 }
 
 fn cards_json(sandbox: &Sandbox, now: &str) -> Vec<Value> {
-    let mut cmd = sandbox.cmd(&["cards", "--json", "--deck", FIXTURE, "--deck", "study"]);
-    cmd.env("PORTQUIZ_NOW", now);
-    let out = cmd.output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice::<Value>(&out.stdout).unwrap()["cards"]
+    Test::on(sandbox)
+        .args(&["cards", "--json"])
+        .deck(FIXTURE, "study")
+        .now(now)
+        .json()["cards"]
         .as_array()
         .unwrap()
         .clone()
@@ -203,9 +200,8 @@ fn verdict(screen: &str) -> String {
 fn every_built_in_card_is_answerable_as_written() {
     let cards = card_index(&[]);
     let sandbox = Sandbox::new();
-    let mut cmd = sandbox.cmd(&crate::support::WALK);
-    cmd.env("PORTQUIZ_NOW", DAY1).env("TZ", "UTC");
-    let mut driver = PlainDriver::spawn(cmd);
+    let walk = Test::on(&sandbox).args(&crate::support::WALK).now(DAY1);
+    let mut driver = PlainDriver::spawn(walk.command());
     let mut seen = std::collections::HashSet::new();
     let mut checked = 0;
     let mut rejected = Vec::new();
@@ -271,16 +267,11 @@ fn a_practical_card_answered_right_and_one_wrong_show_their_transcripts() {
         }
     };
     let sandbox = Sandbox::new();
-    let mut cmd = sandbox.cmd(&[
-        "study",
-        "--plain",
-        "--deck",
-        "tests/decks/good/practical.yaml",
-        "--deck",
-        "practical",
-    ]);
-    cmd.env("PORTQUIZ_NOW", DAY1).env("TZ", "UTC");
-    let mut driver = PlainDriver::spawn(cmd);
+    let study = Test::on(&sandbox)
+        .args(&["study", "--plain"])
+        .deck("tests/decks/good/practical.yaml", "practical")
+        .now(DAY1);
+    let mut driver = PlainDriver::spawn(study.command());
     let mut answered = 0;
     while let Some(screen) = driver.next_prompt() {
         let last = screen.lines().last().unwrap().to_string();
@@ -393,15 +384,11 @@ fn the_summary_counts_equal_what_stats_and_the_review_log_say() {
     assert!(right > 0 && wrong > 0, "{}", run.stdout);
 
     let later = "2026-01-05T12:00:00Z";
-    let mut stats = sandbox.cmd(&["stats", "--json", "--deck", FIXTURE, "--deck", "study"]);
-    stats.env("PORTQUIZ_NOW", later).env("TZ", "UTC");
-    let out = stats.output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let stats: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let stats = Test::on(&sandbox)
+        .args(&["stats", "--json"])
+        .deck(FIXTURE, "study")
+        .now(later)
+        .json();
     assert_eq!(
         (
             stats["today"]["reviews"].as_u64(),
@@ -413,16 +400,11 @@ fn the_summary_counts_equal_what_stats_and_the_review_log_say() {
 
     let csv = sandbox.path().join("reviews.csv");
     let csv_arg = csv.to_str().unwrap();
-    let mut export = sandbox.cmd(&[
-        "export", "reviews", csv_arg, "--deck", FIXTURE, "--deck", "study",
-    ]);
-    export.env("PORTQUIZ_NOW", later).env("TZ", "UTC");
-    let out = export.output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    Test::on(&sandbox)
+        .args(&["export", "reviews", csv_arg])
+        .deck(FIXTURE, "study")
+        .now(later)
+        .run();
     let log = std::fs::read_to_string(&csv).unwrap();
     let ratings: Vec<&str> = log
         .lines()

@@ -679,23 +679,31 @@ fn json_unique_refuses_a_repeated_key() {
 }
 
 /// A whole-command test, built the way just's `Test` is: the data dir, decks, arguments, environment and stdin,
-/// then the run under a deadline; the expectations (`code`, `stdout`, `stderr`) are checked whole, in one
-/// message that shows the transcript.
+/// then the run under a deadline; the expectations (exit code, exact or partial stdout/stderr) are checked
+/// after the run, each failure showing the whole transcript. The exit code expected is 0 unless [`Test::code`]
+/// (or [`Test::any_code`]) says otherwise.
 pub struct Test {
     sandbox: Sandbox,
     args: Vec<String>,
     envs: Vec<(String, String)>,
     stdin: String,
     deadline: std::time::Duration,
+    code: Option<i32>,
+    stdout: Option<String>,
+    stderr: Option<String>,
+    stdout_has: Vec<String>,
+    stderr_has: Vec<String>,
+    unset: Vec<String>,
+    wrapper: Vec<String>,
 }
 
 impl Test {
-    /// A test on a fresh data dir, at no fixed instant, with the seed 7, a 60 s deadline.
+    /// A test on a fresh data dir, at no fixed instant, with the seed 7, TZ=UTC, a 60 s deadline.
     pub fn new() -> Self {
         Self::in_sandbox(Sandbox::new())
     }
 
-    /// A test on an existing data dir (several commands on one history).
+    /// A test on an existing data dir (several commands on one history), owned by the test.
     pub fn in_sandbox(sandbox: Sandbox) -> Self {
         Self {
             sandbox,
@@ -703,7 +711,19 @@ impl Test {
             envs: vec![("TZ".into(), "UTC".into())],
             stdin: String::new(),
             deadline: std::time::Duration::from_secs(60),
+            code: Some(0),
+            stdout: None,
+            stderr: None,
+            stdout_has: Vec::new(),
+            stderr_has: Vec::new(),
+            unset: Vec::new(),
+            wrapper: Vec::new(),
         }
+    }
+
+    /// A test on `sandbox`'s data dir, which stays the caller's (it is not removed when the test is done).
+    pub fn on(sandbox: &Sandbox) -> Self {
+        Self::in_sandbox(Sandbox::at(sandbox.path().to_path_buf()))
     }
 
     pub fn args(mut self, args: &[&str]) -> Self {
@@ -722,6 +742,7 @@ impl Test {
     }
 
     pub fn env(mut self, key: &str, value: &str) -> Self {
+        self.unset.retain(|k| k != key);
         self.envs.push((key.into(), value.into()));
         self
     }
@@ -731,13 +752,76 @@ impl Test {
         self
     }
 
-    /// Runs the command, killing it (and failing) past the deadline; hands back the data dir for the next one.
-    pub fn run(self) -> (Run, Sandbox) {
-        use std::io::Write;
+    /// How long the run may take before it is killed and the test fails.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.deadline = deadline;
+        self
+    }
+
+    /// The exit code expected (0 when not given).
+    pub fn code(mut self, code: i32) -> Self {
+        self.code = Some(code);
+        self
+    }
+
+    /// Any exit code will do: the caller checks [`Run::code`] itself (a helper shared by runs that succeed and
+    /// runs that fail).
+    pub fn any_code(mut self) -> Self {
+        self.code = None;
+        self
+    }
+
+    /// The whole stdout expected, exactly.
+    pub fn stdout(mut self, text: &str) -> Self {
+        self.stdout = Some(text.into());
+        self
+    }
+
+    /// The whole stderr expected, exactly.
+    pub fn stderr(mut self, text: &str) -> Self {
+        self.stderr = Some(text.into());
+        self
+    }
+
+    /// A text stdout must contain.
+    pub fn stdout_has(mut self, text: &str) -> Self {
+        self.stdout_has.push(text.into());
+        self
+    }
+
+    /// A text stderr must contain.
+    pub fn stderr_has(mut self, text: &str) -> Self {
+        self.stderr_has.push(text.into());
+        self
+    }
+
+    /// The command as configured (sandbox, arguments, environment), for a test that drives it itself
+    /// ([`PlainDriver`], [`play`]); the expectations and the deadline are then the caller's.
+    pub fn command(&self) -> Command {
         let args: Vec<&str> = self.args.iter().map(String::as_str).collect();
-        let mut cmd = self.sandbox.cmd(&args);
-        cmd.envs(self.envs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-            .stdin(Stdio::piped())
+        let mut cmd = if self.wrapper.is_empty() {
+            self.sandbox.cmd(&args)
+        } else {
+            let wrapper: Vec<&str> = self.wrapper.iter().map(String::as_str).collect();
+            self.sandbox.cmd_wrapped(&wrapper, &args)
+        };
+        cmd.envs(self.envs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        for key in &self.unset {
+            cmd.env_remove(key);
+        }
+        cmd
+    }
+
+    /// Runs the command (killing it, and failing, past the deadline) and checks every expectation.
+    pub fn run(self) -> Run {
+        self.run_keep().0
+    }
+
+    /// [`Test::run`], handing back the data dir for the next command.
+    pub fn run_keep(self) -> (Run, Sandbox) {
+        use std::io::Write;
+        let mut cmd = self.command();
+        cmd.stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
         let mut child = cmd.spawn().expect("spawn portquiz");
@@ -755,18 +839,86 @@ impl Test {
             Err(_) => {
                 let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
                 panic!(
-                    "portquiz {args:?} did not finish within {:?}",
-                    self.deadline
+                    "portquiz {:?} did not finish within {:?}",
+                    self.args, self.deadline
                 );
             }
         };
-        (Run::from(output), self.sandbox)
+        let run = Run::from(output);
+        let shown = || format!("portquiz {:?}\n{}", self.args, run.transcript());
+        if let Some(code) = self.code {
+            assert_eq!(run.code, code, "exit code of {}", shown());
+        }
+        if let Some(stdout) = &self.stdout {
+            assert_eq!(&run.stdout, stdout, "stdout of {}", shown());
+        }
+        if let Some(stderr) = &self.stderr {
+            assert_eq!(&run.stderr, stderr, "stderr of {}", shown());
+        }
+        for part in &self.stdout_has {
+            assert!(
+                run.stdout.contains(part.as_str()),
+                "no {part:?} in the stdout of {}",
+                shown()
+            );
+        }
+        for part in &self.stderr_has {
+            assert!(
+                run.stderr.contains(part.as_str()),
+                "no {part:?} in the stderr of {}",
+                shown()
+            );
+        }
+        (run, self.sandbox)
     }
 
-    /// Runs and checks the exit code; returns the run for more checks, and the data dir.
-    pub fn code(self, code: i32) -> (Run, Sandbox) {
-        let (run, sandbox) = self.run();
-        assert_eq!(run.code, code, "{}", run.transcript());
-        (run, sandbox)
+    /// Runs, checks, and parses stdout as JSON that repeats no key in any object ([`json_unique`]).
+    pub fn json(self) -> serde_json::Value {
+        json_unique(&self.run().stdout)
+    }
+}
+
+/// How long one screen of a pseudo-terminal session may take to appear ([`Test::spawn_pty`]).
+pub const PTY_DEADLINE: std::time::Duration = std::time::Duration::from_secs(20);
+
+impl Test {
+    /// A test for a pseudo-terminal session ([`Test::spawn_pty`]) on `sandbox`'s data dir: the fixed instant
+    /// 2026-01-05T09:00:00Z, seed 7, TZ=UTC, TERM=xterm, no colour (see [`Test::env_remove`]), and no first-run
+    /// interview-date question (it would take the first key).
+    pub fn pty(sandbox: &Sandbox) -> Self {
+        Self::on(sandbox)
+            .now("2026-01-05T09:00:00Z")
+            .env("TERM", "xterm")
+            .env("PORTQUIZ_NO_DATE_QUESTION", "1")
+    }
+
+    /// Removes a variable from the environment (`NO_COLOR` for colour).
+    pub fn env_remove(mut self, key: &str) -> Self {
+        self.envs.retain(|(k, _)| k != key);
+        self.unset.push(key.into());
+        self
+    }
+
+    /// Runs portquiz through `wrapper` (a program and its first arguments; see [`Sandbox::cmd_wrapped`]).
+    pub fn wrapper(mut self, wrapper: &[&str]) -> Self {
+        self.wrapper = wrapper.iter().map(|a| a.to_string()).collect();
+        self
+    }
+
+    /// Spawns the command in a pseudo-terminal of `cols` x `rows` (80 x 24 is the terminal's own size), with
+    /// [`PTY_DEADLINE`] for every `expect`. The terminal is its stdin, stdout and stderr.
+    pub fn spawn_pty(&self, cols: u16, rows: u16) -> expectrl::session::OsSession {
+        let mut cmd = self.command();
+        // Not /dev/null (the sandbox's default): the terminal must stay the command's stdin.
+        cmd.stdin(Stdio::inherit());
+        let mut session = expectrl::Session::spawn(cmd).expect("spawn in a pty");
+        if (cols, rows) != (80, 24) {
+            session
+                .get_process_mut()
+                .set_window_size(cols, rows)
+                .expect("set the terminal size");
+        }
+        session.set_expect_timeout(Some(PTY_DEADLINE));
+        session
     }
 }

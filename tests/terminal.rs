@@ -2,14 +2,13 @@
 //! is pressed once the screen shows the prompt it is meant for and the program is reading keys, never after a
 //! fixed pause.
 use std::fs::File;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use expectrl::process::unix::WaitStatus;
 use expectrl::session::OsSession;
-use expectrl::{Eof, Expect, Regex, Session};
+use expectrl::{Eof, Expect, Regex};
 
-use crate::support::{Sandbox, bin, root};
+use crate::support::{PTY_DEADLINE, Sandbox, Test};
 
 const DOWN: &str = "\x1b[B";
 const ENTER: &str = "\r";
@@ -25,26 +24,15 @@ fn spawn(sandbox: &Sandbox) -> OsSession {
 
 /// `portquiz study ARGS` in a pseudo-terminal, in colour, at a fixed instant and seed.
 pub fn spawn_study(sandbox: &Sandbox, args: &[&str]) -> OsSession {
-    let mut cmd = Command::new(bin());
-    cmd.arg("study")
+    Test::pty(sandbox)
+        .args(&["study"])
         .args(args)
-        .current_dir(root())
-        .env("PORTQUIZ_DATA_DIR", sandbox.path())
-        .env("HOME", sandbox.path())
-        .env("PORTQUIZ_NOW", "2026-01-05T09:00:00Z")
-        .env("PORTQUIZ_SEED", "7")
-        .env("TZ", "UTC")
-        .env("TERM", "xterm")
-        .env_remove("NO_COLOR");
-    // The first-run interview-date question would take the first key.
-    cmd.env("PORTQUIZ_NO_DATE_QUESTION", "1");
-    let mut session = Session::spawn(cmd).expect("spawn in a pty");
-    session.set_expect_timeout(Some(DEADLINE));
-    session
+        .env_remove("NO_COLOR")
+        .spawn_pty(80, 24)
 }
 
 /// How long one screen or one key read may take to appear.
-const DEADLINE: Duration = Duration::from_secs(20);
+const DEADLINE: Duration = PTY_DEADLINE;
 
 /// How often [`wait_for_key_read`] looks at the terminal's mode (a poll, not a pause before a key).
 const POLL: Duration = Duration::from_millis(1);
@@ -128,7 +116,7 @@ fn reps(sandbox: &Sandbox) -> Vec<(String, u64)> {
         "pty",
     ]);
     assert_eq!(run.code, 0, "{}", run.transcript());
-    let cards: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let cards: serde_json::Value = crate::support::json_unique(&run.stdout);
     cards["cards"]
         .as_array()
         .unwrap()
@@ -331,7 +319,7 @@ fn undo_at_a_grade_prompt_asks_the_same_card_again() {
         "--deck",
         "pty-typed",
     ]);
-    let cards: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let cards: serde_json::Value = crate::support::json_unique(&run.stdout);
     assert_eq!(
         cards["cards"][0]["reps"], 0,
         "nothing was recorded: {}",
@@ -363,24 +351,10 @@ fn text_wraps_at_word_boundaries_to_a_narrow_terminal() {
 #[test]
 fn without_colour_the_multi_select_shows_its_cursor_and_marks_as_characters() {
     let sandbox = Sandbox::new();
-    let mut cmd = Command::new(bin());
-    cmd.args([
-        "study",
-        "--deck",
-        "tests/decks/good/pty-more.yaml",
-        "--deck",
-        "pty-more",
-    ])
-    .current_dir(root())
-    .env("PORTQUIZ_DATA_DIR", sandbox.path())
-    .env("PORTQUIZ_NOW", "2026-01-05T09:00:00Z")
-    .env("PORTQUIZ_SEED", "7")
-    .env("TERM", "xterm")
-    .env("NO_COLOR", "1");
-    // The first-run interview-date question would take the first key.
-    cmd.env("PORTQUIZ_NO_DATE_QUESTION", "1");
-    let mut s = Session::spawn(cmd).expect("spawn in a pty");
-    s.set_expect_timeout(Some(DEADLINE));
+    let mut s = Test::pty(&sandbox)
+        .args(&["study"])
+        .deck("tests/decks/good/pty-more.yaml", "pty-more")
+        .spawn_pty(80, 24);
     let tty = terminal(&s);
     let shown = s.expect("Pick every right option").unwrap();
     let _ = shown;
@@ -404,22 +378,13 @@ fn without_colour_the_multi_select_shows_its_cursor_and_marks_as_characters() {
 #[test]
 fn term_dumb_gets_the_plain_front_end_with_a_notice() {
     let sandbox = Sandbox::new();
-    let mut cmd = Command::new(bin());
-    cmd.args([
-        "study",
-        "--deck",
-        "tests/decks/good/pty-typed.yaml",
-        "--deck",
-        "pty-typed",
-    ])
-    .current_dir(root())
-    .env("PORTQUIZ_DATA_DIR", sandbox.path())
-    .env("PORTQUIZ_NOW", "2026-01-05T09:00:00Z")
-    .env("TERM", "dumb");
-    // The first-run interview-date question would take the first key.
-    cmd.env("PORTQUIZ_NO_DATE_QUESTION", "1");
-    let mut s = Session::spawn(cmd).expect("spawn in a pty");
-    s.set_expect_timeout(Some(DEADLINE));
+    // Colour is not switched off here: TERM=dumb alone must keep the output free of it.
+    let mut s = Test::pty(&sandbox)
+        .args(&["study"])
+        .deck("tests/decks/good/pty-typed.yaml", "pty-typed")
+        .env("TERM", "dumb")
+        .env_remove("NO_COLOR")
+        .spawn_pty(80, 24);
     s.expect(
         "note: TERM=dumb cannot show menus, so portquiz uses the plain line-based mode (--plain)",
     )
@@ -439,16 +404,8 @@ fn term_dumb_gets_the_plain_front_end_with_a_notice() {
 #[test]
 fn portquiz_alone_in_a_terminal_starts_studying() {
     let sandbox = Sandbox::new();
-    let mut cmd = Command::new(bin());
-    cmd.current_dir(root())
-        .env("PORTQUIZ_DATA_DIR", sandbox.path())
-        .env("PORTQUIZ_NOW", "2026-01-05T09:00:00Z")
-        .env("PORTQUIZ_SEED", "7")
-        .env("TERM", "xterm");
-    // The first-run interview-date question would take the first key.
-    cmd.env("PORTQUIZ_NO_DATE_QUESTION", "1");
-    let mut s = Session::spawn(cmd).expect("spawn in a pty");
-    s.set_expect_timeout(Some(DEADLINE));
+    // No arguments at all, and colour as the terminal's default.
+    let mut s = Test::pty(&sandbox).env_remove("NO_COLOR").spawn_pty(80, 24);
     let tty = terminal(&s);
     s.expect("cards to study now").unwrap();
     s.expect(" done · ").unwrap();
@@ -493,23 +450,13 @@ fn a_cards_demo_runs_live_from_the_grade_menu() {
 fn interview_json_in_a_terminal_writes_only_the_json_to_stdout_with_one_format_key() {
     let sandbox = Sandbox::new();
     let out = sandbox.path().join("scorecard.json");
-    let mut cmd = Command::new("sh");
-    cmd.arg("-c")
-        .arg(r#""$0" interview --json --deck tests/decks/good/pty.yaml --deck pty > "$1""#)
-        .arg(bin())
-        .arg(&out)
-        .current_dir(root())
-        .env("PORTQUIZ_DATA_DIR", sandbox.path())
-        .env("HOME", sandbox.path())
-        .env("PORTQUIZ_NOW", "2026-01-05T09:00:00Z")
-        .env("PORTQUIZ_SEED", "7")
-        .env("TZ", "UTC")
-        .env("TERM", "xterm")
-        .env_remove("NO_COLOR");
-    // The first-run interview-date question would take the first key.
-    cmd.env("PORTQUIZ_NO_DATE_QUESTION", "1");
-    let mut session = Session::spawn(cmd).expect("spawn in a pty");
-    session.set_expect_timeout(Some(DEADLINE));
+    let mut session = Test::pty(&sandbox)
+        .wrapper(&["sh", "-c", r#"exec "$0" "$@" > "$SCORECARD""#])
+        .args(&["interview", "--json"])
+        .deck("tests/decks/good/pty.yaml", "pty")
+        .env("SCORECARD", &out.display().to_string())
+        .env_remove("NO_COLOR")
+        .spawn_pty(80, 24);
     let terminal = terminal(&session);
     // The round talks on the terminal (stderr): the opening, then the first question's menu.
     session.expect("Mock interview").unwrap();
@@ -575,33 +522,13 @@ impl Screen {
 
 /// `portquiz study` over the typed fixture in a pty of `cols` x `rows`, the size set before it starts.
 fn spawn_sized(sandbox: &Sandbox, cols: u16, rows: u16, extra_env: &[(&str, &str)]) -> OsSession {
-    let mut cmd = Command::new(bin());
-    cmd.args([
-        "study",
-        "--deck",
-        "tests/decks/good/pty-typed.yaml",
-        "--deck",
-        "pty-typed",
-    ])
-    .current_dir(root())
-    .env("PORTQUIZ_DATA_DIR", sandbox.path())
-    .env("HOME", sandbox.path())
-    .env("PORTQUIZ_NOW", "2026-01-05T09:00:00Z")
-    .env("PORTQUIZ_SEED", "7")
-    .env("TZ", "UTC")
-    .env("TERM", "xterm")
-    .env("NO_COLOR", "1")
-    .env("PORTQUIZ_NO_DATE_QUESTION", "1");
+    let mut test = Test::pty(sandbox)
+        .args(&["study"])
+        .deck("tests/decks/good/pty-typed.yaml", "pty-typed");
     for (key, value) in extra_env {
-        cmd.env(key, value);
+        test = test.env(key, value);
     }
-    let mut session = Session::spawn(cmd).expect("spawn in a pty");
-    session
-        .get_process_mut()
-        .set_window_size(cols, rows)
-        .unwrap();
-    session.set_expect_timeout(Some(DEADLINE));
-    session
+    test.spawn_pty(cols, rows)
 }
 
 /// Issue 26: at 40x12 the card header and the verdict scrolled away before the grade menu opened, and each
@@ -660,7 +587,7 @@ fn the_grade_menu_keeps_the_card_id_and_verdict_on_screen_and_3_grades_good() {
             "--deck",
             "pty-typed",
         ]);
-        let cards: serde_json::Value = serde_json::from_str(&cards.stdout).unwrap();
+        let cards: serde_json::Value = crate::support::json_unique(&cards.stdout);
         assert_eq!(cards["cards"][0]["reps"], 1, "{cols}x{rows}");
     }
 }

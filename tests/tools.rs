@@ -1,6 +1,6 @@
 //! End-to-end tests of the tools around the study loop: authoring aids, Anki import/export, review
 //! export, merge, stats, optimise, simulate, config and reset. Each runs the real binary on a temp data dir.
-use crate::support::Sandbox;
+use crate::support::{Sandbox, Test};
 
 fn read(path: &std::path::Path) -> String {
     std::fs::read_to_string(path).unwrap()
@@ -322,9 +322,10 @@ fn study_days(
         for a in deck_args {
             args.extend(["--deck", a]);
         }
-        let mut cmd = sandbox.cmd(&args);
-        cmd.env("PORTQUIZ_NOW", at(day, 9).to_string())
-            .env("TZ", "UTC");
+        let cmd = Test::on(&sandbox)
+            .args(&args)
+            .now(&at(day, 9).to_string())
+            .command();
         let mut asked_today: std::collections::HashMap<String, usize> = Default::default();
         let (run, answered) = play_replies(cmd, &cards, |id, _| {
             let n = asked_today.entry(id.to_string()).or_default();
@@ -384,16 +385,12 @@ fn four_weeks() -> Sandbox {
 
 /// Runs with only the fixture deck loaded, at day `day` 12:00 UTC.
 fn run_at(sandbox: &Sandbox, day: u32, args: &[&str]) -> crate::support::Run {
-    let mut all = vec!["--deck", FIXTURE, "--deck", "study"];
-    all.extend_from_slice(args);
-    let now = at(day, 12).to_string();
-    let output = sandbox
-        .cmd(&all)
-        .env("PORTQUIZ_NOW", &now)
-        .env("TZ", "UTC")
-        .output()
-        .unwrap();
-    crate::support::Run::from(output)
+    Test::on(sandbox)
+        .deck(FIXTURE, "study")
+        .args(args)
+        .now(&at(day, 12).to_string())
+        .any_code()
+        .run()
 }
 
 /// `stats` output with the seconds of time spent today replaced by `Ns`.
@@ -430,7 +427,7 @@ fn stats_after_four_weeks() {
 
     let json = run_at(&sandbox, 27, &["stats", "--json"]);
     crate::json::assert_documented("`portquiz stats --json`", &json.stdout);
-    let v: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let v: serde_json::Value = crate::support::json_unique(&json.stdout);
     assert_eq!(v["date"], "2026-03-29");
     assert_eq!(v["streak_days"], 28);
     assert_eq!(v["forecast"].as_array().unwrap().len(), 30);
@@ -514,16 +511,12 @@ fn optimize_fits_and_stores_parameters_with_enough_history() {
     let store = Store::open(sandbox.path().join("portquiz.sqlite3")).unwrap();
     assert_eq!(store.review_count().unwrap() as usize, answered);
     let run = |args: &[&str]| {
-        let mut all = vec!["--deck", deck_path.to_str().unwrap(), "--deck", "facts"];
-        all.extend_from_slice(args);
-        let output = sandbox
-            .cmd(&all)
-            .env("PORTQUIZ_NOW", at(60, 12).to_string())
-            .env("TZ", "UTC")
-            .output()
-            .unwrap();
-        assert_eq!(output.status.code(), Some(0), "{output:?}");
-        String::from_utf8(output.stdout).unwrap()
+        Test::on(&sandbox)
+            .deck(deck_path.to_str().unwrap(), "facts")
+            .args(args)
+            .now(&at(60, 12).to_string())
+            .run()
+            .stdout
     };
     // Stats reads a month of the log and asks the store about older days for the streak: 60 days of sessions
     // give a streak longer than that month.
@@ -540,7 +533,7 @@ fn optimize_fits_and_stores_parameters_with_enough_history() {
         day = day.yesterday().unwrap();
     }
     assert!(streak > 30, "{streak}");
-    let v: serde_json::Value = serde_json::from_str(&run(&["stats", "--json"])).unwrap();
+    let v: serde_json::Value = crate::support::json_unique(&run(&["stats", "--json"]));
     assert_eq!(v["streak_days"], streak);
     let forecast_before = run(&["simulate", "--days", "30", "--json"]);
     let stdout = run(&["optimize"]);
@@ -575,7 +568,7 @@ fn optimize_fits_and_stores_parameters_with_enough_history() {
         // The scheduler runs on them from now on: the same forecast comes out differently.
         assert_ne!(forecast_before, forecast_after);
         // Again, for a script: fitted from the saved parameters, the same figures as JSON.
-        let v: serde_json::Value = serde_json::from_str(&run(&["optimize", "--json"])).unwrap();
+        let v: serde_json::Value = crate::support::json_unique(&run(&["optimize", "--json"]));
         assert_eq!(v["status"], "optimized");
         assert_eq!(v["reviews"], answered);
         assert_eq!(v["parameters"].as_array().unwrap().len(), 21);
@@ -609,7 +602,7 @@ fn simulate_forecasts_days_as_text_and_json() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     insta::assert_snapshot!(run.stdout);
     let json = run_at(&sandbox, 27, &["simulate", "--days", "14", "--json"]);
-    let v: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let v: serde_json::Value = crate::support::json_unique(&json.stdout);
     let days = v["days"].as_array().unwrap();
     assert_eq!(days.len(), 14);
     assert_eq!(days[0]["date"], "2026-03-29");
@@ -694,7 +687,7 @@ fn reset_asks_first_and_refuses_without_a_terminal() {
             .is_empty()
     );
     let json = run_at(&sandbox, 27, &["stats", "--json"]);
-    let v: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let v: serde_json::Value = crate::support::json_unique(&json.stdout);
     assert_eq!(v["decks"][0]["new"], 1);
     let run = Sandbox::at(sandbox.path().to_path_buf()).run(&["reset", "--card", "x", "--yes"]);
     assert_eq!(
@@ -884,29 +877,15 @@ fn merge_unites_two_machines_and_is_idempotent() {
 
 #[test]
 fn reset_asks_in_a_terminal_and_does_nothing_on_no() {
-    use expectrl::{Expect, Session};
+    use expectrl::Expect;
     let sandbox = four_weeks();
     let reset = |key: &str, expected: &str| {
-        // Not `sandbox.cmd`: its stdin is /dev/null, which would replace the terminal.
-        let mut cmd = std::process::Command::new(crate::support::bin());
-        cmd.args([
-            "--deck",
-            FIXTURE,
-            "--deck",
-            "study",
-            "reset",
-            "--card",
-            "port-range",
-        ])
-        .current_dir(crate::support::root())
-        .env_remove("PORTQUIZ_NOW")
-        .env("PORTQUIZ_DATA_DIR", sandbox.path())
-        .env("HOME", sandbox.path())
-        .env("NO_COLOR", "1")
-        .env("TZ", "UTC");
-        let mut session = Session::spawn(cmd).unwrap();
-        // A deadline so a missing prompt fails the test instead of hanging it.
-        session.set_expect_timeout(Some(std::time::Duration::from_secs(20)));
+        // At the real time (no PORTQUIZ_NOW), with a deadline on every prompt.
+        let mut session = crate::support::Test::on(&sandbox)
+            .deck(FIXTURE, "study")
+            .args(&["reset", "--card", "port-range"])
+            .env("PORTQUIZ_NO_DATE_QUESTION", "1")
+            .spawn_pty(80, 24);
         session
             .expect("Forget the progress of card study/port-range? The cards become new; the review log is kept.")
             .unwrap();
@@ -981,7 +960,7 @@ fn an_interview_date_after_four_weeks_counts_only_the_cards_left() {
     let answered = study_days(sandbox.path(), &FIXTURE_ARGS, 28..52, 3, &mut candidate);
     assert!(answered > 0);
     let cards = run_at(&sandbox, 51, &["cards", "--json"]);
-    let cards: serde_json::Value = serde_json::from_str(&cards.stdout).unwrap();
+    let cards: serde_json::Value = crate::support::json_unique(&cards.stdout);
     let since = at(28, 9).to_string();
     let mut capped = 0;
     for card in cards["cards"].as_array().unwrap() {

@@ -521,27 +521,25 @@ fn a_refused_answer_claimed_at_the_debrief_is_scored_and_scheduled_as_the_candid
     );
 }
 
+/// A round up to its debrief: socket and tuple answered right; at accept-queue, `u` takes the tuple answer
+/// back; tuple comes back and gets a wrong answer; then `q`.
+const UNDONE_THEN_WRONG: [&str; 8] = [
+    "an IP address, a port and a protocol",
+    "",
+    "The 4-tuple",
+    "",
+    "u",
+    "The MAC address",
+    "",
+    "q",
+];
+
 #[test]
 fn undo_at_a_question_takes_back_the_last_answer_and_asks_it_again() {
     let mut b = Bench::new();
-    let (card, text) = b.run(
-        &[
-            "an IP address, a port and a protocol",
-            "",
-            "The 4-tuple",
-            "",
-            // At accept-queue: undo the tuple answer; tuple comes back and gets another answer.
-            "u",
-            "The MAC address",
-            "",
-            "q",
-            // Debrief: socket Good; tuple's Again kept.
-            "3",
-            "",
-        ],
-        End::Eof,
-        ROUND,
-    );
+    // Debrief: socket Good; tuple's Again kept.
+    let lines: Vec<&str> = UNDONE_THEN_WRONG.into_iter().chain(["3", ""]).collect();
+    let (card, text) = b.run(&lines, End::Eof, ROUND);
     assert!(
         text.contains("(undone: the answer to `tuple` is forgotten; here it is again)"),
         "{text}"
@@ -568,6 +566,60 @@ fn undo_at_a_question_takes_back_the_last_answer_and_asks_it_again() {
     );
     let tuple = &b.progress.states[&CardRef::parse("t", "tuple").unwrap()];
     assert_eq!((tuple.reps, tuple.lapses), (1, 0));
+}
+
+/// Issue 22: both of study's corrections in one interview round: `u` at a question takes back the answer
+/// before it, and the answer given again (refused by the checker) is claimed at the debrief ("I was right").
+#[test]
+fn one_round_undoes_an_answer_then_claims_the_refused_answer_given_again() {
+    let mut b = Bench::new();
+    // Debrief: socket Good; tuple claimed ("I was right") and graded Good (Enter).
+    let lines: Vec<&str> = UNDONE_THEN_WRONG
+        .into_iter()
+        .chain(["3", "r", ""])
+        .collect();
+    let (card, text) = b.run(&lines, End::Eof, ROUND);
+    assert!(
+        text.contains("(undone: the answer to `tuple` is forgotten; here it is again)"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "grade (Enter = again, r I was right, q quit)> r\n\
+             grades: 2 Hard, 3 Good, 4 Easy\n\
+             grade (Enter = good, q quit)> \n\
+             (claimed: scored right and recorded as Good)\n"
+        ),
+        "{text}"
+    );
+    let asked: Vec<(String, Verdict, bool)> = card
+        .questions
+        .iter()
+        .map(|q| (q.card.clone(), q.verdict, q.claimed))
+        .collect();
+    assert_eq!(
+        asked,
+        [
+            ("socket".to_owned(), Verdict::Right, false),
+            ("tuple".to_owned(), Verdict::Right, true)
+        ]
+    );
+    assert_eq!((card.right, card.claimed), (2, 1));
+    // The undone Good and the Again recorded during the round are gone; the claim is logged at the debrief
+    // (after socket's answer), overridden.
+    assert_eq!(
+        b.log(),
+        [
+            "t/socket good scheduled interview",
+            "t/tuple good scheduled interview",
+        ]
+    );
+    let tuple = CardRef::parse("t", "tuple").unwrap();
+    let claimed = b.progress.log.iter().find(|r| r.key == tuple).unwrap();
+    assert!(claimed.overridden);
+    let state = &b.progress.states[&tuple];
+    assert_eq!(Some(state), claimed.after.as_ref());
+    assert_eq!((state.reps, state.lapses), (1, 0));
 }
 
 #[test]
@@ -829,11 +881,8 @@ mod date {
     use super::super::date::{ASKED, Asked, SKIPPED, ask_once};
     use crate::settings::Key;
     use crate::store::Store;
+    use crate::store::fixtures::TempStore;
     use crate::ui::script::{End, scripted};
-
-    fn store(dir: &tempfile::TempDir) -> Store {
-        Store::open(dir.path().join("portquiz.sqlite3")).unwrap()
-    }
 
     fn date(store: &Store) -> Option<String> {
         store.setting(Key::InterviewDate.stored_as()).unwrap()
@@ -841,8 +890,7 @@ mod date {
 
     #[test]
     fn asked_once_on_a_fresh_data_dir() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = store(&dir);
+        let store = TempStore::new();
         let (mut ui, transcript) = scripted(["next week", "2026-03-20"], End::Eof);
         assert_eq!(ask_once(&store, &mut ui, true, false).unwrap(), Asked::Set);
         assert_eq!(date(&store).as_deref(), Some("2026-03-20"));
@@ -869,8 +917,7 @@ mod date {
 
     #[test]
     fn ctrl_c_at_the_question_ends_the_command_and_it_is_not_asked_again() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = store(&dir);
+        let store = TempStore::new();
         let (mut ui, _) = scripted(std::iter::empty::<&str>(), End::CtrlC);
         assert_eq!(
             ask_once(&store, &mut ui, true, false).unwrap(),
@@ -882,8 +929,7 @@ mod date {
 
     #[test]
     fn enter_skips_and_it_is_not_asked_again() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = store(&dir);
+        let store = TempStore::new();
         let (mut ui, transcript) = scripted([""], End::Eof);
         assert_eq!(
             ask_once(&store, &mut ui, true, false).unwrap(),
@@ -905,8 +951,7 @@ mod date {
 
     #[test]
     fn never_asked_without_a_terminal_unless_ask_date() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = store(&dir);
+        let store = TempStore::new();
         let (mut ui, transcript) = scripted(["2026-04-01"], End::Eof);
         assert_eq!(
             ask_once(&store, &mut ui, false, false).unwrap(),

@@ -146,6 +146,7 @@ impl Store {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+    use crate::store::fixtures::TempStore;
     use crate::store::log::{ANSWERED_SINCE_SQL, COUNT_SINCE_SQL, OVERRIDDEN_SQL};
     use crate::store::states::STATES_SQL;
 
@@ -166,8 +167,7 @@ mod tests {
 
     #[test]
     fn the_queries_before_the_first_question_and_in_stats_never_read_the_whole_log() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path().join("p.sqlite3")).unwrap();
+        let store = TempStore::new();
         assert_eq!(
             plan(&store, ANSWERED_SINCE_SQL),
             "SEARCH reviews USING INDEX reviews_time (time>?)"
@@ -200,8 +200,7 @@ mod tests {
 
     #[test]
     fn prefetched_states_are_the_stored_ones_until_the_first_write() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut store = Store::open(dir.path().join("p.sqlite3")).unwrap();
+        let mut store = TempStore::new();
         store
             .conn
             .execute_batch(
@@ -232,8 +231,7 @@ mod tests {
 
     #[test]
     fn own_objects_names_every_table_and_index_the_migrations_create() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path().join("p.sqlite3")).unwrap();
+        let store = TempStore::new();
         let mut stmt = store
             .conn
             .prepare("SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name")

@@ -13,6 +13,8 @@ mod confidence;
 mod db;
 mod error;
 mod files;
+#[cfg(test)]
+pub(crate) mod fixtures;
 mod log;
 mod migrations;
 mod open;
