@@ -10,7 +10,7 @@ use crate::env::{Env, Exit};
 use crate::interview::{Config, Round, words};
 use crate::library;
 use crate::progress;
-use crate::quiz::{Machine, Planner};
+use crate::quiz::{Engine, Machine, Planner};
 use crate::store::Store;
 use crate::ui::Style;
 use crate::ui::front::{FrontEnd, Wanted};
@@ -58,7 +58,11 @@ pub fn run(env: &Env, args: &InterviewArgs) -> Result<Exit> {
         questions: args.questions,
         schedule: !args.no_schedule,
     };
-    let round = Round::new(&decks, &mut store, planner, ui, &mut machine, config)?;
+    let round = Round::new(
+        &decks,
+        Engine::new(&mut store, planner, ui, &mut machine),
+        config,
+    )?;
     if round.candidates() == 0 {
         drop(round);
         ui.say(Style::Text, words::NOTHING)?;

@@ -13,7 +13,7 @@ use crate::deck::Deck;
 use crate::env::{Env, Exit};
 use crate::library;
 use crate::progress;
-use crate::quiz::{Machine, Planner};
+use crate::quiz::{Engine, Machine, Planner};
 use crate::session::{Config, Session, words};
 use crate::settings::RENAME_NOTICE_SHOWN;
 use crate::store::Store;
@@ -137,7 +137,11 @@ pub fn run(env: &Env, args: &StudyArgs) -> Result<Exit> {
     let ui = front.ui();
     let mut machine = Machine::new();
     let planner = Planner::new(&scheduler, clock, rng);
-    let session = Session::new(&decks, &mut store, planner, ui, &mut machine, config)?;
+    let session = Session::new(
+        &decks,
+        Engine::new(&mut store, planner, ui, &mut machine),
+        config,
+    )?;
     if session.queue().is_empty() {
         let text = session.nothing_due(env.now, scheduler.time_zone());
         drop(session);

@@ -44,12 +44,12 @@ use crate::deck::answer::Verdict as Matched;
 use crate::deck::{Card, CardKind, CardRef, Deck};
 use crate::practical;
 use crate::quiz::{
-    self, ALL_GRADES, CLAIM_GRADES, CLOSE_GRADE, Check, Given, Live, Planner, Posed, Progress,
-    QuizError, Settle, words as say,
+    self, ALL_GRADES, CLAIM_GRADES, CLOSE_GRADE, Check, Engine, Given, Posed, QuizError, Settle,
+    words as say,
 };
 use crate::schedule::{CardState, Rating, State};
 use crate::store::{AnswerId, AnswerKind, Calibration, Confidence};
-use crate::ui::{GradeReply, Offer, Style, Ui, UiError};
+use crate::ui::{GradeReply, Offer, Style, UiError};
 
 pub use crate::defaults::INTERVIEW_MINUTES as DEFAULT_MINUTES;
 pub use crate::defaults::INTERVIEW_QUESTIONS as DEFAULT_QUESTIONS;
@@ -110,10 +110,7 @@ pub struct Round<'a> {
     cards: Vec<(&'a Deck, &'a Card)>,
     keys: Vec<CardRef>,
     states: Vec<CardState>,
-    progress: &'a mut dyn Progress,
-    planner: Planner<'a>,
-    ui: &'a mut dyn Ui,
-    live: &'a mut dyn Live,
+    engine: Engine<'a>,
     config: Config,
 }
 
@@ -127,17 +124,10 @@ fn passed(text: &str) -> bool {
 
 impl<'a> Round<'a> {
     /// Prepares a round over the askable cards of `decks` (suspended cards and labs left out).
-    pub fn new(
-        decks: &'a [Deck],
-        progress: &'a mut dyn Progress,
-        planner: Planner<'a>,
-        ui: &'a mut dyn Ui,
-        live: &'a mut dyn Live,
-        config: Config,
-    ) -> Result<Self, QuizError> {
-        let suspended = progress.suspended()?;
+    pub fn new(decks: &'a [Deck], engine: Engine<'a>, config: Config) -> Result<Self, QuizError> {
+        let suspended = engine.progress.suspended()?;
         let (cards, states): (Vec<(&Deck, &Card)>, Vec<CardState>) =
-            crate::join::with_states(decks, progress.states())?
+            crate::join::with_states(decks, engine.progress.states())?
                 .into_iter()
                 .filter(|c| select::askable(c.card))
                 .filter(|c| !suspended.contains(&c.deck.card_ref(c.card)))
@@ -148,10 +138,7 @@ impl<'a> Round<'a> {
             cards,
             keys,
             states,
-            progress,
-            planner,
-            ui,
-            live,
+            engine,
             config,
         })
     }
@@ -168,9 +155,9 @@ impl<'a> Round<'a> {
     /// Runs the round, then the debrief; returns the scorecard.
     pub fn run(mut self) -> Result<Scorecard, QuizError> {
         // A damaged file must not be written to (as in a study session).
-        self.progress.first_question()?;
+        self.engine.progress.first_question()?;
         let length = self.length();
-        let start = self.planner.now();
+        let start = self.engine.planner.now();
         let index: HashMap<&CardRef, usize> =
             self.keys.iter().enumerate().map(|(i, k)| (k, i)).collect();
         let follow_ups: Vec<Vec<usize>> = self
@@ -189,7 +176,7 @@ impl<'a> Round<'a> {
         for &i in follow_ups.iter().flatten() {
             followed[i] = true;
         }
-        let scheduler = self.planner.scheduler();
+        let scheduler = self.engine.planner.scheduler();
         let weakness: Vec<f64> = self
             .states
             .iter()
@@ -206,13 +193,13 @@ impl<'a> Round<'a> {
             &studied,
             &practical,
             &followed,
-            self.planner.rng(),
+            self.engine.planner.rng(),
         );
         // Open questions first; a closed card with a typed twin never (the twin asks it without options).
         leads.retain(|&i| class[i] != select::Class::Twin);
         leads.sort_by_key(|&i| (followed[i], class[i]));
         let leads = select::spread(&leads, &practical);
-        self.ui.say(
+        self.engine.ui.say(
             Style::Dim,
             &words::opening(
                 self.config.minutes,
@@ -233,14 +220,14 @@ impl<'a> Round<'a> {
         let mut again: Option<(usize, Option<usize>)> = None;
         let mut interrupted = false;
         loop {
-            let now = self.planner.now();
+            let now = self.engine.planner.now();
             let elapsed = now.duration_since(start);
             if elapsed >= length {
-                self.ui.say(Style::Text, words::TIME_UP)?;
+                self.engine.ui.say(Style::Text, words::TIME_UP)?;
                 break;
             }
             if again.is_none() && asked.len() >= self.config.questions as usize {
-                self.ui.say(Style::Text, words::LAST_QUESTION)?;
+                self.engine.ui.say(Style::Text, words::LAST_QUESTION)?;
                 break;
             }
             let next = again
@@ -259,7 +246,7 @@ impl<'a> Round<'a> {
                     match other.or_else(|| open.clone().next()) {
                         Some(card) => (card, None),
                         None => {
-                            self.ui.say(Style::Text, words::ENDED)?;
+                            self.engine.ui.say(Style::Text, words::ENDED)?;
                             break;
                         }
                     }
@@ -278,11 +265,11 @@ impl<'a> Round<'a> {
                 self.cards[card].1.kind.name(),
                 follow_up_of.is_some(),
             );
-            self.ui.say(Style::Header, &header)?;
+            self.engine.ui.say(Style::Header, &header)?;
             let given = match self.ask(card) {
                 Ok(Put::Given(given)) => given,
                 Ok(Put::Quit) => {
-                    self.ui.say(Style::Text, words::ENDED)?;
+                    self.engine.ui.say(Style::Text, words::ENDED)?;
                     break;
                 }
                 Ok(Put::Undo) => {
@@ -292,7 +279,7 @@ impl<'a> Round<'a> {
                     }
                     again = Some((card, follow_up_of));
                     let Some(last) = asked.pop() else {
-                        self.ui.say(Style::Dim, say::NOTHING_TO_UNDO)?;
+                        self.engine.ui.say(Style::Dim, say::NOTHING_TO_UNDO)?;
                         continue;
                     };
                     self.take_back(&last)?;
@@ -302,7 +289,7 @@ impl<'a> Round<'a> {
                     }
                     again = Some((last.card, last.follow_up_of));
                     let id = self.cards[last.card].1.id.as_str();
-                    self.ui.say(Style::Dim, &say::undone(id))?;
+                    self.engine.ui.say(Style::Dim, &say::undone(id))?;
                     continue;
                 }
                 Err(QuizError::Ui(UiError::Interrupted)) => {
@@ -311,8 +298,8 @@ impl<'a> Round<'a> {
                 }
                 Err(err) => return Err(err),
             };
-            let answered_at = self.planner.now();
-            self.ui.say(
+            let answered_at = self.engine.planner.now();
+            self.engine.ui.say(
                 Style::Dim,
                 &words::took(answered_at.duration_since(now), PACE),
             )?;
@@ -320,7 +307,7 @@ impl<'a> Round<'a> {
             let confidence = if unscored {
                 None
             } else {
-                match self.ui.confidence() {
+                match self.engine.ui.confidence() {
                     Ok(c) => c,
                     // The answer was given: it is kept (recorded below when auto-checked), then the round ends.
                     Err(UiError::Interrupted) => {
@@ -373,7 +360,7 @@ impl<'a> Round<'a> {
                 other => return Err(other),
             }
         }
-        let end = self.planner.now();
+        let end = self.engine.planner.now();
         let mut card = self.scorecard(&asked, end.duration_since(start));
         card.interrupted = interrupted;
         Ok(card)
@@ -382,7 +369,13 @@ impl<'a> Round<'a> {
     /// Asks one question without hints or feedback: an answer, undo, or quit.
     fn ask(&mut self, index: usize) -> Result<Put, QuizError> {
         let card = self.cards[index].1;
-        let posed = quiz::pose(self.ui, self.planner.rng(), card, false, words::PREDICT)?;
+        let posed = quiz::pose(
+            self.engine.ui,
+            self.engine.planner.rng(),
+            card,
+            false,
+            words::PREDICT,
+        )?;
         Ok(match posed {
             // A prediction this build cannot run: not scored.
             Posed::Missing => Put::Given(Given::Picks(Vec::new())),
@@ -395,7 +388,7 @@ impl<'a> Round<'a> {
     /// Takes back a question's recorded answer (undo): its log row goes and the card's state comes back.
     fn take_back(&mut self, q: &Asked) -> Result<(), QuizError> {
         if let Some(id) = q.answer_id {
-            let undone = self.progress.undo(id)?;
+            let undone = self.engine.progress.undo(id)?;
             if self.config.schedule {
                 self.states[q.card] = undone.state;
             }
@@ -409,7 +402,7 @@ impl<'a> Round<'a> {
     /// as given until it is run.
     fn provisional(&mut self, q: &mut Asked) -> Result<bool, QuizError> {
         let card = self.cards[q.card].1;
-        if let Some(check) = quiz::check(&self.planner, card, &q.given) {
+        if let Some(check) = quiz::check(&self.engine.planner, card, &q.given) {
             if check.verdict == Matched::Close {
                 q.close = Some(check);
                 q.was_close = true;
@@ -423,7 +416,10 @@ impl<'a> Round<'a> {
         Ok(match (&card.kind, &q.given) {
             (CardKind::Practical { .. }, Given::Picks(picks)) => !picks.is_empty(),
             (_, Given::Text(text)) => {
-                !passed(text) && quiz::ideas(&self.planner, card, text).missed.is_empty()
+                !passed(text)
+                    && quiz::ideas(&self.engine.planner, card, text)
+                        .missed
+                        .is_empty()
             }
             (_, Given::Picks(_) | Given::Bool(_)) => false,
         })
@@ -432,10 +428,10 @@ impl<'a> Round<'a> {
     /// Records an interview answer (the log row and, when the schedule counts, the card's new state).
     fn record(&mut self, q: &mut Asked, rating: Rating, claimed: bool) -> Result<(), QuizError> {
         let close = q.was_close;
-        let time = self.planner.now();
+        let time = self.engine.planner.now();
         let saved = quiz::save(
-            self.progress,
-            &mut self.planner,
+            self.engine.progress,
+            &mut self.engine.planner,
             Settle {
                 card: &self.keys[q.card],
                 before: self.states[q.card].clone(),
@@ -454,7 +450,7 @@ impl<'a> Round<'a> {
         q.answer_id = Some(saved.id);
         q.rating = Some(rating);
         if let Some(confidence) = q.confidence {
-            self.progress.set_confidence(saved.id, confidence)?;
+            self.engine.progress.set_confidence(saved.id, confidence)?;
         }
         Ok(())
     }
@@ -466,24 +462,25 @@ impl<'a> Round<'a> {
         if asked.is_empty() {
             return Ok(());
         }
-        self.ui.say(Style::Header, words::DEBRIEF)?;
+        self.engine.ui.say(Style::Header, words::DEBRIEF)?;
         // The confident misses known now (auto-checked, sure and wrong) come first, then the rest in order.
         let (first, rest): (Vec<usize>, Vec<usize>) =
             (0..asked.len()).partition(|&i| asked[i].confident_miss());
         if !first.is_empty() {
-            self.ui
+            self.engine
+                .ui
                 .say(Style::Text, &words::confident_first(first.len()))?;
         }
         // After `q` at a grade prompt, the rest are recorded with their default grades.
         let mut prompting = true;
         for (at, n) in first.iter().chain(&rest).copied().enumerate() {
             if at == first.len() && !first.is_empty() {
-                self.ui.say(Style::Text, words::THE_REST)?;
+                self.engine.ui.say(Style::Text, words::THE_REST)?;
             }
             let q = &mut asked[n];
             let card = self.cards[q.card].1;
             let spent = q.answered_at.duration_since(q.asked_at);
-            self.ui.say(
+            self.engine.ui.say(
                 Style::Header,
                 &words::debrief_header(n + 1, &self.keys[q.card], spent),
             )?;
@@ -494,8 +491,8 @@ impl<'a> Round<'a> {
             } else {
                 card.prompt.as_str()
             };
-            self.ui.say(Style::Question, question)?;
-            self.ui.say(
+            self.engine.ui.say(Style::Question, question)?;
+            self.engine.ui.say(
                 Style::Text,
                 &words::your_answer(&quiz::given_text(card, &q.given), q.confidence),
             )?;
@@ -507,12 +504,13 @@ impl<'a> Round<'a> {
                     } else {
                         Style::Wrong
                     };
-                    self.ui
+                    self.engine
+                        .ui
                         .say(style, &words::verdict(verdict, &card.right_answer()))?;
                     if let (Some(diff), Verdict::Wrong) =
                         (words::options_diff(card, &q.given), verdict)
                     {
-                        self.ui.say(Style::Text, &diff)?;
+                        self.engine.ui.say(Style::Text, &diff)?;
                     }
                     if verdict == Verdict::Wrong {
                         prompting = self.offer_claim(q, prompting)?;
@@ -520,7 +518,7 @@ impl<'a> Round<'a> {
                 }
                 (_, _, None, Some(check)) => {
                     let feedback = say::close(model, &check.matched, &check.unmatched, CLOSE_GRADE);
-                    self.ui.say(Style::Text, &feedback)?;
+                    self.engine.ui.say(Style::Text, &feedback)?;
                     prompting = self.self_grade(q, CLOSE_GRADE, prompting, Vec::new())?;
                 }
                 (CardKind::Practical { experiment }, Given::Picks(picks), None, None) => {
@@ -528,9 +526,9 @@ impl<'a> Round<'a> {
                 }
                 (_, Given::Text(text), None, None) => {
                     let text = text.clone();
-                    let ideas = quiz::ideas(&self.planner, card, &text);
+                    let ideas = quiz::ideas(&self.engine.planner, card, &text);
                     let feedback = say::explanation_feedback(model, &ideas.spotted, &ideas.missed);
-                    self.ui.say(Style::Text, &feedback)?;
+                    self.engine.ui.say(Style::Text, &feedback)?;
                     let suggested = if passed(&text) {
                         Rating::Again
                     } else {
@@ -541,7 +539,7 @@ impl<'a> Round<'a> {
                 (_, Given::Picks(_) | Given::Bool(_), None, None) => {}
             }
             if let Some(explain) = &card.explain {
-                self.ui.say(Style::Explain, explain)?;
+                self.engine.ui.say(Style::Explain, explain)?;
             }
         }
         Ok(())
@@ -560,7 +558,7 @@ impl<'a> Round<'a> {
             demo: true,
             ..Offer::default()
         };
-        match quiz::grade_prompt(self.ui, self.live, card, &keep, 0, offer)? {
+        match self.engine.grade_prompt(card, &keep, 0, offer)? {
             GradeReply::Claim => {}
             GradeReply::Quit => return Ok(false),
             GradeReply::Grade(_) | GradeReply::Suspend | GradeReply::Demo | GradeReply::Undo => {
@@ -573,18 +571,17 @@ impl<'a> Round<'a> {
             demo: true,
             ..Offer::default()
         };
-        let (rating, keep) =
-            match quiz::grade_prompt(self.ui, self.live, card, &choices, default, offer) {
-                Ok(GradeReply::Grade(rating)) => (rating, true),
-                Ok(GradeReply::Quit) => (CLAIM_GRADES[default], false),
-                Ok(_) => (CLAIM_GRADES[default], true),
-                Err(err) => return Err(err),
-            };
+        let (rating, keep) = match self.engine.grade_prompt(card, &choices, default, offer) {
+            Ok(GradeReply::Grade(rating)) => (rating, true),
+            Ok(GradeReply::Quit) => (CLAIM_GRADES[default], false),
+            Ok(_) => (CLAIM_GRADES[default], true),
+            Err(err) => return Err(err),
+        };
         self.take_back(q)?;
         self.record(q, rating, true)?;
         q.verdict = Some(Verdict::Right);
         q.claimed = true;
-        self.ui.say(Style::Dim, &words::claimed(rating))?;
+        self.engine.ui.say(Style::Dim, &words::claimed(rating))?;
         Ok(keep)
     }
 
@@ -597,11 +594,12 @@ impl<'a> Round<'a> {
     ) -> Result<(), QuizError> {
         let Some(found) = practical::find(experiment) else {
             q.verdict = Some(Verdict::Unverified);
-            self.ui
+            self.engine
+                .ui
                 .say(Style::Dim, &words::verdict(Verdict::Unverified, ""))?;
             return Ok(());
         };
-        match quiz::run_prediction(self.ui, self.live, found, &picks)? {
+        match quiz::run_prediction(self.engine.ui, self.engine.live, found, &picks)? {
             Some(right) => {
                 q.verdict = Some(verdict_of(right));
                 self.record(q, if right { Rating::Good } else { Rating::Again }, false)?;
@@ -629,7 +627,7 @@ impl<'a> Round<'a> {
                 demo: true,
                 ..Offer::default()
             };
-            match quiz::grade_prompt(self.ui, self.live, card, &choices, at, offer) {
+            match self.engine.grade_prompt(card, &choices, at, offer) {
                 Ok(GradeReply::Grade(rating)) => rating,
                 Ok(GradeReply::Quit) => {
                     keep = false;

@@ -11,8 +11,9 @@ use super::*;
 use crate::deck::{Known, parse_deck};
 use crate::practical::Outcome;
 use crate::practical::{Experiment, Observation};
-use crate::quiz::{Lab, MemoryProgress};
+use crate::quiz::{Lab, Live, MemoryProgress, Planner};
 use crate::schedule::{Scheduler, SchedulerConfig};
+use crate::ui::Ui;
 use crate::ui::script::{End, scripted};
 
 const START: &str = "2026-03-02T09:00:00Z";
@@ -170,10 +171,7 @@ impl Bench {
         let mut live = FakeLive(observed(0));
         let round = Round::new(
             &self.decks,
-            &mut self.progress,
-            planner,
-            &mut ui,
-            &mut live,
+            Engine::new(&mut self.progress, planner, &mut ui, &mut live),
             config,
         )
         .unwrap();

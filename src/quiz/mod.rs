@@ -28,6 +28,59 @@ use crate::ui::{GradeChoice, GradeReply, Offer, Reply, Style, Ui, UiError};
 /// matcher does.
 pub type Judge<'a> = Box<dyn Fn(&Card, &str) -> Option<Judgement> + 'a>;
 
+/// What both loops (the study session and the mock interview) ask, check and record through: the progress
+/// store, the planner (scheduler, clock, rng, judge), the front end and the live experiments. Each loop holds
+/// one beside what is its own (its order, its clock, its settings), so the two cannot drift apart in how
+/// they reach these.
+pub struct Engine<'a> {
+    pub progress: &'a mut dyn Progress,
+    pub planner: Planner<'a>,
+    pub ui: &'a mut dyn Ui,
+    pub live: &'a mut dyn Live,
+}
+
+impl<'a> Engine<'a> {
+    pub fn new(
+        progress: &'a mut dyn Progress,
+        planner: Planner<'a>,
+        ui: &'a mut dyn Ui,
+        live: &'a mut dyn Live,
+    ) -> Self {
+        Self {
+            progress,
+            planner,
+            ui,
+            live,
+        }
+    }
+
+    /// A grade prompt with `offer`'s actions; a demo (offered when `offer.demo` and the card names one) runs and
+    /// the prompt comes back.
+    pub fn grade_prompt(
+        &mut self,
+        card: &Card,
+        choices: &[GradeChoice],
+        default: usize,
+        offer: Offer,
+    ) -> Result<GradeReply, QuizError> {
+        let demo = card.demo.as_deref().and_then(practical::find);
+        let offer = Offer {
+            demo: offer.demo && demo.is_some(),
+            ..offer
+        };
+        loop {
+            match self.ui.grade(choices, default, offer)? {
+                GradeReply::Demo => {
+                    if let Some(experiment) = demo {
+                        show_demo(self.ui, self.live, experiment)?;
+                    }
+                }
+                reply => return Ok(reply),
+            }
+        }
+    }
+}
+
 /// The scheduler, the clock, the rng and the judge: what turns an answer into a verdict and a new card state.
 pub struct Planner<'a> {
     scheduler: &'a Scheduler,
@@ -503,33 +556,6 @@ pub fn show_demo(
         }
     }
     Ok(())
-}
-
-/// A grade prompt with `offer`'s actions; a demo (offered when `offer.demo` and the card names one) runs and
-/// the prompt comes back.
-pub fn grade_prompt(
-    ui: &mut dyn Ui,
-    live: &mut dyn Live,
-    card: &Card,
-    choices: &[GradeChoice],
-    default: usize,
-    offer: Offer,
-) -> Result<GradeReply, QuizError> {
-    let demo = card.demo.as_deref().and_then(practical::find);
-    let offer = Offer {
-        demo: offer.demo && demo.is_some(),
-        ..offer
-    };
-    loop {
-        match ui.grade(choices, default, offer)? {
-            GradeReply::Demo => {
-                if let Some(experiment) = demo {
-                    show_demo(ui, live, experiment)?;
-                }
-            }
-            reply => return Ok(reply),
-        }
-    }
 }
 
 /// Runs a prediction's experiment live and shows the machine's verdict on `picks` (indices in the experiment's

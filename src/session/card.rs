@@ -59,20 +59,20 @@ impl Session<'_> {
     ) -> Result<Step, QuizError> {
         let (_, card) = self.cards[index];
         let state = &self.states[index];
-        let shown_at = self.planner.now();
+        let shown_at = self.engine.planner.now();
         let tag = words::tag(
             card.kind.name(),
             state.state == State::New,
             self.config.cram,
         );
         let header = words::header(position, &self.key_of(index), &tag);
-        self.ui.say(Style::Header, &header)?;
+        self.engine.ui.say(Style::Header, &header)?;
         if !self.config.cram
             && matches!(state.state, State::Learning | State::Relearning)
             && let Some(due) = state.due.filter(|due| *due > shown_at)
         {
             // Learn-ahead: say so, or a card said "next in 10m" seems to come back early.
-            self.ui.say(
+            self.engine.ui.say(
                 Style::Dim,
                 &words::learn_ahead(due.duration_since(shown_at)),
             )?;
@@ -90,20 +90,20 @@ impl Session<'_> {
             } => (right, hint_used, claimable),
             Checked::SelfGrade(suggested) => {
                 if let Some(explain) = &card.explain {
-                    self.ui.say(Style::Explain, explain)?;
+                    self.engine.ui.say(Style::Explain, explain)?;
                 }
                 return self.grade(index, Grade::Suggested(suggested), shown_at);
             }
             Checked::Close(suggested) => {
                 if let Some(explain) = &card.explain {
-                    self.ui.say(Style::Explain, explain)?;
+                    self.engine.ui.say(Style::Explain, explain)?;
                 }
                 return self.grade(index, Grade::Close(suggested), shown_at);
             }
             Checked::Step(step) => return Ok(step),
         };
         if let Some(explain) = &card.explain {
-            self.ui.say(Style::Explain, explain)?;
+            self.engine.ui.say(Style::Explain, explain)?;
         }
         if !right && claimable {
             return self.grade(index, Grade::Wrong, shown_at);
@@ -116,7 +116,7 @@ impl Session<'_> {
                 (Rating::Again, Verdict::Wrong, words::RECORDED_AGAIN)
             };
             self.record(index, rating, verdict, shown_at)?;
-            self.ui.say(Style::Dim, note)?;
+            self.engine.ui.say(Style::Dim, note)?;
             return Ok(Step::Answered);
         }
         self.grade(index, Grade::Right, shown_at)
@@ -154,7 +154,7 @@ impl Session<'_> {
             undo: true,
         };
         let card = self.cards[index].1;
-        let reply = match quiz::grade_prompt(self.ui, self.live, card, &choices, default, offer) {
+        let reply = match self.engine.grade_prompt(card, &choices, default, offer) {
             Ok(reply) => reply,
             Err(QuizError::Ui(UiError::Interrupted)) => {
                 self.record(index, ratings[default], verdict, shown_at)?;
@@ -167,19 +167,22 @@ impl Session<'_> {
             GradeReply::Grade(rating) => {
                 self.record(index, rating, verdict, shown_at)?;
                 if grade == Grade::Wrong {
-                    self.ui.say(Style::Dim, words::RECORDED_AGAIN)?;
+                    self.engine.ui.say(Style::Dim, words::RECORDED_AGAIN)?;
                 }
                 Ok(Step::Answered)
             }
             GradeReply::Claim => self.grade(index, Grade::Claimed, shown_at),
             GradeReply::Suspend => {
                 self.record(index, ratings[default], verdict, shown_at)?;
-                self.progress
-                    .set_suspended(&self.key_of(index), true, self.planner.now())?;
+                self.engine.progress.set_suspended(
+                    &self.key_of(index),
+                    true,
+                    self.engine.planner.now(),
+                )?;
                 self.aside[index] = Aside::Suspended;
                 self.history.push(Done::Suspend { card: index });
                 let card = self.key_of(index).to_string();
-                self.ui.say(
+                self.engine.ui.say(
                     Style::Dim,
                     &words::suspended(&card, ratings[default].name()),
                 )?;
@@ -203,11 +206,12 @@ impl Session<'_> {
     }
 
     fn grade_choices(&self, index: usize, ratings: &[Rating]) -> Vec<GradeChoice> {
-        let now = self.planner.now();
+        let now = self.engine.planner.now();
         let previews = if self.config.cram {
             None
         } else {
-            self.planner
+            self.engine
+                .planner
                 .scheduler()
                 .preview(&self.states[index], now)
                 .ok()
@@ -235,7 +239,7 @@ impl Session<'_> {
         shown_at: Timestamp,
     ) -> Result<(), QuizError> {
         let card = self.key_of(index);
-        let now = self.planner.now();
+        let now = self.engine.planner.now();
         let settle = Settle {
             card: &card,
             before: self.states[index].clone(),
@@ -247,7 +251,7 @@ impl Session<'_> {
             close: verdict == Verdict::Close,
             kind: AnswerKind::Study,
         };
-        let saved = quiz::save(self.progress, &mut self.planner, settle)?;
+        let saved = quiz::save(self.engine.progress, &mut self.engine.planner, settle)?;
         let was_new = saved.before.state == State::New;
         self.states[index] = saved.after;
         self.summary
@@ -297,17 +301,19 @@ impl Session<'_> {
         shown_at: Timestamp,
     ) -> Result<Step, QuizError> {
         let card = self.cards[index].1;
-        self.ui.say(Style::Question, &card.prompt)?;
-        match quiz::ask(self.ui, card, true, |ui, hint| {
+        self.engine.ui.say(Style::Question, &card.prompt)?;
+        match quiz::ask(self.engine.ui, card, true, |ui, hint| {
             ui.proceed(words::reveal(hint), hint)
         })? {
             Asked::Value((), _) => {}
             Asked::Undo => return Ok(Step::Undo),
             Asked::Quit => return Ok(Step::Quit),
         }
-        self.ui.say(Style::Text, &words::flashcard_back(back))?;
+        self.engine
+            .ui
+            .say(Style::Text, &words::flashcard_back(back))?;
         if let Some(explain) = &card.explain {
-            self.ui.say(Style::Explain, explain)?;
+            self.engine.ui.say(Style::Explain, explain)?;
         }
         self.grade(index, Grade::Flashcard, shown_at)
     }
@@ -315,23 +321,29 @@ impl Session<'_> {
     /// Asks and checks a card the engine poses (choice, true/false, typed, practical) and gives the feedback at
     /// once.
     fn answer(&mut self, card: &Card) -> Result<Checked, QuizError> {
-        let (given, hint_used) =
-            match quiz::pose(self.ui, self.planner.rng(), card, true, words::RUNS_LIVE)? {
-                Posed::Missing => return Ok(Checked::Step(Step::Unavailable)),
-                Posed::Asked(Asked::Value(given, hint_used)) => (given, hint_used),
-                Posed::Asked(Asked::Undo) => return Ok(Checked::Step(Step::Undo)),
-                Posed::Asked(Asked::Quit) => return Ok(Checked::Step(Step::Quit)),
-            };
+        let (given, hint_used) = match quiz::pose(
+            self.engine.ui,
+            self.engine.planner.rng(),
+            card,
+            true,
+            words::RUNS_LIVE,
+        )? {
+            Posed::Missing => return Ok(Checked::Step(Step::Unavailable)),
+            Posed::Asked(Asked::Value(given, hint_used)) => (given, hint_used),
+            Posed::Asked(Asked::Undo) => return Ok(Checked::Step(Step::Undo)),
+            Posed::Asked(Asked::Quit) => return Ok(Checked::Step(Step::Quit)),
+        };
         let model = card.model_answer().unwrap_or_default();
         if let (CardKind::Practical { experiment }, Given::Picks(picks)) = (&card.kind, &given) {
             let Some(found) = practical::find(experiment) else {
                 return Ok(Checked::Step(Step::Unavailable));
             };
-            let Some(right) = quiz::run_prediction(self.ui, self.live, found, picks)? else {
+            let Some(right) = quiz::run_prediction(self.engine.ui, self.engine.live, found, picks)?
+            else {
                 return Ok(Checked::Step(Step::Unavailable));
             };
             if card.explain.is_none() {
-                self.ui.say(Style::Dim, found.explain)?;
+                self.engine.ui.say(Style::Dim, found.explain)?;
             }
             return Ok(Checked::Verdict {
                 right,
@@ -345,14 +357,14 @@ impl Session<'_> {
         {
             // An explanation: portquiz does not pretend to judge meaning. It shows the model answer and the key
             // ideas it spotted or missed, suggests a grade, and the candidate grades.
-            let ideas = quiz::ideas(&self.planner, card, text);
-            self.ui.say(
+            let ideas = quiz::ideas(&self.engine.planner, card, text);
+            self.engine.ui.say(
                 Style::Text,
                 &say::explanation_feedback(model, &ideas.spotted, &ideas.missed),
             )?;
             return Ok(Checked::SelfGrade(capped(ideas.suggested, hint_used)));
         }
-        let Some(check) = quiz::check(&self.planner, card, &given) else {
+        let Some(check) = quiz::check(&self.engine.planner, card, &given) else {
             return Ok(Checked::Step(Step::Unavailable));
         };
         let right = check.is_right();
@@ -361,18 +373,23 @@ impl Session<'_> {
                 let correct: Vec<&str> =
                     answers.iter().map(|&i| options[i].text.as_str()).collect();
                 if right {
-                    self.ui.say(Style::Right, &say::choice_right(&correct))?;
+                    self.engine
+                        .ui
+                        .say(Style::Right, &say::choice_right(&correct))?;
                 } else {
-                    self.ui.say(Style::Wrong, &say::choice_wrong(&correct))?;
+                    self.engine
+                        .ui
+                        .say(Style::Wrong, &say::choice_wrong(&correct))?;
                     if answers.len() > 1 {
                         let misses = say::choice_misses(&check.missed, &check.wrongly_picked);
                         if !misses.is_empty() {
-                            self.ui.say(Style::Text, &misses)?;
+                            self.engine.ui.say(Style::Text, &misses)?;
                         }
                     }
                     for &p in picks.iter().filter(|p| !answers.contains(p)) {
                         if let Some(why) = &options[p].why {
-                            self.ui
+                            self.engine
+                                .ui
                                 .say(Style::Text, &say::why_not(&options[p].text, why))?;
                         }
                     }
@@ -380,20 +397,22 @@ impl Session<'_> {
             }
             (CardKind::TrueFalse { answer }, _) => {
                 let style = if right { Style::Right } else { Style::Wrong };
-                self.ui
+                self.engine
+                    .ui
                     .say(style, &say::true_false_verdict(right, *answer))?;
             }
             _ => match check.verdict {
-                Matched::Right => self.ui.say(Style::Right, &say::typed_right(model))?,
+                Matched::Right => self.engine.ui.say(Style::Right, &say::typed_right(model))?,
                 Matched::Close => {
                     let suggested = capped(CLOSE_GRADE, hint_used);
-                    self.ui.say(
+                    self.engine.ui.say(
                         Style::Text,
                         &say::close(model, &check.matched, &check.unmatched, suggested),
                     )?;
                     return Ok(Checked::Close(suggested));
                 }
                 Matched::Wrong => self
+                    .engine
                     .ui
                     .say(Style::Wrong, &say::typed_wrong(model, &check.missing))?,
             },
@@ -411,18 +430,18 @@ impl Session<'_> {
         id: &str,
         params: &crate::deck::LabParams,
     ) -> Result<Checked, QuizError> {
-        let Some(experiment) = quiz::introduce_live(self.ui, card, id, "lab")? else {
+        let Some(experiment) = quiz::introduce_live(self.engine.ui, card, id, "lab")? else {
             return Ok(Checked::Step(Step::Unavailable));
         };
-        let mut lab = match self.live.start_lab_with(experiment, params) {
+        let mut lab = match self.engine.live.start_lab_with(experiment, params) {
             Ok(lab) => lab,
             Err(reason) => {
-                self.ui.say(Style::Dim, &say::unavailable(&reason))?;
+                self.engine.ui.say(Style::Dim, &say::unavailable(&reason))?;
                 return Ok(Checked::Step(Step::Unavailable));
             }
         };
-        self.ui.say(Style::Text, lab.instructions())?;
-        let hint_used = match quiz::ask(self.ui, card, true, |ui, hint| {
+        self.engine.ui.say(Style::Text, lab.instructions())?;
+        let hint_used = match quiz::ask(self.engine.ui, card, true, |ui, hint| {
             ui.proceed(words::LAB_DONE, hint)
         })? {
             Asked::Value((), hint_used) => hint_used,
@@ -434,10 +453,11 @@ impl Session<'_> {
             let result = lab.verify();
             checks += 1;
             for line in &result.transcript {
-                self.ui.say(Style::Dim, line)?;
+                self.engine.ui.say(Style::Dim, line)?;
             }
             if result.passed {
-                self.ui
+                self.engine
+                    .ui
                     .say(Style::Right, &words::lab_verified(&result.conclusion))?;
                 return Ok(Checked::Verdict {
                     right: true,
@@ -445,10 +465,11 @@ impl Session<'_> {
                     claimable: false,
                 });
             }
-            self.ui
+            self.engine
+                .ui
                 .say(Style::Wrong, &words::lab_not_verified(&result.conclusion))?;
-            match self.ui.lab_failed(checks < MAX_LAB_CHECKS)? {
-                LabReply::Retry => self.ui.say(Style::Dim, words::CHECKING_AGAIN)?,
+            match self.engine.ui.lab_failed(checks < MAX_LAB_CHECKS)? {
+                LabReply::Retry => self.engine.ui.say(Style::Dim, words::CHECKING_AGAIN)?,
                 LabReply::GiveUp => {
                     return Ok(Checked::Verdict {
                         right: false,
@@ -457,7 +478,7 @@ impl Session<'_> {
                     });
                 }
                 LabReply::Skip => {
-                    self.ui.say(Style::Dim, words::LAB_SKIPPED)?;
+                    self.engine.ui.say(Style::Dim, words::LAB_SKIPPED)?;
                     return Ok(Checked::Step(Step::Skipped));
                 }
                 LabReply::Quit => return Ok(Checked::Step(Step::Quit)),

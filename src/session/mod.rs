@@ -37,10 +37,10 @@ pub use card::MAX_LAB_CHECKS;
 pub use summary::{Outlook, Summary};
 
 use crate::deck::{Card, CardRef, Deck};
-use crate::quiz::{Live, Planner, Progress, QuizError, Today};
+use crate::quiz::{Engine, QuizError, Today};
 use crate::schedule::{CardState, QueueEntry, QueueKind, QueueLimits, State, build_queue};
 use crate::store::AnswerId;
-use crate::ui::{Style, Ui, UiError};
+use crate::ui::{Style, UiError};
 
 /// Limits and mode of one session.
 #[derive(Debug, Clone)]
@@ -136,10 +136,7 @@ pub struct Session<'a> {
     /// Card indices by a random rank drawn once: new cards (and cram) follow it, so the order is shuffled
     /// but stable.
     by_rank: Vec<usize>,
-    progress: &'a mut dyn Progress,
-    planner: Planner<'a>,
-    ui: &'a mut dyn Ui,
-    live: &'a mut dyn Live,
+    engine: Engine<'a>,
     config: Config,
     today: Today,
     history: Vec<Done>,
@@ -152,12 +149,10 @@ impl<'a> Session<'a> {
     /// Prepares a session over `decks` with the stored progress.
     pub fn new(
         decks: &'a [Deck],
-        progress: &'a mut dyn Progress,
-        mut planner: Planner<'a>,
-        ui: &'a mut dyn Ui,
-        live: &'a mut dyn Live,
+        mut engine: Engine<'a>,
         config: Config,
     ) -> Result<Self, QuizError> {
+        let progress = &mut *engine.progress;
         let (cards, states): (Vec<(&Deck, &Card)>, Vec<CardState>) =
             crate::join::with_states(decks, progress.states())?
                 .into_iter()
@@ -165,7 +160,7 @@ impl<'a> Session<'a> {
                 .unzip();
         let today = progress.done_since(config.day_start)?;
         let mut rank: Vec<usize> = (0..cards.len()).collect();
-        rank.shuffle(planner.rng());
+        rank.shuffle(engine.planner.rng());
         let mut by_rank: Vec<usize> = (0..cards.len()).collect();
         by_rank.sort_by_key(|&i| rank[i]);
         // Cards are named by borrowed ids here (a `CardRef` per card was 200,000 strings at 100,000 cards);
@@ -217,10 +212,7 @@ impl<'a> Session<'a> {
             cards,
             states,
             by_rank,
-            progress,
-            planner,
-            ui,
-            live,
+            engine,
             config,
             today,
             history: Vec::new(),
@@ -238,7 +230,7 @@ impl<'a> Session<'a> {
     /// Cards still to be shown now, in order (learning, reviews most overdue first, new cards, learn-ahead),
     /// as indices into the session's cards. New cards (and cram) follow the session's shuffled rank.
     pub fn queue(&self) -> Vec<usize> {
-        self.queue_at(self.planner.now())
+        self.queue_at(self.engine.planner.now())
     }
 
     fn queue_at(&self, now: Timestamp) -> Vec<usize> {
@@ -280,7 +272,7 @@ impl<'a> Session<'a> {
             new_per_day: self.config.new_per_day,
             ..Outlook::default()
         };
-        for entry in self.entries(self.planner.now()) {
+        for entry in self.entries(self.engine.planner.now()) {
             match entry.kind {
                 QueueKind::Learning | QueueKind::LearnAhead => outlook.learning += 1,
                 QueueKind::Review => outlook.review += 1,
@@ -301,13 +293,14 @@ impl<'a> Session<'a> {
 
     /// Runs the session until nothing is left, the candidate quits, or Ctrl-C.
     pub fn run(mut self) -> Result<Summary, QuizError> {
-        let started = self.planner.now();
+        let started = self.engine.planner.now();
         let outlook = self.outlook();
-        self.progress.first_question()?;
-        self.ui
+        self.engine.progress.first_question()?;
+        self.engine
+            .ui
             .say(Style::Dim, &words::outlook(&outlook, self.config.cram))?;
         loop {
-            let now = self.planner.now();
+            let now = self.engine.planner.now();
             let order = self.queue_at(now);
             let next = match self.front.take() {
                 Some(front) => front,
@@ -363,7 +356,7 @@ impl<'a> Session<'a> {
         };
         self.summary.new_buried = outlook.new_buried;
         self.summary.new_per_day = self.config.new_per_day;
-        self.summary.spent = self.planner.now().duration_since(started);
+        self.summary.spent = self.engine.planner.now().duration_since(started);
         self.summary.next_due = self.next_due();
         Ok(self.summary)
     }
@@ -385,7 +378,7 @@ impl<'a> Session<'a> {
 
     /// When the next card of these decks becomes due (learning or review).
     pub fn next_due(&self) -> Option<Timestamp> {
-        let now = self.planner.now();
+        let now = self.engine.planner.now();
         self.states
             .iter()
             .filter(|s| s.state != State::New)
@@ -396,20 +389,22 @@ impl<'a> Session<'a> {
 
     fn undo(&mut self) -> Result<(), QuizError> {
         let Some(done) = self.history.pop() else {
-            self.ui
+            self.engine
+                .ui
                 .say(Style::Dim, crate::quiz::words::NOTHING_TO_UNDO)?;
             return Ok(());
         };
         let (answer_id, card, verdict, rating, was_new, learned, buried) = match done {
             Done::Suspend { card } => {
                 let key = self.key_of(card);
-                self.progress
-                    .set_suspended(&key, false, self.planner.now())?;
+                self.engine
+                    .progress
+                    .set_suspended(&key, false, self.engine.planner.now())?;
                 self.aside[card] = Aside::No;
                 let name = key.to_string();
                 self.summary.suspended.retain(|c| *c != name);
                 let text = words::unsuspended(&name);
-                self.ui.say(Style::Dim, &text)?;
+                self.engine.ui.say(Style::Dim, &text)?;
                 return Ok(());
             }
             Done::Answer {
@@ -422,7 +417,7 @@ impl<'a> Session<'a> {
                 buried,
             } => (answer_id, card, verdict, rating, was_new, learned, buried),
         };
-        let undone = self.progress.undo(answer_id)?;
+        let undone = self.engine.progress.undo(answer_id)?;
         self.states[card] = undone.state;
         self.aside[card] = Aside::No;
         for sibling in buried {
@@ -450,7 +445,9 @@ impl<'a> Session<'a> {
             }
         }
         let id = self.cards[card].1.id.as_str();
-        self.ui.say(Style::Dim, &crate::quiz::words::undone(id))?;
+        self.engine
+            .ui
+            .say(Style::Dim, &crate::quiz::words::undone(id))?;
         self.front = Some(card);
         Ok(())
     }

@@ -11,9 +11,10 @@ use super::*;
 use crate::deck::{Known, parse_deck};
 use crate::practical;
 use crate::practical::{Experiment, LabResult, Observation, Outcome};
-use crate::quiz::{Lab, MemoryProgress};
+use crate::quiz::{Lab, Live, MemoryProgress, Planner};
 use crate::schedule::SchedulerConfig;
 use crate::schedule::{Rating, Scheduler};
+use crate::ui::Ui;
 use crate::ui::script::{End, scripted};
 
 const START: &str = "2026-03-02T09:00:00Z";
@@ -205,10 +206,7 @@ impl Bench {
         };
         let session = Session::new(
             &self.decks,
-            &mut self.progress,
-            planner,
-            &mut ui,
-            &mut self.live,
+            Engine::new(&mut self.progress, planner, &mut ui, &mut self.live),
             config,
         )
         .unwrap();

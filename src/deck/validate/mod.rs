@@ -191,6 +191,27 @@ fn all_keys() -> Vec<&'static str> {
 }
 
 impl Cx<'_> {
+    /// `cards:` or `tables:` (`key`) written empty or as something else than a list of `item`s.
+    fn no_list(&mut self, node: &Node, key: &str, item: &str) {
+        if let Value::Seq(_) | Value::Null = node.value {
+            self.empty_list(node, key);
+            return;
+        }
+        let d = self
+            .error(
+                Some(node.pos),
+                "not-a-list",
+                format!(
+                    "`{key}` must be a list of {key}, found {}",
+                    node.value.kind()
+                ),
+            )
+            .help(format!(
+                "start each {item} with `- id: ...` on its own line under `{key}:`"
+            ));
+        self.push(d);
+    }
+
     fn deck(&mut self, root: &Node) -> Option<Deck> {
         if matches!(root.value, Value::Null) {
             let d = self
@@ -268,19 +289,8 @@ impl Cx<'_> {
                         cards.extend(card);
                     }
                 }
-                Value::Seq(_) | Value::Null => {
-                    self.empty_list(node, "cards");
-                    any_card_written = true;
-                }
-                other => {
-                    let d = self
-                        .error(
-                            Some(node.pos),
-                            "not-a-list",
-                            format!("`cards` must be a list of cards, found {}", other.kind()),
-                        )
-                        .help("start each card with `- id: ...` on its own line under `cards:`");
-                    self.push(d);
+                _ => {
+                    self.no_list(node, "cards", "card");
                     any_card_written = true;
                 }
             }
@@ -337,19 +347,8 @@ impl Cx<'_> {
                         }
                     }
                 }
-                Value::Seq(_) | Value::Null => {
-                    self.empty_list(node, "tables");
-                    any_card_written = true;
-                }
-                other => {
-                    let d = self
-                        .error(
-                            Some(node.pos),
-                            "not-a-list",
-                            format!("`tables` must be a list of tables, found {}", other.kind()),
-                        )
-                        .help("start each table with `- id: ...` on its own line under `tables:`");
-                    self.push(d);
+                _ => {
+                    self.no_list(node, "tables", "table");
                     any_card_written = true;
                 }
             }
