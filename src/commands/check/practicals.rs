@@ -34,16 +34,16 @@ pub fn check(_env: &Env, decks: &[Deck]) -> Result<Exit> {
                 ok += 1;
                 crate::outln!("ok           {id}: {}", obs.conclusion)?;
             }
+            // A reason or message may name a temporary path (TMPDIR): shown safe.
             Outcome::Unavailable { reason } => {
                 unavailable += 1;
                 crate::outln!(
                     "unavailable  {id}: not available here: {}",
-                    crate::safe::line(&reason.to_string())
+                    crate::safe::line(&reason)
                 )?;
             }
             Outcome::Errored { message } => {
                 errored += 1;
-                // A reason or message may name a temporary path (TMPDIR): shown safe.
                 crate::outln!("ERROR        {id}: {}", crate::safe::line(&message))?;
             }
         }
@@ -62,7 +62,7 @@ pub fn check(_env: &Env, decks: &[Deck]) -> Result<Exit> {
                 unavailable += 1;
                 crate::outln!(
                     "unavailable  {id}: not available here: {}",
-                    crate::safe::line(&reason.to_string())
+                    crate::safe::line(&reason)
                 )?;
             }
         }
