@@ -33,9 +33,15 @@ impl Run {
     }
 }
 
-/// Path of the portquiz binary built for these tests.
+/// Path of the portquiz binary built for these tests, or the one `PORTQUIZ_TEST_BIN` names: a build of an
+/// older commit, to show that a test fails on the code before its fix (see tests/hostile.rs).
 pub fn bin() -> PathBuf {
-    PathBuf::from(env!("CARGO_BIN_EXE_portquiz"))
+    std::env::var_os("PORTQUIZ_TEST_BIN")
+        .filter(|p| !p.is_empty())
+        .map_or_else(
+            || PathBuf::from(env!("CARGO_BIN_EXE_portquiz")),
+            PathBuf::from,
+        )
 }
 
 /// The repository root (tests run with it as the working directory).

@@ -8,11 +8,7 @@ use crate::review::Review;
 /// id put in the database by other means is changed, and FSRS tools read it as an opaque key anyway.
 fn csv_field(text: &str) -> String {
     let text = crate::safe::line(text);
-    let text = if text.starts_with(['=', '+', '-', '@']) {
-        std::borrow::Cow::Owned(format!("'{text}"))
-    } else {
-        text
-    };
+    let text = super::neutralised(&text);
     if text.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", text.replace('"', "\"\""))
     } else {

@@ -7,6 +7,7 @@ use super::db::begin;
 use super::db::classify;
 use super::error::{Blocker, StoreError};
 use super::migrations::{APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION};
+use crate::open::OpenError;
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -81,32 +82,31 @@ pub(super) fn file_uri(path: &Path) -> String {
     uri
 }
 
-/// Refuses, without writing, an existing non-empty file that does not start with SQLite's header.
+/// Refuses, without writing, an existing non-empty file that does not start with SQLite's header, and
+/// anything at `path` that is not a regular file. Opened as every file portquiz reads is
+/// ([`crate::open::open_regular`]: non-blocking, its type checked on the open file), so a FIFO swapped in
+/// after a check cannot hang the open.
 pub(super) fn check_header(path: &Path) -> Result<(), StoreError> {
     let not_db = || StoreError::NotADatabase {
         path: path.to_path_buf(),
     };
-    let meta = match std::fs::metadata(path) {
-        Ok(meta) => meta,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-        Err(e) => {
-            return Err(StoreError::NotWritable {
-                path: path.to_path_buf(),
-                reason: e.to_string(),
-            });
-        }
+    let unreadable = |e: std::io::Error| StoreError::NotWritable {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
     };
-    if !meta.is_file() {
-        return Err(not_db());
-    }
-    if meta.len() == 0 {
+    let mut file = match crate::open::open_regular(path) {
+        Ok(file) => file,
+        Err(OpenError::Io { error, .. }) if error.kind() == std::io::ErrorKind::NotFound => {
+            return Ok(());
+        }
+        Err(OpenError::Io { error, .. }) => return Err(unreadable(error)),
+        // Not a regular file (or, never here, too large: open_regular sets no limit).
+        Err(OpenError::NotRegular { .. } | OpenError::TooLarge { .. }) => return Err(not_db()),
+    };
+    if file.metadata().map_err(unreadable)?.len() == 0 {
         return Ok(());
     }
     let mut header = [0u8; 100];
-    let mut file = std::fs::File::open(path).map_err(|e| StoreError::NotWritable {
-        path: path.to_path_buf(),
-        reason: e.to_string(),
-    })?;
     file.read_exact(&mut header).map_err(|_| not_db())?;
     if !header.starts_with(b"SQLite format 3\0") {
         return Err(not_db());
@@ -162,9 +162,15 @@ impl Store {
             path: path.clone(),
             error,
         };
-        let meta = std::fs::File::open(&path)
-            .and_then(|f| f.metadata())
-            .map_err(unreadable)?;
+        // Opened as every file portquiz reads is: a FIFO here (another machine's file, a damaged one)
+        // is refused at once instead of blocking the open until something writes to it.
+        let meta = match crate::open::open_regular(&path) {
+            Ok(file) => file.metadata().map_err(unreadable)?,
+            Err(OpenError::Io { error, .. }) => return Err(unreadable(error)),
+            Err(OpenError::NotRegular { .. } | OpenError::TooLarge { .. }) => {
+                return Err(StoreError::NotADatabase { path });
+            }
+        };
         check_header(&path)?;
         if !meta.is_file() || meta.len() == 0 {
             return Err(StoreError::NotADatabase { path });
@@ -337,5 +343,67 @@ impl Store {
         tx.pragma_update(None, "application_id", APPLICATION_ID)
             .map_err(|e| classify(&path, e))?;
         tx.commit().map_err(|e| classify(&path, e))
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    /// `f(fifo)`'s error message, from a thread given 10 s: a blocking open of a FIFO waits for a writer
+    /// forever, and the test then fails instead of hanging.
+    fn on_a_fifo(f: fn(&Path) -> Result<(), StoreError>) -> (PathBuf, String) {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("portquiz.sqlite3");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        assert!(made.unwrap().success());
+        let (sent, answer) = std::sync::mpsc::channel();
+        let path = fifo.clone();
+        std::thread::spawn(move || sent.send(f(&path).map_err(|e| e.to_string())));
+        let answer = answer
+            .recv_timeout(Duration::from_secs(10))
+            .expect("no answer within 10 s: the open blocked on the FIFO");
+        drop(dir);
+        (fifo, answer.unwrap_err())
+    }
+
+    fn not_a_database(path: &Path) -> String {
+        format!(
+            "{} is not a portquiz database (it is not an SQLite file, is damaged, or belongs to another program); portquiz left it untouched: move it aside, or pass --data-dir to use another directory",
+            path.display()
+        )
+    }
+
+    #[test]
+    fn the_header_check_refuses_a_fifo_without_blocking() {
+        let (fifo, error) = on_a_fifo(check_header);
+        assert_eq!(error, not_a_database(&fifo));
+    }
+
+    #[test]
+    fn the_read_only_open_refuses_a_fifo_without_blocking() {
+        let (fifo, error) = on_a_fifo(|p| Store::open_read_only(p).map(drop));
+        assert_eq!(error, not_a_database(&fifo));
+        let (fifo, error) = on_a_fifo(|p| Store::open_damaged(p).map(drop));
+        assert_eq!(error, not_a_database(&fifo));
+    }
+
+    #[test]
+    fn the_header_check_passes_a_missing_or_empty_file_and_refuses_another_header() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("portquiz.sqlite3");
+        assert!(check_header(&path).is_ok());
+        std::fs::write(&path, b"").unwrap();
+        assert!(check_header(&path).is_ok());
+        std::fs::write(&path, b"not SQLite at all").unwrap();
+        assert_eq!(
+            check_header(&path).unwrap_err().to_string(),
+            not_a_database(&path)
+        );
+        let mut header = b"SQLite format 3\0".to_vec();
+        header.resize(100, 0);
+        std::fs::write(&path, &header).unwrap();
+        assert!(check_header(&path).is_ok());
     }
 }

@@ -34,13 +34,17 @@ pub fn check(_env: &Env, decks: &[Deck]) -> Result<Exit> {
                 ok += 1;
                 crate::outln!("ok           {id}: {}", obs.conclusion)?;
             }
+            // A reason or message may name a temporary path (TMPDIR): shown safe.
             Outcome::Unavailable { reason } => {
                 unavailable += 1;
-                crate::outln!("unavailable  {id}: not available here: {reason}")?;
+                crate::outln!(
+                    "unavailable  {id}: not available here: {}",
+                    crate::safe::line(&reason)
+                )?;
             }
             Outcome::Errored { message } => {
                 errored += 1;
-                crate::outln!("ERROR        {id}: {message}")?;
+                crate::outln!("ERROR        {id}: {}", crate::safe::line(&message))?;
             }
         }
     }
@@ -56,7 +60,10 @@ pub fn check(_env: &Env, decks: &[Deck]) -> Result<Exit> {
             }
             Err(reason) => {
                 unavailable += 1;
-                crate::outln!("unavailable  {id}: not available here: {reason}")?;
+                crate::outln!(
+                    "unavailable  {id}: not available here: {}",
+                    crate::safe::line(&reason)
+                )?;
             }
         }
     }

@@ -103,7 +103,9 @@ fn field(text: &str) -> String {
 }
 
 /// Exports decks as one Anki text file (tab-separated, HTML fields, Basic note type). Each deck becomes the
-/// Anki deck `portquiz::<deck id>` through the deck column; tags are joined by spaces.
+/// Anki deck `portquiz::<deck id>` through the deck column; tags are joined by spaces, and a tags cell a
+/// spreadsheet would read as a formula gets OWASP's `'` in front (tags are not HTML, so [`cell`]'s entity
+/// would stay in the tag; Anki keeps the `'` on the first tag, portquiz's import takes it off).
 pub fn export(decks: &[Deck]) -> Export {
     let mut text = String::from(
         "#separator:tab\n#html:true\n#notetype:Basic\n#columns:Front\tBack\tTags\tDeck\tGUID\n#tags column:3\n#deck column:4\n#guid column:5\n",
@@ -125,7 +127,7 @@ pub fn export(decks: &[Deck]) -> Export {
                 "{}\t{}\t{}\t{}\t{}\n",
                 field(&cell(html(&front))),
                 field(&cell(back_html(&back, card))),
-                field(&tags.join(" ")),
+                field(&crate::interchange::neutralised(&tags.join(" "))),
                 field(&format!("portquiz::{}", deck.id)),
                 field(&format!("{GUID_PREFIX}{}/{}", deck.id, card.id)),
             ));
@@ -144,6 +146,27 @@ pub fn export(decks: &[Deck]) -> Export {
 mod tests {
     use super::super::fixtures::{deck, flash};
     use super::*;
+
+    #[test]
+    fn a_tags_cell_a_spreadsheet_would_run_gets_a_quote_in_front() {
+        let d = deck(vec![
+            flash("sum", "Sum?", "two", &["=SUM(A1)", "ok"]),
+            flash("plus", "Plus?", "one", &["+x"]),
+            flash("minus", "Minus?", "one", &["-x", "=later"]),
+            flash("at", "At?", "one", &["@x"]),
+            flash("plain", "Plain?", "one", &["ok", "=later"]),
+        ]);
+        let tags: Vec<String> = export(&[d])
+            .text
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .map(|l| l.split('\t').nth(2).unwrap().to_string())
+            .collect();
+        assert_eq!(
+            tags,
+            ["'=SUM(A1) ok", "'+x", "'-x =later", "'@x", "ok =later"]
+        );
+    }
 
     #[test]
     fn export_writes_headers_and_quotes_awkward_fields() {

@@ -493,8 +493,8 @@ pub fn parse(text: &str) -> Result<Parsed, Vec<LineError>> {
                 .filter(|v| !v.is_empty())
         };
         let mut tags = headers.tags.clone();
-        for tag in meta(headers.tags_column)
-            .unwrap_or_default()
+        // portquiz's export puts `'` before a tags cell a spreadsheet would read as a formula.
+        for tag in crate::interchange::unneutralised(meta(headers.tags_column).unwrap_or_default())
             .split_whitespace()
         {
             if !tags.iter().any(|t| t == tag) {
@@ -1044,6 +1044,7 @@ mod tests {
             flash("port", "What is a port?", "A number", &["basics"]),
             flash("quote", "Say \"hi\"\ttab", "line one\nline two", &[]),
             flash("markup", "Is <b> bold & safe?", "a < b > c", &[]),
+            flash("formula", "-1 or +1?", "=1", &["=cmd|'/C_calc'!A0", "@ok"]),
         ]);
         let out = export(std::slice::from_ref(&d));
         let notes = parse(&out.text).unwrap().cards;
