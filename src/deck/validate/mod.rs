@@ -50,10 +50,14 @@ pub fn parse_deck(text: &str, file: &str, known: &Known) -> Result<Deck, Vec<Dia
     let mut diags: Vec<Diagnostic> = slips
         .iter()
         .map(|s| {
-            Diagnostic::error(file, &lines, Some(s.pos), s.message.clone())
+            let d = Diagnostic::error(file, &lines, Some(s.pos), s.message.clone())
                 .code(s.code)
                 .width(s.width)
-                .help(s.help.clone())
+                .help(s.help.clone());
+            match &s.note {
+                Some((pos, note)) => d.note(file, Some(*pos), note.clone()),
+                None => d,
+            }
         })
         .collect();
     let mut blanked: Vec<u32> = Vec::new();
