@@ -280,3 +280,34 @@ fn twenty_thousand_cards_without_explain_in_one_file() {
         Verdict::Warned,
     );
 }
+
+// The syntax scan's later repairs (issue 28, "the cause's line"), each on the same scale.
+
+#[test]
+fn an_unclosed_quote_on_each_of_many_lines() {
+    // Each quote is closed where its value ends; the search for where the parser would notice resumes
+    // where the last one stopped (here: the end of the file, read once).
+    let text = format!("{HEAD}{}", "  - \"a\n".repeat(50_000));
+    answered_in_budget(&[("open-quotes", text)], Verdict::Refused);
+}
+
+#[test]
+fn reserved_characters_and_hashes_in_a_list_on_one_line() {
+    // Each value quoted in one pass over the line, each slip's kind found without reading back.
+    let reserved = format!("cards: [{}]\n", "@a, `b, %c, *d, ".repeat(25_000));
+    let hashes = format!("cards: [{}]\n", " #a,".repeat(100_000));
+    answered_in_budget(
+        &[("reserved", reserved), ("hashes", hashes)],
+        Verdict::Refused,
+    );
+}
+
+#[test]
+fn block_scalars_that_swallow_lists_and_keys_indented_under_plain_values() {
+    let swallowed = format!("description: |\n{}", "  cards:\n    - x\n".repeat(50_000));
+    let deeper = format!("format: 1\n{}", "k: p\n  title: x\n".repeat(50_000));
+    answered_in_budget(
+        &[("swallowed", swallowed), ("deeper", deeper)],
+        Verdict::Refused,
+    );
+}

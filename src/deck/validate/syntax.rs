@@ -94,8 +94,8 @@ pub(super) fn scan<'t>(text: &'t str, keys: &[&str]) -> (Vec<Slip>, Cow<'t, str>
                 let swallowed = (indent <= content)
                     .then(|| key_line(&line[indent..]))
                     .flatten()
-                    .filter(|k| keys.contains(k))
-                    .filter(|_| next_indent(&original, i).is_some_and(|n| n > indent));
+                    .filter(|k| keys.contains(k) && LIST_KEYS.contains(k))
+                    .filter(|_| list_follows(&original, i, indent));
                 let Some(key) = swallowed else { continue };
                 let by = indent - b.parent;
                 slips.push(b.swallowed(key, line_no(i), by));
@@ -497,6 +497,8 @@ struct BadStart {
     byte: usize,
     end: usize,
     first: char,
+    /// The innermost bracket open around it, if any.
+    inside: Option<char>,
 }
 
 /// Walks one line from `start` (where its value begins), tracking quotes and flow brackets, the anchors
@@ -542,7 +544,12 @@ fn walk(
                     && (!matches!(prev, ' ' | '\t') || last_closer.is_some_and(|k| k > b)) =>
                 {
                     let end = value_end(line, b, true);
-                    bad.push(BadStart { byte: b, end, first: c });
+                    bad.push(BadStart {
+                        byte: b,
+                        end,
+                        first: c,
+                        inside: open.last().map(|o| o.0),
+                    });
                     while chars.next_if(|&(n, _)| n < end).is_some() {}
                     at_value = false;
                 }
@@ -564,7 +571,12 @@ fn walk(
                     let name = &line[b + 1..name_end(line, b + 1)];
                     if c != '*' || !anchors.contains(name) {
                         let end = value_end(line, b, !open.is_empty());
-                        bad.push(BadStart { byte: b, end, first: c });
+                        bad.push(BadStart {
+                        byte: b,
+                        end,
+                        first: c,
+                        inside: open.last().map(|o| o.0),
+                    });
                         while chars.next_if(|&(n, _)| n < end).is_some() {}
                     }
                     at_value = false;
@@ -653,7 +665,7 @@ fn quote_values(line: &str, index: usize, bad: &[BadStart], slips: &mut Vec<Slip
                 "yaml-directive",
             ),
             '#' => {
-                let brackets = if line[..b.byte].rfind('{') > line[..b.byte].rfind('[') {
+                let brackets = if b.inside == Some('{') {
                     "`{...}`"
                 } else {
                     "`[...]`"
@@ -712,10 +724,28 @@ fn key_line(text: &str) -> Option<&str> {
     (after.is_empty() || after.starts_with([' ', '\t'])).then_some(key)
 }
 
-/// The indentation of the first line with content after line index `i`.
-fn next_indent(lines: &[&str], i: usize) -> Option<usize> {
-    let l = lines.get(i + 1..)?.iter().find(|l| !is_blank(l))?;
-    Some(l.len() - l.trim_start_matches(' ').len())
+/// The keys that hold a list: a block of text that takes in one of them with a list under it swallowed
+/// the deck's structure, not text that happens to have a colon in it.
+const LIST_KEYS: [&str; 9] = [
+    "cards",
+    "tables",
+    "options",
+    "accept",
+    "keywords",
+    "tags",
+    "follow_up",
+    "rows",
+    "values",
+];
+
+/// Whether the first line with content after line index `i` is a list item (`- `) indented at least
+/// `indent`: the list a key at line `i` holds.
+fn list_follows(lines: &[&str], i: usize, indent: usize) -> bool {
+    let Some(l) = lines.get(i + 1..).and_then(|rest| rest.iter().find(|l| !is_blank(l))) else {
+        return false;
+    };
+    let rest = l.trim_start_matches(' ');
+    l.len() - rest.len() >= indent && (rest == "-" || rest.starts_with("- "))
 }
 
 /// Closes the unclosed quote `q` at the end of line index `last` (its value's last line) and says so
