@@ -572,11 +572,11 @@ fn walk(
                     if c != '*' || !anchors.contains(name) {
                         let end = value_end(line, b, !open.is_empty());
                         bad.push(BadStart {
-                        byte: b,
-                        end,
-                        first: c,
-                        inside: open.last().map(|o| o.0),
-                    });
+                            byte: b,
+                            end,
+                            first: c,
+                            inside: open.last().map(|o| o.0),
+                        });
                         while chars.next_if(|&(n, _)| n < end).is_some() {}
                     }
                     at_value = false;
@@ -741,7 +741,10 @@ const LIST_KEYS: [&str; 9] = [
 /// Whether the first line with content after line index `i` is a list item (`- `) indented at least
 /// `indent`: the list a key at line `i` holds.
 fn list_follows(lines: &[&str], i: usize, indent: usize) -> bool {
-    let Some(l) = lines.get(i + 1..).and_then(|rest| rest.iter().find(|l| !is_blank(l))) else {
+    let Some(l) = lines
+        .get(i + 1..)
+        .and_then(|rest| rest.iter().find(|l| !is_blank(l)))
+    else {
         return false;
     };
     let rest = l.trim_start_matches(' ');
@@ -1036,11 +1039,20 @@ mod tests {
         // Lines 10-12 (a tab, then spaces to line up under `id`) mix both.
         let mixed: Vec<bool> = tabs
             .iter()
-            .map(|l| l.ends_with("error: this indentation mixes spaces and a tab: YAML indents with spaces only"))
+            .map(|l| {
+                l.ends_with(
+                    "error: this indentation mixes spaces and a tab: YAML indents with spaces only",
+                )
+            })
             .collect();
-        assert_eq!(mixed, [false, false, false, false, false, true, true, true], "{text}");
+        assert_eq!(
+            mixed,
+            [false, false, false, false, false, true, true, true],
+            "{text}"
+        );
         assert!(
-            tabs.iter().all(|l| l.ends_with("YAML indents with spaces only")),
+            tabs.iter()
+                .all(|l| l.ends_with("YAML indents with spaces only")),
             "{text}"
         );
         let (_, repaired) = super::scan(deck, &["id", "type", "prompt", "answer"]);
