@@ -250,11 +250,14 @@ pub(super) fn scan<'t>(text: &'t str, keys: &[&str]) -> (Vec<Slip>, Cow<'t, str>
             &mut anchors,
             &mut bad,
         );
-        content_end[i] = end;
+        let mut end = end;
         if !bad.is_empty() {
-            line = Cow::Owned(quote_values(&line, i, &bad, &mut slips));
-            content_end[i] = line.len().min(end + 2 * bad.len());
+            // Every value quoted ends before the content does: the content's end moves by what they grew.
+            let fixed = quote_values(&line, i, &bad, &mut slips);
+            end += fixed.len().saturating_sub(line.len());
+            line = Cow::Owned(fixed);
         }
+        content_end[i] = end;
         plain_above = None;
         if let Some(at) = block_at {
             block = Some(Block::new(&line, i, at));
@@ -263,7 +266,10 @@ pub(super) fn scan<'t>(text: &'t str, keys: &[&str]) -> (Vec<Slip>, Cow<'t, str>
             && open.is_empty()
             && let Some(key) = key_of(&line[start..])
         {
-            let value = line[start + key.len() + 1..end.max(start + key.len() + 1)].trim();
+            let value = line
+                .get(start + key.len() + 1..end)
+                .unwrap_or_default()
+                .trim();
             if !value.is_empty() && !value.starts_with(['"', '\'', '[', '{', '&', '*', '!']) {
                 plain_above = Some((start, key.to_string()));
             }
@@ -813,8 +819,11 @@ fn close_quote(
 #[derive(Default)]
 struct QuoteFinder {
     /// For `"` and `'`: the line a search started from and what it found (`None`: the end of the file).
-    last: [Option<(usize, Option<(usize, usize)>)>; 2],
+    last: [Option<(usize, Option<Spot>)>; 2],
 }
+
+/// A place in the text: line index and byte.
+type Spot = (usize, usize);
 
 impl QuoteFinder {
     /// The next `quote` from line index `from` on, as (line index, byte).
