@@ -196,7 +196,8 @@ pub(super) fn scan<'t>(text: &'t str, keys: &[&str]) -> (Vec<Slip>, Cow<'t, str>
         {
             let fixed = format!("{}{}", " ".repeat(key_col), &line[indent..]);
             slips.push(Slip {
-                pos: Pos { line: line_no(i), col: col_no(&line, indent) },
+                // In the line as repaired, like every slip after it on this line: moved back below.
+                pos: Pos { line: line_no(i), col: col_no(&fixed, key_col) },
                 width: key.chars().count(),
                 message: format!(
                     "`{key}:` is indented deeper than `{above_key}:` on line {}, so YAML reads it as more text of `{above_key}`",
@@ -209,6 +210,7 @@ pub(super) fn scan<'t>(text: &'t str, keys: &[&str]) -> (Vec<Slip>, Cow<'t, str>
                 code: "yaml-indent-deeper",
                 note: None,
             });
+            shift[i] += indent - key_col;
             line = Cow::Owned(fixed);
             indent = key_col;
         }
@@ -1098,6 +1100,69 @@ mod tests {
         let (slips, repaired) = super::scan("cards: [é, {ü: [\n", &["cards"]);
         assert_eq!((slips.len(), slips[0].pos.col), (1, 8));
         assert_eq!(repaired, "cards: [é, {ü: []}]\n");
+    }
+
+    #[test]
+    fn what_the_new_repairs_leave_alone_is_read_as_written() {
+        // A quoted value over several lines, an alias to an anchor the file defines, a comment after an
+        // item of a list over several lines, and a block of text with `key:` lines that hold no list.
+        let cards = "  - id: a\n    type: flashcard\n    prompt: \"Which port\n      does DNS use?\"\n    answer: &port '53'\n    explain: |\n      In a compose file:\n      command:\n        - dnsmasq\n  - id: b\n    type: typed\n    prompt: P\n    accept: [\n      *port,  # the same\n      domain]\n    explain: E\n";
+        assert_eq!(check_cards(cards), "ok: 2 cards");
+        let text = format!("format: 1\nid: d\ntitle: D\ncards:\n{cards}");
+        let (slips, repaired) =
+            super::scan(&text, &["prompt", "answer", "explain", "accept", "command"]);
+        assert_eq!(
+            (
+                slips.len(),
+                matches!(repaired, std::borrow::Cow::Borrowed(_))
+            ),
+            (0, true)
+        );
+    }
+
+    #[test]
+    fn each_repair_is_made_where_the_mistake_is() {
+        let text = "cards:\n  - prompt: \"P\n    answer: *.example.com # wildcard\n    tags: [#a, 'b', @c]\n    hint: H\n      explain: `x`\n  - prompt: 'Q\n";
+        let (slips, repaired) = super::scan(
+            text,
+            &["cards", "prompt", "answer", "tags", "hint", "explain"],
+        );
+        let at: Vec<(u32, u32, &str)> = slips
+            .iter()
+            .map(|s| (s.pos.line, s.pos.col, s.code))
+            .collect();
+        assert_eq!(
+            at,
+            [
+                (2, 13, "yaml-unclosed-quote"),
+                (3, 13, "yaml-alias"),
+                (4, 12, "yaml-comment-in-flow"),
+                (4, 21, "yaml-reserved"),
+                (6, 7, "yaml-indent-deeper"),
+                (6, 16, "yaml-reserved"),
+                (7, 13, "yaml-unclosed-quote"),
+            ]
+        );
+        assert_eq!(
+            repaired,
+            "cards:\n  - prompt: \"P\"\n    answer: \"*.example.com\" # wildcard\n    tags: [\"#a\", 'b', \"@c\"]\n    hint: H\n    explain: \"`x`\"\n  - prompt: 'Q'\n"
+        );
+        // Where the parser would have ended each unclosed value: the next quote of its kind (none here: the
+        // quotes the repairs added are not in the text as written), so the end of the file.
+        let notes: Vec<Option<(u32, u32)>> = slips
+            .iter()
+            .map(|s| s.note.as_ref().map(|(p, _)| (p.line, p.col)))
+            .collect();
+        assert_eq!((notes[0], notes[6]), (Some((7, 1)), Some((7, 1))));
+    }
+
+    #[test]
+    fn a_block_of_text_that_swallows_the_cards_gives_them_back() {
+        let text = "format: 1\nid: d\ntitle: D\ndescription: >\n  About ports.\n  cards:\n    - id: a\n      type: flashcard\n      prompt: P\n      answer: A\n      explain: E\n";
+        assert_eq!(
+            check(text),
+            "d.yaml:4:14: error: this `>` starts a block of text that takes in `cards:` (line 6) and the lines under it: they are read as text of `description`, not as keys\n  |\n4 | description: >\n  |              ^\nd.yaml:6:3: note: `cards:` is here, indented as text of the block\nhelp: a block of text ends at the first line indented no deeper than its key: move `cards:` and the lines under it 2 spaces left, to line up with `description:`; indent the block's own text deeper\n"
+        );
     }
 
     #[test]
