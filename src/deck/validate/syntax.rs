@@ -544,23 +544,20 @@ fn walk(
                     chars.next();
                 }
             }
+            None if at_value
+                && let Some(end) =
+                    bad_value(line, b, c, prev, !open.is_empty(), anchors, last_closer) =>
+            {
+                bad.push(BadStart {
+                    byte: b,
+                    end,
+                    first: c,
+                    inside: open.last().map(|o| o.0),
+                });
+                while chars.next_if(|&(n, _)| n < end).is_some() {}
+                at_value = false;
+            }
             None => match c {
-                // Inside `[...]`, a `#` where an item starts that is not a comment's own (glued to the
-                // bracket, or followed by more items) was meant as text.
-                '#' if at_value
-                    && !open.is_empty()
-                    && (!matches!(prev, ' ' | '\t') || last_closer.is_some_and(|k| k > b)) =>
-                {
-                    let end = value_end(line, b, true);
-                    bad.push(BadStart {
-                        byte: b,
-                        end,
-                        first: c,
-                        inside: open.last().map(|o| o.0),
-                    });
-                    while chars.next_if(|&(n, _)| n < end).is_some() {}
-                    at_value = false;
-                }
                 '#' if prev == ' ' || prev == '\t' || b == 0 => return (b, None),
                 '"' | '\'' if at_value => {
                     *quote = Some(OpenQuote {
@@ -574,20 +571,6 @@ fn walk(
                     let end = name_end(line, b + 1);
                     anchors.insert(line[b + 1..end].to_string());
                     while chars.next_if(|&(n, _)| n < end).is_some() {}
-                }
-                '*' | '@' | '`' | '%' if at_value => {
-                    let name = &line[b + 1..name_end(line, b + 1)];
-                    if c != '*' || !anchors.contains(name) {
-                        let end = value_end(line, b, !open.is_empty());
-                        bad.push(BadStart {
-                            byte: b,
-                            end,
-                            first: c,
-                            inside: open.last().map(|o| o.0),
-                        });
-                        while chars.next_if(|&(n, _)| n < end).is_some() {}
-                    }
-                    at_value = false;
                 }
                 '[' | '{' if at_value || !open.is_empty() => {
                     open.push((c, index, b));
@@ -615,6 +598,28 @@ fn walk(
         prev = c;
     }
     (line.len(), None)
+}
+
+/// Where a value ends that starts at byte `b` of `line` with `c`, a character YAML reads as an indicator
+/// there, not as text: `*` (an alias to an anchor the file has not defined), `@` and a backquote
+/// (reserved), `%` (directives), and `#` inside `[...]` when more of the list follows it on the line
+/// (`last_closer`) or it is glued to what is before it (`prev`). `None` for any other value.
+fn bad_value(
+    line: &str,
+    b: usize,
+    c: char,
+    prev: char,
+    in_flow: bool,
+    anchors: &HashSet<String>,
+    last_closer: Option<usize>,
+) -> Option<usize> {
+    let bad = match c {
+        '#' => in_flow && (!matches!(prev, ' ' | '\t') || last_closer.is_some_and(|k| k > b)),
+        '*' => !anchors.contains(&line[b + 1..name_end(line, b + 1)]),
+        '@' | '`' | '%' => true,
+        _ => false,
+    };
+    bad.then(|| value_end(line, b, in_flow))
 }
 
 /// Where an anchor's or alias's name that starts at byte `from` of `line` ends.
