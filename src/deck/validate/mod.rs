@@ -65,7 +65,8 @@ pub fn parse_deck(text: &str, file: &str, known: &Known) -> Result<Deck, Vec<Dia
         match yaml::parse(&work) {
             Ok(root) => break Some(root),
             Err(err) => {
-                let (message, help) = syntax::syntax_message(&err);
+                let (message, help) =
+                    syntax::syntax_message(&err, err.pos.and_then(|p| lines.line(p.line)));
                 let mut d = Diagnostic::error(file, &lines, err.pos, message).code("yaml-syntax");
                 if let Some(help) = help {
                     d = d.help(help);

@@ -918,7 +918,25 @@ impl Block {
 
 /// Says a YAML problem in our words, with a fix where we know one; the parser's words only for kinds we
 /// have none for.
-pub(super) fn syntax_message(err: &SyntaxError) -> (String, Option<String>) {
+/// `line` is the line the parser stopped at, when known.
+pub(super) fn syntax_message(err: &SyntaxError, line: Option<&str>) -> (String, Option<String>) {
+    // A `: ` right after the word that starts the line: a key YAML read as more of the value above it.
+    let key_at_start = line.zip(err.pos).and_then(|(line, pos)| {
+        let rest = line.trim_start_matches(' ');
+        let key = key_line(rest)?;
+        let indent = line.len() - rest.len();
+        (pos.col as usize == indent + key.chars().count() + 1).then_some(key)
+    });
+    if let (SyntaxKind::ColonInValue, Some(key)) = (&err.kind, key_at_start) {
+        return (
+            format!(
+                "YAML syntax: `{key}:` is read as more text of the value above it, not as a key"
+            ),
+            Some(format!(
+                "if `{key}` is a key, indent it exactly like the key above it; if it is text, quote the value it belongs to"
+            )),
+        );
+    }
     let (message, help) = match &err.kind {
         SyntaxKind::DuplicateKey(key) => (
             match key {
@@ -1007,6 +1025,17 @@ mod tests {
         assert_eq!(
             check("format: 1\nid: a\ntitle: Ports: a primer\n"),
             "d.yaml:3:13: error: YAML syntax: mapping values are not allowed in this context\n  |\n3 | title: Ports: a primer\n  |             ^\nhelp: a value containing `: ` must be quoted, e.g. prompt: \"Port: what is it?\"\n"
+        );
+    }
+
+    #[test]
+    fn a_key_indented_under_a_value_is_not_told_to_quote_its_colon() {
+        // `promt` is no key the scan knows (so it does not line it up): the parser's error, in our words.
+        assert_eq!(
+            check_cards(
+                "  - id: a\n    type: flashcard\n    prompt: P\n      promt: Q\n    answer: A\n"
+            ),
+            "d.yaml:8:12: error: YAML syntax: `promt:` is read as more text of the value above it, not as a key\n  |\n8 |       promt: Q\n  |            ^\nhelp: if `promt` is a key, indent it exactly like the key above it; if it is text, quote the value it belongs to\n"
         );
     }
 
