@@ -54,6 +54,37 @@ fn every_mistake_in_the_authoring_corpus_is_reported_at_its_line_with_its_messag
     assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
 }
 
+/// The syntax mistakes reported where they are, not where the parser stumbles on them: an unclosed quote,
+/// bracket or brace where it opens (what closes it, and where the parser would have noticed), a block
+/// scalar that swallows keys at its `|`, values YAML reads as an alias or reserves (`*`, `@`, `` ` ``,
+/// `%`, `#` inside `[...]`), mixed tabs and spaces, a key indented under a plain value: each as the author
+/// reads it, with its fix.
+#[test]
+fn syntax_mistakes_are_reported_at_their_cause_with_a_fix_to_paste() {
+    let sandbox = Sandbox::new();
+    let transcripts: Vec<String> = [
+        "unclosed-double-quote",
+        "unclosed-single-quote",
+        "unclosed-bracket",
+        "unclosed-brace",
+        "block-scalar-swallows",
+        "alias-star",
+        "reserved-at",
+        "reserved-backquote",
+        "directive-percent",
+        "hash-in-flow",
+        "mixed-tabs-spaces",
+        "indented-deeper",
+    ]
+    .iter()
+    .map(|name| {
+        let file = format!("tests/decks/authoring/{name}.yaml");
+        sandbox.run(&["check", &file]).transcript()
+    })
+    .collect();
+    insta::assert_snapshot!(transcripts.join("\n"));
+}
+
 #[test]
 fn check_file_names_the_built_in_deck_whose_id_it_takes_and_counts_the_loaded_decks() {
     let run = Test::new()

@@ -366,3 +366,39 @@ fn twenty_thousand_cards_without_explain_in_one_file() {
         secs(8),
     );
 }
+
+// The syntax scan's later repairs (issue 28, "the cause's line"), each on the same scale.
+
+#[test]
+fn an_unclosed_quote_on_each_of_many_lines() {
+    // Each quote is closed where its value ends; the search for where the parser would notice resumes
+    // where the last one stopped (here: the end of the file, read once).
+    let text = format!("{HEAD}{}", "  - \"a\n".repeat(50_000));
+    answered_in_budget(&[("open-quotes", text)], Verdict::Refused, secs(5));
+}
+
+#[test]
+fn reserved_characters_in_a_list_on_one_line() {
+    // Each value quoted in one pass over the line.
+    let text = format!("cards: [{}]\n", "@a, ".repeat(50_000));
+    answered_in_budget(&[("reserved", text)], Verdict::Refused, secs(4));
+}
+
+#[test]
+fn hash_items_in_a_list_on_one_line() {
+    // The kind of bracket around each is known while walking, not read back from the line's start.
+    let text = format!("cards: [{}]\n", " #a,".repeat(50_000));
+    answered_in_budget(&[("hashes", text)], Verdict::Refused, secs(4));
+}
+
+#[test]
+fn a_block_scalar_that_swallows_a_list_many_times() {
+    let text = format!("description: |\n{}", "  cards:\n    - x\n".repeat(50_000));
+    answered_in_budget(&[("swallowed", text)], Verdict::Refused, secs(7));
+}
+
+#[test]
+fn keys_indented_under_plain_values_on_many_lines() {
+    let text = format!("format: 1\n{}", "k: p\n  title: x\n".repeat(50_000));
+    answered_in_budget(&[("deeper", text)], Verdict::Refused, secs(10));
+}

@@ -74,9 +74,13 @@ pub fn check_deck(text: &str, file: &str, known: &Known) -> Checked {
     let mut diags: Vec<Diagnostic> = slips
         .iter()
         .map(|s| {
-            Diagnostic::error(file, &lines, Some(s.pos), s.code, s.message.clone())
+            let d = Diagnostic::error(file, &lines, Some(s.pos), s.code, s.message.clone())
                 .width(s.width)
-                .help(s.help.clone())
+                .help(s.help.clone());
+            match &s.note {
+                Some((pos, note)) => d.note(file, Some(*pos), note.clone()),
+                None => d,
+            }
         })
         .collect();
     let mut blanked: Vec<u32> = Vec::new();
@@ -87,7 +91,8 @@ pub fn check_deck(text: &str, file: &str, known: &Known) -> Checked {
         match yaml::parse(&work) {
             Ok(root) => break Some(root),
             Err(err) => {
-                let (message, help) = syntax::syntax_message(&err);
+                let (message, help) =
+                    syntax::syntax_message(&err, err.pos.and_then(|p| lines.line(p.line)));
                 let mut d = Diagnostic::error(file, &lines, err.pos, "yaml-syntax", message);
                 if let Some(help) = help {
                     d = d.help(help);
