@@ -124,10 +124,13 @@ pub fn orphaned_progress<'a>(
             pos,
             "orphaned-progress",
             format!(
-                "{cards} of deck `{}` have progress but no longer exist: {guess}",
-                deck.id
+                "{cards} of deck `{}` {} progress but no longer {}: {guess}",
+                deck.id,
+                if gone.len() == 1 { "has" } else { "have" },
+                if gone.len() == 1 { "exists" } else { "exist" },
             ),
         )
+        .width(deck.id.as_str().chars().count())
         .help("`portquiz reset` forgets progress you no longer want"),
     )
 }
