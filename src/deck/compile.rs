@@ -99,9 +99,14 @@ pub fn compile_with(inputs: Vec<Input>, known: &Known) -> Library {
                     lib.decks.push(deck);
                 }
             }
-            Err(diags) => {
+            Err(mut diags) => {
                 lib.files_with_errors += 1;
-                lib.diagnostics.extend(diags);
+                // Moved when it is the first file with problems: no second buffer the size of the first.
+                if lib.diagnostics.is_empty() {
+                    lib.diagnostics = diags;
+                } else {
+                    lib.diagnostics.append(&mut diags);
+                }
             }
         }
     }

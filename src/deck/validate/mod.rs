@@ -47,13 +47,16 @@ pub fn parse_deck(text: &str, file: &str, known: &Known) -> Result<Deck, Vec<Dia
     // Indexed once: every diagnostic shares it (finding a line per diagnostic by a scan was quadratic).
     let lines = Lines::new(text);
     let (slips, mut work) = syntax::scan(text, &all_keys());
+    // The lines with a slip, for the parser's errors below; the slips themselves are moved into their
+    // diagnostics (their texts not copied: 30,000 tabs are 30,000 messages).
+    let slip_lines: Vec<u32> = slips.iter().map(|s| s.pos.line).collect();
     let mut diags: Vec<Diagnostic> = slips
-        .iter()
+        .into_iter()
         .map(|s| {
-            Diagnostic::error(file, &lines, Some(s.pos), s.message.clone())
+            Diagnostic::error(file, &lines, Some(s.pos), s.message)
                 .code(s.code)
                 .width(s.width)
-                .help(s.help.clone())
+                .help(s.help)
         })
         .collect();
     let mut blanked: Vec<u32> = Vec::new();
@@ -67,7 +70,7 @@ pub fn parse_deck(text: &str, file: &str, known: &Known) -> Result<Deck, Vec<Dia
                     d = d.help(help);
                 }
                 let line = err.pos.map(|p| p.line);
-                if !slips.iter().any(|s| Some(s.pos.line) == line) {
+                if !slip_lines.iter().any(|&l| Some(l) == line) {
                     diags.push(d);
                 }
                 // Only a located error in an ordinary line can be blanked and read past; hostile input
@@ -106,11 +109,18 @@ pub fn parse_deck(text: &str, file: &str, known: &Known) -> Result<Deck, Vec<Dia
             .iter()
             .filter_map(|&line| syntax::Lost::of(&lines, line))
             .collect();
-        diags.extend(
-            cx.diags
-                .into_iter()
-                .filter(|d| !lost.iter().any(|l| l.covers(d.pos))),
-        );
+        // Moved, or appended with the exact room: a file with 150,000 problems must not hold two
+        // half-empty copies of them at once (the peak memory of a tab-indented file).
+        let mut found = cx.diags;
+        if !lost.is_empty() {
+            found.retain(|d| !lost.iter().any(|l| l.covers(d.pos)));
+        }
+        if diags.is_empty() {
+            diags = found;
+        } else {
+            diags.reserve_exact(found.len());
+            diags.append(&mut found);
+        }
     }
     match deck {
         Some(deck) if diags.is_empty() => Ok(deck),
