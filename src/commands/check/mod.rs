@@ -12,6 +12,7 @@ mod practicals;
 mod warnings;
 use crate::cli::CheckArgs;
 use crate::deck::diag::Lines;
+use crate::deck::par::par_map;
 use crate::deck::{Severity, compile, guess, lint, lint_text};
 use crate::env::output::{paint, style};
 use crate::env::{Env, Exit};
@@ -50,11 +51,10 @@ pub fn run(env: &Env, args: &CheckArgs) -> Result<Exit> {
         .iter()
         .filter_map(|s| Some((s.name.as_str(), s.text.as_deref().ok()?)))
         .collect();
-    let lines: Vec<Lines> = lib
-        .decks
-        .iter()
-        .map(|deck| Lines::new(texts.get(deck.origin.as_str()).copied().unwrap_or_default()))
-        .collect();
+    // Per deck and independent, like the parse: spread over the cores (`par_map` keeps the decks' order).
+    let lines: Vec<Lines> = par_map(&lib.decks, |deck| {
+        Lines::new(texts.get(deck.origin.as_str()).copied().unwrap_or_default())
+    });
     let decks: Vec<&crate::deck::Deck> = lib.decks.iter().collect();
     let lints: Vec<lint::Lint> = lib
         .decks
@@ -72,9 +72,12 @@ pub fn run(env: &Env, args: &CheckArgs) -> Result<Exit> {
     lib.diagnostics.extend(across);
     let mut warnings = warnings::all(env, &lines, &lib.decks);
     warnings.extend(lints.iter().flat_map(|l| l.warnings.iter().cloned()));
-    for (deck, lines) in lib.decks.iter().zip(&lines) {
-        warnings.extend(lint_text::lint(deck, lines));
-    }
+    let pairs: Vec<(&crate::deck::Deck, &Lines)> = lib.decks.iter().zip(&lines).collect();
+    warnings.extend(
+        par_map(&pairs, |(deck, lines)| lint_text::lint(deck, lines))
+            .into_iter()
+            .flatten(),
+    );
     if args.json {
         return json::write(&lib, &lints, &warnings, args.deny_warnings);
     }
