@@ -5,7 +5,7 @@ use super::diag::Diagnostic;
 use super::model::Deck;
 use super::par::par_map;
 pub use super::source::{Source, decode};
-use super::validate::{Known, parse_deck};
+use super::validate::{Known, parse_deck_capped};
 use super::yaml::Pos;
 
 /// What compiling a set of sources produced.
@@ -22,6 +22,13 @@ pub struct Library {
 /// Compiles sources into decks, collecting every diagnostic; deck ids must be unique across all of them.
 pub fn compile(sources: &[Source], known: &Known) -> Library {
     compile_with(sources.iter().map(Input::Source).collect(), known)
+}
+
+/// Like [`compile`], keeping at most `limit` diagnostics of one kind per file, with a count of the rest
+/// ([`super::validate::parse_deck_capped`]): what `check` prints without `--all`.
+pub fn compile_capped(sources: &[Source], known: &Known, limit: usize) -> Library {
+    let inputs: Vec<Input> = sources.iter().map(Input::Source).collect();
+    compile_inputs(inputs, known, Some(limit))
 }
 
 type Parsed = Result<Deck, Vec<Diagnostic>>;
@@ -41,11 +48,11 @@ pub enum Input<'a> {
 }
 
 /// Parses the sources that have text, spread over the cores; `None` for the others.
-fn parse_all(inputs: &[Input], known: &Known) -> Vec<Option<Parsed>> {
+fn parse_all(inputs: &[Input], known: &Known, limit: Option<usize>) -> Vec<Option<Parsed>> {
     par_map(inputs, |input| match input {
         Input::Source(source) => {
             let text = source.text.as_ref().ok()?;
-            Some(parse_deck(text, &source.name, known))
+            Some(parse_deck_capped(text, &source.name, known, limit))
         }
         Input::Ready { .. } => None,
     })
@@ -54,6 +61,10 @@ fn parse_all(inputs: &[Input], known: &Known) -> Vec<Option<Parsed>> {
 /// Like [`compile`], over sources and decks the caller already has. Takes the ready decks by value: a
 /// 10,000-card library is too large to copy on every start.
 pub fn compile_with(inputs: Vec<Input>, known: &Known) -> Library {
+    compile_inputs(inputs, known, None)
+}
+
+fn compile_inputs(inputs: Vec<Input>, known: &Known, limit: Option<usize>) -> Library {
     let mut lib = Library {
         files: inputs.len(),
         ..Library::default()
@@ -61,7 +72,7 @@ pub fn compile_with(inputs: Vec<Input>, known: &Known) -> Library {
     let mut origins: Vec<(String, Pos)> = Vec::new();
     // Deck id -> index in `lib.decks`: a linear search per deck is quadratic in a folder of 10,000 files.
     let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-    let mut parsed = parse_all(&inputs, known);
+    let mut parsed = parse_all(&inputs, known, limit);
     for (i, input) in inputs.into_iter().enumerate() {
         // The deck, its source's name and text (empty when not read), and where its `id:` is.
         let (result, name, text, pos) = match input {
@@ -76,7 +87,7 @@ pub fn compile_with(inputs: Vec<Input>, known: &Known) -> Library {
                 };
                 let result = parsed[i]
                     .take()
-                    .unwrap_or_else(|| parse_deck(text, &source.name, known));
+                    .unwrap_or_else(|| parse_deck_capped(text, &source.name, known, limit));
                 (result, source.name.as_str(), text, None)
             }
             Input::Ready { name, deck, id_pos } => (Ok(deck), name, "", Some(id_pos)),

@@ -41,7 +41,9 @@ pub(super) fn quoted(written: &str) -> String {
 
 impl Cx<'_> {
     pub(super) fn push(&mut self, d: Diagnostic) {
-        self.diags.push(d);
+        if !self.lost.iter().any(|l| l.covers(d.pos)) {
+            self.diags.push(d);
+        }
     }
 
     pub(super) fn error(&self, pos: Option<Pos>, message: impl Into<String>) -> Diagnostic {

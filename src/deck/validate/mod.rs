@@ -6,7 +6,7 @@
 //! [`tables`] (tables and rows), [`syntax`] (YAML syntax errors); this file holds the deck itself.
 use std::collections::HashMap;
 
-use super::diag::{Diagnostic, Lines};
+use super::diag::{Diagnostic, Gathered, Lines};
 use super::id::{CardId, CardType, DeckId};
 use super::model::{Deck, FORMAT_VERSION};
 use super::table;
@@ -44,21 +44,32 @@ const DECK_KEYS: [&str; 7] = [
 /// still refuses is blanked, and the repaired text is parsed again (a few times at most), so one run
 /// reports every syntax error it can and every problem in what can still be read.
 pub fn parse_deck(text: &str, file: &str, known: &Known) -> Result<Deck, Vec<Diagnostic>> {
+    parse_deck_capped(text, file, known, None)
+}
+
+/// Like [`parse_deck`], keeping at most `limit` diagnostics of one kind (code and severity): those first
+/// in the file, the last of them counting the rest ([`Diagnostic::more`]). `None` keeps every one.
+pub fn parse_deck_capped(
+    text: &str,
+    file: &str,
+    known: &Known,
+    limit: Option<usize>,
+) -> Result<Deck, Vec<Diagnostic>> {
     // Indexed once: every diagnostic shares it (finding a line per diagnostic by a scan was quadratic).
     let lines = Lines::new(text);
     let (slips, mut work) = syntax::scan(text, &all_keys());
     // The lines with a slip, for the parser's errors below; the slips themselves are moved into their
     // diagnostics (their texts not copied: 30,000 tabs are 30,000 messages).
     let slip_lines: Vec<u32> = slips.iter().map(|s| s.pos.line).collect();
-    let mut diags: Vec<Diagnostic> = slips
-        .into_iter()
-        .map(|s| {
+    let mut diags = Gathered::new(limit);
+    for s in slips {
+        diags.push(
             Diagnostic::error(file, &lines, Some(s.pos), s.message)
                 .code(s.code)
                 .width(s.width)
-                .help(s.help)
-        })
-        .collect();
+                .help(s.help),
+        );
+    }
     let mut blanked: Vec<u32> = Vec::new();
     let root = loop {
         match yaml::parse(&work) {
@@ -94,41 +105,28 @@ pub fn parse_deck(text: &str, file: &str, known: &Known) -> Result<Deck, Vec<Dia
     };
     let mut deck = None;
     if let Some(root) = root {
-        let mut cx = Cx {
-            file,
-            text: &work,
-            lines: &lines,
-            known,
-            diags: Vec::new(),
-            deck_id: None,
-            follows: Vec::new(),
-        };
-        deck = cx.deck(&root);
         // A mapping that lost a blanked line does not also report the key it lost.
         let lost: Vec<syntax::Lost> = blanked
             .iter()
             .filter_map(|&line| syntax::Lost::of(&lines, line))
             .collect();
-        // Moved, or appended with the exact room: a file with 150,000 problems must not hold two
-        // half-empty copies of them at once (the peak memory of a tab-indented file).
-        let mut found = cx.diags;
-        if !lost.is_empty() {
-            found.retain(|d| !lost.iter().any(|l| l.covers(d.pos)));
-        }
-        if diags.is_empty() {
-            diags = found;
-        } else {
-            diags.reserve_exact(found.len());
-            diags.append(&mut found);
-        }
+        let mut cx = Cx {
+            file,
+            text: &work,
+            lines: &lines,
+            known,
+            diags,
+            lost,
+            deck_id: None,
+            follows: Vec::new(),
+        };
+        deck = cx.deck(&root);
+        diags = cx.diags;
     }
     match deck {
         Some(deck) if diags.is_empty() => Ok(deck),
-        _ => {
-            // Report in file order, as an author reads the file.
-            diags.sort_by_key(|d| d.pos);
-            Err(diags)
-        }
+        // In file order, as an author reads the file.
+        _ => Err(diags.finish()),
     }
 }
 
@@ -149,7 +147,10 @@ struct Cx<'a> {
     text: &'a str,
     lines: &'a Lines,
     known: &'a Known<'a>,
-    diags: Vec<Diagnostic>,
+    diags: Gathered,
+    /// What the lines blanked to read past a syntax error took with them: problems it covers are not
+    /// reported.
+    lost: Vec<syntax::Lost>,
     /// The deck's id once read (follow-ups without a deck name it).
     deck_id: Option<DeckId>,
     /// Every follow-up written so far, checked once all cards are known.
