@@ -544,7 +544,11 @@ impl Bench {
             let name = path.file_name().context("deck file name")?;
             std::fs::write(dir.join(name), kept)?;
         }
-        let sb = self.sandbox(&lib.data);
+        // An empty data dir: the library's own data dir holds the same decks with the same ids, which
+        // `check DIR` loads as context and would report as duplicate deck ids.
+        let empty = self.work.join("empty-data");
+        std::fs::create_dir_all(&empty)?;
+        let sb = self.sandbox(&empty);
         let decks = dir.to_string_lossy().into_owned();
         let runs = if self.quick { 3 } else { 10 };
         let s = measure::repeat(

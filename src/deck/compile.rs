@@ -6,7 +6,7 @@ use super::id::DeckId;
 use super::model::Deck;
 use super::par::par_map;
 pub use super::source::{Source, decode};
-use super::validate::{Checked, Known, Unread, check_deck};
+use super::validate::{Checked, Known, Unread, check_deck_capped};
 use super::yaml::Pos;
 
 /// What compiling a set of sources produced.
@@ -35,6 +35,16 @@ pub fn compile(sources: &[Source], known: &Known) -> Library {
     compile_with(sources.iter().map(Input::Source).collect(), known)
 }
 
+/// Like [`compile`], keeping at most `limit` diagnostics of one kind per file, with a count of the rest
+/// ([`super::validate::check_deck_capped`]): what `check` prints without `--all`.
+pub fn compile_capped(sources: &[Source], known: &Known, limit: usize) -> Library {
+    compile_inputs(
+        sources.iter().map(Input::Source).collect(),
+        known,
+        Some(limit),
+    )
+}
+
 /// One deck file for [`compile_with`], in load order.
 pub enum Input<'a> {
     /// A source to parse.
@@ -50,11 +60,11 @@ pub enum Input<'a> {
 }
 
 /// Parses the sources that have text, spread over the cores; `None` for the others.
-fn parse_all(inputs: &[Input], known: &Known) -> Vec<Option<Checked>> {
+fn parse_all(inputs: &[Input], known: &Known, limit: Option<usize>) -> Vec<Option<Checked>> {
     par_map(inputs, |input| match input {
         Input::Source(source) => {
             let text = source.text.as_ref().ok()?;
-            Some(check_deck(text, &source.name, known))
+            Some(check_deck_capped(text, &source.name, known, limit))
         }
         Input::Ready { .. } => None,
     })
@@ -63,6 +73,10 @@ fn parse_all(inputs: &[Input], known: &Known) -> Vec<Option<Checked>> {
 /// Like [`compile`], over sources and decks the caller already has. Takes the ready decks by value: a
 /// 10,000-card library is too large to copy on every start.
 pub fn compile_with(inputs: Vec<Input>, known: &Known) -> Library {
+    compile_inputs(inputs, known, None)
+}
+
+fn compile_inputs(inputs: Vec<Input>, known: &Known, limit: Option<usize>) -> Library {
     let mut lib = Library {
         files: inputs.len(),
         ..Library::default()
@@ -70,7 +84,7 @@ pub fn compile_with(inputs: Vec<Input>, known: &Known) -> Library {
     let mut origins: Vec<(String, Pos)> = Vec::new();
     // Deck id -> index in `lib.decks`: a linear search per deck is quadratic in a folder of 10,000 files.
     let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-    let mut parsed = parse_all(&inputs, known);
+    let mut parsed = parse_all(&inputs, known, limit);
     let mut broken = Vec::new();
     for (i, input) in inputs.into_iter().enumerate() {
         // The deck, its source's name and text (empty when not read), and where its `id:` is.
@@ -86,7 +100,7 @@ pub fn compile_with(inputs: Vec<Input>, known: &Known) -> Library {
                 };
                 let checked = parsed[i]
                     .take()
-                    .unwrap_or_else(|| check_deck(text, &source.name, known));
+                    .unwrap_or_else(|| check_deck_capped(text, &source.name, known, limit));
                 let result = match checked.deck {
                     Some(deck) if checked.diagnostics.is_empty() => Ok(deck),
                     deck => {
@@ -123,9 +137,14 @@ pub fn compile_with(inputs: Vec<Input>, known: &Known) -> Library {
                     lib.decks.push(deck);
                 }
             }
-            Err(diags) => {
+            Err(mut diags) => {
                 lib.files_with_errors += 1;
-                lib.diagnostics.extend(diags);
+                // Moved when it is the first file with problems: no second buffer the size of the first.
+                if lib.diagnostics.is_empty() {
+                    lib.diagnostics = diags;
+                } else {
+                    lib.diagnostics.append(&mut diags);
+                }
             }
         }
     }

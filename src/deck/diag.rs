@@ -52,6 +52,10 @@ pub struct Diagnostic {
     pub source: Option<Lines>,
     pub notes: Vec<Note>,
     pub help: Option<String>,
+    /// How many more diagnostics of this kind (code and severity) the file has that were not kept (see
+    /// [`Gathered`]); set on the last one kept of the kind, 0 on every other.
+    #[serde(skip)]
+    pub more: usize,
 }
 
 impl Diagnostic {
@@ -76,6 +80,7 @@ impl Diagnostic {
             source,
             notes: Vec::new(),
             help: None,
+            more: 0,
         }
     }
 
@@ -184,6 +189,98 @@ impl Diagnostic {
         out
     }
 }
+
+/// The diagnostics of one file as they are found, kept in file order; with a limit, at most that many of
+/// one kind (code and severity), those first in the file, and a count of the rest (on the last one kept,
+/// [`Diagnostic::more`]). A file with 150,000 problems then holds a few hundred at a time, never all of them:
+/// `check` prints 20 of a kind and a count, and asks for every one only under `--all` and `--json`.
+pub struct Gathered {
+    limit: Option<usize>,
+    items: Vec<Diagnostic>,
+    /// Diagnostics dropped, per kind.
+    hidden: std::collections::HashMap<(&'static str, Severity), usize>,
+    /// The length at which the next [`Self::compact`] runs.
+    next: usize,
+}
+
+impl Gathered {
+    /// At most `limit` of a kind kept (`None`: every one).
+    pub fn new(limit: Option<usize>) -> Self {
+        Self {
+            limit,
+            items: Vec::new(),
+            hidden: std::collections::HashMap::new(),
+            next: if limit.is_some() {
+                COMPACT_AT
+            } else {
+                usize::MAX
+            },
+        }
+    }
+
+    /// Adds one diagnostic.
+    pub fn push(&mut self, d: Diagnostic) {
+        self.items.push(d);
+        if self.items.len() >= self.next {
+            self.compact();
+        }
+    }
+
+    /// Whether nothing was found.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// The diagnostics kept so far, in the order found.
+    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.items.iter()
+    }
+
+    /// Adds every diagnostic of `other` (and its count of those not kept): as if each had been pushed here.
+    pub fn absorb(&mut self, other: Gathered) {
+        for (kind, n) in other.hidden {
+            *self.hidden.entry(kind).or_insert(0) += n;
+        }
+        for d in other.items {
+            self.push(d);
+        }
+    }
+
+    /// Sorts into file order (stable: diagnostics at one position keep the order they were found in) and,
+    /// with a limit, drops each kind past its first `limit`, counting them. A diagnostic dropped can never
+    /// be among the first of its kind again, so compacting as they come keeps exactly those first in file.
+    fn compact(&mut self) {
+        self.items.sort_by_key(|d| d.pos);
+        let Some(limit) = self.limit else { return };
+        let mut seen: std::collections::HashMap<(&'static str, Severity), usize> =
+            std::collections::HashMap::new();
+        let hidden = &mut self.hidden;
+        self.items.retain(|d| {
+            let n = seen.entry((d.code, d.severity)).or_insert(0);
+            *n += 1;
+            if *n <= limit {
+                return true;
+            }
+            *hidden.entry((d.code, d.severity)).or_insert(0) += 1;
+            false
+        });
+        self.next = (2 * self.items.len()).max(COMPACT_AT);
+    }
+
+    /// The diagnostics kept, in file order, each kind's count of the rest on its last one.
+    pub fn finish(mut self) -> Vec<Diagnostic> {
+        self.compact();
+        for d in self.items.iter_mut().rev() {
+            if let Some(n) = self.hidden.remove(&(d.code, d.severity)) {
+                d.more = n;
+            }
+        }
+        self.items
+    }
+}
+
+/// Diagnostics gathered before the first compaction of a [`Gathered`] with a limit.
+const COMPACT_AT: usize = 1024;
 
 /// The terminal columns `c` takes as shown: the length of its escape for a character shown escaped, two
 /// for a wide one (CJK, most emoji), none for a combining mark.
@@ -324,6 +421,51 @@ mod tests {
         assert_eq!(
             d.render(),
             "d.yaml:1:9: error: x\n  |\n1 | prompt: 端口 🔌 and yes\n  |         ^^^^\n"
+        );
+    }
+
+    #[test]
+    fn gathered_keeps_the_first_of_each_kind_in_file_order_and_counts_the_rest() {
+        let at = |line: u32, code: &'static str| {
+            Diagnostic::error(
+                "d.yaml",
+                "",
+                Some(Pos { line, col: 1 }),
+                code,
+                format!("{code}{line}"),
+            )
+        };
+        // 3,000 tabs found last line first (past a compaction), then two unknown keys, with a limit of 2.
+        let mut g = Gathered::new(Some(2));
+        for line in (1..=3000).rev() {
+            g.push(at(line, "yaml-tab"));
+        }
+        g.push(at(7, "unknown-key"));
+        g.push(at(1, "unknown-key"));
+        let kept: Vec<(String, usize)> = g
+            .finish()
+            .into_iter()
+            .map(|d| (d.message, d.more))
+            .collect();
+        assert_eq!(
+            kept,
+            [
+                ("yaml-tab1".to_string(), 0),
+                ("unknown-key1".to_string(), 0),
+                ("yaml-tab2".to_string(), 2998),
+                ("unknown-key7".to_string(), 0),
+            ]
+        );
+        // Without a limit: every one, in file order, none counted.
+        let mut g = Gathered::new(None);
+        for line in (1..=3000).rev() {
+            g.push(at(line, "yaml-tab"));
+        }
+        let all = g.finish();
+        assert_eq!(all.len(), 3000);
+        assert!(
+            all.windows(2)
+                .all(|w| w[0].pos < w[1].pos && w[0].more == 0)
         );
     }
 

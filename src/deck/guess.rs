@@ -29,6 +29,7 @@ use serde::Serialize;
 use super::diag::{Diagnostic, Lines};
 use super::id::CardId;
 use super::model::{Card, CardKind, Deck};
+use super::par::par_map;
 use super::words::{related, words};
 use super::yaml::Pos;
 
@@ -219,7 +220,9 @@ pub fn guess(deck: &Deck) -> Guess {
 /// by a guesser fitted on the other folds of that deck and on every card of the other decks, as a candidate
 /// who studies them all would learn the cues.
 pub fn guess_all(decks: &[&Deck]) -> Vec<Guess> {
-    let items: Vec<DeckItems> = decks.iter().map(|d| deck_items(d)).collect();
+    // Each deck's cues, then each deck's held-out guesses, spread over the cores (both are per deck; only
+    // the pool is summed over every deck, in between).
+    let items: Vec<DeckItems> = par_map(decks, |d| deck_items(d));
     let mut choice_pool = ChoiceCounts::default();
     let mut statement_pool = StatementCounts::default();
     for d in &items {
@@ -228,28 +231,25 @@ pub fn guess_all(decks: &[&Deck]) -> Vec<Guess> {
             .iter()
             .for_each(|(_, i)| statement_pool.add(i, 1));
     }
-    items
-        .iter()
-        .map(|d| {
-            let choices: Vec<&ChoiceItem> = d.choices.iter().map(|(_, i)| i).collect();
-            let choice_guesses = cross_validate(
-                &choice_pool,
-                &choices,
-                FOLDS,
-                ChoiceModel::fit,
-                ChoiceModel::guess,
-            );
-            let statements: Vec<&StatementItem> = d.statements.iter().map(|(_, i)| i).collect();
-            let statement_guesses = cross_validate(
-                &statement_pool,
-                &statements,
-                FOLDS,
-                StatementModel::fit,
-                StatementModel::guess,
-            );
-            score(d, choice_guesses, statement_guesses)
-        })
-        .collect()
+    par_map(&items, |d| {
+        let choices: Vec<&ChoiceItem> = d.choices.iter().map(|(_, i)| i).collect();
+        let choice_guesses = cross_validate(
+            &choice_pool,
+            &choices,
+            FOLDS,
+            ChoiceModel::fit,
+            ChoiceModel::guess,
+        );
+        let statements: Vec<&StatementItem> = d.statements.iter().map(|(_, i)| i).collect();
+        let statement_guesses = cross_validate(
+            &statement_pool,
+            &statements,
+            FOLDS,
+            StatementModel::fit,
+            StatementModel::guess,
+        );
+        score(d, choice_guesses, statement_guesses)
+    })
 }
 
 /// The cues of the scoreable cards of `deck`, and the rank of the right option by length on 4-option cards.

@@ -33,6 +33,8 @@ pub(super) fn shown(
             if limit.is_none_or(|l| *n <= l) {
                 out.push_str(&render(d));
             }
+            // Those of its kind the validator counted without keeping (`Diagnostic::more`).
+            *n += d.more;
         }
         if let Some(limit) = limit {
             for kind in order {

@@ -12,6 +12,7 @@ mod practicals;
 mod warnings;
 use crate::cli::CheckArgs;
 use crate::deck::diag::Lines;
+use crate::deck::par::par_map;
 use crate::deck::{Deck, DeckId, Severity, Unread, compile, guess, lint, lint_text};
 use crate::env::output::{paint, style};
 use crate::env::{Env, Exit};
@@ -34,7 +35,13 @@ pub fn run(env: &Env, args: &CheckArgs) -> Result<Exit> {
         sources.extend(checked);
         (sources, context)
     };
-    let mut lib = compile::compile(&sources, &library::known());
+    // Without `--all` (and `--json`), each file keeps only the diagnostics of a kind `check` prints, with
+    // a count of the rest: 150,000 problems in one file are never all in memory (issue 27).
+    let mut lib = if args.all || args.json {
+        compile::compile(&sources, &library::known())
+    } else {
+        compile::compile_capped(&sources, &library::known(), cap::PER_KIND)
+    };
     let loaded_for_context =
         context::keep_checked(&mut lib, &sources[context..], &sources[..context]);
     // Follow-ups that leave their deck can only be checked once every deck is compiled. Decks with errors
@@ -69,10 +76,10 @@ pub fn run(env: &Env, args: &CheckArgs) -> Result<Exit> {
         .chain(lib.broken.iter().map(|b| &b.deck))
         .collect();
     let loaded = lib.decks.len();
-    let lines: Vec<Lines> = decks
-        .iter()
-        .map(|deck| Lines::new(texts.get(deck.origin.as_str()).copied().unwrap_or_default()))
-        .collect();
+    // Per deck and independent, like the parse: spread over the cores (`par_map` keeps the decks' order).
+    let lines: Vec<Lines> = par_map(&decks, |deck| {
+        Lines::new(texts.get(deck.origin.as_str()).copied().unwrap_or_default())
+    });
     let lints: Vec<lint::Lint> = decks
         .iter()
         .zip(&lines)
@@ -92,9 +99,12 @@ pub fn run(env: &Env, args: &CheckArgs) -> Result<Exit> {
         warnings.extend(crate::deck::warn::warnings(deck, lines));
     }
     warnings.extend(lints.iter().flat_map(|l| l.warnings.iter().cloned()));
-    for (deck, lines) in decks.iter().zip(&lines) {
-        warnings.extend(lint_text::lint(deck, lines));
-    }
+    let pairs: Vec<(&Deck, &Lines)> = decks.iter().copied().zip(&lines).collect();
+    warnings.extend(
+        par_map(&pairs, |(deck, lines)| lint_text::lint(deck, lines))
+            .into_iter()
+            .flatten(),
+    );
     // The figures are of the loaded decks (a deck with errors has only some of its cards).
     let lints = &lints[..loaded];
     if args.json {
@@ -118,7 +128,7 @@ pub fn run(env: &Env, args: &CheckArgs) -> Result<Exit> {
     });
     write!(stderr, "{text}")?;
     drop(stderr);
-    let errors = lib.diagnostics.len();
+    let errors: usize = lib.diagnostics.iter().map(|d| 1 + d.more).sum();
     let mut code = Exit::Ok;
     if errors == 0 {
         let cards: usize = lib.decks.iter().map(|d| d.cards.len()).sum();

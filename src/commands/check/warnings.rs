@@ -3,6 +3,7 @@
 //! files never fails because of it.
 use crate::authoring::renames;
 use crate::deck::diag::Lines;
+use crate::deck::par::par_map;
 use crate::deck::warn;
 use crate::deck::{Deck, Diagnostic};
 use crate::env::Env;
@@ -15,9 +16,12 @@ pub(super) fn all(env: &Env, lines: &[Lines], decks: &[Deck]) -> Vec<Diagnostic>
         .exists()
         .then(|| Store::open_to_read(&path).ok())
         .flatten();
+    // Each deck's own warnings, spread over the cores; the progress (one database) is read in order after.
+    let pairs: Vec<(&Deck, &Lines)> = decks.iter().zip(lines).collect();
+    let own = par_map(&pairs, |(deck, text)| warn::warnings(deck, text));
     let mut out = Vec::new();
-    for (deck, text) in decks.iter().zip(lines) {
-        out.extend(warn::warnings(deck, text));
+    for ((deck, text), own) in pairs.iter().zip(own) {
+        out.extend(own);
         if let Some(states) = store
             .as_ref()
             .and_then(|s| s.deck_states(deck.id.as_str()).ok())

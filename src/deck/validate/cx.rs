@@ -1,6 +1,7 @@
 //! What every part of a deck's check shares: the state of one validation ([`Cx`], whose methods the files
 //! of each concern add) and what it collects on the way.
-use crate::deck::diag::{Diagnostic, Lines};
+use super::syntax::Lost;
+use crate::deck::diag::{Gathered, Lines};
 use crate::deck::id::{CardId, CardRef, DeckId};
 use crate::deck::yaml::Pos;
 
@@ -18,7 +19,11 @@ pub(super) struct Cx<'a> {
     pub(super) text: &'a str,
     pub(super) lines: &'a Lines,
     pub(super) known: &'a Known<'a>,
-    pub(super) diags: Vec<Diagnostic>,
+    pub(super) diags: Gathered,
+    /// How many problems were found (kept, counted or left unsaid): whether a card added one.
+    pub(super) found: usize,
+    /// What is found but not said ([`Unsaid`]).
+    pub(super) unsaid: Unsaid,
     /// The deck's id once read (follow-ups without a deck name it).
     pub(super) deck_id: Option<DeckId>,
     /// Every follow-up written so far, checked once all cards are known.
@@ -52,5 +57,20 @@ impl Unread {
             || card
                 .split_once('/')
                 .is_some_and(|(table, _)| self.tables.iter().any(|t| t == table))
+    }
+}
+
+/// The problems a syntax repair makes that are not the author's: a key a blanked line took with it
+/// ([`Lost`]), a key the cut left open (`open`), anything at or after the cut.
+pub(super) struct Unsaid {
+    pub(super) lost: Vec<Lost>,
+    pub(super) open: Vec<Pos>,
+    pub(super) cut: Option<u32>,
+}
+
+impl Unsaid {
+    pub(super) fn covers(&self, pos: Option<Pos>) -> bool {
+        self.lost.iter().any(|l| l.covers(pos))
+            || pos.is_some_and(|p| self.open.contains(&p) || self.cut.is_some_and(|c| p.line >= c))
     }
 }

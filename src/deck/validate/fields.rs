@@ -41,7 +41,10 @@ pub(super) fn quoted(written: &str) -> String {
 
 impl Cx<'_> {
     pub(super) fn push(&mut self, d: Diagnostic) {
-        self.diags.push(d);
+        self.found += 1;
+        if !self.unsaid.covers(d.pos) {
+            self.diags.push(d);
+        }
     }
 
     /// An error at `pos` of the deck being checked, of the kind `code`.

@@ -7,12 +7,12 @@
 //! the deck itself.
 use std::collections::HashMap;
 
-use super::diag::{Diagnostic, Lines};
+use super::diag::{Diagnostic, Gathered, Lines};
 use super::id::{CardId, CardType, DeckId};
 use super::model::{Deck, FORMAT_VERSION};
 use super::table;
 use super::yaml::{self, Node, Pos, SyntaxKind, Value};
-use cx::Cx;
+use cx::{Cx, Unsaid};
 pub use cx::{Known, Unread};
 pub use follow::{across as check_follow_ups_across, parse_follow_up};
 
@@ -68,21 +68,28 @@ pub struct Checked {
 /// reports every syntax error it can and every problem in what can still be read. A key written twice is
 /// reported and its first value checked ([`repeated`]).
 pub fn check_deck(text: &str, file: &str, known: &Known) -> Checked {
+    check_deck_capped(text, file, known, None)
+}
+
+/// Like [`check_deck`], keeping at most `limit` diagnostics of one kind (code and severity): those first
+/// in the file, the last of them counting the rest ([`Diagnostic::more`]). `None` keeps every one.
+pub fn check_deck_capped(text: &str, file: &str, known: &Known, limit: Option<usize>) -> Checked {
     // Indexed once: every diagnostic shares it (finding a line per diagnostic by a scan was quadratic).
     let lines = Lines::new(text);
     let (slips, mut work) = syntax::scan(text, &all_keys());
-    let mut diags: Vec<Diagnostic> = slips
-        .iter()
-        .map(|s| {
-            let d = Diagnostic::error(file, &lines, Some(s.pos), s.code, s.message.clone())
-                .width(s.width)
-                .help(s.help.clone());
-            match &s.note {
-                Some((pos, note)) => d.note(file, Some(*pos), note.clone()),
-                None => d,
-            }
-        })
-        .collect();
+    // The lines with a slip, for the parser's errors below; the slips themselves are moved into their
+    // diagnostics (their texts not copied: 30,000 tabs are 30,000 messages).
+    let slip_lines: Vec<u32> = slips.iter().map(|s| s.pos.line).collect();
+    let mut diags = Gathered::new(limit);
+    for s in slips {
+        let d = Diagnostic::error(file, &lines, Some(s.pos), s.code, s.message)
+            .width(s.width)
+            .help(s.help);
+        diags.push(match s.note {
+            Some((pos, note)) => d.note(file, Some(pos), note),
+            None => d,
+        });
+    }
     let mut blanked: Vec<u32> = Vec::new();
     // Where the text was cut off, if it was, and how many times.
     let mut cut: Option<u32> = None;
@@ -99,7 +106,7 @@ pub fn check_deck(text: &str, file: &str, known: &Known) -> Checked {
                 }
                 let line = err.pos.map(|p| p.line);
                 let said = |o: &Diagnostic| o.pos == d.pos && o.message == d.message;
-                if !slips.iter().any(|s| Some(s.pos.line) == line) && !diags.iter().any(said) {
+                if !slip_lines.iter().any(|&l| Some(l) == line) && !diags.iter().any(said) {
                     diags.push(d);
                 }
                 // Only a located error in an ordinary line can be blanked and read past; a second
@@ -143,12 +150,21 @@ pub fn check_deck(text: &str, file: &str, known: &Known) -> Checked {
                 diags.push(r.diagnostic(file, &lines));
             }
         }
+        // A mapping that lost a blanked line does not also report the key it lost, nor one the cut left
+        // open; the cards after the cut are written, just not read ([`Cx::push`] leaves these out).
+        let lost: Vec<syntax::Lost> = blanked
+            .iter()
+            .filter_map(|&line| syntax::Lost::of(&lines, line))
+            .collect();
+        let open = cut.map_or_else(Vec::new, |at| cut::open_at(&lines, at));
         let mut cx = Cx {
             file,
             text: &work,
             lines: &lines,
             known,
-            diags: Vec::new(),
+            diags: Gathered::new(limit),
+            found: 0,
+            unsaid: Unsaid { lost, open, cut },
             deck_id: None,
             follows: Vec::new(),
             unread: Unread::default(),
@@ -160,26 +176,13 @@ pub fn check_deck(text: &str, file: &str, known: &Known) -> Checked {
         }
         deck = cx.deck(&root);
         unread = std::mem::take(&mut cx.unread);
-        // A mapping that lost a blanked line does not also report the key it lost, nor one the cut left
-        // open; the cards after the cut are written, just not read.
-        let lost: Vec<syntax::Lost> = blanked
-            .iter()
-            .filter_map(|&line| syntax::Lost::of(&lines, line))
-            .collect();
-        let open = cut.map_or_else(Vec::new, |at| cut::open_at(&lines, at));
-        diags.extend(cx.diags.into_iter().filter(|d| {
-            !lost.iter().any(|l| l.covers(d.pos))
-                && !d
-                    .pos
-                    .is_some_and(|p| open.contains(&p) || cut.is_some_and(|c| p.line >= c))
-        }));
+        diags.absorb(cx.diags);
     }
-    // Report in file order, as an author reads the file.
-    diags.sort_by_key(|d| d.pos);
     Checked {
         deck,
         unread,
-        diagnostics: diags,
+        // In file order, as an author reads the file.
+        diagnostics: diags.finish(),
     }
 }
 
@@ -284,10 +287,10 @@ impl Cx<'_> {
                 Value::Seq(items) if !items.is_empty() => {
                     any_card_written = true;
                     for item in items {
-                        let problems = self.diags.len();
+                        let problems = self.found;
                         let card = self.card(item, &tags, &mut seen);
                         if let (Some(id), _) = id_of(item)
-                            && (card.is_none() || self.diags.len() > problems)
+                            && (card.is_none() || self.found > problems)
                         {
                             self.unread.cards.push(id.to_string());
                         }
@@ -326,10 +329,10 @@ impl Cx<'_> {
                         }
                         // A table with a problem may still give the cells of its good rows; a
                         // follow-up into any of its cells is left to its own problems (see [`Unread`]).
-                        let problems = self.diags.len();
+                        let problems = self.found;
                         let table = self.table(item);
                         if let Some(id) = written
-                            && (table.is_none() || self.diags.len() > problems)
+                            && (table.is_none() || self.found > problems)
                         {
                             self.unread.tables.push(id.to_string());
                         }
@@ -372,7 +375,7 @@ impl Cx<'_> {
         // With problems, this is the deck as far as it could be read ([`Checked::deck`]): the cards without
         // a problem of their own (a card's warnings wait for its errors to be fixed, so a warning is never
         // about a card misread).
-        if !self.diags.is_empty() {
+        if self.found > 0 {
             cards.retain(|c| !self.unread.has(c.id.as_str()));
         }
         Some(Deck {
