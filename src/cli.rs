@@ -43,6 +43,10 @@ pub enum Command {
     /// A mock interview: mixed decks, a clock, follow-up questions, then a debrief and a scorecard
     Interview(InterviewArgs),
     /// Check deck files and report every problem with its location
+    ///
+    /// Every problem of every file in one run: syntax, keys, values, follow-ups across decks (checked against
+    /// the built-in decks and the data dir's decks), then warnings. The deck format, its keys and the problem
+    /// codes of `--json`: `portquiz format`.
     Check(CheckArgs),
     /// List the loaded decks
     Decks(DecksArgs),
