@@ -30,6 +30,22 @@ impl<'n> Fields<'n> {
     }
 }
 
+/// The key portquiz names what `written` means in other flashcard tools and formats (`back` for a
+/// flashcard's `answer`): said as "did you mean" where spelling alone would not find it.
+fn synonym(written: &str) -> Option<&'static str> {
+    Some(match written {
+        "back" | "answers" | "solution" => "answer",
+        "front" | "question" | "q" => "prompt",
+        "choices" => "options",
+        "explanation" | "why" | "note" | "notes" => "explain",
+        "hints" => "hint",
+        "followup" | "follow-up" | "followups" | "follow_ups" | "next" => "follow_up",
+        "tag" => "tags",
+        "accepted" | "accepts" | "alternatives" => "accept",
+        _ => return None,
+    })
+}
+
 /// `written` in the quotes that keep it as written: double quotes, or single ones when it holds a `"`.
 pub(super) fn quoted(written: &str) -> String {
     if written.contains('"') {
@@ -111,7 +127,10 @@ impl Cx<'_> {
                         format!("unknown key `{name}` in {what}"),
                     )
                     .width(name.chars().count());
-                d = match suggest(name, allowed) {
+                d = match synonym(name)
+                    .filter(|s| allowed.contains(s))
+                    .or_else(|| suggest(name, allowed))
+                {
                     Some(s) => {
                         fields.typo_of.push(s.to_string());
                         d.help(format!("did you mean `{s}`?"))
@@ -342,6 +361,15 @@ mod tests {
         assert_eq!(
             check_cards("  - id: a\n    type: truefalse\n    promt: P\n    answer: true\n"),
             "d.yaml:7:5: error: unknown key `promt` in a card\n  |\n7 |     promt: P\n  |     ^^^^^\nhelp: did you mean `prompt`?\n"
+        );
+    }
+
+    #[test]
+    fn a_key_of_another_tool_gets_the_one_portquiz_names_it_and_no_missing_key_besides() {
+        assert_eq!(
+            check_cards("  - id: a\n    type: flashcard\n    front: P\n    back: B\n"),
+            "d.yaml:7:5: error: unknown key `front` in a card\n  |\n7 |     front: P\n  |     ^^^^^\nhelp: did you mean `prompt`?\n\
+             d.yaml:8:5: error: unknown key `back` in a card\n  |\n8 |     back: B\n  |     ^^^^\nhelp: did you mean `answer`?\n"
         );
     }
 
