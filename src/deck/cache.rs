@@ -336,7 +336,7 @@ impl Cache {
                 })
             })
             .collect();
-        let lib = super::compile::compile_with(inputs, known);
+        let lib = super::compile::compile_to_load(inputs, known);
         let stamps: Vec<Option<Stamp>> = loaded
             .iter()
             .zip(&reread)

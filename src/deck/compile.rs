@@ -76,6 +76,13 @@ pub fn compile_with(inputs: Vec<Input>, known: &Known) -> Library {
     compile_inputs(inputs, known, None)
 }
 
+/// Like [`compile_with`], for loading decks to use (study, decks, cards): a file with errors is skipped and
+/// counted, its problems are `check`'s to show, so one of each kind is kept (a hostile file's 100,000
+/// problems are never all in memory).
+pub fn compile_to_load(inputs: Vec<Input>, known: &Known) -> Library {
+    compile_inputs(inputs, known, Some(1))
+}
+
 fn compile_inputs(inputs: Vec<Input>, known: &Known, limit: Option<usize>) -> Library {
     let mut lib = Library {
         files: inputs.len(),
