@@ -253,7 +253,14 @@ impl Cache {
     /// is left out and counted as a file with errors, as `compile` does.
     pub fn heads(self, loaded: Vec<Loaded>, known: &Known) -> Heads {
         let (_, wanted) = self.wanted(&loaded);
-        if wanted.iter().all(Option::is_some) {
+        // A file read only because its stamp was too young when the cache was written (or was touched) and
+        // that the next run could trust: compiled below, so the cache is written back and the next run does
+        // not read it again (heads alone never write: `stats` after a fresh checkout read every deck file
+        // on every run).
+        let settles = loaded.iter().any(|item| {
+            matches!(item, Loaded::Read(_, Some(stamp)) if settled(stamp, self.started, self.settle))
+        });
+        if !settles && wanted.iter().all(Option::is_some) {
             let heads = par_map(&wanted, |w| self.head((*w)?));
             if heads.iter().all(Option::is_some) {
                 let mut out = Heads::default();
@@ -948,6 +955,26 @@ mod tests {
 
         // Read once more (not trusted), and the cache written again: from then on it is not read.
         assert_eq!(run(&decks, &cache, 0).0, Vec::<String>::new());
+        assert_eq!(run(&decks, &cache, 0).0, vec!["a.yaml"]);
+    }
+
+    #[test]
+    fn heads_write_the_cache_again_for_a_file_that_was_too_young_to_trust() {
+        let (_dir, decks, cache) = folder();
+        run(&decks, &cache, 0);
+        let bytes = std::fs::read(&cache).unwrap();
+        let (mut header, blobs_at) = parse_header(&bytes).unwrap();
+        let meta = std::fs::metadata(decks.join("a.yaml")).unwrap();
+        header.read_at = nanos(Stamp::of(&meta).ctime) - 1;
+        std::fs::write(&cache, sealed(header, &bytes[blobs_at..])).unwrap();
+
+        // A command that needs only the heads (`stats`, `decks`) reads the file once, and writes the cache
+        // again: the next run does not read it (heads alone never wrote, so it was read on every run).
+        let mut c = Cache::open(&cache, &KNOWN);
+        c.settle = 0;
+        let loaded = super::super::load::read_path_unless(&decks, &|n, s| c.knows(n, s)).unwrap();
+        assert!(matches!(loaded[0], Loaded::Read(..)));
+        assert_eq!(c.heads(loaded, &KNOWN).decks.len(), 1);
         assert_eq!(run(&decks, &cache, 0).0, vec!["a.yaml"]);
     }
 

@@ -11,6 +11,10 @@ use crate::schedule::Rating;
 /// The schema version that added the `confidence` column.
 const CONFIDENCE_SCHEMA: i64 = 5;
 
+/// The interview answers with a confidence, read on their partial covering index (schema 7): never the log.
+pub(super) const CALIBRATION_SQL: &str =
+    "SELECT confidence, rating FROM reviews WHERE kind = 'interview' AND confidence IS NOT NULL";
+
 /// How sure the candidate said they were, right after answering.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -150,13 +154,7 @@ impl Store {
             return Ok(Calibration::default());
         }
         let err = |e| classify(&self.path, e);
-        let mut stmt = self
-            .conn
-            .prepare(
-                "SELECT confidence, rating FROM reviews
-                 WHERE kind = 'interview' AND confidence IS NOT NULL",
-            )
-            .map_err(err)?;
+        let mut stmt = self.conn.prepare(CALIBRATION_SQL).map_err(err)?;
         let mut rows = stmt.query([]).map_err(err)?;
         let mut pairs = Vec::new();
         while let Some(row) = rows.next().map_err(err)? {

@@ -15,8 +15,8 @@ use super::error::StoreError;
 
 /// Every table and index portquiz's migrations create, as an SQL list: a file without portquiz's mark that
 /// holds anything else is another program's.
-pub(super) const OWN_OBJECTS: &str = "'cards', 'cards_due', 'reviews', 'reviews_time', 'reviews_card', 'reviews_overridden', 'close_answers', 'settings', \
-     'suspended'";
+pub(super) const OWN_OBJECTS: &str = "'cards', 'cards_due', 'reviews', 'reviews_time', 'reviews_card', 'reviews_overridden', 'reviews_confidence', \
+     'close_answers', 'settings', 'suspended'";
 
 /// How long a write waits for another portquiz process holding the database before giving up.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -146,8 +146,9 @@ impl Store {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+    use crate::store::confidence::CALIBRATION_SQL;
     use crate::store::fixtures::TempStore;
-    use crate::store::log::{ANSWERED_SINCE_SQL, COUNT_SINCE_SQL, OVERRIDDEN_SQL};
+    use crate::store::log::{ANSWERED_SINCE_SQL, CLOSE_SQL, COUNT_SINCE_SQL, OVERRIDDEN_SQL};
     use crate::store::states::STATES_SQL;
 
     /// SQLite's plan for `sql`, one step per line.
@@ -182,6 +183,17 @@ mod tests {
              CORRELATED SCALAR SUBQUERY 2\n\
              SEARCH r USING COVERING INDEX reviews_card (deck=? AND card=?)\n\
              USE TEMP B-TREE FOR ORDER BY"
+        );
+        assert_eq!(
+            plan(&store, CLOSE_SQL),
+            "CO-ROUTINE o\nSCAN c\nSEARCH r USING INTEGER PRIMARY KEY (rowid=?)\nUSE TEMP B-TREE FOR GROUP BY\n\
+             SCAN o\nCORRELATED SCALAR SUBQUERY 2\n\
+             SEARCH r USING COVERING INDEX reviews_card (deck=? AND card=?)\n\
+             USE TEMP B-TREE FOR ORDER BY"
+        );
+        assert_eq!(
+            plan(&store, CALIBRATION_SQL),
+            "SEARCH reviews USING COVERING INDEX reviews_confidence (confidence>?)"
         );
         assert_eq!(plan(&store, STATES_SQL), "SCAN cards");
     }

@@ -78,6 +78,13 @@ pub const MIGRATIONS: &[&str] = &[
     r#"
     CREATE TABLE close_answers (id INTEGER PRIMARY KEY);
     "#,
+    // 6 -> 7: the interview answers with a confidence, on a partial index that holds the two columns
+    // `stats` reads of them (covering: no row of the log is read). Without it the calibration read the
+    // whole log: 7,166 pages for 815 at 10,000 cards and 100,000 reviews, `stats` 1.6 times slower.
+    r#"
+    CREATE INDEX reviews_confidence ON reviews (confidence, rating)
+        WHERE kind = 'interview' AND confidence IS NOT NULL;
+    "#,
 ];
 
 /// The schema version this build writes.
