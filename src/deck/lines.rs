@@ -99,7 +99,7 @@ pub fn yaml_lines(text: &str) -> impl Iterator<Item = &str> {
     let mut rest = Some(text).filter(|t| !t.is_empty());
     std::iter::from_fn(move || {
         let t = rest?;
-        let Some(i) = t.find(['\r', '\n']) else {
+        let Some(i) = memchr::memchr2(b'\n', b'\r', t.as_bytes()) else {
             rest = None;
             return Some(t);
         };
