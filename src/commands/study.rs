@@ -33,8 +33,14 @@ fn rename_notice(store: &Store, decks: &[Deck], today: Date) -> Option<Vec<Strin
     }
     // One walk of the states the store read ahead, over an index of the loaded cards (foldhash, as the
     // join of cards and states: the keys are the decks' own ids).
-    let mut present: HashSet<(&str, &str), foldhash::fast::RandomState> = HashSet::default();
-    let mut counts: HashMap<&str, usize, foldhash::fast::RandomState> = HashMap::default();
+    // Sized once: grown one card at a time, the set rehashed itself a dozen times at 10,000 cards.
+    let mut present: HashSet<(&str, &str), foldhash::fast::RandomState> =
+        HashSet::with_capacity_and_hasher(
+            decks.iter().map(|d| d.cards.len()).sum(),
+            foldhash::fast::RandomState::default(),
+        );
+    let mut counts: HashMap<&str, usize, foldhash::fast::RandomState> =
+        HashMap::with_capacity_and_hasher(decks.len(), foldhash::fast::RandomState::default());
     for deck in decks {
         counts.insert(deck.id.as_str(), 0);
         present.extend(deck.cards.iter().map(|c| (deck.id.as_str(), c.id.as_str())));
