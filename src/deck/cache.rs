@@ -942,16 +942,20 @@ mod tests {
         assert!(Cache::open(&cache, &KNOWN).blob(e).is_some());
     }
 
+    /// As if the cache had been written while a.yaml was young: its `read_at` before the file's ctime.
+    fn written_while_young(decks: &Path, cache: &Path) {
+        let bytes = std::fs::read(cache).unwrap();
+        let (mut header, blobs_at) = parse_header(&bytes).unwrap();
+        let meta = std::fs::metadata(decks.join("a.yaml")).unwrap();
+        header.read_at = nanos(Stamp::of(&meta).ctime) - 1;
+        std::fs::write(cache, sealed(header, &bytes[blobs_at..])).unwrap();
+    }
+
     #[test]
     fn a_file_too_young_to_trust_when_the_cache_was_written_is_trusted_once_it_is_written_again() {
         let (_dir, decks, cache) = folder();
         run(&decks, &cache, 0);
-        // As if the cache had been written while a.yaml was young: its `read_at` before the file's ctime.
-        let bytes = std::fs::read(&cache).unwrap();
-        let (mut header, blobs_at) = parse_header(&bytes).unwrap();
-        let meta = std::fs::metadata(decks.join("a.yaml")).unwrap();
-        header.read_at = nanos(Stamp::of(&meta).ctime) - 1;
-        std::fs::write(&cache, sealed(header, &bytes[blobs_at..])).unwrap();
+        written_while_young(&decks, &cache);
 
         // Read once more (not trusted), and the cache written again: from then on it is not read.
         assert_eq!(run(&decks, &cache, 0).0, Vec::<String>::new());
@@ -962,11 +966,7 @@ mod tests {
     fn heads_write_the_cache_again_for_a_file_that_was_too_young_to_trust() {
         let (_dir, decks, cache) = folder();
         run(&decks, &cache, 0);
-        let bytes = std::fs::read(&cache).unwrap();
-        let (mut header, blobs_at) = parse_header(&bytes).unwrap();
-        let meta = std::fs::metadata(decks.join("a.yaml")).unwrap();
-        header.read_at = nanos(Stamp::of(&meta).ctime) - 1;
-        std::fs::write(&cache, sealed(header, &bytes[blobs_at..])).unwrap();
+        written_while_young(&decks, &cache);
 
         // A command that needs only the heads (`stats`, `decks`) reads the file once, and writes the cache
         // again: the next run does not read it (heads alone never wrote, so it was read on every run).
