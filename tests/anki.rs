@@ -17,13 +17,19 @@ Port card\tPorts::Transport::Numbers\tSSH port?\t22\tSecure Shell [sound:ssh.mp3
 Basic\tPorts\tEmpty back?\t\t\t\t\n\
 Basic\tPorts\tDNS port?\t53<img src=\"dns.png\">\t\t\tdns\n";
 
+/// A fresh data dir holding [`NOTES`] as `notes.txt`, and that file's path.
+fn sandbox_with_notes() -> (Sandbox, std::path::PathBuf) {
+    let sandbox = Sandbox::new();
+    let notes = sandbox.path().join("notes.txt");
+    std::fs::write(&notes, NOTES).unwrap();
+    (sandbox, notes)
+}
+
 const HEAD: &str = "# Imported from an Anki text file by `portquiz import anki`.\nformat: 1\n";
 
 #[test]
 fn import_anki_makes_cloze_reversed_subdeck_and_custom_notetype_cards_and_warns_per_note() {
-    let sandbox = Sandbox::new();
-    let notes = sandbox.path().join("notes.txt");
-    std::fs::write(&notes, NOTES).unwrap();
+    let (sandbox, notes) = sandbox_with_notes();
     let out = sandbox.path().join("out");
     std::fs::create_dir(&out).unwrap();
     let run = sandbox.run(&[
@@ -93,9 +99,7 @@ fn import_anki_makes_cloze_reversed_subdeck_and_custom_notetype_cards_and_warns_
 
 #[test]
 fn import_anki_with_subdecks_as_tags_makes_one_deck() {
-    let sandbox = Sandbox::new();
-    let notes = sandbox.path().join("notes.txt");
-    std::fs::write(&notes, NOTES).unwrap();
+    let (sandbox, notes) = sandbox_with_notes();
     let run = sandbox.run(&[
         "import",
         "anki",
@@ -132,9 +136,7 @@ fn import_anki_with_subdecks_as_tags_makes_one_deck() {
 
 #[test]
 fn import_anki_refuses_a_subdeck_whose_id_is_taken_and_writes_nothing() {
-    let sandbox = Sandbox::new();
-    let notes = sandbox.path().join("notes.txt");
-    std::fs::write(&notes, NOTES).unwrap();
+    let (sandbox, notes) = sandbox_with_notes();
     let decks = sandbox.path().join("decks");
     std::fs::create_dir(&decks).unwrap();
     let taken = decks.join("taken.yaml");

@@ -296,6 +296,19 @@ fn a_question_mark_on_a_typed_card_without_hint_is_not_graded() {
     assert_eq!(exit_code(&s), 0);
 }
 
+/// `cards --json` of the pty-typed fixture deck in `sandbox` (its one card's reps say what was recorded).
+fn typed_fixture_cards(sandbox: &Sandbox) -> serde_json::Value {
+    let run = sandbox.run(&[
+        "cards",
+        "--json",
+        "--deck",
+        "tests/decks/good/pty-typed.yaml",
+        "--deck",
+        "pty-typed",
+    ]);
+    crate::support::json_unique(&run.stdout)
+}
+
 #[test]
 fn undo_at_a_grade_prompt_asks_the_same_card_again() {
     let sandbox = Sandbox::new();
@@ -311,19 +324,10 @@ fn undo_at_a_grade_prompt_asks_the_same_card_again() {
     answer_at(&mut s, &tty, "Your answer (u undo, q quit", "q\r");
     s.expect(Eof).unwrap();
     assert_eq!(exit_code(&s), 0);
-    let run = sandbox.run(&[
-        "cards",
-        "--json",
-        "--deck",
-        "tests/decks/good/pty-typed.yaml",
-        "--deck",
-        "pty-typed",
-    ]);
-    let cards: serde_json::Value = crate::support::json_unique(&run.stdout);
+    let cards = typed_fixture_cards(&sandbox);
     assert_eq!(
         cards["cards"][0]["reps"], 0,
-        "nothing was recorded: {}",
-        run.stdout
+        "nothing was recorded: {cards}"
     );
 }
 
@@ -579,15 +583,7 @@ fn the_grade_menu_keeps_the_card_id_and_verdict_on_screen_and_3_grades_good() {
         s.expect("Session over").unwrap();
         s.expect(Eof).unwrap();
         assert_eq!(exit_code(&s), 0);
-        let cards = sandbox.run(&[
-            "cards",
-            "--json",
-            "--deck",
-            "tests/decks/good/pty-typed.yaml",
-            "--deck",
-            "pty-typed",
-        ]);
-        let cards: serde_json::Value = crate::support::json_unique(&cards.stdout);
+        let cards = typed_fixture_cards(&sandbox);
         assert_eq!(cards["cards"][0]["reps"], 1, "{cols}x{rows}");
     }
 }
